@@ -54,3 +54,23 @@ export function archivedStateKey(env: string, project: string, at: Date): string
 export function registryKey(env: string, project: string): string {
   return `${env}#${project}`;
 }
+
+/**
+ * Shape of the deployments registry table, shared by the table construct, the registry client
+ * and the reaper so they cannot drift apart.
+ */
+export const REGISTRY_SCHEMA = {
+  /** Partition key attribute: `<env>#<project>` (see {@link registryKey}). */
+  partitionKey: 'pk',
+  /** Global secondary index listing an environment's projects ordered by expiry. */
+  envIndex: 'env-expiresAt',
+  /** Hash key of {@link envIndex}: the environment name. */
+  envAttribute: 'env',
+  /** Range key of {@link envIndex}: ISO-8601 UTC expiry; never-expiring projects use {@link NEVER_EXPIRES}. */
+  expiresAtAttribute: 'expiresAt',
+  /** DynamoDB TTL attribute (epoch seconds) set on destroyed items so the registry purges them. */
+  purgeAtAttribute: 'purgeAt',
+} as const;
+
+/** Sort value of a project with `ttlHours = 0`: after every real expiry. */
+export const NEVER_EXPIRES = '9999-12-31T23:59:59.999Z';

@@ -1,0 +1,81 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  GetObjectCommand,
+  ListBucketsCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { existsSync } from 'node:fs';
+import {
+  EMULATOR_CREDENTIALS,
+  EMULATOR_REGION,
+  emulatorEnv,
+  startDynalite,
+  startS3rver,
+} from './emulators';
+
+describe('emulators', () => {
+  it('s3rver serves pre-created buckets, objects round-trip, and stop removes its data', async () => {
+    const s3 = await startS3rver({ buckets: ['state-bucket'] });
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      region: EMULATOR_REGION,
+      credentials: EMULATOR_CREDENTIALS,
+      forcePathStyle: true,
+    });
+    try {
+      expect(s3.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const buckets = await client.send(new ListBucketsCommand({}));
+      expect(buckets.Buckets?.map((b) => b.Name)).toEqual(['state-bucket']);
+      await client.send(new PutObjectCommand({ Bucket: 'state-bucket', Key: 'a/b', Body: 'hi' }));
+      const got = await client.send(new GetObjectCommand({ Bucket: 'state-bucket', Key: 'a/b' }));
+      expect(await got.Body?.transformToString()).toBe('hi');
+    } finally {
+      client.destroy();
+      await s3.stop();
+    }
+    expect(existsSync(s3.directory)).toBe(false);
+    await expect(s3.stop()).resolves.toBeUndefined();
+  });
+
+  it('dynalite creates tables immediately and two servers get different ports', async () => {
+    const [a, b] = await Promise.all([startDynalite(), startDynalite()]);
+    const client = new DynamoDBClient({
+      endpoint: a.endpoint,
+      region: EMULATOR_REGION,
+      credentials: EMULATOR_CREDENTIALS,
+    });
+    try {
+      expect(a.port).not.toBe(b.port);
+      await client.send(
+        new CreateTableCommand({
+          TableName: 'locks',
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
+        }),
+      );
+      // dynalite answers CREATING, then flips to ACTIVE on the next timer tick.
+      await new Promise((r) => setTimeout(r, 20));
+      const described = await client.send(new DescribeTableCommand({ TableName: 'locks' }));
+      expect(described.Table?.TableStatus).toBe('ACTIVE');
+      expect((await client.send(new ListTablesCommand({}))).TableNames).toEqual(['locks']);
+    } finally {
+      client.destroy();
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
+  it('emulatorEnv sets the fake key pair and drops a session token and profile', () => {
+    const env = emulatorEnv({ TF_IN_AUTOMATION: '1' });
+    expect(env.AWS_ACCESS_KEY_ID).toBe('S3RVER');
+    expect(env.TF_IN_AUTOMATION).toBe('1');
+    expect('AWS_SESSION_TOKEN' in env).toBe(false);
+    expect('AWS_PROFILE' in env).toBe(false);
+  });
+});

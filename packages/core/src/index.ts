@@ -6,3 +6,5 @@ export * from './hash';
 export * from './naming';
 export * from './sizes';
 export * from './tags';
+export * from './expectations';
+export * from './project';

@@ -1,0 +1,160 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { defineEnvironment } from './environment';
+import { ConfigValidationError } from './errors';
+import { checkProjectSet, defineProject, derivedListenerPort, ProjectInput } from './project';
+
+const dev = defineEnvironment({ name: 'dev', accountId: '123456789012', region: 'us-east-1' });
+const prod = defineEnvironment({
+  name: 'prod',
+  accountId: '123456789012',
+  region: 'us-east-1',
+  domain: { name: 'mocks.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+});
+
+function issuesOf(input: ProjectInput, env = dev) {
+  try {
+    defineProject(input, env);
+  } catch (e) {
+    if (e instanceof ConfigValidationError) return e.issues;
+    throw e;
+  }
+  throw new Error('expected a ConfigValidationError');
+}
+
+describe('defineProject', () => {
+  it('fills defaults for a long-lived project', () => {
+    const p = defineProject({ name: 'petstore' }, dev);
+    expect(p).toMatchObject({
+      sizeName: 'small',
+      size: { cpu: 256, memory: 512 },
+      ttlHours: 0,
+      minTasks: 2,
+      maxTasks: 20,
+      isolation: 'shared',
+      capacity: 'FARGATE',
+      ephemeral: false,
+    });
+    expect(p.listenerPort).toBe(derivedListenerPort('petstore'));
+    expect(p.listenerPort).toBeGreaterThanOrEqual(10000);
+    expect(p.expectations.count).toBe(0);
+    expect(p.hostname).toBeUndefined();
+  });
+
+  it('gives an ephemeral project 1..20 tasks and the environment TTL', () => {
+    const p = defineProject({ name: 'tmp', ephemeral: true }, dev);
+    expect([p.minTasks, p.maxTasks, p.ttlHours]).toEqual([1, 20, 4]);
+  });
+
+  it('routes by host name with a domain and needs no port', () => {
+    const p = defineProject({ name: 'api' }, prod);
+    expect(p.hostname).toBe('api.mocks.example.com');
+    expect(p.listenerPort).toBeUndefined();
+    expect(issuesOf({ name: 'api', listenerPort: 8080 }, prod)[0]!.field).toMatch(/listenerPort/);
+  });
+
+  it('computes expiry from createdAt and TTL', () => {
+    const p = defineProject({ name: 'a', ttlHours: 8, createdAt: '2025-01-05T10:00:00Z' }, dev);
+    expect(p.expiresAt).toBe('2025-01-05T18:00:00.000Z');
+  });
+
+  it.each<[string, Partial<ProjectInput>, RegExp]>([
+    ['unknown size', { size: 'huge' as never }, /size: got "huge", must be one of small/],
+    ['bad cpu', { size: { cpu: 300, memory: 512 } }, /size\.cpu: got 300/],
+    [
+      'bad cpu/memory pair',
+      { size: { cpu: 256, memory: 4096 } },
+      /size\.memory: got 4096, with cpu 256/,
+    ],
+    [
+      'TTL too long',
+      { ttlHours: 100000 },
+      /ttlHours: got 100000, must be a whole number of hours from 0/,
+    ],
+    ['negative TTL', { ttlHours: -1 }, /ttlHours/],
+    ['min > max', { minTasks: 5, maxTasks: 2 }, /maxTasks: got 2, must be at least minTasks/],
+    ['zero tasks', { minTasks: 0 }, /minTasks: got 0/],
+    [
+      'port out of range',
+      { listenerPort: 80 },
+      /listenerPort: got 80, must be a whole number from 1024/,
+    ],
+    ['bad isolation', { isolation: 'solo' as never }, /isolation/],
+    ['bad capacity', { capacity: 'EC2' as never }, /capacity/],
+    ['bad email', { notificationEmail: 'nope' }, /notificationEmail/],
+    ['bad secret ARN', { secrets: { TOKEN: 'plain-text' } }, /secrets\.TOKEN: got "plain-text"/],
+    ['bad env var name', { environment: { 'A-B': 'x' } }, /environment\.A-B/],
+    ['bad suppression', { suppressions: [{ id: 'x', reason: 'short' }] }, /suppressions\[0\]\.id/],
+  ])('rejects %s', (_what, extra, re) => {
+    expect(() => defineProject({ name: 'petstore', ...extra }, dev)).toThrow(re);
+  });
+
+  it.each(['Petstore', 'pet_store', '1pet', 'pet-', 'a'.repeat(25), ''])(
+    'rejects non-DNS-safe name %j',
+    (name) => {
+      expect(issuesOf({ name })[0]!.field).toMatch(/\.name$/);
+    },
+  );
+
+  it('reports every problem at once', () => {
+    const issues = issuesOf({ name: 'BAD', size: 'huge' as never, ttlHours: -3 });
+    expect(issues.map((i) => i.field.split('.').pop())).toEqual(['name', 'size', 'ttlHours']);
+  });
+
+  describe('expectations', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-proj-'));
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('reads and validates a file', () => {
+      const file = path.join(dir, 'ok.json');
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ httpRequest: { path: '/x' }, httpResponse: { statusCode: 200 } }),
+      );
+      expect(defineProject({ name: 'a', expectations: file }, dev).expectations.count).toBe(1);
+    });
+
+    it('names the file and JSON path of the first problem', () => {
+      const file = path.join(dir, 'expectations.json');
+      fs.writeFileSync(file, JSON.stringify([{ httpResponse: { statusCode: '200' } }]));
+      expect(() => defineProject({ name: 'a', expectations: file }, dev)).toThrow(
+        `${file}: $[0].httpResponse.statusCode: got "200", must be an integer`,
+      );
+    });
+
+    it('reports invalid JSON and missing files', () => {
+      expect(() =>
+        defineProject({ name: 'a', expectations: { content: '[{', source: 'x.json' } }, dev),
+      ).toThrow(/x\.json: got nothing, must be valid JSON/);
+      expect(() =>
+        defineProject({ name: 'a', expectations: path.join(dir, 'missing.json') }, dev),
+      ).toThrow(/must be a readable file \(ENOENT\)/);
+    });
+  });
+});
+
+describe('checkProjectSet', () => {
+  it('reports port clashes and duplicate names within an environment', () => {
+    const a = defineProject({ name: 'a', listenerPort: 8080 }, dev);
+    const b = defineProject({ name: 'b', listenerPort: 8080 }, dev);
+    expect(() => checkProjectSet([a, b])).toThrow(
+      /project\[dev\/b\]\.listenerPort: got 8080, must differ from project a/,
+    );
+    expect(() => checkProjectSet([a, a])).toThrow(/project\[dev\/a\]\.name.*unique/);
+  });
+
+  it('allows the same name and port in different environments', () => {
+    const staging = defineEnvironment({
+      name: 'staging',
+      accountId: '123456789012',
+      region: 'us-east-1',
+    });
+    expect(() =>
+      checkProjectSet([
+        defineProject({ name: 'a', listenerPort: 8080 }, dev),
+        defineProject({ name: 'a', listenerPort: 8080 }, staging),
+      ]),
+    ).not.toThrow();
+  });
+});

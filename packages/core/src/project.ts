@@ -1,0 +1,411 @@
+import * as fs from 'node:fs';
+import { ConfigValidationError, IssueCollector } from './errors';
+import {
+  checkDnsName,
+  checkSuppressions,
+  checkTtlHours,
+  Environment,
+  RuleSuppression,
+} from './environment';
+import {
+  ValidatedExpectations,
+  validateExpectationsText,
+  validateExpectationsValue,
+} from './expectations';
+import { shortHash } from './hash';
+import {
+  checkTaskSize,
+  INSTANCE_SIZE_NAMES,
+  INSTANCE_SIZES,
+  InstanceSizeName,
+  TaskSize,
+} from './sizes';
+
+/** `shared`: a listener rule on the environment's ALB. `dedicated`: own network and ALB (load tests). */
+export type ProjectIsolation = 'shared' | 'dedicated';
+
+/** Fargate capacity. `FARGATE_SPOT` is about 70% cheaper and may be interrupted with 2 minutes' notice. */
+export type ProjectCapacity = 'FARGATE' | 'FARGATE_SPOT';
+
+/**
+ * Where a project's MockServer expectations come from: a file path (read when the project is
+ * defined), or content already in memory (text or a parsed document) with a label for messages.
+ */
+export type ExpectationsSource =
+  string | { readonly content: string | unknown; readonly source?: string };
+
+/**
+ * Longest project name. It keeps `<prefix>-<env>-<project>-<kind>` IAM role and log group names
+ * readable without truncation, and `<project>.<domain>` a single DNS label (63). ALB and target
+ * group names (32) and bucket names (63) may still be shortened with a hash by `resourceName`.
+ */
+export const PROJECT_NAME_MAX = 24;
+
+/** Task count bounds the product accepts; ECS allows more, but beyond this is a mistake. */
+export const MAX_TASKS_LIMIT = 1000;
+
+/** Listener ports a project may use on the shared ALB (80 and 443 are the environment's). */
+export const LISTENER_PORT_RANGE = { min: 1024, max: 65535 } as const;
+
+/** Where derived listener ports are drawn from when a project names none. */
+export const DERIVED_PORT_RANGE = { min: 10000, max: 19999 } as const;
+
+/** Defaults, by kind of project. The seed ran 10 to 200 tasks for load tests; set them explicitly. */
+export const PROJECT_DEFAULTS = {
+  ephemeral: { minTasks: 1, maxTasks: 20 },
+  // Two tasks spread over two AZs keep a long-lived mock up through a task or AZ failure.
+  longLived: { minTasks: 2, maxTasks: 20 },
+  isolation: 'shared',
+  capacity: 'FARGATE',
+} as const;
+
+/** What a user (or the CLI) writes to declare a project. */
+export interface ProjectInput {
+  /** DNS-safe name, 1-24 lowercase letters, digits, hyphens; starts with a letter. */
+  readonly name: string;
+  /** Task size by name or explicit Fargate cpu/memory. @default the environment's `defaultSize` */
+  readonly size?: InstanceSizeName | TaskSize;
+  /** Hours until teardown; 0 means never. @default the environment's `defaultTtlHours` (0 for non-ephemeral) */
+  readonly ttlHours?: number;
+  /** Minimum running tasks. @default 1 for ephemeral projects, 2 otherwise */
+  readonly minTasks?: number;
+  /** Maximum running tasks. @default 20 */
+  readonly maxTasks?: number;
+  /** Shared ALB or own network and ALB. @default 'shared' */
+  readonly isolation?: ProjectIsolation;
+  /**
+   * Listener port on the shared ALB when the environment has no domain.
+   * @default - derived from the name in 10000-19999 (checkProjectSet reports clashes)
+   */
+  readonly listenerPort?: number;
+  /** MockServer expectations. @default - an empty array (MockServer starts with none) */
+  readonly expectations?: ExpectationsSource;
+  /** Address for this project's alarms and TTL warnings. @default - the environment's topic only */
+  readonly notificationEmail?: string;
+  /** Created by `automock deploy` with a TTL (cheaper defaults, no deletion protection). @default false */
+  readonly ephemeral?: boolean;
+  /** Fargate or Fargate Spot. @default 'FARGATE' */
+  readonly capacity?: ProjectCapacity;
+  /** Plain environment variables for the service container. @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Container secrets: variable name to Secrets Manager or SSM parameter ARN. @default {} */
+  readonly secrets?: Readonly<Record<string, string>>;
+  /** Policy findings accepted for this project. @default [] */
+  readonly suppressions?: readonly RuleSuppression[];
+  /** When the project was (first) deployed, ISO-8601 UTC; the CLI passes it. @default - unknown (no expiry in metadata) */
+  readonly createdAt?: string;
+}
+
+/** A validated project with every default filled in. */
+export interface Project {
+  readonly name: string;
+  readonly env: Environment;
+  /** Size name, or `custom` for an explicit pair. */
+  readonly sizeName: InstanceSizeName | 'custom';
+  readonly size: TaskSize;
+  readonly ttlHours: number;
+  readonly minTasks: number;
+  readonly maxTasks: number;
+  readonly isolation: ProjectIsolation;
+  /** Listener port on the shared ALB; undefined with a domain (host rule) or when dedicated. */
+  readonly listenerPort?: number;
+  /** `<project>.<domain>` when the environment has a domain. */
+  readonly hostname?: string;
+  readonly expectations: ValidatedExpectations;
+  readonly notificationEmail?: string;
+  readonly ephemeral: boolean;
+  readonly capacity: ProjectCapacity;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly suppressions: readonly RuleSuppression[];
+  readonly createdAt?: string;
+  /** `createdAt + ttlHours`, when both are known and ttlHours > 0. */
+  readonly expiresAt?: string;
+}
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const ENV_VAR_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SECRET_ARN_RE =
+  /^arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:\d{12}:secret:.+|ssm:[a-z0-9-]+:\d{12}:parameter\/.+)$/;
+const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** Listener port derived from a project name when none is given; stable across runs. */
+export function derivedListenerPort(project: string): number {
+  const span = DERIVED_PORT_RANGE.max - DERIVED_PORT_RANGE.min + 1;
+  return DERIVED_PORT_RANGE.min + (parseInt(shortHash(project, 6), 36) % span);
+}
+
+function checkInt(
+  issues: IssueCollector,
+  field: string,
+  v: unknown,
+  min: number,
+  max: number,
+): v is number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    issues.add(field, v, `must be a whole number from ${min} to ${max}`);
+    return false;
+  }
+  return true;
+}
+
+function checkStringMap(
+  issues: IssueCollector,
+  field: string,
+  v: unknown,
+  valueRe: RegExp,
+  valueRule: string,
+): void {
+  if (v === undefined) return;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    issues.add(field, v, 'must be an object of variable name to value');
+    return;
+  }
+  for (const [k, val] of Object.entries(v)) {
+    if (!ENV_VAR_RE.test(k))
+      issues.add(
+        `${field}.${k}`,
+        k,
+        'name must be letters, digits and underscores, not starting with a digit',
+      );
+    if (typeof val !== 'string' || !valueRe.test(val)) issues.add(`${field}.${k}`, val, valueRule);
+  }
+}
+
+function loadExpectations(
+  issues: IssueCollector,
+  field: string,
+  src: ExpectationsSource | undefined,
+): ValidatedExpectations | undefined {
+  try {
+    if (src === undefined) return validateExpectationsValue([], '(no expectations)');
+    if (typeof src === 'string') {
+      let text: string;
+      try {
+        text = fs.readFileSync(src, 'utf8');
+      } catch (err) {
+        issues.add(
+          field,
+          src,
+          `must be a readable file (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+        );
+        return undefined;
+      }
+      return validateExpectationsText(text, src);
+    }
+    if (typeof src === 'object' && src !== null && 'content' in src) {
+      const label = src.source ?? 'expectations.json';
+      return typeof src.content === 'string'
+        ? validateExpectationsText(src.content, label)
+        : validateExpectationsValue(src.content, label);
+    }
+    issues.add(field, src, 'must be a file path or { content, source? }');
+  } catch (err) {
+    if (err instanceof ConfigValidationError) {
+      for (const i of err.issues) issues.add(i.field, i.value, i.rule);
+      return undefined;
+    }
+    throw err;
+  }
+  return undefined;
+}
+
+/**
+ * Validates a project for an environment and fills in its defaults. Every problem is reported
+ * at once, each naming the field, the value and the rule; expectations problems name the file and
+ * the JSON path.
+ *
+ * @throws ConfigValidationError when anything is wrong.
+ */
+export function defineProject(input: ProjectInput, env: Environment): Project {
+  const issues = new IssueCollector();
+  if (input === null || typeof input !== 'object') {
+    issues.add('project', input, 'must be an object');
+    issues.throwIfAny('project');
+  }
+  const label = `project[${env.name}/${typeof input.name === 'string' ? input.name : '?'}]`;
+  const f = (k: string) => `${label}.${k}`;
+
+  checkDnsName(issues, f('name'), input.name, PROJECT_NAME_MAX);
+
+  const ephemeral = input.ephemeral ?? false;
+  if (typeof ephemeral !== 'boolean')
+    issues.add(f('ephemeral'), ephemeral, 'must be true or false');
+
+  // size
+  const sizeIn = input.size ?? env.defaultSize;
+  let size: TaskSize | undefined;
+  let sizeName: InstanceSizeName | 'custom' = 'custom';
+  if (typeof sizeIn === 'string') {
+    if ((INSTANCE_SIZE_NAMES as string[]).includes(sizeIn)) {
+      sizeName = sizeIn;
+      size = INSTANCE_SIZES[sizeIn];
+    } else {
+      issues.add(
+        f('size'),
+        sizeIn,
+        `must be one of ${INSTANCE_SIZE_NAMES.join(', ')}, or { cpu, memory }`,
+      );
+    }
+  } else if (typeof sizeIn === 'object' && sizeIn !== null) {
+    const before = issues.issues.length;
+    checkTaskSize(issues, f('size'), sizeIn);
+    if (issues.issues.length === before) size = { cpu: sizeIn.cpu, memory: sizeIn.memory };
+  } else {
+    issues.add(
+      f('size'),
+      sizeIn,
+      `must be one of ${INSTANCE_SIZE_NAMES.join(', ')}, or { cpu, memory }`,
+    );
+  }
+
+  const ttlHours = input.ttlHours ?? (ephemeral ? env.defaultTtlHours : 0);
+  checkTtlHours(issues, f('ttlHours'), ttlHours);
+
+  const defaults = ephemeral ? PROJECT_DEFAULTS.ephemeral : PROJECT_DEFAULTS.longLived;
+  const minTasks = input.minTasks ?? defaults.minTasks;
+  const maxTasks =
+    input.maxTasks ?? Math.max(defaults.maxTasks, typeof minTasks === 'number' ? minTasks : 0);
+  const minOk = checkInt(issues, f('minTasks'), minTasks, 1, MAX_TASKS_LIMIT);
+  const maxOk = checkInt(issues, f('maxTasks'), maxTasks, 1, MAX_TASKS_LIMIT);
+  if (minOk && maxOk && minTasks > maxTasks)
+    issues.add(f('maxTasks'), maxTasks, `must be at least minTasks (${minTasks})`);
+
+  const isolation = input.isolation ?? PROJECT_DEFAULTS.isolation;
+  if (isolation !== 'shared' && isolation !== 'dedicated')
+    issues.add(f('isolation'), isolation, "must be 'shared' or 'dedicated'");
+
+  let listenerPort: number | undefined;
+  const needsPort = isolation === 'shared' && !env.domain;
+  if (input.listenerPort !== undefined) {
+    if (!needsPort) {
+      issues.add(
+        f('listenerPort'),
+        input.listenerPort,
+        env.domain
+          ? `must be omitted: environment ${env.name} has a domain, so the project is routed by host name`
+          : "must be omitted with isolation 'dedicated' (the project's own ALB listens on 80)",
+      );
+    } else if (
+      checkInt(
+        issues,
+        f('listenerPort'),
+        input.listenerPort,
+        LISTENER_PORT_RANGE.min,
+        LISTENER_PORT_RANGE.max,
+      )
+    ) {
+      if (input.listenerPort === 443)
+        issues.add(f('listenerPort'), 443, 'must not be 443 (reserved for the HTTPS listener)');
+      listenerPort = input.listenerPort;
+    }
+  } else if (needsPort && typeof input.name === 'string') {
+    listenerPort = derivedListenerPort(input.name);
+  }
+
+  const expectations = loadExpectations(issues, f('expectations'), input.expectations);
+
+  if (
+    input.notificationEmail !== undefined &&
+    (typeof input.notificationEmail !== 'string' || !EMAIL_RE.test(input.notificationEmail))
+  )
+    issues.add(f('notificationEmail'), input.notificationEmail, 'must be an email address');
+
+  const capacity = input.capacity ?? PROJECT_DEFAULTS.capacity;
+  if (capacity !== 'FARGATE' && capacity !== 'FARGATE_SPOT')
+    issues.add(f('capacity'), capacity, "must be 'FARGATE' or 'FARGATE_SPOT'");
+
+  checkStringMap(
+    issues,
+    f('environment'),
+    input.environment,
+    /^[\s\S]{0,4096}$/,
+    'value must be a string of at most 4096 characters',
+  );
+  checkStringMap(
+    issues,
+    f('secrets'),
+    input.secrets,
+    SECRET_ARN_RE,
+    'must be the ARN of a Secrets Manager secret or an SSM parameter (arn:aws:secretsmanager:... or arn:aws:ssm:...:parameter/...)',
+  );
+  if (input.environment && input.secrets) {
+    for (const k of Object.keys(input.secrets))
+      if (k in input.environment)
+        issues.add(f(`secrets.${k}`), k, 'must not also be a plain environment variable');
+  }
+  checkSuppressions(issues, f('suppressions'), input.suppressions);
+
+  let expiresAt: string | undefined;
+  if (input.createdAt !== undefined) {
+    if (
+      typeof input.createdAt !== 'string' ||
+      !ISO_RE.test(input.createdAt) ||
+      Number.isNaN(Date.parse(input.createdAt))
+    ) {
+      issues.add(
+        f('createdAt'),
+        input.createdAt,
+        'must be an ISO-8601 UTC time such as 2025-01-05T10:00:00Z',
+      );
+    } else if (typeof ttlHours === 'number' && ttlHours > 0) {
+      expiresAt = new Date(Date.parse(input.createdAt) + ttlHours * 3_600_000).toISOString();
+    }
+  }
+
+  issues.throwIfAny(`project ${JSON.stringify(input.name)} in environment ${env.name}`);
+
+  return Object.freeze({
+    name: input.name,
+    env,
+    sizeName,
+    size: Object.freeze({ ...size! }),
+    ttlHours,
+    minTasks,
+    maxTasks,
+    isolation,
+    listenerPort,
+    hostname: env.domain ? `${input.name}.${env.domain.name}` : undefined,
+    expectations: expectations!,
+    notificationEmail: input.notificationEmail,
+    ephemeral,
+    capacity,
+    environment: Object.freeze({ ...(input.environment ?? {}) }),
+    secrets: Object.freeze({ ...(input.secrets ?? {}) }),
+    suppressions: Object.freeze([...(input.suppressions ?? [])]),
+    createdAt: input.createdAt,
+    expiresAt,
+  });
+}
+
+/**
+ * Checks projects together: within an environment, names must be unique (they key stacks and
+ * state) and shared-ALB listener ports must not clash.
+ *
+ * @throws ConfigValidationError listing every clash.
+ */
+export function checkProjectSet(projects: readonly Project[]): void {
+  const issues = new IssueCollector();
+  const names = new Map<string, Project>();
+  const ports = new Map<string, Project>();
+  for (const p of projects) {
+    const key = `${p.env.name}/${p.name}`;
+    if (names.has(key)) {
+      issues.add(`project[${key}].name`, p.name, `must be unique within environment ${p.env.name}`);
+      continue;
+    }
+    names.set(key, p);
+    if (p.listenerPort !== undefined) {
+      const portKey = `${p.env.name}:${p.listenerPort}`;
+      const other = ports.get(portKey);
+      if (other) {
+        issues.add(
+          `project[${key}].listenerPort`,
+          p.listenerPort,
+          `must differ from project ${other.name}'s port on the shared ALB of ${p.env.name}; set listenerPort explicitly`,
+        );
+      } else ports.set(portKey, p);
+    }
+  }
+  issues.throwIfAny('projects');
+}

@@ -1,0 +1,419 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConfigValidationError, NEVER_EXPIRES, REGISTRY_SCHEMA } from '@automock/core';
+import { DeploymentRegistry, DESTROYED_RETENTION_DAYS } from './DeploymentRegistry';
+import { RegistryConflictError } from './RegistryConflictError';
+import { type LocalDynamo, createRegistryTable, startLocalDynamo } from './testing/registryTable';
+
+const T0 = new Date('2026-03-01T10:00:00.000Z');
+const hours = (h: number) => new Date(T0.getTime() + h * 3_600_000);
+
+let dynamo: LocalDynamo;
+let tableSeq = 0;
+let registry: DeploymentRegistry;
+let tableName: string;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+});
+afterAll(async () => {
+  await dynamo.stop();
+});
+beforeEach(async () => {
+  tableName = `registry-${++tableSeq}`;
+  const client = dynamo.client();
+  await createRegistryTable(client, tableName);
+  registry = new DeploymentRegistry({ client, tableName });
+});
+
+async function registerActive(project = 'petstore', ttlHours = 4, env = 'dev') {
+  const d = await registry.register({ env, project, createdBy: 'alice', ttlHours, now: T0 });
+  return registry.transition(env, project, {
+    from: ['deploying'],
+    to: 'active',
+    expectedVersion: d.version,
+    fields: { outputs: { url: `http://${project}.example` } },
+    now: T0,
+  });
+}
+
+describe('register', () => {
+  it('creates a deploying item with an absolute UTC expiry and version 1', async () => {
+    const d = await registry.register({
+      env: 'dev',
+      project: 'petstore',
+      createdBy: 'alice',
+      ttlHours: 4,
+      size: 'small',
+      isolation: 'shared',
+      now: T0,
+    });
+    expect(d).toMatchObject({
+      status: 'deploying',
+      version: 1,
+      createdAt: '2026-03-01T10:00:00.000Z',
+      expiresAt: '2026-03-01T14:00:00.000Z',
+      stackObjectKey: 'stacks/dev/petstore/cdk.tf.json',
+    });
+    expect(await registry.get('dev', 'petstore')).toMatchObject({
+      status: 'deploying',
+      version: 1,
+      size: 'small',
+      isolation: 'shared',
+      createdBy: 'alice',
+    });
+  });
+
+  it('stores ttlHours 0 as never expiring (sorts after every real expiry)', async () => {
+    const d = await registry.register({
+      env: 'dev',
+      project: 'forever',
+      createdBy: 'a',
+      ttlHours: 0,
+      now: T0,
+    });
+    expect(d.expiresAt).toBe(NEVER_EXPIRES);
+  });
+
+  it('refuses to register over a live deployment and says what is there', async () => {
+    await registerActive();
+    const err = await registry
+      .register({ env: 'dev', project: 'petstore', createdBy: 'bob', ttlHours: 2, now: T0 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RegistryConflictError);
+    expect((err as RegistryConflictError).current).toMatchObject({ status: 'active', version: 2 });
+    expect((err as Error).message).toMatch(
+      /dev#petstore: register again expected status destroyed\|failed.*found active at version 2/,
+    );
+  });
+
+  it('registers a destroyed deployment again as a new life with the next version', async () => {
+    const a = await registerActive();
+    await registry.transition('dev', 'petstore', {
+      from: ['active'],
+      to: 'destroying',
+      expectedVersion: a.version,
+      now: hours(1),
+    });
+    await registry.transition('dev', 'petstore', {
+      from: ['destroying'],
+      to: 'destroyed',
+      now: hours(1),
+    });
+    const d = await registry.register({
+      env: 'dev',
+      project: 'petstore',
+      createdBy: 'bob',
+      ttlHours: 8,
+      now: hours(2),
+    });
+    expect(d).toMatchObject({
+      status: 'deploying',
+      version: 5,
+      createdBy: 'bob',
+      expiresAt: hours(10).toISOString(),
+    });
+    const got = await registry.get('dev', 'petstore');
+    expect(got?.destroyedAt).toBeUndefined();
+    expect(got?.outputs).toEqual({});
+  });
+
+  it('rejects bad input naming each field, and writes nothing', async () => {
+    const err = await registry
+      .register({ env: 'Dev!', project: '', createdBy: '', ttlHours: 721, now: T0 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigValidationError);
+    const msg = (err as Error).message;
+    expect(msg).toMatch(/env: got "Dev!"/);
+    expect(msg).toMatch(/project: got ""/);
+    expect(msg).toMatch(
+      /ttlHours: got 721, must be a whole number of hours from 0 \(never expire\) to 720/,
+    );
+    expect(msg).toMatch(/createdBy/);
+    expect(await registry.listAll()).toEqual([]);
+  });
+});
+
+describe('transition', () => {
+  it('moves status, sets fields, bumps the version and records who wrote', async () => {
+    const d = await registerActive();
+    expect(d).toMatchObject({
+      status: 'active',
+      version: 2,
+      outputs: { url: 'http://petstore.example' },
+    });
+    const e = await registry.transition('dev', 'petstore', {
+      from: ['active'],
+      to: 'expiring',
+      expectedVersion: 2,
+      by: 'reaper',
+      now: hours(5),
+    });
+    expect(e).toMatchObject({
+      status: 'expiring',
+      version: 3,
+      updatedBy: 'reaper',
+      updatedAt: hours(5).toISOString(),
+    });
+  });
+
+  it('throws a conflict naming the current version when the expected one is stale', async () => {
+    await registerActive();
+    const err = await registry
+      .transition('dev', 'petstore', { from: ['active'], to: 'destroying', expectedVersion: 1 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RegistryConflictError);
+    expect((err as RegistryConflictError).current).toMatchObject({ status: 'active', version: 2 });
+    expect((err as Error).message).toMatch(
+      /active -> destroying expected status active at version 1, found active at version 2/,
+    );
+    expect((await registry.get('dev', 'petstore'))?.status).toBe('active');
+  });
+
+  it('throws a conflict when the status is not one of `from`, without an expected version', async () => {
+    await registry.register({
+      env: 'dev',
+      project: 'petstore',
+      createdBy: 'a',
+      ttlHours: 1,
+      now: T0,
+    });
+    await expect(
+      registry.transition('dev', 'petstore', { from: ['active'], to: 'expiring' }),
+    ).rejects.toThrow(/expected status active, found deploying at version 1/);
+  });
+
+  it('throws a conflict for a deployment that does not exist', async () => {
+    await expect(
+      registry.transition('dev', 'ghost', { from: ['active'], to: 'expiring' }),
+    ).rejects.toThrow(/dev#ghost: .*found no deployment/);
+  });
+
+  it('refuses a move the life cycle does not allow', async () => {
+    await expect(
+      registry.transition('dev', 'petstore', { from: ['destroyed'], to: 'active' }),
+    ).rejects.toThrow(/to: got "active", cannot be reached from destroyed/);
+  });
+
+  it('marks destroyed with time, who and a purge time for DynamoDB TTL', async () => {
+    await registerActive();
+    await registry.transition('dev', 'petstore', { from: ['active'], to: 'destroying' });
+    const d = await registry.transition('dev', 'petstore', {
+      from: ['destroying'],
+      to: 'destroyed',
+      by: 'alice',
+      fields: { destroyMethod: 'cli' },
+      now: hours(3),
+    });
+    expect(d).toMatchObject({
+      status: 'destroyed',
+      destroyedAt: hours(3).toISOString(),
+      destroyedBy: 'alice',
+      destroyMethod: 'cli',
+    });
+    const raw = await dynamo
+      .client()
+      .send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'dev#petstore' } } }));
+    expect(Number(raw.Item![REGISTRY_SCHEMA.purgeAtAttribute]!.N)).toBe(
+      hours(3).getTime() / 1000 + DESTROYED_RETENTION_DAYS * 86_400,
+    );
+  });
+
+  it('removes fields given as null', async () => {
+    const d = await registerActive();
+    const w = await registry.recordWarning('dev', 'petstore', {
+      expectedVersion: d.version,
+      now: hours(3.5),
+    });
+    expect(w.warnedAt).toBe(hours(3.5).toISOString());
+    const c = await registry.transition('dev', 'petstore', {
+      from: ['active'],
+      to: 'deploying',
+      fields: { warnedAt: null },
+    });
+    expect(c.warnedAt).toBeUndefined();
+  });
+
+  it('only honours the reaper expiry guard when the item really expired', async () => {
+    const d = await registerActive('petstore', 4);
+    await expect(
+      registry.transition('dev', 'petstore', {
+        from: ['active'],
+        to: 'expiring',
+        expectedVersion: d.version,
+        expiredBy: hours(3),
+      }),
+    ).rejects.toBeInstanceOf(RegistryConflictError);
+    await expect(
+      registry.transition('dev', 'petstore', {
+        from: ['active'],
+        to: 'expiring',
+        expectedVersion: d.version,
+        expiredBy: hours(4),
+      }),
+    ).resolves.toMatchObject({ status: 'expiring' });
+  });
+});
+
+describe('two writers racing', () => {
+  it('lets exactly one of two writers that read the same version win', async () => {
+    const base = await registerActive();
+    // Separate clients: two processes, each with its own connection.
+    const a = new DeploymentRegistry({ client: dynamo.client(), tableName });
+    const b = new DeploymentRegistry({ client: dynamo.client(), tableName });
+    const [ra, rb] = await Promise.allSettled([
+      a.transition('dev', 'petstore', {
+        from: ['active'],
+        to: 'destroying',
+        expectedVersion: base.version,
+        by: 'alice',
+      }),
+      b.transition('dev', 'petstore', {
+        from: ['active'],
+        to: 'expiring',
+        expectedVersion: base.version,
+        by: 'reaper',
+      }),
+    ]);
+    const wins = [ra, rb].filter((r) => r.status === 'fulfilled');
+    const losses = [ra, rb].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(wins).toHaveLength(1);
+    expect(losses).toHaveLength(1);
+    const err = losses[0]!.reason as RegistryConflictError;
+    expect(err).toBeInstanceOf(RegistryConflictError);
+    const winner = (wins[0] as PromiseFulfilledResult<{ status: string; updatedBy: string }>).value;
+    expect(err.current).toMatchObject({
+      version: base.version + 1,
+      status: winner.status,
+      updatedBy: winner.updatedBy,
+    });
+    expect(await registry.get('dev', 'petstore')).toMatchObject({
+      version: base.version + 1,
+      status: winner.status,
+    });
+  });
+
+  it('an extend-ttl that lands first makes the reaper move to expiring fail', async () => {
+    const listed = await registerActive('petstore', 1);
+    // The reaper listed it at version 2, expired; the user extends before the reaper writes.
+    await registry.extendTtl('dev', 'petstore', 2, hours(1.1), { by: 'alice' });
+    const err = await registry
+      .transition('dev', 'petstore', {
+        from: ['active'],
+        to: 'expiring',
+        expectedVersion: listed.version,
+        expiredBy: hours(1.1),
+        by: 'reaper',
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RegistryConflictError);
+    expect((err as RegistryConflictError).current).toMatchObject({
+      status: 'active',
+      updatedBy: 'alice',
+      expiresAt: hours(3.1).toISOString(),
+    });
+  });
+
+  it('two concurrent extensions without an expected version both apply', async () => {
+    await registerActive('petstore', 4);
+    const a = new DeploymentRegistry({ client: dynamo.client(), tableName });
+    const b = new DeploymentRegistry({ client: dynamo.client(), tableName });
+    await Promise.all([
+      a.extendTtl('dev', 'petstore', 2, hours(1), { by: 'alice' }),
+      b.extendTtl('dev', 'petstore', 3, hours(1), { by: 'bob' }),
+    ]);
+    expect((await registry.get('dev', 'petstore'))?.expiresAt).toBe(hours(9).toISOString());
+  });
+});
+
+describe('extendTtl', () => {
+  it('adds hours to a future expiry and clears the warning', async () => {
+    const d = await registerActive('petstore', 4);
+    await registry.recordWarning('dev', 'petstore', {
+      expectedVersion: d.version,
+      now: hours(3.2),
+    });
+    const e = await registry.extendTtl('dev', 'petstore', 4, hours(3.5));
+    expect(e).toMatchObject({ expiresAt: hours(8).toISOString(), ttlHours: 8, version: 4 });
+    expect(e.warnedAt).toBeUndefined();
+  });
+
+  it('counts from now when the expiry has already passed', async () => {
+    await registerActive('petstore', 1);
+    const e = await registry.extendTtl('dev', 'petstore', 2, hours(1.5));
+    expect(e.expiresAt).toBe(hours(3.5).toISOString());
+  });
+
+  it('0 hours removes the expiry', async () => {
+    await registerActive('petstore', 1);
+    expect((await registry.extendTtl('dev', 'petstore', 0, hours(0.5))).expiresAt).toBe(
+      NEVER_EXPIRES,
+    );
+  });
+
+  it('refuses to push the expiry past 720 h from now, saying how much is left', async () => {
+    await registerActive('petstore', 700);
+    await expect(registry.extendTtl('dev', 'petstore', 30, T0)).rejects.toThrow(
+      /hours: got 30, must keep the expiry within 720 h of now .*at most 20 more h/,
+    );
+    await expect(registry.extendTtl('dev', 'petstore', -1, T0)).rejects.toThrow(/hours: got -1/);
+  });
+
+  it('cannot extend once teardown has begun', async () => {
+    const d = await registerActive();
+    await registry.transition('dev', 'petstore', {
+      from: ['active'],
+      to: 'expiring',
+      expectedVersion: d.version,
+      by: 'reaper',
+      now: hours(4),
+    });
+    await expect(registry.extendTtl('dev', 'petstore', 4, hours(4))).rejects.toThrow(
+      /extend TTL by 4 h expected status deploying\|active at version 3, found expiring at version 3 .*by reaper/,
+    );
+  });
+
+  it('with an expected version, a stale read conflicts at once', async () => {
+    await registerActive();
+    await expect(
+      registry.extendTtl('dev', 'petstore', 1, T0, { expectedVersion: 1 }),
+    ).rejects.toBeInstanceOf(RegistryConflictError);
+  });
+});
+
+describe('recordWarning', () => {
+  it('records the warning once; a second reaper with the same read loses', async () => {
+    const d = await registerActive();
+    await registry.recordWarning('dev', 'petstore', {
+      expectedVersion: d.version,
+      now: hours(3.1),
+    });
+    await expect(
+      registry.recordWarning('dev', 'petstore', {
+        expectedVersion: d.version + 1,
+        now: hours(3.2),
+      }),
+    ).rejects.toThrow(/record the expiry warning/);
+    expect((await registry.get('dev', 'petstore'))?.warnedAt).toBe(hours(3.1).toISOString());
+  });
+});
+
+describe('listing', () => {
+  it('lists an environment ordered by expiry, never-expiring last, across pages', async () => {
+    await registerActive('c-late', 9);
+    await registerActive('a-soon', 1);
+    await registerActive('forever', 0);
+    await registerActive('b-mid', 5);
+    await registerActive('other-env', 2, 'staging');
+    const list = await registry.listByEnvironment('dev', { pageSize: 2 });
+    expect(list.map((d) => d.project)).toEqual(['a-soon', 'b-mid', 'c-late', 'forever']);
+    expect((await registry.listByEnvironment('dev', { statuses: ['deploying'] })).length).toBe(0);
+  });
+
+  it('lists everything by environment then expiry', async () => {
+    await registerActive('x', 3, 'staging');
+    await registerActive('y', 1, 'dev');
+    await registerActive('z', 2, 'dev');
+    const all = await registry.listAll({ pageSize: 1 });
+    expect(all.map((d) => `${d.env}/${d.project}`)).toEqual(['dev/y', 'dev/z', 'staging/x']);
+  });
+});

@@ -1,0 +1,571 @@
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DNS_LABEL_RE,
+  IssueCollector,
+  MAX_TTL_HOURS,
+  NEVER_EXPIRES,
+  REGISTRY_SCHEMA,
+  checkTtlHours,
+  projectStackObjectKey,
+  registryKey,
+} from '@automock/core';
+import { fromItem, toAttribute, toItem } from './attributes';
+import {
+  ALLOWED_TRANSITIONS,
+  DEPLOYMENT_STATUSES,
+  type Deployment,
+  type DeploymentFields,
+  type DeploymentStatus,
+  EXTENDABLE_STATUSES,
+  REREGISTRABLE_STATUSES,
+} from './deployment';
+import { expiryFor } from './expiry';
+import { type RegistryExpectation, RegistryConflictError } from './RegistryConflictError';
+
+const HOUR_MS = 3_600_000;
+
+/** How long a destroyed item stays in the registry (for `automock list --all`) before DynamoDB TTL purges it. */
+export const DESTROYED_RETENTION_DAYS = 30;
+
+/** Props of {@link DeploymentRegistry}. */
+export interface DeploymentRegistryProps {
+  /**
+   * DynamoDB client. Build it without a fixed `endpoint` so `AWS_ENDPOINT_URL` keeps working.
+   */
+  readonly client: DynamoDBClient;
+  /** Registry table name (core's `stateBackendNames(...).registryTable`). */
+  readonly tableName: string;
+}
+
+/** A new deployment (or a new life of a destroyed/failed one). */
+export interface RegisterInput {
+  readonly env: string;
+  readonly project: string;
+  /** Who deploys it. */
+  readonly createdBy: string;
+  /** Hours to live from now, 0 = never; 0 to `MAX_TTL_HOURS`. */
+  readonly ttlHours: number;
+  /** S3 key of the synthesised stack. @default projectStackObjectKey(env, project) */
+  readonly stackObjectKey?: string;
+  /** Known outputs (usually filled in on `active`). @default {} */
+  readonly outputs?: Readonly<Record<string, string>>;
+  /** Instance size name. @default - not recorded */
+  readonly size?: string;
+  /** Isolation mode. @default - not recorded */
+  readonly isolation?: 'shared' | 'dedicated';
+  /** Registration time. @default new Date() */
+  readonly now?: Date;
+}
+
+/** A status change, conditional on the current status (and version). */
+export interface TransitionOptions {
+  /** Statuses the item must be in. */
+  readonly from: readonly DeploymentStatus[];
+  /** Status to move to. */
+  readonly to: DeploymentStatus;
+  /**
+   * Version the caller read. @default - the item is read first and its version used, so the write
+   * still cannot overwrite a change made between that read and the write
+   */
+  readonly expectedVersion?: number;
+  /** Other fields to set (`null` removes). @default {} */
+  readonly fields?: DeploymentFields;
+  /** Who writes. @default 'automock' */
+  readonly by?: string;
+  /** Write time. @default new Date() */
+  readonly now?: Date;
+  /**
+   * Only write if the item's expiry is at or before this time (the reaper's guard, on top of the
+   * version, against an extension it has not seen). @default - no expiry condition
+   */
+  readonly expiredBy?: Date;
+}
+
+/** Options of {@link DeploymentRegistry.extendTtl}. */
+export interface ExtendTtlOptions {
+  /** Who extends. @default 'automock' */
+  readonly by?: string;
+  /**
+   * Version the caller read; a conflict then throws at once. @default - read, compute and write,
+   * retried up to 3 times while the deployment stays extendable
+   */
+  readonly expectedVersion?: number;
+}
+
+/** Options of {@link DeploymentRegistry.listByEnvironment}. */
+export interface ListOptions {
+  /** Only these statuses. @default - all */
+  readonly statuses?: readonly DeploymentStatus[];
+  /** Items per request (tests use it to exercise paging). @default - DynamoDB's 1 MB pages */
+  readonly pageSize?: number;
+}
+
+function isConditionFailure(err: unknown): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    (err as { name?: string }).name === 'ConditionalCheckFailedException'
+  );
+}
+
+/**
+ * Client of the deployments registry table, shared by the CLI and the reaper. Every write is
+ * conditional on the item's status and version (optimistic concurrency): a write that lost a race
+ * throws {@link RegistryConflictError} naming what it found instead.
+ */
+export class DeploymentRegistry {
+  private readonly client: DynamoDBClient;
+  readonly tableName: string;
+
+  constructor(props: DeploymentRegistryProps) {
+    if (typeof props.tableName !== 'string' || props.tableName.length < 3) {
+      const issues = new IssueCollector();
+      issues.add('tableName', props.tableName, 'must be a DynamoDB table name (3-255 characters)');
+      issues.throwIfAny('deployment registry');
+    }
+    this.client = props.client;
+    this.tableName = props.tableName;
+  }
+
+  /** Reads one deployment (strongly consistent). */
+  async get(env: string, project: string): Promise<Deployment | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: this.key(env, project),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? toDeployment(out.Item) : undefined;
+  }
+
+  /**
+   * Registers a deployment in `deploying`: a new one, or a new life of one that is `destroyed` or
+   * `failed` (its history is replaced). Anything else already registered is a conflict.
+   */
+  async register(input: RegisterInput): Promise<Deployment> {
+    const issues = new IssueCollector();
+    checkName(issues, 'env', input.env);
+    checkName(issues, 'project', input.project);
+    checkTtlHours(issues, 'ttlHours', input.ttlHours);
+    if (typeof input.createdBy !== 'string' || input.createdBy.length === 0)
+      issues.add('createdBy', input.createdBy, 'must be a non-empty string');
+    if (input.isolation !== undefined && !['shared', 'dedicated'].includes(input.isolation))
+      issues.add('isolation', input.isolation, "must be 'shared' or 'dedicated'");
+    issues.throwIfAny('deployment registration');
+
+    const { env, project } = input;
+    const now = input.now ?? new Date();
+    const existing = await this.get(env, project);
+    const expected: RegistryExpectation = {
+      action: existing ? 'register again' : 'register',
+      statuses: existing ? REREGISTRABLE_STATUSES : [],
+      version: existing?.version,
+    };
+    if (existing && !REREGISTRABLE_STATUSES.includes(existing.status)) {
+      throw new RegistryConflictError(env, project, expected, currentOf(existing));
+    }
+    const stamp = now.toISOString();
+    const deployment: Deployment = {
+      env,
+      project,
+      status: 'deploying',
+      version: (existing?.version ?? 0) + 1,
+      createdAt: stamp,
+      createdBy: input.createdBy,
+      updatedAt: stamp,
+      updatedBy: input.createdBy,
+      ttlHours: input.ttlHours,
+      expiresAt: expiryFor(now, input.ttlHours),
+      outputs: { ...(input.outputs ?? {}) },
+      stackObjectKey: input.stackObjectKey ?? projectStackObjectKey(env, project),
+      size: input.size,
+      isolation: input.isolation,
+    };
+    let names: Record<string, string> = { '#pk': REGISTRY_SCHEMA.partitionKey };
+    const values: Record<string, AttributeValue> = {};
+    let condition = 'attribute_not_exists(#pk)';
+    if (existing) {
+      names = { '#version': 'version', '#status': 'status' };
+      values[':v'] = { N: String(existing.version) };
+      condition = `#version = :v AND ${inList('#status', ':s', REREGISTRABLE_STATUSES, values)}`;
+    }
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: toItem({
+            [REGISTRY_SCHEMA.partitionKey]: registryKey(env, project),
+            ...deployment,
+          }),
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw await this.conflict(env, project, expected);
+      throw err;
+    }
+    return deployment;
+  }
+
+  /**
+   * Moves a deployment from one of `from` to `to`, setting `fields`, conditional on status and
+   * version. Moving to `destroyed` also records `destroyedAt` (default now) and schedules the item's
+   * purge after {@link DESTROYED_RETENTION_DAYS}.
+   */
+  async transition(env: string, project: string, opts: TransitionOptions): Promise<Deployment> {
+    const issues = new IssueCollector();
+    if (!DEPLOYMENT_STATUSES.includes(opts.to))
+      issues.add('to', opts.to, `must be one of ${DEPLOYMENT_STATUSES.join(', ')}`);
+    if (!Array.isArray(opts.from) || opts.from.length === 0)
+      issues.add('from', opts.from, 'must list at least one status');
+    for (const s of opts.from ?? []) {
+      if (!DEPLOYMENT_STATUSES.includes(s))
+        issues.add('from', s, `must be one of ${DEPLOYMENT_STATUSES.join(', ')}`);
+      else if (!ALLOWED_TRANSITIONS[s].includes(opts.to))
+        issues.add(
+          'to',
+          opts.to,
+          `cannot be reached from ${s} (allowed: ${ALLOWED_TRANSITIONS[s].join(', ') || 'none; register again'})`,
+        );
+    }
+    checkFields(issues, opts.fields ?? {});
+    issues.throwIfAny('registry transition');
+
+    const now = opts.now ?? new Date();
+    const by = opts.by ?? 'automock';
+    const expected: RegistryExpectation = {
+      action: `${opts.from.join('|')} -> ${opts.to}`,
+      statuses: opts.from,
+      version: opts.expectedVersion,
+    };
+    let version = opts.expectedVersion;
+    if (version === undefined) {
+      const cur = await this.get(env, project);
+      if (!cur || !opts.from.includes(cur.status))
+        throw new RegistryConflictError(env, project, expected, cur && currentOf(cur));
+      version = cur.version;
+    }
+    const fields: Record<string, unknown> = { ...(opts.fields ?? {}) };
+    if (opts.to === 'destroyed') {
+      const at = (fields.destroyedAt as string | undefined) ?? now.toISOString();
+      fields.destroyedAt = at;
+      fields.destroyedBy ??= by;
+      fields[REGISTRY_SCHEMA.purgeAtAttribute] =
+        Math.floor(Date.parse(at) / 1000) + DESTROYED_RETENTION_DAYS * 86_400;
+    }
+    return this.update(
+      env,
+      project,
+      { ...expected, version },
+      {
+        set: { ...fields, status: opts.to, updatedAt: now.toISOString(), updatedBy: by },
+        expiredBy: opts.expiredBy,
+      },
+    );
+  }
+
+  /**
+   * Extends a deployment's time to live by `hours` from its current expiry (or from now, if that
+   * has passed); `hours = 0` makes it never expire. Clears the warning so the new expiry gets its
+   * own. Only `deploying` and `active` deployments can be extended: once the reaper has moved one to
+   * `expiring` its teardown has begun.
+   */
+  async extendTtl(
+    env: string,
+    project: string,
+    hours: number,
+    now: Date = new Date(),
+    opts: ExtendTtlOptions = {},
+  ): Promise<Deployment> {
+    const issues = new IssueCollector();
+    checkTtlHours(issues, 'hours', hours);
+    issues.throwIfAny('TTL extension');
+    const action = hours === 0 ? 'remove the expiry' : `extend TTL by ${hours} h`;
+    const attempts = opts.expectedVersion === undefined ? 3 : 1;
+    for (let attempt = 1; ; attempt++) {
+      const cur = await this.get(env, project);
+      const expected: RegistryExpectation = {
+        action,
+        statuses: EXTENDABLE_STATUSES,
+        version: opts.expectedVersion ?? cur?.version,
+      };
+      if (!cur || !EXTENDABLE_STATUSES.includes(cur.status))
+        throw new RegistryConflictError(env, project, expected, cur && currentOf(cur));
+      if (opts.expectedVersion !== undefined && cur.version !== opts.expectedVersion)
+        throw new RegistryConflictError(env, project, expected, currentOf(cur));
+
+      let expiresAt = NEVER_EXPIRES;
+      let ttlHours = 0;
+      if (hours > 0 && cur.expiresAt !== NEVER_EXPIRES) {
+        const base = Math.max(Date.parse(cur.expiresAt), now.getTime());
+        const next = base + hours * HOUR_MS;
+        const maxAt = now.getTime() + MAX_TTL_HOURS * HOUR_MS;
+        if (next > maxAt) {
+          const room = Math.floor((maxAt - base) / HOUR_MS);
+          issues.add(
+            'hours',
+            hours,
+            `must keep the expiry within ${MAX_TTL_HOURS} h of now (it is ${cur.expiresAt}; ` +
+              `at most ${Math.max(room, 0)} more h now, or 0 to never expire)`,
+          );
+          issues.throwIfAny('TTL extension');
+        }
+        expiresAt = new Date(next).toISOString();
+        ttlHours = Math.ceil((next - Date.parse(cur.createdAt)) / HOUR_MS);
+      }
+      try {
+        return await this.update(
+          env,
+          project,
+          { ...expected, version: cur.version },
+          {
+            set: {
+              expiresAt,
+              ttlHours,
+              warnedAt: null,
+              updatedAt: now.toISOString(),
+              updatedBy: opts.by ?? 'automock',
+            },
+          },
+        );
+      } catch (err) {
+        // Another writer (a warning, an output update) got in between: recompute from its result.
+        if (err instanceof RegistryConflictError && attempt < attempts) continue;
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * Records that the one-hour warning went out for the current expiry. Conditional on the version
+   * the caller read and on no warning being recorded, so two reapers cannot both send it.
+   */
+  async recordWarning(
+    env: string,
+    project: string,
+    opts: { readonly expectedVersion: number; readonly now?: Date; readonly by?: string },
+  ): Promise<Deployment> {
+    const now = opts.now ?? new Date();
+    return this.update(
+      env,
+      project,
+      {
+        action: 'record the expiry warning',
+        statuses: EXTENDABLE_STATUSES,
+        version: opts.expectedVersion,
+      },
+      {
+        set: {
+          warnedAt: now.toISOString(),
+          updatedAt: now.toISOString(),
+          updatedBy: opts.by ?? 'reaper',
+        },
+        notWarned: true,
+      },
+    );
+  }
+
+  /** An environment's deployments ordered by expiry (soonest first; never-expiring last). */
+  async listByEnvironment(env: string, opts: ListOptions = {}): Promise<Deployment[]> {
+    const out: Deployment[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: REGISTRY_SCHEMA.envIndex,
+          KeyConditionExpression: '#env = :env',
+          ExpressionAttributeNames: { '#env': REGISTRY_SCHEMA.envAttribute },
+          ExpressionAttributeValues: { ':env': { S: env } },
+          ScanIndexForward: true,
+          ExclusiveStartKey: start,
+          Limit: opts.pageSize,
+        }),
+      );
+      for (const item of page.Items ?? []) out.push(toDeployment(item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return opts.statuses ? out.filter((d) => opts.statuses!.includes(d.status)) : out;
+  }
+
+  /** Every deployment of every environment, by environment then expiry. */
+  async listAll(opts: Pick<ListOptions, 'pageSize'> = {}): Promise<Deployment[]> {
+    const out: Deployment[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ExclusiveStartKey: start,
+          Limit: opts.pageSize,
+        }),
+      );
+      for (const item of page.Items ?? []) out.push(toDeployment(item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out.sort(
+      (a, b) =>
+        a.env.localeCompare(b.env) ||
+        a.expiresAt.localeCompare(b.expiresAt) ||
+        a.project.localeCompare(b.project),
+    );
+  }
+
+  private key(env: string, project: string): Record<string, AttributeValue> {
+    return { [REGISTRY_SCHEMA.partitionKey]: { S: registryKey(env, project) } };
+  }
+
+  private async update(
+    env: string,
+    project: string,
+    expected: RegistryExpectation & { version: number | undefined },
+    what: {
+      set: Record<string, unknown>;
+      expiredBy?: Date;
+      notWarned?: boolean;
+    },
+  ): Promise<Deployment> {
+    const names: Record<string, string> = { '#version': 'version', '#status': 'status' };
+    const values: Record<string, AttributeValue> = {
+      ':v': { N: String(expected.version) },
+      ':one': { N: '1' },
+    };
+    const sets = ['#version = #version + :one'];
+    const removes: string[] = [];
+    let i = 0;
+    for (const [k, v] of Object.entries(what.set)) {
+      if (v === undefined) continue;
+      const n = `#f${i}`;
+      names[n] = k;
+      if (v === null) removes.push(n);
+      else {
+        values[`:f${i}`] = toAttribute(v, k);
+        sets.push(`${n} = :f${i}`);
+      }
+      i++;
+    }
+    const conditions = ['#version = :v', inList('#status', ':s', expected.statuses, values)];
+    if (what.expiredBy) {
+      names['#exp'] = REGISTRY_SCHEMA.expiresAtAttribute;
+      values[':now'] = { S: what.expiredBy.toISOString() };
+      conditions.push('#exp <= :now');
+    }
+    if (what.notWarned) {
+      names['#warned'] = 'warnedAt';
+      conditions.push('attribute_not_exists(#warned)');
+    }
+    try {
+      const out = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: this.key(env, project),
+          UpdateExpression:
+            `SET ${sets.join(', ')}` + (removes.length ? ` REMOVE ${removes.join(', ')}` : ''),
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toDeployment(out.Attributes!);
+    } catch (err) {
+      if (isConditionFailure(err)) throw await this.conflict(env, project, expected);
+      throw err;
+    }
+  }
+
+  private async conflict(
+    env: string,
+    project: string,
+    expected: RegistryExpectation,
+  ): Promise<RegistryConflictError> {
+    const cur = await this.get(env, project);
+    return new RegistryConflictError(env, project, expected, cur && currentOf(cur));
+  }
+}
+
+function inList(
+  name: string,
+  prefix: string,
+  statuses: readonly string[],
+  values: Record<string, AttributeValue>,
+): string {
+  const refs = statuses.map((s, i) => {
+    values[`${prefix}${i}`] = { S: s };
+    return `${prefix}${i}`;
+  });
+  return `${name} IN (${refs.join(', ')})`;
+}
+
+function checkName(issues: IssueCollector, field: string, v: unknown): void {
+  if (typeof v !== 'string' || v.length > 63 || !DNS_LABEL_RE.test(v))
+    issues.add(
+      field,
+      v,
+      'must be a DNS label: lower-case letters, digits and hyphens, 1-63 characters, starting with a letter',
+    );
+}
+
+function checkFields(issues: IssueCollector, fields: DeploymentFields): void {
+  for (const k of ['expiresAt', 'warnedAt', 'destroyedAt'] as const) {
+    const v = fields[k];
+    if (typeof v === 'string' && (Number.isNaN(Date.parse(v)) || !v.endsWith('Z')))
+      issues.add(`fields.${k}`, v, 'must be an ISO-8601 UTC time ending in Z');
+  }
+  if (fields.ttlHours !== undefined && fields.ttlHours !== null)
+    checkTtlHours(issues, 'fields.ttlHours', fields.ttlHours);
+  if (fields.outputs) {
+    for (const [k, v] of Object.entries(fields.outputs))
+      if (typeof v !== 'string') issues.add(`fields.outputs.${k}`, v, 'must be a string');
+  }
+}
+
+function currentOf(d: Deployment) {
+  return {
+    status: d.status,
+    version: d.version,
+    expiresAt: d.expiresAt,
+    updatedAt: d.updatedAt,
+    updatedBy: d.updatedBy,
+  };
+}
+
+/** Unmarshals a registry item; missing optional fields stay undefined. */
+export function toDeployment(item: Record<string, AttributeValue>): Deployment {
+  const o = fromItem(item) as Record<string, unknown> & Partial<Deployment>;
+  const str = (k: string): string | undefined =>
+    typeof o[k] === 'string' ? (o[k] as string) : undefined;
+  return {
+    env: str('env') ?? '',
+    project: str('project') ?? '',
+    status: (str('status') as DeploymentStatus) ?? 'failed',
+    version: typeof o.version === 'number' ? o.version : 0,
+    createdAt: str('createdAt') ?? '',
+    createdBy: str('createdBy') ?? '',
+    updatedAt: str('updatedAt') ?? str('createdAt') ?? '',
+    updatedBy: str('updatedBy') ?? str('createdBy') ?? '',
+    ttlHours: typeof o.ttlHours === 'number' ? o.ttlHours : 0,
+    expiresAt: str('expiresAt') ?? NEVER_EXPIRES,
+    warnedAt: str('warnedAt'),
+    outputs: (o.outputs as Record<string, string> | undefined) ?? {},
+    stackObjectKey: str('stackObjectKey') ?? '',
+    size: str('size'),
+    isolation: o.isolation,
+    failureReason: str('failureReason'),
+    teardown: o.teardown,
+    destroyedAt: str('destroyedAt'),
+    destroyedBy: str('destroyedBy'),
+    destroyMethod: o.destroyMethod,
+  };
+}

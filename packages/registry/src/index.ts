@@ -1,0 +1,5 @@
+export * from './attributes';
+export * from './deployment';
+export * from './DeploymentRegistry';
+export * from './expiry';
+export * from './RegistryConflictError';

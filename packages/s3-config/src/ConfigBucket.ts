@@ -1,0 +1,275 @@
+import {
+  INSTANCE_SIZES,
+  InstanceSizeName,
+  resourceName,
+  TaskSize,
+  ValidatedExpectations,
+  validateExpectationsText,
+} from '@automock/core';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { DataResource, Fn, Lazy, TerraformMetaArguments } from 'cdktf';
+import { Construct } from 'constructs';
+
+/** Object keys the bucket holds; the config loader and the reaper rely on them. */
+export const CONFIG_KEYS = {
+  expectations: 'expectations.json',
+  metadata: 'project-metadata.json',
+  versionsPrefix: 'versions/',
+} as const;
+
+/** Format of `project-metadata.json`; bump when its shape changes. */
+export const METADATA_FORMAT = 1;
+
+/** What the bucket records about the project in `project-metadata.json`. */
+export interface ConfigBucketMetadata {
+  /** Hours until teardown; 0 means never. */
+  readonly ttlHours: number;
+  /** First deployment time, ISO-8601 UTC. @default - unknown (written as null) */
+  readonly createdAt?: string;
+  /** Teardown time, ISO-8601 UTC. @default - none (written as null: no TTL, or createdAt unknown) */
+  readonly expiresAt?: string;
+  /** Size name (`small`...) or `custom`. */
+  readonly sizeName: InstanceSizeName | 'custom';
+  /** Task CPU units and memory MiB. @default - the named size's values */
+  readonly size?: TaskSize;
+}
+
+/** Props of {@link ConfigBucket}. */
+export interface ConfigBucketProps extends TerraformMetaArguments {
+  /** Name prefix, e.g. `automock`. */
+  readonly prefix: string;
+  /** Environment name. */
+  readonly env: string;
+  /** Project name (DNS-safe). */
+  readonly project: string;
+  /** AWS account id, part of the bucket name so it is globally unique per account. */
+  readonly accountId: string;
+  /**
+   * MockServer expectations: already validated (from core's `defineProject`), or raw JSON text
+   * that is validated here before any resource is created.
+   */
+  readonly expectations: ValidatedExpectations | string;
+  /** What to write to `project-metadata.json`. */
+  readonly metadata: ConfigBucketMetadata;
+  /** Ephemeral projects: `force_destroy` so teardown can delete a versioned bucket. @default false */
+  readonly ephemeral?: boolean;
+  /** Days a replaced object version is kept. @default 30 */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** KMS key for SSE-KMS. @default - SSE-S3 (AES256) */
+  readonly kmsKeyArn?: string;
+}
+
+/** The parts of a config bucket other constructs need (e.g. a service's task role). */
+export interface IConfigBucket {
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  /** Key of the expectations file the config loader copies. */
+  readonly expectationsKey: string;
+  /** ARNs of the objects a reader may get (and nothing else in the bucket). */
+  readonly readableObjectArns: string[];
+}
+
+/**
+ * A project's config bucket: versioned, encrypted, private (public access block,
+ * bucket-owner-enforced ownership), TLS-only, noncurrent versions expired, with
+ * `expectations.json`, `project-metadata.json` and a copy of the expectations under
+ * `versions/<timestamp>/` that is re-created (with a new timestamp) whenever their content
+ * hash changes. Read access is granted with {@link grantRead}, to named role ARNs only.
+ */
+export class ConfigBucket extends Construct implements IConfigBucket {
+  readonly bucket: S3Bucket;
+  readonly policy: S3BucketPolicy;
+  readonly expectationsObject: S3Object;
+  readonly metadataObject: S3Object;
+  readonly versionObject: S3Object;
+  /** Holds the time the current expectations content first appeared. */
+  readonly versionStamp: DataResource;
+  readonly expectations: ValidatedExpectations;
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  readonly expectationsKey = CONFIG_KEYS.expectations;
+  private readonly readers: string[] = [];
+
+  constructor(scope: Construct, id: string, props: ConfigBucketProps) {
+    super(scope, id);
+    const days = props.noncurrentVersionExpirationDays ?? 30;
+    if (!Number.isInteger(days) || days < 1 || days > 3650)
+      throw new Error(
+        `ConfigBucket.noncurrentVersionExpirationDays: got ${days}, must be a whole number of days from 1 to 3650`,
+      );
+    // Raw text is validated before anything is created, so a bad file leaves no half-built stack.
+    this.expectations =
+      typeof props.expectations === 'string'
+        ? validateExpectationsText(props.expectations, CONFIG_KEYS.expectations)
+        : props.expectations;
+    const meta = { provider: props.provider, dependsOn: props.dependsOn };
+
+    this.bucket = new S3Bucket(this, 'Bucket', {
+      ...meta,
+      bucket: resourceName('s3Bucket', {
+        prefix: props.prefix,
+        env: props.env,
+        project: props.project,
+        kind: `config-${props.accountId}`,
+      }),
+      forceDestroy: props.ephemeral ?? false,
+    });
+    this.bucketName = this.bucket.bucket;
+    this.bucketArn = this.bucket.arn;
+    const b = { ...meta, bucket: this.bucket.id };
+
+    new S3BucketVersioningA(this, 'Versioning', {
+      ...b,
+      versioningConfiguration: { status: 'Enabled' },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
+      ...b,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: props.kmsKeyArn
+            ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }
+            : { sseAlgorithm: 'AES256' },
+          bucketKeyEnabled: props.kmsKeyArn ? true : undefined,
+        },
+      ],
+    });
+    const publicAccess = new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
+      ...b,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, 'Ownership', {
+      ...b,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
+    new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
+      ...b,
+      rule: [
+        {
+          id: 'expire-noncurrent-versions',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          noncurrentVersionExpiration: [{ noncurrentDays: days }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+        },
+      ],
+    });
+
+    this.policy = new S3BucketPolicy(this, 'Policy', {
+      ...b,
+      // A public-access-block change and a policy put race on the same bucket otherwise.
+      dependsOn: [...(props.dependsOn ?? []), publicAccess],
+      policy: Lazy.stringValue({ produce: () => this.policyJson() }),
+    });
+
+    const objectDefaults = {
+      ...b,
+      contentType: 'application/json',
+      serverSideEncryption: props.kmsKeyArn ? 'aws:kms' : 'AES256',
+      kmsKeyId: props.kmsKeyArn,
+    };
+    this.expectationsObject = new S3Object(this, 'Expectations', {
+      ...objectDefaults,
+      key: CONFIG_KEYS.expectations,
+      content: this.expectations.json,
+      metadata: { 'content-hash': this.expectations.hash },
+    });
+
+    // plantimestamp() changes every plan; ignore_changes keeps the first one until the content
+    // hash changes and replaces this resource, so the timestamp marks when the content changed.
+    this.versionStamp = new DataResource(this, 'VersionStamp', {
+      ...meta,
+      input: { at: Fn.plantimestamp() },
+      triggersReplace: { hash: this.expectations.hash },
+      lifecycle: { ignoreChanges: ['input'] },
+    });
+    const stamp = Fn.lookup(this.versionStamp.output, 'at', '');
+    this.versionObject = new S3Object(this, 'ExpectationsVersion', {
+      ...objectDefaults,
+      key: `${CONFIG_KEYS.versionsPrefix}${stamp}/${CONFIG_KEYS.expectations}`,
+      content: this.expectations.json,
+      metadata: { 'content-hash': this.expectations.hash },
+    });
+
+    const size =
+      props.metadata.size ??
+      (props.metadata.sizeName !== 'custom' ? INSTANCE_SIZES[props.metadata.sizeName] : undefined);
+    this.metadataObject = new S3Object(this, 'Metadata', {
+      ...objectDefaults,
+      key: CONFIG_KEYS.metadata,
+      content: `${JSON.stringify(
+        {
+          format: METADATA_FORMAT,
+          project: props.project,
+          env: props.env,
+          ttlHours: props.metadata.ttlHours,
+          createdAt: props.metadata.createdAt ?? null,
+          expiresAt: props.metadata.expiresAt ?? null,
+          size: { name: props.metadata.sizeName, cpu: size?.cpu, memory: size?.memory },
+          version: this.expectations.hash,
+          expectationsCount: this.expectations.count,
+        },
+        null,
+        2,
+      )}\n`,
+    });
+  }
+
+  /** Objects a reader may get: the expectations and the metadata. */
+  get readableObjectArns(): string[] {
+    return [
+      `${this.bucketArn}/${CONFIG_KEYS.expectations}`,
+      `${this.bucketArn}/${CONFIG_KEYS.metadata}`,
+    ];
+  }
+
+  /**
+   * Grants `roleArn` read access to the expectations and metadata objects in the bucket policy.
+   * The role's own policy must allow the same (see {@link readPolicyStatement}).
+   */
+  grantRead(roleArn: string): void {
+    if (!this.readers.includes(roleArn)) this.readers.push(roleArn);
+  }
+
+  /** IAM statement for a reader role's policy: GetObject on exactly the readable objects. */
+  readPolicyStatement(): Record<string, unknown> {
+    return {
+      Sid: 'ReadProjectConfig',
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: this.readableObjectArns,
+    };
+  }
+
+  private policyJson(): string {
+    const statements: Record<string, unknown>[] = [
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [this.bucketArn, `${this.bucketArn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ];
+    if (this.readers.length > 0) {
+      statements.push({
+        Sid: 'AllowProjectTaskRoleRead',
+        Effect: 'Allow',
+        Principal: { AWS: this.readers },
+        Action: ['s3:GetObject'],
+        Resource: this.readableObjectArns,
+      });
+    }
+    return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  }
+}

@@ -169,10 +169,15 @@ export function renderComment(options: RenderCommentOptions): string {
     fittedTable = renderSummaryTable(options.summaries, { maxListedAddresses: n });
   }
   if (bare(fittedTable) > maxLength) {
-    const lines = fittedTable.split('\n');
-    const tail = '| … | table cut: too many stacks for one comment, see the artifact | | | | | |';
-    while (lines.length > 3 && bare(`${lines.join('\n')}\n${tail}\n`) > maxLength) lines.pop();
-    fittedTable = `${lines.join('\n')}\n${tail}\n`;
+    const tail = '| … | table cut: too many stacks for one comment, see the artifact | | | | | |\n';
+    let room = maxLength - bare('') - tail.length;
+    const kept: string[] = [];
+    for (const line of fittedTable.split('\n')) {
+      if (line.length + 1 > room) break;
+      kept.push(line);
+      room -= line.length + 1;
+    }
+    fittedTable = `${kept.join('\n')}\n${tail}`;
   }
 
   // Keep as many blocks as fit at zero text, dropping the least important first.
@@ -190,7 +195,19 @@ export function renderComment(options: RenderCommentOptions): string {
       ? truncatedNotice
       : `${truncatedNotice}\n> Plan text of ${dropped} stack${dropped === 1 ? '' : 's'} left out here.`;
   };
-  while (kept.length > 0 && sizeAt(kept, 0, omittedNotice(kept)) > maxLength) kept = kept.slice(0, -1);
+  if (sizeAt(kept, 0, omittedNotice(kept)) > maxLength) {
+    // Sized once per block (not per attempt) so thousands of stacks stay fast; the notice is sized
+    // for the largest possible count of dropped stacks.
+    let room = maxLength - compose(fittedTable, [], omittedNotice([])).length;
+    const fits: Block[] = [];
+    for (const b of byImportance) {
+      const size = renderBlock(b, 0).length + 1;
+      if (size > room) break;
+      fits.push(b);
+      room -= size;
+    }
+    kept = fits;
+  }
 
   // Largest per-block cap that still fits: short plans stay whole, long ones share the rest evenly.
   const notice = omittedNotice(kept);

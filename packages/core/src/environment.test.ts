@@ -1,0 +1,166 @@
+import { ConfigValidationError } from './errors';
+import { checkEnvironmentSet, defineEnvironment, EnvironmentInput } from './environment';
+
+const valid: EnvironmentInput = { name: 'dev', accountId: '123456789012', region: 'us-east-1' };
+
+function issuesOf(input: Partial<EnvironmentInput> & Record<string, unknown>): string[] {
+  try {
+    defineEnvironment({ ...valid, ...input } as EnvironmentInput);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigValidationError);
+    return (e as ConfigValidationError).issues.map(
+      (i) => `${i.field}: ${JSON.stringify(i.value)}: ${i.rule}`,
+    );
+  }
+  return [];
+}
+
+describe('defineEnvironment', () => {
+  it('fills safe defaults without touching the input', () => {
+    const input = { ...valid };
+    const env = defineEnvironment(input);
+    expect(env).toMatchObject({
+      azCount: 2,
+      vpcCidr: '10.0.0.0/16',
+      nat: 'single',
+      taskPlacement: 'private',
+      defaultSize: 'small',
+      defaultTtlHours: 4,
+      logRetentionDays: 14,
+      deletionProtection: false,
+      flowLogs: false,
+      prefix: 'automock',
+      production: false,
+    });
+    expect(input).toEqual(valid);
+    expect(Object.isFrozen(env)).toBe(true);
+    expect(defineEnvironment({ ...valid, name: 'prod' }).production).toBe(true);
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    [
+      'name',
+      { name: 'Dev_1' },
+      /environment\[Dev_1\]\.name: "Dev_1": must be 1-12 characters of lowercase/,
+    ],
+    ['name length', { name: 'a-very-long-environment' }, /\.name: .*must be 1-12 characters/],
+    ['accountId', { accountId: 12345 }, /\.accountId: 12345: must be a 12-digit AWS account id/],
+    [
+      'region',
+      { region: 'useast1' },
+      /\.region: "useast1": must be an AWS region such as us-east-1/,
+    ],
+    ['azCount', { azCount: 4 }, /\.azCount: 4: must be 2 or 3/],
+    [
+      'vpcCidr form',
+      { vpcCidr: '10.0.0.1/16' },
+      /\.vpcCidr: "10.0.0.1\/16": must be an IPv4 network in CIDR form with no host bits/,
+    ],
+    [
+      'vpcCidr size',
+      { vpcCidr: '10.0.0.0/8' },
+      /\.vpcCidr: "10.0.0.0\/8": must have a prefix from \/16 to \/24/,
+    ],
+    ['nat', { nat: 'two' }, /\.nat: "two": must be 'none', 'single' or 'per-az'/],
+    [
+      'taskPlacement',
+      { taskPlacement: 'dmz' },
+      /\.taskPlacement: "dmz": must be 'private' or 'public'/,
+    ],
+    [
+      'private needs NAT',
+      { nat: 'none', taskPlacement: 'private' },
+      /\.nat: "none": must be 'single' or 'per-az' when taskPlacement is 'private'/,
+    ],
+    [
+      'defaultSize',
+      { defaultSize: 'huge' },
+      /\.defaultSize: "huge": must be one of small, medium, large, xlarge/,
+    ],
+    [
+      'defaultTtlHours negative',
+      { defaultTtlHours: -1 },
+      /\.defaultTtlHours: -1: must be a whole number of hours from 0 \(never expire\) to 720/,
+    ],
+    [
+      'defaultTtlHours cap',
+      { defaultTtlHours: 1000 },
+      /\.defaultTtlHours: 1000: must be a whole number/,
+    ],
+    [
+      'defaultTtlHours fraction',
+      { defaultTtlHours: 1.5 },
+      /\.defaultTtlHours: 1.5: must be a whole number/,
+    ],
+    [
+      'logRetentionDays',
+      { logRetentionDays: 10 },
+      /\.logRetentionDays: 10: must be one of CloudWatch's values/,
+    ],
+    [
+      'domain.name',
+      { domain: { name: 'Not A Domain', hostedZoneId: 'Z123' } },
+      /\.domain\.name: "Not A Domain": must be a lowercase DNS name/,
+    ],
+    [
+      'domain.hostedZoneId',
+      { domain: { name: 'mocks.example.com', hostedZoneId: 'abc' } },
+      /\.domain\.hostedZoneId: "abc": must be a Route53 hosted zone id/,
+    ],
+    [
+      'notificationEmail',
+      { notificationEmail: 'nobody' },
+      /\.notificationEmail: "nobody": must be an email address/,
+    ],
+    [
+      'deletionProtection',
+      { deletionProtection: 'yes' },
+      /\.deletionProtection: "yes": must be true or false/,
+    ],
+    ['flowLogs', { flowLogs: 1 }, /\.flowLogs: 1: must be true or false/],
+    ['prefix', { prefix: 'Auto_Mock' }, /\.prefix: "Auto_Mock": must be 1-20 lowercase/],
+    [
+      'tags reserved aws:',
+      { tags: { 'aws:owner': 'x' } },
+      /\.tags\.aws:owner: "aws:owner": key must be 1-128 characters and not start with 'aws:'/,
+    ],
+    [
+      'tags reserved automock:',
+      { tags: { 'automock:env': 'x' } },
+      /key must not start with 'automock:'/,
+    ],
+    [
+      'tags value',
+      { tags: { Owner: 'x'.repeat(300) } },
+      /\.tags\.Owner: .*value must be a string of at most 256/,
+    ],
+    [
+      'suppression without reason',
+      { suppressions: [{ id: 'AM-S3-1' }] },
+      /\.suppressions\[0\]\.reason: undefined: must explain in words/,
+    ],
+    [
+      'suppression id',
+      { suppressions: [{ id: 'S3', reason: 'because we need it public' }] },
+      /\.suppressions\[0\]\.id: "S3": must be a rule id like AM-S3-1/,
+    ],
+  ])('rejects a bad %s with field, value and rule', (_label, input, expected) => {
+    const issues = issuesOf(input);
+    expect(issues.join('\n')).toMatch(expected);
+  });
+
+  it('reports several problems together in one error message', () => {
+    expect(() =>
+      defineEnvironment({ ...valid, azCount: 5 as 2, region: 'mars', logRetentionDays: 2 }),
+    ).toThrow(
+      /Invalid environment "dev" \(3 problems\):\n  - environment\[dev\]\.region: got "mars", must be an AWS region such as us-east-1\n  - environment\[dev\]\.azCount: got 5, must be 2 or 3\n  - environment\[dev\]\.logRetentionDays: got 2/,
+    );
+  });
+
+  it('rejects duplicate names in a set', () => {
+    const a = defineEnvironment(valid);
+    expect(() => checkEnvironmentSet([a, a])).toThrow(
+      /environment\[dev\]\.name: got "dev", must be unique/,
+    );
+  });
+});

@@ -153,7 +153,7 @@ describe('defineEnvironment', () => {
     expect(() =>
       defineEnvironment({ ...valid, azCount: 5 as 2, region: 'mars', logRetentionDays: 2 }),
     ).toThrow(
-      /Invalid environment "dev" \(3 problems\):\n  - environment\[dev\]\.region: got "mars", must be an AWS region such as us-east-1\n  - environment\[dev\]\.azCount: got 5, must be 2 or 3\n  - environment\[dev\]\.logRetentionDays: got 2/,
+      /Invalid environment "dev" \(3 problems\):\n {2}- environment\[dev\]\.region: got "mars", must be an AWS region such as us-east-1\n {2}- environment\[dev\]\.azCount: got 5, must be 2 or 3\n {2}- environment\[dev\]\.logRetentionDays: got 2/,
     );
   });
 

@@ -1,11 +1,9 @@
-import { Testing, TerraformStack } from 'cdktf';
-import { Aspects } from 'cdktf';
+import { Aspects, TerraformResource, Testing, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { StandardTagsAspect, standardTags, TAG_ENV, TAG_PROJECT } from './tags';
 
 // A minimal taggable resource, so core's tests need no provider package.
-class FakeResource extends (require('cdktf')
-  .TerraformResource as typeof import('cdktf').TerraformResource) {
+class FakeResource extends TerraformResource {
   private _tags?: Record<string, string>;
   constructor(scope: Construct, id: string, tags?: Record<string, string>) {
     super(scope, id, { terraformResourceType: 'fake_thing' });

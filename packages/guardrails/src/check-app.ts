@@ -1,0 +1,82 @@
+import { Environment } from '@automock/core';
+import { App, TerraformResource, TerraformStack } from 'cdktf';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import { IConstruct } from 'constructs';
+import { CheckOptions, checkStacks, PolicyReport, ProjectPolicyConfig } from './engine';
+import { TerraformJson, TfElement } from './model';
+import { PolicyViolationError } from './policy-violation-error';
+import { taggableFromJson } from './taggable';
+
+/** How {@link checkApp} learns which environment and project each stack belongs to. */
+export interface CheckAppOptions extends CheckOptions {
+  /**
+   * The environment a stack deploys into.
+   * @default - the stack's `environment` field when it is an Environment, else none (non-production level)
+   */
+  readonly environmentFor?: (stack: TerraformStack) => Environment | undefined;
+  /**
+   * The project a stack deploys, for its suppressions.
+   * @default - the stack's `project` field when it has a `name`, else none
+   */
+  readonly projectFor?: (stack: TerraformStack) => ProjectPolicyConfig | undefined;
+}
+
+function defaultEnvironment(stack: TerraformStack): Environment | undefined {
+  const e = (stack as unknown as { environment?: Partial<Environment> }).environment;
+  return e && typeof e === 'object' && typeof e.name === 'string' && typeof e.production === 'boolean'
+    ? (e as Environment)
+    : undefined;
+}
+
+function defaultProject(stack: TerraformStack): ProjectPolicyConfig | undefined {
+  const p = (stack as unknown as { project?: Partial<ProjectPolicyConfig> }).project;
+  return p && typeof p === 'object' && typeof p.name === 'string' ? (p as ProjectPolicyConfig) : undefined;
+}
+
+/** Asks the provider classes which resources accept tags (they have a `tagsInput`). */
+function taggableFromConstructs(stack: TerraformStack): (el: TfElement) => boolean {
+  const known = new Map<string, boolean>();
+  for (const node of stack.node.findAll()) {
+    if (node instanceof TerraformResource) {
+      known.set(`${node.terraformResourceType}.${node.friendlyUniqueId}`, 'tagsInput' in node);
+    }
+  }
+  return (el) => known.get(el.address) ?? taggableFromJson(el);
+}
+
+/**
+ * Checks every stack of an app as `app.synth()` would write it, without writing anything: it
+ * prepares each stack, runs its aspects (so aspect-added tags are seen) and reads
+ * `stack.toTerraform()`. Aspects therefore run again in `app.synth()`; they must be idempotent,
+ * as cdktf's own `Testing.synth` already assumes.
+ */
+export function checkApp(app: IConstruct, options: CheckAppOptions = {}): PolicyReport {
+  const stacks = app.node.findAll().filter(TerraformStack.isStack);
+  for (const s of stacks) s.prepareStack();
+  const environmentFor = options.environmentFor ?? defaultEnvironment;
+  const projectFor = options.projectFor ?? defaultProject;
+  const inputs = stacks.map((s) => {
+    invokeAspects(s);
+    return {
+      name: s.node.id,
+      json: s.toTerraform() as TerraformJson,
+      environment: environmentFor(s),
+      project: projectFor(s),
+      isTaggable: taggableFromConstructs(s),
+    };
+  });
+  return checkStacks(inputs, options);
+}
+
+/**
+ * Checks the app and synthesises it only when no error was found, so a failing check writes no
+ * stack file and no manifest.
+ *
+ * @throws PolicyViolationError when the check found errors (nothing is written).
+ */
+export function synthWithPolicy(app: App, options: CheckAppOptions = {}): PolicyReport {
+  const report = checkApp(app, options);
+  if (report.errors > 0) throw new PolicyViolationError(report);
+  app.synth();
+  return report;
+}

@@ -1,0 +1,41 @@
+import { PolicyRule } from './rule';
+import {
+  DYNAMODB_RULES,
+  ECS_RULES,
+  ELB_RULES,
+  IAM_RULES,
+  LAMBDA_RULES,
+  LOG_RULES,
+  S3_RULES,
+  SECURITY_GROUP_RULES,
+  STATE_RULES,
+  TAG_RULES,
+  VPC_RULES,
+} from './rules/index';
+
+/** Every rule of the pack, in the order reports and the README list them. */
+export const RULES: readonly PolicyRule[] = [
+  ...S3_RULES,
+  ...DYNAMODB_RULES,
+  ...SECURITY_GROUP_RULES,
+  ...ECS_RULES,
+  ...LOG_RULES,
+  ...ELB_RULES,
+  ...IAM_RULES,
+  ...LAMBDA_RULES,
+  ...VPC_RULES,
+  ...STATE_RULES,
+  ...TAG_RULES,
+];
+
+/** Checks about the suppressions themselves; they cannot be suppressed. */
+export const SUPPRESSION_RULES = [
+  { id: 'AM-SUP-1', meaning: 'Every suppression gives a reason (at least 10 characters)', level: 'error', productionLevel: 'error' },
+  { id: 'AM-SUP-2', meaning: 'Every suppression names a rule id of this pack', level: 'error', productionLevel: 'error' },
+  { id: 'AM-SUP-3', meaning: 'Every suppression matches a finding (remove stale ones)', level: 'warning', productionLevel: 'warning' },
+] as const;
+
+/** The rule with this id. */
+export function ruleById(id: string): PolicyRule | undefined {
+  return RULES.find((r) => r.id === id);
+}

@@ -1,0 +1,146 @@
+import { asList, StackModel } from '../model';
+import { iamGlob, PolicyStatement, readPolicy } from '../policy-document';
+import { errorRule, PolicyRule, RuleViolation } from '../rule';
+
+/**
+ * Actions that do not support resource-level permissions, so IAM only accepts them with
+ * `"Resource": "*"`. A statement may use `*` as its resource only when EVERY action in it is
+ * covered by this list. Keep it short and add an action only after checking the Service
+ * Authorization Reference ("Resource types" column empty for that action).
+ */
+export const RESOURCE_WILDCARD_ACTIONS: readonly string[] = [
+  // ECS task execution: pulling from ECR starts with an account-wide token
+  'ecr:GetAuthorizationToken',
+  // Task definitions are registered before they have an ARN
+  'ecs:RegisterTaskDefinition',
+  'ecs:DeregisterTaskDefinition',
+  'ecs:DescribeTaskDefinition',
+  'ecs:ListTaskDefinitions',
+  'ecs:ListClusters',
+  // Describe/List calls the CLI, reaper and health checks use
+  'ec2:Describe*',
+  'elasticloadbalancing:Describe*',
+  'logs:DescribeLogGroups',
+  'tag:GetResources',
+  'sts:GetCallerIdentity',
+  'cloudwatch:PutMetricData',
+  'cloudwatch:DescribeAlarms',
+  'application-autoscaling:Describe*',
+  // Lambda in a VPC creates its network interfaces before they exist
+  'ec2:CreateNetworkInterface',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+];
+
+/** AWS managed policies too broad to attach to anything this project creates. */
+export const FORBIDDEN_MANAGED_POLICIES: readonly string[] = [
+  'AdministratorAccess',
+  'PowerUserAccess',
+  'IAMFullAccess',
+];
+
+interface IdentityPolicy {
+  readonly address: string;
+  readonly label: string;
+  readonly policy: unknown;
+}
+
+function identityPolicies(stack: StackModel): IdentityPolicy[] {
+  const out: IdentityPolicy[] = [];
+  for (const p of stack.resources(
+    'aws_iam_policy',
+    'aws_iam_role_policy',
+    'aws_iam_user_policy',
+    'aws_iam_group_policy',
+  )) {
+    out.push({ address: p.address, label: 'policy', policy: p.body.policy });
+  }
+  for (const role of stack.resources('aws_iam_role')) {
+    asList(role.body.inline_policy).forEach((ip, i) => {
+      if (ip.policy !== undefined) {
+        out.push({ address: role.address, label: `inline_policy #${i}`, policy: ip.policy });
+      }
+    });
+  }
+  return out;
+}
+
+function eachAllowStatement(
+  stack: StackModel,
+  fn: (s: PolicyStatement) => string | undefined,
+): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  for (const p of identityPolicies(stack)) {
+    const read = readPolicy(stack, p.policy);
+    if (!read.ok) {
+      out.push({ address: p.address, message: `${p.label} ${read.reason}, so it cannot be checked` });
+      continue;
+    }
+    read.statements.forEach((s, i) => {
+      if (s.effect !== 'Allow') return;
+      const message = fn(s);
+      if (message) out.push({ address: p.address, message: `${p.label} statement #${i}: ${message}` });
+    });
+  }
+  return out;
+}
+
+const isServiceWildcard = (a: string) => a === '*' || /^[a-z0-9-]+:\*$/i.test(a);
+
+/** Whether every action may be used with `"Resource": "*"`. */
+export function needsResourceWildcard(actions: readonly string[]): boolean {
+  return actions.every((a) => RESOURCE_WILDCARD_ACTIONS.some((allowed) => iamGlob(allowed, a)));
+}
+
+export const IAM_RULES: readonly PolicyRule[] = [
+  errorRule('AM-IAM-1', 'IAM policies allow no wildcard action (`*`, `service:*` or NotAction)', (stack) =>
+    eachAllowStatement(stack, (s) => {
+      if (s.notActions) return 'Allow with NotAction grants every other action';
+      const wild = (s.actions ?? []).filter(isServiceWildcard);
+      return wild.length > 0 ? `allows ${wild.join(', ')}; name the actions needed` : undefined;
+    }),
+  ),
+  errorRule(
+    'AM-IAM-2',
+    'IAM policies allow no `*` resource, except for actions that have no resource-level permissions (RESOURCE_WILDCARD_ACTIONS)',
+    (stack) =>
+      eachAllowStatement(stack, (s) => {
+        if (s.notResources) return 'Allow with NotResource grants every other resource';
+        if (!(s.resources ?? []).includes('*')) return undefined;
+        const actions = s.actions ?? [];
+        const scoped = actions.filter((a) => !needsResourceWildcard([a]));
+        return scoped.length > 0
+          ? `allows ${scoped.join(', ')} on resource *; scope it to the project's ARNs`
+          : undefined;
+      }),
+  ),
+  errorRule(
+    'AM-IAM-3',
+    `No role, user or group gets an over-broad AWS managed policy (${FORBIDDEN_MANAGED_POLICIES.join(', ')})`,
+    (stack) => {
+      const forbidden = (arn: unknown) =>
+        typeof arn === 'string' &&
+        FORBIDDEN_MANAGED_POLICIES.some((n) => arn.endsWith(`:policy/${n}`));
+      const out: RuleViolation[] = [];
+      for (const a of stack.resources(
+        'aws_iam_role_policy_attachment',
+        'aws_iam_user_policy_attachment',
+        'aws_iam_group_policy_attachment',
+        'aws_iam_policy_attachment',
+      )) {
+        if (forbidden(a.body.policy_arn)) {
+          out.push({ address: a.address, message: `attaches ${String(a.body.policy_arn)}` });
+        }
+      }
+      for (const role of stack.resources('aws_iam_role')) {
+        for (const arn of asList<unknown>(role.body.managed_policy_arns).filter(forbidden)) {
+          out.push({ address: role.address, message: `attaches ${String(arn)}` });
+        }
+      }
+      return out;
+    },
+  ),
+];

@@ -1,0 +1,2 @@
+export * from './GithubOidcAccess';
+export * from './policy-document';

@@ -3,10 +3,10 @@
  * and dynalite on 127.0.0.1. Only `terraform_data` resources: Terraform's built-in provider needs
  * no download, so this runs offline.
  *
- * Locking is tested through the DynamoDB lock table with `use_lockfile` OFF: s3rver 3.7.1 ignores
- * `If-None-Match` on PUT, so Terraform's S3-native lockfile is not exclusive against it (two
- * applies both "acquire" it; checked by hand). The lockfile setting itself is still checked here:
- * Terraform accepts the override and a full init/apply/unlock cycle works with both locks on.
+ * Locking is tested twice: with the DynamoDB lock alone (`use_lockfile` off) and with both locks,
+ * the production setting. s3rver 3.7.1 itself ignores `If-None-Match` on PUT, so on its own the
+ * S3 lockfile would not be exclusive (two applies both "acquire" it; checked by hand); the
+ * emulator helper adds S3's conditional create, which is what makes the second case meaningful.
  */
 import {
   DeleteItemCommand,
@@ -168,6 +168,11 @@ describeTerraform(`S3 backend with real Terraform ${version ?? ''}`, () => {
     };
   }
 
+  async function objectExists(key: string): Promise<boolean> {
+    const listed = await s3Client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: key }));
+    return (listed.Contents ?? []).some((o) => o.Key === key);
+  }
+
   async function lockItem(key: string): Promise<Record<string, unknown> | undefined> {
     const r = await ddb.send(
       new GetItemCommand({ TableName: LOCK_TABLE, Key: { LockID: { S: `${BUCKET}/${key}` } } }),
@@ -194,60 +199,78 @@ describeTerraform(`S3 backend with real Terraform ${version ?? ''}`, () => {
     expect(await lockItem(key)).toBeUndefined();
   });
 
-  it('a second concurrent apply fails to take the lock while the first completes, and nothing is lost', async () => {
-    const key = environmentStateKey('itest');
-    // Both configurations extend what the previous test applied; the second also adds `other`.
-    const slowDir = synthStack('slow', key, { first: {}, slow: { slow: true } }, false);
-    const otherDir = synthStack(
-      'other',
-      key,
-      { first: {}, slow: { slow: true }, other: {} },
-      false,
-    );
-    await Promise.all([
-      expectOk(slowDir, ['init', '-input=false']),
-      expectOk(otherDir, ['init', '-input=false']),
-    ]);
+  it.each([
+    ['the DynamoDB lock alone', false],
+    ['the DynamoDB lock and the S3 lockfile', true],
+  ])(
+    'with %s, a second concurrent apply fails to take the lock while the first completes, and nothing is lost',
+    async (_label, useLockfile) => {
+      const key = environmentStateKey(useLockfile ? 'both-locks' : 'dynamodb-lock');
+      const tag = useLockfile ? 'both' : 'ddb';
+      // Three configurations of one stack: each extends the one before.
+      const baseDir = synthStack(`${tag}-base`, key, { first: {} }, useLockfile);
+      const slowDir = synthStack(
+        `${tag}-slow`,
+        key,
+        { first: {}, slow: { slow: true } },
+        useLockfile,
+      );
+      const otherDir = synthStack(
+        `${tag}-other`,
+        key,
+        { first: {}, slow: { slow: true }, other: {} },
+        useLockfile,
+      );
+      await Promise.all(
+        [baseDir, slowDir, otherDir].map((d) => expectOk(d, ['init', '-input=false'])),
+      );
+      await expectOk(baseDir, ['apply', '-auto-approve', '-input=false']);
 
-    const slowRun = terraform(slowDir, ['apply', '-auto-approve', '-input=false']);
-    // Start the second apply only once the first really holds the lock, not after a guessed delay.
-    const deadline = Date.now() + 30_000;
-    while (!(await lockItem(key))) {
-      if (Date.now() > deadline) throw new Error('the first apply never took the DynamoDB lock');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const lock = JSON.parse(((await lockItem(key)) as { Info: { S: string } }).Info.S) as {
-      Operation: string;
-    };
-    expect(lock.Operation).toBe('OperationTypeApply');
+      const slowRun = terraform(slowDir, ['apply', '-auto-approve', '-input=false']);
+      // Start the second apply only once the first really holds the lock, not after a guessed delay.
+      // Terraform takes the S3 lockfile (when on) before the DynamoDB lock, so this waits for both.
+      const deadline = Date.now() + 30_000;
+      while (!(await lockItem(key))) {
+        if (Date.now() > deadline) throw new Error('the first apply never took the DynamoDB lock');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const held = (await lockItem(key)) as { Info: { S: string } };
+      expect(JSON.parse(held.Info.S)).toMatchObject({ Operation: 'OperationTypeApply' });
+      if (useLockfile) expect(await objectExists(`${key}.tflock`)).toBe(true);
 
-    const blocked = await terraform(otherDir, [
-      'apply',
-      '-auto-approve',
-      '-input=false',
-      '-lock-timeout=0s',
-    ]);
-    const slow = await slowRun;
+      const blocked = await terraform(otherDir, [
+        'apply',
+        '-auto-approve',
+        '-input=false',
+        '-lock-timeout=0s',
+      ]);
+      const slow = await slowRun;
 
-    expect(blocked.code).not.toBe(0);
-    expect(blocked.stderr).toMatch(/Error acquiring the state lock/);
-    expect(blocked.stderr).toMatch(/ConditionalCheckFailedException|lock/i);
-    expect(slow.code).toBe(0);
-    expect(slow.stdout).toMatch(/Apply complete! Resources: 1 added, 0 changed, 0 destroyed/);
-    expect(await readState(key)).toMatchObject({
-      resources: ['terraform_data.first', 'terraform_data.slow'],
-    });
-    expect(await lockItem(key)).toBeUndefined();
+      expect(blocked.code).not.toBe(0);
+      expect(blocked.stderr).toMatch(/Error acquiring the state lock/);
+      expect(blocked.stderr).toMatch(
+        useLockfile ? /PreconditionFailed|412/ : /ConditionalCheckFailedException/,
+      );
+      expect(blocked.stdout).not.toMatch(/Creating\.\.\./);
+      expect(slow.code).toBe(0);
+      expect(slow.stdout).toMatch(/Apply complete! Resources: 1 added, 0 changed, 0 destroyed/);
+      expect((await readState(key)).resources).toEqual([
+        'terraform_data.first',
+        'terraform_data.slow',
+      ]);
+      expect(await lockItem(key)).toBeUndefined();
+      expect(await objectExists(`${key}.tflock`)).toBe(false);
 
-    // Once the lock is free the second configuration applies on top: the first's work is kept.
-    const retry = await expectOk(otherDir, ['apply', '-auto-approve', '-input=false']);
-    expect(retry.stdout).toMatch(/Apply complete! Resources: 1 added, 0 changed, 0 destroyed/);
-    expect((await readState(key)).resources).toEqual([
-      'terraform_data.first',
-      'terraform_data.other',
-      'terraform_data.slow',
-    ]);
-  });
+      // Once the lock is free the second configuration applies on top: the first's work is kept.
+      const retry = await expectOk(otherDir, ['apply', '-auto-approve', '-input=false']);
+      expect(retry.stdout).toMatch(/Apply complete! Resources: 1 added, 0 changed, 0 destroyed/);
+      expect((await readState(key)).resources).toEqual([
+        'terraform_data.first',
+        'terraform_data.other',
+        'terraform_data.slow',
+      ]);
+    },
+  );
 
   it('accepts use_lockfile alongside the DynamoDB lock and cleans both up after apply', async () => {
     const key = 'envs/lockfile/terraform.tfstate';

@@ -5,6 +5,7 @@ import {
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   ListBucketsCommand,
   PutObjectCommand,
@@ -41,6 +42,60 @@ describe('emulators', () => {
     }
     expect(existsSync(s3.directory)).toBe(false);
     await expect(s3.stop()).resolves.toBeUndefined();
+  });
+
+  it('s3rver honours If-None-Match: * on PUT, so exactly one of several racing creators wins', async () => {
+    const s3 = await startS3rver({ buckets: ['locks'] });
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      region: EMULATOR_REGION,
+      credentials: EMULATOR_CREDENTIALS,
+      forcePathStyle: true,
+    });
+    const create = (body: string) =>
+      client.send(
+        new PutObjectCommand({ Bucket: 'locks', Key: 'a/b.tflock', Body: body, IfNoneMatch: '*' }),
+      );
+    try {
+      const results = await Promise.allSettled(['1', '2', '3', '4', '5'].map(create));
+      const won = results.filter((r) => r.status === 'fulfilled');
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(4);
+      for (const r of lost) {
+        expect(r.reason).toMatchObject({
+          name: 'PreconditionFailed',
+          $metadata: { httpStatusCode: 412 },
+        });
+      }
+      // A plain PUT still overwrites, and once the key is deleted a conditional create works again.
+      await client.send(new PutObjectCommand({ Bucket: 'locks', Key: 'a/b.tflock', Body: 'x' }));
+      await client.send(new DeleteObjectCommand({ Bucket: 'locks', Key: 'a/b.tflock' }));
+      await expect(create('again')).resolves.toBeDefined();
+    } finally {
+      client.destroy();
+      await s3.stop();
+    }
+  });
+
+  it('s3rver without conditionalWrites shows the gap: both conditional creates succeed', async () => {
+    const s3 = await startS3rver({ buckets: ['locks'], conditionalWrites: false });
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      region: EMULATOR_REGION,
+      credentials: EMULATOR_CREDENTIALS,
+      forcePathStyle: true,
+    });
+    try {
+      for (const body of ['1', '2']) {
+        await client.send(
+          new PutObjectCommand({ Bucket: 'locks', Key: 'k', Body: body, IfNoneMatch: '*' }),
+        );
+      }
+    } finally {
+      client.destroy();
+      await s3.stop();
+    }
   });
 
   it('dynalite creates tables immediately and two servers get different ports', async () => {

@@ -15,8 +15,10 @@
  * needs `"@automock/state-backend": "workspace:*"`.
  *
  * Known emulator gaps (checked against s3rver 3.7.1 and dynalite 4.0.0):
- * - s3rver ignores `If-None-Match` on PUT (conditional writes), so Terraform's S3-native state
- *   lock (`use_lockfile`) is not exclusive against it: test locking through DynamoDB instead.
+ * - s3rver ignores `If-None-Match` on PUT (S3's conditional writes, which Terraform's
+ *   S3-native lock `use_lockfile` relies on). {@link startS3rver} adds just that, `If-None-Match: *`
+ *   answered with 412 PreconditionFailed when the key exists, unless `conditionalWrites` is false.
+ *   `If-Match` on PUT is still not supported.
  * - s3rver has no versioning, encryption or bucket-policy APIs; dynalite has no TTL or PITR.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -58,6 +60,12 @@ export interface StartS3rverOptions {
   readonly buckets?: readonly string[];
   /** Print s3rver's request log. @default false */
   readonly verbose?: boolean;
+  /**
+   * Honour `If-None-Match: *` on PUT Object as S3 does (412 when the key exists), atomically per
+   * key, so Terraform's `use_lockfile` lock is exclusive against this emulator.
+   * @default true
+   */
+  readonly conditionalWrites?: boolean;
 }
 
 /** Options for {@link startDynalite}. */
@@ -68,10 +76,66 @@ export interface StartDynaliteOptions {
   readonly verbose?: boolean;
 }
 
+interface KoaContext {
+  readonly method: string;
+  readonly path: string;
+  readonly querystring: string;
+  readonly headers: Record<string, string | string[] | undefined>;
+}
+type Middleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
 interface S3rverInstance {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
   readonly httpServer?: import('node:http').Server;
+  /** Koa's middleware stack; s3rver's router is the last entry. */
+  readonly middleware: Middleware[];
+  readonly store: { existsObject(bucket: string, key: string): Promise<boolean> };
+}
+type S3ErrorCtor = new (code: string, message: string, detail: Record<string, string>) => Error;
+
+/**
+ * S3's conditional create (`If-None-Match: *` on PUT Object), which s3rver lacks. Check and write
+ * run under a per-key queue, so of two racing creators exactly one wins, as on S3.
+ */
+function conditionalPutMiddleware(server: S3rverInstance, S3Error: S3ErrorCtor): Middleware {
+  const queues = new Map<string, Promise<void>>();
+  return async (ctx, next) => {
+    const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path);
+    // Only a plain PUT Object: parts, ACLs and tags carry sub-resource queries, copies a header.
+    // SDKs add `x-id=PutObject` to plain puts.
+    const query = [...new URLSearchParams(ctx.querystring).keys()];
+    if (
+      ctx.method !== 'PUT' ||
+      ctx.headers['if-none-match'] !== '*' ||
+      !match ||
+      query.some((k) => k !== 'x-id') ||
+      ctx.headers['x-amz-copy-source'] !== undefined
+    ) {
+      return next();
+    }
+    const bucket = decodeURIComponent(match[1]!);
+    const key = decodeURIComponent(match[2]!);
+    const id = `${bucket}/${key}`;
+    const previous = queues.get(id) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const tail = previous.then(() => mine);
+    queues.set(id, tail);
+    await previous;
+    try {
+      if (await server.store.existsObject(bucket, key)) {
+        throw new S3Error(
+          'PreconditionFailed',
+          'At least one of the pre-conditions you specified did not hold',
+          { Condition: 'If-None-Match' },
+        );
+      }
+      await next();
+    } finally {
+      release();
+      if (queues.get(id) === tail) queues.delete(id);
+    }
+  };
 }
 type S3rverCtor = new (opts: Record<string, unknown>) => S3rverInstance;
 type DynaliteFactory = (opts: Record<string, unknown>) => import('node:http').Server;
@@ -90,6 +154,16 @@ export async function startS3rver(options: StartS3rverOptions = {}): Promise<S3r
     vhostBuckets: false,
     configureBuckets: (options.buckets ?? []).map((name) => ({ name, configs: [] })),
   });
+  if (options.conditionalWrites ?? true) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const S3Error = require('s3rver/lib/models/error') as S3ErrorCtor;
+    // Before the router (the last middleware), after s3rver's logging and body handling.
+    server.middleware.splice(
+      server.middleware.length - 1,
+      0,
+      conditionalPutMiddleware(server, S3Error),
+    );
+  }
   let address: AddressInfo;
   try {
     address = await server.run();

@@ -1,0 +1,56 @@
+import { Command, Flags } from '@oclif/core';
+import { relative } from 'node:path';
+import { formatMs, table } from '../services/format';
+import { findProjectRoot } from '../services/project-root';
+import { synthesize, SynthResult } from '../services/synth';
+
+export default class Synth extends Command {
+  static override summary = 'Synthesise stacks to Terraform JSON (cdktf.out/), in-process.';
+
+  static override description = `Builds the CDKTF app from compiled JavaScript in this process (no \`cdktf\` subprocess) and writes \
+cdktf.out/stacks/<stack>/cdk.tf.json for every stack. Output goes to a temporary directory first and \
+replaces the previous output only when synthesis succeeds, so a failed synth leaves cdktf.out/ as it was.`;
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --env dev --env staging',
+    '<%= config.bin %> <%= command.id %> --out /tmp/out --json',
+  ];
+
+  static override enableJsonFlag = true;
+
+  static override flags = {
+    env: Flags.string({
+      summary: 'Only this environment (with its bootstrap and project stacks); repeatable.',
+      multiple: true,
+    }),
+    out: Flags.string({ summary: 'Output directory.', default: 'cdktf.out' }),
+  };
+
+  async run(): Promise<SynthResult> {
+    const { flags } = await this.parse(Synth);
+    const root = findProjectRoot();
+    let result: SynthResult;
+    try {
+      result = synthesize({
+        root,
+        outDir: flags.out === 'cdktf.out' ? undefined : flags.out,
+        environments: flags.env,
+      });
+    } catch (e) {
+      this.error((e as Error).message, { exit: 1 });
+    }
+    if (!this.jsonEnabled()) {
+      this.log(
+        table(
+          result.stacks.map((s) => [s.name, s.kind, `${s.resources} resources`]),
+          ['stack', 'kind', 'resources'],
+        ),
+      );
+      this.log(
+        `\nSynthesised ${result.stacks.length} stacks in ${formatMs(result.durationMs)} to ${relative(process.cwd(), result.outDir) || '.'}`,
+      );
+    }
+    return result;
+  }
+}

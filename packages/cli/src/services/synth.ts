@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { BuildAppOptions, StackInfo } from '@automock/stacks';
+import { loadStacks } from './load-stacks';
+import { cdktfContext } from './project-root';
+
+/** One synthesised stack. */
+export interface SynthesizedStack extends StackInfo {
+  /** Number of Terraform resources in the stack. */
+  readonly resources: number;
+  /** Path of the stack's `cdk.tf.json`, relative to the output directory. */
+  readonly file: string;
+}
+
+export interface SynthResult {
+  readonly outDir: string;
+  readonly stacks: readonly SynthesizedStack[];
+  readonly durationMs: number;
+}
+
+export interface SynthOptions extends Omit<BuildAppOptions, 'outdir' | 'context'> {
+  /** Repository root (holds cdktf.json). */
+  readonly root: string;
+  /** Output directory. @default '<root>/cdktf.out' */
+  readonly outDir?: string;
+}
+
+interface Manifest {
+  stacks: Record<string, { synthesizedStackPath: string }>;
+}
+
+function countResources(file: string): number {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as {
+    resource?: Record<string, Record<string, unknown>>;
+  };
+  let n = 0;
+  for (const byName of Object.values(json.resource ?? {})) n += Object.keys(byName).length;
+  return n;
+}
+
+/**
+ * Synthesises the app in this process into a temporary directory beside `outDir`, then swaps it
+ * into place, so a failure (invalid configuration, policy error) leaves the previous output intact.
+ */
+export function synthesize(options: SynthOptions): SynthResult {
+  const started = process.hrtime.bigint();
+  const outDir = resolve(options.outDir ?? join(options.root, 'cdktf.out'));
+  const parent = dirname(outDir);
+  mkdirSync(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(outDir)}.tmp-${process.pid}-${Date.now()}`);
+  try {
+    const { buildApp, AutomockStack } = loadStacks();
+    const { root: _root, outDir: _out, ...appOptions } = options;
+    const app = buildApp({ ...appOptions, outdir: tmp, context: cdktfContext(options.root) });
+    app.synth();
+    const manifest = JSON.parse(readFileSync(join(tmp, 'manifest.json'), 'utf8')) as Manifest;
+    const stacks = AutomockStack.all(app).map((s) => {
+      const file =
+        manifest.stacks[s.info.name]?.synthesizedStackPath ?? `stacks/${s.info.name}/cdk.tf.json`;
+      return { ...s.info, file, resources: countResources(join(tmp, file)) };
+    });
+    replaceDir(tmp, outDir);
+    return { outDir, stacks, durationMs: Number(process.hrtime.bigint() - started) / 1e6 };
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+function replaceDir(from: string, to: string): void {
+  const old = `${from}.old`;
+  if (existsSync(to)) renameSync(to, old);
+  try {
+    renameSync(from, to);
+  } catch (e) {
+    if (existsSync(old)) renameSync(old, to);
+    throw e;
+  }
+  rmSync(old, { recursive: true, force: true });
+}

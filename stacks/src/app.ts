@@ -1,0 +1,53 @@
+import { checkEnvironmentSet, Environment, IssueCollector } from '@automock/core';
+import { App } from 'cdktf';
+import { StateOptions } from './automock-stack';
+import { BootstrapStack, bootstrapGroups } from './bootstrap-stack';
+import { EnvironmentStack } from './environment-stack';
+import { ENVIRONMENTS } from './environments';
+
+export interface BuildAppOptions extends StateOptions {
+  /** Output directory. @default - cdktf's default (`CDKTF_OUTDIR` or `cdktf.out`) */
+  readonly outdir?: string;
+  /** Context for the app (what `cdktf synth` passes in `CDKTF_CONTEXT_JSON`). @default - from the environment */
+  readonly context?: Record<string, unknown>;
+  /** Only these environments (and their bootstrap and project stacks). @default - all */
+  readonly environments?: readonly string[];
+  /** The environment definitions. @default ENVIRONMENTS */
+  readonly definitions?: readonly Environment[];
+}
+
+/**
+ * Builds the whole app: a bootstrap stack per account and region, a stack per environment, and a
+ * stack per project. Configuration is validated before any stack is created, so invalid input
+ * stops synthesis before anything is written.
+ */
+export function buildApp(options: BuildAppOptions = {}): App {
+  const all = options.definitions ?? ENVIRONMENTS;
+  checkEnvironmentSet(all);
+  const selected = selectEnvironments(all, options.environments);
+  const groups = bootstrapGroups(all).filter((g) =>
+    g.environments.some((e) => selected.includes(e)),
+  );
+
+  const app = new App({
+    ...(options.outdir ? { outdir: options.outdir } : {}),
+    ...(options.context ? { context: options.context } : {}),
+  });
+  const state: StateOptions = { backendEndpoints: options.backendEndpoints };
+  for (const g of groups)
+    new BootstrapStack(app, g.name, { environments: g.environments, ...state });
+  for (const env of selected) new EnvironmentStack(app, { environment: env, ...state });
+  return app;
+}
+
+function selectEnvironments(all: readonly Environment[], names?: readonly string[]): Environment[] {
+  if (!names || names.length === 0) return [...all];
+  const issues = new IssueCollector();
+  for (const n of names) {
+    if (!all.some((e) => e.name === n)) {
+      issues.add('env', n, `must be one of ${all.map((e) => e.name).join(', ')}`);
+    }
+  }
+  issues.throwIfAny('environment selection');
+  return all.filter((e) => names.includes(e.name));
+}

@@ -1,0 +1,107 @@
+import {
+  bootstrapStateKey,
+  Environment,
+  IssueCollector,
+  stateBackendNames,
+  StandardTagsAspect,
+  standardTags,
+} from '@automock/core';
+import { StateBackend } from '@automock/state-backend';
+import { Aspects, TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { AutomockStack, StateOptions } from './automock-stack';
+import { awsProvider } from './providers';
+
+export interface BootstrapStackProps extends StateOptions {
+  /** The environments whose state lives in this account and region (at least one). */
+  readonly environments: readonly Environment[];
+}
+
+/**
+ * The state bucket, lock table and deployments registry of one account and region. Its own state
+ * lives in the bucket it creates: `automock bootstrap` applies it once with local state and then
+ * migrates that state into the bucket.
+ */
+export class BootstrapStack extends AutomockStack {
+  readonly backend: StateBackend;
+
+  constructor(scope: Construct, name: string, props: BootstrapStackProps) {
+    const first = props.environments[0]!;
+    const names = stateBackendNames(first.prefix, first.accountId, first.region);
+    super(
+      scope,
+      name,
+      {
+        kind: 'bootstrap',
+        region: first.region,
+        accountId: first.accountId,
+        backendKey: bootstrapStateKey(first.region),
+      },
+      names,
+      props,
+    );
+    awsProvider(this, { ...first, name: 'shared', tags: {} });
+    this.backend = new StateBackend(this, 'state', {
+      prefix: first.prefix,
+      accountId: first.accountId,
+      region: first.region,
+    });
+    Aspects.of(this).add(new StandardTagsAspect(standardTags('shared')));
+
+    new TerraformOutput(this, 'state_bucket', {
+      value: this.backend.stateBucket.bucketName,
+      description: 'Terraform state bucket',
+    });
+    new TerraformOutput(this, 'lock_table', {
+      value: this.backend.lockTable.tableName,
+      description: 'Terraform lock table',
+    });
+    new TerraformOutput(this, 'registry_table', {
+      value: this.backend.registryTable.tableName,
+      description: 'Deployments registry table',
+    });
+  }
+}
+
+/**
+ * Groups environments by account and region (one bootstrap stack each). The stack is named
+ * `bootstrap-<region>`, or `bootstrap-<region>-<account>` when several accounts share a region.
+ */
+export function bootstrapGroups(
+  envs: readonly Environment[],
+): { name: string; environments: Environment[] }[] {
+  const groups = new Map<string, Environment[]>();
+  for (const e of envs) {
+    const key = `${e.region}|${e.accountId}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  const accountsPerRegion = new Map<string, number>();
+  for (const key of groups.keys()) {
+    const region = key.split('|')[0]!;
+    accountsPerRegion.set(region, (accountsPerRegion.get(region) ?? 0) + 1);
+  }
+  const issues = new IssueCollector();
+  for (const members of groups.values()) {
+    for (const e of members.slice(1)) {
+      if (e.prefix !== members[0]!.prefix) {
+        issues.add(
+          `environment[${e.name}].prefix`,
+          e.prefix,
+          `must equal ${JSON.stringify(members[0]!.prefix)} (the prefix of ${members[0]!.name}): environments in one account and region share one state bucket`,
+        );
+      }
+    }
+  }
+  issues.throwIfAny('environments');
+  return [...groups.entries()].map(([key, environments]) => {
+    const [region, account] = key.split('|') as [string, string];
+    const name =
+      accountsPerRegion.get(region)! > 1 ? `bootstrap-${region}-${account}` : `bootstrap-${region}`;
+    return { name, environments };
+  });
+}
+
+/** Name of the bootstrap stack that holds `env`'s state. */
+export function bootstrapStackName(envs: readonly Environment[], env: Environment): string {
+  return bootstrapGroups(envs).find((g) => g.environments.includes(env))!.name;
+}

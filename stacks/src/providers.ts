@@ -1,0 +1,15 @@
+import { Environment, standardTags } from '@automock/core';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Construct } from 'constructs';
+
+/**
+ * The AWS provider of a stack. `allowed_account_ids` makes Terraform refuse to run with
+ * credentials of any other account, so a dev configuration can never touch prod.
+ */
+export function awsProvider(scope: Construct, env: Environment, project?: string): AwsProvider {
+  return new AwsProvider(scope, 'aws', {
+    region: env.region,
+    allowedAccountIds: [env.accountId],
+    defaultTags: [{ tags: standardTags(env.name, project, env.tags) }],
+  });
+}

@@ -1,0 +1,173 @@
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { ITerraformDependable, TerraformMetaArguments } from 'cdktf';
+import { Construct } from 'constructs';
+import { DnsValidatedCertificate } from './DnsValidatedCertificate';
+import { TLS_POLICY } from './SharedAlb';
+import { PathTarget } from './SharedAlbAttachment';
+
+/** Props of {@link DedicatedAlb}. */
+export interface DedicatedAlbProps extends TerraformMetaArguments {
+  /** ALB name, at most 32 characters. */
+  readonly name: string;
+  readonly securityGroupName: string;
+  readonly vpcId: string;
+  /** CIDR of the VPC: the only place the ALB sends traffic. */
+  readonly vpcCidr: string;
+  /** Public subnets in at least two AZs. */
+  readonly publicSubnetIds: string[];
+  /** Where requests go unless a path target matches. */
+  readonly defaultTargetGroupArn: string;
+  /** Path-specific targets. @default [] */
+  readonly pathTargets?: readonly PathTarget[];
+  /** With a domain: certificate, HTTPS listener (TLS 1.3 policy), HTTP redirect, alias record. @default - HTTP on the ALB's DNS name */
+  readonly domain?: { readonly hostname: string; readonly hostedZoneId: string };
+  /** Deletion protection. @default false */
+  readonly deletionProtection?: boolean;
+  /** Idle connection timeout, seconds. @default 60 */
+  readonly idleTimeoutSeconds?: number;
+}
+
+/**
+ * A project's own internet-facing ALB (the seed's isolated shape, for load tests): security
+ * group open on 80 (and 443 with a domain) only, invalid header fields dropped, and with a domain
+ * an HTTPS listener with a DNS-validated certificate while HTTP redirects to it.
+ */
+export class DedicatedAlb extends Construct {
+  readonly alb: Lb;
+  readonly securityGroup: SecurityGroup;
+  readonly httpListener: LbListener;
+  readonly httpsListener?: LbListener;
+  readonly certificate?: DnsValidatedCertificate;
+  readonly aliasRecord?: Route53Record;
+  readonly rules: LbListenerRule[] = [];
+  readonly dependables: ITerraformDependable[] = [];
+  readonly securityGroupId: string;
+  readonly arnSuffix: string;
+  readonly dnsName: string;
+  /** `https://<hostname>` or `http://<alb dns name>`. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: DedicatedAlbProps) {
+    super(scope, id);
+    if (props.name.length > 32)
+      throw new Error(
+        `DedicatedAlb.name: got ${JSON.stringify(props.name)}, must be at most 32 characters`,
+      );
+    if (props.publicSubnetIds.length < 2)
+      throw new Error(
+        `DedicatedAlb.publicSubnetIds: got ${props.publicSubnetIds.length}, an ALB needs subnets in at least 2 AZs`,
+      );
+    const meta = { provider: props.provider, dependsOn: props.dependsOn };
+
+    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      ...meta,
+      name: props.securityGroupName,
+      description: 'Project ALB: listener ports from the internet, traffic to the VPC only',
+      vpcId: props.vpcId,
+      lifecycle: { createBeforeDestroy: true },
+    });
+    this.securityGroupId = this.securityGroup.id;
+    for (const port of props.domain ? [80, 443] : [80]) {
+      new VpcSecurityGroupIngressRule(this, `Ingress${port}`, {
+        ...meta,
+        securityGroupId: this.securityGroup.id,
+        description: `Listener ${port} from the internet`,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: '0.0.0.0/0',
+      });
+    }
+    new VpcSecurityGroupEgressRule(this, 'EgressVpc', {
+      ...meta,
+      securityGroupId: this.securityGroup.id,
+      description: 'To targets and health checks inside the VPC',
+      ipProtocol: 'tcp',
+      fromPort: 0,
+      toPort: 65535,
+      cidrIpv4: props.vpcCidr,
+    });
+
+    this.alb = new Lb(this, 'Resource', {
+      ...meta,
+      name: props.name,
+      loadBalancerType: 'application',
+      internal: false,
+      subnets: props.publicSubnetIds,
+      securityGroups: [this.securityGroup.id],
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: props.deletionProtection ?? false,
+      idleTimeout: props.idleTimeoutSeconds ?? 60,
+    });
+    this.arnSuffix = this.alb.arnSuffix;
+    this.dnsName = this.alb.dnsName;
+    const forward = (arn: string) => [{ type: 'forward', targetGroupArn: arn }];
+
+    let serving: LbListener;
+    if (props.domain) {
+      this.certificate = new DnsValidatedCertificate(this, 'Certificate', {
+        ...meta,
+        domainName: props.domain.hostname,
+        hostedZoneId: props.domain.hostedZoneId,
+      });
+      this.httpsListener = new LbListener(this, 'Https', {
+        ...meta,
+        loadBalancerArn: this.alb.arn,
+        port: 443,
+        protocol: 'HTTPS',
+        sslPolicy: TLS_POLICY,
+        certificateArn: this.certificate.certificateArn,
+        defaultAction: forward(props.defaultTargetGroupArn),
+      });
+      this.httpListener = new LbListener(this, 'Http', {
+        ...meta,
+        loadBalancerArn: this.alb.arn,
+        port: 80,
+        protocol: 'HTTP',
+        defaultAction: [
+          {
+            type: 'redirect',
+            redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' },
+          },
+        ],
+      });
+      this.aliasRecord = new Route53Record(this, 'Alias', {
+        ...meta,
+        zoneId: props.domain.hostedZoneId,
+        name: props.domain.hostname,
+        type: 'A',
+        alias: { name: this.alb.dnsName, zoneId: this.alb.zoneId, evaluateTargetHealth: true },
+      });
+      serving = this.httpsListener;
+      this.url = `https://${props.domain.hostname}`;
+    } else {
+      this.httpListener = new LbListener(this, 'Http', {
+        ...meta,
+        loadBalancerArn: this.alb.arn,
+        port: 80,
+        protocol: 'HTTP',
+        defaultAction: forward(props.defaultTargetGroupArn),
+      });
+      serving = this.httpListener;
+      this.url = `http://${this.alb.dnsName}`;
+    }
+    (props.pathTargets ?? []).forEach((pt, i) => {
+      this.rules.push(
+        new LbListenerRule(this, `PathRule${i}`, {
+          ...meta,
+          listenerArn: serving.arn,
+          priority: i + 1,
+          condition: [{ pathPattern: { values: [...pt.paths] } }],
+          action: forward(pt.targetGroupArn),
+        }),
+      );
+    });
+    this.dependables.push(serving, ...this.rules);
+  }
+}

@@ -1,0 +1,537 @@
+import { resourceName, TaskSize, isValidFargateSize } from '@automock/core';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
+import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { ITerraformDependable, TerraformMetaArguments, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { ServiceAlarms } from './ServiceAlarms';
+import { ScalingTables, ServiceAutoscaling } from './ServiceAutoscaling';
+
+/** An IAM policy statement (JSON form). */
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string | string[];
+  readonly Resource: string | string[];
+  readonly Condition?: Record<string, unknown>;
+}
+
+/** A container of the task. */
+export interface ContainerSpec {
+  /** Container name; also the log group's last segment. Letters, digits, hyphens. */
+  readonly name: string;
+  /** Image reference; pin a tag or digest. */
+  readonly image: string;
+  /** Port the container listens on. @default - none */
+  readonly port?: number;
+  /** Overrides the image's entry point. @default - the image's */
+  readonly entryPoint?: string[];
+  /** Overrides the image's command. @default - the image's */
+  readonly command?: string[];
+  /** Plain environment variables. @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Secrets: variable name to a Secrets Manager secret or SSM parameter ARN. @default {} */
+  readonly secrets?: Readonly<Record<string, string>>;
+  /** Whether the task stops when this container stops. @default true */
+  readonly essential?: boolean;
+  /** Containers that must reach a state first. @default [] */
+  readonly dependsOn?: readonly {
+    readonly containerName: string;
+    readonly condition: 'START' | 'COMPLETE' | 'SUCCESS' | 'HEALTHY';
+  }[];
+  /** Volumes mounted into the container. @default [] */
+  readonly mountPoints?: readonly {
+    readonly sourceVolume: string;
+    readonly containerPath: string;
+    readonly readOnly?: boolean;
+  }[];
+  /** User (uid or uid:gid) to run as. @default - the image's */
+  readonly user?: string;
+  /** Container health check command (CMD or CMD-SHELL form). @default - none */
+  readonly healthCheck?: { readonly command: string[]; readonly startPeriod?: number };
+  /** Read-only root file system. @default false */
+  readonly readonlyRootFilesystem?: boolean;
+}
+
+/** A target group the service registers its tasks in. */
+export interface ServiceTarget {
+  readonly targetGroupArn: string;
+  /** CloudWatch `TargetGroup` dimension (`targetgroup/<name>/<id>`). */
+  readonly arnSuffix: string;
+  /** Short label used in alarm names, e.g. `api`. */
+  readonly label: string;
+  readonly containerName: string;
+  readonly containerPort: number;
+}
+
+/** Props of {@link FargateService}. */
+export interface FargateServiceProps extends TerraformMetaArguments {
+  /** Name prefix (core environment's `prefix`). */
+  readonly prefix: string;
+  /** Environment name. */
+  readonly env: string;
+  /** Project name. */
+  readonly project: string;
+  /** Short service name within the project, e.g. `mockserver` or `api`. */
+  readonly serviceName: string;
+  /** AWS region (for the awslogs driver). */
+  readonly region: string;
+  readonly clusterName: string;
+  readonly clusterArn: string;
+  readonly vpcId: string;
+  /** Subnets for the tasks: private (behind NAT), or public with `assignPublicIp`. */
+  readonly subnetIds: string[];
+  /** Public IPs for tasks in public subnets (no NAT needed to pull images). @default false */
+  readonly assignPublicIp?: boolean;
+  /** Task CPU and memory (a Fargate combination). */
+  readonly size: TaskSize;
+  /** CPU architecture. @default 'X86_64' */
+  readonly cpuArchitecture?: 'X86_64' | 'ARM64';
+  /** Containers; the first one with a port is the one load balancers target. */
+  readonly containers: readonly ContainerSpec[];
+  /** Task-scoped (ephemeral) volumes shared between containers. @default [] */
+  readonly volumes?: readonly string[];
+  /** CloudWatch Logs retention in days. */
+  readonly logRetentionDays: number;
+  /** Security group of the load balancer: the only source admitted to the container ports. */
+  readonly loadBalancerSecurityGroupId: string;
+  /** Target groups to register in. @default [] */
+  readonly targets?: readonly ServiceTarget[];
+  /** CloudWatch `LoadBalancer` dimension, for request scaling and ALB alarms. @default - none */
+  readonly loadBalancerArnSuffix?: string;
+  /** Listeners or rules that must exist before the service registers targets. @default [] */
+  readonly listenerDependencies?: ITerraformDependable[];
+  /** Minimum (and initial) task count. */
+  readonly minTasks: number;
+  /** Maximum task count. */
+  readonly maxTasks: number;
+  /** Step-scaling tables. @default SEED_SCALING */
+  readonly scaling?: ScalingTables;
+  /** SNS topic for alarms. @default - no alarms */
+  readonly alarmTopicArn?: string;
+  /** Also alarm on ALB-generated 5XX (own ALB only). @default false */
+  readonly alarmOnLoadBalancer5xx?: boolean;
+  /** Seconds load balancer health checks are ignored after a task starts. @default 60 */
+  readonly healthCheckGracePeriodSeconds?: number;
+  /** ECS Exec (`aws ecs execute-command`). @default false */
+  readonly enableExecuteCommand?: boolean;
+  /** Fargate or Fargate Spot (the cluster must offer it). @default 'FARGATE' */
+  readonly capacity?: 'FARGATE' | 'FARGATE_SPOT';
+  /** Statements for the task role (what the application may do). @default [] */
+  readonly taskRoleStatements?: readonly PolicyStatement[];
+  /** KMS keys that encrypt the secrets, when not AWS-managed. @default [] */
+  readonly secretsKmsKeyArns?: readonly string[];
+}
+
+const NAME_RE = /^[a-z][a-z0-9-]{0,31}$/;
+const ECR_IMAGE_RE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/;
+
+/** Log group of a container: `/ecs/<prefix>/<env>/<project>/<container>`. */
+export function containerLogGroupName(
+  prefix: string,
+  env: string,
+  project: string,
+  container: string,
+): string {
+  // env is part of the name: two environments in one account would otherwise share log groups.
+  return `/ecs/${prefix}/${env}/${project}/${container}`;
+}
+
+/** The IAM resource for a secret reference: Secrets Manager references may carry `:key:stage:version`. */
+export function secretResourceArn(valueFrom: string): string {
+  if (Token.isUnresolved(valueFrom)) return valueFrom;
+  const parts = valueFrom.split(':');
+  return parts[2] === 'secretsmanager' ? parts.slice(0, 7).join(':') : valueFrom;
+}
+
+/**
+ * A Fargate service for any HTTP container: task definition with per-container log groups,
+ * secrets the execution role may read (exactly those ARNs), a security group that admits only
+ * the load balancer, rolling deployment 200/100 with a circuit breaker that rolls back, step
+ * autoscaling and alarms.
+ */
+export class FargateService extends Construct {
+  readonly executionRole: IamRole;
+  readonly taskRole: IamRole;
+  readonly taskDefinition: EcsTaskDefinition;
+  readonly service: EcsService;
+  readonly securityGroup: SecurityGroup;
+  readonly logGroups: Record<string, CloudwatchLogGroup> = {};
+  readonly autoscaling: ServiceAutoscaling;
+  readonly alarms?: ServiceAlarms;
+  /** ECS service name. */
+  readonly serviceName: string;
+  /** Names of the log groups, by container. */
+  readonly logGroupNames: Record<string, string> = {};
+
+  constructor(scope: Construct, id: string, props: FargateServiceProps) {
+    super(scope, id);
+    FargateService.validate(props);
+    const meta = { provider: props.provider, dependsOn: props.dependsOn };
+    const parts = { prefix: props.prefix, env: props.env, project: props.project };
+    const namePrefix = `${props.prefix}-${props.env}-${props.project}`;
+    this.serviceName = resourceName('ecsService', { ...parts, kind: props.serviceName });
+
+    for (const c of props.containers) {
+      const name = containerLogGroupName(props.prefix, props.env, props.project, c.name);
+      this.logGroupNames[c.name] = name;
+      this.logGroups[c.name] = new CloudwatchLogGroup(this, `Logs-${c.name}`, {
+        ...meta,
+        name,
+        retentionInDays: props.logRetentionDays,
+      });
+    }
+
+    const assume = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'ecs-tasks.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    });
+    this.executionRole = new IamRole(this, 'ExecutionRole', {
+      ...meta,
+      name: resourceName('iamRole', { ...parts, kind: `${props.serviceName}-execution` }),
+      assumeRolePolicy: assume,
+    });
+    new IamRolePolicy(this, 'ExecutionPolicy', {
+      ...meta,
+      role: this.executionRole.id,
+      name: 'execution',
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: this.executionStatements(props),
+      }),
+    });
+
+    this.taskRole = new IamRole(this, 'TaskRole', {
+      ...meta,
+      name: resourceName('iamRole', { ...parts, kind: `${props.serviceName}-task` }),
+      assumeRolePolicy: assume,
+    });
+    const taskStatements: PolicyStatement[] = [...(props.taskRoleStatements ?? [])];
+    if (props.enableExecuteCommand) {
+      taskStatements.push({
+        Sid: 'EcsExec',
+        Effect: 'Allow',
+        Action: [
+          'ssmmessages:CreateControlChannel',
+          'ssmmessages:CreateDataChannel',
+          'ssmmessages:OpenControlChannel',
+          'ssmmessages:OpenDataChannel',
+        ],
+        // These actions support no resource-level restriction.
+        Resource: '*',
+      });
+    }
+    if (taskStatements.length > 0) {
+      new IamRolePolicy(this, 'TaskPolicy', {
+        ...meta,
+        role: this.taskRole.id,
+        name: 'task',
+        policy: JSON.stringify({ Version: '2012-10-17', Statement: taskStatements }),
+      });
+    }
+
+    this.taskDefinition = new EcsTaskDefinition(this, 'TaskDefinition', {
+      ...meta,
+      family: resourceName('ecsTaskFamily', { ...parts, kind: props.serviceName }),
+      cpu: String(props.size.cpu),
+      memory: String(props.size.memory),
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      runtimePlatform: {
+        operatingSystemFamily: 'LINUX',
+        cpuArchitecture: props.cpuArchitecture ?? 'X86_64',
+      },
+      executionRoleArn: this.executionRole.arn,
+      taskRoleArn: this.taskRole.arn,
+      volume: (props.volumes ?? []).map((name) => ({ name })),
+      containerDefinitions: JSON.stringify(
+        props.containers.map((c) => this.containerDefinition(props, c)),
+      ),
+    });
+
+    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      ...meta,
+      name: resourceName('securityGroup', { ...parts, kind: `${props.serviceName}-tasks` }),
+      description: `Tasks of ${namePrefix} ${props.serviceName}: only the load balancer may connect`,
+      vpcId: props.vpcId,
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const ports = [
+      ...new Set([
+        ...(props.targets ?? []).map((t) => t.containerPort),
+        ...props.containers.filter((c) => c.port !== undefined).map((c) => c.port!),
+      ]),
+    ];
+    for (const port of ports) {
+      new VpcSecurityGroupIngressRule(this, `FromLoadBalancer${port}`, {
+        ...meta,
+        securityGroupId: this.securityGroup.id,
+        description: `Port ${port} from the load balancer only`,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        referencedSecurityGroupId: props.loadBalancerSecurityGroupId,
+      });
+    }
+    new VpcSecurityGroupEgressRule(this, 'Egress', {
+      ...meta,
+      securityGroupId: this.securityGroup.id,
+      description: 'Image pulls, AWS APIs and upstreams the service forwards to',
+      ipProtocol: '-1',
+      cidrIpv4: '0.0.0.0/0',
+    });
+
+    const spot = props.capacity === 'FARGATE_SPOT';
+    this.service = new EcsService(this, 'Service', {
+      provider: props.provider,
+      dependsOn: [...(props.dependsOn ?? []), ...(props.listenerDependencies ?? [])],
+      name: this.serviceName,
+      cluster: props.clusterArn,
+      taskDefinition: this.taskDefinition.arn,
+      desiredCount: props.minTasks,
+      launchType: spot ? undefined : 'FARGATE',
+      capacityProviderStrategy: spot
+        ? [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]
+        : undefined,
+      platformVersion: 'LATEST',
+      deploymentMaximumPercent: 200,
+      deploymentMinimumHealthyPercent: 100,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriodSeconds:
+        (props.targets ?? []).length > 0 ? (props.healthCheckGracePeriodSeconds ?? 60) : undefined,
+      enableExecuteCommand: props.enableExecuteCommand ?? false,
+      enableEcsManagedTags: true,
+      propagateTags: 'SERVICE',
+      networkConfiguration: {
+        subnets: props.subnetIds,
+        securityGroups: [this.securityGroup.id],
+        assignPublicIp: props.assignPublicIp ?? false,
+      },
+      loadBalancer: (props.targets ?? []).map((t) => ({
+        targetGroupArn: t.targetGroupArn,
+        containerName: t.containerName,
+        containerPort: t.containerPort,
+      })),
+      // Autoscaling owns the running count after creation.
+      lifecycle: { ignoreChanges: ['desired_count'] },
+    });
+
+    const primary = (props.targets ?? [])[0];
+    this.autoscaling = new ServiceAutoscaling(this, 'Autoscaling', {
+      ...meta,
+      namePrefix: `${namePrefix}-${props.serviceName}`,
+      clusterName: props.clusterName,
+      serviceName: this.service.name,
+      minTasks: props.minTasks,
+      maxTasks: props.maxTasks,
+      tables: props.scaling,
+      requests:
+        primary && props.loadBalancerArnSuffix
+          ? {
+              loadBalancerArnSuffix: props.loadBalancerArnSuffix,
+              targetGroupArnSuffix: primary.arnSuffix,
+            }
+          : undefined,
+    });
+
+    if (props.alarmTopicArn) {
+      this.alarms = new ServiceAlarms(this, 'Alarms', {
+        ...meta,
+        namePrefix: `${namePrefix}-${props.serviceName}`,
+        topicArn: props.alarmTopicArn,
+        clusterName: props.clusterName,
+        serviceName: this.service.name,
+        loadBalancerArnSuffix: props.loadBalancerArnSuffix,
+        targetGroupArnSuffixes: Object.fromEntries(
+          (props.targets ?? []).map((t) => [t.label, t.arnSuffix]),
+        ),
+        includeLoadBalancer5xx: props.alarmOnLoadBalancer5xx,
+      });
+    }
+  }
+
+  private static validate(props: FargateServiceProps): void {
+    const bad = (field: string, value: unknown, rule: string): never => {
+      throw new Error(`FargateService.${field}: got ${JSON.stringify(value)}, ${rule}`);
+    };
+    if (!NAME_RE.test(props.serviceName))
+      bad('serviceName', props.serviceName, 'must be 1-32 lowercase letters, digits, hyphens');
+    if (!isValidFargateSize(props.size.cpu, props.size.memory))
+      bad('size', props.size, 'must be a Fargate cpu/memory combination');
+    if (props.containers.length === 0) bad('containers', [], 'must list at least one container');
+    const names = new Set<string>();
+    for (const c of props.containers) {
+      if (!NAME_RE.test(c.name))
+        bad('containers[].name', c.name, 'must be 1-32 lowercase letters, digits, hyphens');
+      if (names.has(c.name)) bad('containers[].name', c.name, 'must be unique');
+      names.add(c.name);
+      for (const d of c.dependsOn ?? [])
+        if (!props.containers.some((o) => o.name === d.containerName))
+          bad(`containers[${c.name}].dependsOn`, d.containerName, 'must name another container');
+      for (const m of c.mountPoints ?? [])
+        if (!(props.volumes ?? []).includes(m.sourceVolume))
+          bad(`containers[${c.name}].mountPoints`, m.sourceVolume, 'must name a declared volume');
+    }
+    if (!props.containers.some((c) => c.essential ?? true))
+      bad(
+        'containers',
+        props.containers.map((c) => c.name),
+        'must include an essential container',
+      );
+    for (const t of props.targets ?? [])
+      if (!props.containers.some((c) => c.name === t.containerName && c.port === t.containerPort))
+        bad(
+          'targets',
+          `${t.containerName}:${t.containerPort}`,
+          'must name a container and its port',
+        );
+    if (!Number.isInteger(props.minTasks) || props.minTasks < 1)
+      bad('minTasks', props.minTasks, 'must be a whole number of at least 1');
+    if (!Number.isInteger(props.maxTasks) || props.maxTasks < props.minTasks)
+      bad(
+        'maxTasks',
+        props.maxTasks,
+        `must be a whole number of at least minTasks (${props.minTasks})`,
+      );
+    const grace = props.healthCheckGracePeriodSeconds;
+    if (grace !== undefined && (!Number.isInteger(grace) || grace < 0 || grace > 2147483647))
+      bad('healthCheckGracePeriodSeconds', grace, 'must be a whole number of seconds, 0 or more');
+  }
+
+  private executionStatements(props: FargateServiceProps): PolicyStatement[] {
+    const statements: PolicyStatement[] = [
+      {
+        Sid: 'WriteOwnLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: Object.values(this.logGroups).map((g) => `${g.arn}:*`),
+      },
+    ];
+    const repos = new Set<string>();
+    for (const c of props.containers) {
+      const m = Token.isUnresolved(c.image) ? null : ECR_IMAGE_RE.exec(c.image);
+      if (m) repos.add(`arn:aws:ecr:${m[2]}:${m[1]}:repository/${m[3]}`);
+    }
+    if (repos.size > 0) {
+      statements.push(
+        // Registry-wide by design: the token call has no resource-level permissions.
+        { Sid: 'EcrToken', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
+        {
+          Sid: 'PullOwnImages',
+          Effect: 'Allow',
+          Action: [
+            'ecr:BatchCheckLayerAvailability',
+            'ecr:GetDownloadUrlForLayer',
+            'ecr:BatchGetImage',
+          ],
+          Resource: [...repos],
+        },
+      );
+    }
+    const secretArns = props.containers.flatMap((c) => Object.values(c.secrets ?? {}));
+    const sm = [
+      ...new Set(secretArns.filter((a) => a.includes(':secretsmanager:')).map(secretResourceArn)),
+    ];
+    const ssm = [...new Set(secretArns.filter((a) => a.includes(':ssm:')))];
+    const other = secretArns.filter((a) => !a.includes(':secretsmanager:') && !a.includes(':ssm:'));
+    if (other.length > 0)
+      throw new Error(
+        `FargateService.containers[].secrets: got ${JSON.stringify(other[0])}, must be a Secrets Manager or SSM parameter ARN`,
+      );
+    if (sm.length > 0)
+      statements.push({
+        Sid: 'ReadOwnSecrets',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: sm,
+      });
+    if (ssm.length > 0)
+      statements.push({
+        Sid: 'ReadOwnParameters',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameters'],
+        Resource: ssm,
+      });
+    if ((props.secretsKmsKeyArns ?? []).length > 0)
+      statements.push({
+        Sid: 'DecryptOwnSecrets',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt'],
+        Resource: [...props.secretsKmsKeyArns!],
+      });
+    return statements;
+  }
+
+  private containerDefinition(
+    props: FargateServiceProps,
+    c: ContainerSpec,
+  ): Record<string, unknown> {
+    const env = Object.entries(c.environment ?? {})
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, value]) => ({ name, value }));
+    const secrets = Object.entries(c.secrets ?? {})
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, valueFrom]) => ({ name, valueFrom }));
+    return {
+      name: c.name,
+      image: c.image,
+      essential: c.essential ?? true,
+      ...(c.entryPoint ? { entryPoint: c.entryPoint } : {}),
+      ...(c.command ? { command: c.command } : {}),
+      ...(c.user ? { user: c.user } : {}),
+      portMappings:
+        c.port === undefined
+          ? []
+          : [
+              {
+                containerPort: c.port,
+                hostPort: c.port,
+                protocol: 'tcp',
+                name: `${c.name}-${c.port}`,
+              },
+            ],
+      environment: env,
+      secrets,
+      mountPoints: (c.mountPoints ?? []).map((m) => ({
+        sourceVolume: m.sourceVolume,
+        containerPath: m.containerPath,
+        readOnly: m.readOnly ?? false,
+      })),
+      dependsOn: (c.dependsOn ?? []).map((d) => ({
+        containerName: d.containerName,
+        condition: d.condition,
+      })),
+      readonlyRootFilesystem: c.readonlyRootFilesystem ?? false,
+      ...(c.healthCheck
+        ? {
+            healthCheck: {
+              command: c.healthCheck.command,
+              interval: 30,
+              timeout: 5,
+              retries: 3,
+              startPeriod: c.healthCheck.startPeriod ?? 60,
+            },
+          }
+        : {}),
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: {
+          'awslogs-group': this.logGroupNames[c.name],
+          'awslogs-region': props.region,
+          'awslogs-stream-prefix': c.name,
+        },
+      },
+    };
+  }
+}

@@ -1,0 +1,255 @@
+import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
+import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { TerraformMetaArguments } from 'cdktf';
+import { Construct } from 'constructs';
+
+/** One band of a step-scaling table: when the metric is in [from, to), change capacity by `change` percent. */
+export interface ScalingStep {
+  /** Lower bound (inclusive) of the metric value. */
+  readonly from: number;
+  /** Upper bound (exclusive). @default - no upper bound */
+  readonly to?: number;
+  /** Percent change of the running task count, e.g. 50 for +50%. */
+  readonly change: number;
+}
+
+/** The step-scaling tables; defaults are seed 000's table. */
+export interface ScalingTables {
+  /** Average service CPU % bands. */
+  readonly cpu: readonly ScalingStep[];
+  /** Average service memory % bands. */
+  readonly memory: readonly ScalingStep[];
+  /** ALB requests per target per minute bands. */
+  readonly requestsPerTarget: readonly ScalingStep[];
+  /** Scale in when CPU and memory both stay below this percent... */
+  readonly scaleInBelowPercent: number;
+  /** ...for this many minutes... */
+  readonly scaleInAfterMinutes: number;
+  /** ...by this percent (negative). */
+  readonly scaleInChange: number;
+  /** Seconds after a scale-out before another scale-out step is applied. */
+  readonly scaleOutCooldownSeconds: number;
+  /** Seconds after a scale-in before another. */
+  readonly scaleInCooldownSeconds: number;
+}
+
+/**
+ * Seed 000's table: CPU and memory +50% at 70-80, +100% at 80-90, +200% above 90; requests per
+ * target +50% at 500-1000/min, +100% above 1000; -25% when CPU and memory stay below 40% for 5
+ * minutes.
+ */
+export const SEED_SCALING: ScalingTables = {
+  cpu: [
+    { from: 70, to: 80, change: 50 },
+    { from: 80, to: 90, change: 100 },
+    { from: 90, change: 200 },
+  ],
+  memory: [
+    { from: 70, to: 80, change: 50 },
+    { from: 80, to: 90, change: 100 },
+    { from: 90, change: 200 },
+  ],
+  requestsPerTarget: [
+    { from: 500, to: 1000, change: 50 },
+    { from: 1000, change: 100 },
+  ],
+  scaleInBelowPercent: 40,
+  scaleInAfterMinutes: 5,
+  scaleInChange: -25,
+  scaleOutCooldownSeconds: 60,
+  scaleInCooldownSeconds: 300,
+};
+
+/** Props of {@link ServiceAutoscaling}. */
+export interface ServiceAutoscalingProps extends TerraformMetaArguments {
+  /** Name prefix for policies and alarms, e.g. `automock-dev-petstore`. */
+  readonly namePrefix: string;
+  readonly clusterName: string;
+  readonly serviceName: string;
+  readonly minTasks: number;
+  readonly maxTasks: number;
+  /** Step tables. @default SEED_SCALING */
+  readonly tables?: ScalingTables;
+  /** Request scaling needs the ALB and target group CloudWatch dimensions. @default - no request scaling */
+  readonly requests?: {
+    readonly loadBalancerArnSuffix: string;
+    readonly targetGroupArnSuffix: string;
+  };
+}
+
+function checkSteps(field: string, steps: readonly ScalingStep[]): void {
+  if (steps.length === 0)
+    throw new Error(`ServiceAutoscaling.${field}: got [], needs at least one step`);
+  steps.forEach((s, i) => {
+    const next = steps[i + 1];
+    if (next && s.to !== next.from)
+      throw new Error(
+        `ServiceAutoscaling.${field}[${i}].to: got ${s.to}, must equal the next step's from (${next.from})`,
+      );
+    if (!next && s.to !== undefined)
+      throw new Error(
+        `ServiceAutoscaling.${field}[${i}].to: got ${s.to}, the last step must be open-ended`,
+      );
+    if (!(s.change > 0))
+      throw new Error(
+        `ServiceAutoscaling.${field}[${i}].change: got ${s.change}, must be positive`,
+      );
+  });
+}
+
+/**
+ * Step scaling of an ECS service per a table: one high alarm and one policy per metric, and a
+ * metric-math alarm for scale-in that fires only when the larger of CPU and memory is low.
+ */
+export class ServiceAutoscaling extends Construct {
+  readonly target: AppautoscalingTarget;
+  readonly policies: Record<string, AppautoscalingPolicy> = {};
+  readonly alarms: Record<string, CloudwatchMetricAlarm> = {};
+
+  constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
+    super(scope, id);
+    const t = props.tables ?? SEED_SCALING;
+    checkSteps('cpu', t.cpu);
+    checkSteps('memory', t.memory);
+    checkSteps('requestsPerTarget', t.requestsPerTarget);
+    const meta = { provider: props.provider, dependsOn: props.dependsOn };
+    const service = { ClusterName: props.clusterName, ServiceName: props.serviceName };
+
+    this.target = new AppautoscalingTarget(this, 'Target', {
+      ...meta,
+      serviceNamespace: 'ecs',
+      scalableDimension: 'ecs:service:DesiredCount',
+      resourceId: `service/${props.clusterName}/${props.serviceName}`,
+      minCapacity: props.minTasks,
+      maxCapacity: props.maxTasks,
+    });
+    const scalable = {
+      serviceNamespace: this.target.serviceNamespace,
+      scalableDimension: this.target.scalableDimension,
+      resourceId: this.target.resourceId,
+    };
+
+    const stepOut = (
+      key: string,
+      steps: readonly ScalingStep[],
+      metric: {
+        namespace: string;
+        metricName: string;
+        statistic: string;
+        dimensions: Record<string, string>;
+      },
+    ) => {
+      const threshold = steps[0]!.from;
+      const policy = new AppautoscalingPolicy(this, `${key}ScaleOut`, {
+        ...meta,
+        ...scalable,
+        name: `${props.namePrefix}-${key.toLowerCase()}-scale-out`,
+        policyType: 'StepScaling',
+        stepScalingPolicyConfiguration: {
+          adjustmentType: 'PercentChangeInCapacity',
+          cooldown: t.scaleOutCooldownSeconds,
+          metricAggregationType: 'Average',
+          // +50% of one task rounds to zero; always add at least one.
+          minAdjustmentMagnitude: 1,
+          stepAdjustment: steps.map((s) => ({
+            metricIntervalLowerBound: String(s.from - threshold),
+            metricIntervalUpperBound: s.to === undefined ? undefined : String(s.to - threshold),
+            scalingAdjustment: s.change,
+          })),
+        },
+      });
+      this.policies[`${key}ScaleOut`] = policy;
+      this.alarms[`${key}High`] = new CloudwatchMetricAlarm(this, `${key}HighAlarm`, {
+        ...meta,
+        alarmName: `${props.namePrefix}-${key.toLowerCase()}-high`,
+        alarmDescription: `Scale out: ${metric.metricName} >= ${threshold}`,
+        namespace: metric.namespace,
+        metricName: metric.metricName,
+        dimensions: metric.dimensions,
+        statistic: metric.statistic,
+        period: 60,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        threshold,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'notBreaching',
+        alarmActions: [policy.arn],
+      });
+    };
+
+    stepOut('Cpu', t.cpu, {
+      namespace: 'AWS/ECS',
+      metricName: 'CPUUtilization',
+      statistic: 'Average',
+      dimensions: service,
+    });
+    stepOut('Memory', t.memory, {
+      namespace: 'AWS/ECS',
+      metricName: 'MemoryUtilization',
+      statistic: 'Average',
+      dimensions: service,
+    });
+    if (props.requests) {
+      stepOut('Requests', t.requestsPerTarget, {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'RequestCountPerTarget',
+        // Sum over a 60 s period = requests per target per minute.
+        statistic: 'Sum',
+        dimensions: {
+          TargetGroup: props.requests.targetGroupArnSuffix,
+          LoadBalancer: props.requests.loadBalancerArnSuffix,
+        },
+      });
+    }
+
+    const scaleIn = new AppautoscalingPolicy(this, 'ScaleIn', {
+      ...meta,
+      ...scalable,
+      name: `${props.namePrefix}-scale-in`,
+      policyType: 'StepScaling',
+      stepScalingPolicyConfiguration: {
+        adjustmentType: 'PercentChangeInCapacity',
+        cooldown: t.scaleInCooldownSeconds,
+        metricAggregationType: 'Average',
+        minAdjustmentMagnitude: 1,
+        stepAdjustment: [{ metricIntervalUpperBound: '0', scalingAdjustment: t.scaleInChange }],
+      },
+    });
+    this.policies.ScaleIn = scaleIn;
+    const utilisation = (metricId: string, metricName: string) => ({
+      id: metricId,
+      returnData: false,
+      metric: {
+        namespace: 'AWS/ECS',
+        metricName,
+        dimensions: service,
+        stat: 'Average',
+        period: 60,
+      },
+    });
+    // Both below the bound <=> the larger of the two below it: one alarm, no composite needed
+    // (composite alarms cannot drive Application Auto Scaling).
+    this.alarms.Low = new CloudwatchMetricAlarm(this, 'LowAlarm', {
+      ...meta,
+      alarmName: `${props.namePrefix}-cpu-memory-low`,
+      alarmDescription: `Scale in: CPU and memory below ${t.scaleInBelowPercent}% for ${t.scaleInAfterMinutes} minutes`,
+      comparisonOperator: 'LessThanThreshold',
+      threshold: t.scaleInBelowPercent,
+      evaluationPeriods: t.scaleInAfterMinutes,
+      datapointsToAlarm: t.scaleInAfterMinutes,
+      treatMissingData: 'notBreaching',
+      metricQuery: [
+        utilisation('cpu', 'CPUUtilization'),
+        utilisation('memory', 'MemoryUtilization'),
+        {
+          id: 'busiest',
+          expression: 'MAX([cpu, memory])',
+          label: 'max(CPU, memory) %',
+          returnData: true,
+        },
+      ],
+      alarmActions: [scaleIn.arn],
+    });
+  }
+}

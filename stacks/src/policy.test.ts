@@ -1,0 +1,46 @@
+import { PolicyViolationError, RULES } from '@automock/guardrails';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { TerraformStack } from 'cdktf';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildApp } from './app';
+import { ENVIRONMENTS } from './environments';
+import { checkPolicy, synthWithGuardrails } from './policy';
+
+function files(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => d.name);
+}
+
+describe('guardrails over the real app', () => {
+  let outdir: string;
+  beforeEach(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'stacks-policy-'));
+  });
+  afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  test('the default environments and example projects synthesise with no policy error', () => {
+    const report = synthWithGuardrails(buildApp({ outdir }));
+    const errors = report.findings.filter((f) => f.severity === 'error' && !f.suppressed);
+    expect(errors).toEqual([]);
+    // every environment stack was checked, and prod at the production level (all rules ran)
+    for (const env of ENVIRONMENTS) expect(report.stacks).toContain(env.name);
+    if (ENVIRONMENTS.some((e) => e.production)) expect(report.rulesChecked).toBe(RULES.length);
+    expect(files(outdir)).toContain('cdk.tf.json');
+  });
+
+  test('a breaking resource in an environment stack stops synthesis and writes nothing', () => {
+    const app = buildApp({ outdir });
+    const dev = app.node.findAll().find((c) => TerraformStack.isStack(c) && c.node.id === 'dev');
+    new CloudwatchLogGroup(dev!, 'unbounded', { name: '/automock/dev/unbounded' });
+    const report = checkPolicy(app);
+    expect(report.findings.filter((f) => !f.suppressed).map((f) => [f.stack, f.ruleId])).toEqual([
+      ['dev', 'AM-LOG-1'],
+    ]);
+    expect(() => synthWithGuardrails(app)).toThrow(PolicyViolationError);
+    expect(files(outdir)).toEqual([]);
+  });
+});

@@ -3,7 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { defineEnvironment } from './environment';
 import { ConfigValidationError } from './errors';
-import { checkProjectSet, defineProject, derivedListenerPort, ProjectInput } from './project';
+import {
+  checkProjectSet,
+  defineProject,
+  derivedListenerPort,
+  derivedRulePriority,
+  ProjectInput,
+} from './project';
 
 const dev = defineEnvironment({ name: 'dev', accountId: '123456789012', region: 'us-east-1' });
 const prod = defineEnvironment({
@@ -142,6 +148,21 @@ describe('checkProjectSet', () => {
       /project\[dev\/b\]\.listenerPort: got 8080, must differ from project a/,
     );
     expect(() => checkProjectSet([a, a])).toThrow(/project\[dev\/a\]\.name.*unique/);
+  });
+
+  it('reports overlapping rule priorities on a shared HTTPS listener', () => {
+    const a = defineProject({ name: 'a', rulePriority: 100 }, prod);
+    const b = defineProject({ name: 'b', rulePriority: 105 }, prod);
+    const c = defineProject({ name: 'c', rulePriority: 110 }, prod);
+    expect(a.rulePriority).toBe(100);
+    expect(() => checkProjectSet([a, b])).toThrow(
+      /project\[prod\/b\]\.rulePriority: got 105, must be at least 10 away from project a/,
+    );
+    expect(() => checkProjectSet([a, c])).not.toThrow();
+    expect(defineProject({ name: 'd' }, prod).rulePriority).toBe(derivedRulePriority('d'));
+    expect(() => defineProject({ name: 'e', rulePriority: 5 }, dev)).toThrow(
+      /rulePriority: got 5, must be omitted/,
+    );
   });
 
   it('allows the same name and port in different environments', () => {

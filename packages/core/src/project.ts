@@ -50,6 +50,9 @@ export const LISTENER_PORT_RANGE = { min: 1024, max: 65535 } as const;
 /** Where derived listener ports are drawn from when a project names none. */
 export const DERIVED_PORT_RANGE = { min: 10000, max: 19999 } as const;
 
+/** Listener rule priorities on the shared HTTPS listener: each project gets a block of this many. */
+export const RULE_PRIORITY_BLOCK = 10;
+
 /** Defaults, by kind of project. The seed ran 10 to 200 tasks for load tests; set them explicitly. */
 export const PROJECT_DEFAULTS = {
   ephemeral: { minTasks: 1, maxTasks: 20 },
@@ -78,6 +81,12 @@ export interface ProjectInput {
    * @default - derived from the name in 10000-19999 (checkProjectSet reports clashes)
    */
   readonly listenerPort?: number;
+  /**
+   * First listener rule priority on the shared HTTPS listener when the environment has a domain;
+   * the project uses a block of {@link RULE_PRIORITY_BLOCK} from here.
+   * @default - derived from the name (checkProjectSet reports overlaps)
+   */
+  readonly rulePriority?: number;
   /** MockServer expectations. @default - an empty array (MockServer starts with none) */
   readonly expectations?: ExpectationsSource;
   /** Address for this project's alarms and TTL warnings. @default - the environment's topic only */
@@ -109,6 +118,8 @@ export interface Project {
   readonly isolation: ProjectIsolation;
   /** Listener port on the shared ALB; undefined with a domain (host rule) or when dedicated. */
   readonly listenerPort?: number;
+  /** First rule priority on the shared HTTPS listener; set for shared projects with a domain. */
+  readonly rulePriority?: number;
   /** `<project>.<domain>` when the environment has a domain. */
   readonly hostname?: string;
   readonly expectations: ValidatedExpectations;
@@ -128,6 +139,12 @@ const ENV_VAR_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_ARN_RE =
   /^arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:\d{12}:secret:.+|ssm:[a-z0-9-]+:\d{12}:parameter\/.+)$/;
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** First rule priority derived from a project name (1, 11, 21, ... up to 49991); stable across runs. */
+export function derivedRulePriority(project: string): number {
+  const blocks = Math.floor(50000 / RULE_PRIORITY_BLOCK) - 1;
+  return 1 + (parseInt(shortHash(`rule:${project}`, 6), 36) % blocks) * RULE_PRIORITY_BLOCK;
+}
 
 /** Listener port derived from a project name when none is given; stable across runs. */
 export function derivedListenerPort(project: string): number {
@@ -303,6 +320,23 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
     listenerPort = derivedListenerPort(input.name);
   }
 
+  let rulePriority: number | undefined;
+  const hostRouted = isolation === 'shared' && !!env.domain;
+  if (input.rulePriority !== undefined) {
+    if (!hostRouted)
+      issues.add(
+        f('rulePriority'),
+        input.rulePriority,
+        'must be omitted unless the project is routed by host name on the shared ALB (environment with a domain)',
+      );
+    else if (
+      checkInt(issues, f('rulePriority'), input.rulePriority, 1, 50000 - RULE_PRIORITY_BLOCK)
+    )
+      rulePriority = input.rulePriority;
+  } else if (hostRouted && typeof input.name === 'string') {
+    rulePriority = derivedRulePriority(input.name);
+  }
+
   const expectations = loadExpectations(issues, f('expectations'), input.expectations);
 
   if (
@@ -365,6 +399,7 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
     maxTasks,
     isolation,
     listenerPort,
+    rulePriority,
     hostname: env.domain ? `${input.name}.${env.domain.name}` : undefined,
     expectations: expectations!,
     notificationEmail: input.notificationEmail,
@@ -388,6 +423,7 @@ export function checkProjectSet(projects: readonly Project[]): void {
   const issues = new IssueCollector();
   const names = new Map<string, Project>();
   const ports = new Map<string, Project>();
+  const priorities: Project[] = [];
   for (const p of projects) {
     const key = `${p.env.name}/${p.name}`;
     if (names.has(key)) {
@@ -405,6 +441,20 @@ export function checkProjectSet(projects: readonly Project[]): void {
           `must differ from project ${other.name}'s port on the shared ALB of ${p.env.name}; set listenerPort explicitly`,
         );
       } else ports.set(portKey, p);
+    }
+    if (p.rulePriority !== undefined) {
+      const other = priorities.find(
+        (o) =>
+          o.env.name === p.env.name &&
+          Math.abs(o.rulePriority! - p.rulePriority!) < RULE_PRIORITY_BLOCK,
+      );
+      if (other) {
+        issues.add(
+          `project[${key}].rulePriority`,
+          p.rulePriority,
+          `must be at least ${RULE_PRIORITY_BLOCK} away from project ${other.name}'s (${other.rulePriority}) on the shared HTTPS listener of ${p.env.name}; set rulePriority explicitly`,
+        );
+      } else priorities.push(p);
     }
   }
   issues.throwIfAny('projects');

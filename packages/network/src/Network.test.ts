@@ -202,6 +202,12 @@ describe('Network', () => {
       );
     });
 
+    it('rejects tags that would hijack the teardown selection keys', () => {
+      expect(() => synth({ tags: { 'automock:env': 'prod' } })).toThrow(
+        /network\.tags\.automock:env: got "automock:env", key must not start with 'automock:'/,
+      );
+    });
+
     it('creates nothing when validation fails', () => {
       const app = Testing.app();
       const stack = new TerraformStack(app, 'test');

@@ -1,6 +1,7 @@
 import {
   IssueCollector,
   LOG_RETENTION_DAYS,
+  checkTags,
   NatStrategy,
   cidrContains,
   cidrSubnet,
@@ -229,6 +230,8 @@ export function resolveNetworkProps(props: NetworkProps): ResolvedNetworkProps {
     }
     if (props.flowLogs.enabled === true) flowLogs = { retentionDays, trafficType };
   }
+
+  checkTags(issues, f('tags'), props.tags ?? {});
 
   issues.throwIfAny(`network for environment ${JSON.stringify(props.env)}`);
   return {

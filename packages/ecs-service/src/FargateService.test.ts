@@ -50,7 +50,7 @@ function seed003(over: Partial<FargateServiceProps> = {}) {
     loadBalancerSecurityGroupId: alb.securityGroupId,
     loadBalancerArnSuffix: alb.arnSuffix,
     listenerDependencies: alb.dependables,
-    alarmTopicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:ops`,
+    alarmTopicArns: [`arn:aws:sns:us-east-1:${ACCOUNT}:ops`],
     targets: [
       {
         label: 'api',

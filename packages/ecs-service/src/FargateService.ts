@@ -112,8 +112,8 @@ export interface FargateServiceProps extends TerraformMetaArguments {
   readonly maxTasks: number;
   /** Step-scaling tables. @default SEED_SCALING */
   readonly scaling?: ScalingTables;
-  /** SNS topic for alarms. @default - no alarms */
-  readonly alarmTopicArn?: string;
+  /** SNS topics for alarms. @default - no alarms */
+  readonly alarmTopicArns?: readonly string[];
   /** Also alarm on ALB-generated 5XX (own ALB only). @default false */
   readonly alarmOnLoadBalancer5xx?: boolean;
   /** Seconds load balancer health checks are ignored after a task starts. @default 60 */
@@ -345,11 +345,11 @@ export class FargateService extends Construct {
           : undefined,
     });
 
-    if (props.alarmTopicArn) {
+    if ((props.alarmTopicArns ?? []).length > 0) {
       this.alarms = new ServiceAlarms(this, 'Alarms', {
         ...meta,
         namePrefix: `${namePrefix}-${props.serviceName}`,
-        topicArn: props.alarmTopicArn,
+        topicArns: props.alarmTopicArns!,
         clusterName: props.clusterName,
         serviceName: this.service.name,
         loadBalancerArnSuffix: props.loadBalancerArnSuffix,

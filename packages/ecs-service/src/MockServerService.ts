@@ -80,8 +80,8 @@ export interface MockServerServiceProps extends TerraformMetaArguments {
   readonly maxTasks: number;
   readonly config: MockServerConfigSource;
   readonly loadBalancing: SharedLoadBalancing | DedicatedLoadBalancing;
-  /** SNS topic for alarms. @default - no alarms */
-  readonly alarmTopicArn?: string;
+  /** SNS topics for alarms. @default - no alarms */
+  readonly alarmTopicArns?: readonly string[];
   /** @default 'FARGATE' */
   readonly capacity?: 'FARGATE' | 'FARGATE_SPOT';
   /** @default false */
@@ -212,7 +212,7 @@ export class MockServerService extends Construct {
       capacity: props.capacity,
       enableExecuteCommand: props.enableExecuteCommand,
       healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds ?? 60,
-      alarmTopicArn: props.alarmTopicArn,
+      alarmTopicArns: props.alarmTopicArns,
       alarmOnLoadBalancer5xx: lb.mode === 'dedicated',
       loadBalancerSecurityGroupId: albSecurityGroupId,
       loadBalancerArnSuffix: albArnSuffix,

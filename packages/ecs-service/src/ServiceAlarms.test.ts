@@ -8,7 +8,7 @@ function alarms(includeLoadBalancer5xx = false) {
   const stack = testStack();
   new ServiceAlarms(stack, 'Alarms', {
     namePrefix: 'automock-dev-petstore-mockserver',
-    topicArn: TOPIC,
+    topicArns: [TOPIC],
     clusterName: 'automock-dev',
     serviceName: 'svc',
     loadBalancerArnSuffix: 'app/alb/1',

@@ -18,8 +18,8 @@ export const ALARM_THRESHOLDS = {
 export interface ServiceAlarmsProps extends TerraformMetaArguments {
   /** Name prefix for alarms, e.g. `automock-dev-petstore`. */
   readonly namePrefix: string;
-  /** SNS topic that receives alarm and OK notifications. */
-  readonly topicArn: string;
+  /** SNS topics that receive alarm and OK notifications (e.g. the environment's and the project's). */
+  readonly topicArns: readonly string[];
   readonly clusterName: string;
   readonly serviceName: string;
   /** CloudWatch `LoadBalancer` dimension (`app/<name>/<id>`). @default - no load balancer alarms */
@@ -41,7 +41,7 @@ export class ServiceAlarms extends Construct {
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
     super(scope, id);
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
-    const actions = { alarmActions: [props.topicArn], okActions: [props.topicArn] };
+    const actions = { alarmActions: [...props.topicArns], okActions: [...props.topicArns] };
     const add = (
       key: string,
       severity: 'critical' | 'warning',

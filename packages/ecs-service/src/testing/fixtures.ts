@@ -36,7 +36,7 @@ export const BASE_MOCK_PROPS: MockServerServiceProps = {
   logRetentionDays: 14,
   minTasks: 1,
   maxTasks: 20,
-  alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:automock-dev-alerts',
+  alarmTopicArns: ['arn:aws:sns:us-east-1:123456789012:automock-dev-alerts'],
   config: {
     bucketName: 'automock-dev-petstore-config-123456789012',
     expectationsKey: 'expectations.json',

@@ -24,15 +24,15 @@ export const EXTENDABLE_STATUSES: readonly DeploymentStatus[] = ['deploying', 'a
  */
 export const ALLOWED_TRANSITIONS: Readonly<Record<DeploymentStatus, readonly DeploymentStatus[]>> =
   {
-    deploying: ['active', 'failed', 'expiring', 'destroying'],
+    // Same-status moves record progress or metadata (outputs, teardown state) under the same guard.
+    deploying: ['deploying', 'active', 'failed', 'expiring', 'destroying'],
     // active -> deploying is a redeploy (new config, new image) of a running project.
-    active: ['deploying', 'expiring', 'destroying', 'failed'],
+    active: ['active', 'deploying', 'expiring', 'destroying', 'failed'],
     expiring: ['destroying', 'destroyed', 'failed'],
-    // destroying -> destroying lets the reaper record progress (task started, fallback sweep).
     destroying: ['destroying', 'destroyed', 'failed'],
     destroyed: [],
     // A failed deploy or teardown still costs money until it is torn down again.
-    failed: ['expiring', 'destroying', 'destroyed'],
+    failed: ['failed', 'expiring', 'destroying', 'destroyed'],
   };
 
 /** How a deployment was torn down. */

@@ -1,0 +1,45 @@
+// Bundles the reaper Lambda (dist/lambda/index.js) and the destroyer task script
+// (dist/destroyer/index.js) with esbuild: minified, CommonJS, Node 22, SDK clients included.
+// core's index also loads cdktf (for its tag aspect); the handlers only use core's plain
+// functions and constants, so cdktf and constructs are replaced by an empty module here rather
+// than bundling the whole CDKTF runtime into a Lambda.
+import { build } from 'esbuild';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const stubConstructLibraries = {
+  name: 'stub-construct-libraries',
+  setup(b) {
+    b.onResolve({ filter: /^(cdktf|constructs)$/ }, (args) => ({ path: args.path, namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
+async function bundle(entry, outDir) {
+  const out = join(root, 'dist', outDir);
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  const outfile = join(out, 'index.js');
+  await build({
+    entryPoints: [join(root, 'src', entry)],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    legalComments: 'none',
+    // Prefer ESM builds of the SDK so unused code is tree-shaken.
+    mainFields: ['module', 'main'],
+    plugins: [stubConstructLibraries],
+    logLevel: 'warning',
+  });
+  const { size } = await stat(outfile);
+  console.log(`${outDir}: ${(size / 1024).toFixed(0)} KiB`);
+}
+
+await bundle('lambda.ts', 'lambda');
+await bundle('destroyer/main.ts', 'destroyer');

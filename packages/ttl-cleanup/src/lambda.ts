@@ -1,0 +1,126 @@
+/**
+ * The reaper Lambda's entry point (bundled to `dist/lambda/index.js`). Builds real clients and
+ * its configuration from environment variables the Reaper construct sets; clients get no fixed
+ * endpoint, so `AWS_ENDPOINT_URL` keeps working.
+ */
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { type ReaperClients, type ReaperConfig, type ReaperReport, runReaper } from './reaper';
+
+/** Environment variable names the construct sets. */
+export const REAPER_ENV = {
+  env: 'AUTOMOCK_ENV',
+  registryTable: 'REGISTRY_TABLE',
+  stateBucket: 'STATE_BUCKET',
+  lockTable: 'LOCK_TABLE',
+  topicArn: 'TOPIC_ARN',
+  cluster: 'DESTROYER_CLUSTER',
+  taskDefinition: 'DESTROYER_TASK_DEFINITION',
+  containerName: 'DESTROYER_CONTAINER',
+  subnets: 'DESTROYER_SUBNETS',
+  securityGroups: 'DESTROYER_SECURITY_GROUPS',
+  assignPublicIp: 'DESTROYER_PUBLIC_IP',
+  timeoutMinutes: 'DESTROYER_TIMEOUT_MINUTES',
+  dryRun: 'DRY_RUN',
+  reserveMs: 'DEADLINE_RESERVE_MS',
+} as const;
+
+/** Reads the reaper's configuration; throws naming every missing variable. */
+export function configFromEnv(e: NodeJS.ProcessEnv): ReaperConfig {
+  const missing = (['env', 'registryTable', 'stateBucket', 'lockTable'] as const).filter(
+    (k) => !e[REAPER_ENV[k]],
+  );
+  if (missing.length)
+    throw new Error(
+      `reaper: environment variables ${missing.map((k) => REAPER_ENV[k]).join(', ')} are required`,
+    );
+  const list = (v: string | undefined) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const cluster = e[REAPER_ENV.cluster];
+  const taskDefinition = e[REAPER_ENV.taskDefinition];
+  return {
+    env: e[REAPER_ENV.env]!,
+    registryTable: e[REAPER_ENV.registryTable]!,
+    stateBucket: e[REAPER_ENV.stateBucket]!,
+    lockTable: e[REAPER_ENV.lockTable]!,
+    topicArn: e[REAPER_ENV.topicArn] || undefined,
+    dryRun: e[REAPER_ENV.dryRun] === 'true',
+    destroyer:
+      cluster && taskDefinition
+        ? {
+            cluster,
+            taskDefinition,
+            containerName: e[REAPER_ENV.containerName] || 'destroyer',
+            subnets: list(e[REAPER_ENV.subnets]),
+            securityGroups: list(e[REAPER_ENV.securityGroups]),
+            assignPublicIp: e[REAPER_ENV.assignPublicIp] === 'true',
+            timeoutMinutes: Number(e[REAPER_ENV.timeoutMinutes] ?? 45),
+          }
+        : undefined,
+  };
+}
+
+/** Real clients, one each, created per container (reused across warm invocations). */
+export function realClients(): ReaperClients {
+  return {
+    dynamodb: new DynamoDBClient({}),
+    sns: new SNSClient({}),
+    s3: new S3Client({}),
+    tagging: new ResourceGroupsTaggingAPIClient({}),
+    ecs: new ECSClient({}),
+    elbv2: new ElasticLoadBalancingV2Client({}),
+    ec2: new EC2Client({}),
+    logs: new CloudWatchLogsClient({}),
+    cloudwatch: new CloudWatchClient({}),
+    autoscaling: new ApplicationAutoScalingClient({}),
+  };
+}
+
+let clients: ReaperClients | undefined;
+
+/** Lambda handler: one reaper run, stopping 30 s (configurable) before the Lambda's timeout. */
+export async function handler(
+  _event: unknown,
+  context: { getRemainingTimeInMillis(): number },
+): Promise<ReaperReport> {
+  clients ??= realClients();
+  const config = configFromEnv(process.env);
+  const reserve = Number(process.env[REAPER_ENV.reserveMs] ?? 30_000);
+  const report = await runReaper({
+    clients,
+    config,
+    clock: {
+      timeLeftMs: () => context.getRemainingTimeInMillis() - reserve,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    },
+  });
+  const errors = report.outcomes.filter((o) => o.action === 'error');
+  console.log(
+    JSON.stringify({
+      env: report.env,
+      outcomes: report.outcomes.length,
+      errors: errors.length,
+      stoppedForDeadline: report.stoppedForDeadline,
+    }),
+  );
+  // Every project was attempted; failing the invocation sends it to the failure destination.
+  if (errors.length)
+    throw new Error(
+      `reaper: ${errors.length} projects failed: ${errors.map((e) => `${e.project}: ${e.detail}`).join('; ')}`.slice(
+        0,
+        4000,
+      ),
+    );
+  return report;
+}

@@ -1,0 +1,497 @@
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
+import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
+import { archivedStateKey, projectStateKey } from '@automock/core';
+import { DeploymentRegistry } from '@automock/registry';
+import { mockClient } from 'aws-sdk-client-mock';
+import { configFromEnv } from './lambda';
+import { type ReaperClients, type ReaperConfig, runReaper } from './reaper';
+import { type FakeAws, dedicatedProject, fakeAws } from './testing/fakeAws';
+import {
+  CREDENTIALS,
+  type LocalDynamo,
+  type LocalS3,
+  REGION,
+  createLockTable,
+  createRegistryTable,
+  instantClock,
+  mockedServiceClients,
+  startLocalDynamo,
+  startLocalS3,
+} from './testing/harness';
+
+const T0 = new Date('2026-05-04T08:00:00.000Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+const STATE_BUCKET = 'automock-tfstate-123456789012-us-east-1';
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:automock-dev-notifications';
+const TASK_ARN = 'arn:aws:ecs:us-east-1:123456789012:task/automock-dev/0f5c1d';
+
+let dynamo: LocalDynamo;
+let s3: LocalS3;
+let seq = 0;
+let registry: DeploymentRegistry;
+let dynamodb: DynamoDBClient;
+let stateS3: S3Client;
+let config: ReaperConfig;
+let clients: ReaperClients;
+let fake: FakeAws;
+let sns: ReturnType<typeof mockClient>;
+let ecs: ReturnType<typeof mockClient>;
+let now: Date;
+
+beforeAll(async () => {
+  [dynamo, s3] = await Promise.all([startLocalDynamo(), startLocalS3([STATE_BUCKET])]);
+});
+afterAll(async () => {
+  await Promise.all([dynamo.stop(), s3.stop()]);
+});
+
+beforeEach(async () => {
+  seq++;
+  dynamodb = dynamo.client();
+  stateS3 = s3.client();
+  await createRegistryTable(dynamodb, `registry-${seq}`);
+  await createLockTable(dynamodb, `locks-${seq}`);
+  registry = new DeploymentRegistry({ client: dynamodb, tableName: `registry-${seq}` });
+  config = {
+    env: 'dev',
+    registryTable: `registry-${seq}`,
+    lockTable: `locks-${seq}`,
+    stateBucket: STATE_BUCKET,
+    topicArn: TOPIC,
+  };
+  const services = mockedServiceClients();
+  const configS3 = new S3Client({ region: REGION, credentials: CREDENTIALS });
+  // The state bucket is real (s3rver); config buckets need versioning, which s3rver lacks, so
+  // they go to the mocked client.
+  const s3Router = {
+    send: (cmd: { input: { Bucket?: string } }) =>
+      cmd.input.Bucket === STATE_BUCKET ? stateS3.send(cmd as never) : configS3.send(cmd as never),
+  } as unknown as S3Client;
+  clients = { ...services, dynamodb, s3: s3Router };
+  fake = fakeAws({ ...services, s3: configS3 }, [
+    ...dedicatedProject('dev', 'old'),
+    ...dedicatedProject('dev', 'fresh'),
+    ...dedicatedProject('staging', 'old'),
+  ]);
+  sns = mockClient(services.sns);
+  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  ecs = fake.mocks.ecs as unknown as ReturnType<typeof mockClient>;
+  now = T0;
+});
+afterEach(() => {
+  fake.restore();
+  sns.restore();
+});
+
+async function active(project: string, ttlHours: number, createdAt = T0) {
+  const d = await registry.register({
+    env: 'dev',
+    project,
+    createdBy: 'alice',
+    ttlHours,
+    now: createdAt,
+    isolation: 'dedicated',
+  });
+  return registry.transition('dev', project, {
+    from: ['deploying'],
+    to: 'active',
+    expectedVersion: d.version,
+    fields: { outputs: { url: `http://${project}.example` } },
+    now: createdAt,
+  });
+}
+
+async function putState(project: string) {
+  await stateS3.send(
+    new PutObjectCommand({
+      Bucket: STATE_BUCKET,
+      Key: projectStateKey('dev', project),
+      Body: '{"version":4}',
+    }),
+  );
+  await dynamodb.send(
+    new PutItemCommand({
+      TableName: config.lockTable,
+      Item: {
+        LockID: { S: `${STATE_BUCKET}/${projectStateKey('dev', project)}-md5` },
+        Digest: { S: 'abc' },
+      },
+    }),
+  );
+}
+
+async function stateExists(key: string): Promise<boolean> {
+  try {
+    await stateS3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: key }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function lockDigestExists(project: string): Promise<boolean> {
+  const out = await dynamodb.send(
+    new GetItemCommand({
+      TableName: config.lockTable,
+      Key: { LockID: { S: `${STATE_BUCKET}/${projectStateKey('dev', project)}-md5` } },
+    }),
+  );
+  return out.Item !== undefined;
+}
+
+const reap = (extra: Partial<Parameters<typeof runReaper>[0]> = {}) =>
+  runReaper({
+    clients,
+    config,
+    clock: instantClock(),
+    now: () => now,
+    log: () => undefined,
+    ...extra,
+  });
+
+const destroyer = {
+  cluster: 'automock-dev',
+  taskDefinition: 'automock-dev-destroyer',
+  containerName: 'destroyer',
+  subnets: ['subnet-pub-a', 'subnet-pub-b'],
+  securityGroups: ['sg-destroyer'],
+  assignPublicIp: true,
+};
+
+describe('warnings', () => {
+  it('warns once, within the hour before expiry, with the extend-ttl command', async () => {
+    await active('soon', 2);
+    await active('later', 4);
+    await active('forever', 0);
+    now = at(59); // 'soon' expires at +120 min: 61 min left, not yet
+    await reap();
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+
+    now = at(60); // exactly one hour left
+    const r = await reap();
+    expect(r.outcomes).toEqual([
+      {
+        project: 'soon',
+        action: 'warned',
+        detail: 'automock extend-ttl --env dev --project soon --hours 2',
+      },
+    ]);
+    const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
+    expect(input.TopicArn).toBe(TOPIC);
+    expect(input.Subject).toBe('[automock] dev/soon will be torn down in 60 min');
+    expect(input.Message).toContain('expires at 2026-05-04T10:00:00.000Z');
+    expect(input.Message).toContain('automock extend-ttl --env dev --project soon --hours 2');
+    expect((await registry.get('dev', 'soon'))?.warnedAt).toBe(at(60).toISOString());
+
+    now = at(90);
+    await reap();
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it('a failed publish releases the claim so the next run warns', async () => {
+    await active('soon', 1);
+    sns
+      .on(PublishCommand)
+      .rejectsOnce(Object.assign(new Error('throttled'), { name: 'Throttling' }));
+    now = at(10);
+    const r = await reap();
+    expect(r.outcomes[0]).toMatchObject({ project: 'soon', action: 'error' });
+    expect((await registry.get('dev', 'soon'))?.warnedAt).toBeUndefined();
+    await reap();
+    expect((await registry.get('dev', 'soon'))?.warnedAt).toBe(at(10).toISOString());
+  });
+
+  it('an extension clears the warning so the new expiry is warned again', async () => {
+    await active('soon', 1);
+    now = at(10);
+    await reap();
+    await registry.extendTtl('dev', 'soon', 1, at(20));
+    now = at(70); // new expiry at +120
+    await reap();
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
+  });
+});
+
+describe('teardown through the destroyer task', () => {
+  beforeEach(() => {
+    config = { ...config, destroyer };
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
+  });
+
+  it('starts the task for an expired project and leaves unexpired ones alone', async () => {
+    await active('old', 1);
+    await active('fresh', 8);
+    now = at(61);
+    const r = await reap();
+    expect(r.outcomes.filter((o) => o.action !== 'warned')).toEqual([
+      { project: 'old', action: 'task-started', detail: TASK_ARN },
+    ]);
+    const input = ecs.commandCalls(RunTaskCommand)[0]!.args[0].input;
+    expect(input).toMatchObject({
+      cluster: 'automock-dev',
+      taskDefinition: 'automock-dev-destroyer',
+      launchType: 'FARGATE',
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: ['subnet-pub-a', 'subnet-pub-b'],
+          assignPublicIp: 'ENABLED',
+        },
+      },
+      overrides: {
+        containerOverrides: [
+          {
+            name: 'destroyer',
+            environment: [
+              { name: 'AUTOMOCK_ENV', value: 'dev' },
+              { name: 'AUTOMOCK_PROJECT', value: 'old' },
+            ],
+          },
+        ],
+      },
+    });
+    expect(await registry.get('dev', 'old')).toMatchObject({
+      status: 'destroying',
+      teardown: { method: 'terraform-task', taskArn: TASK_ARN, startedAt: at(61).toISOString() },
+    });
+    expect((await registry.get('dev', 'fresh'))?.status).toBe('active');
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('follows the task: running, then stopped with exit 0 -> state archived, lock digest gone, destroyed', async () => {
+    await active('old', 1);
+    await putState('old');
+    now = at(61);
+    await reap();
+    ecs
+      .on(DescribeTasksCommand)
+      .resolvesOnce({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'RUNNING' }] });
+    now = at(76);
+    expect((await reap()).outcomes).toEqual([
+      { project: 'old', action: 'task-running', detail: 'RUNNING for 15 min' },
+    ]);
+
+    ecs.on(DescribeTasksCommand).resolves({
+      tasks: [
+        {
+          taskArn: TASK_ARN,
+          lastStatus: 'STOPPED',
+          containers: [{ name: 'destroyer', exitCode: 0 }],
+        },
+      ],
+    });
+    now = at(91);
+    expect((await reap()).outcomes).toEqual([
+      { project: 'old', action: 'destroyed', detail: 'terraform-task' },
+    ]);
+    expect(await registry.get('dev', 'old')).toMatchObject({
+      status: 'destroyed',
+      destroyMethod: 'terraform-task',
+      destroyedAt: at(91).toISOString(),
+      destroyedBy: 'reaper',
+    });
+    expect(await stateExists(projectStateKey('dev', 'old'))).toBe(false);
+    expect(await stateExists(archivedStateKey('dev', 'old', at(91)))).toBe(true);
+    expect(await lockDigestExists('old')).toBe(false);
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('falls back to the sweep when the task failed', async () => {
+    await active('old', 1);
+    now = at(61);
+    await reap();
+    ecs.on(DescribeTasksCommand).resolves({
+      tasks: [
+        {
+          taskArn: TASK_ARN,
+          lastStatus: 'STOPPED',
+          stoppedReason: 'Essential container exited',
+          containers: [{ name: 'destroyer', exitCode: 1 }],
+        },
+      ],
+    });
+    now = at(76);
+    const r = await reap();
+    expect(r.outcomes).toEqual([
+      { project: 'old', action: 'destroyed', detail: 'sweep deleted 19 resources' },
+    ]);
+    const d = await registry.get('dev', 'old');
+    expect(d).toMatchObject({ status: 'destroyed', destroyMethod: 'sweep' });
+    expect(d?.teardown?.lastError).toMatch(
+      /destroyer task stopped \(Essential container exited; exit 1\)/,
+    );
+    expect(fake.calls.some((c) => c.startsWith('DeleteVpc vpc-dev-old'))).toBe(true);
+    // Only this project's resources: none of 'fresh' nor staging's 'old'.
+    expect(fake.calls.filter((c) => c.includes('fresh'))).toEqual([]);
+    expect(fake.calls.filter((c) => c.includes('staging'))).toEqual([]);
+  });
+
+  it('stops a task that runs too long and sweeps', async () => {
+    await active('old', 1);
+    now = at(61);
+    await reap();
+    ecs
+      .on(DescribeTasksCommand)
+      .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'RUNNING' }] });
+    ecs.on(StopTaskCommand).resolves({});
+    now = at(61 + 46);
+    const r = await reap();
+    expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(1);
+    expect(r.outcomes[0]).toMatchObject({ action: 'destroyed' });
+  });
+
+  it('sweeps at once when RunTask fails', async () => {
+    ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: 'RESOURCE:ENI' }] });
+    await active('old', 1);
+    now = at(61);
+    const r = await reap();
+    expect(r.outcomes[0]).toMatchObject({ project: 'old', action: 'destroyed' });
+    expect((await registry.get('dev', 'old'))?.teardown?.lastError).toBe(
+      'RunTask failed: RESOURCE:ENI',
+    );
+  });
+});
+
+describe('races and resumption', () => {
+  it('an extend-ttl landing between the listing and the expiring write wins', async () => {
+    config = { ...config, destroyer };
+    await active('old', 1);
+    const other = new DeploymentRegistry({
+      client: dynamo.client(),
+      tableName: config.registryTable,
+    });
+    // The user extends right after the reaper has listed the environment.
+    const racing = {
+      send: async (cmd: unknown) => {
+        const out = await dynamodb.send(cmd as never);
+        if (cmd instanceof QueryCommand)
+          await other.extendTtl('dev', 'old', 2, at(61), { by: 'alice' });
+        return out;
+      },
+    } as unknown as DynamoDBClient;
+    now = at(61);
+    const r = await runReaper({
+      clients: { ...clients, dynamodb: racing },
+      config,
+      clock: instantClock(),
+      now: () => now,
+      log: () => undefined,
+    });
+    expect(r.outcomes).toEqual([
+      {
+        project: 'old',
+        action: 'left-alone',
+        detail: expect.stringMatching(/found active at version 3 .* by alice/),
+      },
+    ]);
+    expect(await registry.get('dev', 'old')).toMatchObject({
+      status: 'active',
+      expiresAt: at(61 + 120).toISOString(),
+    });
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0);
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('a sweep cut short by the deadline is resumed by the next run, nothing deleted twice', async () => {
+    await active('old', 1);
+    await putState('old');
+    now = at(61);
+    let budget = 14;
+    const first = await reap({
+      clock: { timeLeftMs: () => (budget-- > 0 ? 60_000 : 0), sleep: async () => undefined },
+    });
+    expect(first.stoppedForDeadline).toBe(true);
+    expect(first.outcomes[0]).toMatchObject({ project: 'old', action: 'sweep-in-progress' });
+    const mid = await registry.get('dev', 'old');
+    expect(mid?.status).toBe('destroying');
+    const doneFirst = mid?.teardown?.deleted ?? [];
+    expect(doneFirst.length).toBeGreaterThan(0);
+    expect(doneFirst.length).toBeLessThan(19);
+
+    now = at(76);
+    const second = await reap();
+    expect(second.outcomes).toEqual([
+      { project: 'old', action: 'destroyed', detail: 'sweep deleted 19 resources' },
+    ]);
+    expect(new Set(fake.calls).size).toBe(fake.calls.length);
+    expect(await registry.get('dev', 'old')).toMatchObject({
+      status: 'destroyed',
+      destroyMethod: 'sweep',
+      teardown: { runs: 2 },
+    });
+    expect(await stateExists(archivedStateKey('dev', 'old', at(76)))).toBe(true);
+    expect(await lockDigestExists('old')).toBe(false);
+  });
+
+  it('one failing project does not stop the others', async () => {
+    await active('fresh', 1);
+    await active('old', 1, at(1));
+    fake.mocks.tagging
+      .on(GetResourcesCommand, {
+        TagFilters: [
+          { Key: 'automock:env', Values: ['dev'] },
+          { Key: 'automock:project', Values: ['fresh'] },
+        ],
+      })
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    now = at(70);
+    const r = await reap();
+    expect(r.outcomes).toEqual([
+      { project: 'fresh', action: 'error', detail: 'AccessDeniedException: denied' },
+      { project: 'old', action: 'destroyed', detail: 'sweep deleted 19 resources' },
+    ]);
+    expect((await registry.get('dev', 'fresh'))?.status).toBe('destroying');
+  });
+
+  it('dry run reports and changes nothing', async () => {
+    config = { ...config, dryRun: true, destroyer };
+    await active('old', 1);
+    await active('fresh', 2);
+    now = at(61);
+    const r = await reap();
+    expect(r.outcomes.map((o) => [o.project, o.action, o.wouldDelete?.length])).toEqual([
+      ['old', 'would-tear-down', 19],
+      ['fresh', 'would-warn', undefined],
+    ]);
+    expect((await registry.get('dev', 'old'))?.status).toBe('active');
+    expect((await registry.get('dev', 'old'))?.version).toBe(2);
+    expect(fake.calls).toEqual([]);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0);
+  });
+});
+
+describe('configFromEnv', () => {
+  it('reads the construct-set variables', () => {
+    expect(
+      configFromEnv({
+        AUTOMOCK_ENV: 'dev',
+        REGISTRY_TABLE: 'r',
+        STATE_BUCKET: 'b',
+        LOCK_TABLE: 'l',
+        DESTROYER_CLUSTER: 'c',
+        DESTROYER_TASK_DEFINITION: 'td',
+        DESTROYER_SUBNETS: 'a, b',
+        DESTROYER_SECURITY_GROUPS: 'sg',
+        DESTROYER_PUBLIC_IP: 'true',
+      }),
+    ).toMatchObject({
+      env: 'dev',
+      topicArn: undefined,
+      destroyer: { subnets: ['a', 'b'], assignPublicIp: true, containerName: 'destroyer' },
+    });
+  });
+
+  it('names every missing variable', () => {
+    expect(() => configFromEnv({ AUTOMOCK_ENV: 'dev' })).toThrow(
+      /REGISTRY_TABLE, STATE_BUCKET, LOCK_TABLE are required/,
+    );
+  });
+});

@@ -1,0 +1,501 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTasksCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import {
+  type Deployment,
+  DeploymentRegistry,
+  RegistryConflictError,
+  type TeardownProgress,
+  WARNING_LEAD_MS,
+  isExpired,
+  isWarningDue,
+} from '@automock/registry';
+import { finalizeTeardown } from './finalize';
+import { type Clock, type RetryOptions, errorName } from './retry';
+import { type SweepClients, type SweepItem, sweepProject } from './sweep';
+
+/** Every client the reaper uses. */
+export interface ReaperClients extends SweepClients {
+  readonly dynamodb: DynamoDBClient;
+  readonly sns: SNSClient;
+}
+
+/** The one-off Fargate task that runs `terraform destroy`. */
+export interface DestroyerTaskConfig {
+  /** ECS cluster name or ARN. */
+  readonly cluster: string;
+  /** Task definition family or ARN. */
+  readonly taskDefinition: string;
+  /** Name of the container that runs the destroyer script (its exit code is the verdict). */
+  readonly containerName: string;
+  readonly subnets: readonly string[];
+  readonly securityGroups: readonly string[];
+  /** Public IP (public placement; needed to download the AWS provider without NAT). */
+  readonly assignPublicIp: boolean;
+  /** A task still running after this long is stopped and the sweep takes over. @default 45 */
+  readonly timeoutMinutes?: number;
+}
+
+/** What the reaper works on. */
+export interface ReaperConfig {
+  readonly env: string;
+  readonly registryTable: string;
+  readonly stateBucket: string;
+  readonly lockTable: string;
+  /** SNS topic for the expiry warning. @default - no warnings sent */
+  readonly topicArn?: string;
+  /** The terraform-destroy task. @default - sweep only */
+  readonly destroyer?: DestroyerTaskConfig;
+  /** Report what would happen; write, start and delete nothing. @default false */
+  readonly dryRun?: boolean;
+  /** @default one hour */
+  readonly warningLeadMs?: number;
+  /** Backoff for the sweep. @default withRetry's defaults */
+  readonly retry?: RetryOptions;
+}
+
+/** Inputs of one run. */
+export interface ReaperRun {
+  readonly clients: ReaperClients;
+  readonly config: ReaperConfig;
+  /** Deadline and sleep. */
+  readonly clock: Clock;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+  /** @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+/** What happened to one project. */
+export interface ProjectOutcome {
+  readonly project: string;
+  readonly action:
+    | 'warned'
+    | 'left-alone'
+    | 'task-started'
+    | 'task-running'
+    | 'destroyed'
+    | 'sweep-in-progress'
+    | 'would-warn'
+    | 'would-tear-down'
+    | 'error';
+  readonly detail?: string;
+  /** Dry run: what the sweep would delete. */
+  readonly wouldDelete?: readonly SweepItem[];
+}
+
+/** What a run did. */
+export interface ReaperReport {
+  readonly env: string;
+  readonly outcomes: readonly ProjectOutcome[];
+  /** True when the run stopped early to stay inside its deadline. */
+  readonly stoppedForDeadline: boolean;
+}
+
+const BY = 'reaper';
+
+/**
+ * One reaper run for an environment: sends due one-hour warnings, moves expired projects to
+ * `expiring` (conditionally: an `extend-ttl` that got in first wins) and tears them down, follows
+ * destroyer tasks started by earlier runs, and resumes interrupted sweeps. One project's failure
+ * never stops the others; the run stops starting new work when its time is nearly up.
+ */
+export async function runReaper(run: ReaperRun): Promise<ReaperReport> {
+  const { clients, config, clock } = run;
+  const now = run.now ?? (() => new Date());
+  const log = run.log ?? ((s: string) => console.log(s));
+  const registry = new DeploymentRegistry({
+    client: clients.dynamodb,
+    tableName: config.registryTable,
+  });
+  const outcomes: ProjectOutcome[] = [];
+  const deployments = await registry.listByEnvironment(config.env, {
+    statuses: ['deploying', 'active', 'failed', 'expiring', 'destroying'],
+  });
+  let stoppedForDeadline = false;
+  for (const d of deployments) {
+    if (clock.timeLeftMs() <= 0) {
+      stoppedForDeadline = true;
+      log(`deadline near: ${d.project} and later projects wait for the next run`);
+      break;
+    }
+    try {
+      const outcome = await reapOne(run, registry, d, now, log);
+      if (outcome) {
+        outcomes.push(outcome);
+        log(
+          `${config.env}/${outcome.project}: ${outcome.action}${outcome.detail ? ` (${outcome.detail})` : ''}`,
+        );
+        if (outcome.detail?.startsWith('stopped before the deadline')) stoppedForDeadline = true;
+      }
+    } catch (err) {
+      const detail = `${errorName(err)}: ${(err as Error).message}`;
+      outcomes.push({ project: d.project, action: 'error', detail });
+      log(`${config.env}/${d.project}: error ${detail}`);
+    }
+  }
+  return { env: config.env, outcomes, stoppedForDeadline };
+}
+
+async function reapOne(
+  run: ReaperRun,
+  registry: DeploymentRegistry,
+  d: Deployment,
+  now: () => Date,
+  log: (s: string) => void,
+): Promise<ProjectOutcome | undefined> {
+  const { config } = run;
+  const t = now();
+  const live = d.status === 'deploying' || d.status === 'active' || d.status === 'failed';
+
+  if (live && !isExpired(d, t)) {
+    if (d.status === 'failed' || !config.topicArn) return undefined;
+    if (!isWarningDue(d, t, config.warningLeadMs ?? WARNING_LEAD_MS)) return undefined;
+    if (config.dryRun) return { project: d.project, action: 'would-warn' };
+    return warn(run, registry, d, t);
+  }
+
+  if (live) {
+    if (config.dryRun) {
+      const plan = await sweepProject(run.clients, sweepOptions(run, d, true));
+      return { project: d.project, action: 'would-tear-down', wouldDelete: plan.planned };
+    }
+    let expiring: Deployment;
+    try {
+      expiring = await registry.transition(d.env, d.project, {
+        from: [d.status],
+        to: 'expiring',
+        expectedVersion: d.version,
+        expiredBy: t,
+        by: BY,
+        now: t,
+      });
+    } catch (err) {
+      if (err instanceof RegistryConflictError)
+        return { project: d.project, action: 'left-alone', detail: err.message };
+      throw err;
+    }
+    return startTeardown(run, registry, expiring, now);
+  }
+
+  if (config.dryRun)
+    return { project: d.project, action: 'would-tear-down', detail: `already ${d.status}` };
+  if (d.status === 'expiring') return startTeardown(run, registry, d, now);
+  // destroying
+  if (d.teardown?.method === 'terraform-task' && d.teardown.taskArn)
+    return followTask(run, registry, d, now, log);
+  if (d.teardown?.method === 'terraform-task') {
+    // A run crashed between moving to destroying and recording the task: RunTask may or may not
+    // have happened; the sweep is safe either way.
+    return fallBackToSweep(run, registry, d, now, 'no destroyer task was recorded');
+  }
+  return continueSweep(run, registry, d, now);
+}
+
+async function warn(
+  run: ReaperRun,
+  registry: DeploymentRegistry,
+  d: Deployment,
+  t: Date,
+): Promise<ProjectOutcome> {
+  // Claim first (conditional), then send: two overlapping runs cannot both send it.
+  let claimed: Deployment;
+  try {
+    claimed = await registry.recordWarning(d.env, d.project, {
+      expectedVersion: d.version,
+      now: t,
+      by: BY,
+    });
+  } catch (err) {
+    if (err instanceof RegistryConflictError)
+      return { project: d.project, action: 'left-alone', detail: err.message };
+    throw err;
+  }
+  const minutes = Math.max(1, Math.round((Date.parse(d.expiresAt) - t.getTime()) / 60_000));
+  const hours = Math.min(Math.max(d.ttlHours, 1), 24);
+  const command = `automock extend-ttl --env ${d.env} --project ${d.project} --hours ${hours}`;
+  try {
+    await run.clients.sns.send(
+      new PublishCommand({
+        TopicArn: run.config.topicArn,
+        Subject: `[automock] ${d.env}/${d.project} will be torn down in ${minutes} min`.slice(
+          0,
+          99,
+        ),
+        Message: [
+          `Project ${d.project} in environment ${d.env} expires at ${d.expiresAt} (in about ${minutes} minutes).`,
+          `It will then be torn down automatically.`,
+          ``,
+          `To keep it ${hours} more hours, run:`,
+          `  ${command}`,
+          ``,
+          `Deployed by ${d.createdBy} at ${d.createdAt}.`,
+          ...Object.entries(d.outputs).map(([k, v]) => `${k}: ${v}`),
+        ].join('\n'),
+        MessageAttributes: {
+          env: { DataType: 'String', StringValue: d.env },
+          project: { DataType: 'String', StringValue: d.project },
+        },
+      }),
+    );
+  } catch (err) {
+    // Release the claim so the next run tries again.
+    await registry
+      .transition(d.env, d.project, {
+        from: [claimed.status],
+        to: claimed.status,
+        expectedVersion: claimed.version,
+        fields: { warnedAt: null },
+        by: BY,
+        now: t,
+      })
+      .catch(() => undefined);
+    throw err;
+  }
+  return { project: d.project, action: 'warned', detail: command };
+}
+
+async function startTeardown(
+  run: ReaperRun,
+  registry: DeploymentRegistry,
+  d: Deployment,
+  now: () => Date,
+): Promise<ProjectOutcome> {
+  const dt = run.config.destroyer;
+  const t = now();
+  if (!dt) {
+    const swept = await registry.transition(d.env, d.project, {
+      from: [d.status],
+      to: 'destroying',
+      expectedVersion: d.version,
+      by: BY,
+      now: t,
+      fields: { teardown: { method: 'sweep', startedAt: t.toISOString(), deleted: [], runs: 0 } },
+    });
+    return continueSweep(run, registry, swept, now);
+  }
+  const destroying = await registry.transition(d.env, d.project, {
+    from: [d.status],
+    to: 'destroying',
+    expectedVersion: d.version,
+    by: BY,
+    now: t,
+    fields: { teardown: { method: 'terraform-task', startedAt: t.toISOString() } },
+  });
+  let taskArn: string | undefined;
+  let why = '';
+  try {
+    const out = await run.clients.ecs.send(
+      new RunTaskCommand({
+        cluster: dt.cluster,
+        taskDefinition: dt.taskDefinition,
+        launchType: 'FARGATE',
+        count: 1,
+        startedBy: `automock-reaper`,
+        group: `automock-destroy:${d.project}`.slice(0, 255),
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: [...dt.subnets],
+            securityGroups: [...dt.securityGroups],
+            assignPublicIp: dt.assignPublicIp ? 'ENABLED' : 'DISABLED',
+          },
+        },
+        overrides: {
+          containerOverrides: [
+            {
+              name: dt.containerName,
+              environment: [
+                { name: 'AUTOMOCK_ENV', value: d.env },
+                { name: 'AUTOMOCK_PROJECT', value: d.project },
+              ],
+            },
+          ],
+        },
+        tags: [
+          { key: 'automock:env', value: d.env },
+          { key: 'automock:destroys', value: d.project },
+        ],
+      }),
+    );
+    taskArn = out.tasks?.[0]?.taskArn;
+    if (!taskArn)
+      why =
+        (out.failures ?? [])
+          .map((f) => `${f.reason ?? 'failure'} ${f.detail ?? ''}`.trim())
+          .join('; ') || 'no task returned';
+  } catch (err) {
+    why = `${errorName(err)}: ${(err as Error).message}`;
+  }
+  if (!taskArn) return fallBackToSweep(run, registry, destroying, now, `RunTask failed: ${why}`);
+  await registry.transition(d.env, d.project, {
+    from: ['destroying'],
+    to: 'destroying',
+    expectedVersion: destroying.version,
+    by: BY,
+    now: t,
+    fields: { teardown: { ...destroying.teardown!, taskArn } },
+  });
+  return { project: d.project, action: 'task-started', detail: taskArn };
+}
+
+async function followTask(
+  run: ReaperRun,
+  registry: DeploymentRegistry,
+  d: Deployment,
+  now: () => Date,
+  log: (s: string) => void,
+): Promise<ProjectOutcome> {
+  const dt = run.config.destroyer;
+  const td = d.teardown!;
+  if (!dt) return fallBackToSweep(run, registry, d, now, 'destroyer task no longer configured');
+  const out = await run.clients.ecs.send(
+    new DescribeTasksCommand({ cluster: dt.cluster, tasks: [td.taskArn!] }),
+  );
+  const task: Task | undefined = out.tasks?.[0];
+  if (!task)
+    return fallBackToSweep(run, registry, d, now, `destroyer task ${td.taskArn} not found`);
+  if (task.lastStatus !== 'STOPPED') {
+    const ageMin = (now().getTime() - Date.parse(td.startedAt)) / 60_000;
+    if (ageMin <= (dt.timeoutMinutes ?? 45))
+      return {
+        project: d.project,
+        action: 'task-running',
+        detail: `${task.lastStatus} for ${Math.round(ageMin)} min`,
+      };
+    await run.clients.ecs.send(
+      new StopTaskCommand({
+        cluster: dt.cluster,
+        task: td.taskArn!,
+        reason: 'automock reaper: destroy timed out',
+      }),
+    );
+    return fallBackToSweep(
+      run,
+      registry,
+      d,
+      now,
+      `destroyer task ran ${Math.round(ageMin)} min; stopped`,
+    );
+  }
+  const container = task.containers?.find((c) => c.name === dt.containerName);
+  if (container?.exitCode === 0) {
+    // The task destroys and reports itself; this only finishes a report that did not arrive.
+    log(
+      `${d.env}/${d.project}: destroyer task succeeded but the registry still says destroying; finalizing`,
+    );
+    await finalizeTeardown(run.clients, registry, {
+      env: d.env,
+      project: d.project,
+      stateBucket: run.config.stateBucket,
+      lockTable: run.config.lockTable,
+      method: 'terraform-task',
+      by: BY,
+      now: now(),
+    });
+    return { project: d.project, action: 'destroyed', detail: 'terraform-task' };
+  }
+  const why =
+    `destroyer task stopped (${task.stoppedReason ?? 'no reason'}; exit ${container?.exitCode ?? 'none'}` +
+    `${container?.reason ? `, ${container.reason}` : ''})` +
+    (td.lastError ? `: ${td.lastError.slice(-300)}` : '');
+  return fallBackToSweep(run, registry, d, now, why);
+}
+
+async function fallBackToSweep(
+  run: ReaperRun,
+  registry: DeploymentRegistry,
+  d: Deployment,
+  now: () => Date,
+  why: string,
+): Promise<ProjectOutcome> {
+  const t = now();
+  const next = await registry.transition(d.env, d.project, {
+    from: ['destroying'],
+    to: 'destroying',
+    expectedVersion: d.version,
+    by: BY,
+    now: t,
+    fields: {
+      teardown: {
+        method: 'sweep',
+        startedAt: t.toISOString(),
+        deleted: [],
+        runs: 0,
+        lastError: why.slice(0, 2000),
+      },
+    },
+  });
+  return continueSweep(run, registry, next, now);
+}
+
+function sweepOptions(run: ReaperRun, d: Deployment, dryRun: boolean) {
+  return {
+    env: d.env,
+    project: d.project,
+    dryRun,
+    alreadyDeleted: d.teardown?.deleted ?? [],
+    protectedNames: [run.config.stateBucket, run.config.lockTable, run.config.registryTable],
+    clock: run.clock,
+    retry: run.config.retry,
+    log: run.log,
+  };
+}
+
+async function continueSweep(
+  run: ReaperRun,
+  registry: DeploymentRegistry,
+  d: Deployment,
+  now: () => Date,
+): Promise<ProjectOutcome> {
+  const result = await sweepProject(run.clients, sweepOptions(run, d, false));
+  const td: TeardownProgress = {
+    ...(d.teardown ?? { method: 'sweep', startedAt: now().toISOString() }),
+    method: 'sweep',
+    deleted: result.deletedSoFar,
+    runs: (d.teardown?.runs ?? 0) + 1,
+    lastError: result.failures.length
+      ? result.failures
+          .map((f) => `${f.arn}: ${f.error}`)
+          .join('\n')
+          .slice(0, 2000)
+      : d.teardown?.lastError,
+  };
+  // Record progress before anything else, so a crash after this point never re-deletes.
+  await registry.transition(d.env, d.project, {
+    from: ['destroying'],
+    to: 'destroying',
+    expectedVersion: d.version,
+    by: BY,
+    now: now(),
+    fields: { teardown: td },
+  });
+  if (!result.complete) {
+    const why = result.stoppedForDeadline
+      ? 'stopped before the deadline; the next run resumes'
+      : `${result.failures.length} deletes failed; the next run retries`;
+    return {
+      project: d.project,
+      action: 'sweep-in-progress',
+      detail: `${why} (${result.deletedSoFar.length} deleted so far, ${result.failures.length} failed)`,
+    };
+  }
+  await finalizeTeardown(run.clients, registry, {
+    env: d.env,
+    project: d.project,
+    stateBucket: run.config.stateBucket,
+    lockTable: run.config.lockTable,
+    method: 'sweep',
+    by: BY,
+    now: now(),
+  });
+  return {
+    project: d.project,
+    action: 'destroyed',
+    detail: `sweep deleted ${result.deletedSoFar.length} resources`,
+  };
+}

@@ -1,0 +1,261 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { classify, emptyBucket, sweepProject, SWEEP_ORDER } from './sweep';
+import { type FakeAws, type FakeResource, dedicatedProject, fakeAws } from './testing/fakeAws';
+import { CREDENTIALS, REGION, instantClock, mockedServiceClients } from './testing/harness';
+
+const ENV = 'dev';
+const PROJECT = 'loadtest';
+
+let fake: FakeAws;
+let clients: ReturnType<typeof mockedServiceClients> & { s3: S3Client };
+
+function setup(
+  resources = dedicatedProject(ENV, PROJECT),
+  opts: Parameters<typeof fakeAws>[2] = {},
+) {
+  clients = {
+    ...mockedServiceClients(),
+    s3: new S3Client({ region: REGION, credentials: CREDENTIALS }),
+  };
+  fake = fakeAws(clients, resources, opts);
+}
+afterEach(() => fake?.restore());
+
+/** Command names in the order a dependency-correct teardown issues them. */
+const COMMAND_ORDER = [
+  'UpdateService',
+  'DeleteService',
+  'DeregisterTaskDefinition',
+  'DeleteRule',
+  'DeleteListener',
+  'DeleteTargetGroup',
+  'DeleteLoadBalancer',
+  'DeleteNatGateway',
+  'ReleaseAddress',
+  'DeleteNetworkInterface',
+  'DeleteSubnet',
+  'DeleteRouteTable',
+  'DetachInternetGateway',
+  'DeleteInternetGateway',
+  'RevokeSecurityGroupIngress',
+  'DeleteSecurityGroup',
+  'DeleteVpc',
+  'DeleteObjects',
+  'DeleteBucket',
+  'DeleteLogGroup',
+  'DeleteAlarms',
+  'DeregisterScalableTarget',
+];
+
+describe('sweepProject', () => {
+  it('deletes a dedicated project in dependency order, each resource once', async () => {
+    setup(undefined, { enis: ['eni-lingering'] });
+    const r = await sweepProject(clients, { env: ENV, project: PROJECT, clock: instantClock() });
+    expect(r.complete).toBe(true);
+    expect(r.failures).toEqual([]);
+    const commands = fake.calls.map((c) => c.split(' ')[0]!);
+    // Security groups interleave revoke/delete per group; compare first occurrences.
+    const firsts = [...new Set(commands)];
+    expect(firsts).toEqual(COMMAND_ORDER);
+    expect(fake.calls).toContain('DeleteNetworkInterface eni-lingering');
+    expect(fake.calls).toContain('DeleteService automock-dev/loadtest');
+    expect(fake.calls.indexOf('DeleteVpc vpc-dev-loadtest')).toBeGreaterThan(
+      fake.calls.indexOf('DeleteSecurityGroup sg-dev-loadtest-svc'),
+    );
+    expect(new Set(fake.calls).size).toBe(fake.calls.length);
+    // 19 tagged + 1 ENI
+    expect(r.deletedSoFar).toHaveLength(20);
+  });
+
+  it('retries DependencyViolation with backoff, then succeeds', async () => {
+    setup();
+    fake.failNext('DeleteSubnet', 'subnet-dev-loadtest-a', 'DependencyViolation', 2);
+    const clock = instantClock();
+    const r = await sweepProject(clients, { env: ENV, project: PROJECT, clock });
+    expect(r.complete).toBe(true);
+    expect(fake.calls.filter((c) => c.startsWith('DeleteSubnet subnet-dev-loadtest-a'))).toEqual([
+      'DeleteSubnet subnet-dev-loadtest-a -> DependencyViolation',
+      'DeleteSubnet subnet-dev-loadtest-a -> DependencyViolation',
+      'DeleteSubnet subnet-dev-loadtest-a',
+    ]);
+    expect(clock.sleeps).toEqual([1000, 2000]);
+  });
+
+  it('counts NotFound as deleted', async () => {
+    setup();
+    fake.failNext(
+      'DeleteLoadBalancer',
+      dedicatedProject(ENV, PROJECT)[3]!.arn,
+      'LoadBalancerNotFound',
+      1,
+    );
+    const r = await sweepProject(clients, { env: ENV, project: PROJECT, clock: instantClock() });
+    expect(r.complete).toBe(true);
+    expect(r.deleted).toContain(dedicatedProject(ENV, PROJECT)[3]!.arn);
+  });
+
+  it('records a hard failure, carries on with the rest, and is not complete', async () => {
+    setup();
+    fake.failNext('DeleteLogGroup', '/automock/dev/loadtest', 'AccessDeniedException', 1);
+    const r = await sweepProject(clients, { env: ENV, project: PROJECT, clock: instantClock() });
+    expect(r.complete).toBe(false);
+    expect(r.failures).toEqual([
+      {
+        arn: expect.stringContaining('log-group'),
+        error: expect.stringMatching(/^AccessDeniedException/),
+      },
+    ]);
+    expect(fake.calls).toContain('DeleteAlarms dev-loadtest-cpu-high');
+  });
+
+  it('leaves alone anything without both tags, of another project, env-level or protected', async () => {
+    const others: FakeResource[] = [
+      {
+        arn: 'arn:aws:ec2:us-east-1:1:subnet/subnet-other',
+        tags: { 'automock:env': ENV, 'automock:project': 'other' },
+      },
+      {
+        arn: 'arn:aws:ec2:us-east-1:1:subnet/subnet-env',
+        tags: { 'automock:env': ENV, 'automock:project': '_environment' },
+      },
+      { arn: 'arn:aws:ec2:us-east-1:1:subnet/subnet-envonly', tags: { 'automock:env': ENV } },
+      {
+        arn: 'arn:aws:ec2:us-east-1:1:subnet/subnet-staging',
+        tags: { 'automock:env': 'staging', 'automock:project': PROJECT },
+      },
+      {
+        arn: 'arn:aws:s3:::automock-tfstate-123-us-east-1',
+        tags: { 'automock:env': ENV, 'automock:project': PROJECT },
+      },
+      {
+        arn: 'arn:aws:sns:us-east-1:1:unsupported',
+        tags: { 'automock:env': ENV, 'automock:project': PROJECT },
+      },
+    ];
+    // Even if the Tagging API's filter were wrong and returned everything.
+    setup(others, { ignoreTagFilters: true });
+    const r = await sweepProject(clients, {
+      env: ENV,
+      project: PROJECT,
+      clock: instantClock(),
+      protectedNames: ['automock-tfstate-123-us-east-1'],
+    });
+    expect(fake.calls).toEqual([]);
+    expect(r.planned).toEqual([]);
+    expect(r.skipped.map((s) => [s.arn.split(/[/:]/).pop(), s.reason.split(' ')[0]])).toEqual([
+      ['subnet-other', 'tags'],
+      ['subnet-env', 'tags'],
+      ['subnet-envonly', 'tags'],
+      ['subnet-staging', 'tags'],
+      ['automock-tfstate-123-us-east-1', 'protected'],
+      ['unsupported', 'resource'],
+    ]);
+  });
+
+  it('refuses to sweep an environment-level selection or a wildcard', async () => {
+    setup([]);
+    await expect(
+      sweepProject(clients, { env: ENV, project: '_environment', clock: instantClock() }),
+    ).rejects.toThrow(/must name one project/);
+    await expect(
+      sweepProject(clients, { env: ENV, project: '', clock: instantClock() }),
+    ).rejects.toThrow(/must name one project/);
+    await expect(
+      sweepProject(clients, { env: '*', project: 'x', clock: instantClock() }),
+    ).rejects.toThrow(/no wildcards/);
+  });
+
+  it('dry run lists what it would delete, in order, and deletes nothing', async () => {
+    setup();
+    const r = await sweepProject(clients, {
+      env: ENV,
+      project: PROJECT,
+      dryRun: true,
+      clock: instantClock(),
+    });
+    expect(fake.calls).toEqual([]);
+    expect(r.planned).toHaveLength(19);
+    const idx = r.planned.map((p) => SWEEP_ORDER.indexOf(p.kind));
+    expect(idx).toEqual([...idx].sort((a, b) => a - b));
+    expect(r.planned[0]).toMatchObject({ kind: 'ecs-service' });
+    expect(r.planned.at(-1)).toMatchObject({ kind: 'scalable-target' });
+  });
+
+  it('stops before its deadline and a resumed run deletes nothing twice', async () => {
+    setup();
+    // A budget of calls stands in for the Lambda's remaining time.
+    let budget = 12;
+    const clock = {
+      timeLeftMs: () => (budget-- > 0 ? 60_000 : 0),
+      sleep: async () => undefined,
+    };
+    const first = await sweepProject(clients, { env: ENV, project: PROJECT, clock });
+    expect(first.stoppedForDeadline).toBe(true);
+    expect(first.complete).toBe(false);
+    expect(first.deleted.length).toBeGreaterThan(3);
+    expect(first.deleted.length).toBeLessThan(19);
+    const callsAfterFirst = fake.calls.length;
+
+    const second = await sweepProject(clients, {
+      env: ENV,
+      project: PROJECT,
+      clock: instantClock(),
+      alreadyDeleted: first.deletedSoFar,
+    });
+    expect(second.complete).toBe(true);
+    expect(second.deletedSoFar).toHaveLength(19);
+    expect(new Set([...first.deleted, ...second.deleted]).size).toBe(
+      first.deleted.length + second.deleted.length,
+    );
+    // No mutating call repeated across the two runs.
+    expect(new Set(fake.calls).size).toBe(fake.calls.length);
+    expect(fake.calls.length).toBeGreaterThan(callsAfterFirst);
+  });
+});
+
+describe('emptyBucket', () => {
+  it('empties a bucket of 2,500 versions and delete markers in batches of at most 1000', async () => {
+    // s3rver has no versioning API, so this bucket is a stateful aws-sdk-client-mock fake.
+    setup([], { versionsPerBucket: 2500 });
+    const removed = await emptyBucket(clients.s3, 'cfg');
+    expect(removed).toBe(2500);
+    expect(fake.calls).toEqual([
+      'DeleteObjects cfg:1000',
+      'DeleteObjects cfg:1000',
+      'DeleteObjects cfg:500',
+    ]);
+  });
+
+  it('the sweep deletes the emptied bucket', async () => {
+    setup(
+      [
+        {
+          arn: 'arn:aws:s3:::automock-dev-loadtest-config',
+          tags: { 'automock:env': ENV, 'automock:project': PROJECT },
+        },
+      ],
+      {
+        versionsPerBucket: 2500,
+      },
+    );
+    const r = await sweepProject(clients, { env: ENV, project: PROJECT, clock: instantClock() });
+    expect(r.complete).toBe(true);
+    expect(fake.calls.at(-1)).toBe('DeleteBucket automock-dev-loadtest-config');
+  });
+});
+
+describe('classify', () => {
+  it.each([
+    ['arn:aws:logs:us-east-1:1:log-group:/automock/dev/x:*', 'log-group', '/automock/dev/x'],
+    ['arn:aws:ecs:us-east-1:1:task-definition/x:3', 'ecs-task-definition', 'x:3'],
+    ['arn:aws:cloudwatch:us-east-1:1:alarm:x-cpu', 'alarm', 'x-cpu'],
+    ['arn:aws:s3:::b', 's3-bucket', 'b'],
+  ])('%s is a %s', (arn, kind, id) => {
+    expect(classify(arn)).toEqual({ arn, kind, id });
+  });
+
+  it('does not handle other types', () => {
+    expect(classify('arn:aws:dynamodb:us-east-1:1:table/automock-deployments')).toBeUndefined();
+    expect(classify('not-an-arn')).toBeUndefined();
+  });
+});

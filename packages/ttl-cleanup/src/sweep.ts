@@ -1,0 +1,562 @@
+import {
+  ApplicationAutoScalingClient,
+  DeregisterScalableTargetCommand,
+  DescribeScalableTargetsCommand,
+  type ScalableTarget,
+} from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient, DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DeleteInternetGatewayCommand,
+  DeleteNatGatewayCommand,
+  DeleteNetworkInterfaceCommand,
+  DeleteRouteTableCommand,
+  DeleteSecurityGroupCommand,
+  DeleteSubnetCommand,
+  DeleteVpcCommand,
+  DeleteVpcEndpointsCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupRulesCommand,
+  DetachInternetGatewayCommand,
+  EC2Client,
+  ReleaseAddressCommand,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  DeleteClusterCommand,
+  DeleteServiceCommand,
+  DeregisterTaskDefinitionCommand,
+  ECSClient,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import {
+  DeleteListenerCommand,
+  DeleteLoadBalancerCommand,
+  DeleteRuleCommand,
+  DeleteTargetGroupCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  GetResourcesCommand,
+  ResourceGroupsTaggingAPIClient,
+} from '@aws-sdk/client-resource-groups-tagging-api';
+import {
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  ListObjectVersionsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { ENVIRONMENT_PROJECT, TAG_ENV, TAG_PROJECT } from '@automock/core';
+import { type Clock, DeadlineReachedError, type RetryOptions, errorName, withRetry } from './retry';
+
+/** The AWS clients a sweep uses. */
+export interface SweepClients {
+  readonly tagging: ResourceGroupsTaggingAPIClient;
+  readonly ecs: ECSClient;
+  readonly elbv2: ElasticLoadBalancingV2Client;
+  readonly ec2: EC2Client;
+  readonly s3: S3Client;
+  readonly logs: CloudWatchLogsClient;
+  readonly cloudwatch: CloudWatchClient;
+  readonly autoscaling: ApplicationAutoScalingClient;
+}
+
+/**
+ * What the sweep deletes, in the order it deletes them (dependents first). Follows the seed's
+ * order, except that a dedicated ALB's listeners go before its target groups: a target group a
+ * listener still forwards to cannot be deleted (ResourceInUse), so the seed's order would only
+ * wait out its retries.
+ */
+export const SWEEP_ORDER = [
+  'ecs-service',
+  'ecs-task-definition',
+  'ecs-cluster',
+  'listener-rule',
+  'listener',
+  'target-group',
+  'load-balancer',
+  'vpc-endpoint',
+  'nat-gateway',
+  'elastic-ip',
+  'network-interface',
+  'subnet',
+  'route-table',
+  'internet-gateway',
+  'security-group',
+  'vpc',
+  's3-bucket',
+  'log-group',
+  'alarm',
+  'scalable-target',
+] as const;
+
+export type SweepKind = (typeof SWEEP_ORDER)[number];
+
+/** One resource the sweep would delete (or has). */
+export interface SweepItem {
+  /** ARN (from the Tagging API), or `eni:<id>` for a lingering network interface. */
+  readonly arn: string;
+  readonly kind: SweepKind;
+  /** The id the delete call takes (name, id or ARN). */
+  readonly id: string;
+}
+
+/** A tagged resource the sweep will not touch, and why. */
+export interface SweepSkip {
+  readonly arn: string;
+  readonly reason: string;
+}
+
+/** What to sweep. */
+export interface SweepOptions {
+  readonly env: string;
+  readonly project: string;
+  /** Only list what would be deleted. @default false */
+  readonly dryRun?: boolean;
+  /** ARNs a previous run already deleted: never sent a delete again. @default [] */
+  readonly alreadyDeleted?: readonly string[];
+  /**
+   * Names that are never deleted whatever their tags: the state bucket, lock table and registry.
+   * @default []
+   */
+  readonly protectedNames?: readonly string[];
+  /** Deadline and sleep. */
+  readonly clock: Clock;
+  /** Backoff for "not yet" errors. @default withRetry's defaults */
+  readonly retry?: RetryOptions;
+  /** Pause between NAT gateway state checks. @default 5000 */
+  readonly natPollMs?: number;
+  /** Progress lines. @default - silent */
+  readonly log?: (line: string) => void;
+}
+
+/** What a sweep did. */
+export interface SweepResult {
+  /** Everything found to delete, in order (the dry-run answer). */
+  readonly planned: readonly SweepItem[];
+  /** ARNs deleted by this run (or found already gone). */
+  readonly deleted: readonly string[];
+  /** ARNs deleted by this and earlier runs: persist this and pass it back as `alreadyDeleted`. */
+  readonly deletedSoFar: readonly string[];
+  /** Tagged resources left alone (wrong tags, protected, unsupported type). */
+  readonly skipped: readonly SweepSkip[];
+  /** Deletes that failed after their retries. */
+  readonly failures: readonly { readonly arn: string; readonly error: string }[];
+  /** True when everything planned is gone. */
+  readonly complete: boolean;
+  /** True when the run stopped to stay inside its deadline. */
+  readonly stoppedForDeadline: boolean;
+}
+
+interface ParsedArn {
+  readonly service: string;
+  readonly resource: string;
+}
+
+function parseArn(arn: string): ParsedArn | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+  return { service: parts[2]!, resource: parts.slice(5).join(':') };
+}
+
+function after(resource: string, prefix: string): string | undefined {
+  return resource.startsWith(prefix) ? resource.slice(prefix.length) : undefined;
+}
+
+/** Maps a tagged ARN to what the sweep does with it, or undefined for unsupported types. */
+export function classify(arn: string): SweepItem | undefined {
+  const p = parseArn(arn);
+  if (!p) return undefined;
+  const r = p.resource;
+  let v: string | undefined;
+  switch (p.service) {
+    case 'ecs':
+      if (after(r, 'service/')) return { arn, kind: 'ecs-service', id: arn };
+      if ((v = after(r, 'task-definition/'))) return { arn, kind: 'ecs-task-definition', id: v };
+      if ((v = after(r, 'cluster/'))) return { arn, kind: 'ecs-cluster', id: v };
+      return undefined;
+    case 'elasticloadbalancing':
+      if (after(r, 'listener-rule/')) return { arn, kind: 'listener-rule', id: arn };
+      if (after(r, 'listener/')) return { arn, kind: 'listener', id: arn };
+      if (after(r, 'targetgroup/')) return { arn, kind: 'target-group', id: arn };
+      if (after(r, 'loadbalancer/app/') || after(r, 'loadbalancer/net/'))
+        return { arn, kind: 'load-balancer', id: arn };
+      return undefined;
+    case 'ec2': {
+      const [type, id] = r.split('/');
+      const kinds: Record<string, SweepKind> = {
+        'vpc-endpoint': 'vpc-endpoint',
+        natgateway: 'nat-gateway',
+        'elastic-ip': 'elastic-ip',
+        subnet: 'subnet',
+        'route-table': 'route-table',
+        'internet-gateway': 'internet-gateway',
+        'security-group': 'security-group',
+        vpc: 'vpc',
+      };
+      const kind = type ? kinds[type] : undefined;
+      return kind && id ? { arn, kind, id } : undefined;
+    }
+    case 's3':
+      return r && !r.includes('/') ? { arn, kind: 's3-bucket', id: r } : undefined;
+    case 'logs':
+      if ((v = after(r, 'log-group:')))
+        return { arn, kind: 'log-group', id: v.replace(/:\*$/, '') };
+      return undefined;
+    case 'cloudwatch':
+      if ((v = after(r, 'alarm:'))) return { arn, kind: 'alarm', id: v };
+      return undefined;
+    case 'application-autoscaling':
+      if (after(r, 'scalable-target/')) return { arn, kind: 'scalable-target', id: arn };
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+const ORDER_INDEX = new Map<SweepKind, number>(SWEEP_ORDER.map((k, i) => [k, i]));
+
+/**
+ * Deletes every resource that carries both `automock:env = env` and `automock:project = project`,
+ * in dependency order, idempotently: "not yet" errors are retried with backoff, "not found" counts
+ * as deleted, and the run stops before its deadline so the next one resumes from
+ * `deletedSoFar`. Never deletes anything without both tags, anything named in `protectedNames`,
+ * nor environment-level resources (`automock:project = _environment`). With `dryRun`, only lists.
+ */
+export async function sweepProject(
+  clients: SweepClients,
+  opts: SweepOptions,
+): Promise<SweepResult> {
+  const { env, project, clock } = opts;
+  if (
+    !env ||
+    !project ||
+    project === ENVIRONMENT_PROJECT ||
+    env.includes('*') ||
+    project.includes('*')
+  )
+    throw new Error(
+      `sweep: env ${JSON.stringify(env)} / project ${JSON.stringify(project)} must name one project ` +
+        `(not empty, not '${ENVIRONMENT_PROJECT}', no wildcards)`,
+    );
+  const log = opts.log ?? (() => undefined);
+  const protectedNames = new Set(opts.protectedNames ?? []);
+  const done = new Set(opts.alreadyDeleted ?? []);
+  const deleted: string[] = [];
+  const skipped: SweepSkip[] = [];
+  const failures: { arn: string; error: string }[] = [];
+
+  // 1. Discover by both tags; re-check the tags ourselves so a filter mistake cannot widen it.
+  const planned: SweepItem[] = [];
+  let token: string | undefined;
+  do {
+    const page = await clients.tagging.send(
+      new GetResourcesCommand({
+        TagFilters: [
+          { Key: TAG_ENV, Values: [env] },
+          { Key: TAG_PROJECT, Values: [project] },
+        ],
+        PaginationToken: token || undefined,
+        ResourcesPerPage: 100,
+      }),
+    );
+    for (const m of page.ResourceTagMappingList ?? []) {
+      const arn = m.ResourceARN;
+      if (!arn) continue;
+      const tags = new Map((m.Tags ?? []).map((t) => [t.Key, t.Value]));
+      if (tags.get(TAG_ENV) !== env || tags.get(TAG_PROJECT) !== project) {
+        skipped.push({
+          arn,
+          reason: `tags ${TAG_ENV}/${TAG_PROJECT} do not both match ${env}/${project}`,
+        });
+        continue;
+      }
+      const item = classify(arn);
+      if (!item) {
+        skipped.push({ arn, reason: 'resource type not handled by the sweep' });
+        continue;
+      }
+      if (
+        protectedNames.has(item.id) ||
+        [...protectedNames].some((n) => arn.endsWith(`/${n}`) || arn.endsWith(`:${n}`))
+      ) {
+        skipped.push({ arn, reason: 'protected (state bucket, lock table or registry)' });
+        continue;
+      }
+      planned.push(item);
+    }
+    token = page.PaginationToken;
+  } while (token);
+
+  // Lingering ENIs (ALB, NAT, task leftovers) carry no tags of ours; they are only considered
+  // inside a VPC that carries both tags, i.e. one dedicated to this project, and only when detached.
+  const vpcIds = planned.filter((i) => i.kind === 'vpc').map((i) => i.id);
+  if (vpcIds.length > 0) {
+    let next: string | undefined;
+    do {
+      const page = await clients.ec2.send(
+        new DescribeNetworkInterfacesCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: vpcIds },
+            { Name: 'status', Values: ['available'] },
+          ],
+          NextToken: next,
+        }),
+      );
+      for (const eni of page.NetworkInterfaces ?? []) {
+        if (eni.NetworkInterfaceId)
+          planned.push({
+            arn: `eni:${eni.NetworkInterfaceId}`,
+            kind: 'network-interface',
+            id: eni.NetworkInterfaceId,
+          });
+      }
+      next = page.NextToken;
+    } while (next);
+  }
+  planned.sort(
+    (a, b) => ORDER_INDEX.get(a.kind)! - ORDER_INDEX.get(b.kind)! || a.arn.localeCompare(b.arn),
+  );
+
+  const result = (complete: boolean, stoppedForDeadline: boolean): SweepResult => ({
+    planned,
+    deleted,
+    deletedSoFar: [...done],
+    skipped,
+    failures,
+    complete,
+    stoppedForDeadline,
+  });
+  if (opts.dryRun) return result(false, false);
+
+  const scalable = planned.some((i) => i.kind === 'scalable-target')
+    ? await scalableTargetsByArn(clients.autoscaling)
+    : new Map<string, ScalableTarget>();
+  const natIds: string[] = planned.filter((i) => i.kind === 'nat-gateway').map((i) => i.id);
+
+  try {
+    for (const item of planned) {
+      if (item.kind === 'elastic-ip' && natIds.length > 0) {
+        // An EIP cannot be released while its NAT gateway is still deleting.
+        await waitForNatGatewaysDeleted(clients.ec2, natIds, clock, opts.natPollMs ?? 5000);
+        natIds.length = 0;
+      }
+      if (done.has(item.arn)) continue;
+      try {
+        const how = await withRetry(
+          `deleting ${item.kind} ${item.id}`,
+          () => deleteOne(clients, item, scalable),
+          clock,
+          opts.retry,
+        );
+        log(`${how === 'gone' ? 'already gone' : 'deleted'}: ${item.kind} ${item.arn}`);
+        done.add(item.arn);
+        deleted.push(item.arn);
+      } catch (err) {
+        if (err instanceof DeadlineReachedError) throw err;
+        failures.push({ arn: item.arn, error: `${errorName(err)}: ${(err as Error).message}` });
+        log(`failed: ${item.kind} ${item.arn}: ${errorName(err)}`);
+      }
+    }
+  } catch (err) {
+    if (err instanceof DeadlineReachedError) {
+      log(err.message);
+      return result(false, true);
+    }
+    throw err;
+  }
+  return result(failures.length === 0, false);
+}
+
+async function deleteOne(
+  c: SweepClients,
+  item: SweepItem,
+  scalable: ReadonlyMap<string, ScalableTarget>,
+): Promise<void> {
+  switch (item.kind) {
+    case 'ecs-service': {
+      const [, cluster, service] = parseArn(item.arn)!.resource.split('/');
+      await c.ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
+      await c.ecs.send(new DeleteServiceCommand({ cluster, service, force: true }));
+      return;
+    }
+    case 'ecs-task-definition':
+      await c.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: item.id }));
+      return;
+    case 'ecs-cluster':
+      await c.ecs.send(new DeleteClusterCommand({ cluster: item.id }));
+      return;
+    case 'listener-rule':
+      await c.elbv2.send(new DeleteRuleCommand({ RuleArn: item.id }));
+      return;
+    case 'listener':
+      await c.elbv2.send(new DeleteListenerCommand({ ListenerArn: item.id }));
+      return;
+    case 'target-group':
+      await c.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: item.id }));
+      return;
+    case 'load-balancer':
+      await c.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: item.id }));
+      return;
+    case 'vpc-endpoint':
+      await c.ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [item.id] }));
+      return;
+    case 'nat-gateway':
+      await c.ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: item.id }));
+      return;
+    case 'elastic-ip':
+      await c.ec2.send(new ReleaseAddressCommand({ AllocationId: item.id }));
+      return;
+    case 'network-interface':
+      await c.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: item.id }));
+      return;
+    case 'subnet':
+      await c.ec2.send(new DeleteSubnetCommand({ SubnetId: item.id }));
+      return;
+    case 'route-table':
+      await c.ec2.send(new DeleteRouteTableCommand({ RouteTableId: item.id }));
+      return;
+    case 'internet-gateway': {
+      const out = await c.ec2.send(
+        new DescribeInternetGatewaysCommand({ InternetGatewayIds: [item.id] }),
+      );
+      for (const a of out.InternetGateways?.[0]?.Attachments ?? []) {
+        if (a.VpcId)
+          await c.ec2.send(
+            new DetachInternetGatewayCommand({ InternetGatewayId: item.id, VpcId: a.VpcId }),
+          );
+      }
+      await c.ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: item.id }));
+      return;
+    }
+    case 'security-group':
+      await revokeGroupReferences(c.ec2, item.id);
+      await c.ec2.send(new DeleteSecurityGroupCommand({ GroupId: item.id }));
+      return;
+    case 'vpc':
+      await c.ec2.send(new DeleteVpcCommand({ VpcId: item.id }));
+      return;
+    case 's3-bucket':
+      await emptyBucket(c.s3, item.id);
+      await c.s3.send(new DeleteBucketCommand({ Bucket: item.id }));
+      return;
+    case 'log-group':
+      await c.logs.send(new DeleteLogGroupCommand({ logGroupName: item.id }));
+      return;
+    case 'alarm':
+      await c.cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: [item.id] }));
+      return;
+    case 'scalable-target': {
+      const t = scalable.get(item.arn);
+      // Not listed any more: deregistered already.
+      if (!t) return;
+      // Deregistering also deletes the target's scaling policies and scheduled actions.
+      await c.autoscaling.send(
+        new DeregisterScalableTargetCommand({
+          ServiceNamespace: t.ServiceNamespace,
+          ResourceId: t.ResourceId,
+          ScalableDimension: t.ScalableDimension,
+        }),
+      );
+      return;
+    }
+  }
+}
+
+/**
+ * Removes this group's rules that reference other groups, so two project groups that reference
+ * each other do not block each other's deletion with DependencyViolation.
+ */
+async function revokeGroupReferences(ec2: EC2Client, groupId: string): Promise<void> {
+  const out = await ec2.send(
+    new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }),
+  );
+  const refs = (out.SecurityGroupRules ?? []).filter(
+    (r) => r.ReferencedGroupInfo?.GroupId && r.SecurityGroupRuleId,
+  );
+  const ingress = refs.filter((r) => !r.IsEgress).map((r) => r.SecurityGroupRuleId!);
+  const egress = refs.filter((r) => r.IsEgress).map((r) => r.SecurityGroupRuleId!);
+  if (ingress.length)
+    await ec2.send(
+      new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: ingress }),
+    );
+  if (egress.length)
+    await ec2.send(
+      new RevokeSecurityGroupEgressCommand({ GroupId: groupId, SecurityGroupRuleIds: egress }),
+    );
+}
+
+/**
+ * Deletes every object version and delete marker, 1000 per DeleteObjects call (the API's limit).
+ * Lists from the start each round: what was deleted no longer appears, so no markers are needed.
+ */
+export async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 1000 }));
+    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
+      .filter((o) => o.Key !== undefined)
+      .map((o) => ({ Key: o.Key!, VersionId: o.VersionId }));
+    if (objects.length === 0) return removed;
+    for (let i = 0; i < objects.length; i += 1000) {
+      const batch = objects.slice(i, i + 1000);
+      const out = await s3.send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: true } }),
+      );
+      if (out.Errors && out.Errors.length > 0) {
+        const e = out.Errors[0]!;
+        const err = new Error(
+          `${out.Errors.length} objects not deleted from ${bucket}, first ${e.Key}: ${e.Message}`,
+        );
+        err.name = e.Code ?? 'OperationAbortedException';
+        throw err;
+      }
+      removed += batch.length;
+    }
+  }
+}
+
+async function scalableTargetsByArn(
+  aas: ApplicationAutoScalingClient,
+): Promise<Map<string, ScalableTarget>> {
+  const map = new Map<string, ScalableTarget>();
+  let next: string | undefined;
+  do {
+    const page = await aas.send(
+      new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', NextToken: next }),
+    );
+    for (const t of page.ScalableTargets ?? [])
+      if (t.ScalableTargetARN) map.set(t.ScalableTargetARN, t);
+    next = page.NextToken;
+  } while (next);
+  return map;
+}
+
+async function waitForNatGatewaysDeleted(
+  ec2: EC2Client,
+  ids: readonly string[],
+  clock: Clock,
+  pollMs: number,
+): Promise<void> {
+  for (;;) {
+    let pending: string[];
+    try {
+      const out = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [...ids] }));
+      pending = (out.NatGateways ?? [])
+        .filter((n) => n.State !== 'deleted' && n.State !== 'failed')
+        .map((n) => n.NatGatewayId!);
+    } catch (err) {
+      if (/NotFound/.test(errorName(err))) return;
+      throw err;
+    }
+    if (pending.length === 0) return;
+    if (clock.timeLeftMs() <= pollMs)
+      throw new DeadlineReachedError(
+        `waiting for NAT gateways ${pending.join(', ')} to be deleted`,
+      );
+    await clock.sleep(pollMs);
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * A small stateful fake of the mocked services (aws-sdk-client-mock underneath): the Tagging API
+ * answers from a list of tagged resources honouring its tag filters, and every delete is recorded
+ * in one global order so tests can assert sequence, retries and "never twice".
+ */
+import {
+  DeregisterScalableTargetCommand,
+  DescribeScalableTargetsCommand,
+} from '@aws-sdk/client-application-auto-scaling';
+import { DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DeleteInternetGatewayCommand,
+  DeleteNatGatewayCommand,
+  DeleteNetworkInterfaceCommand,
+  DeleteRouteTableCommand,
+  DeleteSecurityGroupCommand,
+  DeleteSubnetCommand,
+  DeleteVpcCommand,
+  DeleteVpcEndpointsCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupRulesCommand,
+  DetachInternetGatewayCommand,
+  ReleaseAddressCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  DeleteClusterCommand,
+  DeleteServiceCommand,
+  DeregisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import {
+  DeleteListenerCommand,
+  DeleteLoadBalancerCommand,
+  DeleteRuleCommand,
+  DeleteTargetGroupCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
+import {
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  ListObjectVersionsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { SweepClients } from '../sweep';
+
+export interface FakeResource {
+  readonly arn: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+const ACCT = '123456789012';
+const R = 'us-east-1';
+
+/** The resources of a dedicated project, in no particular order. */
+export function dedicatedProject(env: string, project: string): FakeResource[] {
+  const tags = { 'automock:env': env, 'automock:project': project, Project: project };
+  // Ids carry the environment, as real ids are unique across environments.
+  const id = `${env}-${project}`;
+  const arns = [
+    `arn:aws:ec2:${R}:${ACCT}:vpc/vpc-${id}`,
+    `arn:aws:s3:::automock-${env}-${id}-config`,
+    `arn:aws:ec2:${R}:${ACCT}:security-group/sg-${id}-svc`,
+    `arn:aws:elasticloadbalancing:${R}:${ACCT}:loadbalancer/app/${id}-alb/50dc6c495c0c9188`,
+    `arn:aws:ec2:${R}:${ACCT}:subnet/subnet-${id}-a`,
+    `arn:aws:ec2:${R}:${ACCT}:subnet/subnet-${id}-b`,
+    `arn:aws:ecs:${R}:${ACCT}:service/automock-${env}/${project}`,
+    `arn:aws:elasticloadbalancing:${R}:${ACCT}:targetgroup/${id}-tg/73e2d6bc24d8a067`,
+    `arn:aws:ec2:${R}:${ACCT}:natgateway/nat-${id}`,
+    `arn:aws:logs:${R}:${ACCT}:log-group:/automock/${env}/${project}`,
+    `arn:aws:ec2:${R}:${ACCT}:internet-gateway/igw-${id}`,
+    `arn:aws:elasticloadbalancing:${R}:${ACCT}:listener/app/${id}-alb/50dc6c495c0c9188/f2f7dc8efc522ab2`,
+    `arn:aws:ec2:${R}:${ACCT}:route-table/rtb-${id}-public`,
+    `arn:aws:ec2:${R}:${ACCT}:elastic-ip/eipalloc-${id}`,
+    `arn:aws:cloudwatch:${R}:${ACCT}:alarm:${id}-cpu-high`,
+    `arn:aws:ec2:${R}:${ACCT}:security-group/sg-${id}-alb`,
+    `arn:aws:application-autoscaling:${R}:${ACCT}:scalable-target/0ec5${id}`,
+    `arn:aws:ecs:${R}:${ACCT}:task-definition/${id}:3`,
+    `arn:aws:elasticloadbalancing:${R}:${ACCT}:listener-rule/app/${id}-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee`,
+  ];
+  return arns.map((arn) => ({ arn, tags }));
+}
+
+export interface FakeAws {
+  /** Every mutating call, in order, as `Command id`. */
+  readonly calls: string[];
+  readonly mocks: ReturnType<typeof mockAll>;
+  /** Makes the next `times` calls of `command` for `id` fail with `errorName`. */
+  failNext(command: string, id: string, errorName: string, times: number): void;
+  /** Total calls to every mocked client (reads included). */
+  apiCalls(): number;
+  restore(): void;
+}
+
+function mockAll(c: Omit<SweepClients, 's3'> & { s3?: S3Client }) {
+  return {
+    tagging: mockClient(c.tagging),
+    ecs: mockClient(c.ecs),
+    elbv2: mockClient(c.elbv2),
+    ec2: mockClient(c.ec2),
+    logs: mockClient(c.logs),
+    cloudwatch: mockClient(c.cloudwatch),
+    autoscaling: mockClient(c.autoscaling),
+    s3: c.s3 ? mockClient(c.s3) : undefined,
+  };
+}
+
+/**
+ * Installs the fake on `clients`. `s3` (optional) is a client to mock for config buckets; each
+ * bucket starts with `versionsPerBucket` versions (half of them delete markers).
+ */
+export function fakeAws(
+  clients: Omit<SweepClients, 's3'> & { s3?: S3Client },
+  resources: readonly FakeResource[],
+  opts: {
+    ignoreTagFilters?: boolean;
+    enis?: readonly string[];
+    versionsPerBucket?: number;
+    pageSize?: number;
+  } = {},
+): FakeAws {
+  const calls: string[] = [];
+  const failures = new Map<string, { name: string; left: number }>();
+  const mocks = mockAll(clients);
+  const rec = (command: string, id: string) => {
+    const key = `${command} ${id}`;
+    const f = failures.get(key);
+    if (f && f.left > 0) {
+      f.left--;
+      calls.push(`${key} -> ${f.name}`);
+      const err = new Error(`${f.name} (fake)`);
+      err.name = f.name;
+      throw err;
+    }
+    calls.push(key);
+    return {};
+  };
+  const pageSize = opts.pageSize ?? 5;
+  mocks.tagging
+    .on(GetResourcesCommand)
+    .callsFake(
+      (input: { TagFilters?: { Key: string; Values: string[] }[]; PaginationToken?: string }) => {
+        const match = resources.filter(
+          (r) =>
+            opts.ignoreTagFilters ||
+            (input.TagFilters ?? []).every((f) => f.Values.includes(r.tags[f.Key] ?? '\u0000')),
+        );
+        const start = Number(input.PaginationToken || 0);
+        const page = match.slice(start, start + pageSize);
+        return {
+          ResourceTagMappingList: page.map((r) => ({
+            ResourceARN: r.arn,
+            Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })),
+          })),
+          PaginationToken: start + pageSize < match.length ? String(start + pageSize) : '',
+        };
+      },
+    );
+  mocks.ecs
+    .on(UpdateServiceCommand)
+    .callsFake((i) => rec('UpdateService', `${i.cluster}/${i.service}`));
+  mocks.ecs
+    .on(DeleteServiceCommand)
+    .callsFake((i) => rec('DeleteService', `${i.cluster}/${i.service}`));
+  mocks.ecs
+    .on(DeregisterTaskDefinitionCommand)
+    .callsFake((i) => rec('DeregisterTaskDefinition', i.taskDefinition));
+  mocks.ecs.on(DeleteClusterCommand).callsFake((i) => rec('DeleteCluster', i.cluster));
+  mocks.elbv2.on(DeleteRuleCommand).callsFake((i) => rec('DeleteRule', i.RuleArn));
+  mocks.elbv2.on(DeleteListenerCommand).callsFake((i) => rec('DeleteListener', i.ListenerArn));
+  mocks.elbv2
+    .on(DeleteTargetGroupCommand)
+    .callsFake((i) => rec('DeleteTargetGroup', i.TargetGroupArn));
+  mocks.elbv2
+    .on(DeleteLoadBalancerCommand)
+    .callsFake((i) => rec('DeleteLoadBalancer', i.LoadBalancerArn));
+  mocks.ec2
+    .on(DeleteVpcEndpointsCommand)
+    .callsFake((i) => rec('DeleteVpcEndpoints', i.VpcEndpointIds[0]));
+  mocks.ec2.on(DeleteNatGatewayCommand).callsFake((i) => rec('DeleteNatGateway', i.NatGatewayId));
+  mocks.ec2
+    .on(DescribeNatGatewaysCommand)
+    .callsFake((i) => ({
+      NatGateways: (i.NatGatewayIds ?? []).map((id: string) => ({
+        NatGatewayId: id,
+        State: 'deleted',
+      })),
+    }));
+  mocks.ec2.on(ReleaseAddressCommand).callsFake((i) => rec('ReleaseAddress', i.AllocationId));
+  mocks.ec2
+    .on(DescribeNetworkInterfacesCommand)
+    .resolves({
+      NetworkInterfaces: (opts.enis ?? []).map((id) => ({
+        NetworkInterfaceId: id,
+        Status: 'available',
+      })),
+    });
+  mocks.ec2
+    .on(DeleteNetworkInterfaceCommand)
+    .callsFake((i) => rec('DeleteNetworkInterface', i.NetworkInterfaceId));
+  mocks.ec2.on(DeleteSubnetCommand).callsFake((i) => rec('DeleteSubnet', i.SubnetId));
+  mocks.ec2.on(DeleteRouteTableCommand).callsFake((i) => rec('DeleteRouteTable', i.RouteTableId));
+  mocks.ec2
+    .on(DescribeInternetGatewaysCommand)
+    .callsFake((i) => ({
+      InternetGateways: [
+        {
+          InternetGatewayId: i.InternetGatewayIds[0],
+          Attachments: [{ VpcId: 'vpc-attached', State: 'available' }],
+        },
+      ],
+    }));
+  mocks.ec2
+    .on(DetachInternetGatewayCommand)
+    .callsFake((i) => rec('DetachInternetGateway', i.InternetGatewayId));
+  mocks.ec2
+    .on(DeleteInternetGatewayCommand)
+    .callsFake((i) => rec('DeleteInternetGateway', i.InternetGatewayId));
+  mocks.ec2.on(DescribeSecurityGroupRulesCommand).callsFake((i) => ({
+    SecurityGroupRules: [
+      {
+        SecurityGroupRuleId: `sgr-${i.Filters[0].Values[0]}`,
+        IsEgress: false,
+        ReferencedGroupInfo: { GroupId: 'sg-other' },
+      },
+      { SecurityGroupRuleId: `sgr-cidr`, IsEgress: true, CidrIpv4: '0.0.0.0/0' },
+    ],
+  }));
+  mocks.ec2
+    .on(RevokeSecurityGroupIngressCommand)
+    .callsFake((i) => rec('RevokeSecurityGroupIngress', i.GroupId));
+  mocks.ec2.on(DeleteSecurityGroupCommand).callsFake((i) => rec('DeleteSecurityGroup', i.GroupId));
+  mocks.ec2.on(DeleteVpcCommand).callsFake((i) => rec('DeleteVpc', i.VpcId));
+  mocks.logs.on(DeleteLogGroupCommand).callsFake((i) => rec('DeleteLogGroup', i.logGroupName));
+  mocks.cloudwatch.on(DeleteAlarmsCommand).callsFake((i) => rec('DeleteAlarms', i.AlarmNames[0]));
+  mocks.autoscaling.on(DescribeScalableTargetsCommand).callsFake(() => ({
+    ScalableTargets: resources
+      .filter((r) => r.arn.includes(':scalable-target/'))
+      .map((r) => ({
+        ScalableTargetARN: r.arn,
+        ServiceNamespace: 'ecs',
+        ResourceId: `service/${r.tags['automock:env']}/${r.tags['automock:project']}`,
+        ScalableDimension: 'ecs:service:DesiredCount',
+      })),
+  }));
+  mocks.autoscaling
+    .on(DeregisterScalableTargetCommand)
+    .callsFake((i) => rec('DeregisterScalableTarget', i.ResourceId));
+
+  // Versioned buckets: a version list DeleteObjects really shrinks.
+  const buckets = new Map<string, { Key: string; VersionId: string; marker: boolean }[]>();
+  const bucketOf = (name: string) => {
+    if (!buckets.has(name)) {
+      const n = opts.versionsPerBucket ?? 3;
+      buckets.set(
+        name,
+        Array.from({ length: n }, (_, i) => ({
+          Key: `expectations-${i % 7}.json`,
+          VersionId: `v${i}`,
+          marker: i % 2 === 1,
+        })),
+      );
+    }
+    return buckets.get(name)!;
+  };
+  if (mocks.s3) {
+    mocks.s3.on(ListObjectVersionsCommand).callsFake((i) => {
+      const all = bucketOf(i.Bucket);
+      const page = all.slice(0, i.MaxKeys ?? 1000);
+      return {
+        Versions: page
+          .filter((o) => !o.marker)
+          .map((o) => ({ Key: o.Key, VersionId: o.VersionId })),
+        DeleteMarkers: page
+          .filter((o) => o.marker)
+          .map((o) => ({ Key: o.Key, VersionId: o.VersionId })),
+        IsTruncated: all.length > page.length,
+      };
+    });
+    mocks.s3.on(DeleteObjectsCommand).callsFake((i) => {
+      if (i.Delete.Objects.length > 1000)
+        throw Object.assign(new Error('MalformedXML'), { name: 'MalformedXML' });
+      const gone = new Set(
+        i.Delete.Objects.map((o: { Key: string; VersionId: string }) => `${o.Key}@${o.VersionId}`),
+      );
+      buckets.set(
+        i.Bucket,
+        bucketOf(i.Bucket).filter((o) => !gone.has(`${o.Key}@${o.VersionId}`)),
+      );
+      rec('DeleteObjects', `${i.Bucket}:${i.Delete.Objects.length}`);
+      return { Deleted: i.Delete.Objects };
+    });
+    mocks.s3.on(DeleteBucketCommand).callsFake((i) => {
+      if (bucketOf(i.Bucket).length > 0)
+        throw Object.assign(new Error('BucketNotEmpty'), { name: 'BucketNotEmpty' });
+      return rec('DeleteBucket', i.Bucket);
+    });
+  }
+  return {
+    calls,
+    mocks,
+    failNext(command, id, name, times) {
+      failures.set(`${command} ${id}`, { name, left: times });
+    },
+    apiCalls() {
+      return Object.values(mocks).reduce((n, m) => n + (m ? m.calls().length : 0), 0);
+    },
+    restore() {
+      for (const m of Object.values(mocks)) m?.restore();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './cli';
+export * from './stack-matrix';
+export * from './workflow-files';

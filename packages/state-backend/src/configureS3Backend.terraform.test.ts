@@ -19,7 +19,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { environmentStateKey } from '@automock/core';
 import { App, DataResource, TerraformStack } from 'cdktf';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configureS3Backend } from './configureS3Backend';
@@ -36,8 +36,10 @@ import {
 const TERRAFORM = process.env.TERRAFORM_BINARY_NAME || 'terraform';
 const BUCKET = 'automock-tfstate-test';
 const LOCK_TABLE = 'automock-terraform-locks';
-/** Seconds the slow resource's provisioner holds the first apply (and so its lock). */
-const SLOW_SECONDS = 3;
+/** Longest the held resource's provisioner waits for its release file (then it fails). */
+const HOLD_LIMIT_SECONDS = 60;
+/** Every terraform process started, so none outlives the suite. */
+const running = new Set<import('node:child_process').ChildProcess>();
 
 function terraformVersion(): string | undefined {
   const r = spawnSync(TERRAFORM, ['version', '-json'], { encoding: 'utf8', timeout: 20_000 });
@@ -77,8 +79,10 @@ function terraform(cwd: string, args: string[], timeoutMs = 90_000): Promise<Run
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    running.add(child);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (code) => {
+      running.delete(child);
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
@@ -94,6 +98,8 @@ async function expectOk(cwd: string, args: string[]): Promise<RunResult> {
 }
 
 describeTerraform(`S3 backend with real Terraform ${version ?? ''}`, () => {
+  // A loaded 2-core CI machine can take a while to start several terraform processes.
+  jest.setTimeout(180_000);
   let s3: S3rverHandle;
   let dynamo: EmulatorHandle;
   let s3Client: S3Client;
@@ -117,6 +123,7 @@ describeTerraform(`S3 backend with real Terraform ${version ?? ''}`, () => {
   });
 
   afterAll(async () => {
+    for (const child of running) child.kill('SIGKILL');
     s3Client?.destroy();
     ddb?.destroy();
     await Promise.all([s3?.stop(), dynamo?.stop()]);
@@ -130,7 +137,7 @@ describeTerraform(`S3 backend with real Terraform ${version ?? ''}`, () => {
   function synthStack(
     name: string,
     key: string,
-    resources: Record<string, { slow?: boolean }>,
+    resources: Record<string, { holdUntil?: string }>,
     useLockfile: boolean,
   ): string {
     const app = new App({ outdir: join(workDir, name), skipValidation: false });
@@ -147,8 +154,14 @@ describeTerraform(`S3 backend with real Terraform ${version ?? ''}`, () => {
     for (const [id, opts] of Object.entries(resources)) {
       new DataResource(stack, id, {
         input: { id },
-        provisioners: opts.slow
-          ? [{ type: 'local-exec', command: `sleep ${SLOW_SECONDS}` }]
+        // Holds the apply (and its lock) until the test creates the file: no guessed delays.
+        provisioners: opts.holdUntil
+          ? [
+              {
+                type: 'local-exec',
+                command: `i=0; while [ ! -f '${opts.holdUntil}' ] && [ $i -lt ${HOLD_LIMIT_SECONDS * 10} ]; do sleep 0.1; i=$((i+1)); done; [ -f '${opts.holdUntil}' ]`,
+              },
+            ]
           : undefined,
       });
     }
@@ -207,18 +220,15 @@ describeTerraform(`S3 backend with real Terraform ${version ?? ''}`, () => {
     async (_label, useLockfile) => {
       const key = environmentStateKey(useLockfile ? 'both-locks' : 'dynamodb-lock');
       const tag = useLockfile ? 'both' : 'ddb';
+      const release = join(workDir, `${tag}.release`);
+      const held = { holdUntil: release };
       // Three configurations of one stack: each extends the one before.
       const baseDir = synthStack(`${tag}-base`, key, { first: {} }, useLockfile);
-      const slowDir = synthStack(
-        `${tag}-slow`,
-        key,
-        { first: {}, slow: { slow: true } },
-        useLockfile,
-      );
+      const slowDir = synthStack(`${tag}-slow`, key, { first: {}, slow: held }, useLockfile);
       const otherDir = synthStack(
         `${tag}-other`,
         key,
-        { first: {}, slow: { slow: true }, other: {} },
+        { first: {}, slow: held, other: {} },
         useLockfile,
       );
       await Promise.all(
@@ -227,15 +237,16 @@ describeTerraform(`S3 backend with real Terraform ${version ?? ''}`, () => {
       await expectOk(baseDir, ['apply', '-auto-approve', '-input=false']);
 
       const slowRun = terraform(slowDir, ['apply', '-auto-approve', '-input=false']);
-      // Start the second apply only once the first really holds the lock, not after a guessed delay.
+      // Start the second apply once the first really holds the lock; the first keeps it until the
+      // test writes the release file.
       // Terraform takes the S3 lockfile (when on) before the DynamoDB lock, so this waits for both.
       const deadline = Date.now() + 30_000;
       while (!(await lockItem(key))) {
         if (Date.now() > deadline) throw new Error('the first apply never took the DynamoDB lock');
         await new Promise((r) => setTimeout(r, 50));
       }
-      const held = (await lockItem(key)) as { Info: { S: string } };
-      expect(JSON.parse(held.Info.S)).toMatchObject({ Operation: 'OperationTypeApply' });
+      const lock = (await lockItem(key)) as { Info: { S: string } };
+      expect(JSON.parse(lock.Info.S)).toMatchObject({ Operation: 'OperationTypeApply' });
       if (useLockfile) expect(await objectExists(`${key}.tflock`)).toBe(true);
 
       const blocked = await terraform(otherDir, [
@@ -244,6 +255,8 @@ describeTerraform(`S3 backend with real Terraform ${version ?? ''}`, () => {
         '-input=false',
         '-lock-timeout=0s',
       ]);
+      // The first apply finishes only now, after the second has given up.
+      writeFileSync(release, '');
       const slow = await slowRun;
 
       expect(blocked.code).not.toBe(0);

@@ -226,7 +226,9 @@ export async function startDynalite(options: StartDynaliteOptions = {}): Promise
 
 /**
  * Environment for a child process (Terraform, the CLI) that must reach the emulators: fake
- * credentials, a region, and no shared config or instance metadata lookups.
+ * credentials, a region, and no shared config or instance metadata lookups. The caller's
+ * `AWS_SESSION_TOKEN`, `AWS_PROFILE` and `AWS_ENDPOINT_URL` are dropped unless given in `extra`
+ * (pass `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL_DYNAMODB` there to route SDK clients).
  */
 export function emulatorEnv(
   extra: Readonly<Record<string, string | undefined>> = {},

@@ -1,7 +1,7 @@
 import { validateWorkflow } from '@action-validator/core';
 import { ENVIRONMENTS } from '@automock/stacks';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { roleVariable } from './stack-matrix';
@@ -57,6 +57,21 @@ describe('facts that matter', () => {
       for (const { step } of steps(wf)) if (step.uses) expect(String(step.uses)).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
       for (const job of Object.values<any>(wf.doc.jobs)) if (job.uses) expect(job.uses).toMatch(/^\.\/\.github\/workflows\/[\w-]+\.yml$/);
     }
+  });
+
+  test('every repository file a workflow runs exists', () => {
+    const referenced = new Set(workflows.flatMap((wf) => [...wf.text.matchAll(/packages\/[\w./-]+\.(?:js|jq)/g)].map((m) => m[0])));
+    expect([...referenced].sort()).toEqual([
+      'packages/cli/bin/run.js',
+      'packages/plan-summary/bin/automock-plan-comment.js',
+      'packages/plan-summary/src/reduce-plan.jq',
+      'packages/workflows/bin/automock-stack-matrix.js',
+    ]);
+    for (const f of referenced) expect([f, existsSync(path.join(ROOT, f))]).toEqual([f, true]);
+  });
+
+  test('no run script interpolates ${{ }} (script injection): values reach shells through env', () => {
+    for (const wf of workflows) for (const { job, step } of steps(wf)) if (step.run) expect([wf.name, job, step.run]).not.toEqual([wf.name, job, expect.stringContaining('${{')]);
   });
 
   test('no stored AWS keys anywhere: credentials only through OIDC', () => {
@@ -131,7 +146,7 @@ describe('facts that matter', () => {
     });
     test('only the reduced plan JSON leaves the runner (the full one holds sensitive values)', () => {
       const script = runs(plan, 'plan');
-      expect(script).toMatch(/terraform show -json tfplan \| jq -f "\$GITHUB_WORKSPACE\/packages\/plan-summary\/reduce-plan\.jq" >/);
+      expect(script).toMatch(/terraform show -json tfplan \| jq -f "\$GITHUB_WORKSPACE\/packages\/plan-summary\/src\/reduce-plan\.jq" >/);
       expect(script.match(/show -json/g)).toHaveLength(1);
     });
     test('a final job posts the one comment with pull-requests: write, even when plans failed', () => {

@@ -1,5 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { relative } from 'node:path';
+import { formatPolicyReport } from '@automock/guardrails';
 import { formatMs, table } from '../services/format';
 import { findProjectRoot } from '../services/project-root';
 import { synthesize, SynthResult } from '../services/synth';
@@ -47,6 +48,7 @@ replaces the previous output only when synthesis succeeds, so a failed synth lea
           ['stack', 'kind', 'resources'],
         ),
       );
+      this.log(`\n${formatPolicyReport(result.policy).trimEnd()}`);
       this.log(
         `\nSynthesised ${result.stacks.length} stacks in ${formatMs(result.durationMs)} to ${relative(process.cwd(), result.outDir) || '.'}`,
       );

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { PolicyReport, synthWithPolicy } from '@automock/guardrails';
 import type { BuildAppOptions, StackInfo } from '@automock/stacks';
 import { loadStacks } from './load-stacks';
 import { cdktfContext } from './project-root';
@@ -16,6 +17,8 @@ export interface SynthResult {
   readonly outDir: string;
   readonly stacks: readonly SynthesizedStack[];
   readonly durationMs: number;
+  /** The guardrails' report; synthesis stops (writing nothing) when it has errors. */
+  readonly policy: PolicyReport;
 }
 
 export interface SynthOptions extends Omit<BuildAppOptions, 'outdir' | 'context'> {
@@ -49,10 +52,12 @@ export function synthesize(options: SynthOptions): SynthResult {
   mkdirSync(parent, { recursive: true });
   const tmp = join(parent, `.${basename(outDir)}.tmp-${process.pid}-${Date.now()}`);
   try {
-    const { buildApp, AutomockStack } = loadStacks();
+    const mod = loadStacks();
+    const { buildApp, AutomockStack } = mod;
     const { root: _root, outDir: _out, ...appOptions } = options;
     const app = buildApp({ ...appOptions, outdir: tmp, context: cdktfContext(options.root) });
-    app.synth();
+    // Same check as main.ts (`cdktf synth`); throws PolicyViolationError before anything is written.
+    const policy = synthWithPolicy(app, (mod as Partial<typeof mod>).POLICY_OPTIONS ?? {});
     const manifest = JSON.parse(readFileSync(join(tmp, 'manifest.json'), 'utf8')) as Manifest;
     const stacks = AutomockStack.all(app).map((s) => {
       const file =
@@ -60,7 +65,12 @@ export function synthesize(options: SynthOptions): SynthResult {
       return { ...s.info, file, resources: countResources(join(tmp, file)) };
     });
     replaceDir(tmp, outDir);
-    return { outDir, stacks, durationMs: Number(process.hrtime.bigint() - started) / 1e6 };
+    return {
+      outDir,
+      stacks,
+      durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+      policy,
+    };
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;

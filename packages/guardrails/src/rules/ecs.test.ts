@@ -48,6 +48,7 @@ describe('ECS rules', () => {
         environment: [
           { name: 'MOCKSERVER_LIVENESS_HTTP_GET_PATH', value: '/liveness/probe' },
           { name: 'MOCKSERVER_TLS_PRIVATE_KEY_PATH', value: '/config/key.pem' },
+          { name: 'CONFIG_OBJECT_KEY', value: 'petstore/expectations.json' },
         ],
         secrets: [{ name: 'API_TOKEN', valueFrom: 'arn:aws:ssm:us-east-1:111111111111:parameter/t' }],
       },
@@ -74,7 +75,7 @@ describe('ECS rules', () => {
     expect(findings(check(app), 'AM-ECS-2')[0]!.message).toMatch(/not static JSON/);
   });
 
-  test.each(['DB_PASSWORD', 'GITHUB_TOKEN', 'CLIENT_SECRET', 'API_KEY'])(
+  test.each(['DB_PASSWORD', 'GITHUB_TOKEN', 'CLIENT_SECRET', 'API_KEY', 'CONFIG_KEY'])(
     'AM-ECS-3: plain environment variable %s is caught',
     (name) => {
       const { app, stack } = testStack();

@@ -108,6 +108,41 @@ describe('AM-SG-1: open ingress only on listener ports of a load balancer', () =
     });
     expect(findings(check(app), 'AM-SG-1')[0]!.message).toMatch(/not in this stack/);
   });
+
+  test("a project's port on its environment's shared ALB (both from the same remote state) passes on the listener port only", () => {
+    const { app, stack } = testStack();
+    const remote = (o: string) => `\${data.terraform_remote_state.env.outputs.${o}}`;
+    new LbListener(stack, 'l', {
+      loadBalancerArn: remote('alb_arn'),
+      port: 10080,
+      protocol: 'HTTP',
+      defaultAction: [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '404' } }],
+    });
+    for (const port of [10080, 10081]) {
+      new VpcSecurityGroupIngressRule(stack, `p${port}`, {
+        securityGroupId: remote('alb_sg'),
+        ipProtocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: '0.0.0.0/0', description: 'listener',
+      });
+    }
+    const f = findings(check(app), 'AM-SG-1');
+    expect(f.map((x) => x.address)).toEqual(['aws_vpc_security_group_ingress_rule.p10081']);
+    expect(f[0]!.message).toMatch(/port 10081, which is not a listener port/);
+  });
+
+  test('a listener on a load balancer from another remote state does not vouch for the group', () => {
+    const { app, stack } = testStack();
+    new LbListener(stack, 'l', {
+      loadBalancerArn: '${data.terraform_remote_state.other.outputs.alb_arn}',
+      port: 443,
+      protocol: 'HTTP',
+      defaultAction: [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '404' } }],
+    });
+    new VpcSecurityGroupIngressRule(stack, 'r', {
+      securityGroupId: '${data.terraform_remote_state.env.outputs.alb_sg}',
+      ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0', description: 'HTTPS',
+    });
+    expect(findings(check(app), 'AM-SG-1')).toHaveLength(1);
+  });
 });
 
 describe('AM-SG-2: descriptions', () => {

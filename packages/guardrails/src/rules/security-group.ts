@@ -80,15 +80,38 @@ function listenerPorts(stack: StackModel, sg: TfElement): Set<number> | undefine
   return ports;
 }
 
+// `${data.terraform_remote_state.<name>.outputs.<output>}`: a value another stack exported.
+const REMOTE_OUTPUT = /^\$\{data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.[A-Za-z0-9_-]+\}$/;
+
+/**
+ * For a group that lives in another stack (a project opening a port on its environment's shared
+ * load balancer): the ports of this stack's listeners on a load balancer read from the same
+ * remote state, or undefined when there are none.
+ */
+function remoteListenerPorts(stack: StackModel, groupRef: unknown): Set<number> | undefined {
+  const source = typeof groupRef === 'string' ? REMOTE_OUTPUT.exec(groupRef)?.[1] : undefined;
+  if (!source) return undefined;
+  const listeners = stack.resources(...LISTENER_TYPES).filter((l) => {
+    const lb = l.body.load_balancer_arn;
+    return typeof lb === 'string' && REMOTE_OUTPUT.exec(lb)?.[1] === source;
+  });
+  return listeners.length > 0 ? new Set(listeners.map((l) => Number(l.body.port))) : undefined;
+}
+
 function openIngressViolation(stack: StackModel, r: Ingress): string | undefined {
   const open = r.sources.filter((s) => ANYWHERE.includes(s));
   if (open.length === 0) return undefined;
   const what = `${r.label} admits ${open.join(' and ')}`;
-  if (!r.group) {
-    return `${what} to ${JSON.stringify(r.groupRef ?? null)}, a group not in this stack, so it cannot be shown to belong to a load balancer`;
+  let ports: Set<number> | undefined;
+  if (r.group) {
+    ports = listenerPorts(stack, r.group);
+    if (!ports) return `${what} but ${r.group.address} is not attached to a load balancer`;
+  } else {
+    ports = remoteListenerPorts(stack, r.groupRef);
+    if (!ports) {
+      return `${what} to ${JSON.stringify(r.groupRef ?? null)}, a group not in this stack with no listener of this stack on a load balancer from the same remote state, so it cannot be shown to belong to a load balancer`;
+    }
   }
-  const ports = listenerPorts(stack, r.group);
-  if (!ports) return `${what} but ${r.group.address} is not attached to a load balancer`;
   if (r.protocol === '-1' || r.protocol === 'all') {
     return `${what} on all protocols; open only the listener ports (${[...ports].join(', ') || 'none'})`;
   }

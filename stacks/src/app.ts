@@ -4,6 +4,8 @@ import { StateOptions } from './automock-stack';
 import { BootstrapStack, bootstrapGroups } from './bootstrap-stack';
 import { EnvironmentStack } from './environment-stack';
 import { ENVIRONMENTS } from './environments';
+import { ProjectStack } from './project-stack';
+import { ProjectDeclaration, PROJECTS, resolveProjects } from './projects';
 
 export interface BuildAppOptions extends StateOptions {
   /** Output directory. @default - cdktf's default (`CDKTF_OUTDIR` or `cdktf.out`) */
@@ -14,6 +16,10 @@ export interface BuildAppOptions extends StateOptions {
   readonly environments?: readonly string[];
   /** The environment definitions. @default ENVIRONMENTS */
   readonly definitions?: readonly Environment[];
+  /** Projects to add, e.g. ephemeral ones from `automock deploy`. @default [] */
+  readonly projects?: readonly ProjectDeclaration[];
+  /** Include the long-lived projects declared in projects.ts. @default true */
+  readonly declaredProjects?: boolean;
 }
 
 /**
@@ -25,6 +31,12 @@ export function buildApp(options: BuildAppOptions = {}): App {
   const all = options.definitions ?? ENVIRONMENTS;
   checkEnvironmentSet(all);
   const selected = selectEnvironments(all, options.environments);
+  // Validated (and expectations files read) before the App exists: bad input writes nothing.
+  const projects = resolveProjects(
+    [...(options.declaredProjects === false ? [] : PROJECTS), ...(options.projects ?? [])],
+    selected,
+    all,
+  );
   const groups = bootstrapGroups(all).filter((g) =>
     g.environments.some((e) => selected.includes(e)),
   );
@@ -37,6 +49,7 @@ export function buildApp(options: BuildAppOptions = {}): App {
   for (const g of groups)
     new BootstrapStack(app, g.name, { environments: g.environments, ...state });
   for (const env of selected) new EnvironmentStack(app, { environment: env, ...state });
+  for (const project of projects) new ProjectStack(app, { project, ...state });
   return app;
 }
 

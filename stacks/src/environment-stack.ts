@@ -6,6 +6,7 @@ import {
   StandardTagsAspect,
   standardTags,
 } from '@automock/core';
+import { EcsCluster, SharedAlb } from '@automock/ecs-service';
 import { Network } from '@automock/network';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
@@ -28,6 +29,8 @@ export class EnvironmentStack extends AutomockStack {
   readonly environment: Environment;
   readonly network: Network;
   readonly notificationTopic: SnsTopic;
+  readonly cluster: EcsCluster;
+  readonly sharedAlb: SharedAlb;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     const env = props.environment;
@@ -87,6 +90,45 @@ export class EnvironmentStack extends AutomockStack {
       ENV_OUTPUT.notificationTopicArn,
       this.notificationTopic.arn,
       'SNS topic for alarms and TTL warnings',
+    );
+
+    // ECS cluster and shared ALB (issue 3): projects attach listener rules or ports to the ALB.
+    this.cluster = new EcsCluster(this, 'cluster', {
+      name: resourceName('ecsCluster', parts),
+      enableFargateSpot: true,
+    });
+    exportEnvOutput(this, ENV_OUTPUT.clusterName, this.cluster.clusterName, 'ECS cluster name');
+    exportEnvOutput(this, ENV_OUTPUT.clusterArn, this.cluster.clusterArn, 'ECS cluster ARN');
+    this.sharedAlb = new SharedAlb(this, 'shared-alb', {
+      name: resourceName('alb', { ...parts, kind: 'shared' }),
+      securityGroupName: resourceName('securityGroup', { ...parts, kind: 'shared-alb' }),
+      vpcId: this.network.vpcId,
+      vpcCidr: env.vpcCidr,
+      publicSubnetIds: this.network.publicSubnetIds,
+      domain: env.domain,
+      deletionProtection: env.deletionProtection,
+    });
+    exportEnvOutput(this, ENV_OUTPUT.albArn, this.sharedAlb.albArn, 'Shared ALB ARN');
+    exportEnvOutput(this, ENV_OUTPUT.albDnsName, this.sharedAlb.dnsName, 'Shared ALB DNS name');
+    exportEnvOutput(this, ENV_OUTPUT.albZoneId, this.sharedAlb.zoneId, 'Shared ALB hosted zone id');
+    exportEnvOutput(
+      this,
+      ENV_OUTPUT.albSecurityGroupId,
+      this.sharedAlb.securityGroupId,
+      'Shared ALB security group id',
+    );
+    exportEnvOutput(
+      this,
+      ENV_OUTPUT.httpListenerArn,
+      this.sharedAlb.httpListener.arn,
+      'Shared ALB HTTP listener ARN',
+    );
+    // Always exported (empty without a domain) so the set of outputs never depends on config.
+    exportEnvOutput(
+      this,
+      ENV_OUTPUT.httpsListenerArn,
+      this.sharedAlb.httpsListener?.arn ?? '',
+      'Shared ALB HTTPS listener ARN (empty without a domain)',
     );
   }
 }

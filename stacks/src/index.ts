@@ -5,4 +5,6 @@ export * from './environment-outputs';
 export * from './environment-stack';
 export * from './environments';
 export * from './policy';
+export * from './project-stack';
+export * from './projects';
 export * from './providers';

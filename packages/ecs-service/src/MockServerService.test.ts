@@ -58,11 +58,11 @@ describe('MockServerService task definition', () => {
   it('copies the project expectations from its bucket, readable by a non-root user', () => {
     expect(env(loader)).toMatchObject({
       CONFIG_BUCKET: 'automock-dev-petstore-config-123456789012',
-      CONFIG_KEY: 'expectations.json',
+      CONFIG_OBJECT: 'expectations.json',
       TARGET_FILE: '/config/expectations.json',
     });
     expect(loader.command[0]).toMatch(
-      /aws s3 cp "s3:\/\/\$CONFIG_BUCKET\/\$CONFIG_KEY" "\$TARGET_FILE"/,
+      /aws s3 cp "s3:\/\/\$CONFIG_BUCKET\/\$CONFIG_OBJECT" "\$TARGET_FILE"/,
     );
     expect(loader.command[0]).toMatch(/chmod 0644 "\$TARGET_FILE"/);
   });

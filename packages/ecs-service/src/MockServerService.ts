@@ -243,11 +243,11 @@ export class MockServerService extends Construct {
           entryPoint: ['/bin/sh', '-c'],
           // MockServer runs as a non-root user: the file (and its directory) must be world-readable.
           command: [
-            'set -eu; aws s3 cp "s3://$CONFIG_BUCKET/$CONFIG_KEY" "$TARGET_FILE"; chmod 0755 "$(dirname "$TARGET_FILE")"; chmod 0644 "$TARGET_FILE"',
+            'set -eu; aws s3 cp "s3://$CONFIG_BUCKET/$CONFIG_OBJECT" "$TARGET_FILE"; chmod 0755 "$(dirname "$TARGET_FILE")"; chmod 0644 "$TARGET_FILE"',
           ],
           environment: {
             CONFIG_BUCKET: props.config.bucketName,
-            CONFIG_KEY: props.config.expectationsKey,
+            CONFIG_OBJECT: props.config.expectationsKey,
             TARGET_FILE: initFile,
             AWS_REGION: props.region,
           },

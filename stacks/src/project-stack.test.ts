@@ -1,0 +1,280 @@
+import type {} from 'cdktf/lib/testing/adapters/jest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { Testing } from 'cdktf';
+import { buildApp, BuildAppOptions } from './app';
+import { AutomockStack } from './automock-stack';
+import { ENV_OUTPUT } from './environment-outputs';
+import { ProjectStack } from './project-stack';
+import { PROJECTS_DIR } from './projects';
+
+function projectJson(name: string, opts: BuildAppOptions = {}) {
+  const stack = AutomockStack.all(buildApp(opts)).find((s) => s.info.name === name);
+  if (!(stack instanceof ProjectStack)) throw new Error(`no project stack ${name}`);
+  const raw = Testing.synth(stack);
+  return { raw, json: JSON.parse(raw), stack };
+}
+
+function containerDefs(json: any): any[] {
+  const td = Object.values<any>(json.resource.aws_ecs_task_definition)[0];
+  return JSON.parse(td.container_definitions);
+}
+
+describe('example project petstore', () => {
+  it('is declared in dev (shared ALB) and staging (dedicated)', () => {
+    const projects = AutomockStack.all(buildApp())
+      .filter((s) => s.info.kind === 'project')
+      .map((s) => s.info.name);
+    expect(projects).toEqual(['dev-petstore', 'staging-petstore']);
+  });
+
+  describe('dev-petstore', () => {
+    const { raw, json, stack } = projectJson('dev-petstore');
+
+    it('has its own backend key and reads the environment through remote state', () => {
+      expect(stack.info).toMatchObject({
+        kind: 'project',
+        environment: 'dev',
+        project: 'petstore',
+      });
+      expect(json.terraform.backend.s3).toMatchObject({
+        key: 'projects/dev/petstore/terraform.tfstate',
+        encrypt: true,
+      });
+      const remote = Object.values<any>(json.data.terraform_remote_state)[0];
+      expect(remote).toMatchObject({
+        backend: 's3',
+        config: expect.objectContaining({ key: 'envs/dev/terraform.tfstate' }),
+      });
+    });
+
+    it('tags everything with the project', () => {
+      expect(json.provider.aws[0].default_tags[0].tags).toMatchObject({
+        'automock:env': 'dev',
+        'automock:project': 'petstore',
+      });
+    });
+
+    it('listens on its port on the shared ALB and creates no ALB', () => {
+      expect(raw).toHaveResourceWithProperties(LbListener, {
+        port: 10080,
+        load_balancer_arn: expect.stringContaining(`outputs.${ENV_OUTPUT.albArn}}`),
+      });
+      expect(Object.keys(json.resource.aws_lb ?? {})).toHaveLength(0);
+    });
+
+    it('runs tasks in public subnets with public IPs (dev placement) in the env cluster', () => {
+      const svc = Object.values<any>(json.resource.aws_ecs_service)[0];
+      expect(svc.network_configuration.assign_public_ip).toBe(true);
+      expect(svc.network_configuration.subnets).toContain(`outputs.${ENV_OUTPUT.publicSubnetIds}`);
+      expect(svc.cluster).toContain(`outputs.${ENV_OUTPUT.clusterArn}`);
+    });
+
+    it('uploads the validated petstore expectations and points MockServer at them', () => {
+      const obj = Object.values<any>(json.resource.aws_s3_object).find(
+        (o) => o.key === 'expectations.json',
+      );
+      const file = JSON.parse(
+        fs.readFileSync(path.join(PROJECTS_DIR, 'petstore/expectations.json'), 'utf8'),
+      );
+      expect(JSON.parse(obj.content)).toEqual(file);
+      const mock = containerDefs(json).find((c) => c.name === 'mockserver');
+      expect(mock.environment).toContainEqual({
+        name: 'MOCKSERVER_INITIALIZATION_JSON_PATH',
+        value: '/config/expectations.json',
+      });
+    });
+
+    it('grants the bucket read to its own task role only', () => {
+      const policy = JSON.parse(Object.values<any>(json.resource.aws_s3_bucket_policy)[0].policy);
+      const allow = policy.Statement.find((s: any) => s.Effect === 'Allow');
+      expect(allow.Principal.AWS).toEqual([
+        expect.stringMatching(/^\$\{aws_iam_role\.mockserver_Service_TaskRole_\w+\.arn\}$/),
+      ]);
+    });
+
+    it('exports URLs, names and log groups', () => {
+      expect(Object.keys(json.output).sort()).toEqual(
+        [
+          'cluster_name',
+          'config_bucket',
+          'dashboard_url',
+          'log_group_names',
+          'mockserver_url',
+          'service_name',
+        ].sort(),
+      );
+      expect(json.output.log_group_names.value).toEqual({
+        'config-loader': '/ecs/automock/dev/petstore/config-loader',
+        mockserver: '/ecs/automock/dev/petstore/mockserver',
+      });
+    });
+  });
+
+  describe('staging-petstore (dedicated)', () => {
+    const { raw, json } = projectJson('staging-petstore');
+
+    it('brings its own network and ALB', () => {
+      expect(Object.keys(json.resource.aws_vpc)).toHaveLength(1);
+      expect(raw).toHaveResourceWithProperties(Lb, {
+        name: 'automock-staging-petstore',
+        drop_invalid_header_fields: true,
+        enable_deletion_protection: false,
+      });
+    });
+
+    it('runs tasks privately in its own VPC', () => {
+      const svc = Object.values<any>(json.resource.aws_ecs_service)[0];
+      expect(svc.network_configuration.assign_public_ip).toBe(false);
+      expect(JSON.stringify(svc.network_configuration.subnets)).toContain('aws_subnet.');
+    });
+  });
+});
+
+describe('bad project input stops synthesis before anything is written', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-bad-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const cases: [string, BuildAppOptions['projects'], RegExp][] = [
+    [
+      'unknown size',
+      [{ env: 'dev', project: { name: 'x', size: 'jumbo' as never } }],
+      /project\[dev\/x\]\.size: got "jumbo", must be one of small, medium, large, xlarge/,
+    ],
+    [
+      'invalid cpu/memory',
+      [{ env: 'dev', project: { name: 'x', size: { cpu: 512, memory: 512 } } }],
+      /size\.memory: got 512, with cpu 512 Fargate allows memory 1024, 2048, 3072, 4096 MiB/,
+    ],
+    [
+      'TTL out of range',
+      [{ env: 'dev', project: { name: 'x', ttlHours: 721 } }],
+      /ttlHours: got 721, must be a whole number of hours from 0 \(never expire\) to 720/,
+    ],
+    [
+      'non-DNS-safe name',
+      [{ env: 'dev', project: { name: 'My_Mock' } }],
+      /project\[dev\/My_Mock\]\.name: got "My_Mock", must be 1-24 characters of lowercase letters/,
+    ],
+    [
+      'port clash on the shared ALB',
+      [{ env: 'dev', project: { name: 'other', listenerPort: 10080 } }],
+      /project\[dev\/other\]\.listenerPort: got 10080, must differ from project petstore's port/,
+    ],
+    [
+      'duplicate name',
+      [{ env: 'dev', project: { name: 'petstore', listenerPort: 10081 } }],
+      /project\[dev\/petstore\]\.name: got "petstore", must be unique within environment dev/,
+    ],
+    [
+      'unknown environment',
+      [{ env: 'qa', project: { name: 'x' } }],
+      /project\[qa\/x\]\.env: got "qa", must be one of dev, staging, prod/,
+    ],
+    [
+      'expectations that are not JSON',
+      [
+        {
+          env: 'dev',
+          project: {
+            name: 'x',
+            expectations: { content: '[{"httpResponse": ', source: 'broken.json' },
+          },
+        },
+      ],
+      /broken\.json: got nothing, must be valid JSON/,
+    ],
+    [
+      'expectations that are not MockServer expectations',
+      [
+        {
+          env: 'dev',
+          project: {
+            name: 'x',
+            expectations: { content: '[{"request": {}, "response": {}}]', source: 'wiremock.json' },
+          },
+        },
+      ],
+      /wiremock\.json: \$\[0\]\.request: got \{\}, is not allowed here/,
+    ],
+  ];
+
+  it.each(cases)('%s', (_what, projects, message) => {
+    const outdir = path.join(dir, _what.replace(/\W+/g, '-'));
+    expect(() => buildApp({ outdir, projects }).synth()).toThrow(message);
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  it('names the expectations file and JSON path of the first problem', () => {
+    const file = path.join(dir, 'expectations.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify([
+        { httpRequest: { path: '/a' }, httpResponse: { statusCode: 200 } },
+        { httpRequest: { path: '/b' }, httpResponse: { statusCode: 200 } },
+        { httpRequest: { path: '/c' }, httpResponse: { statusCode: '200' } },
+      ]),
+    );
+    expect(() =>
+      buildApp({ projects: [{ env: 'dev', project: { name: 'x', expectations: file } }] }),
+    ).toThrow(`${file}: $[2].httpResponse.statusCode: got "200", must be an integer`);
+  });
+
+  it('reports every bad project at once', () => {
+    let message = '';
+    try {
+      buildApp({
+        projects: [
+          { env: 'dev', project: { name: 'a', size: 'jumbo' as never } },
+          { env: 'staging', project: { name: 'b', ttlHours: -1 } },
+        ],
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/project\[dev\/a\]\.size/);
+    expect(message).toMatch(/project\[staging\/b\]\.ttlHours/);
+  });
+});
+
+describe('ephemeral projects from the CLI', () => {
+  it('get force_destroy, TTL metadata and 1..20 tasks', () => {
+    const { json } = projectJson('dev-tmp', {
+      projects: [
+        {
+          env: 'dev',
+          project: { name: 'tmp', ephemeral: true, ttlHours: 4, createdAt: '2025-01-05T10:00:00Z' },
+        },
+      ],
+    });
+    expect(Object.values<any>(json.resource.aws_s3_bucket)[0].force_destroy).toBe(true);
+    const meta = Object.values<any>(json.resource.aws_s3_object).find(
+      (o) => o.key === 'project-metadata.json',
+    );
+    expect(JSON.parse(meta.content)).toMatchObject({
+      ttlHours: 4,
+      expiresAt: '2025-01-05T14:00:00.000Z',
+    });
+    const target = Object.values<any>(json.resource.aws_appautoscaling_target)[0];
+    expect([target.min_capacity, target.max_capacity]).toEqual([1, 20]);
+  });
+
+  it('in prod are routed by host name on the shared HTTPS listener', () => {
+    const { json } = projectJson('prod-api', {
+      projects: [{ env: 'prod', project: { name: 'api' } }],
+    });
+    const rules = Object.values<any>(json.resource.aws_lb_listener_rule);
+    expect(rules.length).toBe(2);
+    for (const r of rules) {
+      expect(r.listener_arn).toContain(`outputs.${ENV_OUTPUT.httpsListenerArn}`);
+      expect(r.condition[0].host_header.values).toEqual(['api.mocks.example.com']);
+    }
+    expect(Object.values<any>(json.resource.aws_route53_record)[0]).toMatchObject({
+      name: 'api.mocks.example.com',
+      type: 'A',
+    });
+  });
+});

@@ -1,0 +1,183 @@
+import {
+  Environment,
+  Project,
+  projectStateKey,
+  resourceName,
+  stateBackendNames,
+  StandardTagsAspect,
+  standardTags,
+} from '@automock/core';
+import { MockServerService } from '@automock/ecs-service';
+import { Network } from '@automock/network';
+import { ConfigBucket } from '@automock/s3-config';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { Aspects, Fn, TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { AutomockStack, StateOptions } from './automock-stack';
+import { ENV_OUTPUT, EnvironmentOutputs } from './environment-outputs';
+import { awsProvider } from './providers';
+
+/** Output names of a project stack; the CLI and the registry read them. */
+export const PROJECT_OUTPUT = {
+  url: 'mockserver_url',
+  dashboardUrl: 'dashboard_url',
+  clusterName: 'cluster_name',
+  serviceName: 'service_name',
+  logGroups: 'log_group_names',
+  configBucket: 'config_bucket',
+} as const;
+
+export interface ProjectStackProps extends StateOptions {
+  /** The validated project (core's `defineProject`); carries its environment. */
+  readonly project: Project;
+}
+
+/**
+ * A project's stack, `<env>-<project>`: its config bucket and MockServer service, attached to
+ * the environment's shared ALB or (isolation `dedicated`) with a network and ALB of its own. It
+ * reads the environment's outputs from remote state, so adding or removing a project never
+ * changes the environment stack.
+ */
+export class ProjectStack extends AutomockStack {
+  readonly environment: Environment;
+  readonly project: Project;
+  readonly configBucket: ConfigBucket;
+  readonly mockServer: MockServerService;
+  readonly network?: Network;
+
+  constructor(scope: Construct, props: ProjectStackProps) {
+    const p = props.project;
+    const env = p.env;
+    super(
+      scope,
+      `${env.name}-${p.name}`,
+      {
+        kind: 'project',
+        environment: env.name,
+        project: p.name,
+        region: env.region,
+        accountId: env.accountId,
+        backendKey: projectStateKey(env.name, p.name),
+      },
+      stateBackendNames(env.prefix, env.accountId, env.region),
+      props,
+    );
+    this.environment = env;
+    this.project = p;
+    awsProvider(this, env, p.name);
+    Aspects.of(this).add(new StandardTagsAspect(standardTags(env.name, p.name, env.tags)));
+    const parts = { prefix: env.prefix, env: env.name, project: p.name };
+
+    const envOut = new EnvironmentOutputs(this, 'environment', env);
+    const dedicated = p.isolation === 'dedicated';
+    if (dedicated) {
+      this.network = new Network(this, 'network', {
+        prefix: env.prefix,
+        env: `${env.name}-${p.name}`,
+        cidr: env.vpcCidr,
+        azCount: env.azCount,
+        nat: env.taskPlacement === 'public' ? 'none' : env.nat,
+        flowLogs: { enabled: env.flowLogs, retentionDays: env.logRetentionDays },
+      });
+    }
+    const vpcId = this.network?.vpcId ?? envOut.string(ENV_OUTPUT.vpcId);
+    const publicSubnets = this.network?.publicSubnetIds ?? envOut.list(ENV_OUTPUT.publicSubnetIds);
+    const privateSubnets =
+      this.network?.privateSubnetIds ?? envOut.list(ENV_OUTPUT.privateSubnetIds);
+    const publicTasks = env.taskPlacement === 'public';
+
+    this.configBucket = new ConfigBucket(this, 'config', {
+      ...parts,
+      accountId: env.accountId,
+      expectations: p.expectations,
+      ephemeral: p.ephemeral,
+      metadata: {
+        ttlHours: p.ttlHours,
+        createdAt: p.createdAt,
+        expiresAt: p.expiresAt,
+        sizeName: p.sizeName,
+        size: p.size,
+      },
+    });
+
+    const topics = [envOut.string(ENV_OUTPUT.notificationTopicArn)];
+    if (p.notificationEmail) {
+      const topic = new SnsTopic(this, 'notifications', {
+        name: resourceName('snsTopic', { ...parts, kind: 'alarms' }),
+      });
+      new SnsTopicSubscription(this, 'notification-email', {
+        topicArn: topic.arn,
+        protocol: 'email',
+        endpoint: p.notificationEmail,
+      });
+      topics.push(topic.arn);
+    }
+
+    const albArn = envOut.string(ENV_OUTPUT.albArn);
+    const hostname = p.hostname;
+    this.mockServer = new MockServerService(this, 'mockserver', {
+      ...parts,
+      region: env.region,
+      clusterName: envOut.string(ENV_OUTPUT.clusterName),
+      clusterArn: envOut.string(ENV_OUTPUT.clusterArn),
+      vpcId,
+      subnetIds: publicTasks ? publicSubnets : privateSubnets,
+      assignPublicIp: publicTasks,
+      size: p.size,
+      logRetentionDays: env.logRetentionDays,
+      minTasks: p.minTasks,
+      maxTasks: p.maxTasks,
+      capacity: p.capacity,
+      environment: p.environment,
+      secrets: p.secrets,
+      alarmTopicArns: topics,
+      config: {
+        bucketName: this.configBucket.bucketName,
+        expectationsKey: this.configBucket.expectationsKey,
+        readableObjectArns: this.configBucket.readableObjectArns,
+        version: this.configBucket.expectations.hash,
+      },
+      loadBalancing: dedicated
+        ? {
+            mode: 'dedicated',
+            publicSubnetIds: publicSubnets,
+            vpcCidr: env.vpcCidr,
+            deletionProtection: env.deletionProtection && !p.ephemeral,
+            domain:
+              hostname && env.domain
+                ? { hostname, hostedZoneId: env.domain.hostedZoneId }
+                : undefined,
+          }
+        : {
+            mode: 'shared',
+            albArn,
+            // `app/<name>/<id>` is what CloudWatch dimensions use.
+            albArnSuffix: Fn.element(Fn.split('loadbalancer/', albArn), 1),
+            albSecurityGroupId: envOut.string(ENV_OUTPUT.albSecurityGroupId),
+            albDnsName: envOut.string(ENV_OUTPUT.albDnsName),
+            host:
+              hostname && env.domain
+                ? {
+                    hostname,
+                    httpsListenerArn: envOut.string(ENV_OUTPUT.httpsListenerArn),
+                    hostedZoneId: env.domain.hostedZoneId,
+                    albZoneId: envOut.string(ENV_OUTPUT.albZoneId),
+                    priority: p.rulePriority!,
+                  }
+                : undefined,
+            port: hostname ? undefined : p.listenerPort,
+          },
+    });
+    this.configBucket.grantRead(this.mockServer.fargate.taskRole.arn);
+
+    const out = (name: string, value: unknown, description: string) =>
+      new TerraformOutput(this, name, { value, description });
+    out(PROJECT_OUTPUT.url, this.mockServer.url, 'MockServer base URL');
+    out(PROJECT_OUTPUT.dashboardUrl, this.mockServer.dashboardUrl, 'MockServer dashboard URL');
+    out(PROJECT_OUTPUT.clusterName, envOut.string(ENV_OUTPUT.clusterName), 'ECS cluster');
+    out(PROJECT_OUTPUT.serviceName, this.mockServer.fargate.serviceName, 'ECS service');
+    out(PROJECT_OUTPUT.logGroups, this.mockServer.fargate.logGroupNames, 'Log groups by container');
+    out(PROJECT_OUTPUT.configBucket, this.configBucket.bucketName, 'Config bucket');
+  }
+}

@@ -153,7 +153,7 @@ describe('GithubOidcAccess', () => {
 
   test('apply role: no wildcard actions; IAM limited to the prefix and denied on the CI roles themselves', () => {
     const docs = policiesOf(json, 'automock-dev-github-apply');
-    expect(docs).toHaveLength(2);
+    expect(docs).toHaveLength(3);
     const statements = docs.flatMap((d) => d.Statement);
     for (const s of statements) for (const a of [s.Action].flat()) expect(a).not.toMatch(/\*/);
     const roles = statements.find((s) => s.Sid === 'ProjectRoles')!;
@@ -165,7 +165,43 @@ describe('GithubOidcAccess', () => {
     const attachments = Object.values(json.resource.aws_iam_role_policy_attachment).filter((a) =>
       String(a.role).includes(roleIdFor(json, 'automock-dev-github-apply')),
     );
-    expect(attachments.map((a) => a.policy_arn)).toEqual(['arn:aws:iam::aws:policy/PowerUserAccess']);
+    expect(attachments.map((a) => a.policy_arn)).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+  });
+
+  test("apply role deploys only in its environment's account and region, never '*' but for task definitions", () => {
+    const statements = policiesOf(json, 'automock-dev-github-apply').flatMap((d) => d.Statement);
+    const deploy = statements.filter((s) => ['Network', 'Ecs', 'LoadBalancing', 'Logs', 'Reaper'].includes(s.Sid!));
+    expect(deploy).toHaveLength(5);
+    for (const s of deploy) expect(s.Resource).toMatch(/^arn:aws:[a-z0-9-]+:us-east-1:111111111111:\*$/);
+    for (const s of statements.filter((x) => x.Effect === 'Allow' && [x.Resource].flat().includes('*'))) {
+      expect(s.Action).toEqual(['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition']);
+    }
+    expect(statements.find((s) => s.Sid === 'ConfigBuckets')!.Resource).toEqual(['arn:aws:s3:::automock-*', 'arn:aws:s3:::automock-*/*']);
+    expect(statements.find((s) => s.Sid === 'Dns')).toBeUndefined();
+  });
+
+  test('the state bucket matches the bucket prefix but CI may not reconfigure or delete it', () => {
+    const deny = policiesOf(json, 'automock-dev-github-apply')
+      .flatMap((d) => d.Statement)
+      .find((s) => s.Sid === 'ProtectState')!;
+    expect(deny.Effect).toBe('Deny');
+    expect(deny.Resource).toEqual(['arn:aws:s3:::automock-tfstate-111111111111-us-east-1', 'arn:aws:s3:::automock-tfstate-111111111111-us-east-1/*']);
+    expect(deny.Action).toEqual(expect.arrayContaining(['s3:DeleteBucket', 's3:PutBucketPolicy', 's3:DeleteObjectVersion']));
+  });
+
+  test('DNS changes only in the environment\'s hosted zone; a deploy region apart from the state region', () => {
+    const { json: j } = synth({
+      environments: [{ ...base.environments[0]!, region: 'eu-west-1', hostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+    });
+    const statements = policiesOf(j, 'automock-dev-github-apply').flatMap((d) => d.Statement);
+    expect(statements.find((s) => s.Sid === 'Dns')!.Resource).toEqual([
+      'arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ',
+      'arn:aws:route53:::change/*',
+    ]);
+    expect(statements.find((s) => s.Sid === 'Network')!.Resource).toBe('arn:aws:ec2:eu-west-1:111111111111:*');
+    expect(statements.find((s) => s.Sid === 'StateLockTable')!.Resource).toBe(
+      'arn:aws:dynamodb:us-east-1:111111111111:table/automock-terraform-locks',
+    );
   });
 
   test("oidcProvider 'existing' creates none and trusts the account's provider by ARN", () => {

@@ -5,6 +5,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
+import { deployPolicy } from './deploy-permissions';
 import { PolicyDocument, PolicyStatement } from './policy-document';
 
 /** Host of GitHub Actions' OIDC issuer; also the prefix of its condition keys in IAM. */
@@ -43,6 +44,16 @@ export interface CiEnvironmentAccess {
   readonly lockTable: string;
   /** Region of the lock table. */
   readonly stateRegion: string;
+  /**
+   * Region the environment deploys to; the apply role may write only there.
+   * @default - stateRegion
+   */
+  readonly region?: string;
+  /**
+   * Route53 hosted zone of the environment's domain; the apply role may change records only there.
+   * @default - no DNS permissions
+   */
+  readonly hostedZoneId?: string;
   /**
    * Who may apply. `environment-or-main`: jobs running in the GitHub environment of this name
    * (`repo:OWNER/NAME:environment:<name>`) or on the main branch without an environment
@@ -86,8 +97,9 @@ export interface GithubOidcAccessProps {
    */
   readonly mainBranch?: string;
   /**
-   * Managed policies of the apply roles, besides state access and the prefix-scoped IAM policy.
-   * @default ['arn:<partition>:iam::aws:policy/PowerUserAccess'] (everything but IAM, Organizations and Account)
+   * Managed policies of the apply roles, besides state access, the named deploy actions
+   * (DEPLOY_ACTIONS, scoped to the environment's account and region) and the prefix-scoped IAM policy.
+   * @default ['arn:<partition>:iam::aws:policy/ReadOnlyAccess'] (terraform's reads and refreshes)
    */
   readonly applyManagedPolicyArns?: readonly string[];
   /**
@@ -281,7 +293,7 @@ export class GithubOidcAccess extends Construct {
         maxSessionDuration: maxSession,
         provider,
       });
-      const managed = props.applyManagedPolicyArns ?? [`arn:${partition}:iam::aws:policy/PowerUserAccess`];
+      const managed = props.applyManagedPolicyArns ?? [`arn:${partition}:iam::aws:policy/ReadOnlyAccess`];
       managed.forEach((arn, i) => {
         new IamRolePolicyAttachment(this, `${env.name}-apply-managed-${i}`, {
           role: applyRole.name,
@@ -303,6 +315,21 @@ export class GithubOidcAccess extends Construct {
             },
             lockStatement,
           ]),
+        ),
+        provider,
+      });
+      new IamRolePolicy(this, `${env.name}-apply-deploy`, {
+        name: 'automock-deploy',
+        role: applyRole.id,
+        policy: JSON.stringify(
+          deployPolicy({
+            partition,
+            accountId: props.accountId,
+            region: env.region ?? env.stateRegion,
+            prefix,
+            hostedZoneId: env.hostedZoneId,
+            stateBucket: env.stateBucket,
+          }),
         ),
         provider,
       });
@@ -407,6 +434,12 @@ function validate(props: GithubOidcAccessProps): void {
       }
       if (typeof e.stateRegion !== 'string' || !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(e.stateRegion)) {
         issues.add(at('stateRegion'), e.stateRegion, 'must be an AWS region such as us-east-1');
+      }
+      if (e.region !== undefined && (typeof e.region !== 'string' || !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(e.region))) {
+        issues.add(at('region'), e.region, 'must be an AWS region such as us-east-1');
+      }
+      if (e.hostedZoneId !== undefined && (typeof e.hostedZoneId !== 'string' || !/^Z[A-Z0-9]{1,31}$/.test(e.hostedZoneId))) {
+        issues.add(at('hostedZoneId'), e.hostedZoneId, 'must be a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ');
       }
       if (e.applyTrust !== undefined && e.applyTrust !== 'environment' && e.applyTrust !== 'environment-or-main') {
         issues.add(at('applyTrust'), e.applyTrust, "must be 'environment' or 'environment-or-main'");

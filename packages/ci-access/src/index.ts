@@ -1,2 +1,3 @@
 export * from './GithubOidcAccess';
+export * from './deploy-permissions';
 export * from './policy-document';

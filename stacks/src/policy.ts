@@ -9,8 +9,32 @@ import {
 import { App, TerraformStack } from 'cdktf';
 
 function environmentOf(stack: TerraformStack): Environment | undefined {
-  const env = (stack as { environment?: unknown }).environment;
+  const env = (stack as unknown as { environment?: unknown }).environment;
   return env && typeof env === 'object' && 'production' in env ? (env as Environment) : undefined;
+}
+
+interface StackFacts {
+  readonly info?: { kind?: string; accountId?: string; region?: string };
+  readonly environments?: readonly Environment[];
+}
+
+/**
+ * A bootstrap stack serves every environment of its account and region: their suppressions
+ * apply to it (e.g. for the CI roles it holds), and it is checked at the production level when
+ * one of them is production.
+ */
+function sharedByOf(stack: TerraformStack): readonly Environment[] | undefined {
+  const facts = stack as StackFacts;
+  if (facts.info?.kind !== 'bootstrap') return undefined;
+  if (facts.environments) return facts.environments;
+  // Without the list on the stack: the environment stacks of the same account and region.
+  return stack.node.scope?.node.children
+    .map((c) => ({ env: environmentOf(c as TerraformStack), info: (c as StackFacts).info }))
+    .filter(
+      (x) =>
+        x.env && x.info?.accountId === facts.info?.accountId && x.info?.region === facts.info?.region,
+    )
+    .map((x) => x.env!);
 }
 
 function projectOf(stack: TerraformStack): ProjectPolicyConfig | undefined {
@@ -23,13 +47,12 @@ function projectOf(stack: TerraformStack): ProjectPolicyConfig | undefined {
 
 /**
  * How the guardrails see this app: environment and project stacks carry their `environment`
- * (level and environment suppressions) and project stacks their `project` (project
- * suppressions). Bootstrap stacks belong to no single environment and are checked at the
- * non-production level; the production-only rules concern networks and load balancers, which
- * they do not hold.
+ * (level and environment suppressions), project stacks their `project` (project suppressions),
+ * and bootstrap stacks are shared by the environments of their account and region.
  */
 export const POLICY_OPTIONS: CheckAppOptions = {
   environmentFor: environmentOf,
+  sharedBy: sharedByOf,
   projectFor: projectOf,
 };
 

@@ -15,6 +15,12 @@ export interface CheckAppOptions extends CheckOptions {
    */
   readonly environmentFor?: (stack: TerraformStack) => Environment | undefined;
   /**
+   * The environments sharing a stack that belongs to none alone (a bootstrap stack): their
+   * suppressions apply to it, and the production level when any is production.
+   * @default - the stack's `environments` field when it is a list of Environments, else none
+   */
+  readonly sharedBy?: (stack: TerraformStack) => readonly Environment[] | undefined;
+  /**
    * The project a stack deploys, for its suppressions.
    * @default - the stack's `project` field when it has a `name`, else none
    */
@@ -25,6 +31,14 @@ function defaultEnvironment(stack: TerraformStack): Environment | undefined {
   const e = (stack as unknown as { environment?: Partial<Environment> }).environment;
   return e && typeof e === 'object' && typeof e.name === 'string' && typeof e.production === 'boolean'
     ? (e as Environment)
+    : undefined;
+}
+
+function defaultSharedBy(stack: TerraformStack): readonly Environment[] | undefined {
+  const list = (stack as unknown as { environments?: unknown }).environments;
+  return Array.isArray(list) &&
+    list.every((e) => typeof e?.name === 'string' && typeof e?.production === 'boolean')
+    ? (list as Environment[])
     : undefined;
 }
 
@@ -55,12 +69,14 @@ export function checkApp(app: IConstruct, options: CheckAppOptions = {}): Policy
   for (const s of stacks) s.prepareStack();
   const environmentFor = options.environmentFor ?? defaultEnvironment;
   const projectFor = options.projectFor ?? defaultProject;
+  const sharedBy = options.sharedBy ?? defaultSharedBy;
   const inputs = stacks.map((s) => {
     invokeAspects(s);
     return {
       name: s.node.id,
       json: s.toTerraform() as TerraformJson,
       environment: environmentFor(s),
+      sharedBy: sharedBy(s),
       project: projectFor(s),
       isTaggable: taggableFromConstructs(s),
     };

@@ -74,6 +74,22 @@ describe('suppressions', () => {
     expect(r.errors).toBe(0);
   });
 
+  test('a stack shared by environments (bootstrap) takes their suppressions and the strictest level', () => {
+    const json = {
+      resource: {
+        aws_cloudwatch_log_group: { g: { name: 'g', tags: { Project: 'p', Environment: 'shared', ManagedBy: 'm', 'automock:env': 'shared', 'automock:project': '_environment' } } },
+        aws_dynamodb_table: { t: { name: 't', server_side_encryption: { enabled: true }, tags: {} } },
+      },
+    };
+    const dev = { ...DEV, suppressions: [{ id: 'AM-LOG-1', reason: 'kept for the audit trail of CI runs' }] };
+    const r = checkStacks([{ name: 'bootstrap', json, sharedBy: [dev, PROD] }]);
+    expect(r.findings.find((f) => f.ruleId === 'AM-LOG-1')!.suppressed!.source).toBe(
+      'environment[dev].suppressions[0]',
+    );
+    // production level because prod shares it: missing PITR is an error, not a warning
+    expect(findings(r, 'AM-DDB-1').map((f) => f.severity)).toEqual(['error']);
+  });
+
   test('an environment suppression is validated once however many stacks share it', () => {
     const env = withSuppressions([{ id: 'AM-LOG-1' }]);
     const json = { resource: {} };

@@ -20,6 +20,12 @@ export interface StackPolicyInput {
   readonly json: TerraformJson;
   /** The environment it deploys into: decides the level and adds its suppressions. @default - non-production, no environment suppressions */
   readonly environment?: Environment;
+  /**
+   * For a stack shared by several environments (a bootstrap stack): their suppressions apply, and
+   * the production level when any of them is production.
+   * @default - none
+   */
+  readonly sharedBy?: readonly Environment[];
   /** The project it deploys, whose suppressions apply to this stack. @default - none */
   readonly project?: ProjectPolicyConfig;
   /** Which resources accept tags. @default - judged from the JSON (`tags` present or a known taggable type) */
@@ -136,8 +142,8 @@ export function checkStacks(
       }
       out.push(...entries.get(owner)!);
     };
-    if (s.environment) {
-      add(`env:${s.environment.name}`, `environment[${s.environment.name}].suppressions`, s.environment.suppressions);
+    for (const env of environmentsOf(s)) {
+      add(`env:${env.name}`, `environment[${env.name}].suppressions`, env.suppressions);
     }
     if (s.project) {
       const env = s.environment ? `${s.environment.name}/` : '';
@@ -148,7 +154,7 @@ export function checkStacks(
 
   stacks.forEach((s, i) => {
     const model = models[i]!;
-    const production = s.environment?.production ?? false;
+    const production = environmentsOf(s).some((e) => e.production);
     const ctx: RuleContext = {
       environment: s.environment,
       production,
@@ -203,10 +209,15 @@ export function checkStacks(
   };
 }
 
+/** The stack's own environment, or the environments that share it. */
+function environmentsOf(s: StackPolicyInput): Environment[] {
+  return [...(s.environment ? [s.environment] : []), ...(s.sharedBy ?? [])];
+}
+
 function suppressionOwners(s: StackPolicyInput): string[] {
   const env = s.environment ? `${s.environment.name}/` : '';
   return [
-    ...(s.environment ? [`env:${s.environment.name}`] : []),
+    ...environmentsOf(s).map((e) => `env:${e.name}`),
     ...(s.project ? [`project:${env}${s.project.name}`] : []),
   ];
 }
@@ -232,9 +243,8 @@ function stateNames(
     if (b.bucket) stateBuckets.add(b.bucket);
     if (b.lockTable) lockTables.add(b.lockTable);
   }
-  for (const s of stacks) {
-    if (!s.environment) continue;
-    const names = stateBackendNames(s.environment.prefix, s.environment.accountId, s.environment.region);
+  for (const e of stacks.flatMap(environmentsOf)) {
+    const names = stateBackendNames(e.prefix, e.accountId, e.region);
     stateBuckets.add(names.bucket);
     lockTables.add(names.lockTable);
   }

@@ -36,7 +36,7 @@ describe('IAM rules', () => {
       inlinePolicy: [{ name: 'logs', policy: jsonPolicy({ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: 'arn:aws:logs:*:*:log-group:/automock/*' }) }],
     });
     const report = check(app);
-    for (const id of ['AM-IAM-1', 'AM-IAM-2', 'AM-IAM-3']) expect(findings(report, id)).toHaveLength(0);
+    for (const id of ['AM-IAM-1', 'AM-IAM-2', 'AM-IAM-3', 'AM-IAM-4']) expect(findings(report, id)).toHaveLength(0);
   });
 
   test('AM-IAM-1: * and service:* actions in JSON and in a policy document are caught', () => {
@@ -85,6 +85,18 @@ describe('IAM rules', () => {
     new IamRolePolicyAttachment(stack, 'a', { role: r.name, policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
     new IamRolePolicyAttachment(stack, 'ok', { role: r.name, policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' });
     expect(findings(check(app), 'AM-IAM-3').map((f) => f.address)).toEqual(['aws_iam_role_policy_attachment.a']);
+  });
+
+  test('AM-IAM-4: PowerUserAccess warns; a scoped managed policy does not', () => {
+    const { app, stack } = testStack();
+    const r = role(stack);
+    new IamRolePolicyAttachment(stack, 'p', { role: r.name, policyArn: 'arn:aws:iam::aws:policy/PowerUserAccess' });
+    new IamRolePolicyAttachment(stack, 'ok', { role: r.name, policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' });
+    const report = check(app);
+    expect(findings(report, 'AM-IAM-4').map((f) => [f.address, f.severity])).toEqual([
+      ['aws_iam_role_policy_attachment.p', 'warning'],
+    ]);
+    expect(findings(report, 'AM-IAM-3')).toHaveLength(0);
   });
 
   test('needsResourceWildcard matches the documented list, globs included', () => {

@@ -35,12 +35,36 @@ export const RESOURCE_WILDCARD_ACTIONS: readonly string[] = [
   'xray:PutTelemetryRecords',
 ];
 
-/** AWS managed policies too broad to attach to anything this project creates. */
-export const FORBIDDEN_MANAGED_POLICIES: readonly string[] = [
-  'AdministratorAccess',
-  'PowerUserAccess',
-  'IAMFullAccess',
-];
+/** AWS managed policies that grant everything, directly or by letting the holder write IAM. */
+export const FORBIDDEN_MANAGED_POLICIES: readonly string[] = ['AdministratorAccess', 'IAMFullAccess'];
+
+/**
+ * AWS managed policies that are broad but cannot change IAM: a Terraform apply role may need one
+ * (with its IAM actions scoped separately), so they warn rather than fail.
+ */
+export const BROAD_MANAGED_POLICIES: readonly string[] = ['PowerUserAccess'];
+
+function managedAttachments(stack: StackModel, names: readonly string[]): RuleViolation[] {
+  const matches = (arn: unknown) =>
+    typeof arn === 'string' && names.some((n) => arn.endsWith(`:policy/${n}`));
+  const out: RuleViolation[] = [];
+  for (const a of stack.resources(
+    'aws_iam_role_policy_attachment',
+    'aws_iam_user_policy_attachment',
+    'aws_iam_group_policy_attachment',
+    'aws_iam_policy_attachment',
+  )) {
+    if (matches(a.body.policy_arn)) {
+      out.push({ address: a.address, message: `attaches ${String(a.body.policy_arn)}` });
+    }
+  }
+  for (const role of stack.resources('aws_iam_role')) {
+    for (const arn of asList<unknown>(role.body.managed_policy_arns).filter(matches)) {
+      out.push({ address: role.address, message: `attaches ${String(arn)}` });
+    }
+  }
+  return out;
+}
 
 interface IdentityPolicy {
   readonly address: string;
@@ -119,28 +143,14 @@ export const IAM_RULES: readonly PolicyRule[] = [
   ),
   errorRule(
     'AM-IAM-3',
-    `No role, user or group gets an over-broad AWS managed policy (${FORBIDDEN_MANAGED_POLICIES.join(', ')})`,
-    (stack) => {
-      const forbidden = (arn: unknown) =>
-        typeof arn === 'string' &&
-        FORBIDDEN_MANAGED_POLICIES.some((n) => arn.endsWith(`:policy/${n}`));
-      const out: RuleViolation[] = [];
-      for (const a of stack.resources(
-        'aws_iam_role_policy_attachment',
-        'aws_iam_user_policy_attachment',
-        'aws_iam_group_policy_attachment',
-        'aws_iam_policy_attachment',
-      )) {
-        if (forbidden(a.body.policy_arn)) {
-          out.push({ address: a.address, message: `attaches ${String(a.body.policy_arn)}` });
-        }
-      }
-      for (const role of stack.resources('aws_iam_role')) {
-        for (const arn of asList<unknown>(role.body.managed_policy_arns).filter(forbidden)) {
-          out.push({ address: role.address, message: `attaches ${String(arn)}` });
-        }
-      }
-      return out;
-    },
+    `No role, user or group gets an all-powerful AWS managed policy (${FORBIDDEN_MANAGED_POLICIES.join(', ')})`,
+    (stack) => managedAttachments(stack, FORBIDDEN_MANAGED_POLICIES),
   ),
+  {
+    id: 'AM-IAM-4',
+    meaning: `Roles prefer scoped policies over broad AWS managed ones (${BROAD_MANAGED_POLICIES.join(', ')})`,
+    level: 'warning',
+    productionLevel: 'warning',
+    check: (stack) => managedAttachments(stack, BROAD_MANAGED_POLICIES),
+  },
 ];

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from './app';
+import { AutomockStack } from './automock-stack';
 import { ENVIRONMENTS } from './environments';
 import { checkPolicy, synthWithGuardrails } from './policy';
 
@@ -23,10 +24,13 @@ describe('guardrails over the real app', () => {
   afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   test('the default environments and example projects synthesise with no policy error', () => {
-    const report = synthWithGuardrails(buildApp({ outdir }));
+    const app = buildApp({ outdir });
+    const report = synthWithGuardrails(app);
     const errors = report.findings.filter((f) => f.severity === 'error' && !f.suppressed);
     expect(errors).toEqual([]);
-    // every environment stack was checked, and prod at the production level (all rules ran)
+    // every stack (bootstrap, environments, example projects) was checked, prod at the
+    // production level (all rules ran)
+    expect([...report.stacks].sort()).toEqual(AutomockStack.all(app).map((s) => s.info.name).sort());
     for (const env of ENVIRONMENTS) expect(report.stacks).toContain(env.name);
     if (ENVIRONMENTS.some((e) => e.production)) expect(report.rulesChecked).toBe(RULES.length);
     expect(files(outdir)).toContain('cdk.tf.json');

@@ -6,15 +6,23 @@ import {
   StandardTagsAspect,
   standardTags,
 } from '@automock/core';
+import { GithubOidcAccess } from '@automock/ci-access';
 import { StateBackend } from '@automock/state-backend';
 import { Aspects, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { AutomockStack, StateOptions } from './automock-stack';
+import { GITHUB_CI, GithubCiConfig } from './github';
 import { awsProvider } from './providers';
 
 export interface BootstrapStackProps extends StateOptions {
   /** The environments whose state lives in this account and region (at least one). */
   readonly environments: readonly Environment[];
+  /**
+   * Repository whose GitHub Actions get a plan and an apply role per environment; `null` creates
+   * no CI access.
+   * @default GITHUB_CI
+   */
+  readonly github?: GithubCiConfig | null;
 }
 
 /**
@@ -24,6 +32,8 @@ export interface BootstrapStackProps extends StateOptions {
  */
 export class BootstrapStack extends AutomockStack {
   readonly backend: StateBackend;
+  /** GitHub OIDC provider and CI roles, unless `github: null`. */
+  readonly ciAccess?: GithubOidcAccess;
 
   constructor(scope: Construct, name: string, props: BootstrapStackProps) {
     const first = props.environments[0]!;
@@ -60,6 +70,37 @@ export class BootstrapStack extends AutomockStack {
       value: this.backend.registryTable.tableName,
       description: 'Deployments registry table',
     });
+
+    const github = props.github === undefined ? GITHUB_CI : props.github;
+    if (github) {
+      const protectedEnvs = github.protectedEnvironments ?? ['prod'];
+      this.ciAccess = new GithubOidcAccess(this, 'github-ci', {
+        github: { owner: github.owner, repository: github.repository },
+        accountId: first.accountId,
+        prefix: first.prefix,
+        oidcProvider: (github.existingOidcProviderAccounts ?? []).includes(first.accountId) ? 'existing' : 'create',
+        environments: props.environments.map((e) => ({
+          name: e.name,
+          stateBucket: names.bucket,
+          lockTable: names.lockTable,
+          stateRegion: first.region,
+          region: e.region,
+          hostedZoneId: e.domain?.hostedZoneId,
+          applyTrust: protectedEnvs.includes(e.name) ? 'environment' : 'environment-or-main',
+        })),
+      });
+      // The values of the repository variables AUTOMOCK_PLAN_ROLE_ARN_<ENV> / AUTOMOCK_APPLY_ROLE_ARN_<ENV>.
+      for (const [env, roles] of Object.entries(this.ciAccess.environments)) {
+        new TerraformOutput(this, `github_plan_role_arn_${env}`, {
+          value: roles.planRole.arn,
+          description: `Plan role for pull requests (${env})`,
+        });
+        new TerraformOutput(this, `github_apply_role_arn_${env}`, {
+          value: roles.applyRole.arn,
+          description: `Apply role for main / the ${env} GitHub environment`,
+        });
+      }
+    }
   }
 }
 

@@ -54,7 +54,7 @@ describe('automock synth runs the guardrails', () => {
     const definitions = [env([{ id: 'AM-NOPE-1', reason: 'an explained but unknown rule' }])];
     let error: unknown;
     try {
-      synthesize({ root: repoRoot, outDir: out, definitions });
+      synthesize({ root: repoRoot, outDir: out, definitions, declaredProjects: false });
     } catch (e) {
       error = e;
     }
@@ -67,7 +67,7 @@ describe('automock synth runs the guardrails', () => {
   it('a warning is reported without stopping synthesis', () => {
     const out = join(tmp, 'out');
     const definitions = [env([{ id: 'AM-ELB-4', reason: 'no load balancer to protect in this test' }])];
-    const result = synthesize({ root: repoRoot, outDir: out, definitions });
+    const result = synthesize({ root: repoRoot, outDir: out, definitions, declaredProjects: false });
     expect(result.policy.errors).toBe(0);
     expect(result.policy.findings.map((f) => [f.ruleId, f.severity])).toContainEqual(['AM-SUP-3', 'warning']);
     expect(readdirSync(join(out, 'stacks'))).toContain('a');

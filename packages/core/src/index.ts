@@ -8,3 +8,4 @@ export * from './sizes';
 export * from './tags';
 export * from './expectations';
 export * from './project';
+export * from './prices';

@@ -1,0 +1,53 @@
+import { Command, Errors } from '@oclif/core';
+import { ConfigValidationError } from '@automock/core';
+import { RegistryConflictError } from '@automock/registry';
+import { CliError, EXIT } from './services/errors';
+import { TerraformError } from './services/terraform';
+
+/**
+ * Base of the automock commands: expected failures thrown by services (invalid configuration,
+ * terraform, registry conflicts, missing credentials) end as one clear message with suggestions and
+ * a non-zero exit code instead of a stack trace.
+ */
+export abstract class AutomockCommand extends Command {
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    return super.catch(toCliError(err));
+  }
+}
+
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+]);
+
+/** Maps a known failure to an oclif error with exit code and suggestions; others pass through. */
+export function toCliError(err: Error): Error {
+  const make = (message: string, exit: number, suggestions: readonly string[] = []) => {
+    const e = new Errors.CLIError(message, { exit, suggestions: [...suggestions] });
+    (e as Error & { exitCode?: number }).exitCode = exit;
+    return e;
+  };
+  if (err instanceof CliError) return make(err.message, err.exitCode, err.suggestions);
+  if (err instanceof TerraformError) return make(err.message, err.exitCode, err.suggestions);
+  if (err instanceof ConfigValidationError) return make(err.message, EXIT.usage);
+  if (err instanceof RegistryConflictError)
+    return make(err.message, EXIT.failure, ['automock status --env <env> --project <project>']);
+  if (CREDENTIAL_ERRORS.has(err.name)) {
+    return make(`No valid AWS credentials: ${err.message}`, EXIT.failure, [
+      'Sign in (aws sso login --profile <profile>) and export AWS_PROFILE, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
+      'automock doctor',
+    ]);
+  }
+  if (err.name === 'ResourceNotFoundException' || err.name === 'NoSuchBucket') {
+    return make(`AWS resource not found: ${err.message}`, EXIT.failure, [
+      'Has this account and region been bootstrapped? automock bootstrap --region <region>',
+      'automock doctor',
+    ]);
+  }
+  return err;
+}

@@ -1,0 +1,82 @@
+import { Flags } from '@oclif/core';
+import { StackPlanSummary } from '@automock/plan-summary';
+import { AutomockCommand } from '../base-command';
+import { stackFlags } from '../flags';
+import { CliError, EXIT } from '../services/errors';
+import { runPlans } from '../services/plan-run';
+import { findProjectRoot } from '../services/project-root';
+import * as prompt from '../services/prompt';
+import {
+  applyPlans,
+  formatPlanLines,
+  planChanges,
+  throwIfFailed,
+  writeSummaryMarkdown,
+} from '../services/stack-plans';
+import { TerraformRunner } from '../services/terraform';
+
+export default class Apply extends AutomockCommand {
+  static override summary =
+    'Plan and apply environment and project stacks, applying exactly the saved plans.';
+
+  static override description = `Plans the selected stacks like automock plan, then applies each stack's saved plan (terraform apply <planfile>), so what is applied is exactly what was shown. When a plan destroys or replaces anything, apply asks for confirmation on a terminal; without a terminal it needs --auto-approve.`;
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --env dev',
+    '<%= config.bin %> <%= command.id %> --all --changed-since origin/main --auto-approve --summary-md apply.md',
+  ];
+
+  static override flags = {
+    ...stackFlags,
+    'auto-approve': Flags.boolean({
+      summary: 'Apply without asking, even when the plan destroys resources (CI).',
+      default: false,
+    }),
+  };
+
+  async run(): Promise<StackPlanSummary[]> {
+    const { flags } = await this.parse(Apply);
+    const root = findProjectRoot();
+    const runner = new TerraformRunner({ verbose: flags.verbose });
+    const { plans } = await runPlans(
+      root,
+      runner,
+      {
+        env: flags.env,
+        stack: flags.stack,
+        all: flags.all,
+        changedSince: flags['changed-since'],
+      },
+      (l) => this.logToStderr(l),
+    );
+    if (flags['summary-md']) writeSummaryMarkdown(flags['summary-md'], plans);
+    for (const l of formatPlanLines(plans)) this.log(l);
+    throwIfFailed(plans);
+    const destroys = plans.reduce((a, p) => a + p.summary.destroy + p.summary.replace, 0);
+    if (destroys > 0 && !flags['auto-approve']) {
+      if (!prompt.interactive()) {
+        throw new CliError(
+          `The plan destroys or replaces ${destroys} resource${destroys === 1 ? '' : 's'}; refusing to apply without a terminal to confirm on`,
+          ['Review the plan, then run again with --auto-approve'],
+          EXIT.declined,
+        );
+      }
+      if (
+        !(await prompt.confirm(
+          `Apply, destroying or replacing ${destroys} resource${destroys === 1 ? '' : 's'}?`,
+          false,
+        ))
+      ) {
+        throw new CliError('Nothing applied.', [], EXIT.declined);
+      }
+    }
+    const changing = plans.filter((p) => planChanges(p.summary));
+    await applyPlans(runner, plans);
+    this.log(
+      changing.length
+        ? `Applied ${changing.map((p) => p.stack.name).join(', ')}.`
+        : 'Nothing to apply: no changes.',
+    );
+    return plans.map((p) => p.summary);
+  }
+}

@@ -1,0 +1,145 @@
+import { Flags } from '@oclif/core';
+import {
+  INSTANCE_SIZE_NAMES,
+  InstanceSizeName,
+  INSTANCE_SIZES,
+  MAX_TTL_HOURS,
+} from '@automock/core';
+import { AutomockCommand } from '../base-command';
+import { envFlag, projectFlag } from '../flags';
+import { money, priceSource } from '../services/cost';
+import {
+  DeployRequest,
+  DeployResult,
+  executeDeploy,
+  prepareDeploy,
+  PreparedDeploy,
+} from '../services/deploy';
+import { resolveEnvironment } from '../services/app-module';
+import { CliError, EXIT } from '../services/errors';
+import { findProjectRoot } from '../services/project-root';
+import * as prompt from '../services/prompt';
+import { TerraformRunner } from '../services/terraform';
+import { showExpiry } from '../services/time';
+
+export default class Deploy extends AutomockCommand {
+  static override summary = 'Deploy a MockServer for a project, with a time to live.';
+
+  static override description = `Validates the expectations file and options, refuses a project that is already active, registers the project as deploying, synthesises its stack, stores the synthesised JSON in the state bucket (the teardown destroys from it), applies it and marks it active with its URLs. A failed or interrupted apply marks it failed with the reason.
+
+On a terminal, options not given (size, TTL, notification email) are asked for, and the cost estimate is shown for confirmation before anything is created.`;
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --env dev --project user-api --expectations mocks/user-api.json',
+    '<%= config.bin %> <%= command.id %> -e dev -p user-api --expectations mocks/user-api.json --size medium --ttl-hours 8 --notification-email admin@example.com',
+    '<%= config.bin %> <%= command.id %> -e staging -p load-test --expectations mocks/api.json --isolation dedicated --min-tasks 10 --max-tasks 200 --yes',
+  ];
+
+  static override enableJsonFlag = true;
+
+  static override flags = {
+    env: envFlag,
+    project: projectFlag,
+    expectations: Flags.string({
+      summary: 'MockServer expectations file (JSON: one expectation or an array).',
+      required: true,
+      helpValue: 'FILE',
+    }),
+    'ttl-hours': Flags.integer({
+      summary: `Hours until automatic teardown, 0 = never (max ${MAX_TTL_HOURS}).`,
+      min: 0,
+      max: MAX_TTL_HOURS,
+    }),
+    size: Flags.string({ summary: 'Task size.', options: [...INSTANCE_SIZE_NAMES] }),
+    'min-tasks': Flags.integer({ summary: 'Minimum running tasks.', min: 1 }),
+    'max-tasks': Flags.integer({ summary: 'Maximum tasks under autoscaling.', min: 1 }),
+    isolation: Flags.string({
+      summary:
+        'shared: a rule on the environment’s ALB (cheap, fast); dedicated: own network and ALB (load tests).',
+      options: ['shared', 'dedicated'],
+    }),
+    'notification-email': Flags.string({ summary: 'Email for the expiry warning and alarms.' }),
+    yes: Flags.boolean({
+      char: 'y',
+      summary: 'Do not ask; deploy with the flags given and the environment’s defaults.',
+      default: false,
+    }),
+    verbose: Flags.boolean({ summary: 'Stream terraform’s output.', default: false }),
+  };
+
+  async run(): Promise<DeployResult> {
+    const { flags } = await this.parse(Deploy);
+    const root = findProjectRoot();
+    const env = resolveEnvironment(flags.env);
+    const ask = !flags.yes && !this.jsonEnabled() && prompt.interactive();
+    let size = flags.size as InstanceSizeName | undefined;
+    let ttl = flags['ttl-hours'];
+    let email = flags['notification-email'];
+    if (ask) {
+      size ??= (await prompt.choose(
+        'Instance size:',
+        INSTANCE_SIZE_NAMES.map((s) => s),
+        env.defaultSize,
+      )) as InstanceSizeName;
+      while (ttl === undefined) {
+        const a = await prompt.ask(
+          'Auto-teardown after how many hours (0 = never)',
+          String(env.defaultTtlHours || 4),
+        );
+        const n = Number(a);
+        if (Number.isInteger(n) && n >= 0 && n <= MAX_TTL_HOURS) ttl = n;
+        else this.logToStderr(`  Please answer a whole number from 0 to ${MAX_TTL_HOURS}`);
+      }
+      if (email === undefined && ttl > 0)
+        email = (await prompt.ask('Notification email (optional)')) || undefined;
+    }
+    const req: DeployRequest = {
+      env: flags.env,
+      project: flags.project,
+      expectations: flags.expectations,
+      ttlHours: ttl,
+      size,
+      minTasks: flags['min-tasks'],
+      maxTasks: flags['max-tasks'],
+      isolation: flags.isolation as DeployRequest['isolation'],
+      notificationEmail: email,
+    };
+    const runner = new TerraformRunner({ verbose: flags.verbose });
+    const prepared = await prepareDeploy(root, req);
+    this.showPlan(prepared);
+    if (ask && !(await prompt.confirm('Proceed with deployment?', true))) {
+      throw new CliError('Deployment cancelled; nothing was created.', [], EXIT.declined);
+    }
+    const result = await executeDeploy(prepared, runner);
+    if (!this.jsonEnabled()) {
+      this.log('');
+      this.log(`Deployed ${result.env}/${result.project}`);
+      if (result.urls.mockserver) this.log(`  MockServer URL: ${result.urls.mockserver}`);
+      if (result.urls.dashboard) this.log(`  Dashboard:      ${result.urls.dashboard}`);
+      this.log(
+        `  Expires:        ${showExpiry(result.expiresAt)}${result.ttlHours > 0 ? ` (TTL ${result.ttlHours} h)` : ''}`,
+      );
+      this.log(
+        `  Cost:           ~${money(result.cost.hourly)}/hour${result.cost.session !== undefined ? `, ~${money(result.cost.session)} for this TTL` : ''}`,
+      );
+      this.log(
+        `  Extend:         automock extend-ttl --env ${result.env} --project ${result.project} --hours 4`,
+      );
+    }
+    return result;
+  }
+
+  private showPlan(p: PreparedDeploy): void {
+    const size =
+      p.project.sizeName === 'custom'
+        ? `${p.project.size.cpu} CPU / ${p.project.size.memory} MiB`
+        : `${p.project.sizeName} (${INSTANCE_SIZES[p.project.sizeName].cpu} CPU units, ${INSTANCE_SIZES[p.project.sizeName].memory} MiB)`;
+    const ttl = p.project.ttlHours;
+    this.logToStderr(
+      `Deploying ${p.ctx.env.name}/${p.project.name}: ${size}, ${p.project.minTasks}-${p.project.maxTasks} tasks, ${p.project.isolation} ALB, TTL ${ttl ? `${ttl} h` : 'none'}, ${p.project.expectations.count} expectation${p.project.expectations.count === 1 ? '' : 's'}`,
+    );
+    this.logToStderr(
+      `Estimated cost: ~${money(p.cost.hourly)}/hour${ttl ? `, ~${money(p.cost.hourly * ttl)} for ${ttl} h` : `, ~${money(p.cost.monthly)}/month`} (${priceSource()}; usage-based parts assumed, see automock cost)`,
+    );
+  }
+}

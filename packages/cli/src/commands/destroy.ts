@@ -1,0 +1,66 @@
+import { Flags } from '@oclif/core';
+import { userInfo } from 'node:os';
+import { AutomockCommand } from '../base-command';
+import { envFlag, projectFlag } from '../flags';
+import { checkDestroyable, destroyProject, DestroyResult } from '../services/destroy';
+import { EnvironmentContext } from '../services/environment-context';
+import { CliError, EXIT } from '../services/errors';
+import { findProjectRoot } from '../services/project-root';
+import * as prompt from '../services/prompt';
+import { TerraformRunner } from '../services/terraform';
+
+export default class Destroy extends AutomockCommand {
+  static override summary =
+    'Tear a project down now: terraform destroy (or a tag-scoped sweep), archive its state.';
+
+  static override description = `Asks you to type the project name to confirm (unless --yes), runs terraform destroy on the synthesised stack stored at deploy time, archives the state object and marks the registry destroyed. --sweep deletes by the project's tags instead (for a stack terraform cannot destroy); a sweep that stops early is resumed by running it again.`;
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --env dev --project user-api',
+    '<%= config.bin %> <%= command.id %> -e dev -p user-api --yes',
+    '<%= config.bin %> <%= command.id %> -e dev -p user-api --sweep --yes',
+  ];
+
+  static override flags = {
+    env: envFlag,
+    project: projectFlag,
+    yes: Flags.boolean({ char: 'y', summary: 'Do not ask for confirmation.', default: false }),
+    sweep: Flags.boolean({
+      summary: 'Delete the resources tagged with the project instead of terraform destroy.',
+      default: false,
+    }),
+    verbose: Flags.boolean({ summary: 'Stream terraform’s output.', default: false }),
+  };
+
+  async run(): Promise<DestroyResult> {
+    const { flags } = await this.parse(Destroy);
+    const root = findProjectRoot();
+    const ctx = EnvironmentContext.open(flags.env);
+    const d = await checkDestroyable(ctx, flags.project);
+    const runner = flags.sweep ? undefined : new TerraformRunner({ verbose: flags.verbose });
+    if (!flags.yes) {
+      if (!prompt.interactive()) {
+        throw new CliError(
+          `Refusing to destroy ${flags.env}/${flags.project} without confirmation`,
+          ['Add --yes to confirm'],
+          EXIT.declined,
+        );
+      }
+      const typed = await prompt.ask(
+        `This destroys ${flags.env}/${flags.project} (${d.status}). Type the project name to confirm`,
+      );
+      if (typed !== flags.project)
+        throw new CliError('Not confirmed; nothing was destroyed.', [], EXIT.declined);
+    }
+    const res = await destroyProject(root, ctx, d, {
+      sweep: flags.sweep,
+      by: process.env.USER || userInfo().username,
+      runner,
+      log: (l) => this.logToStderr(`  ${l}`),
+    });
+    this.log(
+      `Destroyed ${res.env}/${res.project}${res.archivedTo ? `; state archived to s3://${ctx.names.bucket}/${res.archivedTo}` : ''}`,
+    );
+    return res;
+  }
+}

@@ -1,0 +1,43 @@
+import { Flags } from '@oclif/core';
+import { AutomockCommand } from '../base-command';
+import { envFlag } from '../flags';
+import { table } from '../services/format';
+import { listDeployments, ProjectStatus } from '../services/status';
+
+export default class List extends AutomockCommand {
+  static override summary = 'List the projects of an environment: status, time left, size, URL.';
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --env dev',
+    '<%= config.bin %> <%= command.id %> --env dev --json',
+  ];
+
+  static override enableJsonFlag = true;
+
+  static override flags = {
+    env: envFlag,
+    all: Flags.boolean({ summary: 'Include destroyed projects (kept 30 days).', default: false }),
+  };
+
+  async run(): Promise<ProjectStatus[]> {
+    const { flags } = await this.parse(List);
+    const items = await listDeployments(flags.env, flags.all);
+    if (!this.jsonEnabled()) {
+      if (items.length === 0) this.log(`No projects in ${flags.env}.`);
+      else
+        this.log(
+          table(
+            items.map((d) => [
+              d.project,
+              d.status,
+              d.timeLeft,
+              d.size ?? '-',
+              d.urls.mockserver ?? '-',
+            ]),
+            ['project', 'status', 'time left', 'size', 'url'],
+          ),
+        );
+    }
+    return items;
+  }
+}

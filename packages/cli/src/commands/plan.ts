@@ -1,0 +1,47 @@
+import { StackPlanSummary } from '@automock/plan-summary';
+import { AutomockCommand } from '../base-command';
+import { stackFlags } from '../flags';
+import { runPlans } from '../services/plan-run';
+import { findProjectRoot } from '../services/project-root';
+import { formatPlanLines, throwIfFailed, writeSummaryMarkdown } from '../services/stack-plans';
+import { TerraformRunner } from '../services/terraform';
+
+export default class Plan extends AutomockCommand {
+  static override summary =
+    'Plan environment and project stacks: terraform init, plan -out and a summary per stack.';
+
+  static override description = `Synthesises the app, then for each selected stack runs terraform init (reconfiguring when its backend changed), plan -out and show -json, and prints what would be added, changed and destroyed. The saved plans are what automock apply applies. Exits non-zero when any stack's plan fails, after writing the summary.`;
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --env dev',
+    '<%= config.bin %> <%= command.id %> --stack staging --verbose',
+    '<%= config.bin %> <%= command.id %> --all --changed-since origin/main --summary-md plan.md',
+    '<%= config.bin %> <%= command.id %> --all --changed-since /tmp/base-synth --json',
+  ];
+
+  static override enableJsonFlag = true;
+
+  static override flags = stackFlags;
+
+  async run(): Promise<StackPlanSummary[]> {
+    const { flags } = await this.parse(Plan);
+    const root = findProjectRoot();
+    const runner = new TerraformRunner({ verbose: flags.verbose });
+    const { plans } = await runPlans(
+      root,
+      runner,
+      {
+        env: flags.env,
+        stack: flags.stack,
+        all: flags.all,
+        changedSince: flags['changed-since'],
+      },
+      (l) => this.logToStderr(l),
+    );
+    if (flags['summary-md']) writeSummaryMarkdown(flags['summary-md'], plans);
+    if (!this.jsonEnabled()) for (const l of formatPlanLines(plans)) this.log(l);
+    if (!this.jsonEnabled() && plans.length === 0) this.log('No stacks to plan.');
+    throwIfFailed(plans);
+    return plans.map((p) => p.summary);
+  }
+}

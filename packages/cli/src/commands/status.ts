@@ -1,0 +1,64 @@
+import { Flags } from '@oclif/core';
+import { AutomockCommand } from '../base-command';
+import { table } from '../services/format';
+import { ProjectStatus, projectStatuses } from '../services/status';
+import { showExpiry } from '../services/time';
+
+export default class Status extends AutomockCommand {
+  static override summary =
+    'Show deployed projects: registry status, time left, URLs and the ECS service.';
+
+  static override description = `Reads the deployments registry and asks ECS about each live project's service: running, desired and pending tasks, the rollout state and the last service events.`;
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --env dev --project user-api',
+    '<%= config.bin %> <%= command.id %> --env dev',
+    '<%= config.bin %> <%= command.id %> --json',
+  ];
+
+  static override enableJsonFlag = true;
+
+  static override flags = {
+    env: Flags.string({ char: 'e', summary: 'Environment. @default every environment' }),
+    project: Flags.string({ char: 'p', summary: 'Project name.', dependsOn: ['env'] }),
+  };
+
+  async run(): Promise<ProjectStatus[]> {
+    const { flags } = await this.parse(Status);
+    const { statuses, warnings } = await projectStatuses({
+      env: flags.env,
+      project: flags.project,
+    });
+    for (const w of warnings) this.warn(w);
+    if (this.jsonEnabled()) return statuses;
+    if (statuses.length === 0)
+      this.log(`No projects deployed${flags.env ? ` in ${flags.env}` : ''}.`);
+    for (const s of statuses) this.print(s);
+    return statuses;
+  }
+
+  private print(s: ProjectStatus): void {
+    this.log(`${s.env}/${s.project}: ${s.status}`);
+    const rows: string[][] = [
+      ['expires', `${showExpiry(s.expiresAt)} (${s.timeLeft} left)`],
+      ['created', `${s.createdAt} by ${s.createdBy}`],
+    ];
+    if (s.size) rows.push(['size', `${s.size}${s.isolation ? `, ${s.isolation} ALB` : ''}`]);
+    if (s.urls.mockserver) rows.push(['url', s.urls.mockserver]);
+    if (s.urls.dashboard) rows.push(['dashboard', s.urls.dashboard]);
+    if (s.failureReason) rows.push(['failure', s.failureReason]);
+    if (s.service && 'error' in s.service) rows.push(['service', `unknown (${s.service.error})`]);
+    else if (s.service) {
+      const v = s.service;
+      rows.push(['service', `${v.service} in ${v.cluster}: ${v.status}`]);
+      rows.push(['tasks', `${v.running} running, ${v.desired} desired, ${v.pending} pending`]);
+      if (v.rolloutState)
+        rows.push([
+          'rollout',
+          `${v.rolloutState}${v.rolloutReason ? ` (${v.rolloutReason})` : ''}`,
+        ]);
+      for (const e of v.events) rows.push(['event', `${e.at} ${e.message}`]);
+    }
+    this.log(table(rows.map(([k, v]) => [`  ${k}`, v!])));
+  }
+}

@@ -1,0 +1,37 @@
+import { Flags } from '@oclif/core';
+
+/** Flags plan and apply share. */
+export const stackFlags = {
+  env: Flags.string({
+    summary: 'Stacks of this environment (its environment stack and project stacks); repeatable.',
+    multiple: true,
+  }),
+  stack: Flags.string({
+    summary: 'This stack by name (see automock stacks); repeatable.',
+    multiple: true,
+  }),
+  all: Flags.boolean({ summary: 'Every stack of the app.', default: false }),
+  'changed-since': Flags.string({
+    summary:
+      'Only stacks whose synthesised JSON differs from this git ref, or from a directory holding a previous synth.',
+    helpValue: 'REF|DIR',
+  }),
+  'summary-md': Flags.string({
+    summary: 'Also write a Markdown table of adds, changes and destroys per stack to this file.',
+    helpValue: 'FILE',
+  }),
+  verbose: Flags.boolean({
+    summary: 'Stream terraform’s output instead of one progress line per step.',
+    default: false,
+  }),
+};
+
+/** `--env`, required, one environment. */
+export const envFlag = Flags.string({
+  char: 'e',
+  summary: 'Environment (dev, staging, prod...).',
+  required: true,
+});
+
+/** `--project`, required. */
+export const projectFlag = Flags.string({ char: 'p', summary: 'Project name.', required: true });

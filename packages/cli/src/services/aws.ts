@@ -1,0 +1,35 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
+
+// Clients are built without `endpoint`, so the SDK's own AWS_ENDPOINT_URL and
+// AWS_ENDPOINT_URL_<SERVICE> handling stays in charge (LocalStack, emulators, VPC endpoints).
+// Each SDK package is loaded on first use: `list` should not pay for ECS, S3 and STS.
+/* eslint-disable @typescript-eslint/no-require-imports */
+
+/** True when S3 is pointed somewhere else than AWS: such servers want path-style addressing. */
+function customS3Endpoint(): boolean {
+  return Boolean(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
+}
+
+export function s3Client(region: string): S3Client {
+  const { S3Client: C } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  return new C({ region, forcePathStyle: customS3Endpoint() });
+}
+
+export function dynamoClient(region: string): DynamoDBClient {
+  const { DynamoDBClient: C } =
+    require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
+  return new C({ region });
+}
+
+export function ecsClient(region: string): ECSClient {
+  const { ECSClient: C } = require('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs');
+  return new C({ region });
+}
+
+export function stsClient(region: string): STSClient {
+  const { STSClient: C } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+  return new C({ region });
+}

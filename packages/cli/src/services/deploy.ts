@@ -1,0 +1,216 @@
+import {
+  defineProject,
+  InstanceSizeName,
+  Project,
+  ProjectInput,
+  ProjectIsolation,
+  projectStackObjectKey,
+} from '@automock/core';
+import { Deployment, REREGISTRABLE_STATUSES } from '@automock/registry';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { estimateStackCost, StackCost } from './cost';
+import { ProjectUrls, urlsFrom } from './urls';
+import { callerIdentity, checkAccount, EnvironmentContext } from './environment-context';
+import { CliError } from './errors';
+import { synthesize, SynthesizedStack } from './synth';
+import { TerraformRunner } from './terraform';
+import { prepareWorkdir } from './workdir';
+
+/** What `automock deploy` was asked for. */
+export interface DeployRequest {
+  readonly env: string;
+  readonly project: string;
+  /** Path of the MockServer expectations file. */
+  readonly expectations: string;
+  readonly ttlHours?: number;
+  readonly size?: InstanceSizeName;
+  readonly minTasks?: number;
+  readonly maxTasks?: number;
+  readonly isolation?: ProjectIsolation;
+  readonly notificationEmail?: string;
+}
+
+/** A validated, synthesised deployment, ready to apply. */
+export interface PreparedDeploy {
+  readonly root: string;
+  readonly ctx: EnvironmentContext;
+  readonly project: Project;
+  readonly input: ProjectInput;
+  readonly stack: SynthesizedStack;
+  readonly outDir: string;
+  readonly stackJson: string;
+  readonly cost: StackCost;
+  readonly createdBy: string;
+}
+
+/** What a deploy produced. */
+export interface DeployResult {
+  readonly env: string;
+  readonly project: string;
+  readonly status: 'active';
+  readonly expiresAt: string;
+  readonly ttlHours: number;
+  readonly urls: ProjectUrls;
+  readonly outputs: Readonly<Record<string, string>>;
+  readonly cost: { readonly hourly: number; readonly session?: number };
+}
+
+const BUSY = ['deploying', 'active', 'expiring', 'destroying'];
+
+/** Refuses a project that is deployed (or being torn down), saying what to do instead. */
+export function checkNotDeployed(d: Deployment | undefined): void {
+  if (!d || REREGISTRABLE_STATUSES.includes(d.status)) return;
+  const where = `${d.env}/${d.project}`;
+  const base = `--env ${d.env} --project ${d.project}`;
+  if (d.status === 'active') {
+    throw new CliError(
+      `${where} is already active (expires ${d.expiresAt}); deploy refuses to replace a running mock`,
+      [
+        `Give it more time: automock extend-ttl ${base} --hours 4`,
+        `Or replace it: automock destroy ${base}, then deploy again`,
+      ],
+    );
+  }
+  if (BUSY.includes(d.status)) {
+    throw new CliError(
+      `${where} is ${d.status} (since ${d.updatedAt}, by ${d.updatedBy}); wait for that to finish`,
+      [`automock status ${base}`],
+    );
+  }
+}
+
+/**
+ * Validates the request (core's defineProject, which also validates the expectations file),
+ * checks the account and that the project is not already deployed, and synthesises the project's stack. Nothing is registered or created yet.
+ */
+export async function prepareDeploy(
+  root: string,
+  req: DeployRequest,
+  now: Date = new Date(),
+): Promise<PreparedDeploy> {
+  const ctx = EnvironmentContext.open(req.env);
+  const input: ProjectInput = {
+    name: req.project,
+    size: req.size,
+    ttlHours: req.ttlHours,
+    minTasks: req.minTasks,
+    maxTasks: req.maxTasks,
+    isolation: req.isolation,
+    expectations: req.expectations,
+    notificationEmail: req.notificationEmail,
+    ephemeral: true,
+    createdAt: now.toISOString(),
+  };
+  const project = defineProject(input, ctx.env);
+  const who = await callerIdentity(ctx.env.region);
+  checkAccount(ctx.env, who);
+  checkNotDeployed(await ctx.registry.get(ctx.env.name, project.name));
+
+  const outDir = join(root, '.automock', 'synth', `${ctx.env.name}-${project.name}`);
+  const synth = synthesize({
+    root,
+    outDir,
+    environments: [ctx.env.name],
+    projects: [input],
+  } as unknown as Parameters<typeof synthesize>[0]);
+  const stack = synth.stacks.find(
+    (s) => s.kind === 'project' && s.project === project.name && s.environment === ctx.env.name,
+  );
+  if (!stack) {
+    throw new CliError(
+      `The app did not produce a project stack for ${ctx.env.name}/${project.name} (stacks: ${synth.stacks.map((s) => s.name).join(', ')})`,
+      ['Check that buildApp in stacks/src/app.ts accepts extra projects'],
+    );
+  }
+  const stackJson = readFileSync(join(outDir, stack.file), 'utf8');
+  return {
+    root,
+    ctx,
+    project,
+    input,
+    stack,
+    outDir,
+    stackJson,
+    cost: estimateStackCost(stack.name, stackJson),
+    createdBy: who.name,
+  };
+}
+
+/** Keeps a registry entry from ever saying `active` for something that failed. */
+async function markFailed(p: PreparedDeploy, reason: string): Promise<void> {
+  try {
+    await p.ctx.registry.transition(p.ctx.env.name, p.project.name, {
+      from: ['deploying'],
+      to: 'failed',
+      fields: { failureReason: reason.slice(0, 1000) },
+      by: p.createdBy,
+    });
+  } catch (e) {
+    process.stderr.write(
+      `warning: could not record the failure in the registry: ${(e as Error).message}\n`,
+    );
+  }
+}
+
+/**
+ * Registers the project as `deploying`, stores its synthesised stack in the state bucket (the
+ * teardown task destroys from it), applies it, and marks it `active` with its outputs. Any failure
+ * (including Ctrl-C) marks it `failed` with the reason.
+ */
+export async function executeDeploy(
+  p: PreparedDeploy,
+  runner: TerraformRunner,
+): Promise<DeployResult> {
+  const { ctx, project } = p;
+  const key = projectStackObjectKey(ctx.env.name, project.name);
+  await ctx.registry.register({
+    env: ctx.env.name,
+    project: project.name,
+    createdBy: p.createdBy,
+    ttlHours: project.ttlHours,
+    size: project.sizeName,
+    isolation: project.isolation,
+    stackObjectKey: key,
+  });
+  let outputs: Record<string, string>;
+  try {
+    await ctx.s3Client.send(
+      new PutObjectCommand({
+        Bucket: ctx.names.bucket,
+        Key: key,
+        Body: p.stackJson,
+        ContentType: 'application/json',
+        ServerSideEncryption: 'AES256',
+      }),
+    );
+    const dir = prepareWorkdir(p.root, p.outDir, p.stack);
+    await runner.init(dir, p.stack.name);
+    await runner.plan(dir, p.stack.name, 'automock.tfplan');
+    await runner.apply(dir, p.stack.name, 'automock.tfplan');
+    outputs = await runner.outputs(dir, p.stack.name);
+  } catch (e) {
+    await markFailed(p, (e as Error).message);
+    throw e;
+  }
+  const active = await ctx.registry.transition(ctx.env.name, project.name, {
+    from: ['deploying'],
+    to: 'active',
+    fields: { outputs },
+    by: p.createdBy,
+  });
+  return {
+    env: ctx.env.name,
+    project: project.name,
+    status: 'active',
+    expiresAt: active.expiresAt,
+    ttlHours: active.ttlHours,
+    urls: urlsFrom(outputs),
+    outputs,
+    cost: {
+      hourly: p.cost.hourly,
+      session: active.ttlHours > 0 ? p.cost.hourly * active.ttlHours : undefined,
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { changedSince } from './changed-since';
+import { planStacks, selectStacks, StackPlan, StackSelection } from './stack-plans';
+import { synthesize, SynthesizedStack } from './synth';
+import { TerraformRunner } from './terraform';
+
+export interface PlanRunOptions extends StackSelection {
+  /** Only stacks whose synthesised JSON differs from this git ref or synth directory. */
+  readonly changedSince?: string;
+  readonly destroy?: boolean;
+}
+
+export interface PlanRun {
+  readonly plans: StackPlan[];
+  /** Selected stacks left out because they did not change. */
+  readonly unchanged: readonly string[];
+  /** Stacks the base had that are gone now (terraform will not destroy them by itself). */
+  readonly removed: readonly string[];
+}
+
+/** Synthesises, selects stacks (and keeps the changed ones), and plans each of them. */
+export async function runPlans(
+  root: string,
+  runner: TerraformRunner,
+  opts: PlanRunOptions,
+  log: (line: string) => void,
+): Promise<PlanRun> {
+  const envOnly = !opts.stack?.length && opts.env?.length ? opts.env : undefined;
+  const synth = synthesize({ root, environments: envOnly });
+  let stacks: SynthesizedStack[] = selectStacks(synth.stacks, opts);
+  let unchanged: string[] = [];
+  let removed: readonly string[] = [];
+  if (opts.changedSince) {
+    const set = changedSince(root, synth.outDir, stacks, opts.changedSince);
+    unchanged = stacks.filter((s) => !set.changed.includes(s.name)).map((s) => s.name);
+    stacks = stacks.filter((s) => set.changed.includes(s.name));
+    removed = set.removed;
+    log(`Changed since ${opts.changedSince}: ${stacks.map((s) => s.name).join(', ') || 'none'}`);
+    for (const r of removed)
+      log(
+        `warning: stack ${r} exists in ${opts.changedSince} but no longer in the app; destroy it by hand if it was applied`,
+      );
+  }
+  const plans = await planStacks(runner, root, synth.outDir, stacks, { destroy: opts.destroy });
+  return { plans, unchanged, removed };
+}

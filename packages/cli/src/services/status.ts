@@ -1,0 +1,183 @@
+import { resourceName } from '@automock/core';
+import { Deployment } from '@automock/registry';
+import { loadEnvironments } from './app-module';
+import { ecsClient } from './aws';
+import { ProjectUrls, urlsFrom } from './urls';
+import { EnvironmentContext } from './environment-context';
+import { timeLeft } from './time';
+
+/** What ECS says about a project's service. */
+export interface ServiceState {
+  readonly cluster: string;
+  readonly service: string;
+  /** ECS service status (ACTIVE, DRAINING, INACTIVE) or MISSING. */
+  readonly status: string;
+  readonly running: number;
+  readonly desired: number;
+  readonly pending: number;
+  /** Rollout state of the newest deployment (IN_PROGRESS, COMPLETED, FAILED). */
+  readonly rolloutState?: string;
+  readonly rolloutReason?: string;
+  /** The newest service events, newest first. */
+  readonly events: readonly { readonly at: string; readonly message: string }[];
+}
+
+/** One project's status: the registry item, its URLs and time left, and ECS's view. */
+export interface ProjectStatus {
+  readonly env: string;
+  readonly project: string;
+  readonly status: Deployment['status'];
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly expiresAt: string;
+  readonly timeLeft: string;
+  readonly ttlHours: number;
+  readonly size?: string;
+  readonly isolation?: string;
+  readonly urls: ProjectUrls;
+  readonly failureReason?: string;
+  /** ECS service state; `error` when it could not be read. */
+  readonly service?: ServiceState | { readonly error: string };
+}
+
+/** ECS cluster and service of a project: from its outputs, else from the naming convention. */
+export function serviceNames(
+  ctx: EnvironmentContext,
+  d: Deployment,
+): { cluster: string; service: string } {
+  const o = d.outputs;
+  const { prefix, name: env } = ctx.env;
+  return {
+    cluster:
+      o.cluster_name ??
+      o.ecs_cluster_name ??
+      o.cluster_arn ??
+      resourceName(
+        'ecsCluster',
+        d.isolation === 'dedicated' ? { prefix, env, project: d.project } : { prefix, env },
+      ),
+    service:
+      o.service_name ??
+      o.ecs_service_name ??
+      o.service_arn ??
+      resourceName('ecsService', { prefix, env, project: d.project }),
+  };
+}
+
+const EVENTS = 5;
+
+async function describeService(
+  ctx: EnvironmentContext,
+  d: Deployment,
+): Promise<ProjectStatus['service']> {
+  const { cluster, service } = serviceNames(ctx, d);
+  const client = ecsClient(ctx.env.region);
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { DescribeServicesCommand } =
+      require('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs');
+    const out = await client.send(new DescribeServicesCommand({ cluster, services: [service] }));
+    const s = out.services?.[0];
+    if (!s) {
+      return {
+        cluster,
+        service,
+        status: 'MISSING',
+        running: 0,
+        desired: 0,
+        pending: 0,
+        events: [],
+      };
+    }
+    const primary = s.deployments?.find((x) => x.status === 'PRIMARY') ?? s.deployments?.[0];
+    return {
+      cluster,
+      service,
+      status: s.status ?? 'UNKNOWN',
+      running: s.runningCount ?? 0,
+      desired: s.desiredCount ?? 0,
+      pending: s.pendingCount ?? 0,
+      rolloutState: primary?.rolloutState,
+      rolloutReason: primary?.rolloutStateReason,
+      events: (s.events ?? []).slice(0, EVENTS).map((e) => ({
+        at: e.createdAt ? new Date(e.createdAt).toISOString() : '',
+        message: e.message ?? '',
+      })),
+    };
+  } catch (e) {
+    return { error: `${(e as Error).name}: ${(e as Error).message}` };
+  } finally {
+    client.destroy();
+  }
+}
+
+function toStatus(d: Deployment, now: Date): ProjectStatus {
+  return {
+    env: d.env,
+    project: d.project,
+    status: d.status,
+    createdAt: d.createdAt,
+    createdBy: d.createdBy,
+    expiresAt: d.expiresAt,
+    timeLeft: d.status === 'destroyed' ? '-' : timeLeft(d.expiresAt, now),
+    ttlHours: d.ttlHours,
+    size: d.size,
+    isolation: d.isolation,
+    urls: urlsFrom(d.outputs),
+    failureReason: d.failureReason,
+  };
+}
+
+/** Statuses whose ECS service is worth asking about. */
+const LIVE = ['deploying', 'active', 'expiring', 'destroying', 'failed'];
+
+/**
+ * Status of one project, or of every live project of the given environments (all when none is
+ * given), with ECS's view of each service.
+ */
+export async function projectStatuses(
+  opts: { env?: string; project?: string; withEcs?: boolean },
+  now: Date = new Date(),
+): Promise<{ statuses: ProjectStatus[]; warnings: string[] }> {
+  const envNames = opts.env ? [opts.env] : loadEnvironments().map((e) => e.name);
+  const statuses: ProjectStatus[] = [];
+  const warnings: string[] = [];
+  let firstError: unknown;
+  for (const name of envNames) {
+    const ctx = EnvironmentContext.open(name);
+    let items: Deployment[];
+    try {
+      items = opts.project
+        ? [await ctx.requireDeployment(opts.project)]
+        : (await ctx.registry.listByEnvironment(name)).filter((d) => d.status !== 'destroyed');
+    } catch (e) {
+      if (opts.env) throw e;
+      firstError ??= e;
+      warnings.push(`${name}: could not read the registry: ${(e as Error).message}`);
+      continue;
+    }
+    for (const d of items) {
+      const st = toStatus(d, now);
+      const service =
+        opts.withEcs !== false && LIVE.includes(d.status)
+          ? await describeService(ctx, d)
+          : undefined;
+      statuses.push(service ? { ...st, service } : st);
+    }
+  }
+  if (statuses.length === 0 && warnings.length === envNames.length && firstError) throw firstError;
+  return { statuses, warnings };
+}
+
+/** The registry view of an environment (for `list`): every deployment, destroyed ones optional. */
+export async function listDeployments(
+  env: string,
+  includeDestroyed = false,
+  now: Date = new Date(),
+): Promise<ProjectStatus[]> {
+  const ctx = EnvironmentContext.open(env);
+  const items = await ctx.registry.listByEnvironment(env);
+  return items
+    .filter((d) => includeDestroyed || d.status !== 'destroyed')
+    .map((d) => toStatus(d, now));
+}

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { buildApp } from './app';
 import { AutomockStack } from './automock-stack';
 import { ENVIRONMENTS } from './environments';
+import { PROJECTS_DIR } from './projects';
 import { checkPolicy, synthWithGuardrails } from './policy';
 
 function files(dir: string): string[] {
@@ -46,5 +47,40 @@ describe('guardrails over the real app', () => {
     ]);
     expect(() => synthWithGuardrails(app)).toThrow(PolicyViolationError);
     expect(files(outdir)).toEqual([]);
+  });
+
+  describe('project suppressions', () => {
+    const probe = (suppressions?: { id: string; reason: string }[]) => ({
+      env: 'dev',
+      project: {
+        name: 'policy-probe',
+        listenerPort: 10099,
+        expectations: path.join(PROJECTS_DIR, 'petstore', 'expectations.json'),
+        // a plain variable that looks like a secret: AM-ECS-3
+        environment: { UPSTREAM_API_TOKEN: 'not-really-secret' },
+        ...(suppressions ? { suppressions } : {}),
+      },
+    });
+    const build = (suppressions?: { id: string; reason: string }[]) =>
+      buildApp({ outdir, environments: ['dev'], projects: [probe(suppressions)] });
+
+    test('without a suppression the finding stops synthesis', () => {
+      const app = build();
+      expect(() => synthWithGuardrails(app)).toThrow(/AM-ECS-3 dev-policy-probe .*UPSTREAM_API_TOKEN/);
+      expect(files(outdir)).toEqual([]);
+    });
+
+    test("a suppression with a reason in the project's configuration accepts it", () => {
+      const reason = 'The upstream sandbox token is public test data';
+      const report = synthWithGuardrails(build([{ id: 'AM-ECS-3', reason }]));
+      const f = report.findings.find((x) => x.ruleId === 'AM-ECS-3')!;
+      expect(f.stack).toBe('dev-policy-probe');
+      expect(f.suppressed).toEqual({ reason, source: 'project[dev/policy-probe].suppressions[0]' });
+      expect(report.errors).toBe(0);
+    });
+
+    test('a suppression without a reason is refused before any stack is built', () => {
+      expect(() => build([{ id: 'AM-ECS-3', reason: '' }])).toThrow(/suppressions\[0\]\.reason/);
+    });
   });
 });

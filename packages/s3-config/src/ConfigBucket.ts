@@ -14,8 +14,9 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
-import { DataResource, Fn, Lazy, TerraformMetaArguments } from 'cdktf';
+import { Lazy, TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
+import { VersionStamp } from './VersionStamp';
 
 /** Object keys the bucket holds; the config loader and the reaper rely on them. */
 export const CONFIG_KEYS = {
@@ -90,7 +91,7 @@ export class ConfigBucket extends Construct implements IConfigBucket {
   readonly metadataObject: S3Object;
   readonly versionObject: S3Object;
   /** Holds the time the current expectations content first appeared. */
-  readonly versionStamp: DataResource;
+  readonly versionStamp: VersionStamp;
   readonly expectations: ValidatedExpectations;
   readonly bucketName: string;
   readonly bucketArn: string;
@@ -184,15 +185,8 @@ export class ConfigBucket extends Construct implements IConfigBucket {
       metadata: { 'content-hash': this.expectations.hash },
     });
 
-    // plantimestamp() changes every plan; ignore_changes keeps the first one until the content
-    // hash changes and replaces this resource, so the timestamp marks when the content changed.
-    this.versionStamp = new DataResource(this, 'VersionStamp', {
-      ...meta,
-      input: { at: Fn.plantimestamp() },
-      triggersReplace: { hash: this.expectations.hash },
-      lifecycle: { ignoreChanges: ['input'] },
-    });
-    const stamp = Fn.lookup(this.versionStamp.output, 'at', '');
+    this.versionStamp = new VersionStamp(this, 'VersionStamp', { hash: this.expectations.hash });
+    const stamp = this.versionStamp.timestamp;
     this.versionObject = new S3Object(this, 'ExpectationsVersion', {
       ...objectDefaults,
       key: `${CONFIG_KEYS.versionsPrefix}${stamp}/${CONFIG_KEYS.expectations}`,

@@ -1,1 +1,2 @@
 export * from './ConfigBucket';
+export * from './VersionStamp';

@@ -26,8 +26,17 @@ describe('GitHub CI access in the bootstrap stacks', () => {
   const repo = `${GITHUB_CI.owner}/${GITHUB_CI.repository}`;
 
   test('every environment gets a plan and an apply role in the bootstrap stack of its account and region', () => {
-    const roles = all.flatMap(({ json }) => Object.values<any>(json.resource.aws_iam_role ?? {}).map((r) => r.name)).sort();
-    expect(roles).toEqual(ENVIRONMENTS.flatMap((e) => [`${e.prefix}-${e.name}-github-apply`, `${e.prefix}-${e.name}-github-plan`]).sort());
+    const roles = all
+      .flatMap(({ json }) =>
+        Object.values<any>(json.resource.aws_iam_role ?? {}).map((r) => r.name),
+      )
+      .sort();
+    expect(roles).toEqual(
+      ENVIRONMENTS.flatMap((e) => [
+        `${e.prefix}-${e.name}-github-apply`,
+        `${e.prefix}-${e.name}-github-plan`,
+      ]).sort(),
+    );
     for (const { stack, json } of all) {
       for (const e of stack.ciAccess ? Object.keys(stack.ciAccess.environments) : []) {
         expect(json.output[`github_plan_role_arn_${e}`]).toBeDefined();
@@ -37,7 +46,8 @@ describe('GitHub CI access in the bootstrap stacks', () => {
   });
 
   test('one OIDC provider per bootstrap stack, as configured', () => {
-    for (const { json } of all) expect(Object.keys(json.resource.aws_iam_openid_connect_provider ?? {})).toHaveLength(1);
+    for (const { json } of all)
+      expect(Object.keys(json.resource.aws_iam_openid_connect_provider ?? {})).toHaveLength(1);
   });
 
   test('prod applies only from its GitHub environment; other environments also from main; plans only from pull requests', () => {
@@ -45,12 +55,18 @@ describe('GitHub CI access in the bootstrap stacks', () => {
       const access = stack.ciAccess!;
       for (const [env, roles] of Object.entries(access.environments)) {
         const can = (doc: PolicyDocument, sub: string) =>
-          canAssumeWithWebIdentity(doc, { providerArn: access.oidcProviderArn, providerHost: GITHUB_OIDC_HOST, claims: { aud: 'sts.amazonaws.com', sub } });
+          canAssumeWithWebIdentity(doc, {
+            providerArn: access.oidcProviderArn,
+            providerHost: GITHUB_OIDC_HOST,
+            claims: { aud: 'sts.amazonaws.com', sub },
+          });
         expect(can(roles.planTrustPolicy, `repo:${repo}:pull_request`)).toBe(true);
         expect(can(roles.planTrustPolicy, `repo:${repo}:ref:refs/heads/main`)).toBe(false);
         expect(can(roles.applyTrustPolicy, `repo:${repo}:pull_request`)).toBe(false);
         expect(can(roles.applyTrustPolicy, `repo:${repo}:environment:${env}`)).toBe(true);
-        expect(can(roles.applyTrustPolicy, `repo:${repo}:ref:refs/heads/main`)).toBe(env !== 'prod');
+        expect(can(roles.applyTrustPolicy, `repo:${repo}:ref:refs/heads/main`)).toBe(
+          env !== 'prod',
+        );
       }
     }
   });

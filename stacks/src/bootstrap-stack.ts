@@ -78,7 +78,9 @@ export class BootstrapStack extends AutomockStack {
         github: { owner: github.owner, repository: github.repository },
         accountId: first.accountId,
         prefix: first.prefix,
-        oidcProvider: (github.existingOidcProviderAccounts ?? []).includes(first.accountId) ? 'existing' : 'create',
+        oidcProvider: (github.existingOidcProviderAccounts ?? []).includes(first.accountId)
+          ? 'existing'
+          : 'create',
         environments: props.environments.map((e) => ({
           name: e.name,
           stateBucket: names.bucket,

@@ -11,7 +11,12 @@ const base: GithubOidcAccessProps = {
   github: { owner: 'acme', repository: 'mock-infra' },
   accountId: '111111111111',
   environments: [
-    { name: 'dev', stateBucket: 'automock-tfstate-111111111111-us-east-1', lockTable: 'automock-terraform-locks', stateRegion: 'us-east-1' },
+    {
+      name: 'dev',
+      stateBucket: 'automock-tfstate-111111111111-us-east-1',
+      lockTable: 'automock-terraform-locks',
+      stateRegion: 'us-east-1',
+    },
     {
       name: 'prod',
       stateBucket: 'automock-tfstate-111111111111-us-east-1',
@@ -26,7 +31,11 @@ interface Synth {
   resource: Record<string, Record<string, Record<string, any>>>;
 }
 
-function synth(props: Partial<GithubOidcAccessProps> = {}): { json: Synth; access: GithubOidcAccess; stack: TerraformStack } {
+function synth(props: Partial<GithubOidcAccessProps> = {}): {
+  json: Synth;
+  access: GithubOidcAccess;
+  stack: TerraformStack;
+} {
   const app = Testing.app();
   const stack = new TerraformStack(app, 'bootstrap');
   new AwsProvider(stack, 'aws', { region: 'us-east-1' });
@@ -67,29 +76,44 @@ describe('GithubOidcAccess', () => {
   const { json } = synth();
   const providerIds = Object.keys(json.resource.aws_iam_openid_connect_provider);
   const providerRef = `\${aws_iam_openid_connect_provider.${providerIds[0]}.arn}`;
-  const trust = (name: string): PolicyDocument => JSON.parse(roleByName(json, name).assume_role_policy as string) as PolicyDocument;
+  const trust = (name: string): PolicyDocument =>
+    JSON.parse(roleByName(json, name).assume_role_policy as string) as PolicyDocument;
   const can = (name: string, c: { aud: string; sub: string }, providerArn = providerRef): boolean =>
-    canAssumeWithWebIdentity(trust(name), { providerArn, providerHost: GITHUB_OIDC_HOST, claims: c });
+    canAssumeWithWebIdentity(trust(name), {
+      providerArn,
+      providerHost: GITHUB_OIDC_HOST,
+      claims: c,
+    });
 
   test('creates the GitHub OIDC provider with the STS audience and the documented thumbprints', () => {
     expect(Testing.synth(synth().stack)).toHaveResourceWithProperties(IamOpenidConnectProvider, {
       url: 'https://token.actions.githubusercontent.com',
       client_id_list: ['sts.amazonaws.com'],
-      thumbprint_list: ['6938fd4d98bab03faadb97b34396831e3780aea1', '1c58a3a8518e8759bf075b76b750d4f2df264fcd'],
+      thumbprint_list: [
+        '6938fd4d98bab03faadb97b34396831e3780aea1',
+        '1c58a3a8518e8759bf075b76b750d4f2df264fcd',
+      ],
     });
     expect(providerIds).toHaveLength(1);
     // every role trusts exactly this provider
-    for (const role of Object.values(json.resource.aws_iam_role)) expect(role.assume_role_policy).toContain(providerRef);
+    for (const role of Object.values(json.resource.aws_iam_role))
+      expect(role.assume_role_policy).toContain(providerRef);
   });
 
   test('names two roles per environment through core naming', () => {
-    expect(Object.values(json.resource.aws_iam_role).map((r) => r.name).sort()).toEqual([
+    expect(
+      Object.values(json.resource.aws_iam_role)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual([
       'automock-dev-github-apply',
       'automock-dev-github-plan',
       'automock-prod-github-apply',
       'automock-prod-github-plan',
     ]);
-    expect(Testing.synth(synth().stack)).toHaveResourceWithProperties(IamRole, { max_session_duration: 3600 });
+    expect(Testing.synth(synth().stack)).toHaveResourceWithProperties(IamRole, {
+      max_session_duration: 3600,
+    });
   });
 
   test('plan role: assumable from a pull request, not from a push to main, a branch, an environment or a fork', () => {
@@ -119,7 +143,13 @@ describe('GithubOidcAccess', () => {
     expect(can('automock-dev-github-plan', claims.pr)).toBe(true);
     expect(can('automock-dev-github-plan', claims.otherAud)).toBe(false);
     expect(can('automock-dev-github-plan', claims.caseTrick)).toBe(false);
-    expect(can('automock-dev-github-plan', claims.pr, 'arn:aws:iam::111111111111:oidc-provider/example.com')).toBe(false);
+    expect(
+      can(
+        'automock-dev-github-plan',
+        claims.pr,
+        'arn:aws:iam::111111111111:oidc-provider/example.com',
+      ),
+    ).toBe(false);
   });
 
   test('trust uses StringEquals on aud and sub only, no wildcard anywhere', () => {
@@ -128,7 +158,10 @@ describe('GithubOidcAccess', () => {
       expect(doc.Statement).toHaveLength(1);
       const cond = doc.Statement[0]!.Condition!;
       expect(Object.keys(cond)).toEqual(['StringEquals']);
-      expect(Object.keys(cond.StringEquals!).sort()).toEqual([`${GITHUB_OIDC_HOST}:aud`, `${GITHUB_OIDC_HOST}:sub`]);
+      expect(Object.keys(cond.StringEquals!).sort()).toEqual([
+        `${GITHUB_OIDC_HOST}:aud`,
+        `${GITHUB_OIDC_HOST}:sub`,
+      ]);
       expect(role.assume_role_policy).not.toMatch(/\*/);
     }
   });
@@ -136,16 +169,27 @@ describe('GithubOidcAccess', () => {
   test('plan role: ReadOnlyAccess plus state read and lock write, scoped to the state bucket and lock table', () => {
     const attachments = Object.values(json.resource.aws_iam_role_policy_attachment);
     expect(attachments).toContainEqual(
-      expect.objectContaining({ policy_arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', role: expect.stringContaining(roleIdFor(json, 'automock-dev-github-plan')) }),
+      expect.objectContaining({
+        policy_arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+        role: expect.stringContaining(roleIdFor(json, 'automock-dev-github-plan')),
+      }),
     );
     const [doc] = policiesOf(json, 'automock-dev-github-plan');
     const bucket = 'arn:aws:s3:::automock-tfstate-111111111111-us-east-1';
     expect(doc!.Statement).toEqual([
       expect.objectContaining({ Action: 's3:ListBucket', Resource: bucket }),
       expect.objectContaining({ Action: 's3:GetObject', Resource: `${bucket}/*` }),
-      expect.objectContaining({ Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${bucket}/*.tflock` }),
       expect.objectContaining({
-        Action: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        Action: ['s3:PutObject', 's3:DeleteObject'],
+        Resource: `${bucket}/*.tflock`,
+      }),
+      expect.objectContaining({
+        Action: [
+          'dynamodb:DescribeTable',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:DeleteItem',
+        ],
         Resource: 'arn:aws:dynamodb:us-east-1:111111111111:table/automock-terraform-locks',
       }),
     ]);
@@ -160,23 +204,45 @@ describe('GithubOidcAccess', () => {
     expect(roles.Resource).toBe('arn:aws:iam::111111111111:role/automock-*');
     const deny = statements.find((s) => s.Sid === 'NotTheCiRoles')!;
     expect(deny.Effect).toBe('Deny');
-    expect(deny.Resource).toEqual(expect.arrayContaining(['arn:aws:iam::111111111111:role/automock-dev-github-apply', 'arn:aws:iam::111111111111:role/automock-prod-github-plan']));
-    expect(deny.Action).toEqual(expect.arrayContaining(['iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:PassRole']));
+    expect(deny.Resource).toEqual(
+      expect.arrayContaining([
+        'arn:aws:iam::111111111111:role/automock-dev-github-apply',
+        'arn:aws:iam::111111111111:role/automock-prod-github-plan',
+      ]),
+    );
+    expect(deny.Action).toEqual(
+      expect.arrayContaining([
+        'iam:UpdateAssumeRolePolicy',
+        'iam:AttachRolePolicy',
+        'iam:PutRolePolicy',
+        'iam:PassRole',
+      ]),
+    );
     const attachments = Object.values(json.resource.aws_iam_role_policy_attachment).filter((a) =>
       String(a.role).includes(roleIdFor(json, 'automock-dev-github-apply')),
     );
-    expect(attachments.map((a) => a.policy_arn)).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    expect(attachments.map((a) => a.policy_arn)).toEqual([
+      'arn:aws:iam::aws:policy/ReadOnlyAccess',
+    ]);
   });
 
   test("apply role deploys only in its environment's account and region, never '*' but for task definitions", () => {
     const statements = policiesOf(json, 'automock-dev-github-apply').flatMap((d) => d.Statement);
-    const deploy = statements.filter((s) => ['Network', 'Ecs', 'LoadBalancing', 'Logs', 'Reaper'].includes(s.Sid!));
+    const deploy = statements.filter((s) =>
+      ['Network', 'Ecs', 'LoadBalancing', 'Logs', 'Reaper'].includes(s.Sid!),
+    );
     expect(deploy).toHaveLength(5);
-    for (const s of deploy) expect(s.Resource).toMatch(/^arn:aws:[a-z0-9-]+:us-east-1:111111111111:\*$/);
-    for (const s of statements.filter((x) => x.Effect === 'Allow' && [x.Resource].flat().includes('*'))) {
+    for (const s of deploy)
+      expect(s.Resource).toMatch(/^arn:aws:[a-z0-9-]+:us-east-1:111111111111:\*$/);
+    for (const s of statements.filter(
+      (x) => x.Effect === 'Allow' && [x.Resource].flat().includes('*'),
+    )) {
       expect(s.Action).toEqual(['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition']);
     }
-    expect(statements.find((s) => s.Sid === 'ConfigBuckets')!.Resource).toEqual(['arn:aws:s3:::automock-*', 'arn:aws:s3:::automock-*/*']);
+    expect(statements.find((s) => s.Sid === 'ConfigBuckets')!.Resource).toEqual([
+      'arn:aws:s3:::automock-*',
+      'arn:aws:s3:::automock-*/*',
+    ]);
     expect(statements.find((s) => s.Sid === 'Dns')).toBeUndefined();
   });
 
@@ -185,20 +251,29 @@ describe('GithubOidcAccess', () => {
       .flatMap((d) => d.Statement)
       .find((s) => s.Sid === 'ProtectState')!;
     expect(deny.Effect).toBe('Deny');
-    expect(deny.Resource).toEqual(['arn:aws:s3:::automock-tfstate-111111111111-us-east-1', 'arn:aws:s3:::automock-tfstate-111111111111-us-east-1/*']);
-    expect(deny.Action).toEqual(expect.arrayContaining(['s3:DeleteBucket', 's3:PutBucketPolicy', 's3:DeleteObjectVersion']));
+    expect(deny.Resource).toEqual([
+      'arn:aws:s3:::automock-tfstate-111111111111-us-east-1',
+      'arn:aws:s3:::automock-tfstate-111111111111-us-east-1/*',
+    ]);
+    expect(deny.Action).toEqual(
+      expect.arrayContaining(['s3:DeleteBucket', 's3:PutBucketPolicy', 's3:DeleteObjectVersion']),
+    );
   });
 
-  test('DNS changes only in the environment\'s hosted zone; a deploy region apart from the state region', () => {
+  test("DNS changes only in the environment's hosted zone; a deploy region apart from the state region", () => {
     const { json: j } = synth({
-      environments: [{ ...base.environments[0]!, region: 'eu-west-1', hostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+      environments: [
+        { ...base.environments[0]!, region: 'eu-west-1', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+      ],
     });
     const statements = policiesOf(j, 'automock-dev-github-apply').flatMap((d) => d.Statement);
     expect(statements.find((s) => s.Sid === 'Dns')!.Resource).toEqual([
       'arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ',
       'arn:aws:route53:::change/*',
     ]);
-    expect(statements.find((s) => s.Sid === 'Network')!.Resource).toBe('arn:aws:ec2:eu-west-1:111111111111:*');
+    expect(statements.find((s) => s.Sid === 'Network')!.Resource).toBe(
+      'arn:aws:ec2:eu-west-1:111111111111:*',
+    );
     expect(statements.find((s) => s.Sid === 'StateLockTable')!.Resource).toBe(
       'arn:aws:dynamodb:us-east-1:111111111111:table/automock-terraform-locks',
     );
@@ -210,15 +285,37 @@ describe('GithubOidcAccess', () => {
     expect(access.oidcProvider).toBeUndefined();
     const arn = 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com';
     expect(access.oidcProviderArn).toBe(arn);
-    const doc = JSON.parse(roleByName(j, 'automock-dev-github-plan').assume_role_policy as string) as PolicyDocument;
-    expect(canAssumeWithWebIdentity(doc, { providerArn: arn, providerHost: GITHUB_OIDC_HOST, claims: claims.pr })).toBe(true);
+    const doc = JSON.parse(
+      roleByName(j, 'automock-dev-github-plan').assume_role_policy as string,
+    ) as PolicyDocument;
+    expect(
+      canAssumeWithWebIdentity(doc, {
+        providerArn: arn,
+        providerHost: GITHUB_OIDC_HOST,
+        claims: claims.pr,
+      }),
+    ).toBe(true);
   });
 
   test('mainBranch changes the branch the apply role trusts', () => {
     const { access } = synth({ mainBranch: 'trunk', oidcProvider: 'existing' });
-    const req = (sub: string) => ({ providerArn: access.oidcProviderArn, providerHost: GITHUB_OIDC_HOST, claims: { aud: 'sts.amazonaws.com', sub } });
-    expect(canAssumeWithWebIdentity(access.environments.dev!.applyTrustPolicy, req(`repo:${REPO}:ref:refs/heads/trunk`))).toBe(true);
-    expect(canAssumeWithWebIdentity(access.environments.dev!.applyTrustPolicy, req(`repo:${REPO}:ref:refs/heads/main`))).toBe(false);
+    const req = (sub: string) => ({
+      providerArn: access.oidcProviderArn,
+      providerHost: GITHUB_OIDC_HOST,
+      claims: { aud: 'sts.amazonaws.com', sub },
+    });
+    expect(
+      canAssumeWithWebIdentity(
+        access.environments.dev!.applyTrustPolicy,
+        req(`repo:${REPO}:ref:refs/heads/trunk`),
+      ),
+    ).toBe(true);
+    expect(
+      canAssumeWithWebIdentity(
+        access.environments.dev!.applyTrustPolicy,
+        req(`repo:${REPO}:ref:refs/heads/main`),
+      ),
+    ).toBe(false);
   });
 
   test('invalid configuration names field, value and rule, and creates nothing', () => {
@@ -237,7 +334,9 @@ describe('GithubOidcAccess', () => {
       /githubOidcAccess\.github\.owner: got "acme\*"[\s\S]*github\.repository: got "repo\/x"[\s\S]*accountId: got "123"[\s\S]*mainBranch: got "releases\/\*"[\s\S]*environments\[1\]\.name: got "dev", must be unique[\s\S]*environments\[1\]\.stateRegion: got "mars"/,
     );
     expect(stack.node.children.filter((c) => c.node.id === 'ci')).toHaveLength(0);
-    expect(() => new GithubOidcAccess(stack, 'ci2', { ...base, environments: [] })).toThrow(/environments: got \[\], must list at least one/);
+    expect(() => new GithubOidcAccess(stack, 'ci2', { ...base, environments: [] })).toThrow(
+      /environments: got \[\], must list at least one/,
+    );
   });
 });
 
@@ -246,18 +345,42 @@ describe('canAssumeWithWebIdentity', () => {
   const req = { providerArn, providerHost: GITHUB_OIDC_HOST, claims: claims.pr };
   const allow = (Condition: any): PolicyDocument => ({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Federated: providerArn }, Action: 'sts:AssumeRoleWithWebIdentity', Condition }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: providerArn },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition,
+      },
+    ],
   });
   test('refuses operators it does not evaluate instead of guessing', () => {
-    expect(() => canAssumeWithWebIdentity(allow({ StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: 'repo:*' } }), req)).toThrow(/StringLike is not supported/);
+    expect(() =>
+      canAssumeWithWebIdentity(
+        allow({ StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: 'repo:*' } }),
+        req,
+      ),
+    ).toThrow(/StringLike is not supported/);
   });
   test('a matching Deny wins; a statement for another action does not count', () => {
     const doc = allow({ StringEquals: { [`${GITHUB_OIDC_HOST}:sub`]: claims.pr.sub } });
     expect(canAssumeWithWebIdentity(doc, req)).toBe(true);
-    expect(canAssumeWithWebIdentity({ ...doc, Statement: [...doc.Statement, { ...doc.Statement[0]!, Effect: 'Deny' }] }, req)).toBe(false);
-    expect(canAssumeWithWebIdentity({ ...doc, Statement: [{ ...doc.Statement[0]!, Action: 'sts:AssumeRole' }] }, req)).toBe(false);
+    expect(
+      canAssumeWithWebIdentity(
+        { ...doc, Statement: [...doc.Statement, { ...doc.Statement[0]!, Effect: 'Deny' }] },
+        req,
+      ),
+    ).toBe(false);
+    expect(
+      canAssumeWithWebIdentity(
+        { ...doc, Statement: [{ ...doc.Statement[0]!, Action: 'sts:AssumeRole' }] },
+        req,
+      ),
+    ).toBe(false);
   });
   test('condition keys of another issuer never match', () => {
-    expect(canAssumeWithWebIdentity(allow({ StringEquals: { 'example.com:sub': claims.pr.sub } }), req)).toBe(false);
+    expect(
+      canAssumeWithWebIdentity(allow({ StringEquals: { 'example.com:sub': claims.pr.sub } }), req),
+    ).toBe(false);
   });
 });

@@ -209,7 +209,8 @@ export class GithubOidcAccess extends Construct {
     const repo = `${props.github.owner}/${props.github.repository}`;
     const maxSession = props.maxSessionDurationSeconds ?? 3600;
     const provider = props.provider;
-    const iam = (resource: string): string => `arn:${partition}:iam::${props.accountId}:${resource}`;
+    const iam = (resource: string): string =>
+      `arn:${partition}:iam::${props.accountId}:${resource}`;
 
     if ((props.oidcProvider ?? 'create') === 'create') {
       this.oidcProvider = new IamOpenidConnectProvider(this, 'Provider', {
@@ -243,7 +244,12 @@ export class GithubOidcAccess extends Construct {
       const lockStatement: PolicyStatement = {
         Sid: 'StateLockTable',
         Effect: 'Allow',
-        Action: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        Action: [
+          'dynamodb:DescribeTable',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:DeleteItem',
+        ],
         Resource: lockTableArn,
       };
 
@@ -272,7 +278,12 @@ export class GithubOidcAccess extends Construct {
         policy: JSON.stringify(
           document([
             { Sid: 'StateList', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn },
-            { Sid: 'StateRead', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/*` },
+            {
+              Sid: 'StateRead',
+              Effect: 'Allow',
+              Action: 's3:GetObject',
+              Resource: `${bucketArn}/*`,
+            },
             // Terraform's S3-native lock is an object next to the state; writing it is all a plan writes.
             {
               Sid: 'StateLockFile',
@@ -293,7 +304,9 @@ export class GithubOidcAccess extends Construct {
         maxSessionDuration: maxSession,
         provider,
       });
-      const managed = props.applyManagedPolicyArns ?? [`arn:${partition}:iam::aws:policy/ReadOnlyAccess`];
+      const managed = props.applyManagedPolicyArns ?? [
+        `arn:${partition}:iam::aws:policy/ReadOnlyAccess`,
+      ];
       managed.forEach((arn, i) => {
         new IamRolePolicyAttachment(this, `${env.name}-apply-managed-${i}`, {
           role: applyRole.name,
@@ -351,7 +364,12 @@ export class GithubOidcAccess extends Construct {
               Resource: iam(`role/${prefix}-*`),
               Condition: { StringEquals: { 'iam:PassedToService': PASSED_TO } },
             },
-            { Sid: 'ProjectPolicies', Effect: 'Allow', Action: POLICY_ACTIONS, Resource: iam(`policy/${prefix}-*`) },
+            {
+              Sid: 'ProjectPolicies',
+              Effect: 'Allow',
+              Action: POLICY_ACTIONS,
+              Resource: iam(`policy/${prefix}-*`),
+            },
             {
               Sid: 'ServiceLinkedRoles',
               Effect: 'Allow',
@@ -396,22 +414,37 @@ function validate(props: GithubOidcAccessProps): void {
   const issues = new IssueCollector();
   const f = (field: string): string => `githubOidcAccess.${field}`;
   if (typeof props.github?.owner !== 'string' || !OWNER.test(props.github.owner)) {
-    issues.add(f('github.owner'), props.github?.owner, 'must be a GitHub user or organisation name (letters, digits, single hyphens, at most 39; no wildcards)');
+    issues.add(
+      f('github.owner'),
+      props.github?.owner,
+      'must be a GitHub user or organisation name (letters, digits, single hyphens, at most 39; no wildcards)',
+    );
   }
   if (typeof props.github?.repository !== 'string' || !REPOSITORY.test(props.github.repository)) {
-    issues.add(f('github.repository'), props.github?.repository, 'must be a repository name (letters, digits, ".", "_", "-"; no wildcards)');
+    issues.add(
+      f('github.repository'),
+      props.github?.repository,
+      'must be a repository name (letters, digits, ".", "_", "-"; no wildcards)',
+    );
   }
   if (typeof props.accountId !== 'string' || !/^\d{12}$/.test(props.accountId)) {
     issues.add(f('accountId'), props.accountId, 'must be a 12-digit AWS account id, as a string');
   }
-  if (props.mainBranch !== undefined && (!BRANCH.test(props.mainBranch) || props.mainBranch.includes('..'))) {
+  if (
+    props.mainBranch !== undefined &&
+    (!BRANCH.test(props.mainBranch) || props.mainBranch.includes('..'))
+  ) {
     issues.add(f('mainBranch'), props.mainBranch, 'must be a branch name without wildcards');
   }
   const s = props.maxSessionDurationSeconds;
   if (s !== undefined && (!Number.isInteger(s) || s < 3600 || s > 43200)) {
     issues.add(f('maxSessionDurationSeconds'), s, 'must be an integer from 3600 to 43200');
   }
-  if (props.oidcProvider !== undefined && props.oidcProvider !== 'create' && props.oidcProvider !== 'existing') {
+  if (
+    props.oidcProvider !== undefined &&
+    props.oidcProvider !== 'create' &&
+    props.oidcProvider !== 'existing'
+  ) {
     issues.add(f('oidcProvider'), props.oidcProvider, "must be 'create' or 'existing'");
   }
   if (!Array.isArray(props.environments) || props.environments.length === 0) {
@@ -421,28 +454,56 @@ function validate(props: GithubOidcAccessProps): void {
     props.environments.forEach((e, i) => {
       const at = (field: string): string => f(`environments[${i}].${field}`);
       if (typeof e.name !== 'string' || !ENV_NAME.test(e.name)) {
-        issues.add(at('name'), e.name, 'must be a GitHub environment name (letters, digits, ".", "_", "-")');
+        issues.add(
+          at('name'),
+          e.name,
+          'must be a GitHub environment name (letters, digits, ".", "_", "-")',
+        );
       } else if (seen.has(e.name)) {
         issues.add(at('name'), e.name, 'must be unique');
       }
       seen.add(e.name);
-      if (typeof e.stateBucket !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(e.stateBucket)) {
+      if (
+        typeof e.stateBucket !== 'string' ||
+        !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(e.stateBucket)
+      ) {
         issues.add(at('stateBucket'), e.stateBucket, 'must be an S3 bucket name');
       }
       if (typeof e.lockTable !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(e.lockTable)) {
         issues.add(at('lockTable'), e.lockTable, 'must be a DynamoDB table name');
       }
-      if (typeof e.stateRegion !== 'string' || !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(e.stateRegion)) {
+      if (
+        typeof e.stateRegion !== 'string' ||
+        !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(e.stateRegion)
+      ) {
         issues.add(at('stateRegion'), e.stateRegion, 'must be an AWS region such as us-east-1');
       }
-      if (e.region !== undefined && (typeof e.region !== 'string' || !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(e.region))) {
+      if (
+        e.region !== undefined &&
+        (typeof e.region !== 'string' || !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(e.region))
+      ) {
         issues.add(at('region'), e.region, 'must be an AWS region such as us-east-1');
       }
-      if (e.hostedZoneId !== undefined && (typeof e.hostedZoneId !== 'string' || !/^Z[A-Z0-9]{1,31}$/.test(e.hostedZoneId))) {
-        issues.add(at('hostedZoneId'), e.hostedZoneId, 'must be a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ');
+      if (
+        e.hostedZoneId !== undefined &&
+        (typeof e.hostedZoneId !== 'string' || !/^Z[A-Z0-9]{1,31}$/.test(e.hostedZoneId))
+      ) {
+        issues.add(
+          at('hostedZoneId'),
+          e.hostedZoneId,
+          'must be a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ',
+        );
       }
-      if (e.applyTrust !== undefined && e.applyTrust !== 'environment' && e.applyTrust !== 'environment-or-main') {
-        issues.add(at('applyTrust'), e.applyTrust, "must be 'environment' or 'environment-or-main'");
+      if (
+        e.applyTrust !== undefined &&
+        e.applyTrust !== 'environment' &&
+        e.applyTrust !== 'environment-or-main'
+      ) {
+        issues.add(
+          at('applyTrust'),
+          e.applyTrust,
+          "must be 'environment' or 'environment-or-main'",
+        );
       }
     });
   }

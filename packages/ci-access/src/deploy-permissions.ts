@@ -210,16 +210,36 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
       Resource: regional('elasticloadbalancing'),
     },
     { Sid: 'Logs', Effect: 'Allow', Action: [...DEPLOY_ACTIONS.logs], Resource: regional('logs') },
-    { Sid: 'Notifications', Effect: 'Allow', Action: [...DEPLOY_ACTIONS.sns], Resource: regional('sns') },
-    { Sid: 'Alarms', Effect: 'Allow', Action: [...DEPLOY_ACTIONS.cloudwatch], Resource: regional('cloudwatch') },
+    {
+      Sid: 'Notifications',
+      Effect: 'Allow',
+      Action: [...DEPLOY_ACTIONS.sns],
+      Resource: regional('sns'),
+    },
+    {
+      Sid: 'Alarms',
+      Effect: 'Allow',
+      Action: [...DEPLOY_ACTIONS.cloudwatch],
+      Resource: regional('cloudwatch'),
+    },
     {
       Sid: 'Autoscaling',
       Effect: 'Allow',
       Action: [...DEPLOY_ACTIONS.autoscaling],
       Resource: regional('application-autoscaling'),
     },
-    { Sid: 'Certificates', Effect: 'Allow', Action: [...DEPLOY_ACTIONS.acm], Resource: regional('acm') },
-    { Sid: 'Reaper', Effect: 'Allow', Action: [...DEPLOY_ACTIONS.lambda], Resource: regional('lambda') },
+    {
+      Sid: 'Certificates',
+      Effect: 'Allow',
+      Action: [...DEPLOY_ACTIONS.acm],
+      Resource: regional('acm'),
+    },
+    {
+      Sid: 'Reaper',
+      Effect: 'Allow',
+      Action: [...DEPLOY_ACTIONS.lambda],
+      Resource: regional('lambda'),
+    },
     {
       Sid: 'Schedules',
       Effect: 'Allow',
@@ -254,7 +274,10 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
       Sid: 'Dns',
       Effect: 'Allow',
       Action: [...DEPLOY_ACTIONS.route53],
-      Resource: [`arn:${p}:route53:::hostedzone/${scope.hostedZoneId}`, `arn:${p}:route53:::change/*`],
+      Resource: [
+        `arn:${p}:route53:::hostedzone/${scope.hostedZoneId}`,
+        `arn:${p}:route53:::change/*`,
+      ],
     });
   }
   return { Version: '2012-10-17', Statement: statements };

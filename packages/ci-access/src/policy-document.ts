@@ -8,10 +8,15 @@ export interface PolicyDocument {
 export interface PolicyStatement {
   readonly Sid?: string;
   readonly Effect: 'Allow' | 'Deny';
-  readonly Principal?: { readonly Federated?: string | readonly string[]; readonly AWS?: string | readonly string[] };
+  readonly Principal?: {
+    readonly Federated?: string | readonly string[];
+    readonly AWS?: string | readonly string[];
+  };
   readonly Action: string | readonly string[];
   readonly Resource?: string | readonly string[];
-  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+  readonly Condition?: Readonly<
+    Record<string, Readonly<Record<string, string | readonly string[]>>>
+  >;
 }
 
 /** The claims of a GitHub Actions OIDC token that trust policies test. */
@@ -38,15 +43,14 @@ function list<T>(v: T | readonly T[] | undefined): readonly T[] {
   return Array.isArray(v) ? (v as readonly T[]) : [v as T];
 }
 
-function conditionsHold(
-  condition: PolicyStatement['Condition'],
-  req: WebIdentityRequest,
-): boolean {
+function conditionsHold(condition: PolicyStatement['Condition'], req: WebIdentityRequest): boolean {
   for (const [operator, tests] of Object.entries(condition ?? {})) {
     // Only exact matching is evaluated: a trust policy of this project that used StringLike (or
     // anything else) would be a mistake the tests must catch, not something to approximate.
     if (operator !== 'StringEquals') {
-      throw new Error(`trust policy: condition operator ${operator} is not supported by this evaluator (only StringEquals)`);
+      throw new Error(
+        `trust policy: condition operator ${operator} is not supported by this evaluator (only StringEquals)`,
+      );
     }
     for (const [key, expected] of Object.entries(tests)) {
       const prefix = `${req.providerHost}:`;

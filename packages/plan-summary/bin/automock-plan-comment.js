@@ -7,6 +7,8 @@ require('../dist/cli')
     process.exitCode = code;
   })
   .catch((err) => {
-    process.stderr.write(`automock-plan-comment: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `automock-plan-comment: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     process.exitCode = 1;
   });

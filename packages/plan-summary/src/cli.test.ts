@@ -15,13 +15,21 @@ let dir: string;
 function results(root: string): void {
   const put = (stack: string, files: Record<string, string>) => {
     mkdirSync(path.join(root, `plan-${stack}`), { recursive: true });
-    for (const [suffix, content] of Object.entries(files)) writeFileSync(path.join(root, `plan-${stack}`, `${stack}${suffix}`), content);
+    for (const [suffix, content] of Object.entries(files))
+      writeFileSync(path.join(root, `plan-${stack}`, `${stack}${suffix}`), content);
   };
   put('dev', { '.status': '2\n' });
   copyFileSync(path.join(FIXTURES, 'mixed.plan.json'), path.join(root, 'plan-dev', 'dev.json'));
   copyFileSync(path.join(FIXTURES, 'mixed.plan.txt'), path.join(root, 'plan-dev', 'dev.txt'));
-  put('prod', { '.status': '0', '.json': readFileSync(path.join(FIXTURES, 'no-changes.plan.json'), 'utf8'), '.txt': 'No changes.' });
-  put('staging-petstore', { '.status': '1', '.txt': 'Error: error configuring S3 Backend: AccessDenied' });
+  put('prod', {
+    '.status': '0',
+    '.json': readFileSync(path.join(FIXTURES, 'no-changes.plan.json'), 'utf8'),
+    '.txt': 'No changes.',
+  });
+  put('staging-petstore', {
+    '.status': '1',
+    '.txt': 'Error: error configuring S3 Backend: AccessDenied',
+  });
 }
 
 beforeEach(() => {
@@ -32,7 +40,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('gatherPlanResults', () => {
   test('reads json, text and status per stack; failed and missing stacks are failed', async () => {
-    const { summaries, plans } = await gatherPlanResults(path.join(dir, 'plans'), ['dev', 'prod', 'staging-petstore', 'prod-api']);
+    const { summaries, plans } = await gatherPlanResults(path.join(dir, 'plans'), [
+      'dev',
+      'prod',
+      'staging-petstore',
+      'prod-api',
+    ]);
     expect(summaries.map((s) => [s.stack, s.status])).toEqual([
       ['dev', 'ok'],
       ['prod', 'ok'],
@@ -48,7 +61,10 @@ describe('gatherPlanResults', () => {
   test('unparseable JSON fails that stack only', async () => {
     writeFileSync(path.join(dir, 'plans', 'plan-prod', 'prod.json'), '{"not":"a plan"}');
     const { summaries } = await gatherPlanResults(path.join(dir, 'plans'));
-    expect(summaries.find((s) => s.stack === 'prod')).toMatchObject({ status: 'failed', error: expect.stringMatching(/format_version/) });
+    expect(summaries.find((s) => s.stack === 'prod')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/format_version/),
+    });
     expect(summaries.find((s) => s.stack === 'dev')!.status).toBe('ok');
   });
 });
@@ -65,7 +81,10 @@ describe('automock-plan-comment', () => {
     const apiUrl = await gh.start();
     gh.add(12, 'unrelated bot comment');
     const event = path.join(dir, 'event.json');
-    writeFileSync(event, JSON.stringify({ pull_request: { number: 12, head: { sha: '0123456789abcdef0123' } } }));
+    writeFileSync(
+      event,
+      JSON.stringify({ pull_request: { number: 12, head: { sha: '0123456789abcdef0123' } } }),
+    );
     env = {
       GITHUB_TOKEN: TOKEN,
       GITHUB_API_URL: apiUrl,
@@ -81,9 +100,18 @@ describe('automock-plan-comment', () => {
   afterEach(() => gh.stop());
 
   test('posts one comment, updates it on the next run, writes the job summary, fails naming the stack', async () => {
-    const args = ['--dir', path.join(dir, 'plans'), '--expect', '["dev","prod","staging-petstore"]', '--artifact-url', 'https://a.test/plans'];
+    const args = [
+      '--dir',
+      path.join(dir, 'plans'),
+      '--expect',
+      '["dev","prod","staging-petstore"]',
+      '--artifact-url',
+      'https://a.test/plans',
+    ];
     expect(await main(args, env, io)).toBe(1);
-    expect(err.join('')).toContain('::error title=terraform plan failed::stack staging-petstore: terraform exited with status "1"');
+    expect(err.join('')).toContain(
+      '::error title=terraform plan failed::stack staging-petstore: terraform exited with status "1"',
+    );
     expect(err.join('')).not.toMatch(/stack (dev|prod):/);
     const mine = gh.comments.filter((c) => c.body.startsWith(COMMENT_MARKER));
     expect(mine).toHaveLength(1);
@@ -96,7 +124,10 @@ describe('automock-plan-comment', () => {
 
     // a new push: the failing stack is fixed
     writeFileSync(path.join(dir, 'plans', 'plan-staging-petstore', 'staging-petstore.status'), '0');
-    copyFileSync(path.join(FIXTURES, 'no-changes.plan.json'), path.join(dir, 'plans', 'plan-staging-petstore', 'staging-petstore.json'));
+    copyFileSync(
+      path.join(FIXTURES, 'no-changes.plan.json'),
+      path.join(dir, 'plans', 'plan-staging-petstore', 'staging-petstore.json'),
+    );
     expect(await main(args, env, io)).toBe(0);
     expect(gh.comments).toHaveLength(2);
     expect(gh.comments.find((c) => c.id === mine[0].id)!.body).not.toContain('plan failed');
@@ -106,7 +137,11 @@ describe('automock-plan-comment', () => {
 
   test('--no-comment only renders (for push builds), with no API call', async () => {
     const output = path.join(dir, 'body.md');
-    const code = await main(['--dir', path.join(dir, 'plans'), '--no-comment', '--output', output], { ...env, GITHUB_TOKEN: '' }, io);
+    const code = await main(
+      ['--dir', path.join(dir, 'plans'), '--no-comment', '--output', output],
+      { ...env, GITHUB_TOKEN: '' },
+      io,
+    );
     expect(code).toBe(1);
     expect(readFileSync(output, 'utf8').startsWith(COMMENT_MARKER)).toBe(true);
     expect(gh.requests).toHaveLength(0);

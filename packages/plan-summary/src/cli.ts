@@ -50,7 +50,10 @@ function parseExpect(value: string | undefined): string[] {
     }
     return parsed;
   }
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 class UsageError extends Error {}
@@ -65,7 +68,11 @@ async function eventPayload(env: NodeJS.ProcessEnv): Promise<Record<string, unkn
 }
 
 /** Runs the command; resolves to the exit status. */
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo = defaultIo): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  io: CliIo = defaultIo,
+): Promise<number> {
   let values;
   try {
     values = parseArgs({
@@ -96,7 +103,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   }
 
   try {
-    if (!values.dir) throw new UsageError('--dir: missing, the folder with the plan results is required');
+    if (!values.dir)
+      throw new UsageError('--dir: missing, the folder with the plan results is required');
     const expected = parseExpect(values.expect);
     const maxLength = values['max-length'] === undefined ? undefined : Number(values['max-length']);
     if (maxLength !== undefined && !Number.isInteger(maxLength)) {
@@ -112,7 +120,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     const sha = pr?.head?.sha ?? env.GITHUB_SHA;
 
     const { summaries, plans } = await gatherPlanResults(values.dir, expected);
-    const footer = [sha ? `Commit \`${sha.slice(0, 12)}\`` : '', runUrl ? `[workflow run](${runUrl})` : '']
+    const footer = [
+      sha ? `Commit \`${sha.slice(0, 12)}\`` : '',
+      runUrl ? `[workflow run](${runUrl})` : '',
+    ]
       .filter(Boolean)
       .join(' · ');
     const body = renderComment({
@@ -132,7 +143,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     if (!values['no-comment']) {
       const issueNumber = values.pr !== undefined ? Number(values.pr) : pr?.number;
       if (issueNumber === undefined || !Number.isInteger(issueNumber)) {
-        throw new UsageError(`--pr: got ${values.pr ?? 'nothing (and no pull_request in GITHUB_EVENT_PATH)'}, must be a pull request number`);
+        throw new UsageError(
+          `--pr: got ${values.pr ?? 'nothing (and no pull_request in GITHUB_EVENT_PATH)'}, must be a pull request number`,
+        );
       }
       if (!repo) throw new UsageError('--repo: missing and GITHUB_REPOSITORY is not set');
       const res = await upsertComment({
@@ -148,10 +161,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
 
     for (const s of summaries.filter((x) => x.status === 'failed')) {
       // `::error` makes Actions show the failing stack on the check itself.
-      io.stderr(`::error title=terraform plan failed::stack ${s.stack}: ${s.error ?? 'plan failed'}\n`);
+      io.stderr(
+        `::error title=terraform plan failed::stack ${s.stack}: ${s.error ?? 'plan failed'}\n`,
+      );
       status = 1;
     }
-    io.stdout(`${summaries.length} stack(s) summarised, ${summaries.filter((s) => s.status === 'failed').length} failed\n`);
+    io.stdout(
+      `${summaries.length} stack(s) summarised, ${summaries.filter((s) => s.status === 'failed').length} failed\n`,
+    );
     return status;
   } catch (e) {
     if (e instanceof UsageError) {

@@ -3,15 +3,20 @@ import * as path from 'node:path';
 import { COMMENT_MARKER, GITHUB_COMMENT_MAX_LENGTH, renderComment } from './comment';
 import { failedStackSummary, parsePlanJson, StackPlanSummary } from './plan-json';
 
-const fixture = (name: string): string => readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8');
-const mixed = (stack: string): StackPlanSummary => parsePlanJson(fixture('mixed.plan.json'), { stack });
+const fixture = (name: string): string =>
+  readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8');
+const mixed = (stack: string): StackPlanSummary =>
+  parsePlanJson(fixture('mixed.plan.json'), { stack });
 const ARTIFACT = 'https://github.com/acme/infra/actions/runs/1/artifacts/2';
 
 /** A realistic large plan: many created resources, like a new environment. */
 function bigPlan(resources: number, tag: string): string {
   const lines = ['Terraform will perform the following actions:', ''];
   for (let i = 0; i < resources; i++) {
-    lines.push(`  # aws_ssm_parameter.${tag}_${i} will be created`, `  + resource "aws_ssm_parameter" "${tag}_${i}" {`);
+    lines.push(
+      `  # aws_ssm_parameter.${tag}_${i} will be created`,
+      `  + resource "aws_ssm_parameter" "${tag}_${i}" {`,
+    );
     for (let j = 0; j < 8; j++) lines.push(`      + attr_${j} = "${'x'.repeat(30)}"`);
     lines.push('    }', '');
   }
@@ -21,9 +26,15 @@ function bigPlan(resources: number, tag: string): string {
 
 describe('renderComment', () => {
   test('marker first, then heading, table and each plan folded in details', () => {
-    const body = renderComment({ summaries: [mixed('dev')], plans: { dev: fixture('mixed.plan.txt') }, artifactUrl: ARTIFACT });
+    const body = renderComment({
+      summaries: [mixed('dev')],
+      plans: { dev: fixture('mixed.plan.txt') },
+      artifactUrl: ARTIFACT,
+    });
     expect(body.startsWith(`${COMMENT_MARKER}\n### Terraform plan\n\n| Stack |`)).toBe(true);
-    expect(body).toContain('<details><summary><code>dev</code>: 1 to add, 1 to change, ⚠️ 2 to replace, ⚠️ 1 to destroy</summary>');
+    expect(body).toContain(
+      '<details><summary><code>dev</code>: 1 to add, 1 to change, ⚠️ 2 to replace, ⚠️ 1 to destroy</summary>',
+    );
     expect(body).toContain('# terraform_data.destroyed will be destroyed');
     expect(body).toContain(`Full plans: [plan artifact](${ARTIFACT})`);
     expect(body).not.toContain('trimmed');
@@ -31,13 +42,20 @@ describe('renderComment', () => {
   });
 
   test('backticks in plan text get a longer fence; colour codes are stripped', () => {
-    const body = renderComment({ summaries: [mixed('dev')], plans: { dev: 'a\n```\nb \u001b[1mbold\u001b[0m' } });
+    const body = renderComment({
+      summaries: [mixed('dev')],
+      plans: { dev: 'a\n```\nb \u001b[1mbold\u001b[0m' },
+    });
     expect(body).toContain('````text\na\n```\nb bold\n````');
   });
 
   test('large plans: trimmed under the limit, table kept, notice links the artifact', () => {
     const summaries = ['dev', 'staging', 'prod'].map(mixed);
-    const plans = { dev: bigPlan(400, 'dev'), staging: bigPlan(10, 'staging'), prod: bigPlan(300, 'prod') };
+    const plans = {
+      dev: bigPlan(400, 'dev'),
+      staging: bigPlan(10, 'staging'),
+      prod: bigPlan(300, 'prod'),
+    };
     expect(Object.values(plans).join('').length).toBeGreaterThan(3 * GITHUB_COMMENT_MAX_LENGTH);
     const body = renderComment({ summaries, plans, artifactUrl: ARTIFACT });
     expect(body.length).toBeLessThanOrEqual(GITHUB_COMMENT_MAX_LENGTH);
@@ -67,8 +85,14 @@ describe('renderComment', () => {
   });
 
   test('when details cannot all fit, the least important are dropped first and counted', () => {
-    const quiet = Array.from({ length: 20 }, (_, i) => parsePlanJson({ format_version: '1.2' }, { stack: `quiet${i}` }));
-    const summaries = [...quiet, mixed('risky'), failedStackSummary('broken', 'terraform exited with status "1"')];
+    const quiet = Array.from({ length: 20 }, (_, i) =>
+      parsePlanJson({ format_version: '1.2' }, { stack: `quiet${i}` }),
+    );
+    const summaries = [
+      ...quiet,
+      mixed('risky'),
+      failedStackSummary('broken', 'terraform exited with status "1"'),
+    ];
     const plans: Record<string, string> = { risky: bigPlan(50, 'r'), broken: 'Error: x' };
     for (const q of quiet) plans[q.stack] = 'No changes.';
     const max = renderComment({ summaries }).length + 1_000;
@@ -81,9 +105,10 @@ describe('renderComment', () => {
   });
 
   test('a table too long for the limit keeps the limit: address lists shrink, then rows are cut', () => {
-    const many = Array.from({ length: 3000 }, (_, i) =>
-      ({ ...mixed(`project-stack-with-a-long-name-${i}`), destroyed: Array.from({ length: 30 }, (_, j) => `aws_x.y_${j}`) }),
-    );
+    const many = Array.from({ length: 3000 }, (_, i) => ({
+      ...mixed(`project-stack-with-a-long-name-${i}`),
+      destroyed: Array.from({ length: 30 }, (_, j) => `aws_x.y_${j}`),
+    }));
     const plans = Object.fromEntries(many.map((m) => [m.stack, bigPlan(2, m.stack)]));
     const body = renderComment({ summaries: many, plans, artifactUrl: ARTIFACT });
     expect(body.length).toBeLessThanOrEqual(GITHUB_COMMENT_MAX_LENGTH);

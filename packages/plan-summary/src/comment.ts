@@ -125,7 +125,9 @@ function plansGet(plans: RenderCommentOptions['plans'], stack: string): string |
 export function renderComment(options: RenderCommentOptions): string {
   const maxLength = options.maxLength ?? GITHUB_COMMENT_MAX_LENGTH;
   if (!Number.isInteger(maxLength) || maxLength < MIN_LENGTH) {
-    throw new Error(`renderComment: maxLength: got ${maxLength}, must be an integer >= ${MIN_LENGTH}`);
+    throw new Error(
+      `renderComment: maxLength: got ${maxLength}, must be an integer >= ${MIN_LENGTH}`,
+    );
   }
   const marker = options.marker ?? COMMENT_MARKER;
   const title = options.title ?? '### Terraform plan';
@@ -139,8 +141,12 @@ export function renderComment(options: RenderCommentOptions): string {
   options.summaries.forEach((s, index) => {
     const raw = plansGet(options.plans, s.stack);
     if (raw === undefined) return;
-    const text = raw.replace(ANSI, '').replace(/^(\s*\n)+/, '').replace(/\s+$/, '');
-    const priority = s.status === 'failed' ? 0 : s.destroy + s.replace > 0 ? 1 : hasChanges(s) ? 2 : 3;
+    const text = raw
+      .replace(ANSI, '')
+      .replace(/^(\s*\n)+/, '')
+      .replace(/\s+$/, '');
+    const priority =
+      s.status === 'failed' ? 0 : s.destroy + s.replace > 0 ? 1 : hasChanges(s) ? 2 : 3;
     blocks.push({ index, summary: s, text, priority });
   });
 
@@ -158,7 +164,11 @@ export function renderComment(options: RenderCommentOptions): string {
       .join('\n');
 
   const table = renderSummaryTable(options.summaries);
-  const full = compose(table, blocks.map((b) => renderBlock(b, Infinity)), '');
+  const full = compose(
+    table,
+    blocks.map((b) => renderBlock(b, Infinity)),
+    '',
+  );
   if (full.length <= maxLength) return full;
 
   // Table too long on its own (thousands of destroys): shorten the address lists, then cut lines.
@@ -224,5 +234,7 @@ export function renderComment(options: RenderCommentOptions): string {
     notice,
   );
   // The search keeps the size monotone in practice; this guards the limit if a note's digits tip it.
-  return body.length <= maxLength ? body : compose(fittedTable, [], omittedNotice([])).slice(0, maxLength);
+  return body.length <= maxLength
+    ? body
+    : compose(fittedTable, [], omittedNotice([])).slice(0, maxLength);
 }

@@ -30,7 +30,10 @@ async function walk(dir: string): Promise<string[]> {
  * failed). A stack named in `expected` with no files at all is reported as failed, so a plan job
  * that died before uploading cannot pass unnoticed.
  */
-export async function gatherPlanResults(dir: string, expected: readonly string[] = []): Promise<GatheredPlans> {
+export async function gatherPlanResults(
+  dir: string,
+  expected: readonly string[] = [],
+): Promise<GatheredPlans> {
   const files = new Map<string, Partial<Record<(typeof SUFFIXES)[number], string>>>();
   for (const file of await walk(dir)) {
     const base = path.basename(file);
@@ -52,11 +55,18 @@ export async function gatherPlanResults(dir: string, expected: readonly string[]
     if (text !== undefined) plans.set(stack, text);
     const statusText = f['.status'] ? (await fs.readFile(f['.status'], 'utf8')).trim() : undefined;
     if (f['.json'] === undefined && statusText === undefined && text === undefined) {
-      summaries.push(failedStackSummary(stack, 'no plan results were uploaded (the plan job failed before finishing)'));
+      summaries.push(
+        failedStackSummary(
+          stack,
+          'no plan results were uploaded (the plan job failed before finishing)',
+        ),
+      );
       continue;
     }
     if (statusText !== undefined && statusText !== '0' && statusText !== '2') {
-      summaries.push(failedStackSummary(stack, `terraform exited with status ${JSON.stringify(statusText)}`));
+      summaries.push(
+        failedStackSummary(stack, `terraform exited with status ${JSON.stringify(statusText)}`),
+      );
       continue;
     }
     if (f['.json'] === undefined) {

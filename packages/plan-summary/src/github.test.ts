@@ -12,7 +12,8 @@ beforeEach(async () => {
 });
 afterEach(() => gh.stop());
 
-const upsert = (body: string, issueNumber = 7) => upsertComment({ token: TOKEN, apiUrl, repo: 'acme/infra', issueNumber, body });
+const upsert = (body: string, issueNumber = 7) =>
+  upsertComment({ token: TOKEN, apiUrl, repo: 'acme/infra', issueNumber, body });
 
 describe('upsertComment against a fake GitHub API', () => {
   test('first run creates the comment, second run updates the same one in place', async () => {
@@ -66,17 +67,21 @@ describe('upsertComment against a fake GitHub API', () => {
   });
 
   test('API errors surface with status and message', async () => {
-    await expect(upsertComment({ token: 'wrong', apiUrl, repo: 'acme/infra', issueNumber: 7, body: 'x' })).rejects.toThrow(
-      /HTTP 401 .*Bad credentials/,
-    );
+    await expect(
+      upsertComment({ token: 'wrong', apiUrl, repo: 'acme/infra', issueNumber: 7, body: 'x' }),
+    ).rejects.toThrow(/HTTP 401 .*Bad credentials/);
   });
 
   test('bad input names the field', async () => {
-    await expect(upsertComment({ token: '', apiUrl, repo: 'acme/infra', issueNumber: 7, body: 'x' })).rejects.toThrow(/token/);
-    await expect(upsertComment({ token: TOKEN, apiUrl, repo: 'acme', issueNumber: 7, body: 'x' })).rejects.toThrow(
-      /repo: got "acme", must be "owner\/name"/,
-    );
-    await expect(upsertComment({ token: TOKEN, apiUrl, repo: 'acme/infra', issueNumber: 0, body: 'x' })).rejects.toThrow(/issueNumber: got 0/);
+    await expect(
+      upsertComment({ token: '', apiUrl, repo: 'acme/infra', issueNumber: 7, body: 'x' }),
+    ).rejects.toThrow(/token/);
+    await expect(
+      upsertComment({ token: TOKEN, apiUrl, repo: 'acme', issueNumber: 7, body: 'x' }),
+    ).rejects.toThrow(/repo: got "acme", must be "owner\/name"/);
+    await expect(
+      upsertComment({ token: TOKEN, apiUrl, repo: 'acme/infra', issueNumber: 0, body: 'x' }),
+    ).rejects.toThrow(/issueNumber: got 0/);
     expect(gh.requests).toHaveLength(0);
   });
 });

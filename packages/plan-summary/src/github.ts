@@ -68,12 +68,19 @@ function nextLink(link: string | null): string | undefined {
  */
 export async function upsertComment(options: UpsertCommentOptions): Promise<UpsertCommentResult> {
   const marker = options.marker ?? COMMENT_MARKER;
-  if (!options.token) throw new Error('upsertComment: token: got an empty value, a GitHub token is required (GITHUB_TOKEN)');
+  if (!options.token)
+    throw new Error(
+      'upsertComment: token: got an empty value, a GitHub token is required (GITHUB_TOKEN)',
+    );
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(options.repo)) {
-    throw new Error(`upsertComment: repo: got ${JSON.stringify(options.repo)}, must be "owner/name"`);
+    throw new Error(
+      `upsertComment: repo: got ${JSON.stringify(options.repo)}, must be "owner/name"`,
+    );
   }
   if (!Number.isInteger(options.issueNumber) || options.issueNumber < 1) {
-    throw new Error(`upsertComment: issueNumber: got ${options.issueNumber}, must be a positive integer`);
+    throw new Error(
+      `upsertComment: issueNumber: got ${options.issueNumber}, must be a positive integer`,
+    );
   }
   const doFetch: FetchLike = options.fetch ?? (globalThis.fetch as unknown as FetchLike);
   const api = (options.apiUrl ?? 'https://api.github.com').replace(/\/+$/, '');
@@ -98,25 +105,33 @@ export async function upsertComment(options: UpsertCommentOptions): Promise<Upse
     return res;
   };
 
-  let url: string | undefined = `${api}/repos/${options.repo}/issues/${options.issueNumber}/comments?per_page=100`;
+  let url: string | undefined =
+    `${api}/repos/${options.repo}/issues/${options.issueNumber}/comments?per_page=100`;
   let found: IssueComment | undefined;
   for (let page = 0; url !== undefined && found === undefined; page++) {
     // Bounded: 1,000 pages of 100 is far beyond any real pull request.
     if (page >= 1000) throw new Error(`GitHub API: more than 1000 pages of comments at ${url}`);
     const res = await call('GET', url);
     const comments = (await res.json()) as IssueComment[];
-    if (!Array.isArray(comments)) throw new Error(`GitHub API GET ${url}: expected an array of comments`);
+    if (!Array.isArray(comments))
+      throw new Error(`GitHub API GET ${url}: expected an array of comments`);
     found = comments.find((c) => typeof c.body === 'string' && c.body.includes(marker));
     url = nextLink(res.headers.get('link'));
   }
 
   if (found) {
     if (found.body === body) return { action: 'unchanged', id: found.id, url: found.html_url };
-    const res = await call('PATCH', `${api}/repos/${options.repo}/issues/comments/${found.id}`, { body });
+    const res = await call('PATCH', `${api}/repos/${options.repo}/issues/comments/${found.id}`, {
+      body,
+    });
     const c = (await res.json()) as IssueComment;
     return { action: 'updated', id: c.id, url: c.html_url };
   }
-  const res = await call('POST', `${api}/repos/${options.repo}/issues/${options.issueNumber}/comments`, { body });
+  const res = await call(
+    'POST',
+    `${api}/repos/${options.repo}/issues/${options.issueNumber}/comments`,
+    { body },
+  );
   const c = (await res.json()) as IssueComment;
   return { action: 'created', id: c.id, url: c.html_url };
 }

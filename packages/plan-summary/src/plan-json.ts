@@ -58,7 +58,8 @@ export interface ParsePlanOptions {
 }
 
 function fail(field: string, value: unknown, rule: string): never {
-  const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 80)) : JSON.stringify(value);
+  const shown =
+    typeof value === 'string' ? JSON.stringify(value.slice(0, 80)) : JSON.stringify(value);
   throw new Error(`terraform plan JSON: ${field}: got ${shown ?? String(value)}, ${rule}`);
 }
 
@@ -68,13 +69,20 @@ function fail(field: string, value: unknown, rule: string): never {
  * `replace`, never as add or destroy; data source reads are not counted. A plan that terraform
  * marked `errored` gives status `failed`.
  */
-export function parsePlanJson(json: string | PlanJson, options: ParsePlanOptions = {}): StackPlanSummary {
+export function parsePlanJson(
+  json: string | PlanJson,
+  options: ParsePlanOptions = {},
+): StackPlanSummary {
   let plan: unknown = json;
   if (typeof json === 'string') {
     try {
       plan = JSON.parse(json);
     } catch (e) {
-      fail('document', json, `must be JSON from \`terraform show -json <planfile>\` (${(e as Error).message})`);
+      fail(
+        'document',
+        json,
+        `must be JSON from \`terraform show -json <planfile>\` (${(e as Error).message})`,
+      );
     }
   }
   if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) {
@@ -97,7 +105,8 @@ export function parsePlanJson(json: string | PlanJson, options: ParsePlanOptions
   const replaced: string[] = [];
   changes.forEach((rc, i) => {
     const actions = rc?.change?.actions;
-    if (!Array.isArray(actions)) fail(`resource_changes[${i}].change.actions`, actions, 'must be an array');
+    if (!Array.isArray(actions))
+      fail(`resource_changes[${i}].change.actions`, actions, 'must be an array');
     if (rc.mode === 'data') return;
     const key = [...actions].sort().join(',');
     switch (key) {
@@ -124,7 +133,11 @@ export function parsePlanJson(json: string | PlanJson, options: ParsePlanOptions
         break;
       default:
         // A future action kind must not vanish silently from a review summary.
-        fail(`resource_changes[${i}].change.actions`, actions, 'is not an action this summary knows');
+        fail(
+          `resource_changes[${i}].change.actions`,
+          actions,
+          'is not an action this summary knows',
+        );
     }
   });
   const outputChanges = Object.values(p.output_changes ?? {}).filter(

@@ -5,7 +5,8 @@ import { parsePlanJson } from './plan-json';
 import { findTerraform, planTransition } from './testing/terraform';
 
 const FILTER = path.join(__dirname, 'reduce-plan.jq');
-const fixture = (name: string): string => readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8');
 
 function findJq(): string | undefined {
   try {
@@ -15,15 +16,21 @@ function findJq(): string | undefined {
     return undefined;
   }
 }
-const reduce = (json: string): string => execFileSync('jq', ['-f', FILTER], { input: json }).toString();
+const reduce = (json: string): string =>
+  execFileSync('jq', ['-f', FILTER], { input: json }).toString();
 
 const jq = findJq();
 const tf = findTerraform();
-if (!jq) console.warn('Skipping reduce-plan.jq tests: no jq binary (the workflows run it on GitHub runners, which have it)');
+if (!jq)
+  console.warn(
+    'Skipping reduce-plan.jq tests: no jq binary (the workflows run it on GitHub runners, which have it)',
+  );
 (jq ? describe : describe.skip)('reduce-plan.jq (what the plan jobs upload)', () => {
   test('the reduced JSON gives exactly the same summary', () => {
     for (const f of ['mixed.plan.json', 'no-changes.plan.json']) {
-      expect(parsePlanJson(reduce(fixture(f)), { stack: 's' })).toEqual(parsePlanJson(fixture(f), { stack: 's' }));
+      expect(parsePlanJson(reduce(fixture(f)), { stack: 's' })).toEqual(
+        parsePlanJson(fixture(f), { stack: 's' }),
+      );
     }
   });
 
@@ -35,17 +42,20 @@ if (!jq) console.warn('Skipping reduce-plan.jq tests: no jq binary (the workflow
   });
 
   if (!tf.bin) console.warn(`Skipping the sensitive-value check: ${tf.reason}`);
-  (tf.bin ? test : test.skip)('a sensitive value in a real plan is in terraform\'s JSON but not in the upload', () => {
-    const secret = 'hunter2-do-not-upload';
-    const cfg = (v: string) => ({
-      resource: { terraform_data: { db: { input: `\${sensitive("${v}")}` } } },
-      output: { pw: { value: '${terraform_data.db.output}', sensitive: true } },
-    });
-    const { json, text } = planTransition(tf.bin!, cfg('old'), cfg(secret));
-    expect(json).toContain(secret);
-    expect(text).not.toContain(secret);
-    const reduced = reduce(json);
-    expect(reduced).not.toContain(secret);
-    expect(parsePlanJson(reduced)).toMatchObject({ change: 1, outputChanges: 1 });
-  });
+  (tf.bin ? test : test.skip)(
+    "a sensitive value in a real plan is in terraform's JSON but not in the upload",
+    () => {
+      const secret = 'hunter2-do-not-upload';
+      const cfg = (v: string) => ({
+        resource: { terraform_data: { db: { input: `\${sensitive("${v}")}` } } },
+        output: { pw: { value: '${terraform_data.db.output}', sensitive: true } },
+      });
+      const { json, text } = planTransition(tf.bin!, cfg('old'), cfg(secret));
+      expect(json).toContain(secret);
+      expect(text).not.toContain(secret);
+      const reduced = reduce(json);
+      expect(reduced).not.toContain(secret);
+      expect(parsePlanJson(reduced)).toMatchObject({ change: 1, outputChanges: 1 });
+    },
+  );
 });

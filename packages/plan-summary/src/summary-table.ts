@@ -34,7 +34,8 @@ function result(s: StackPlanSummary): string {
   if (s.status === 'failed') return `${FAILED} **plan failed**`;
   if (!hasChanges(s)) return 'no changes';
   const parts = ['changes'];
-  if (s.outputChanges > 0) parts.push(`${s.outputChanges} output${s.outputChanges === 1 ? '' : 's'}`);
+  if (s.outputChanges > 0)
+    parts.push(`${s.outputChanges} output${s.outputChanges === 1 ? '' : 's'}`);
   if (s.forget > 0) parts.push(`${s.forget} removed from state`);
   return parts.join(', ');
 }
@@ -46,8 +47,11 @@ function row(name: string, s: Omit<StackPlanSummary, 'stack'>, res: string): str
 }
 
 function listed(kind: string, stack: string, addresses: readonly string[], max: number): string[] {
-  const shown = addresses.slice(0, max).map((a) => `- ${inlineCode(stack)}: ${kind} ${inlineCode(a)}`);
-  if (addresses.length > max) shown.push(`- ${inlineCode(stack)}: … and ${addresses.length - max} more to ${kind}`);
+  const shown = addresses
+    .slice(0, max)
+    .map((a) => `- ${inlineCode(stack)}: ${kind} ${inlineCode(a)}`);
+  if (addresses.length > max)
+    shown.push(`- ${inlineCode(stack)}: … and ${addresses.length - max} more to ${kind}`);
   return shown;
 }
 
@@ -72,7 +76,8 @@ export function renderSummaryTable(
   ];
   for (const s of summaries) lines.push(row(inlineCode(cell(s.stack)), s, result(s)));
   if (summaries.length > 1) {
-    const sum = (f: (s: StackPlanSummary) => number): number => summaries.reduce((a, s) => a + f(s), 0);
+    const sum = (f: (s: StackPlanSummary) => number): number =>
+      summaries.reduce((a, s) => a + f(s), 0);
     const failed = summaries.filter((s) => s.status === 'failed').length;
     const total: Omit<StackPlanSummary, 'stack'> = {
       status: 'ok',
@@ -86,7 +91,10 @@ export function renderSummaryTable(
       destroyed: [],
       replaced: [],
     };
-    const res = failed > 0 ? `${FAILED} **${failed} of ${summaries.length} failed**` : `${summaries.length} stacks`;
+    const res =
+      failed > 0
+        ? `${FAILED} **${failed} of ${summaries.length} failed**`
+        : `${summaries.length} stacks`;
     lines.push(row('**Total**', total, res));
   }
 
@@ -105,8 +113,13 @@ export function renderSummaryTable(
   }
   const failures = summaries.filter((s) => s.status === 'failed');
   if (failures.length > 0) {
-    lines.push('', `${FAILED} **Plan failed for ${failures.map((s) => inlineCode(s.stack)).join(', ')}:**`, '');
-    for (const s of failures) lines.push(`- ${inlineCode(s.stack)}: ${cell(s.error ?? 'plan failed')}`);
+    lines.push(
+      '',
+      `${FAILED} **Plan failed for ${failures.map((s) => inlineCode(s.stack)).join(', ')}:**`,
+      '',
+    );
+    for (const s of failures)
+      lines.push(`- ${inlineCode(s.stack)}: ${cell(s.error ?? 'plan failed')}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -19,7 +19,12 @@ export async function main(
   try {
     values = parseArgs({
       args: [...argv],
-      options: { input: { type: 'string' }, env: { type: 'string' }, format: { type: 'string', default: 'json' }, help: { type: 'boolean', default: false } },
+      options: {
+        input: { type: 'string' },
+        env: { type: 'string' },
+        format: { type: 'string', default: 'json' },
+        help: { type: 'boolean', default: false },
+      },
       strict: true,
     }).values;
   } catch (e) {
@@ -40,10 +45,13 @@ export async function main(
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new Error(`input: got ${JSON.stringify(text.slice(0, 80))}, must be JSON from \`automock stacks --json\``);
+      throw new Error(
+        `input: got ${JSON.stringify(text.slice(0, 80))}, must be JSON from \`automock stacks --json\``,
+      );
     }
     const m = stackMatrix(parsed, { environment: values.env });
-    for (const s of m.skipped) io.stderr(`::notice title=stack not planned::${s.stack}: ${s.reason}\n`);
+    for (const s of m.skipped)
+      io.stderr(`::notice title=stack not planned::${s.stack}: ${s.reason}\n`);
     if (values.format === 'lines') {
       io.stdout(m.include.map((e) => `${e.stack}\n`).join(''));
     } else if (values.format === 'json') {

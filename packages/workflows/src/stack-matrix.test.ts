@@ -6,7 +6,13 @@ import { main } from './cli';
 import { roleVariable, stackMatrix } from './stack-matrix';
 
 const listing = [
-  { name: 'dev-petstore', kind: 'project', environment: 'dev', project: 'petstore', region: 'us-east-1' },
+  {
+    name: 'dev-petstore',
+    kind: 'project',
+    environment: 'dev',
+    project: 'petstore',
+    region: 'us-east-1',
+  },
   { name: 'bootstrap-us-east-1', kind: 'bootstrap', region: 'us-east-1' },
   { name: 'staging-eu', kind: 'environment', environment: 'staging-eu', region: 'eu-west-1' },
   { name: 'dev', kind: 'environment', environment: 'dev', region: 'us-east-1' },
@@ -16,12 +22,22 @@ describe('stackMatrix', () => {
   test('environment stacks before project stacks, bootstrap left out with the reason', () => {
     const m = stackMatrix(listing);
     expect(m.include.map((e) => e.stack)).toEqual(['dev', 'staging-eu', 'dev-petstore']);
-    expect(m.include[1]).toEqual({ stack: 'staging-eu', kind: 'environment', environment: 'staging-eu', env_key: 'STAGING_EU', region: 'eu-west-1' });
-    expect(m.skipped).toEqual([{ stack: 'bootstrap-us-east-1', reason: expect.stringMatching(/automock bootstrap/) }]);
+    expect(m.include[1]).toEqual({
+      stack: 'staging-eu',
+      kind: 'environment',
+      environment: 'staging-eu',
+      env_key: 'STAGING_EU',
+      region: 'eu-west-1',
+    });
+    expect(m.skipped).toEqual([
+      { stack: 'bootstrap-us-east-1', reason: expect.stringMatching(/automock bootstrap/) },
+    ]);
   });
 
   test('filters by environment and accepts { stacks: [...] }', () => {
-    expect(stackMatrix({ stacks: listing }, { environment: 'dev' }).include.map((e) => e.stack)).toEqual(['dev', 'dev-petstore']);
+    expect(
+      stackMatrix({ stacks: listing }, { environment: 'dev' }).include.map((e) => e.stack),
+    ).toEqual(['dev', 'dev-petstore']);
     expect(stackMatrix([]).include).toEqual([]);
   });
 
@@ -31,10 +47,16 @@ describe('stackMatrix', () => {
   });
 
   test('refuses names that are unsafe as paths, artifact names or shell words, naming the entry', () => {
-    expect(() => stackMatrix([{ ...listing[0], name: 'dev;curl evil|sh' }])).toThrow(/stack list\[0\]\.name: got "dev;curl evil\|sh"/);
+    expect(() => stackMatrix([{ ...listing[0], name: 'dev;curl evil|sh' }])).toThrow(
+      /stack list\[0\]\.name: got "dev;curl evil\|sh"/,
+    );
     expect(() => stackMatrix([{ ...listing[0], name: '../x' }])).toThrow(/name/);
-    expect(() => stackMatrix([{ name: 'dev-x', kind: 'project', region: 'us-east-1' }])).toThrow(/environment: got undefined/);
-    expect(() => stackMatrix('nope')).toThrow(/must be the JSON array printed by `automock stacks --json`/);
+    expect(() => stackMatrix([{ name: 'dev-x', kind: 'project', region: 'us-east-1' }])).toThrow(
+      /environment: got undefined/,
+    );
+    expect(() => stackMatrix('nope')).toThrow(
+      /must be the JSON array printed by `automock stacks --json`/,
+    );
   });
 
   test("works on the app's real stack list (what `automock stacks --json` returns)", () => {
@@ -43,7 +65,9 @@ describe('stackMatrix', () => {
       const infos = AutomockStack.all(buildApp({ outdir })).map((s) => s.info);
       const m = stackMatrix(JSON.parse(JSON.stringify(infos)));
       expect(m.include.length + m.skipped.length).toBe(infos.length);
-      expect(m.include.map((e) => e.stack)).toEqual(expect.arrayContaining(['dev', 'staging', 'prod']));
+      expect(m.include.map((e) => e.stack)).toEqual(
+        expect.arrayContaining(['dev', 'staging', 'prod']),
+      );
       expect(m.skipped.every((s) => s.stack.startsWith('bootstrap-'))).toBe(true);
       for (const e of m.include) expect(e.region).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
     } finally {
@@ -56,7 +80,11 @@ describe('automock-stack-matrix', () => {
   const run = async (argv: string[], stdin: string, env: NodeJS.ProcessEnv = {}) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(argv, env, { stdout: (s) => void out.push(s), stderr: (s) => void err.push(s), stdin: async () => stdin });
+    const code = await main(argv, env, {
+      stdout: (s) => void out.push(s),
+      stderr: (s) => void err.push(s),
+      stdin: async () => stdin,
+    });
     return { code, out: out.join(''), err: err.join('') };
   };
 
@@ -77,7 +105,9 @@ describe('automock-stack-matrix', () => {
   });
 
   test('lines format lists one environment in apply order', async () => {
-    expect((await run(['--format', 'lines', '--env', 'dev'], JSON.stringify(listing))).out).toBe('dev\ndev-petstore\n');
+    expect((await run(['--format', 'lines', '--env', 'dev'], JSON.stringify(listing))).out).toBe(
+      'dev\ndev-petstore\n',
+    );
   });
 
   test('bad input and bad flags fail with a message', async () => {

@@ -54,35 +54,64 @@ function envKey(environment: string): string {
 export function stackMatrix(listing: unknown, options: StackMatrixOptions = {}): StackMatrix {
   const list = Array.isArray(listing)
     ? listing
-    : typeof listing === 'object' && listing !== null && Array.isArray((listing as { stacks?: unknown }).stacks)
+    : typeof listing === 'object' &&
+        listing !== null &&
+        Array.isArray((listing as { stacks?: unknown }).stacks)
       ? (listing as { stacks: unknown[] }).stacks
       : undefined;
   if (!list) {
-    throw new Error(`stack list: got ${JSON.stringify(listing)?.slice(0, 80)}, must be the JSON array printed by \`automock stacks --json\``);
+    throw new Error(
+      `stack list: got ${JSON.stringify(listing)?.slice(0, 80)}, must be the JSON array printed by \`automock stacks --json\``,
+    );
   }
   const include: StackMatrixEntry[] = [];
   const skipped: { stack: string; reason: string }[] = [];
   list.forEach((raw, i) => {
     const s = raw as Partial<StackListing>;
-    if (typeof s !== 'object' || s === null || typeof s.name !== 'string' || typeof s.kind !== 'string') {
-      throw new Error(`stack list[${i}]: got ${JSON.stringify(raw)?.slice(0, 80)}, must be an object with name and kind`);
+    if (
+      typeof s !== 'object' ||
+      s === null ||
+      typeof s.name !== 'string' ||
+      typeof s.kind !== 'string'
+    ) {
+      throw new Error(
+        `stack list[${i}]: got ${JSON.stringify(raw)?.slice(0, 80)}, must be an object with name and kind`,
+      );
     }
     if (!SAFE_NAME.test(s.name)) {
-      throw new Error(`stack list[${i}].name: got ${JSON.stringify(s.name)}, must be letters, digits, ".", "_", "-" (it becomes a path and an artifact name)`);
+      throw new Error(
+        `stack list[${i}].name: got ${JSON.stringify(s.name)}, must be letters, digits, ".", "_", "-" (it becomes a path and an artifact name)`,
+      );
     }
     if (s.kind === 'bootstrap') {
-      skipped.push({ stack: s.name, reason: 'bootstrap stacks are applied by a person with `automock bootstrap`' });
+      skipped.push({
+        stack: s.name,
+        reason: 'bootstrap stacks are applied by a person with `automock bootstrap`',
+      });
       return;
     }
     if (typeof s.environment !== 'string' || !SAFE_NAME.test(s.environment)) {
-      throw new Error(`stack list[${i}].environment: got ${JSON.stringify(s.environment)}, a ${s.kind} stack must name its environment`);
+      throw new Error(
+        `stack list[${i}].environment: got ${JSON.stringify(s.environment)}, a ${s.kind} stack must name its environment`,
+      );
     }
     if (typeof s.region !== 'string' || !/^[a-z0-9-]+$/.test(s.region)) {
-      throw new Error(`stack list[${i}].region: got ${JSON.stringify(s.region)}, must be an AWS region`);
+      throw new Error(
+        `stack list[${i}].region: got ${JSON.stringify(s.region)}, must be an AWS region`,
+      );
     }
     if (options.environment !== undefined && s.environment !== options.environment) return;
-    include.push({ stack: s.name, kind: s.kind, environment: s.environment, env_key: envKey(s.environment), region: s.region });
+    include.push({
+      stack: s.name,
+      kind: s.kind,
+      environment: s.environment,
+      env_key: envKey(s.environment),
+      region: s.region,
+    });
   });
-  include.sort((a, b) => (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9) || a.stack.localeCompare(b.stack));
+  include.sort(
+    (a, b) =>
+      (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9) || a.stack.localeCompare(b.stack),
+  );
   return { include, skipped };
 }

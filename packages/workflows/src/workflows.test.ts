@@ -24,7 +24,12 @@ const usesOf = (wf: WorkflowFile, job: string, action: string) =>
 
 describe('every workflow validates against the GitHub Actions schema (@action-validator, offline)', () => {
   test('the four workflows are there', () => {
-    expect(workflows.map((w) => w.name)).toEqual(['apply-environment.yml', 'apply.yml', 'ci.yml', 'plan.yml']);
+    expect(workflows.map((w) => w.name)).toEqual([
+      'apply-environment.yml',
+      'apply.yml',
+      'ci.yml',
+      'plan.yml',
+    ]);
   });
 
   test.each(workflows.map((w) => [w.name, w] as const))('%s has no schema errors', (_name, wf) => {
@@ -33,9 +38,15 @@ describe('every workflow validates against the GitHub Actions schema (@action-va
   });
 
   test('the validator really rejects a broken workflow (so the checks above can fail)', () => {
-    const broken = byName('plan.yml').text.replace('permissions:\n  contents: read', 'permissions:\n  contents: reed');
+    const broken = byName('plan.yml').text.replace(
+      'permissions:\n  contents: read',
+      'permissions:\n  contents: reed',
+    );
     expect(validateWorkflow(broken).errors.length).toBeGreaterThan(0);
-    expect(validateWorkflow('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n').errors.length).toBeGreaterThan(0);
+    expect(
+      validateWorkflow('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n').errors
+        .length,
+    ).toBeGreaterThan(0);
   });
 
   test('the action-validator binary agrees (exit 0 for ours, 1 for a broken one)', () => {
@@ -43,7 +54,10 @@ describe('every workflow validates against the GitHub Actions schema (@action-va
     for (const wf of workflows) execFileSync(process.execPath, [cli, wf.path], { stdio: 'pipe' });
     const dir = mkdtempSync(path.join(tmpdir(), 'wf-'));
     try {
-      writeFileSync(path.join(dir, 'bad.yml'), 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permisions: {}\n    steps: []\n');
+      writeFileSync(
+        path.join(dir, 'bad.yml'),
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permisions: {}\n    steps: []\n',
+      );
       expect(spawnSync(process.execPath, [cli, path.join(dir, 'bad.yml')]).status).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -54,13 +68,19 @@ describe('every workflow validates against the GitHub Actions schema (@action-va
 describe('facts that matter', () => {
   test('actions are pinned to a major version; local reusable workflows only by path', () => {
     for (const wf of workflows) {
-      for (const { step } of steps(wf)) if (step.uses) expect(String(step.uses)).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
-      for (const job of Object.values<any>(wf.doc.jobs)) if (job.uses) expect(job.uses).toMatch(/^\.\/\.github\/workflows\/[\w-]+\.yml$/);
+      for (const { step } of steps(wf))
+        if (step.uses) expect(String(step.uses)).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
+      for (const job of Object.values<any>(wf.doc.jobs))
+        if (job.uses) expect(job.uses).toMatch(/^\.\/\.github\/workflows\/[\w-]+\.yml$/);
     }
   });
 
   test('every repository file a workflow runs exists', () => {
-    const referenced = new Set(workflows.flatMap((wf) => [...wf.text.matchAll(/packages\/[\w./-]+\.(?:js|jq)/g)].map((m) => m[0])));
+    const referenced = new Set(
+      workflows.flatMap((wf) =>
+        [...wf.text.matchAll(/packages\/[\w./-]+\.(?:js|jq)/g)].map((m) => m[0]),
+      ),
+    );
     expect([...referenced].sort()).toEqual([
       'packages/cli/bin/run.js',
       'packages/plan-summary/bin/automock-plan-comment.js',
@@ -71,20 +91,37 @@ describe('facts that matter', () => {
   });
 
   test('no run script interpolates ${{ }} (script injection): values reach shells through env', () => {
-    for (const wf of workflows) for (const { job, step } of steps(wf)) if (step.run) expect([wf.name, job, step.run]).not.toEqual([wf.name, job, expect.stringContaining('${{')]);
+    for (const wf of workflows)
+      for (const { job, step } of steps(wf))
+        if (step.run)
+          expect([wf.name, job, step.run]).not.toEqual([
+            wf.name,
+            job,
+            expect.stringContaining('${{'),
+          ]);
   });
 
   test('no stored AWS keys anywhere: credentials only through OIDC', () => {
     for (const wf of workflows) {
-      expect(wf.text).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|secrets\.AWS/i);
-      for (const { step } of steps(wf).filter((s) => String(s.step.uses).startsWith('aws-actions/configure-aws-credentials@'))) {
-        expect(Object.keys(step.with).sort()).toEqual(['aws-region', 'role-session-name', 'role-to-assume']);
+      expect(wf.text).not.toMatch(
+        /aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|secrets\.AWS/i,
+      );
+      for (const { step } of steps(wf).filter((s) =>
+        String(s.step.uses).startsWith('aws-actions/configure-aws-credentials@'),
+      )) {
+        expect(Object.keys(step.with).sort()).toEqual([
+          'aws-region',
+          'role-session-name',
+          'role-to-assume',
+        ]);
       }
     }
   });
 
   test('terraform comes from hashicorp/setup-terraform with its wrapper off, everywhere', () => {
-    const uses = workflows.flatMap((wf) => steps(wf).filter((s) => String(s.step.uses).startsWith('hashicorp/setup-terraform@')));
+    const uses = workflows.flatMap((wf) =>
+      steps(wf).filter((s) => String(s.step.uses).startsWith('hashicorp/setup-terraform@')),
+    );
     expect(uses.length).toBeGreaterThanOrEqual(3);
     for (const { step } of uses) expect(step.with.terraform_wrapper).toBe(false);
   });
@@ -94,7 +131,8 @@ describe('facts that matter', () => {
       expect(wf.doc.permissions).toEqual({ contents: 'read' });
       for (const [id, job] of Object.entries<any>(wf.doc.jobs)) {
         const reachesAws =
-          usesOf(wf, id, 'aws-actions/configure-aws-credentials').length > 0 || String(job.uses ?? '').includes('apply-environment');
+          usesOf(wf, id, 'aws-actions/configure-aws-credentials').length > 0 ||
+          String(job.uses ?? '').includes('apply-environment');
         expect([id, job.permissions?.['id-token'] === 'write']).toEqual([id, reachesAws]);
       }
     }
@@ -111,12 +149,24 @@ describe('facts that matter', () => {
       expect(usesOf(ci, 'build-test', 'pnpm/action-setup')).toHaveLength(1);
       const node = usesOf(ci, 'build-test', 'actions/setup-node')[0]!.step;
       expect(node.with).toEqual({ 'node-version': '${{ matrix.node }}', cache: 'pnpm' });
-      const commands = steps(ci).map((s) => s.step.run).filter(Boolean);
-      expect(commands).toEqual(['pnpm install --frozen-lockfile', 'pnpm build', 'pnpm typecheck', 'pnpm lint', 'pnpm test', 'pnpm synth']);
+      const commands = steps(ci)
+        .map((s) => s.step.run)
+        .filter(Boolean);
+      expect(commands).toEqual([
+        'pnpm install --frozen-lockfile',
+        'pnpm build',
+        'pnpm typecheck',
+        'pnpm lint',
+        'pnpm test',
+        'pnpm synth',
+      ]);
       const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts;
-      for (const s of ['build', 'typecheck', 'lint', 'test', 'synth']) expect(scripts[s]).toBeDefined();
+      for (const s of ['build', 'typecheck', 'lint', 'test', 'synth'])
+        expect(scripts[s]).toBeDefined();
       // pnpm/action-setup reads the version from here
-      expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).packageManager).toMatch(/^pnpm@\d/);
+      expect(
+        JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).packageManager,
+      ).toMatch(/^pnpm@\d/);
     });
   });
 
@@ -124,13 +174,21 @@ describe('facts that matter', () => {
     const plan = byName('plan.yml');
     test('runs on pull requests, one at a time per pull request, cancelling the obsolete run', () => {
       expect(Object.keys(plan.doc.on)).toEqual(['pull_request']);
-      expect(plan.doc.concurrency).toEqual({ group: 'plan-${{ github.event.pull_request.number }}', 'cancel-in-progress': true });
+      expect(plan.doc.concurrency).toEqual({
+        group: 'plan-${{ github.event.pull_request.number }}',
+        'cancel-in-progress': true,
+      });
     });
     test('fans out: the changed stacks become a matrix of plan jobs, all finishing even if one fails', () => {
       expect(runs(plan, 'changes')).toContain('stacks --changed-since "$BASE_SHA" --json');
-      expect(plan.doc.jobs.changes.steps.find((s: any) => s.name === 'List changed stacks').env.BASE_SHA).toBe('${{ github.event.pull_request.base.sha }}');
+      expect(
+        plan.doc.jobs.changes.steps.find((s: any) => s.name === 'List changed stacks').env.BASE_SHA,
+      ).toBe('${{ github.event.pull_request.base.sha }}');
       expect(plan.doc.jobs.changes.steps[0].with['fetch-depth']).toBe(0);
-      expect(plan.doc.jobs.plan.strategy).toEqual({ 'fail-fast': false, matrix: '${{ fromJSON(needs.changes.outputs.matrix) }}' });
+      expect(plan.doc.jobs.plan.strategy).toEqual({
+        'fail-fast': false,
+        matrix: '${{ fromJSON(needs.changes.outputs.matrix) }}',
+      });
       expect(plan.doc.jobs.plan.needs).toBe('changes');
     });
     test('plan jobs: OIDC with the plan role of their environment, wrapper off, detailed exit code', () => {
@@ -138,15 +196,21 @@ describe('facts that matter', () => {
       expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
       const creds = usesOf(plan, 'plan', 'aws-actions/configure-aws-credentials')[0]!.step;
       expect(creds.with['role-to-assume']).toBe('${{ env.ROLE_ARN }}');
-      expect(job.env.ROLE_ARN).toBe("${{ vars[format('AUTOMOCK_PLAN_ROLE_ARN_{0}', matrix.env_key)] }}");
+      expect(job.env.ROLE_ARN).toBe(
+        "${{ vars[format('AUTOMOCK_PLAN_ROLE_ARN_{0}', matrix.env_key)] }}",
+      );
       expect(roleVariable('plan', 'dev')).toBe('AUTOMOCK_PLAN_ROLE_ARN_DEV');
       expect(runs(plan, 'plan')).toMatch(/terraform plan .*-detailed-exitcode/);
       // fork pull requests get no OIDC token: their plan and comment jobs are skipped, not failed
-      expect(job.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+      expect(job.if).toContain(
+        'github.event.pull_request.head.repo.full_name == github.repository',
+      );
     });
     test('only the reduced plan JSON leaves the runner (the full one holds sensitive values)', () => {
       const script = runs(plan, 'plan');
-      expect(script).toMatch(/terraform show -json tfplan \| jq -f "\$GITHUB_WORKSPACE\/packages\/plan-summary\/src\/reduce-plan\.jq" >/);
+      expect(script).toMatch(
+        /terraform show -json tfplan \| jq -f "\$GITHUB_WORKSPACE\/packages\/plan-summary\/src\/reduce-plan\.jq" >/,
+      );
       expect(script.match(/show -json/g)).toHaveLength(1);
     });
     test('a final job posts the one comment with pull-requests: write, even when plans failed', () => {
@@ -154,14 +218,22 @@ describe('facts that matter', () => {
       expect(job.needs).toEqual(['changes', 'plan']);
       expect(job.if).toMatch(/^always\(\) && needs\.changes\.result == 'success'/);
       expect(job.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
-      expect(runs(plan, 'comment')).toContain('node packages/plan-summary/bin/automock-plan-comment.js');
+      expect(runs(plan, 'comment')).toContain(
+        'node packages/plan-summary/bin/automock-plan-comment.js',
+      );
       const post = job.steps.find((s: any) => s.name === 'Post the plan comment');
       expect(post.env.GITHUB_TOKEN).toBe('${{ secrets.GITHUB_TOKEN }}');
       expect(post.env.EXPECTED).toBe('${{ needs.changes.outputs.stacks }}');
-      expect(job.steps.some((s: any) => s.uses === 'actions/download-artifact@v4' && s.with.pattern === 'plan-*')).toBe(true);
+      expect(
+        job.steps.some(
+          (s: any) => s.uses === 'actions/download-artifact@v4' && s.with.pattern === 'plan-*',
+        ),
+      ).toBe(true);
     });
     test('each plan job fails its own check when its plan failed', () => {
-      const fail = plan.doc.jobs.plan.steps.find((s: any) => s.name === 'Fail when the plan failed');
+      const fail = plan.doc.jobs.plan.steps.find(
+        (s: any) => s.name === 'Fail when the plan failed',
+      );
       expect(fail.if).toBe("steps.plan.outputs.status != '0' && steps.plan.outputs.status != '2'");
       expect(fail.run).toContain('exit 1');
     });
@@ -184,7 +256,10 @@ describe('facts that matter', () => {
       names.forEach((name, i) => {
         const job = apply.doc.jobs[name];
         expect(job.uses).toBe('./.github/workflows/apply-environment.yml');
-        expect(job.with).toEqual({ environment: name, env_key: roleVariable('apply', name).replace('AUTOMOCK_APPLY_ROLE_ARN_', '') });
+        expect(job.with).toEqual({
+          environment: name,
+          env_key: roleVariable('apply', name).replace('AUTOMOCK_APPLY_ROLE_ARN_', ''),
+        });
         expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
         if (i > 0) {
           expect(job.needs).toBe(names[i - 1]);
@@ -196,12 +271,20 @@ describe('facts that matter', () => {
 
     test('the apply job runs in the GitHub environment, one at a time per environment, queued not cancelled', () => {
       const job = env.doc.jobs.apply;
-      expect(env.doc.on.workflow_call.inputs.environment).toMatchObject({ type: 'string', required: true });
+      expect(env.doc.on.workflow_call.inputs.environment).toMatchObject({
+        type: 'string',
+        required: true,
+      });
       expect(job.environment).toBe('${{ inputs.environment }}');
-      expect(job.concurrency).toEqual({ group: 'apply-${{ inputs.environment }}', 'cancel-in-progress': false });
+      expect(job.concurrency).toEqual({
+        group: 'apply-${{ inputs.environment }}',
+        'cancel-in-progress': false,
+      });
       expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
       const creds = usesOf(env, 'apply', 'aws-actions/configure-aws-credentials')[0]!.step;
-      expect(creds.with['role-to-assume']).toBe("${{ vars[format('AUTOMOCK_APPLY_ROLE_ARN_{0}', inputs.env_key)] }}");
+      expect(creds.with['role-to-assume']).toBe(
+        "${{ vars[format('AUTOMOCK_APPLY_ROLE_ARN_{0}', inputs.env_key)] }}",
+      );
     });
 
     test('applies exactly the plan it showed, environment stacks before projects, stopping at the first failure', () => {

@@ -47,23 +47,35 @@ export class FakeGitHub {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   private view(c: FakeComment) {
-    return { id: c.id, body: c.body, user: { login: c.user }, html_url: `https://github.test/c/${c.id}` };
+    return {
+      id: c.id,
+      body: c.body,
+      user: { login: c.user },
+      html_url: `https://github.test/c/${c.id}`,
+    };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://x');
-    this.requests.push({ method: req.method ?? '', path: url.pathname + url.search, authorization: req.headers.authorization });
+    this.requests.push({
+      method: req.method ?? '',
+      path: url.pathname + url.search,
+      authorization: req.headers.authorization,
+    });
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(payload));
     };
-    if (req.headers.authorization !== `Bearer ${this.token}`) return send(401, { message: 'Bad credentials' });
+    if (req.headers.authorization !== `Bearer ${this.token}`)
+      return send(401, { message: 'Bad credentials' });
     const list = /^\/api\/v3\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
     const one = /^\/api\/v3\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname);
     if (list && req.method === 'GET') {
@@ -77,9 +89,15 @@ export class FakeGitHub {
         next.searchParams.set('page', String(page + 1));
         headers.link = `<${this.url.replace(/\/api\/v3$/, '')}${next.pathname}${next.search}>; rel="next", <${this.url}/x?page=99>; rel="last"`;
       }
-      return send(200, items.map((c) => this.view(c)), headers);
+      return send(
+        200,
+        items.map((c) => this.view(c)),
+        headers,
+      );
     }
-    const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as { body?: string }) : {};
+    const body = chunks.length
+      ? (JSON.parse(Buffer.concat(chunks).toString()) as { body?: string })
+      : {};
     if (list && req.method === 'POST') {
       if (typeof body.body !== 'string') return send(422, { message: 'body missing' });
       return send(201, this.view(this.add(Number(list[2]), body.body)));

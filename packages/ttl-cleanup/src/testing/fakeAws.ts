@@ -182,38 +182,32 @@ export function fakeAws(
     .on(DeleteVpcEndpointsCommand)
     .callsFake((i) => rec('DeleteVpcEndpoints', i.VpcEndpointIds[0]));
   mocks.ec2.on(DeleteNatGatewayCommand).callsFake((i) => rec('DeleteNatGateway', i.NatGatewayId));
-  mocks.ec2
-    .on(DescribeNatGatewaysCommand)
-    .callsFake((i) => ({
-      NatGateways: (i.NatGatewayIds ?? []).map((id: string) => ({
-        NatGatewayId: id,
-        State: 'deleted',
-      })),
-    }));
+  mocks.ec2.on(DescribeNatGatewaysCommand).callsFake((i) => ({
+    NatGateways: (i.NatGatewayIds ?? []).map((id: string) => ({
+      NatGatewayId: id,
+      State: 'deleted',
+    })),
+  }));
   mocks.ec2.on(ReleaseAddressCommand).callsFake((i) => rec('ReleaseAddress', i.AllocationId));
-  mocks.ec2
-    .on(DescribeNetworkInterfacesCommand)
-    .resolves({
-      NetworkInterfaces: (opts.enis ?? []).map((id) => ({
-        NetworkInterfaceId: id,
-        Status: 'available',
-      })),
-    });
+  mocks.ec2.on(DescribeNetworkInterfacesCommand).resolves({
+    NetworkInterfaces: (opts.enis ?? []).map((id) => ({
+      NetworkInterfaceId: id,
+      Status: 'available',
+    })),
+  });
   mocks.ec2
     .on(DeleteNetworkInterfaceCommand)
     .callsFake((i) => rec('DeleteNetworkInterface', i.NetworkInterfaceId));
   mocks.ec2.on(DeleteSubnetCommand).callsFake((i) => rec('DeleteSubnet', i.SubnetId));
   mocks.ec2.on(DeleteRouteTableCommand).callsFake((i) => rec('DeleteRouteTable', i.RouteTableId));
-  mocks.ec2
-    .on(DescribeInternetGatewaysCommand)
-    .callsFake((i) => ({
-      InternetGateways: [
-        {
-          InternetGatewayId: i.InternetGatewayIds[0],
-          Attachments: [{ VpcId: 'vpc-attached', State: 'available' }],
-        },
-      ],
-    }));
+  mocks.ec2.on(DescribeInternetGatewaysCommand).callsFake((i) => ({
+    InternetGateways: [
+      {
+        InternetGatewayId: i.InternetGatewayIds[0],
+        Attachments: [{ VpcId: 'vpc-attached', State: 'available' }],
+      },
+    ],
+  }));
   mocks.ec2
     .on(DetachInternetGatewayCommand)
     .callsFake((i) => rec('DetachInternetGateway', i.InternetGatewayId));

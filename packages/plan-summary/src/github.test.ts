@@ -53,6 +53,26 @@ describe('upsertComment against a fake GitHub API', () => {
     }
   });
 
+  test('a person quoting the marker is not edited; with author, only that login counts', async () => {
+    const quote = gh.add(7, `why does ${COMMENT_MARKER} say so?`, 'alice');
+    const res = await upsert(`${COMMENT_MARKER}\nplan`);
+    expect(res.action).toBe('created');
+    expect(gh.comments.find((c) => c.id === quote.id)!.body).toBe(
+      `why does ${COMMENT_MARKER} say so?`,
+    );
+
+    const mine = gh.add(7, `${COMMENT_MARKER}\nby a personal token`, 'ci-user');
+    const viaPat = await upsertComment({
+      token: TOKEN,
+      apiUrl,
+      repo: 'acme/infra',
+      issueNumber: 7,
+      body: `${COMMENT_MARKER}\nv2`,
+      author: 'ci-user',
+    });
+    expect(viaPat).toMatchObject({ action: 'updated', id: mine.id });
+  });
+
   test('an unchanged body is not written again', async () => {
     await upsert(`${COMMENT_MARKER}\nsame`);
     const res = await upsert(`${COMMENT_MARKER}\nsame`);

@@ -33,6 +33,12 @@ export interface UpsertCommentOptions {
    */
   readonly marker?: string;
   /**
+   * Login whose marked comment is updated (for a personal token, its user).
+   * @default - any bot account (with `GITHUB_TOKEN`, `github-actions[bot]`); a person who pastes
+   * the marker into a comment of their own is never edited
+   */
+  readonly author?: string;
+  /**
    * HTTP client.
    * @default globalThis.fetch
    */
@@ -50,6 +56,7 @@ interface IssueComment {
   id: number;
   body?: string | null;
   html_url: string;
+  user?: { login?: string; type?: string } | null;
 }
 
 function nextLink(link: string | null): string | undefined {
@@ -63,8 +70,8 @@ function nextLink(link: string | null): string | undefined {
 
 /**
  * Creates the pull request comment that carries `marker`, or updates it in place when one already
- * exists (all pages of comments are searched; the oldest marked comment wins). Comments without
- * the marker, from bots or people, are never touched.
+ * exists (all pages of comments are searched; the oldest marked comment by a bot, or by `author`,
+ * wins). Comments without the marker, or by anyone else, are never touched.
  */
 export async function upsertComment(options: UpsertCommentOptions): Promise<UpsertCommentResult> {
   const marker = options.marker ?? COMMENT_MARKER;
@@ -115,7 +122,12 @@ export async function upsertComment(options: UpsertCommentOptions): Promise<Upse
     const comments = (await res.json()) as IssueComment[];
     if (!Array.isArray(comments))
       throw new Error(`GitHub API GET ${url}: expected an array of comments`);
-    found = comments.find((c) => typeof c.body === 'string' && c.body.includes(marker));
+    found = comments.find(
+      (c) =>
+        typeof c.body === 'string' &&
+        c.body.includes(marker) &&
+        (options.author === undefined ? c.user?.type === 'Bot' : c.user?.login === options.author),
+    );
     url = nextLink(res.headers.get('link'));
   }
 

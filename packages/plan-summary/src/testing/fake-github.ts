@@ -56,7 +56,7 @@ export class FakeGitHub {
     return {
       id: c.id,
       body: c.body,
-      user: { login: c.user },
+      user: { login: c.user, type: c.user.endsWith('[bot]') ? 'Bot' : 'User' },
       html_url: `https://github.test/c/${c.id}`,
     };
   }

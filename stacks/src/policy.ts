@@ -3,7 +3,9 @@ import {
   checkApp,
   CheckAppOptions,
   PolicyReport,
+  policyInputs,
   ProjectPolicyConfig,
+  StackPolicyInput,
   synthWithPolicy,
 } from '@automock/guardrails';
 import { App, TerraformStack } from 'cdktf';
@@ -59,6 +61,11 @@ export const POLICY_OPTIONS: CheckAppOptions = {
 /** Checks every stack of the app without writing anything. */
 export function checkPolicy(app: App): PolicyReport {
   return checkApp(app, POLICY_OPTIONS);
+}
+
+/** The stacks as the check sees them (JSON, environment, project); writes nothing. */
+export function policyInputsOf(app: App): StackPolicyInput[] {
+  return policyInputs(app, POLICY_OPTIONS);
 }
 
 /**

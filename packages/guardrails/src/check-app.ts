@@ -2,7 +2,7 @@ import { Environment } from '@automock/core';
 import { App, TerraformResource, TerraformStack } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { IConstruct } from 'constructs';
-import { CheckOptions, checkStacks, PolicyReport, ProjectPolicyConfig } from './engine';
+import { CheckOptions, checkStacks, PolicyReport, ProjectPolicyConfig, StackPolicyInput } from './engine';
 import { TerraformJson, TfElement } from './model';
 import { PolicyViolationError } from './policy-violation-error';
 import { taggableFromJson } from './taggable';
@@ -65,12 +65,20 @@ function taggableFromConstructs(stack: TerraformStack): (el: TfElement) => boole
  * as cdktf's own `Testing.synth` already assumes.
  */
 export function checkApp(app: IConstruct, options: CheckAppOptions = {}): PolicyReport {
+  return checkStacks(policyInputs(app, options), options);
+}
+
+/**
+ * What {@link checkApp} checks: every stack of the app, prepared and with its aspects run, as
+ * Terraform JSON with its environment and project. Writes nothing.
+ */
+export function policyInputs(app: IConstruct, options: CheckAppOptions = {}): StackPolicyInput[] {
   const stacks = app.node.findAll().filter(TerraformStack.isStack);
   for (const s of stacks) s.prepareStack();
   const environmentFor = options.environmentFor ?? defaultEnvironment;
   const projectFor = options.projectFor ?? defaultProject;
   const sharedBy = options.sharedBy ?? defaultSharedBy;
-  const inputs = stacks.map((s) => {
+  return stacks.map((s) => {
     invokeAspects(s);
     return {
       name: s.node.id,
@@ -81,7 +89,6 @@ export function checkApp(app: IConstruct, options: CheckAppOptions = {}): Policy
       isTaggable: taggableFromConstructs(s),
     };
   });
-  return checkStacks(inputs, options);
 }
 
 /**

@@ -23,13 +23,10 @@ const usesOf = (wf: WorkflowFile, job: string, action: string) =>
   steps(wf).filter((s) => s.job === job && String(s.step.uses ?? '').startsWith(`${action}@`));
 
 describe('every workflow validates against the GitHub Actions schema (@action-validator, offline)', () => {
-  test('the four workflows are there', () => {
-    expect(workflows.map((w) => w.name)).toEqual([
-      'apply-environment.yml',
-      'apply.yml',
-      'ci.yml',
-      'plan.yml',
-    ]);
+  test('the four workflows are there (others may be added; they are validated too)', () => {
+    expect(workflows.map((w) => w.name)).toEqual(
+      expect.arrayContaining(['apply-environment.yml', 'apply.yml', 'ci.yml', 'plan.yml']),
+    );
   });
 
   test.each(workflows.map((w) => [w.name, w] as const))('%s has no schema errors', (_name, wf) => {
@@ -81,12 +78,14 @@ describe('facts that matter', () => {
         [...wf.text.matchAll(/packages\/[\w./-]+\.(?:js|jq)/g)].map((m) => m[0]),
       ),
     );
-    expect([...referenced].sort()).toEqual([
-      'packages/cli/bin/run.js',
-      'packages/plan-summary/bin/automock-plan-comment.js',
-      'packages/plan-summary/src/reduce-plan.jq',
-      'packages/workflows/bin/automock-stack-matrix.js',
-    ]);
+    expect([...referenced].sort()).toEqual(
+      expect.arrayContaining([
+        'packages/cli/bin/run.js',
+        'packages/plan-summary/bin/automock-plan-comment.js',
+        'packages/plan-summary/src/reduce-plan.jq',
+        'packages/workflows/bin/automock-stack-matrix.js',
+      ]),
+    );
     for (const f of referenced) expect([f, existsSync(path.join(ROOT, f))]).toEqual([f, true]);
   });
 

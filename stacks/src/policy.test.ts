@@ -31,7 +31,11 @@ describe('guardrails over the real app', () => {
     expect(errors).toEqual([]);
     // every stack (bootstrap, environments, example projects) was checked, prod at the
     // production level (all rules ran)
-    expect([...report.stacks].sort()).toEqual(AutomockStack.all(app).map((s) => s.info.name).sort());
+    expect([...report.stacks].sort()).toEqual(
+      AutomockStack.all(app)
+        .map((s) => s.info.name)
+        .sort(),
+    );
     for (const env of ENVIRONMENTS) expect(report.stacks).toContain(env.name);
     if (ENVIRONMENTS.some((e) => e.production)) expect(report.rulesChecked).toBe(RULES.length);
     expect(files(outdir)).toContain('cdk.tf.json');
@@ -66,7 +70,9 @@ describe('guardrails over the real app', () => {
 
     test('without a suppression the finding stops synthesis', () => {
       const app = build();
-      expect(() => synthWithGuardrails(app)).toThrow(/AM-ECS-3 dev-policy-probe .*UPSTREAM_API_TOKEN/);
+      expect(() => synthWithGuardrails(app)).toThrow(
+        /AM-ECS-3 dev-policy-probe .*UPSTREAM_API_TOKEN/,
+      );
       expect(files(outdir)).toEqual([]);
     });
 

@@ -34,7 +34,9 @@ function sharedByOf(stack: TerraformStack): readonly Environment[] | undefined {
     .map((c) => ({ env: environmentOf(c as TerraformStack), info: (c as StackFacts).info }))
     .filter(
       (x) =>
-        x.env && x.info?.accountId === facts.info?.accountId && x.info?.region === facts.info?.region,
+        x.env &&
+        x.info?.accountId === facts.info?.accountId &&
+        x.info?.region === facts.info?.region,
     )
     .map((x) => x.env!);
 }

@@ -8,4 +8,6 @@ const file = path.join(__dirname, '..', 'README.md');
 const before = fs.readFileSync(file, 'utf8');
 const after = replaceRuleTable(before);
 if (after !== before) fs.writeFileSync(file, after);
-console.log(after === before ? 'README.md rules table is up to date' : 'README.md rules table updated');
+console.log(
+  after === before ? 'README.md rules table is up to date' : 'README.md rules table updated',
+);

@@ -11,7 +11,8 @@ import { DEV } from './testing/fixtures';
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile())
     .map((d) => path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name));
 }
@@ -20,9 +21,15 @@ function app(outdir: string, retention: number | undefined) {
   const a = new App({ outdir });
   for (const name of ['first', 'second']) {
     const stack = new TerraformStack(a, name);
-    new AwsProvider(stack, 'aws', { region: 'us-east-1', defaultTags: [{ tags: standardTags('dev') }] });
+    new AwsProvider(stack, 'aws', {
+      region: 'us-east-1',
+      defaultTags: [{ tags: standardTags('dev') }],
+    });
     // only the second stack breaks a rule: the first must not be written either
-    new CloudwatchLogGroup(stack, 'g', { name, retentionInDays: name === 'second' ? retention : 7 });
+    new CloudwatchLogGroup(stack, 'g', {
+      name,
+      retentionInDays: name === 'second' ? retention : 7,
+    });
   }
   return a;
 }
@@ -44,7 +51,9 @@ describe('synthWithPolicy', () => {
     }
     expect(error).toBeInstanceOf(PolicyViolationError);
     expect((error as PolicyViolationError).report.errors).toBe(1);
-    expect((error as Error).message).toMatch(/AM-LOG-1 second aws_cloudwatch_log_group\.g \(second\/g\)/);
+    expect((error as Error).message).toMatch(
+      /AM-LOG-1 second aws_cloudwatch_log_group\.g \(second\/g\)/,
+    );
     expect(filesUnder(outdir)).toEqual([]);
   });
 
@@ -52,9 +61,17 @@ describe('synthWithPolicy', () => {
     const a = app(outdir, 30);
     const report = synthWithPolicy(a, { environmentFor: () => DEV });
     expect(report.errors).toBe(0);
-    const files = filesUnder(outdir).map((f) => path.relative(outdir, f)).sort();
-    expect(files).toEqual(['manifest.json', 'stacks/first/cdk.tf.json', 'stacks/second/cdk.tf.json']);
-    const written = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks/second/cdk.tf.json'), 'utf8'));
+    const files = filesUnder(outdir)
+      .map((f) => path.relative(outdir, f))
+      .sort();
+    expect(files).toEqual([
+      'manifest.json',
+      'stacks/first/cdk.tf.json',
+      'stacks/second/cdk.tf.json',
+    ]);
+    const written = JSON.parse(
+      fs.readFileSync(path.join(outdir, 'stacks/second/cdk.tf.json'), 'utf8'),
+    );
     expect(written.resource.aws_cloudwatch_log_group.g.retention_in_days).toBe(30);
   });
 });

@@ -2,7 +2,13 @@ import { Environment } from '@automock/core';
 import { App, TerraformResource, TerraformStack } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { IConstruct } from 'constructs';
-import { CheckOptions, checkStacks, PolicyReport, ProjectPolicyConfig, StackPolicyInput } from './engine';
+import {
+  CheckOptions,
+  checkStacks,
+  PolicyReport,
+  ProjectPolicyConfig,
+  StackPolicyInput,
+} from './engine';
 import { TerraformJson, TfElement } from './model';
 import { PolicyViolationError } from './policy-violation-error';
 import { taggableFromJson } from './taggable';
@@ -29,7 +35,10 @@ export interface CheckAppOptions extends CheckOptions {
 
 function defaultEnvironment(stack: TerraformStack): Environment | undefined {
   const e = (stack as unknown as { environment?: Partial<Environment> }).environment;
-  return e && typeof e === 'object' && typeof e.name === 'string' && typeof e.production === 'boolean'
+  return e &&
+    typeof e === 'object' &&
+    typeof e.name === 'string' &&
+    typeof e.production === 'boolean'
     ? (e as Environment)
     : undefined;
 }
@@ -44,7 +53,9 @@ function defaultSharedBy(stack: TerraformStack): readonly Environment[] | undefi
 
 function defaultProject(stack: TerraformStack): ProjectPolicyConfig | undefined {
   const p = (stack as unknown as { project?: Partial<ProjectPolicyConfig> }).project;
-  return p && typeof p === 'object' && typeof p.name === 'string' ? (p as ProjectPolicyConfig) : undefined;
+  return p && typeof p === 'object' && typeof p.name === 'string'
+    ? (p as ProjectPolicyConfig)
+    : undefined;
 }
 
 /** Asks the provider classes which resources accept tags (they have a `tagsInput`). */

@@ -40,7 +40,9 @@ describe('suppressions', () => {
     (reason) => {
       const env = withSuppressions([{ id: 'AM-LOG-1', reason }]);
       const r = check(leakyStack(env), env);
-      expect(findings(r, 'AM-SUP-1').map((f) => f.address)).toEqual(['environment[dev].suppressions[0]']);
+      expect(findings(r, 'AM-SUP-1').map((f) => f.address)).toEqual([
+        'environment[dev].suppressions[0]',
+      ]);
       expect(findings(r, 'AM-LOG-1')).toHaveLength(1);
       expect(r.suppressed).toBe(0);
       expect(r.errors).toBe(2);
@@ -77,11 +79,27 @@ describe('suppressions', () => {
   test('a stack shared by environments (bootstrap) takes their suppressions and the strictest level', () => {
     const json = {
       resource: {
-        aws_cloudwatch_log_group: { g: { name: 'g', tags: { Project: 'p', Environment: 'shared', ManagedBy: 'm', 'automock:env': 'shared', 'automock:project': '_environment' } } },
-        aws_dynamodb_table: { t: { name: 't', server_side_encryption: { enabled: true }, tags: {} } },
+        aws_cloudwatch_log_group: {
+          g: {
+            name: 'g',
+            tags: {
+              Project: 'p',
+              Environment: 'shared',
+              ManagedBy: 'm',
+              'automock:env': 'shared',
+              'automock:project': '_environment',
+            },
+          },
+        },
+        aws_dynamodb_table: {
+          t: { name: 't', server_side_encryption: { enabled: true }, tags: {} },
+        },
       },
     };
-    const dev = { ...DEV, suppressions: [{ id: 'AM-LOG-1', reason: 'kept for the audit trail of CI runs' }] };
+    const dev = {
+      ...DEV,
+      suppressions: [{ id: 'AM-LOG-1', reason: 'kept for the audit trail of CI runs' }],
+    };
     const r = checkStacks([{ name: 'bootstrap', json, sharedBy: [dev, PROD] }]);
     expect(r.findings.find((f) => f.ruleId === 'AM-LOG-1')!.suppressed!.source).toBe(
       'environment[dev].suppressions[0]',
@@ -106,7 +124,10 @@ describe('report', () => {
     const { app, stack } = testStack();
     new CloudwatchLogGroup(stack, 'forever', { name: 'forever' });
     new DynamodbTable(stack, 't', {
-      name: 't', hashKey: 'k', attribute: [{ name: 'k', type: 'S' }], serverSideEncryption: { enabled: true },
+      name: 't',
+      hashKey: 'k',
+      attribute: [{ name: 'k', type: 'S' }],
+      serverSideEncryption: { enabled: true },
     });
     const r = check(app);
     const devRules = RULES.filter((x) => x.level !== 'off');

@@ -147,7 +147,11 @@ export function checkStacks(
     }
     if (s.project) {
       const env = s.environment ? `${s.environment.name}/` : '';
-      add(`project:${env}${s.project.name}`, `project[${env}${s.project.name}].suppressions`, s.project.suppressions);
+      add(
+        `project:${env}${s.project.name}`,
+        `project[${env}${s.project.name}].suppressions`,
+        s.project.suppressions,
+      );
     }
     return out;
   };

@@ -3,7 +3,9 @@ import { PolicyFinding, PolicyReport } from './engine';
 /** One line: `AM-S3-1 dev aws_s3_bucket.x (dev/config/bucket): message`. */
 export function formatFinding(f: PolicyFinding): string {
   const where = `${f.stack ? `${f.stack} ` : ''}${f.address}${f.path ? ` (${f.path})` : ''}`;
-  const tail = f.suppressed ? ` [suppressed by ${f.suppressed.source}: ${f.suppressed.reason}]` : '';
+  const tail = f.suppressed
+    ? ` [suppressed by ${f.suppressed.source}: ${f.suppressed.reason}]`
+    : '';
   return `${f.ruleId} ${where}: ${f.message}${tail}`;
 }
 
@@ -18,8 +20,17 @@ export function formatPolicyReport(r: PolicyReport): string {
   const group = (title: string, list: PolicyFinding[]) => {
     for (const f of list) lines.push(`  ${title.padEnd(10)} ${formatFinding(f)}`);
   };
-  group('ERROR', r.findings.filter((f) => !f.suppressed && f.severity === 'error'));
-  group('WARNING', r.findings.filter((f) => !f.suppressed && f.severity === 'warning'));
-  group('SUPPRESSED', r.findings.filter((f) => f.suppressed));
+  group(
+    'ERROR',
+    r.findings.filter((f) => !f.suppressed && f.severity === 'error'),
+  );
+  group(
+    'WARNING',
+    r.findings.filter((f) => !f.suppressed && f.severity === 'warning'),
+  );
+  group(
+    'SUPPRESSED',
+    r.findings.filter((f) => f.suppressed),
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -4,9 +4,14 @@ import { checkStacks, PolicyReport } from './engine';
 import { TerraformJson } from './model';
 import { DEV, PROD } from './testing/fixtures';
 
-const run = (resource: TerraformJson['resource'], env = DEV, data?: TerraformJson['data']): PolicyReport =>
+const run = (
+  resource: TerraformJson['resource'],
+  env = DEV,
+  data?: TerraformJson['data'],
+): PolicyReport =>
   checkStacks([{ name: 'raw', json: { resource, ...(data ? { data } : {}) }, environment: env }]);
-const ids = (r: PolicyReport, id: string) => r.findings.filter((f) => f.ruleId === id).map((f) => f.address);
+const ids = (r: PolicyReport, id: string) =>
+  r.findings.filter((f) => f.ruleId === id).map((f) => f.address);
 
 const TLS_POLICY = JSON.stringify({
   Statement: [
@@ -25,7 +30,13 @@ describe('hand-written JSON forms', () => {
     const r = run({
       aws_s3_bucket: { b: { bucket: 'literal-name' } },
       aws_s3_bucket_public_access_block: {
-        p: { bucket: 'literal-name', block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+        p: {
+          bucket: 'literal-name',
+          block_public_acls: true,
+          block_public_policy: true,
+          ignore_public_acls: true,
+          restrict_public_buckets: true,
+        },
       },
       aws_s3_bucket_policy: { pol: { bucket: 'literal-name', policy: TLS_POLICY } },
     });
@@ -53,11 +64,22 @@ describe('hand-written JSON forms', () => {
 
   test('a bucket policy from a policy document with source documents is followed', () => {
     const r = run(
-      { aws_s3_bucket: { b: { bucket: 'x' } }, aws_s3_bucket_policy: { p: { bucket: '${aws_s3_bucket.b.id}', policy: '${data.aws_iam_policy_document.outer.json}' } } },
+      {
+        aws_s3_bucket: { b: { bucket: 'x' } },
+        aws_s3_bucket_policy: {
+          p: {
+            bucket: '${aws_s3_bucket.b.id}',
+            policy: '${data.aws_iam_policy_document.outer.json}',
+          },
+        },
+      },
       DEV,
       {
         aws_iam_policy_document: {
-          outer: { source_policy_documents: ['${data.aws_iam_policy_document.tls.json}'], statement: [] },
+          outer: {
+            source_policy_documents: ['${data.aws_iam_policy_document.tls.json}'],
+            statement: [],
+          },
           tls: {
             statement: [
               {
@@ -78,10 +100,30 @@ describe('hand-written JSON forms', () => {
   test('aws_alb and aws_alb_listener are load balancers too', () => {
     const r = run(
       {
-        aws_alb: { a: { security_groups: ['${aws_security_group.s.id}'], drop_invalid_header_fields: false } },
-        aws_alb_listener: { l: { load_balancer_arn: '${aws_alb.a.arn}', port: 443, protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' } },
+        aws_alb: {
+          a: { security_groups: ['${aws_security_group.s.id}'], drop_invalid_header_fields: false },
+        },
+        aws_alb_listener: {
+          l: {
+            load_balancer_arn: '${aws_alb.a.arn}',
+            port: 443,
+            protocol: 'HTTPS',
+            ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+          },
+        },
         aws_security_group: {
-          s: { description: 'alb', ingress: [{ description: 'https', from_port: 443, to_port: 443, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] }] },
+          s: {
+            description: 'alb',
+            ingress: [
+              {
+                description: 'https',
+                from_port: 443,
+                to_port: 443,
+                protocol: 'tcp',
+                cidr_blocks: ['0.0.0.0/0'],
+              },
+            ],
+          },
         },
       },
       PROD,
@@ -95,7 +137,15 @@ describe('hand-written JSON forms', () => {
     const r = run({
       aws_security_group: { s: { description: 'tasks' } },
       aws_security_group_rule: {
-        e: { type: 'egress', security_group_id: '${aws_security_group.s.id}', protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'], description: 'out' },
+        e: {
+          type: 'egress',
+          security_group_id: '${aws_security_group.s.id}',
+          protocol: '-1',
+          from_port: 0,
+          to_port: 0,
+          cidr_blocks: ['0.0.0.0/0'],
+          description: 'out',
+        },
       },
     });
     expect(ids(r, 'AM-SG-1')).toEqual([]);

@@ -74,7 +74,10 @@ export function readPolicy(model: StackModel, value: unknown, depth = 0): Policy
   if (ref) {
     const doc = model.resolve(ref);
     if (!doc || doc.type !== 'aws_iam_policy_document') {
-      return { ok: false, reason: `refers to ${String(value)}, not a policy document in this stack` };
+      return {
+        ok: false,
+        reason: `refers to ${String(value)}, not a policy document in this stack`,
+      };
     }
     const statements: PolicyStatement[] = [];
     for (const src of [
@@ -113,7 +116,10 @@ export function readPolicy(model: StackModel, value: unknown, depth = 0): Policy
 /** Whether a glob pattern with `*` and `?` (IAM's wildcards) matches `s`, case-insensitively. */
 export function iamGlob(pattern: string, s: string): boolean {
   const re = new RegExp(
-    `^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`,
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
     'i',
   );
   return re.test(s);

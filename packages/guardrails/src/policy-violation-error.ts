@@ -10,7 +10,9 @@ export class PolicyViolationError extends Error {
     super(
       `Policy check failed with ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was synthesised:\n${errors
         .map((f) => `  ${formatFinding(f)}`)
-        .join('\n')}\nFix them, or suppress one with { id, reason } in the environment or project configuration.`,
+        .join(
+          '\n',
+        )}\nFix them, or suppress one with { id, reason } in the environment or project configuration.`,
     );
     this.name = 'PolicyViolationError';
     this.report = report;

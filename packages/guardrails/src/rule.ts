@@ -49,10 +49,6 @@ export function levelOf(rule: PolicyRule, production: boolean): RuleLevel {
 }
 
 /** A rule that is an error everywhere. */
-export function errorRule(
-  id: string,
-  meaning: string,
-  check: PolicyRule['check'],
-): PolicyRule {
+export function errorRule(id: string, meaning: string, check: PolicyRule['check']): PolicyRule {
   return { id, meaning, level: 'error', productionLevel: 'error', check };
 }

@@ -30,9 +30,24 @@ export const RULES: readonly PolicyRule[] = [
 
 /** Checks about the suppressions themselves; they cannot be suppressed. */
 export const SUPPRESSION_RULES = [
-  { id: 'AM-SUP-1', meaning: 'Every suppression gives a reason (at least 10 characters)', level: 'error', productionLevel: 'error' },
-  { id: 'AM-SUP-2', meaning: 'Every suppression names a rule id of this pack', level: 'error', productionLevel: 'error' },
-  { id: 'AM-SUP-3', meaning: 'Every suppression matches a finding (remove stale ones)', level: 'warning', productionLevel: 'warning' },
+  {
+    id: 'AM-SUP-1',
+    meaning: 'Every suppression gives a reason (at least 10 characters)',
+    level: 'error',
+    productionLevel: 'error',
+  },
+  {
+    id: 'AM-SUP-2',
+    meaning: 'Every suppression names a rule id of this pack',
+    level: 'error',
+    productionLevel: 'error',
+  },
+  {
+    id: 'AM-SUP-3',
+    meaning: 'Every suppression matches a finding (remove stale ones)',
+    level: 'warning',
+    productionLevel: 'warning',
+  },
 ] as const;
 
 /** The rule with this id. */

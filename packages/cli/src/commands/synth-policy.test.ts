@@ -26,9 +26,12 @@ describe('automock synth runs the guardrails', () => {
   afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('prints the short policy report', async () => {
-    const { stdout, error } = await runCommand(['synth', '--out', join(tmp, 'out'), '--env', 'dev'], {
-      root: pkgRoot,
-    });
+    const { stdout, error } = await runCommand(
+      ['synth', '--out', join(tmp, 'out'), '--env', 'dev'],
+      {
+        root: pkgRoot,
+      },
+    );
     expect(error).toBeUndefined();
     expect(stdout).toMatch(
       /^Policy: \d+ rules checked on \d+ stacks?, \d+ passed, \d+ warnings?, \d+ suppressed, 0 errors$/m,
@@ -36,9 +39,12 @@ describe('automock synth runs the guardrails', () => {
   });
 
   it('includes the report in --json', async () => {
-    const { stdout } = await runCommand(['synth', '--out', join(tmp, 'out'), '--env', 'dev', '--json'], {
-      root: pkgRoot,
-    });
+    const { stdout } = await runCommand(
+      ['synth', '--out', join(tmp, 'out'), '--env', 'dev', '--json'],
+      {
+        root: pkgRoot,
+      },
+    );
     const { policy } = JSON.parse(stdout);
     expect(policy.rulesChecked).toBeGreaterThan(20);
     expect(policy.errors).toBe(0);
@@ -66,10 +72,20 @@ describe('automock synth runs the guardrails', () => {
 
   it('a warning is reported without stopping synthesis', () => {
     const out = join(tmp, 'out');
-    const definitions = [env([{ id: 'AM-ELB-4', reason: 'no load balancer to protect in this test' }])];
-    const result = synthesize({ root: repoRoot, outDir: out, definitions, declaredProjects: false });
+    const definitions = [
+      env([{ id: 'AM-ELB-4', reason: 'no load balancer to protect in this test' }]),
+    ];
+    const result = synthesize({
+      root: repoRoot,
+      outDir: out,
+      definitions,
+      declaredProjects: false,
+    });
     expect(result.policy.errors).toBe(0);
-    expect(result.policy.findings.map((f) => [f.ruleId, f.severity])).toContainEqual(['AM-SUP-3', 'warning']);
+    expect(result.policy.findings.map((f) => [f.ruleId, f.severity])).toContainEqual([
+      'AM-SUP-3',
+      'warning',
+    ]);
     expect(readdirSync(join(out, 'stacks'))).toContain('a');
   });
 });

@@ -5,7 +5,11 @@ import { check, findings, PROD, testStack } from '../testing/fixtures';
 
 const LOGS = {
   logDriver: 'awslogs',
-  options: { 'awslogs-group': '/automock/dev', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'mock' },
+  options: {
+    'awslogs-group': '/automock/dev',
+    'awslogs-region': 'us-east-1',
+    'awslogs-stream-prefix': 'mock',
+  },
 };
 
 function taskDefinition(stack: TerraformStack, containers: object[] | string) {
@@ -22,7 +26,10 @@ function taskDefinition(stack: TerraformStack, containers: object[] | string) {
 describe('ECS rules', () => {
   test('AM-ECS-1: a cluster with Container Insights passes', () => {
     const { app, stack } = testStack();
-    new EcsCluster(stack, 'c', { name: 'c', setting: [{ name: 'containerInsights', value: 'enhanced' }] });
+    new EcsCluster(stack, 'c', {
+      name: 'c',
+      setting: [{ name: 'containerInsights', value: 'enhanced' }],
+    });
     expect(findings(check(app), 'AM-ECS-1')).toHaveLength(0);
   });
 
@@ -50,7 +57,9 @@ describe('ECS rules', () => {
           { name: 'MOCKSERVER_TLS_PRIVATE_KEY_PATH', value: '/config/key.pem' },
           { name: 'CONFIG_OBJECT_KEY', value: 'petstore/expectations.json' },
         ],
-        secrets: [{ name: 'API_TOKEN', valueFrom: 'arn:aws:ssm:us-east-1:111111111111:parameter/t' }],
+        secrets: [
+          { name: 'API_TOKEN', valueFrom: 'arn:aws:ssm:us-east-1:111111111111:parameter/t' },
+        ],
       },
     ]);
     const r = check(app);
@@ -80,7 +89,12 @@ describe('ECS rules', () => {
     (name) => {
       const { app, stack } = testStack();
       taskDefinition(stack, [
-        { name: 'app', image: 'a', logConfiguration: LOGS, environment: [{ name, value: 'hunter2' }] },
+        {
+          name: 'app',
+          image: 'a',
+          logConfiguration: LOGS,
+          environment: [{ name, value: 'hunter2' }],
+        },
       ]);
       expect(findings(check(app), 'AM-ECS-3')[0]!.message).toContain(`container app: ${name}`);
     },

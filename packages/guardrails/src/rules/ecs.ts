@@ -34,7 +34,8 @@ function eachTaskDefinition(
   return out;
 }
 
-const label = (c: ContainerDefinition, i: number) => (c.name ? `container ${c.name}` : `container #${i}`);
+const label = (c: ContainerDefinition, i: number) =>
+  c.name ? `container ${c.name}` : `container #${i}`;
 
 export const ECS_RULES: readonly PolicyRule[] = [
   {
@@ -48,7 +49,8 @@ export const ECS_RULES: readonly PolicyRule[] = [
         .filter(
           (c) =>
             !asList(c.body.setting).some(
-              (s) => s.name === 'containerInsights' && (s.value === 'enabled' || s.value === 'enhanced'),
+              (s) =>
+                s.name === 'containerInsights' && (s.value === 'enabled' || s.value === 'enhanced'),
             ),
         )
         .map((c) => ({
@@ -56,12 +58,19 @@ export const ECS_RULES: readonly PolicyRule[] = [
           message: 'has no setting containerInsights = enabled (or enhanced)',
         })),
   },
-  errorRule('AM-ECS-2', 'Every container of a task definition sends its logs to a log driver', (stack) =>
-    eachTaskDefinition(stack, (list) => {
-      const silent = list.map((c, i) => (c.logConfiguration?.logDriver ? undefined : label(c, i)));
-      const names = silent.filter((s): s is string => s !== undefined);
-      return names.length > 0 ? `${names.join(', ')} has no logConfiguration.logDriver` : undefined;
-    }),
+  errorRule(
+    'AM-ECS-2',
+    'Every container of a task definition sends its logs to a log driver',
+    (stack) =>
+      eachTaskDefinition(stack, (list) => {
+        const silent = list.map((c, i) =>
+          c.logConfiguration?.logDriver ? undefined : label(c, i),
+        );
+        const names = silent.filter((s): s is string => s !== undefined);
+        return names.length > 0
+          ? `${names.join(', ')} has no logConfiguration.logDriver`
+          : undefined;
+      }),
   ),
   errorRule(
     'AM-ECS-3',
@@ -69,9 +78,9 @@ export const ECS_RULES: readonly PolicyRule[] = [
     (stack) =>
       eachTaskDefinition(stack, (list) => {
         const found = list.flatMap((c, i) =>
-          secretLookingNames(asList<{ name?: string }>(c.environment).map((e) => String(e.name))).map(
-            (n) => `${label(c, i)}: ${n}`,
-          ),
+          secretLookingNames(
+            asList<{ name?: string }>(c.environment).map((e) => String(e.name)),
+          ).map((n) => `${label(c, i)}: ${n}`),
         );
         return found.length > 0
           ? `plain environment variables look like secrets (${found.join('; ')}); pass them as "secrets" from Secrets Manager or SSM`

@@ -21,7 +21,9 @@ function httpsListener(stack: TerraformStack, lb: Lb, sslPolicy?: string) {
     protocol: 'HTTPS',
     certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/x',
     ...(sslPolicy ? { sslPolicy } : {}),
-    defaultAction: [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '404' } }],
+    defaultAction: [
+      { type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '404' } },
+    ],
   });
 }
 
@@ -30,7 +32,8 @@ describe('load balancer rules', () => {
     const { app, stack } = testStack(PROD);
     httpsListener(stack, alb(stack), 'ELBSecurityPolicy-TLS13-1-2-2021-06');
     const r = check(app, PROD);
-    for (const id of ['AM-ELB-1', 'AM-ELB-2', 'AM-ELB-3', 'AM-ELB-4']) expect(findings(r, id)).toHaveLength(0);
+    for (const id of ['AM-ELB-1', 'AM-ELB-2', 'AM-ELB-3', 'AM-ELB-4'])
+      expect(findings(r, id)).toHaveLength(0);
   });
 
   test('AM-ELB-1: an ALB that forwards invalid headers is caught', () => {

@@ -21,15 +21,20 @@ export const ELB_RULES: readonly PolicyRule[] = [
       .filter((lb) => isApplication(lb) && lb.body.drop_invalid_header_fields !== true)
       .map((lb) => ({ address: lb.address, message: 'drop_invalid_header_fields is not true' })),
   ),
-  errorRule('AM-ELB-2', 'HTTPS and TLS listeners use a security policy with TLS 1.2 or newer as minimum', (stack) =>
-    stack
-      .resources(...LISTENER_TYPES)
-      .filter((l) => secureListener(l))
-      .filter((l) => typeof l.body.ssl_policy !== 'string' || !TLS12_POLICY_RE.test(l.body.ssl_policy))
-      .map((l) => ({
-        address: l.address,
-        message: `ssl_policy ${JSON.stringify(l.body.ssl_policy ?? null)} allows TLS below 1.2 (unset means ELBSecurityPolicy-2016-08); use ELBSecurityPolicy-TLS13-1-2-2021-06`,
-      })),
+  errorRule(
+    'AM-ELB-2',
+    'HTTPS and TLS listeners use a security policy with TLS 1.2 or newer as minimum',
+    (stack) =>
+      stack
+        .resources(...LISTENER_TYPES)
+        .filter((l) => secureListener(l))
+        .filter(
+          (l) => typeof l.body.ssl_policy !== 'string' || !TLS12_POLICY_RE.test(l.body.ssl_policy),
+        )
+        .map((l) => ({
+          address: l.address,
+          message: `ssl_policy ${JSON.stringify(l.body.ssl_policy ?? null)} allows TLS below 1.2 (unset means ELBSecurityPolicy-2016-08); use ELBSecurityPolicy-TLS13-1-2-2021-06`,
+        })),
   ),
   {
     id: 'AM-ELB-3',
@@ -40,7 +45,9 @@ export const ELB_RULES: readonly PolicyRule[] = [
       stack
         .resources(...LISTENER_TYPES)
         .filter((l) => secureListener(l))
-        .filter((l) => typeof l.body.ssl_policy === 'string' && TLS12_POLICY_RE.test(l.body.ssl_policy))
+        .filter(
+          (l) => typeof l.body.ssl_policy === 'string' && TLS12_POLICY_RE.test(l.body.ssl_policy),
+        )
         .filter((l) => !TLS13_POLICY_RE.test(l.body.ssl_policy as string))
         .map((l) => ({
           address: l.address,

@@ -9,10 +9,17 @@ import { needsResourceWildcard } from './iam';
 
 const ASSUME = JSON.stringify({
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { Service: 'ecs-tasks.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+    },
+  ],
 });
 
-const role = (stack: TerraformStack) => new IamRole(stack, 'role', { name: 'task', assumeRolePolicy: ASSUME });
+const role = (stack: TerraformStack) =>
+  new IamRole(stack, 'role', { name: 'task', assumeRolePolicy: ASSUME });
 
 const jsonPolicy = (...Statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement });
 
@@ -22,40 +29,66 @@ describe('IAM rules', () => {
     const r = role(stack);
     const doc = new DataAwsIamPolicyDocument(stack, 'doc', {
       statement: [
-        { actions: ['s3:GetObject', 's3:PutObject'], resources: ['arn:aws:s3:::automock-dev-cfg/*'] },
+        {
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resources: ['arn:aws:s3:::automock-dev-cfg/*'],
+        },
         { actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
       ],
     });
     new IamRolePolicy(stack, 'p1', { role: r.name, policy: doc.json });
     new IamPolicy(stack, 'p2', {
-      policy: jsonPolicy({ Effect: 'Allow', Action: ['ec2:DescribeSubnets', 'ec2:DescribeVpcs'], Resource: '*' }),
+      policy: jsonPolicy({
+        Effect: 'Allow',
+        Action: ['ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
+        Resource: '*',
+      }),
     });
     new IamRole(stack, 'r2', {
       name: 'r2',
       assumeRolePolicy: ASSUME,
-      inlinePolicy: [{ name: 'logs', policy: jsonPolicy({ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: 'arn:aws:logs:*:*:log-group:/automock/*' }) }],
+      inlinePolicy: [
+        {
+          name: 'logs',
+          policy: jsonPolicy({
+            Effect: 'Allow',
+            Action: 'logs:PutLogEvents',
+            Resource: 'arn:aws:logs:*:*:log-group:/automock/*',
+          }),
+        },
+      ],
     });
     const report = check(app);
-    for (const id of ['AM-IAM-1', 'AM-IAM-2', 'AM-IAM-3', 'AM-IAM-4']) expect(findings(report, id)).toHaveLength(0);
+    for (const id of ['AM-IAM-1', 'AM-IAM-2', 'AM-IAM-3', 'AM-IAM-4'])
+      expect(findings(report, id)).toHaveLength(0);
   });
 
   test('AM-IAM-1: * and service:* actions in JSON and in a policy document are caught', () => {
     const { app, stack } = testStack();
     const r = role(stack);
-    new IamPolicy(stack, 'admin', { policy: jsonPolicy({ Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::x' }) });
+    new IamPolicy(stack, 'admin', {
+      policy: jsonPolicy({ Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::x' }),
+    });
     const doc = new DataAwsIamPolicyDocument(stack, 'doc', {
       statement: [{ actions: ['s3:*'], resources: ['arn:aws:s3:::x'] }],
     });
     new IamRolePolicy(stack, 'p', { role: r.name, policy: doc.json });
     const f = findings(check(app), 'AM-IAM-1');
-    expect(f.map((x) => x.address).sort()).toEqual(['aws_iam_policy.admin', 'aws_iam_role_policy.p']);
+    expect(f.map((x) => x.address).sort()).toEqual([
+      'aws_iam_policy.admin',
+      'aws_iam_role_policy.p',
+    ]);
     expect(f.find((x) => x.address === 'aws_iam_role_policy.p')!.message).toMatch(/s3:\*/);
   });
 
   test('AM-IAM-1: Deny statements may use wildcards; Allow with NotAction is caught', () => {
     const { app, stack } = testStack();
-    new IamPolicy(stack, 'deny', { policy: jsonPolicy({ Effect: 'Deny', Action: '*', Resource: '*' }) });
-    new IamPolicy(stack, 'not', { policy: jsonPolicy({ Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::x' }) });
+    new IamPolicy(stack, 'deny', {
+      policy: jsonPolicy({ Effect: 'Deny', Action: '*', Resource: '*' }),
+    });
+    new IamPolicy(stack, 'not', {
+      policy: jsonPolicy({ Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::x' }),
+    });
     expect(findings(check(app), 'AM-IAM-1').map((f) => f.address)).toEqual(['aws_iam_policy.not']);
   });
 
@@ -65,12 +98,21 @@ describe('IAM rules', () => {
       name: 'r',
       assumeRolePolicy: ASSUME,
       inlinePolicy: [
-        { name: 'x', policy: jsonPolicy({ Effect: 'Allow', Action: ['ecr:GetAuthorizationToken', 's3:GetObject'], Resource: '*' }) },
+        {
+          name: 'x',
+          policy: jsonPolicy({
+            Effect: 'Allow',
+            Action: ['ecr:GetAuthorizationToken', 's3:GetObject'],
+            Resource: '*',
+          }),
+        },
       ],
     });
     const f = findings(check(app), 'AM-IAM-2');
     expect(f).toHaveLength(1);
-    expect(f[0]!.message).toMatch(/inline_policy #0 statement #0: allows s3:GetObject on resource \*/);
+    expect(f[0]!.message).toMatch(
+      /inline_policy #0 statement #0: allows s3:GetObject on resource \*/,
+    );
   });
 
   test('AM-IAM-1/2: a policy that cannot be read is reported rather than trusted', () => {
@@ -82,16 +124,30 @@ describe('IAM rules', () => {
   test('AM-IAM-3: attaching AdministratorAccess is caught', () => {
     const { app, stack } = testStack();
     const r = role(stack);
-    new IamRolePolicyAttachment(stack, 'a', { role: r.name, policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
-    new IamRolePolicyAttachment(stack, 'ok', { role: r.name, policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' });
-    expect(findings(check(app), 'AM-IAM-3').map((f) => f.address)).toEqual(['aws_iam_role_policy_attachment.a']);
+    new IamRolePolicyAttachment(stack, 'a', {
+      role: r.name,
+      policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+    });
+    new IamRolePolicyAttachment(stack, 'ok', {
+      role: r.name,
+      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+    });
+    expect(findings(check(app), 'AM-IAM-3').map((f) => f.address)).toEqual([
+      'aws_iam_role_policy_attachment.a',
+    ]);
   });
 
   test('AM-IAM-4: PowerUserAccess warns; a scoped managed policy does not', () => {
     const { app, stack } = testStack();
     const r = role(stack);
-    new IamRolePolicyAttachment(stack, 'p', { role: r.name, policyArn: 'arn:aws:iam::aws:policy/PowerUserAccess' });
-    new IamRolePolicyAttachment(stack, 'ok', { role: r.name, policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' });
+    new IamRolePolicyAttachment(stack, 'p', {
+      role: r.name,
+      policyArn: 'arn:aws:iam::aws:policy/PowerUserAccess',
+    });
+    new IamRolePolicyAttachment(stack, 'ok', {
+      role: r.name,
+      policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+    });
     const report = check(app);
     expect(findings(report, 'AM-IAM-4').map((f) => [f.address, f.severity])).toEqual([
       ['aws_iam_role_policy_attachment.p', 'warning'],

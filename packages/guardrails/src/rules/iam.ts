@@ -36,7 +36,10 @@ export const RESOURCE_WILDCARD_ACTIONS: readonly string[] = [
 ];
 
 /** AWS managed policies that grant everything, directly or by letting the holder write IAM. */
-export const FORBIDDEN_MANAGED_POLICIES: readonly string[] = ['AdministratorAccess', 'IAMFullAccess'];
+export const FORBIDDEN_MANAGED_POLICIES: readonly string[] = [
+  'AdministratorAccess',
+  'IAMFullAccess',
+];
 
 /**
  * AWS managed policies that are broad but cannot change IAM: a Terraform apply role may need one
@@ -100,13 +103,17 @@ function eachAllowStatement(
   for (const p of identityPolicies(stack)) {
     const read = readPolicy(stack, p.policy);
     if (!read.ok) {
-      out.push({ address: p.address, message: `${p.label} ${read.reason}, so it cannot be checked` });
+      out.push({
+        address: p.address,
+        message: `${p.label} ${read.reason}, so it cannot be checked`,
+      });
       continue;
     }
     read.statements.forEach((s, i) => {
       if (s.effect !== 'Allow') return;
       const message = fn(s);
-      if (message) out.push({ address: p.address, message: `${p.label} statement #${i}: ${message}` });
+      if (message)
+        out.push({ address: p.address, message: `${p.label} statement #${i}: ${message}` });
     });
   }
   return out;
@@ -120,12 +127,15 @@ export function needsResourceWildcard(actions: readonly string[]): boolean {
 }
 
 export const IAM_RULES: readonly PolicyRule[] = [
-  errorRule('AM-IAM-1', 'IAM policies allow no wildcard action (`*`, `service:*` or NotAction)', (stack) =>
-    eachAllowStatement(stack, (s) => {
-      if (s.notActions) return 'Allow with NotAction grants every other action';
-      const wild = (s.actions ?? []).filter(isServiceWildcard);
-      return wild.length > 0 ? `allows ${wild.join(', ')}; name the actions needed` : undefined;
-    }),
+  errorRule(
+    'AM-IAM-1',
+    'IAM policies allow no wildcard action (`*`, `service:*` or NotAction)',
+    (stack) =>
+      eachAllowStatement(stack, (s) => {
+        if (s.notActions) return 'Allow with NotAction grants every other action';
+        const wild = (s.actions ?? []).filter(isServiceWildcard);
+        return wild.length > 0 ? `allows ${wild.join(', ')}; name the actions needed` : undefined;
+      }),
   ),
   errorRule(
     'AM-IAM-2',

@@ -16,7 +16,11 @@ describe('Lambda rules', () => {
     const { app, stack } = testStack();
     new LambdaFunction(stack, 'a', fn());
     new LambdaFunction(stack, 'b', fn({ functionName: 'b', runtime: 'nodejs24.x' }));
-    new LambdaFunction(stack, 'c', fn({ functionName: 'c', runtime: undefined, packageType: 'Image', imageUri: 'x' }));
+    new LambdaFunction(
+      stack,
+      'c',
+      fn({ functionName: 'c', runtime: undefined, packageType: 'Image', imageUri: 'x' }),
+    );
     const r = check(app);
     expect(findings(r, 'AM-LAMBDA-1')).toHaveLength(0);
     expect(findings(r, 'AM-LAMBDA-2')).toHaveLength(0);

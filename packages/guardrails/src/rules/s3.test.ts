@@ -71,7 +71,12 @@ describe('S3 rules', () => {
     stack.addOverride('terraform.backend', {
       s3: { bucket: 'my-state', key: 'k', region: 'us-east-1', dynamodb_table: 'locks' },
     });
-    bucket(stack, 'state', { versioning: false }, { bucket: 'my-state', lifecycle: { preventDestroy: true } });
+    bucket(
+      stack,
+      'state',
+      { versioning: false },
+      { bucket: 'my-state', lifecycle: { preventDestroy: true } },
+    );
     expect(findings(check(app), 'AM-S3-3')[0]!.message).toMatch(/Terraform state/);
   });
 

@@ -46,7 +46,9 @@ export function bucketDataClass(
 }
 
 function bucketPolicies(stack: StackModel, bucket: TfElement): unknown[] {
-  const attached = stack.attachedTo('aws_s3_bucket_policy', 'bucket', bucket).map((p) => p.body.policy);
+  const attached = stack
+    .attachedTo('aws_s3_bucket_policy', 'bucket', bucket)
+    .map((p) => p.body.policy);
   return bucket.body.policy !== undefined ? [bucket.body.policy, ...attached] : attached;
 }
 
@@ -70,18 +72,15 @@ function isTlsDeny(s: {
 }
 
 export const S3_RULES: readonly PolicyRule[] = [
-  errorRule(
-    'AM-S3-1',
-    'S3 buckets have a public access block with all four settings on',
-    (stack) =>
-      eachBucket(stack, (b) => {
-        const blocks = stack.attachedTo('aws_s3_bucket_public_access_block', 'bucket', b);
-        if (blocks.length === 0) return 'has no aws_s3_bucket_public_access_block';
-        const off = PAB_FLAGS.filter((f) => !blocks.some((p) => p.body[f] === true));
-        return off.length > 0
-          ? `public access block does not set ${off.join(', ')} to true`
-          : undefined;
-      }),
+  errorRule('AM-S3-1', 'S3 buckets have a public access block with all four settings on', (stack) =>
+    eachBucket(stack, (b) => {
+      const blocks = stack.attachedTo('aws_s3_bucket_public_access_block', 'bucket', b);
+      if (blocks.length === 0) return 'has no aws_s3_bucket_public_access_block';
+      const off = PAB_FLAGS.filter((f) => !blocks.some((p) => p.body[f] === true));
+      return off.length > 0
+        ? `public access block does not set ${off.join(', ')} to true`
+        : undefined;
+    }),
   ),
   errorRule(
     'AM-S3-2',
@@ -93,8 +92,10 @@ export const S3_RULES: readonly PolicyRule[] = [
           ...(b.body.server_side_encryption_configuration ? [b] : []),
         ];
         const algorithms = configs.flatMap((c) =>
-          asList(c.body.rule ?? (c.body.server_side_encryption_configuration as TfBlock)?.rule).flatMap(
-            (r) => asList(r.apply_server_side_encryption_by_default).map((d) => d.sse_algorithm),
+          asList(
+            c.body.rule ?? (c.body.server_side_encryption_configuration as TfBlock)?.rule,
+          ).flatMap((r) =>
+            asList(r.apply_server_side_encryption_by_default).map((d) => d.sse_algorithm),
           ),
         );
         if (algorithms.length === 0) {

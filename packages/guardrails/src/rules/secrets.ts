@@ -6,7 +6,13 @@ export const SECRET_NAME_WORDS = ['PASSWORD', 'PASSWD', 'TOKEN', 'SECRET', 'KEY'
  * (`DB_PASSWORD_SECRET_ARN`, `TLS_KEY_PATH`, `CONFIG_OBJECT_KEY` = where a file is in S3): these
  * are allowed.
  */
-export const SECRET_REFERENCE_SUFFIXES = ['_ARN', '_PATH', '_FILE', '_OBJECT_KEY', '_S3_KEY'] as const;
+export const SECRET_REFERENCE_SUFFIXES = [
+  '_ARN',
+  '_PATH',
+  '_FILE',
+  '_OBJECT_KEY',
+  '_S3_KEY',
+] as const;
 
 /** The names among `names` that look like secrets. */
 export function secretLookingNames(names: readonly string[]): string[] {

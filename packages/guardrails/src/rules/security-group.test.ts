@@ -19,14 +19,19 @@ function albWithListeners(stack: TerraformStack, sg: SecurityGroup, ports: numbe
       loadBalancerArn: lb.arn,
       port,
       protocol: 'HTTP',
-      defaultAction: [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '404' } }],
+      defaultAction: [
+        { type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '404' } },
+      ],
     });
   }
   return lb;
 }
 
-const group = (stack: TerraformStack, id = 'alb-sg', description = 'Load balancer: HTTP from anywhere') =>
-  new SecurityGroup(stack, id, { name: id, description, vpcId: 'vpc-1' });
+const group = (
+  stack: TerraformStack,
+  id = 'alb-sg',
+  description = 'Load balancer: HTTP from anywhere',
+) => new SecurityGroup(stack, id, { name: id, description, vpcId: 'vpc-1' });
 
 describe('AM-SG-1: open ingress only on listener ports of a load balancer', () => {
   test('all three rule styles pass on a listener port of the ALB the group is attached to', () => {
@@ -34,17 +39,32 @@ describe('AM-SG-1: open ingress only on listener ports of a load balancer', () =
     const sg = new SecurityGroup(stack, 'alb-sg', {
       description: 'ALB',
       ingress: [
-        { description: 'HTTP', fromPort: 80, toPort: 80, protocol: 'tcp', cidrBlocks: ['0.0.0.0/0'] },
+        {
+          description: 'HTTP',
+          fromPort: 80,
+          toPort: 80,
+          protocol: 'tcp',
+          cidrBlocks: ['0.0.0.0/0'],
+        },
       ],
     });
     albWithListeners(stack, sg, [80, 443, 8080]);
     new SecurityGroupRule(stack, 'https', {
-      type: 'ingress', securityGroupId: sg.id, protocol: 'tcp', fromPort: 443, toPort: 443,
-      ipv6CidrBlocks: ['::/0'], description: 'HTTPS over IPv6',
+      type: 'ingress',
+      securityGroupId: sg.id,
+      protocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      ipv6CidrBlocks: ['::/0'],
+      description: 'HTTPS over IPv6',
     });
     new VpcSecurityGroupIngressRule(stack, 'alt', {
-      securityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 8080, toPort: 8080,
-      cidrIpv4: '0.0.0.0/0', description: 'Alternate port',
+      securityGroupId: sg.id,
+      ipProtocol: 'tcp',
+      fromPort: 8080,
+      toPort: 8080,
+      cidrIpv4: '0.0.0.0/0',
+      description: 'Alternate port',
     });
     expect(findings(check(app), 'AM-SG-1')).toHaveLength(0);
   });
@@ -53,7 +73,15 @@ describe('AM-SG-1: open ingress only on listener ports of a load balancer', () =
     const { app, stack } = testStack();
     const sg = new SecurityGroup(stack, 'alb-sg', {
       description: 'ALB',
-      ingress: [{ description: 'SSH', fromPort: 22, toPort: 22, protocol: 'tcp', cidrBlocks: ['0.0.0.0/0'] }],
+      ingress: [
+        {
+          description: 'SSH',
+          fromPort: 22,
+          toPort: 22,
+          protocol: 'tcp',
+          cidrBlocks: ['0.0.0.0/0'],
+        },
+      ],
     });
     albWithListeners(stack, sg, [80]);
     expect(findings(check(app), 'AM-SG-1')[0]!.message).toMatch(/port 22/);
@@ -63,8 +91,13 @@ describe('AM-SG-1: open ingress only on listener ports of a load balancer', () =
     const { app, stack } = testStack();
     const sg = group(stack, 'task-sg', 'Tasks');
     new SecurityGroupRule(stack, 'open', {
-      type: 'ingress', securityGroupId: sg.id, protocol: 'tcp', fromPort: 1080, toPort: 1080,
-      ipv6CidrBlocks: ['::/0'], description: 'MockServer',
+      type: 'ingress',
+      securityGroupId: sg.id,
+      protocol: 'tcp',
+      fromPort: 1080,
+      toPort: 1080,
+      ipv6CidrBlocks: ['::/0'],
+      description: 'MockServer',
     });
     const f = findings(check(app), 'AM-SG-1');
     expect(f.map((x) => x.address)).toEqual(['aws_security_group_rule.open']);
@@ -76,7 +109,10 @@ describe('AM-SG-1: open ingress only on listener ports of a load balancer', () =
     const sg = group(stack);
     albWithListeners(stack, sg, [80]);
     new VpcSecurityGroupIngressRule(stack, 'all', {
-      securityGroupId: sg.id, ipProtocol: '-1', cidrIpv4: '0.0.0.0/0', description: 'everything',
+      securityGroupId: sg.id,
+      ipProtocol: '-1',
+      cidrIpv4: '0.0.0.0/0',
+      description: 'everything',
     });
     expect(findings(check(app), 'AM-SG-1')[0]!.message).toMatch(/port 0|all protocols/);
   });
@@ -86,7 +122,12 @@ describe('AM-SG-1: open ingress only on listener ports of a load balancer', () =
     const sg = group(stack);
     albWithListeners(stack, sg, [80, 443]);
     new VpcSecurityGroupIngressRule(stack, 'range', {
-      securityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 80, toPort: 443, cidrIpv4: '0.0.0.0/0', description: 'range',
+      securityGroupId: sg.id,
+      ipProtocol: 'tcp',
+      fromPort: 80,
+      toPort: 443,
+      cidrIpv4: '0.0.0.0/0',
+      description: 'range',
     });
     expect(findings(check(app), 'AM-SG-1')[0]!.message).toMatch(/port 81/);
   });
@@ -95,7 +136,12 @@ describe('AM-SG-1: open ingress only on listener ports of a load balancer', () =
     const { app, stack } = testStack();
     const sg = group(stack, 'task-sg', 'Tasks');
     new VpcSecurityGroupIngressRule(stack, 'vpc', {
-      securityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 1080, toPort: 1080, cidrIpv4: '10.0.0.0/16', description: 'VPC',
+      securityGroupId: sg.id,
+      ipProtocol: 'tcp',
+      fromPort: 1080,
+      toPort: 1080,
+      cidrIpv4: '10.0.0.0/16',
+      description: 'VPC',
     });
     expect(findings(check(app), 'AM-SG-1')).toHaveLength(0);
   });
@@ -104,7 +150,11 @@ describe('AM-SG-1: open ingress only on listener ports of a load balancer', () =
     const { app, stack } = testStack();
     new VpcSecurityGroupIngressRule(stack, 'remote', {
       securityGroupId: '${data.terraform_remote_state.env.outputs.alb_sg}',
-      ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0', description: 'HTTPS',
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: '0.0.0.0/0',
+      description: 'HTTPS',
     });
     expect(findings(check(app), 'AM-SG-1')[0]!.message).toMatch(/not in this stack/);
   });
@@ -116,12 +166,18 @@ describe('AM-SG-1: open ingress only on listener ports of a load balancer', () =
       loadBalancerArn: remote('alb_arn'),
       port: 10080,
       protocol: 'HTTP',
-      defaultAction: [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '404' } }],
+      defaultAction: [
+        { type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '404' } },
+      ],
     });
     for (const port of [10080, 10081]) {
       new VpcSecurityGroupIngressRule(stack, `p${port}`, {
         securityGroupId: remote('alb_sg'),
-        ipProtocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: '0.0.0.0/0', description: 'listener',
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: '0.0.0.0/0',
+        description: 'listener',
       });
     }
     const f = findings(check(app), 'AM-SG-1');
@@ -135,11 +191,17 @@ describe('AM-SG-1: open ingress only on listener ports of a load balancer', () =
       loadBalancerArn: '${data.terraform_remote_state.other.outputs.alb_arn}',
       port: 443,
       protocol: 'HTTP',
-      defaultAction: [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '404' } }],
+      defaultAction: [
+        { type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '404' } },
+      ],
     });
     new VpcSecurityGroupIngressRule(stack, 'r', {
       securityGroupId: '${data.terraform_remote_state.env.outputs.alb_sg}',
-      ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0', description: 'HTTPS',
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: '0.0.0.0/0',
+      description: 'HTTPS',
     });
     expect(findings(check(app), 'AM-SG-1')).toHaveLength(1);
   });
@@ -150,9 +212,22 @@ describe('AM-SG-2: descriptions', () => {
     const { app, stack } = testStack();
     const sg = new SecurityGroup(stack, 'sg', {
       description: 'Tasks',
-      egress: [{ description: 'All out', fromPort: 0, toPort: 0, protocol: '-1', cidrBlocks: ['0.0.0.0/0'] }],
+      egress: [
+        {
+          description: 'All out',
+          fromPort: 0,
+          toPort: 0,
+          protocol: '-1',
+          cidrBlocks: ['0.0.0.0/0'],
+        },
+      ],
     });
-    new VpcSecurityGroupEgressRule(stack, 'e', { securityGroupId: sg.id, ipProtocol: '-1', cidrIpv4: '10.0.0.0/8', description: 'VPC' });
+    new VpcSecurityGroupEgressRule(stack, 'e', {
+      securityGroupId: sg.id,
+      ipProtocol: '-1',
+      cidrIpv4: '10.0.0.0/8',
+      description: 'VPC',
+    });
     expect(findings(check(app), 'AM-SG-2')).toHaveLength(0);
   });
 
@@ -161,9 +236,27 @@ describe('AM-SG-2: descriptions', () => {
     const sg = new SecurityGroup(stack, 'sg', {
       egress: [{ fromPort: 0, toPort: 0, protocol: '-1', cidrBlocks: ['10.0.0.0/8'] }],
     });
-    new SecurityGroupRule(stack, 'r1', { type: 'egress', securityGroupId: sg.id, protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['10.0.0.0/8'] });
-    new VpcSecurityGroupIngressRule(stack, 'r2', { securityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 80, toPort: 80, cidrIpv4: '10.0.0.0/8' });
-    new VpcSecurityGroupEgressRule(stack, 'r3', { securityGroupId: sg.id, ipProtocol: '-1', cidrIpv4: '10.0.0.0/8', description: '' });
+    new SecurityGroupRule(stack, 'r1', {
+      type: 'egress',
+      securityGroupId: sg.id,
+      protocol: '-1',
+      fromPort: 0,
+      toPort: 0,
+      cidrBlocks: ['10.0.0.0/8'],
+    });
+    new VpcSecurityGroupIngressRule(stack, 'r2', {
+      securityGroupId: sg.id,
+      ipProtocol: 'tcp',
+      fromPort: 80,
+      toPort: 80,
+      cidrIpv4: '10.0.0.0/8',
+    });
+    new VpcSecurityGroupEgressRule(stack, 'r3', {
+      securityGroupId: sg.id,
+      ipProtocol: '-1',
+      cidrIpv4: '10.0.0.0/8',
+      description: '',
+    });
     const messages = findings(check(app), 'AM-SG-2').map((f) => `${f.address}: ${f.message}`);
     expect(messages).toEqual([
       'aws_security_group.sg: group has no description',

@@ -61,7 +61,9 @@ function ingressRules(stack: StackModel): Ingress[] {
       protocol: String(r.body.ip_protocol),
       fromPort: all ? 0 : Number(r.body.from_port),
       toPort: all ? 65535 : Number(r.body.to_port),
-      sources: [r.body.cidr_ipv4, r.body.cidr_ipv6].filter((c): c is string => typeof c === 'string'),
+      sources: [r.body.cidr_ipv4, r.body.cidr_ipv6].filter(
+        (c): c is string => typeof c === 'string',
+      ),
     });
   }
   return out;
@@ -81,7 +83,8 @@ function listenerPorts(stack: StackModel, sg: TfElement): Set<number> | undefine
 }
 
 // `${data.terraform_remote_state.<name>.outputs.<output>}`: a value another stack exported.
-const REMOTE_OUTPUT = /^\$\{data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.[A-Za-z0-9_-]+\}$/;
+const REMOTE_OUTPUT =
+  /^\$\{data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.[A-Za-z0-9_-]+\}$/;
 
 /**
  * For a group that lives in another stack (a project opening a port on its environment's shared
@@ -141,21 +144,27 @@ export const SECURITY_GROUP_RULES: readonly PolicyRule[] = [
         return message ? [{ address: r.address, message }] : [];
       }),
   ),
-  errorRule('AM-SG-2', 'Every security group and security group rule has a description', (stack) => {
-    const out: RuleViolation[] = [];
-    for (const sg of stack.resources(SG)) {
-      if (!described(sg.body)) out.push({ address: sg.address, message: 'group has no description' });
-      for (const dir of ['ingress', 'egress'] as const) {
-        asList(sg.body[dir]).forEach((b, i) => {
-          if (!described(b)) {
-            out.push({ address: sg.address, message: `inline ${dir} #${i} has no description` });
-          }
-        });
+  errorRule(
+    'AM-SG-2',
+    'Every security group and security group rule has a description',
+    (stack) => {
+      const out: RuleViolation[] = [];
+      for (const sg of stack.resources(SG)) {
+        if (!described(sg.body))
+          out.push({ address: sg.address, message: 'group has no description' });
+        for (const dir of ['ingress', 'egress'] as const) {
+          asList(sg.body[dir]).forEach((b, i) => {
+            if (!described(b)) {
+              out.push({ address: sg.address, message: `inline ${dir} #${i} has no description` });
+            }
+          });
+        }
       }
-    }
-    for (const r of stack.resources(SG_RULE, VPC_INGRESS, VPC_EGRESS)) {
-      if (!described(r.body)) out.push({ address: r.address, message: 'rule has no description' });
-    }
-    return out;
-  }),
+      for (const r of stack.resources(SG_RULE, VPC_INGRESS, VPC_EGRESS)) {
+        if (!described(r.body))
+          out.push({ address: r.address, message: 'rule has no description' });
+      }
+      return out;
+    },
+  ),
 ];

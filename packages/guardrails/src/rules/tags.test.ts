@@ -28,16 +28,27 @@ describe('AM-TAG-1', () => {
 
   test('a taggable resource without the tags is caught; an untaggable one is not', () => {
     const { app, stack } = bareStack();
-    new CloudwatchLogGroup(stack, 'g', { name: 'g', retentionInDays: 7, tags: { Project: 'automock' } });
-    new IamRolePolicyAttachment(stack, 'a', { role: 'r', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' });
+    new CloudwatchLogGroup(stack, 'g', {
+      name: 'g',
+      retentionInDays: 7,
+      tags: { Project: 'automock' },
+    });
+    new IamRolePolicyAttachment(stack, 'a', {
+      role: 'r',
+      policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+    });
     const f = findings(check(app), 'AM-TAG-1');
     expect(f.map((x) => x.address)).toEqual(['aws_cloudwatch_log_group.g']);
-    expect(f[0]!.message).toBe('is missing tags Environment, ManagedBy, automock:env, automock:project');
+    expect(f[0]!.message).toBe(
+      'is missing tags Environment, ManagedBy, automock:env, automock:project',
+    );
   });
 
   test('automock:env naming another environment is caught (teardown selects on it)', () => {
     const { app, stack } = testStack();
     new CloudwatchLogGroup(stack, 'g', { name: 'g', retentionInDays: 7 });
-    expect(findings(check(app, PROD), 'AM-TAG-1')[0]!.message).toMatch(/automock:env is "dev" in environment "prod"/);
+    expect(findings(check(app, PROD), 'AM-TAG-1')[0]!.message).toMatch(
+      /automock:env is "dev" in environment "prod"/,
+    );
   });
 });

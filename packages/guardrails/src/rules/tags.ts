@@ -19,14 +19,24 @@ export const TAG_RULES: readonly PolicyRule[] = [
         const own = r.body.tags;
         if (own !== undefined && (typeof own !== 'object' || own === null)) {
           if (STANDARD_TAG_KEYS.every((k) => k in defaults)) continue;
-          out.push({ address: r.address, message: 'tags is an expression, so the standard tags cannot be verified' });
+          out.push({
+            address: r.address,
+            message: 'tags is an expression, so the standard tags cannot be verified',
+          });
           continue;
         }
         const tags = { ...defaults, ...((own as Record<string, unknown>) ?? {}) };
         const missing = STANDARD_TAG_KEYS.filter((k) => !(k in tags));
         if (missing.length > 0) {
-          out.push({ address: r.address, message: `is missing tag${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` });
-        } else if (ctx.environment && typeof tags[TAG_ENV] === 'string' && tags[TAG_ENV] !== ctx.environment.name) {
+          out.push({
+            address: r.address,
+            message: `is missing tag${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+          });
+        } else if (
+          ctx.environment &&
+          typeof tags[TAG_ENV] === 'string' &&
+          tags[TAG_ENV] !== ctx.environment.name
+        ) {
           out.push({
             address: r.address,
             message: `tag ${TAG_ENV} is ${JSON.stringify(tags[TAG_ENV])} in environment ${JSON.stringify(ctx.environment.name)}; teardown selects on it`,

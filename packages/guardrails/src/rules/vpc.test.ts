@@ -8,12 +8,25 @@ import { check, DEV, findings, PROD, testStack } from '../testing/fixtures';
 function network(stack: TerraformStack, zones: string[], natZones: string[], flowLog: boolean) {
   const vpc = new Vpc(stack, 'vpc', { cidrBlock: '10.30.0.0/16' });
   zones.forEach((az, i) => {
-    const pub = new Subnet(stack, `public-${az}`, { vpcId: vpc.id, availabilityZone: az, cidrBlock: `10.30.${i}.0/24` });
-    new Subnet(stack, `private-${az}`, { vpcId: vpc.id, availabilityZone: az, cidrBlock: `10.30.${10 + i}.0/24` });
-    if (natZones.includes(az)) new NatGateway(stack, `nat-${az}`, { subnetId: pub.id, allocationId: 'eipalloc-1' });
+    const pub = new Subnet(stack, `public-${az}`, {
+      vpcId: vpc.id,
+      availabilityZone: az,
+      cidrBlock: `10.30.${i}.0/24`,
+    });
+    new Subnet(stack, `private-${az}`, {
+      vpcId: vpc.id,
+      availabilityZone: az,
+      cidrBlock: `10.30.${10 + i}.0/24`,
+    });
+    if (natZones.includes(az))
+      new NatGateway(stack, `nat-${az}`, { subnetId: pub.id, allocationId: 'eipalloc-1' });
   });
   if (flowLog) {
-    new FlowLog(stack, 'flow', { vpcId: vpc.id, trafficType: 'ALL', logDestination: 'arn:aws:logs:us-east-1:333333333333:log-group:x' });
+    new FlowLog(stack, 'flow', {
+      vpcId: vpc.id,
+      trafficType: 'ALL',
+      logDestination: 'arn:aws:logs:us-east-1:333333333333:log-group:x',
+    });
   }
 }
 
@@ -31,7 +44,9 @@ describe('VPC rules (production only)', () => {
   test('AM-VPC-1: a prod VPC without flow logs is caught; dev is not checked', () => {
     const prod = testStack(PROD);
     network(prod.stack, ZONES, ZONES, false);
-    expect(findings(check(prod.app, PROD), 'AM-VPC-1').map((f) => f.address)).toEqual(['aws_vpc.vpc']);
+    expect(findings(check(prod.app, PROD), 'AM-VPC-1').map((f) => f.address)).toEqual([
+      'aws_vpc.vpc',
+    ]);
     const dev = testStack(DEV);
     network(dev.stack, ZONES, ZONES, false);
     expect(findings(check(dev.app, DEV), 'AM-VPC-1')).toHaveLength(0);

@@ -7,7 +7,9 @@ function subnetsOf(stack: StackModel, vpc: TfElement): TfElement[] {
 
 /** A subnet's zone as written (a name, an id, or an expression: distinct zones read differently). */
 const zoneOf = (subnet: TfElement) =>
-  JSON.stringify(subnet.body.availability_zone ?? subnet.body.availability_zone_id ?? subnet.address);
+  JSON.stringify(
+    subnet.body.availability_zone ?? subnet.body.availability_zone_id ?? subnet.address,
+  );
 
 export const VPC_RULES: readonly PolicyRule[] = [
   {
@@ -35,7 +37,9 @@ export const VPC_RULES: readonly PolicyRule[] = [
           .filter((n) => subnets.some((s) => stack.refersTo(n.body.subnet_id, s)));
         if (nats.length === 0) continue;
         const natZones = new Set(
-          nats.flatMap((n) => subnets.filter((s) => stack.refersTo(n.body.subnet_id, s)).map(zoneOf)),
+          nats.flatMap((n) =>
+            subnets.filter((s) => stack.refersTo(n.body.subnet_id, s)).map(zoneOf),
+          ),
         );
         const zones = new Set(subnets.map(zoneOf));
         const missing = [...zones].filter((z) => !natZones.has(z));

@@ -39,7 +39,11 @@ export function testStack(env: Environment = DEV): { app: App; stack: TerraformS
 }
 
 /** Checks the app with every stack in `env`. */
-export function check(app: App, env: Environment = DEV, options: CheckAppOptions = {}): PolicyReport {
+export function check(
+  app: App,
+  env: Environment = DEV,
+  options: CheckAppOptions = {},
+): PolicyReport {
   return checkApp(app, { environmentFor: () => env, ...options });
 }
 
@@ -80,7 +84,9 @@ export function bucket(
   if (parts.encryption !== false) {
     new S3BucketServerSideEncryptionConfigurationA(stack, `${id}-sse`, {
       bucket: b.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: parts.encryption ?? 'AES256' } }],
+      rule: [
+        { applyServerSideEncryptionByDefault: { sseAlgorithm: parts.encryption ?? 'AES256' } },
+      ],
     });
   }
   if (parts.versioning !== false) {

@@ -137,6 +137,7 @@ export class ProjectStack extends AutomockStack {
         expectationsKey: this.configBucket.expectationsKey,
         readableObjectArns: this.configBucket.readableObjectArns,
         version: this.configBucket.expectations.hash,
+        dependables: [this.configBucket.expectationsObject],
       },
       loadBalancing: dedicated
         ? {

@@ -6,6 +6,7 @@ import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { Testing } from 'cdktf';
 import {
   CONFIG_LOADER_IMAGE,
@@ -100,6 +101,25 @@ describe('MockServerService task definition', () => {
     expect(mock.logConfiguration.options['awslogs-group']).toBe(
       '/ecs/automock/dev/petstore/mockserver',
     );
+  });
+});
+
+describe('MockServerService ordering against its config', () => {
+  it('makes the task definition wait for the expectations object', () => {
+    const stack = testStack();
+    const writer = new S3Object(stack, 'Writer', {
+      bucket: 'b',
+      key: 'expectations.json',
+      content: '[]',
+    });
+    new MockServerService(stack, 'Mock', {
+      ...BASE_MOCK_PROPS,
+      config: { ...BASE_MOCK_PROPS.config, dependables: [writer] },
+    });
+    const json = JSON.parse(Testing.synth(stack));
+    expect(only(json, 'aws_ecs_task_definition').depends_on).toEqual([
+      expect.stringMatching(/^aws_s3_object\.Writer/),
+    ]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { jvmHeapMiB, resourceName, TaskSize } from '@automock/core';
-import { ITerraformDependable, TerraformMetaArguments } from 'cdktf';
+import { dependable, ITerraformDependable, TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
 import { DedicatedAlb } from './DedicatedAlb';
 import { FargateService, PolicyStatement } from './FargateService';
@@ -35,6 +35,12 @@ export interface MockServerConfigSource {
   readonly readableObjectArns: string[];
   /** Content hash of the expectations: a change rolls the tasks so they load the new file. */
   readonly version: string;
+  /**
+   * Resources that write the expectations (e.g. the S3 object): the task definition waits for
+   * them, so new tasks never start before the file they load is in place.
+   * @default []
+   */
+  readonly dependables?: readonly ITerraformDependable[];
 }
 
 /** Attach to the environment's shared ALB. */
@@ -278,5 +284,10 @@ export class MockServerService extends Construct {
         },
       ],
     });
+    const writers = (props.config.dependables ?? []).map((d) => dependable(d));
+    if (writers.length > 0) {
+      const td = this.fargate.taskDefinition;
+      td.dependsOn = [...(td.dependsOn ?? []), ...writers];
+    }
   }
 }

@@ -13,8 +13,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stubConstructLibraries = {
   name: 'stub-construct-libraries',
   setup(b) {
-    b.onResolve({ filter: /^(cdktf|constructs)$/ }, (args) => ({ path: args.path, namespace: 'stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    b.onResolve({ filter: /^(cdktf|constructs)$/ }, (args) => ({
+      path: args.path,
+      namespace: 'stub',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents: 'module.exports = {};',
+      loader: 'js',
+    }));
   },
 };
 

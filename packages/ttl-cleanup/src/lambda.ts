@@ -13,25 +13,10 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { type ReaperClients, type ReaperConfig, type ReaperReport, runReaper } from './reaper';
+import { type ReaperClients, type ReaperConfig, type ReaperReport, runReaper } from './runReaper';
+import { REAPER_ENV } from './reaperEnv';
 
-/** Environment variable names the construct sets. */
-export const REAPER_ENV = {
-  env: 'AUTOMOCK_ENV',
-  registryTable: 'REGISTRY_TABLE',
-  stateBucket: 'STATE_BUCKET',
-  lockTable: 'LOCK_TABLE',
-  topicArn: 'TOPIC_ARN',
-  cluster: 'DESTROYER_CLUSTER',
-  taskDefinition: 'DESTROYER_TASK_DEFINITION',
-  containerName: 'DESTROYER_CONTAINER',
-  subnets: 'DESTROYER_SUBNETS',
-  securityGroups: 'DESTROYER_SECURITY_GROUPS',
-  assignPublicIp: 'DESTROYER_PUBLIC_IP',
-  timeoutMinutes: 'DESTROYER_TIMEOUT_MINUTES',
-  dryRun: 'DRY_RUN',
-  reserveMs: 'DEADLINE_RESERVE_MS',
-} as const;
+export { REAPER_ENV };
 
 /** Reads the reaper's configuration; throws naming every missing variable. */
 export function configFromEnv(e: NodeJS.ProcessEnv): ReaperConfig {

@@ -21,7 +21,7 @@ import {
   createRegistryTable,
   startLocalDynamo,
 } from '@automock/registry/src/testing/registryTable';
-import type { ReaperClients } from '../reaper';
+import type { ReaperClients } from '../runReaper';
 
 export const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 export const REGION = 'us-east-1';

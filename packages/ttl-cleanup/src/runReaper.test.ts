@@ -12,7 +12,7 @@ import { archivedStateKey, projectStateKey } from '@automock/core';
 import { DeploymentRegistry } from '@automock/registry';
 import { mockClient } from 'aws-sdk-client-mock';
 import { configFromEnv } from './lambda';
-import { type ReaperClients, type ReaperConfig, runReaper } from './reaper';
+import { type ReaperClients, type ReaperConfig, runReaper } from './runReaper';
 import { type FakeAws, dedicatedProject, fakeAws } from './testing/fakeAws';
 import {
   CREDENTIALS,

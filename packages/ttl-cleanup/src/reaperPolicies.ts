@@ -1,0 +1,304 @@
+import { ENVIRONMENT_PROJECT, TAG_ENV, TAG_PROJECT } from '@automock/core';
+
+/** One IAM policy statement. */
+export interface Statement {
+  readonly Sid: string;
+  readonly Effect: 'Allow';
+  readonly Action: readonly string[];
+  readonly Resource: string | readonly string[];
+  readonly Condition?: Readonly<
+    Record<string, Readonly<Record<string, string | readonly string[]>>>
+  >;
+}
+
+/** What the policies are scoped to. */
+export interface PolicyScope {
+  readonly prefix: string;
+  readonly env: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition?: string;
+  readonly stateBucketName: string;
+  readonly lockTableName: string;
+  readonly registryTableName: string;
+}
+
+/**
+ * The condition every tag-scoped delete carries: the resource belongs to this environment and to
+ * a project (the tag exists and is not the environment's own `_environment`).
+ */
+export function projectResourceCondition(env: string) {
+  return {
+    StringEquals: { [`aws:ResourceTag/${TAG_ENV}`]: env },
+    StringNotEquals: { [`aws:ResourceTag/${TAG_PROJECT}`]: ENVIRONMENT_PROJECT },
+    Null: { [`aws:ResourceTag/${TAG_PROJECT}`]: 'false' },
+  };
+}
+
+/**
+ * Deletes the sweep makes, all conditioned on the resource's tags. The services named here
+ * support `aws:ResourceTag` on these actions.
+ */
+export const TAG_CONDITIONED_DELETES = [
+  'ecs:UpdateService',
+  'ecs:DeleteService',
+  'ecs:DeleteCluster',
+  'elasticloadbalancing:DeleteRule',
+  'elasticloadbalancing:DeleteListener',
+  'elasticloadbalancing:DeleteTargetGroup',
+  'elasticloadbalancing:DeleteLoadBalancer',
+  'ec2:DeleteVpcEndpoints',
+  'ec2:DeleteNatGateway',
+  'ec2:ReleaseAddress',
+  'ec2:DeleteSubnet',
+  'ec2:DeleteRouteTable',
+  'ec2:DetachInternetGateway',
+  'ec2:DeleteInternetGateway',
+  'ec2:RevokeSecurityGroupIngress',
+  'ec2:RevokeSecurityGroupEgress',
+  'ec2:DeleteSecurityGroup',
+  'ec2:DeleteVpc',
+  'logs:DeleteLogGroup',
+  'cloudwatch:DeleteAlarms',
+  'application-autoscaling:DeregisterScalableTarget',
+] as const;
+
+/**
+ * Actions the reaper needs that cannot carry a tag condition, and why. Each is scoped as tightly
+ * as its service allows instead.
+ */
+export const UNCONDITIONED_ACTIONS: Readonly<Record<string, string>> = {
+  'tag:GetResources': 'read-only discovery; the Tagging API has no resource-level permissions',
+  'ec2:DescribeNatGateways': 'EC2 Describe* calls have no resource-level permissions',
+  'ec2:DescribeNetworkInterfaces': 'EC2 Describe* calls have no resource-level permissions',
+  'ec2:DescribeInternetGateways': 'EC2 Describe* calls have no resource-level permissions',
+  'ec2:DescribeSecurityGroupRules': 'EC2 Describe* calls have no resource-level permissions',
+  'application-autoscaling:DescribeScalableTargets': 'no resource-level permissions',
+  'ecs:DeregisterTaskDefinition': 'no resource-level permissions (task definitions cost nothing)',
+  'ec2:DeleteNetworkInterface':
+    'lingering ENIs carry no tags of ours; the sweep only deletes detached ENIs inside a VPC tagged for the project',
+  's3:ListBucketVersions / s3:DeleteObjectVersion / s3:DeleteBucket':
+    'S3 bucket actions do not evaluate aws:ResourceTag; scoped to buckets named <prefix>-<env>-* (never the state bucket)',
+};
+
+/** Read-only calls of the sweep (no resource-level permissions). */
+const SWEEP_READS = [
+  'tag:GetResources',
+  'ec2:DescribeNatGateways',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeInternetGateways',
+  'ec2:DescribeSecurityGroupRules',
+  'application-autoscaling:DescribeScalableTargets',
+];
+
+function arns(s: PolicyScope) {
+  const p = s.partition ?? 'aws';
+  const table = (n: string) => `arn:${p}:dynamodb:${s.region}:${s.accountId}:table/${n}`;
+  return {
+    p,
+    registry: table(s.registryTableName),
+    registryIndexes: `${table(s.registryTableName)}/index/*`,
+    lockTable: table(s.lockTableName),
+    bucket: `arn:${p}:s3:::${s.stateBucketName}`,
+    projectBuckets: `arn:${p}:s3:::${s.prefix}-${s.env}-*`,
+  };
+}
+
+/** Registry read/write limited to this environment's items (and its index partition). */
+function registryStatement(s: PolicyScope, actions: readonly string[]): Statement {
+  const a = arns(s);
+  return {
+    Sid: 'RegistryThisEnvironment',
+    Effect: 'Allow',
+    Action: actions,
+    Resource: [a.registry, a.registryIndexes],
+    // Item keys are `<env>#<project>`; the env index's partition key is the env itself.
+    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${s.env}#*`, s.env] } },
+  };
+}
+
+/** State-bucket and lock-table access for archiving a project's state after teardown. */
+function stateStatements(s: PolicyScope, write: boolean): Statement[] {
+  const a = arns(s);
+  const projects = `${a.bucket}/projects/${s.env}/*`;
+  return [
+    {
+      Sid: 'ProjectState',
+      Effect: 'Allow',
+      Action: write
+        ? ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']
+        : ['s3:GetObject', 's3:DeleteObject'],
+      Resource: [projects],
+    },
+    {
+      Sid: 'ArchiveAndStacks',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: [`${a.bucket}/archive/${s.env}/*`, `${a.bucket}/stacks/${s.env}/*`],
+    },
+    {
+      Sid: 'ListProjectState',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: a.bucket,
+      Condition: { StringLike: { 's3:prefix': [`projects/${s.env}/*`, `archive/${s.env}/*`] } },
+    },
+    {
+      Sid: 'ProjectLocks',
+      Effect: 'Allow',
+      Action: write
+        ? ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem']
+        : ['dynamodb:DeleteItem'],
+      Resource: a.lockTable,
+      Condition: {
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': [`${s.stateBucketName}/projects/${s.env}/*`],
+        },
+      },
+    },
+  ];
+}
+
+function sweepStatements(s: PolicyScope): Statement[] {
+  const a = arns(s);
+  return [
+    { Sid: 'SweepReads', Effect: 'Allow', Action: SWEEP_READS, Resource: '*' },
+    {
+      Sid: 'SweepTaggedDeletes',
+      Effect: 'Allow',
+      Action: TAG_CONDITIONED_DELETES,
+      Resource: '*',
+      Condition: projectResourceCondition(s.env),
+    },
+    {
+      Sid: 'SweepTaskDefinitions',
+      Effect: 'Allow',
+      Action: ['ecs:DeregisterTaskDefinition'],
+      Resource: '*',
+    },
+    {
+      Sid: 'SweepLingeringEnis',
+      Effect: 'Allow',
+      Action: ['ec2:DeleteNetworkInterface'],
+      Resource: `arn:${a.p}:ec2:${s.region}:${s.accountId}:network-interface/*`,
+    },
+    {
+      Sid: 'SweepProjectBuckets',
+      Effect: 'Allow',
+      Action: [
+        's3:ListBucketVersions',
+        's3:ListBucket',
+        's3:DeleteObject',
+        's3:DeleteObjectVersion',
+        's3:DeleteBucket',
+      ],
+      Resource: [a.projectBuckets, `${a.projectBuckets}/*`],
+    },
+  ];
+}
+
+/** The reaper Lambda's statements (besides its own logs, DLQ, SNS and RunTask). */
+export function reaperStatements(s: PolicyScope): Statement[] {
+  return [
+    registryStatement(s, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query']),
+    ...stateStatements(s, false),
+    ...sweepStatements(s),
+  ];
+}
+
+/**
+ * Reads Terraform's refresh makes before destroying the resources a project stack holds. The AWS
+ * provider reads many attributes per resource; this list covers the project stack's resource
+ * types and must be re-checked when those change (a missing one fails the task, and the reaper
+ * falls back to the sweep).
+ */
+export const DESTROYER_READS = [
+  'ecs:DescribeServices',
+  'ecs:DescribeTaskDefinition',
+  'ecs:DescribeClusters',
+  'ecs:ListTagsForResource',
+  'elasticloadbalancing:DescribeLoadBalancers',
+  'elasticloadbalancing:DescribeLoadBalancerAttributes',
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeListenerAttributes',
+  'elasticloadbalancing:DescribeRules',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetGroupAttributes',
+  'elasticloadbalancing:DescribeTags',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeVpcAttribute',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeRouteTables',
+  'ec2:DescribeInternetGateways',
+  'ec2:DescribeNatGateways',
+  'ec2:DescribeAddresses',
+  'ec2:DescribeAddressesAttribute',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSecurityGroupRules',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeNetworkAcls',
+  'ec2:DescribeVpcEndpoints',
+  'ec2:DescribeFlowLogs',
+  'ec2:DescribeTags',
+  's3:GetBucketAcl',
+  's3:GetBucketCORS',
+  's3:GetBucketLocation',
+  's3:GetBucketLogging',
+  's3:GetBucketObjectLockConfiguration',
+  's3:GetBucketOwnershipControls',
+  's3:GetBucketPolicy',
+  's3:GetBucketPublicAccessBlock',
+  's3:GetBucketRequestPayment',
+  's3:GetBucketTagging',
+  's3:GetBucketVersioning',
+  's3:GetBucketWebsite',
+  's3:GetAccelerateConfiguration',
+  's3:GetEncryptionConfiguration',
+  's3:GetLifecycleConfiguration',
+  's3:GetReplicationConfiguration',
+  'logs:DescribeLogGroups',
+  'logs:ListTagsForResource',
+  'logs:ListTagsLogGroup',
+  'cloudwatch:DescribeAlarms',
+  'cloudwatch:ListTagsForResource',
+  'application-autoscaling:DescribeScalableTargets',
+  'application-autoscaling:DescribeScalingPolicies',
+  'application-autoscaling:ListTagsForResource',
+  'iam:GetRole',
+  'iam:GetRolePolicy',
+  'iam:ListRolePolicies',
+  'iam:ListAttachedRolePolicies',
+  'iam:ListInstanceProfilesForRole',
+  'sts:GetCallerIdentity',
+];
+
+/** The destroyer task role: Terraform's state, refresh reads, and tag-scoped deletes. */
+export function destroyerStatements(s: PolicyScope, scriptKey: string): Statement[] {
+  const a = arns(s);
+  return [
+    {
+      Sid: 'DestroyerScript',
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: `${a.bucket}/${scriptKey}`,
+    },
+    registryStatement(s, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+    ...stateStatements(s, true),
+    { Sid: 'RefreshReads', Effect: 'Allow', Action: DESTROYER_READS, Resource: '*' },
+    ...sweepStatements(s).filter((st) => st.Sid !== 'SweepReads'),
+    {
+      Sid: 'ProjectScalingPolicies',
+      Effect: 'Allow',
+      Action: ['application-autoscaling:DeleteScalingPolicy'],
+      Resource: '*',
+      Condition: projectResourceCondition(s.env),
+    },
+    {
+      Sid: 'ProjectRoles',
+      Effect: 'Allow',
+      Action: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy'],
+      Resource: `arn:${a.p}:iam::${s.accountId}:role/${s.prefix}-${s.env}-*`,
+      Condition: projectResourceCondition(s.env),
+    },
+  ];
+}

@@ -49,5 +49,13 @@ export function toCliError(err: Error): Error {
       'automock doctor',
     ]);
   }
+  // oclif ignores errors coded MODULE_NOT_FOUND in some paths; a broken install must still fail.
+  if ((err as Error & { code?: string }).code === 'MODULE_NOT_FOUND') {
+    return make(
+      `Internal error, a module is missing (is the build complete?): ${err.message}`,
+      EXIT.failure,
+      ['pnpm install && pnpm build'],
+    );
+  }
   return err;
 }

@@ -1,8 +1,12 @@
 import { Command, Flags } from '@oclif/core';
 import type { StackInfo } from '@automock/stacks';
+import { join } from 'node:path';
+import { toCliError } from '../base-command';
+import { changedSince } from '../services/changed-since';
 import { table } from '../services/format';
 import { loadStacks } from '../services/load-stacks';
 import { findProjectRoot, cdktfContext } from '../services/project-root';
+import { synthesize } from '../services/synth';
 
 export default class Stacks extends Command {
   static override summary = 'List the stacks of the app with their state backend keys.';
@@ -10,29 +14,43 @@ export default class Stacks extends Command {
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --env prod --json',
+    '<%= config.bin %> <%= command.id %> --changed-since origin/main --json',
+    '<%= config.bin %> <%= command.id %> --changed-since /tmp/base-synth --json',
   ];
 
   static override enableJsonFlag = true;
 
   static override flags = {
     env: Flags.string({ summary: 'Only stacks of this environment; repeatable.', multiple: true }),
+    'changed-since': Flags.string({
+      summary:
+        'Only stacks whose synthesised JSON differs from this git ref (synthesised in a worktree) or from a directory holding a previous synth.',
+      helpValue: 'REF|DIR',
+    }),
   };
 
   async run(): Promise<StackInfo[]> {
     const { flags } = await this.parse(Stacks);
     const root = findProjectRoot();
     let infos: StackInfo[];
-    try {
-      const { buildApp, AutomockStack } = loadStacks();
-      const app = buildApp({
-        environments: flags.env,
-        context: cdktfContext(root),
-        outdir: 'cdktf.out',
-      });
-      infos = AutomockStack.all(app).map((s) => s.info);
-    } catch (e) {
-      this.error((e as Error).message, { exit: 1 });
-    }
+    if (flags['changed-since']) {
+      try {
+        infos = changedStacks(root, flags['changed-since'], flags.env);
+      } catch (e) {
+        throw toCliError(e as Error);
+      }
+    } else
+      try {
+        const { buildApp, AutomockStack } = loadStacks();
+        const app = buildApp({
+          environments: flags.env,
+          context: cdktfContext(root),
+          outdir: 'cdktf.out',
+        });
+        infos = AutomockStack.all(app).map((s) => s.info);
+      } catch (e) {
+        this.error((e as Error).message, { exit: 1 });
+      }
     if (!this.jsonEnabled()) {
       this.log(
         table(
@@ -43,4 +61,19 @@ export default class Stacks extends Command {
     }
     return infos;
   }
+}
+
+/** Synthesises the app and keeps the stacks whose JSON differs from `base` (a ref or a directory). */
+function changedStacks(root: string, base: string, env?: string[]): StackInfo[] {
+  const synth = synthesize({
+    root,
+    outDir: join(root, '.automock', 'synth', 'changed-since'),
+    environments: env,
+  });
+  const set = changedSince(root, synth.outDir, synth.stacks, base);
+  for (const r of set.removed)
+    process.stderr.write(`warning: stack ${r} is in ${base} but no longer in the app\n`);
+  return synth.stacks
+    .filter((s) => set.changed.includes(s.name))
+    .map(({ file: _f, resources: _r, ...info }) => info);
 }

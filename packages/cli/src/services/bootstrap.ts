@@ -1,5 +1,5 @@
 import { parsePlanJson, StackPlanSummary } from '@automock/plan-summary';
-import { renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEnvironments } from './app-module';
 import { s3Client } from './aws';
@@ -7,7 +7,7 @@ import { CliError, EXIT } from './errors';
 import { planChanges } from './stack-plans';
 import { synthesize, SynthesizedStack } from './synth';
 import { TerraformRunner } from './terraform';
-import { hasLocalState, prepareWorkdir } from './workdir';
+import { prepareWorkdir } from './workdir';
 
 /** What bootstrap did for one bootstrap stack. */
 export interface BootstrapResult {
@@ -94,12 +94,11 @@ export async function bootstrap(
     const plan = await planAndApply(runner, local, stack.name);
     const dir = prepareWorkdir(root, outDir, stack);
     await runner.init(dir, stack.name, { migrateState: true });
-    // Keep the local copy out of terraform's way (and out of the next run's decisions).
-    if (hasLocalState(dir))
-      renameSync(
-        join(dir, 'terraform.tfstate'),
-        join(dir, `terraform.tfstate.migrated-${Date.now()}`),
-      );
+    // The state is in the bucket now; keep terraform's local copy as a dated backup, out of the way.
+    for (const f of ['terraform.tfstate', 'terraform.tfstate.backup']) {
+      if (existsSync(join(dir, f)))
+        renameSync(join(dir, f), join(dir, `${f}.migrated-${Date.now()}`));
+    }
     results.push({
       stack: stack.name,
       stateBucket: stack.stateBucket,

@@ -107,8 +107,14 @@ export async function destroyProject(
 ): Promise<DestroyResult> {
   const env = ctx.env.name;
   const project = d.project;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ttl = require('@automock/ttl-cleanup') as typeof import('@automock/ttl-cleanup');
+  // By path, not the package index: the index also loads the Lambda and destroyer entry points
+  // (and their bundling step replaces dist/destroyer), none of which the CLI needs.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const ttl = {
+    ...(require('@automock/ttl-cleanup/dist/sweep') as typeof import('@automock/ttl-cleanup/dist/sweep')),
+    ...(require('@automock/ttl-cleanup/dist/finalize') as typeof import('@automock/ttl-cleanup/dist/finalize')),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const startedAt = new Date().toISOString();
   const method = opts.sweep ? 'sweep' : 'cli';
   await ctx.registry.transition(env, project, {

@@ -1,12 +1,4 @@
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** Files terraform keeps in a working directory between runs; never replaced by a new synth. */
@@ -56,16 +48,4 @@ export function prepareWorkdir(
     writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
   }
   return dir;
-}
-
-/** True when `dir` holds local terraform state with resources in it. */
-export function hasLocalState(dir: string): boolean {
-  const f = join(dir, 'terraform.tfstate');
-  if (!existsSync(f)) return false;
-  try {
-    const s = JSON.parse(readFileSync(f, 'utf8')) as { resources?: unknown[] };
-    return (s.resources?.length ?? 0) > 0;
-  } catch {
-    return false;
-  }
 }

@@ -1,0 +1,148 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  GetResourcesCommand,
+  ResourceGroupsTaggingAPIClient,
+} from '@aws-sdk/client-resource-groups-tagging-api';
+import { projectStackObjectKey, projectStateKey } from '@automock/core';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { planJson } from '../testing/fake-terraform';
+import { Harness, startHarness, withTerminal } from '../testing/harness';
+
+const tagging = mockClient(ResourceGroupsTaggingAPIClient);
+const ec2 = mockClient(EC2Client);
+const STACK = JSON.stringify({
+  terraform: { backend: { s3: { key: 'projects/test/alpha/terraform.tfstate' } } },
+  resource: { terraform_data: { service: {} } },
+});
+
+describe('automock destroy', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({
+      fake: { planJson: planJson({ 'terraform_data.service': ['delete'] }) },
+    });
+    tagging.reset();
+    ec2.reset();
+    await h.registry.register({ env: 'test', project: 'alpha', createdBy: 'alice', ttlHours: 4 });
+    await h.registry.transition('test', 'alpha', { from: ['deploying'], to: 'active' });
+    await h.s3Client.send(
+      new PutObjectCommand({
+        Bucket: h.names.bucket,
+        Key: projectStackObjectKey('test', 'alpha'),
+        Body: STACK,
+      }),
+    );
+    await h.s3Client.send(
+      new PutObjectCommand({
+        Bucket: h.names.bucket,
+        Key: projectStateKey('test', 'alpha'),
+        Body: '{"version":4}',
+      }),
+    );
+  });
+  afterEach(() => h.stop());
+
+  const keys = async () =>
+    ((await h.s3Client.send(new ListObjectsV2Command({ Bucket: h.names.bucket }))).Contents ?? [])
+      .map((o) => o.Key!)
+      .sort();
+
+  it('with --yes: terraform destroy of the stored stack, state archived, registry destroyed', async () => {
+    const { stdout, error } = await h.run([
+      'destroy',
+      '--env',
+      'test',
+      '--project',
+      'alpha',
+      '--yes',
+    ]);
+    expect(error).toBeUndefined();
+    expect(stdout).toMatch(
+      /^Destroyed test\/alpha; state archived to s3:\/\/.*\/archive\/test\/alpha\/.*\/terraform\.tfstate$/m,
+    );
+    expect(h.tf!.subcommands()).toEqual(['init', 'plan', 'apply']);
+    const [, plan, apply] = h.tf!.calls().filter((c) => c.argv[0] !== 'version');
+    expect(plan!.argv).toEqual([
+      'plan',
+      '-input=false',
+      '-no-color',
+      '-detailed-exitcode',
+      '-out=destroy.tfplan',
+      '-destroy',
+    ]);
+    expect(apply!.argv.at(-1)).toBe('destroy.tfplan');
+    expect(readFileSync(join(plan!.cwd, 'cdk.tf.json'), 'utf8')).toBe(STACK);
+    expect(await h.registry.get('test', 'alpha')).toMatchObject({
+      status: 'destroyed',
+      destroyMethod: 'cli',
+    });
+    const k = await keys();
+    expect(k).not.toContain(projectStateKey('test', 'alpha'));
+    expect(k.some((x) => x.startsWith('archive/test/alpha/'))).toBe(true);
+  });
+
+  it('without --yes and without a terminal, refuses and changes nothing', async () => {
+    const { error } = await h.run(['destroy', '--env', 'test', '--project', 'alpha']);
+    expect(error?.message).toBe('Refusing to destroy test/alpha without confirmation');
+    expect(error?.oclif?.exit).toBe(3);
+    expect((await h.registry.get('test', 'alpha'))!.status).toBe('active');
+    expect(h.tf!.subcommands()).toEqual([]);
+  });
+
+  it('on a terminal destroys only when the project name is typed', async () => {
+    const wrong = await withTerminal(['y'], () => h.run(['destroy', '-e', 'test', '-p', 'alpha']));
+    expect(wrong.error?.message).toBe('Not confirmed; nothing was destroyed.');
+    expect((await h.registry.get('test', 'alpha'))!.status).toBe('active');
+    const right = await withTerminal(['alpha'], () =>
+      h.run(['destroy', '-e', 'test', '-p', 'alpha']),
+    );
+    expect(right.error).toBeUndefined();
+    expect(right.stderr).toMatch(/Type the project name to confirm/);
+    expect((await h.registry.get('test', 'alpha'))!.status).toBe('destroyed');
+  });
+
+  it('marks the project failed with the reason when terraform destroy fails', async () => {
+    h.tf!.script({
+      steps: { apply: { exitCode: 1, stderr: 'Error: deleting ALB: ResourceInUse\n' } },
+    });
+    const { error } = await h.run(['destroy', '-e', 'test', '-p', 'alpha', '--yes']);
+    expect(error?.message).toMatch(
+      /terraform apply failed for test-alpha: deleting ALB: ResourceInUse/,
+    );
+    const d = await h.registry.get('test', 'alpha');
+    expect(d!.status).toBe('failed');
+    expect(d!.failureReason).toMatch(/^destroy failed: .*ResourceInUse/);
+    expect(await keys()).toContain(projectStateKey('test', 'alpha'));
+  });
+
+  it('--sweep deletes by tags through ttl-cleanup and records the method', async () => {
+    tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
+    ec2.onAnyCommand().resolves({});
+    const { error } = await h.run(['destroy', '-e', 'test', '-p', 'alpha', '--sweep', '--yes']);
+    expect(error).toBeUndefined();
+    const filters = tagging.commandCalls(GetResourcesCommand)[0]!.args[0].input.TagFilters;
+    expect(filters).toEqual(
+      expect.arrayContaining([
+        { Key: 'automock:env', Values: ['test'] },
+        { Key: 'automock:project', Values: ['alpha'] },
+      ]),
+    );
+    expect(h.tf!.subcommands()).toEqual([]);
+    expect(await h.registry.get('test', 'alpha')).toMatchObject({
+      status: 'destroyed',
+      destroyMethod: 'sweep',
+    });
+  });
+
+  it('refuses a project that is being deployed or is already destroyed', async () => {
+    await h.registry.register({ env: 'test', project: 'beta', createdBy: 'bob', ttlHours: 1 });
+    const busy = await h.run(['destroy', '-e', 'test', '-p', 'beta', '--yes']);
+    expect(busy.error?.message).toMatch(/test\/beta is deploying .*wait for the deploy to end/);
+    await h.run(['destroy', '-e', 'test', '-p', 'alpha', '--yes']);
+    const gone = await h.run(['destroy', '-e', 'test', '-p', 'alpha', '--yes']);
+    expect(gone.error?.message).toMatch(/^test\/alpha is already destroyed/);
+  });
+});

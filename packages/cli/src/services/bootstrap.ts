@@ -21,9 +21,10 @@ export interface BootstrapResult {
 }
 
 async function stateExists(stack: SynthesizedStack): Promise<boolean> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  /* eslint-disable @typescript-eslint/no-require-imports */
   const { HeadObjectCommand } =
     require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const s3 = s3Client(stack.region);
   try {
     await s3.send(new HeadObjectCommand({ Bucket: stack.stateBucket, Key: stack.backendKey }));

@@ -51,9 +51,10 @@ export async function costReport(
           EXIT.usage,
         );
       }
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      /* eslint-disable @typescript-eslint/no-require-imports */
       const { GetObjectCommand } =
         require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+      /* eslint-enable @typescript-eslint/no-require-imports */
       const out = await ctx.s3Client.send(
         new GetObjectCommand({ Bucket: ctx.names.bucket, Key: d.stackObjectKey }),
       );

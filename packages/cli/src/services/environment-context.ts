@@ -74,9 +74,10 @@ export interface CallerIdentity {
 export async function callerIdentity(region: string): Promise<CallerIdentity> {
   const client = stsClient(region);
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    /* eslint-disable @typescript-eslint/no-require-imports */
     const { GetCallerIdentityCommand } =
       require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const out = await client.send(new GetCallerIdentityCommand({}));
     const arn = out.Arn ?? '';
     return {

@@ -24,9 +24,10 @@ async function refreshMetadata(
   bucket: string,
   fields: { ttlHours: number; expiresAt: string },
 ): Promise<string | undefined> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  /* eslint-disable @typescript-eslint/no-require-imports */
   const { GetObjectCommand, PutObjectCommand } =
     require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   let current: Record<string, unknown>;
   try {
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: METADATA_KEY }));

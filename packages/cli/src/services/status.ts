@@ -73,9 +73,10 @@ async function describeService(
   const { cluster, service } = serviceNames(ctx, d);
   const client = ecsClient(ctx.env.region);
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    /* eslint-disable @typescript-eslint/no-require-imports */
     const { DescribeServicesCommand } =
       require('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs');
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const out = await client.send(new DescribeServicesCommand({ cluster, services: [service] }));
     const s = out.services?.[0];
     if (!s) {

@@ -59,7 +59,7 @@ describe('IAM rules', () => {
       ],
     });
     const report = check(app);
-    for (const id of ['AM-IAM-1', 'AM-IAM-2', 'AM-IAM-3', 'AM-IAM-4'])
+    for (const id of ['AM-IAM-1', 'AM-IAM-2', 'AM-IAM-3', 'AM-IAM-4', 'AM-IAM-5'])
       expect(findings(report, id)).toHaveLength(0);
   });
 
@@ -113,6 +113,50 @@ describe('IAM rules', () => {
     expect(f[0]!.message).toMatch(
       /inline_policy #0 statement #0: allows s3:GetObject on resource \*/,
     );
+  });
+
+  test('AM-IAM-2: deletes on * scoped by an aws:ResourceTag condition pass; a Null check alone does not scope', () => {
+    const { app, stack } = testStack();
+    const tagged = (condition: object) =>
+      jsonPolicy({
+        Effect: 'Allow',
+        Action: ['ecs:DeleteService'],
+        Resource: '*',
+        Condition: condition,
+      });
+    new IamPolicy(stack, 'abac', {
+      policy: tagged({ StringEquals: { 'aws:ResourceTag/automock:env': 'dev' } }),
+    });
+    new IamPolicy(stack, 'null', {
+      policy: tagged({ Null: { 'aws:ResourceTag/automock:project': 'false' } }),
+    });
+    expect(findings(check(app), 'AM-IAM-2').map((f) => f.address)).toEqual(['aws_iam_policy.null']);
+  });
+
+  test('AM-IAM-5: configuration reads on * warn; data reads on * are AM-IAM-2 errors', () => {
+    const { app, stack } = testStack();
+    new IamPolicy(stack, 'reads', {
+      policy: jsonPolicy(
+        { Effect: 'Allow', Action: ['ecs:DescribeServices', 's3:GetBucketPolicy'], Resource: '*' },
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 'secretsmanager:GetSecretValue'],
+          Resource: '*',
+        },
+      ),
+    });
+    const report = check(app);
+    expect(findings(report, 'AM-IAM-5').map((f) => [f.severity, f.message])).toEqual([
+      [
+        'warning',
+        expect.stringMatching(/statement #0: allows ecs:DescribeServices, s3:GetBucketPolicy/),
+      ],
+    ]);
+    expect(findings(report, 'AM-IAM-2').map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /statement #1: allows s3:GetObject, secretsmanager:GetSecretValue on resource \*/,
+      ),
+    ]);
   });
 
   test('AM-IAM-1/2: a policy that cannot be read is reported rather than trusted', () => {

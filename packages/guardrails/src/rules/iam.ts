@@ -126,6 +126,48 @@ export function needsResourceWildcard(actions: readonly string[]): boolean {
   return actions.every((a) => RESOURCE_WILDCARD_ACTIONS.some((allowed) => iamGlob(allowed, a)));
 }
 
+/**
+ * Read actions that return data rather than metadata: on `*` they are as serious as writes
+ * (AM-IAM-2), unlike Describe/List/Get of configuration (AM-IAM-5).
+ */
+export const DATA_READ_ACTIONS: readonly string[] = [
+  's3:GetObject*',
+  'secretsmanager:GetSecretValue',
+  'ssm:GetParameter*',
+  'dynamodb:Get*',
+  'dynamodb:BatchGet*',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'logs:GetLogEvents',
+  'logs:GetQueryResults',
+  'ecr:GetDownloadUrlForLayer',
+  'lambda:GetFunction',
+  'kms:Decrypt',
+];
+
+/** Whether an action only reads configuration (Describe*, List*, Get* other than data reads). */
+export function isMetadataRead(action: string): boolean {
+  const verb = action.split(':')[1] ?? '';
+  return /^(Describe|List|Get)/.test(verb) && !DATA_READ_ACTIONS.some((d) => iamGlob(d, action));
+}
+
+/**
+ * Whether the statement is scoped by the resources' tags (attribute-based access control): a
+ * condition other than `Null` on `aws:ResourceTag/<key>` (or a service's `ResourceTag`).
+ */
+export function isTagScoped(s: PolicyStatement): boolean {
+  return s.conditions.some(
+    (c) => !/(^|:)Null$/i.test(c.test) && /(^|:)ResourceTag\//i.test(c.variable),
+  );
+}
+
+/** The actions of an Allow statement on `*` that nothing excuses, split by kind. */
+function unscopedOnStar(s: PolicyStatement): { writes: string[]; reads: string[] } {
+  if (!(s.resources ?? []).includes('*') || isTagScoped(s)) return { writes: [], reads: [] };
+  const open = (s.actions ?? []).filter((a) => !needsResourceWildcard([a]));
+  return { writes: open.filter((a) => !isMetadataRead(a)), reads: open.filter(isMetadataRead) };
+}
+
 export const IAM_RULES: readonly PolicyRule[] = [
   errorRule(
     'AM-IAM-1',
@@ -139,15 +181,13 @@ export const IAM_RULES: readonly PolicyRule[] = [
   ),
   errorRule(
     'AM-IAM-2',
-    'IAM policies allow no `*` resource, except for actions that have no resource-level permissions (RESOURCE_WILDCARD_ACTIONS)',
+    'IAM policies allow no `*` resource for writes or data reads, unless scoped by an aws:ResourceTag condition or the action has no resource-level permissions (RESOURCE_WILDCARD_ACTIONS)',
     (stack) =>
       eachAllowStatement(stack, (s) => {
         if (s.notResources) return 'Allow with NotResource grants every other resource';
-        if (!(s.resources ?? []).includes('*')) return undefined;
-        const actions = s.actions ?? [];
-        const scoped = actions.filter((a) => !needsResourceWildcard([a]));
-        return scoped.length > 0
-          ? `allows ${scoped.join(', ')} on resource *; scope it to the project's ARNs`
+        const { writes } = unscopedOnStar(s);
+        return writes.length > 0
+          ? `allows ${writes.join(', ')} on resource *; scope it to the project's ARNs or by an aws:ResourceTag condition`
           : undefined;
       }),
   ),
@@ -162,5 +202,19 @@ export const IAM_RULES: readonly PolicyRule[] = [
     level: 'warning',
     productionLevel: 'warning',
     check: (stack) => managedAttachments(stack, BROAD_MANAGED_POLICIES),
+  },
+  {
+    id: 'AM-IAM-5',
+    meaning:
+      'IAM policies scope Describe/List/Get of configuration to ARNs where the service allows, rather than `*`',
+    level: 'warning',
+    productionLevel: 'warning',
+    check: (stack) =>
+      eachAllowStatement(stack, (s) => {
+        const { reads } = unscopedOnStar(s);
+        return reads.length > 0
+          ? `allows ${reads.join(', ')} on resource *; these support resource-level permissions`
+          : undefined;
+      }),
   },
 ];

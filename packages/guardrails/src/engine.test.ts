@@ -3,7 +3,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { checkStacks } from './engine';
 import { formatPolicyReport, summarizePolicyReport } from './format';
-import { RULES } from './rules';
+import { RULES } from './all-rules';
 import { check, DEV, findings, PROD, testStack } from './testing/fixtures';
 
 function leakyStack(env: Environment = DEV) {

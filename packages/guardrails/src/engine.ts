@@ -1,7 +1,7 @@
 import { Environment, RuleSuppression, stateBackendNames } from '@automock/core';
 import { StackModel, TerraformJson, TfElement } from './model';
 import { levelOf, PolicyRule, RuleContext, Severity } from './rule';
-import { RULES } from './rules';
+import { RULES } from './all-rules';
 import { taggableFromJson } from './taggable';
 
 /** The part of a project's configuration the policy reads. */

@@ -1,3 +1,4 @@
+export * from './all-rules';
 export * from './check-app';
 export * from './engine';
 export * from './format';
@@ -6,6 +7,5 @@ export * from './policy-document';
 export * from './policy-violation-error';
 export * from './readme-table';
 export * from './rule';
-export * from './rules';
 export * from './rules/index';
 export * from './taggable';

@@ -6,7 +6,7 @@ import {
   renderRuleTable,
   replaceRuleTable,
 } from './readme-table';
-import { RULES } from './rules';
+import { RULES } from './all-rules';
 
 describe('README rules table', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');

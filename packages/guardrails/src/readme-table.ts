@@ -1,5 +1,5 @@
 import { levelOf, PolicyRule } from './rule';
-import { RULES, SUPPRESSION_RULES } from './rules';
+import { RULES, SUPPRESSION_RULES } from './all-rules';
 
 /** Markers around the generated table in README.md. */
 export const README_TABLE_START =

@@ -38,7 +38,8 @@ export const USAGE_ASSUMPTIONS = {
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
-const usd = (n: number) => `$${n < 0.01 ? n.toFixed(5) : n.toFixed(4)}`;
+/** A unit price as the table has it (up to 4 significant digits), e.g. `$0.04048`. */
+const usd = (n: number) => `$${Number(n.toPrecision(4))}`;
 
 function num(v: unknown): number | undefined {
   if (typeof v === 'number') return v;

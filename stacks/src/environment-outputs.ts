@@ -22,6 +22,9 @@ export const ENV_OUTPUT = {
   albSecurityGroupId: 'alb_security_group_id',
   httpListenerArn: 'http_listener_arn',
   httpsListenerArn: 'https_listener_arn',
+  reaperFunctionName: 'reaper_function_name',
+  reaperDeadLetterQueueUrl: 'reaper_dead_letter_queue_url',
+  destroyerTaskDefinitionFamily: 'destroyer_task_definition_family',
 } as const;
 
 export type EnvOutputName = (typeof ENV_OUTPUT)[keyof typeof ENV_OUTPUT];

@@ -8,6 +8,7 @@ import {
 } from '@automock/core';
 import { EcsCluster, SharedAlb } from '@automock/ecs-service';
 import { Network } from '@automock/network';
+import { Reaper } from '@automock/ttl-cleanup';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Aspects } from 'cdktf';
@@ -31,6 +32,7 @@ export class EnvironmentStack extends AutomockStack {
   readonly notificationTopic: SnsTopic;
   readonly cluster: EcsCluster;
   readonly sharedAlb: SharedAlb;
+  readonly reaper: Reaper;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     const env = props.environment;
@@ -129,6 +131,48 @@ export class EnvironmentStack extends AutomockStack {
       ENV_OUTPUT.httpsListenerArn,
       this.sharedAlb.httpsListener?.arn ?? '',
       'Shared ALB HTTPS listener ARN (empty without a domain)',
+    );
+
+    // TTL reaper (issue 4). The destroyer task needs egress to download the AWS provider: public
+    // subnets with a public IP in public placement (or when there is no NAT), else private
+    // subnets behind the NAT.
+    const backend = stateBackendNames(env.prefix, env.accountId, env.region);
+    const publicEgress = env.taskPlacement === 'public' || env.nat === 'none';
+    this.reaper = new Reaper(this, 'reaper', {
+      prefix: env.prefix,
+      env: env.name,
+      accountId: env.accountId,
+      region: env.region,
+      stateBucketName: backend.bucket,
+      lockTableName: backend.lockTable,
+      registryTableName: backend.registryTable,
+      notificationTopicArn: this.notificationTopic.arn,
+      logRetentionDays: env.logRetentionDays,
+      destroyer: {
+        clusterArn: this.cluster.clusterArn,
+        clusterName: this.cluster.clusterName,
+        vpcId: this.network.vpcId,
+        subnetIds: publicEgress ? this.network.publicSubnetIds : this.network.privateSubnetIds,
+        assignPublicIp: publicEgress,
+      },
+    });
+    exportEnvOutput(
+      this,
+      ENV_OUTPUT.reaperFunctionName,
+      this.reaper.function.functionName,
+      'TTL reaper Lambda (invoke it to run a reaper pass now)',
+    );
+    exportEnvOutput(
+      this,
+      ENV_OUTPUT.reaperDeadLetterQueueUrl,
+      this.reaper.deadLetterQueue.url,
+      'Queue receiving failed reaper runs',
+    );
+    exportEnvOutput(
+      this,
+      ENV_OUTPUT.destroyerTaskDefinitionFamily,
+      this.reaper.destroyerTaskDefinition!.family,
+      'Task definition family of the terraform-destroy task',
     );
   }
 }

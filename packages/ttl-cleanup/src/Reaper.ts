@@ -292,7 +292,9 @@ export class Reaper extends Construct {
       architectures: ['arm64'],
       handler: 'index.handler',
       filename: asset.path,
-      sourceCodeHash: Fn.filebase64sha256(asset.path),
+      // The asset hash is of the bundle's contents; the zip's own hash would change with file
+      // times on every build and show the environment stack as changed when nothing is.
+      sourceCodeHash: asset.assetHash,
       timeout: props.timeoutSeconds ?? 900,
       memorySize: props.memoryMiB ?? 256,
       // One run at a time: runs are idempotent, but overlapping sweeps would only add API calls.

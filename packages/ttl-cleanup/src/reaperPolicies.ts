@@ -207,16 +207,14 @@ export function reaperStatements(s: PolicyScope): Statement[] {
 }
 
 /**
- * Reads Terraform's refresh makes before destroying the resources a project stack holds. The AWS
- * provider reads many attributes per resource; this list covers the project stack's resource
- * types and must be re-checked when those change (a missing one fails the task, and the reaper
- * falls back to the sweep).
+ * Reads Terraform's refresh makes before destroying the resources a project stack holds, for
+ * actions without resource-level permissions (Describe calls). The AWS provider reads many
+ * attributes per resource; this list covers the project stack's resource types and must be
+ * re-checked when those change (a missing one fails the task, and the reaper falls back to the
+ * sweep).
  */
-export const DESTROYER_READS = [
-  'ecs:DescribeServices',
+export const DESTROYER_GLOBAL_READS = [
   'ecs:DescribeTaskDefinition',
-  'ecs:DescribeClusters',
-  'ecs:ListTagsForResource',
   'elasticloadbalancing:DescribeLoadBalancers',
   'elasticloadbalancing:DescribeLoadBalancerAttributes',
   'elasticloadbalancing:DescribeListeners',
@@ -240,37 +238,77 @@ export const DESTROYER_READS = [
   'ec2:DescribeVpcEndpoints',
   'ec2:DescribeFlowLogs',
   'ec2:DescribeTags',
-  's3:GetBucketAcl',
-  's3:GetBucketCORS',
-  's3:GetBucketLocation',
-  's3:GetBucketLogging',
-  's3:GetBucketObjectLockConfiguration',
-  's3:GetBucketOwnershipControls',
-  's3:GetBucketPolicy',
-  's3:GetBucketPublicAccessBlock',
-  's3:GetBucketRequestPayment',
-  's3:GetBucketTagging',
-  's3:GetBucketVersioning',
-  's3:GetBucketWebsite',
-  's3:GetAccelerateConfiguration',
-  's3:GetEncryptionConfiguration',
-  's3:GetLifecycleConfiguration',
-  's3:GetReplicationConfiguration',
   'logs:DescribeLogGroups',
-  'logs:ListTagsForResource',
-  'logs:ListTagsLogGroup',
   'cloudwatch:DescribeAlarms',
-  'cloudwatch:ListTagsForResource',
   'application-autoscaling:DescribeScalableTargets',
   'application-autoscaling:DescribeScalingPolicies',
-  'application-autoscaling:ListTagsForResource',
-  'iam:GetRole',
-  'iam:GetRolePolicy',
-  'iam:ListRolePolicies',
-  'iam:ListAttachedRolePolicies',
-  'iam:ListInstanceProfilesForRole',
   'sts:GetCallerIdentity',
 ];
+
+/** Refresh reads that support resource-level permissions, scoped to this environment's projects. */
+function scopedReads(s: PolicyScope): Statement[] {
+  const a = arns(s);
+  const at = (service: string, resource: string) =>
+    `arn:${a.p}:${service}:${s.region}:${s.accountId}:${resource}`;
+  return [
+    {
+      Sid: 'RefreshEcs',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeServices', 'ecs:DescribeClusters', 'ecs:ListTagsForResource'],
+      Resource: [at('ecs', 'service/*'), at('ecs', 'cluster/*'), at('ecs', 'task-definition/*')],
+    },
+    {
+      Sid: 'RefreshProjectBuckets',
+      Effect: 'Allow',
+      Action: [
+        's3:GetBucketAcl',
+        's3:GetBucketCORS',
+        's3:GetBucketLocation',
+        's3:GetBucketLogging',
+        's3:GetBucketObjectLockConfiguration',
+        's3:GetBucketOwnershipControls',
+        's3:GetBucketPolicy',
+        's3:GetBucketPublicAccessBlock',
+        's3:GetBucketRequestPayment',
+        's3:GetBucketTagging',
+        's3:GetBucketVersioning',
+        's3:GetBucketWebsite',
+        's3:GetAccelerateConfiguration',
+        's3:GetEncryptionConfiguration',
+        's3:GetLifecycleConfiguration',
+        's3:GetReplicationConfiguration',
+      ],
+      Resource: a.projectBuckets,
+    },
+    {
+      Sid: 'RefreshTags',
+      Effect: 'Allow',
+      Action: [
+        'logs:ListTagsForResource',
+        'logs:ListTagsLogGroup',
+        'cloudwatch:ListTagsForResource',
+        'application-autoscaling:ListTagsForResource',
+      ],
+      Resource: [
+        at('logs', 'log-group:*'),
+        at('cloudwatch', 'alarm:*'),
+        at('application-autoscaling', 'scalable-target/*'),
+      ],
+    },
+    {
+      Sid: 'RefreshProjectRoles',
+      Effect: 'Allow',
+      Action: [
+        'iam:GetRole',
+        'iam:GetRolePolicy',
+        'iam:ListRolePolicies',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListInstanceProfilesForRole',
+      ],
+      Resource: `arn:${a.p}:iam::${s.accountId}:role/${s.prefix}-${s.env}-*`,
+    },
+  ];
+}
 
 /** The destroyer task role: Terraform's state, refresh reads, and tag-scoped deletes. */
 export function destroyerStatements(s: PolicyScope, scriptKey: string): Statement[] {
@@ -284,7 +322,8 @@ export function destroyerStatements(s: PolicyScope, scriptKey: string): Statemen
     },
     registryStatement(s, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
     ...stateStatements(s, true),
-    { Sid: 'RefreshReads', Effect: 'Allow', Action: DESTROYER_READS, Resource: '*' },
+    { Sid: 'RefreshReads', Effect: 'Allow', Action: DESTROYER_GLOBAL_READS, Resource: '*' },
+    ...scopedReads(s),
     ...sweepStatements(s).filter((st) => st.Sid !== 'SweepReads'),
     {
       Sid: 'ProjectScalingPolicies',

@@ -113,8 +113,8 @@ export async function prepareDeploy(
     root,
     outDir,
     environments: [ctx.env.name],
-    projects: [input],
-  } as unknown as Parameters<typeof synthesize>[0]);
+    projects: [{ env: ctx.env.name, project: input }],
+  });
   const stack = synth.stacks.find(
     (s) => s.kind === 'project' && s.project === project.name && s.environment === ctx.env.name,
   );

@@ -64,7 +64,7 @@ export function buildApp(
     outdir?: string;
     context?: Record<string, unknown>;
     environments?: readonly string[];
-    projects?: readonly ProjectInput[];
+    projects?: readonly { env: string; project: ProjectInput }[];
   } = {},
 ): App {
   const issues = new IssueCollector();
@@ -123,8 +123,8 @@ export function buildApp(
     new TerraformOutput(stack, 'cluster_name', { value: `${env.name}-cluster` });
   }
 
-  const env = selected[0]!;
-  for (const p of options.projects ?? []) {
+  for (const { env: envName, project: p } of options.projects ?? []) {
+    const env = ENVIRONMENTS.find((e) => e.name === envName)!;
     const name = `${env.name}-${p.name}`;
     const stack = new TestStack(
       app,

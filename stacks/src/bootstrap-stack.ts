@@ -32,6 +32,8 @@ export interface BootstrapStackProps extends StateOptions {
  */
 export class BootstrapStack extends AutomockStack {
   readonly backend: StateBackend;
+  /** The environments whose state this stack holds (all of them, whatever `--env` selected). */
+  readonly environments: readonly Environment[];
   /** GitHub OIDC provider and CI roles, unless `github: null`. */
   readonly ciAccess?: GithubOidcAccess;
 
@@ -50,6 +52,7 @@ export class BootstrapStack extends AutomockStack {
       names,
       props,
     );
+    this.environments = props.environments;
     awsProvider(this, { ...first, name: 'shared', tags: {} });
     this.backend = new StateBackend(this, 'state', {
       prefix: first.prefix,

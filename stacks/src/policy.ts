@@ -28,17 +28,7 @@ interface StackFacts {
 function sharedByOf(stack: TerraformStack): readonly Environment[] | undefined {
   const facts = stack as StackFacts;
   if (facts.info?.kind !== 'bootstrap') return undefined;
-  if (facts.environments) return facts.environments;
-  // Without the list on the stack: the environment stacks of the same account and region.
-  return stack.node.scope?.node.children
-    .map((c) => ({ env: environmentOf(c as TerraformStack), info: (c as StackFacts).info }))
-    .filter(
-      (x) =>
-        x.env &&
-        x.info?.accountId === facts.info?.accountId &&
-        x.info?.region === facts.info?.region,
-    )
-    .map((x) => x.env!);
+  return facts.environments;
 }
 
 function projectOf(stack: TerraformStack): ProjectPolicyConfig | undefined {

@@ -1,5 +1,5 @@
 // Bundles the reaper Lambda (dist/lambda/index.js) and the destroyer task script
-// (dist/destroyer/index.js) with esbuild: minified, CommonJS, Node 22, SDK clients included.
+// (dist/destroyer-task/index.js) with esbuild: minified, CommonJS, Node 22, SDK clients included.
 // core's index also loads cdktf (for its tag aspect); the handlers only use core's plain
 // functions and constants, so cdktf and constructs are replaced by an empty module here rather
 // than bundling the whole CDKTF runtime into a Lambda.
@@ -48,4 +48,5 @@ async function bundle(entry, outDir) {
 }
 
 await bundle('lambda.ts', 'lambda');
-await bundle('destroyer/main.ts', 'destroyer');
+// Not dist/destroyer: that is where tsc puts the compiled src/destroyer modules.
+await bundle('destroyer/main.ts', 'destroyer-task');

@@ -101,7 +101,7 @@ export interface ReaperProps extends TerraformMetaArguments {
   readonly destroyer?: ReaperDestroyerProps;
   /** Directory holding the bundled handler `index.js`. @default this package's dist/lambda */
   readonly lambdaBundleDir?: string;
-  /** The bundled destroyer script. @default this package's dist/destroyer/index.js */
+  /** The bundled destroyer script. @default this package's dist/destroyer-task/index.js */
   readonly destroyerScriptPath?: string;
 }
 
@@ -190,7 +190,7 @@ export class Reaper extends Construct {
     super(scope, id);
     const bundleDir = props.lambdaBundleDir ?? join(PACKAGE_ROOT, 'dist', 'lambda');
     const scriptPath =
-      props.destroyerScriptPath ?? join(PACKAGE_ROOT, 'dist', 'destroyer', 'index.js');
+      props.destroyerScriptPath ?? join(PACKAGE_ROOT, 'dist', 'destroyer-task', 'index.js');
     validate(props, bundleDir, scriptPath);
 
     const meta = { provider: props.provider, dependsOn: props.dependsOn };

@@ -1,5 +1,5 @@
 /**
- * Entry point of the destroyer Fargate task (bundled to `dist/destroyer/index.js`). Reads its
+ * Entry point of the destroyer Fargate task (bundled to `dist/destroyer-task/index.js`). Reads its
  * settings from the environment the reaper's RunTask override sets, exits 0 on success.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

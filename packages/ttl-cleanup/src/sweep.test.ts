@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { classify, emptyBucket, sweepProject, SWEEP_ORDER } from './sweep';
 import { type FakeAws, type FakeResource, dedicatedProject, fakeAws } from './testing/fakeAws';
 import { CREDENTIALS, REGION, instantClock, mockedServiceClients } from './testing/harness';
@@ -224,6 +224,17 @@ describe('emptyBucket', () => {
       'DeleteObjects cfg:1000',
       'DeleteObjects cfg:500',
     ]);
+  });
+
+  it('stops with BucketNotEmpty instead of looping when deletes do not take', async () => {
+    setup([]);
+    const m = fake.mocks.s3!;
+    m.on(ListObjectVersionsCommand).resolves({
+      Versions: [{ Key: 'locked.json', VersionId: 'v1' }],
+    });
+    m.on(DeleteObjectsCommand).resolves({ Deleted: [{ Key: 'locked.json', VersionId: 'v1' }] });
+    await expect(emptyBucket(clients.s3, 'cfg')).rejects.toMatchObject({ name: 'BucketNotEmpty' });
+    expect(m.commandCalls(DeleteObjectsCommand)).toHaveLength(1);
   });
 
   it('the sweep deletes the emptied bucket', async () => {

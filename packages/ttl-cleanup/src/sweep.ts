@@ -495,12 +495,21 @@ async function revokeGroupReferences(ec2: EC2Client, groupId: string): Promise<v
  */
 export async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
   let removed = 0;
+  let previousFirst: string | undefined;
   for (;;) {
     const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 1000 }));
     const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
       .filter((o) => o.Key !== undefined)
       .map((o) => ({ Key: o.Key!, VersionId: o.VersionId }));
     if (objects.length === 0) return removed;
+    // A round that deleted nothing (object lock, a policy denying deletes) would loop forever.
+    const first = `${objects[0]!.Key}@${objects[0]!.VersionId}`;
+    if (first === previousFirst) {
+      const err = new Error(`${bucket}: ${first} is still listed after being deleted`);
+      err.name = 'BucketNotEmpty';
+      throw err;
+    }
+    previousFirst = first;
     for (let i = 0; i < objects.length; i += 1000) {
       const batch = objects.slice(i, i + 1000);
       const out = await s3.send(

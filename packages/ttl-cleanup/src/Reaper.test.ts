@@ -194,6 +194,14 @@ describe('Reaper', () => {
       const task = policies(synth({ destroyer: DESTROYER }).json)['destroy-projects']!;
       for (const s of task) for (const a of s.Action) expect(a).not.toMatch(/\*/);
       expect(task.find((s) => s.Sid === 'ProjectRoles')?.Condition).toHaveProperty('StringEquals');
+      // terraform destroy reads the environment's outputs (remote state) and writes the project's state.
+      expect(task.find((s) => s.Sid === 'EnvironmentOutputs')?.Resource).toBe(
+        'arn:aws:s3:::automock-tfstate-123456789012-us-east-1/envs/dev/terraform.tfstate',
+      );
+      expect(task.find((s) => s.Sid === 'ProjectState')).toMatchObject({
+        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        Resource: ['arn:aws:s3:::automock-tfstate-123456789012-us-east-1/projects/dev/*'],
+      });
     });
   });
 

@@ -141,7 +141,16 @@ function stateStatements(s: PolicyScope, write: boolean): Statement[] {
       Effect: 'Allow',
       Action: ['s3:ListBucket'],
       Resource: a.bucket,
-      Condition: { StringLike: { 's3:prefix': [`projects/${s.env}/*`, `archive/${s.env}/*`] } },
+      Condition: {
+        StringLike: {
+          's3:prefix': [
+            `projects/${s.env}/*`,
+            `archive/${s.env}/*`,
+            // Terraform's S3 backend lists workspaces under `env:/` during init.
+            ...(write ? ['env:/*'] : []),
+          ],
+        },
+      },
     },
     {
       Sid: 'ProjectLocks',
@@ -319,6 +328,13 @@ export function destroyerStatements(s: PolicyScope, scriptKey: string): Statemen
       Effect: 'Allow',
       Action: ['s3:GetObject'],
       Resource: `${a.bucket}/${scriptKey}`,
+    },
+    {
+      // Project stacks read the environment's outputs through terraform_remote_state.
+      Sid: 'EnvironmentOutputs',
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: `${a.bucket}/envs/${s.env}/terraform.tfstate`,
     },
     registryStatement(s, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
     ...stateStatements(s, true),

@@ -430,6 +430,45 @@ describe('races and resumption', () => {
     expect(await lockDigestExists('old')).toBe(false);
   });
 
+  it('a project left in expiring by a crashed run is torn down by the next', async () => {
+    config = { ...config, destroyer };
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
+    const d = await active('old', 1);
+    await registry.transition('dev', 'old', {
+      from: ['active'],
+      to: 'expiring',
+      expectedVersion: d.version,
+      by: 'reaper',
+    });
+    now = at(75);
+    expect((await reap()).outcomes).toEqual([
+      { project: 'old', action: 'task-started', detail: TASK_ARN },
+    ]);
+  });
+
+  it('a run that crashed after RunTask but before recording the task falls back to the sweep', async () => {
+    const d = await active('old', 1);
+    await registry.transition('dev', 'old', {
+      from: ['active'],
+      to: 'expiring',
+      expectedVersion: d.version,
+    });
+    await registry.transition('dev', 'old', {
+      from: ['expiring'],
+      to: 'destroying',
+      fields: { teardown: { method: 'terraform-task', startedAt: at(61).toISOString() } },
+    });
+    config = { ...config, destroyer };
+    now = at(76);
+    const r = await reap();
+    expect(r.outcomes).toEqual([
+      { project: 'old', action: 'destroyed', detail: 'sweep deleted 19 resources' },
+    ]);
+    expect((await registry.get('dev', 'old'))?.teardown?.lastError).toBe(
+      'no destroyer task was recorded',
+    );
+  });
+
   it('one failing project does not stop the others', async () => {
     await active('fresh', 1);
     await active('old', 1, at(1));

@@ -8,6 +8,7 @@ import { AutomockStack } from './automock-stack';
 import { bootstrapGroups } from './bootstrap-stack';
 import { ENV_OUTPUT } from './environment-outputs';
 import { ENVIRONMENTS } from './environments';
+import { withCheapTokenTraces } from './token-traces';
 
 function stackJson(name: string, opts: Parameters<typeof buildApp>[0] = {}) {
   const app = buildApp(opts);
@@ -112,5 +113,24 @@ describe('the app', () => {
       s3: 'http://127.0.0.1:4569',
       dynamodb: 'http://127.0.0.1:4567',
     });
+  });
+});
+
+describe('cheap token traces', () => {
+  it('change nothing in the synthesised output', () => {
+    const full = stackJson('dev');
+    const cheap = withCheapTokenTraces(() => stackJson('dev'));
+    expect(cheap).toBe(full);
+  });
+
+  it('keep the stack of real errors', () => {
+    let stack = '';
+    withCheapTokenTraces(() => {
+      stack = new Error('boom').stack ?? '';
+      const plain = { stack: '' };
+      Error.captureStackTrace(plain);
+      expect(plain.stack).toBe('');
+    });
+    expect(stack).toMatch(/Error: boom\n\s+at /);
   });
 });

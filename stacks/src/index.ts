@@ -8,3 +8,5 @@ export * from './policy';
 export * from './project-stack';
 export * from './projects';
 export * from './providers';
+export * from './synthesize-app';
+export * from './token-traces';

@@ -109,8 +109,28 @@ export function policyInputs(app: IConstruct, options: CheckAppOptions = {}): St
  * @throws PolicyViolationError when the check found errors (nothing is written).
  */
 export function synthWithPolicy(app: App, options: CheckAppOptions = {}): PolicyReport {
-  const report = checkApp(app, options);
+  const inputs = policyInputs(app, options);
+  const report = checkStacks(inputs, options);
   if (report.errors > 0) throw new PolicyViolationError(report);
-  app.synth();
+  // app.synth() would prepare and resolve every stack again (two full resolve passes, the larger
+  // part of synthesis time). The stacks are prepared already; hand it the JSON just checked: it
+  // is what it would compute (aspects are idempotent), and the files written are then exactly
+  // what the policy saw.
+  const stacks = app.node.findAll().filter(TerraformStack.isStack);
+  const byName = new Map(inputs.map((i) => [i.name, i.json]));
+  for (const s of stacks) {
+    const json = byName.get(s.node.id);
+    if (!json) continue;
+    Object.defineProperty(s, 'prepareStack', { value: () => undefined, configurable: true });
+    Object.defineProperty(s, 'toTerraform', { value: () => json, configurable: true });
+  }
+  try {
+    app.synth();
+  } finally {
+    for (const s of stacks) {
+      delete (s as { toTerraform?: unknown }).toTerraform;
+      delete (s as { prepareStack?: unknown }).prepareStack;
+    }
+  }
   return report;
 }

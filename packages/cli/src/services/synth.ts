@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { PolicyReport, synthWithPolicy } from '@automock/guardrails';
+import type { PolicyReport } from '@automock/guardrails';
 import type { BuildAppOptions, StackInfo } from '@automock/stacks';
 import { loadStacks } from './load-stacks';
 import { cdktfContext } from './project-root';
@@ -52,12 +52,14 @@ export function synthesize(options: SynthOptions): SynthResult {
   mkdirSync(parent, { recursive: true });
   const tmp = join(parent, `.${basename(outDir)}.tmp-${process.pid}-${Date.now()}`);
   try {
-    const mod = loadStacks();
-    const { buildApp, AutomockStack } = mod;
+    const { synthesizeApp, AutomockStack } = loadStacks();
     const { root: _root, outDir: _out, ...appOptions } = options;
-    const app = buildApp({ ...appOptions, outdir: tmp, context: cdktfContext(options.root) });
-    // Same check as main.ts (`cdktf synth`); throws PolicyViolationError before anything is written.
-    const policy = synthWithPolicy(app, (mod as Partial<typeof mod>).POLICY_OPTIONS ?? {});
+    // Same path as main.ts (`cdktf synth`); throws before anything is written.
+    const { app, policy } = synthesizeApp({
+      ...appOptions,
+      outdir: tmp,
+      context: cdktfContext(options.root),
+    });
     const manifest = JSON.parse(readFileSync(join(tmp, 'manifest.json'), 'utf8')) as Manifest;
     const stacks = AutomockStack.all(app).map((s) => {
       const file =

@@ -1,5 +1,5 @@
-import { IAspect, TerraformResource } from 'cdktf';
-import { IConstruct } from 'constructs';
+import type { IAspect, TerraformResource } from 'cdktf';
+import type { IConstruct } from 'constructs';
 import { IssueCollector } from './errors';
 
 /** Tag keys the TTL teardown selects on; never change them, deployed resources carry them. */
@@ -63,8 +63,14 @@ type Taggable = TerraformResource & {
   tagsInput?: Record<string, string>;
 };
 
+// cdktf is required on first use, not at import: the CLI and the reaper Lambda use core's
+// validation and names without ever loading cdktf (hundreds of milliseconds).
+let resourceClass: typeof TerraformResource | undefined;
+
 function isTaggable(node: IConstruct): node is Taggable {
-  return node instanceof TerraformResource && 'tagsInput' in node;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  resourceClass ??= (require('cdktf') as typeof import('cdktf')).TerraformResource;
+  return node instanceof resourceClass && 'tagsInput' in node;
 }
 
 /**

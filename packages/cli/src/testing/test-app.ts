@@ -16,7 +16,7 @@ import {
   projectStateKey,
   stateBackendNames,
 } from '@automock/core';
-import { AutomockStack, StackInfo, StateOptions } from '@automock/stacks';
+import { AutomockStack, StackInfo, StateOptions, synthWithGuardrails } from '@automock/stacks';
 import { App, TerraformOutput, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 
@@ -59,14 +59,20 @@ class TestStack extends AutomockStack {
   }
 }
 
-export function buildApp(
-  options: {
-    outdir?: string;
-    context?: Record<string, unknown>;
-    environments?: readonly string[];
-    projects?: readonly { env: string; project: ProjectInput }[];
-  } = {},
-): App {
+export interface TestAppOptions {
+  readonly outdir?: string;
+  readonly context?: Record<string, unknown>;
+  readonly environments?: readonly string[];
+  readonly projects?: readonly { env: string; project: ProjectInput }[];
+}
+
+/** Builds, checks against the guardrails and writes the app, like the real synthesizeApp. */
+export function synthesizeApp(options: TestAppOptions = {}) {
+  const app = buildApp(options);
+  return { app, policy: synthWithGuardrails(app) };
+}
+
+export function buildApp(options: TestAppOptions = {}): App {
   const issues = new IssueCollector();
   for (const n of options.environments ?? []) {
     if (!ENVIRONMENTS.some((e) => e.name === n))

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { estimateStackCost, StackCost } from './cost';
 import { ProjectUrls, urlsFrom } from './urls';
 import { callerIdentity, checkAccount, EnvironmentContext } from './environment-context';
-import { CliError } from './errors';
+import { CliError, EXIT } from './errors';
 import { synthesize, SynthesizedStack } from './synth';
 import { TerraformRunner } from './terraform';
 import { prepareWorkdir } from './workdir';
@@ -165,41 +165,74 @@ export async function executeDeploy(
 ): Promise<DeployResult> {
   const { ctx, project } = p;
   const key = projectStackObjectKey(ctx.env.name, project.name);
-  await ctx.registry.register({
-    env: ctx.env.name,
-    project: project.name,
-    createdBy: p.createdBy,
-    ttlHours: project.ttlHours,
-    size: project.sizeName,
-    isolation: project.isolation,
-    stackObjectKey: key,
-  });
-  let outputs: Record<string, string>;
+  // From registration on, Ctrl-C between terraform steps must not kill the process and leave the
+  // registry saying `deploying`: note it, stop at the next step, record the failure. (During a
+  // terraform step the runner forwards it to terraform as well.)
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+  const stopIfInterrupted = () => {
+    if (interrupted)
+      throw new CliError(
+        'Interrupted by Ctrl-C; stopped before the next step',
+        [],
+        EXIT.interrupted,
+      );
+  };
   try {
-    await ctx.s3Client.send(
-      new PutObjectCommand({
-        Bucket: ctx.names.bucket,
-        Key: key,
-        Body: p.stackJson,
-        ContentType: 'application/json',
-        ServerSideEncryption: 'AES256',
-      }),
-    );
-    const dir = prepareWorkdir(p.root, p.outDir, p.stack);
-    await runner.init(dir, p.stack.name);
-    await runner.plan(dir, p.stack.name, 'automock.tfplan');
-    await runner.apply(dir, p.stack.name, 'automock.tfplan');
-    outputs = await runner.outputs(dir, p.stack.name);
-  } catch (e) {
-    await markFailed(p, (e as Error).message);
-    throw e;
+    await ctx.registry.register({
+      env: ctx.env.name,
+      project: project.name,
+      createdBy: p.createdBy,
+      ttlHours: project.ttlHours,
+      size: project.sizeName,
+      isolation: project.isolation,
+      stackObjectKey: key,
+    });
+    let outputs: Record<string, string>;
+    try {
+      stopIfInterrupted();
+      await ctx.s3Client.send(
+        new PutObjectCommand({
+          Bucket: ctx.names.bucket,
+          Key: key,
+          Body: p.stackJson,
+          ContentType: 'application/json',
+          ServerSideEncryption: 'AES256',
+        }),
+      );
+      const dir = prepareWorkdir(p.root, p.outDir, p.stack);
+      stopIfInterrupted();
+      await runner.init(dir, p.stack.name);
+      stopIfInterrupted();
+      await runner.plan(dir, p.stack.name, 'automock.tfplan');
+      stopIfInterrupted();
+      await runner.apply(dir, p.stack.name, 'automock.tfplan');
+      outputs = await runner.outputs(dir, p.stack.name);
+    } catch (e) {
+      await markFailed(p, (e as Error).message);
+      throw e;
+    }
+    const active = await ctx.registry.transition(ctx.env.name, project.name, {
+      from: ['deploying'],
+      to: 'active',
+      fields: { outputs },
+      by: p.createdBy,
+    });
+    return result(p, active, outputs);
+  } finally {
+    process.off('SIGINT', onSigint);
   }
-  const active = await ctx.registry.transition(ctx.env.name, project.name, {
-    from: ['deploying'],
-    to: 'active',
-    fields: { outputs },
-    by: p.createdBy,
-  });
+}
+
+function result(
+  p: PreparedDeploy,
+  active: Deployment,
+  outputs: Record<string, string>,
+): DeployResult {
+  const { ctx, project } = p;
   return {
     env: ctx.env.name,
     project: project.name,

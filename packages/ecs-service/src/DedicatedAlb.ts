@@ -3,34 +3,21 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { ITerraformDependable, TerraformMetaArguments } from 'cdktf';
+import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { createInternetAlb, InternetAlbProps } from './internet-alb';
 import { DnsValidatedCertificate } from './DnsValidatedCertificate';
 import { TLS_POLICY } from './SharedAlb';
 import { PathTarget } from './SharedAlbAttachment';
 
 /** Props of {@link DedicatedAlb}. */
-export interface DedicatedAlbProps extends TerraformMetaArguments {
-  /** ALB name, at most 32 characters. */
-  readonly name: string;
-  readonly securityGroupName: string;
-  readonly vpcId: string;
-  /** CIDR of the VPC: the only place the ALB sends traffic. */
-  readonly vpcCidr: string;
-  /** Public subnets in at least two AZs. */
-  readonly publicSubnetIds: string[];
+export interface DedicatedAlbProps extends InternetAlbProps {
   /** Where requests go unless a path target matches. */
   readonly defaultTargetGroupArn: string;
   /** Path-specific targets. @default [] */
   readonly pathTargets?: readonly PathTarget[];
   /** With a domain: certificate, HTTPS listener (TLS 1.3 policy), HTTP redirect, alias record. @default - HTTP on the ALB's DNS name */
   readonly domain?: { readonly hostname: string; readonly hostedZoneId: string };
-  /** Deletion protection. @default false */
-  readonly deletionProtection?: boolean;
-  /** Idle connection timeout, seconds. @default 60 */
-  readonly idleTimeoutSeconds?: number;
 }
 
 /**
@@ -55,56 +42,15 @@ export class DedicatedAlb extends Construct {
 
   constructor(scope: Construct, id: string, props: DedicatedAlbProps) {
     super(scope, id);
-    if (props.name.length > 32)
-      throw new Error(
-        `DedicatedAlb.name: got ${JSON.stringify(props.name)}, must be at most 32 characters`,
-      );
-    if (props.publicSubnetIds.length < 2)
-      throw new Error(
-        `DedicatedAlb.publicSubnetIds: got ${props.publicSubnetIds.length}, an ALB needs subnets in at least 2 AZs`,
-      );
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
-
-    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
-      ...meta,
-      name: props.securityGroupName,
-      description: 'Project ALB: listener ports from the internet, traffic to the VPC only',
-      vpcId: props.vpcId,
-      lifecycle: { createBeforeDestroy: true },
-    });
+    ({ securityGroup: this.securityGroup, alb: this.alb } = createInternetAlb(
+      this,
+      'DedicatedAlb',
+      props,
+      props.domain ? [80, 443] : [80],
+      'Project ALB: listener ports from the internet, traffic to the VPC only',
+    ));
     this.securityGroupId = this.securityGroup.id;
-    for (const port of props.domain ? [80, 443] : [80]) {
-      new VpcSecurityGroupIngressRule(this, `Ingress${port}`, {
-        ...meta,
-        securityGroupId: this.securityGroup.id,
-        description: `Listener ${port} from the internet`,
-        ipProtocol: 'tcp',
-        fromPort: port,
-        toPort: port,
-        cidrIpv4: '0.0.0.0/0',
-      });
-    }
-    new VpcSecurityGroupEgressRule(this, 'EgressVpc', {
-      ...meta,
-      securityGroupId: this.securityGroup.id,
-      description: 'To targets and health checks inside the VPC',
-      ipProtocol: 'tcp',
-      fromPort: 0,
-      toPort: 65535,
-      cidrIpv4: props.vpcCidr,
-    });
-
-    this.alb = new Lb(this, 'Resource', {
-      ...meta,
-      name: props.name,
-      loadBalancerType: 'application',
-      internal: false,
-      subnets: props.publicSubnetIds,
-      securityGroups: [this.securityGroup.id],
-      dropInvalidHeaderFields: true,
-      enableDeletionProtection: props.deletionProtection ?? false,
-      idleTimeout: props.idleTimeoutSeconds ?? 60,
-    });
     this.arnSuffix = this.alb.arnSuffix;
     this.dnsName = this.alb.dnsName;
     const forward = (arn: string) => [{ type: 'forward', targetGroupArn: arn }];

@@ -1,10 +1,8 @@
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
+import { createInternetAlb, InternetAlbProps } from './internet-alb';
 import { DnsValidatedCertificate } from './DnsValidatedCertificate';
 
 /** TLS policy for every HTTPS listener: TLS 1.3, with TLS 1.2 for older clients. */
@@ -19,22 +17,9 @@ export interface AlbDomain {
 }
 
 /** Props of {@link SharedAlb}. */
-export interface SharedAlbProps extends TerraformMetaArguments {
-  /** ALB name, at most 32 characters. */
-  readonly name: string;
-  /** Security group name. */
-  readonly securityGroupName: string;
-  readonly vpcId: string;
-  /** CIDR of the VPC: the only place the ALB sends traffic. */
-  readonly vpcCidr: string;
-  /** Public subnets, one per AZ (at least two). */
-  readonly publicSubnetIds: string[];
+export interface SharedAlbProps extends InternetAlbProps {
   /** With a domain: HTTPS listener with a `*.<domain>` certificate, and HTTP redirects to it. @default - HTTP only */
   readonly domain?: AlbDomain;
-  /** Deletion protection (production). @default false */
-  readonly deletionProtection?: boolean;
-  /** Seconds an idle connection stays open. @default 60 */
-  readonly idleTimeoutSeconds?: number;
 }
 
 /**
@@ -58,57 +43,15 @@ export class SharedAlb extends Construct {
 
   constructor(scope: Construct, id: string, props: SharedAlbProps) {
     super(scope, id);
-    if (props.name.length > 32)
-      throw new Error(
-        `SharedAlb.name: got ${JSON.stringify(props.name)}, must be at most 32 characters`,
-      );
-    if (props.publicSubnetIds.length < 2)
-      throw new Error(
-        `SharedAlb.publicSubnetIds: got ${props.publicSubnetIds.length}, an ALB needs subnets in at least 2 AZs`,
-      );
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
-
-    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
-      ...meta,
-      name: props.securityGroupName,
-      description: 'Shared ALB: listener ports from the internet, traffic to the VPC only',
-      vpcId: props.vpcId,
-      lifecycle: { createBeforeDestroy: true },
-    });
+    ({ securityGroup: this.securityGroup, alb: this.alb } = createInternetAlb(
+      this,
+      'SharedAlb',
+      props,
+      props.domain ? [80, 443] : [80],
+      'Shared ALB: listener ports from the internet, traffic to the VPC only',
+    ));
     this.securityGroupId = this.securityGroup.id;
-    const ports = props.domain ? [80, 443] : [80];
-    for (const port of ports) {
-      new VpcSecurityGroupIngressRule(this, `Ingress${port}`, {
-        ...meta,
-        securityGroupId: this.securityGroup.id,
-        description: `Listener ${port} from the internet`,
-        ipProtocol: 'tcp',
-        fromPort: port,
-        toPort: port,
-        cidrIpv4: '0.0.0.0/0',
-      });
-    }
-    new VpcSecurityGroupEgressRule(this, 'EgressVpc', {
-      ...meta,
-      securityGroupId: this.securityGroup.id,
-      description: 'To targets and health checks inside the VPC',
-      ipProtocol: 'tcp',
-      fromPort: 0,
-      toPort: 65535,
-      cidrIpv4: props.vpcCidr,
-    });
-
-    this.alb = new Lb(this, 'Resource', {
-      ...meta,
-      name: props.name,
-      loadBalancerType: 'application',
-      internal: false,
-      subnets: props.publicSubnetIds,
-      securityGroups: [this.securityGroup.id],
-      dropInvalidHeaderFields: true,
-      enableDeletionProtection: props.deletionProtection ?? false,
-      idleTimeout: props.idleTimeoutSeconds ?? 60,
-    });
     this.albArn = this.alb.arn;
     this.arnSuffix = this.alb.arnSuffix;
     this.dnsName = this.alb.dnsName;

@@ -1,0 +1,87 @@
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { TerraformMetaArguments } from 'cdktf';
+import { Construct } from 'constructs';
+
+/** What every internet-facing ALB of this package is built from. */
+export interface InternetAlbProps extends TerraformMetaArguments {
+  /** ALB name, at most 32 characters. */
+  readonly name: string;
+  readonly securityGroupName: string;
+  readonly vpcId: string;
+  /** CIDR of the VPC: the only place the ALB sends traffic. */
+  readonly vpcCidr: string;
+  /** Public subnets in at least two AZs. */
+  readonly publicSubnetIds: string[];
+  /** Deletion protection. @default false */
+  readonly deletionProtection?: boolean;
+  /** Idle connection timeout, seconds. @default 60 */
+  readonly idleTimeoutSeconds?: number;
+}
+
+/**
+ * Creates, directly in `scope` (so construct ids, and with them Terraform addresses, stay those
+ * of the calling construct), the hardened part shared by SharedAlb and DedicatedAlb: a security
+ * group admitting the internet on the listener ports only and sending only into the VPC, and an
+ * ALB that drops invalid header fields.
+ */
+export function createInternetAlb(
+  scope: Construct,
+  owner: string,
+  props: InternetAlbProps,
+  listenerPorts: readonly number[],
+  sgDescription: string,
+): { securityGroup: SecurityGroup; alb: Lb } {
+  if (props.name.length > 32)
+    throw new Error(
+      `${owner}.name: got ${JSON.stringify(props.name)}, must be at most 32 characters`,
+    );
+  if (props.publicSubnetIds.length < 2)
+    throw new Error(
+      `${owner}.publicSubnetIds: got ${props.publicSubnetIds.length}, an ALB needs subnets in at least 2 AZs`,
+    );
+  const meta = { provider: props.provider, dependsOn: props.dependsOn };
+
+  const securityGroup = new SecurityGroup(scope, 'SecurityGroup', {
+    ...meta,
+    name: props.securityGroupName,
+    description: sgDescription,
+    vpcId: props.vpcId,
+    lifecycle: { createBeforeDestroy: true },
+  });
+  for (const port of listenerPorts) {
+    new VpcSecurityGroupIngressRule(scope, `Ingress${port}`, {
+      ...meta,
+      securityGroupId: securityGroup.id,
+      description: `Listener ${port} from the internet`,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      cidrIpv4: '0.0.0.0/0',
+    });
+  }
+  new VpcSecurityGroupEgressRule(scope, 'EgressVpc', {
+    ...meta,
+    securityGroupId: securityGroup.id,
+    description: 'To targets and health checks inside the VPC',
+    ipProtocol: 'tcp',
+    fromPort: 0,
+    toPort: 65535,
+    cidrIpv4: props.vpcCidr,
+  });
+
+  const alb = new Lb(scope, 'Resource', {
+    ...meta,
+    name: props.name,
+    loadBalancerType: 'application',
+    internal: false,
+    subnets: props.publicSubnetIds,
+    securityGroups: [securityGroup.id],
+    dropInvalidHeaderFields: true,
+    enableDeletionProtection: props.deletionProtection ?? false,
+    idleTimeout: props.idleTimeoutSeconds ?? 60,
+  });
+  return { securityGroup, alb };
+}

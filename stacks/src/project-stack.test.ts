@@ -90,7 +90,9 @@ describe('example project petstore', () => {
 
     it('registers a new task definition only after the expectations object is written', () => {
       const td = Object.values<any>(json.resource.aws_ecs_task_definition)[0];
-      expect(td.depends_on).toEqual([expect.stringMatching(/^aws_s3_object\.config_Expectations_/)]);
+      expect(td.depends_on).toEqual([
+        expect.stringMatching(/^aws_s3_object\.config_Expectations_/),
+      ]);
     });
 
     it('grants the bucket read to its own task role only', () => {

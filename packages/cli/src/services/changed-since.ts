@@ -93,7 +93,7 @@ export function synthesizeRef(root: string, ref: string): { outDir: string; clea
   };
   try {
     run('git', ['worktree', 'add', '--detach', tree, verify.stdout.trim()], root);
-    run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--ignore-scripts'], tree);
+    run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline'], tree);
     run('pnpm', ['turbo', 'run', 'build', '--filter=@automock/cli...'], tree);
     run('node', [join(tree, 'packages', 'cli', 'bin', 'run.js'), 'synth', '--out', outDir], tree);
   } catch (e) {

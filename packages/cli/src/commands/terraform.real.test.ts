@@ -101,4 +101,32 @@ describeReal('with real terraform (provider-less stacks, s3rver + dynalite)', ()
     const again = await h.run(['plan', '--stack', 'test']);
     expect(again.stdout).toMatch(/^test: no changes$/m);
   }, 240_000);
+
+  it('names who holds the state lock and since when, from terraform’s own lock error', async () => {
+    const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const path = `${h.names.bucket}/envs/test/terraform.tfstate`;
+    const info = {
+      ID: '0b5c1f8e-aaaa-bbbb-cccc-123456789abc',
+      Operation: 'OperationTypeApply',
+      Info: '',
+      Who: 'carol@laptop',
+      Version: '1.11.0',
+      Created: '2026-01-02T10:00:00.123456Z',
+      Path: path,
+    };
+    await h.dynamoClient.send(
+      new PutItemCommand({
+        TableName: h.names.lockTable,
+        Item: { LockID: { S: path }, Info: { S: JSON.stringify(info) } },
+      }),
+    );
+    const { error } = await h.run(['plan', '--stack', 'test']);
+    expect(error?.message).toMatch(/terraform plan failed|Plan failed for test/);
+    expect((error as { suggestions?: string[] }).suggestions?.join('\n')).toMatch(
+      /force-unlock 0b5c1f8e-aaaa-bbbb-cccc-123456789abc/,
+    );
+    expect(error?.message).toMatch(
+      /The state of test is locked by carol@laptop since 2026-01-02 10:00:00\.123456 \+0000 UTC \(running apply\); lock ID 0b5c1f8e-aaaa-bbbb-cccc-123456789abc/,
+    );
+  }, 120_000);
 });

@@ -56,6 +56,8 @@ export interface StackPlan {
   /** Saved plan file in {@link dir}; apply applies exactly this. */
   readonly planFile: string;
   readonly summary: StackPlanSummary;
+  /** What to do about a failed plan (from the terraform failure). */
+  readonly suggestions?: readonly string[];
 }
 
 function failedSummary(stack: string, error: string): StackPlanSummary {
@@ -102,7 +104,13 @@ export async function planStacks(
       plans.push({ stack, dir, planFile, summary: parsePlanJson(json, { stack: stack.name }) });
     } catch (e) {
       if (e instanceof TerraformInterruptedError || !(e instanceof TerraformError)) throw e;
-      plans.push({ stack, dir, planFile, summary: failedSummary(stack.name, e.message) });
+      plans.push({
+        stack,
+        dir,
+        planFile,
+        summary: failedSummary(stack.name, e.message),
+        suggestions: e.suggestions,
+      });
     }
   }
   return plans;
@@ -135,7 +143,7 @@ export function throwIfFailed(plans: readonly StackPlan[]): void {
   if (failed.length > 0) {
     throw new CliError(
       `Plan failed for ${failed.map((p) => p.stack.name).join(', ')}:\n${failed.map((p) => `  ${p.stack.name}: ${p.summary.error}`).join('\n')}`,
-      ['Run again with --verbose to see terraform’s full output'],
+      [...new Set(failed.flatMap((p) => p.suggestions ?? []))],
     );
   }
 }

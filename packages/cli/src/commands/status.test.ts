@@ -116,6 +116,19 @@ describe('automock status and list', () => {
     expect(r[1]!.service).toEqual({ error: 'ClusterNotFoundException: cluster not found' });
   });
 
+  it('without --env covers every environment', async () => {
+    await h.registry.register({ env: 'other', project: 'gamma', createdBy: 'carol', ttlHours: 2 });
+    ecs.on(DescribeServicesCommand).resolves({ services: [] });
+    const { stdout } = await h.run(['status', '--json']);
+    const r = JSON.parse(stdout) as { env: string; project: string; service: { status: string } }[];
+    expect(r.map((s) => `${s.env}/${s.project}`)).toEqual([
+      'test/alpha',
+      'test/beta',
+      'other/gamma',
+    ]);
+    expect(r[2]!.service.status).toBe('MISSING');
+  });
+
   it('names the deployed projects when asked about an unknown one', async () => {
     const { error } = await h.run(['status', '--env', 'test', '--project', 'gamma']);
     expect(error?.message).toBe(

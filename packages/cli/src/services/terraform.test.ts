@@ -115,6 +115,25 @@ describe('TerraformRunner', () => {
     );
   });
 
+  it('forwards the first Ctrl-C and kills terraform on the second', async () => {
+    fake.script({ steps: { init: { hang: true } } });
+    const lines: string[] = [];
+    const running = runner(false, lines).init(dir, 'dev');
+    const t0 = Date.now();
+    while (!fake.started('init') && Date.now() - t0 < 20_000)
+      await new Promise((r) => setTimeout(r, 20));
+    process.emit('SIGINT');
+    process.emit('SIGINT');
+    await expect(running).rejects.toMatchObject({
+      name: 'TerraformInterruptedError',
+      exitCode: 130,
+    });
+    expect(lines.some((l) => /asking terraform to stop init and release its lock/.test(l))).toBe(
+      true,
+    );
+    expect(process.listenerCount('SIGINT')).toBe(0);
+  });
+
   it('keeps only string-like, non-sensitive outputs', async () => {
     fake.script({
       outputs: {

@@ -1,4 +1,10 @@
-import { parsePlanJson, renderSummaryTable, StackPlanSummary } from '@automock/plan-summary';
+import {
+  failedStackSummary,
+  hasChanges,
+  parsePlanJson,
+  renderSummaryTable,
+  StackPlanSummary,
+} from '@automock/plan-summary';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, EXIT } from './errors';
@@ -60,27 +66,8 @@ export interface StackPlan {
   readonly suggestions?: readonly string[];
 }
 
-function failedSummary(stack: string, error: string): StackPlanSummary {
-  return {
-    stack,
-    status: 'failed',
-    add: 0,
-    change: 0,
-    destroy: 0,
-    replace: 0,
-    noOp: 0,
-    forget: 0,
-    outputChanges: 0,
-    destroyed: [],
-    replaced: [],
-    error,
-  };
-}
-
-/** True when the plan changes something. */
-export function planChanges(s: StackPlanSummary): boolean {
-  return s.add + s.change + s.destroy + s.replace + s.forget + s.outputChanges > 0;
-}
+/** True when the plan changes something (plan-summary's definition, shared with the PR comment). */
+export const planChanges = hasChanges;
 
 /**
  * Runs `init`, `plan -out` and `show -json` for each stack. A stack whose plan fails is recorded
@@ -108,7 +95,7 @@ export async function planStacks(
         stack,
         dir,
         planFile,
-        summary: failedSummary(stack.name, e.message),
+        summary: failedStackSummary(stack.name, e.message),
         suggestions: e.suggestions,
       });
     }

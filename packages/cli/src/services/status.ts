@@ -40,7 +40,11 @@ export interface ProjectStatus {
   readonly service?: ServiceState | { readonly error: string };
 }
 
-/** ECS cluster and service of a project: from its outputs, else from the naming convention. */
+/**
+ * ECS cluster and service of a project: from its outputs, else (a deploy that failed before
+ * recording them) from the names the stacks give them: the environment's cluster (dedicated
+ * projects bring their own ALB and network, not a cluster) and the MockServer service.
+ */
 export function serviceNames(
   ctx: EnvironmentContext,
   d: Deployment,
@@ -48,19 +52,10 @@ export function serviceNames(
   const o = d.outputs;
   const { prefix, name: env } = ctx.env;
   return {
-    cluster:
-      o.cluster_name ??
-      o.ecs_cluster_name ??
-      o.cluster_arn ??
-      resourceName(
-        'ecsCluster',
-        d.isolation === 'dedicated' ? { prefix, env, project: d.project } : { prefix, env },
-      ),
+    cluster: o.cluster_name ?? resourceName('ecsCluster', { prefix, env }),
     service:
       o.service_name ??
-      o.ecs_service_name ??
-      o.service_arn ??
-      resourceName('ecsService', { prefix, env, project: d.project }),
+      resourceName('ecsService', { prefix, env, project: d.project, kind: 'mockserver' }),
   };
 }
 

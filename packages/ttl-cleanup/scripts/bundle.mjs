@@ -4,9 +4,11 @@
 // functions and constants, so cdktf and constructs are replaced by an empty module here rather
 // than bundling the whole CDKTF runtime into a Lambda.
 import { build } from 'esbuild';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { deterministicZip } from './deterministic-zip.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -48,5 +50,11 @@ async function bundle(entry, outDir) {
 }
 
 await bundle('lambda.ts', 'lambda');
+// The Lambda's deployment package, built once here rather than zipped at every synthesis.
+const zip = deterministicZip([
+  { name: 'index.js', data: await readFile(join(root, 'dist', 'lambda', 'index.js')) },
+]);
+await writeFile(join(root, 'dist', 'lambda', 'reaper.zip'), zip);
+console.log(`lambda zip: ${(zip.length / 1024).toFixed(0)} KiB`);
 // Not dist/destroyer: that is where tsc puts the compiled src/destroyer modules.
 await bundle('destroyer/main.ts', 'destroyer-task');

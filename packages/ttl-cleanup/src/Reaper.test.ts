@@ -220,7 +220,7 @@ describe('Reaper', () => {
     ],
     [
       { lambdaBundleDir: '/nonexistent' },
-      /lambdaBundleDir: got "\/nonexistent", must contain index.js/,
+      /lambdaBundleDir: got "\/nonexistent", must contain index.js and reaper.zip/,
     ],
   ])('rejects %j', (bad, message) => {
     expect(() => synth(bad as Partial<ReaperProps>)).toThrow(message);

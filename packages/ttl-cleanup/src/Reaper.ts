@@ -99,11 +99,17 @@ export interface ReaperProps extends TerraformMetaArguments {
   readonly dryRun?: boolean;
   /** The terraform-destroy task. @default - teardown by the tag-scoped sweep only */
   readonly destroyer?: ReaperDestroyerProps;
-  /** Directory holding the bundled handler `index.js`. @default this package's dist/lambda */
+  /**
+   * Directory holding the bundled handler `index.js` and its deployment package `reaper.zip`
+   * (both made by this package's build). @default this package's dist/lambda
+   */
   readonly lambdaBundleDir?: string;
   /** The bundled destroyer script. @default this package's dist/destroyer-task/index.js */
   readonly destroyerScriptPath?: string;
 }
+
+/** The Lambda deployment package in the bundle directory. */
+const LAMBDA_ZIP = 'reaper.zip';
 
 const SCHEDULE_RE =
   /^(rate\((1 minute|[1-9]\d* minutes|1 hour|[1-9]\d* hours|1 day|[1-9]\d* days)\)|cron\(.+\))$/;
@@ -126,11 +132,11 @@ function validate(props: ReaperProps, bundleDir: string, scriptPath: string): vo
   const memory = props.memoryMiB ?? 256;
   if (!Number.isInteger(memory) || memory < 128 || memory > 10240)
     issues.add('memoryMiB', memory, 'must be a whole number from 128 to 10240');
-  if (!existsSync(join(bundleDir, 'index.js')))
+  if (!existsSync(join(bundleDir, 'index.js')) || !existsSync(join(bundleDir, LAMBDA_ZIP)))
     issues.add(
       'lambdaBundleDir',
       bundleDir,
-      "must contain index.js (run 'pnpm --filter @automock/ttl-cleanup build')",
+      `must contain index.js and ${LAMBDA_ZIP} (run 'pnpm --filter @automock/ttl-cleanup build')`,
     );
   const d = props.destroyer;
   if (d) {
@@ -282,7 +288,12 @@ export class Reaper extends Construct {
       policy: policy(statements),
     });
 
-    const asset = new TerraformAsset(this, 'Bundle', { path: bundleDir, type: AssetType.ARCHIVE });
+    // A zip prebuilt with fixed timestamps: zipping here would start a child process per stack
+    // (most of a synth's time), and the zip's bytes now change only with the code.
+    const asset = new TerraformAsset(this, 'Bundle', {
+      path: join(bundleDir, LAMBDA_ZIP),
+      type: AssetType.FILE,
+    });
     this.function = new LambdaFunction(this, 'Function', {
       ...meta,
       functionName,
@@ -292,9 +303,7 @@ export class Reaper extends Construct {
       architectures: ['arm64'],
       handler: 'index.handler',
       filename: asset.path,
-      // The asset hash is of the bundle's contents; the zip's own hash would change with file
-      // times on every build and show the environment stack as changed when nothing is.
-      sourceCodeHash: asset.assetHash,
+      sourceCodeHash: Fn.filebase64sha256(asset.path),
       timeout: props.timeoutSeconds ?? 900,
       memorySize: props.memoryMiB ?? 256,
       // One run at a time: runs are idempotent, but overlapping sweeps would only add API calls.

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DeploymentRegistry } from '@automock/registry';
@@ -76,5 +77,29 @@ describe('Lambda handler wiring', () => {
       /Requested resource not found/,
     );
     process.env.REGISTRY_TABLE = 'registry-wiring';
+  });
+});
+
+describe('Lambda deployment package', () => {
+  const ZIP = join(__dirname, '..', 'dist', 'lambda', 'reaper.zip');
+
+  it('is a zip holding exactly the bundle as index.js, with fixed timestamps', () => {
+    // test depends on build: the zip is made by scripts/bundle.mjs
+    const zip = readFileSync(ZIP);
+    expect(zip.readUInt32LE(0)).toBe(0x04034b50);
+    const method = zip.readUInt16LE(8);
+    const dosTime = zip.readUInt16LE(10);
+    const dosDate = zip.readUInt16LE(12);
+    const compressedSize = zip.readUInt32LE(18);
+    const nameLength = zip.readUInt16LE(26);
+    const extraLength = zip.readUInt16LE(28);
+    expect(zip.subarray(30, 30 + nameLength).toString()).toBe('index.js');
+    expect([method, dosTime, dosDate]).toEqual([8, 0, 33]);
+    const start = 30 + nameLength + extraLength;
+    const data = inflateRawSync(zip.subarray(start, start + compressedSize));
+    expect(data.equals(readFileSync(BUNDLE))).toBe(true);
+    // end of central directory: one entry
+    expect(zip.readUInt32LE(zip.length - 22)).toBe(0x06054b50);
+    expect(zip.readUInt16LE(zip.length - 22 + 10)).toBe(1);
   });
 });

@@ -48,6 +48,9 @@ export const POLICY_OPTIONS: CheckAppOptions = {
   environmentFor: environmentOf,
   sharedBy: sharedByOf,
   projectFor: projectOf,
+  // Stacks share values through remote state and fixed names, never cdktf cross-stack
+  // references (app.test.ts proves the output is the same with cdktf's full preparation).
+  crossStackReferences: false,
 };
 
 /** Checks every stack of the app without writing anything. */

@@ -31,6 +31,15 @@ export interface CheckAppOptions extends CheckOptions {
    * @default - the stack's `project` field when it has a `name`, else none
    */
   readonly projectFor?: (stack: TerraformStack) => ProjectPolicyConfig | undefined;
+  /**
+   * Whether stacks may refer to each other's attributes directly (cdktf cross-stack references).
+   * cdktf discovers those in a "preparing" pass that resolves every token of every stack, which
+   * is about a third of synthesis time. An app whose stacks share values another way (remote
+   * state, fixed names) can skip that pass; cross-stack references would then be left unwired,
+   * so an app that turns this off should test that its output is unchanged.
+   * @default true
+   */
+  readonly crossStackReferences?: boolean;
 }
 
 function defaultEnvironment(stack: TerraformStack): Environment | undefined {
@@ -85,7 +94,10 @@ export function checkApp(app: IConstruct, options: CheckAppOptions = {}): Policy
  */
 export function policyInputs(app: IConstruct, options: CheckAppOptions = {}): StackPolicyInput[] {
   const stacks = app.node.findAll().filter(TerraformStack.isStack);
-  for (const s of stacks) s.prepareStack();
+  for (const s of stacks) {
+    if (options.crossStackReferences === false) ensureBackend(s);
+    else s.prepareStack();
+  }
   const environmentFor = options.environmentFor ?? defaultEnvironment;
   const projectFor = options.projectFor ?? defaultProject;
   const sharedBy = options.sharedBy ?? defaultSharedBy;
@@ -100,6 +112,17 @@ export function policyInputs(app: IConstruct, options: CheckAppOptions = {}): St
       isTaggable: taggableFromConstructs(s),
     };
   });
+}
+
+/** The part of `prepareStack()` that is not the preparing resolve: a local backend if none is set. */
+function ensureBackend(stack: TerraformStack): void {
+  const s = stack as unknown as { ensureBackendExists?: () => void };
+  if (typeof s.ensureBackendExists !== 'function') {
+    throw new Error(
+      'crossStackReferences: false needs cdktf 0.21 TerraformStack.ensureBackendExists, which this cdktf lacks',
+    );
+  }
+  s.ensureBackendExists();
 }
 
 /**

@@ -3,17 +3,9 @@ import { StackPlanSummary } from '@automock/plan-summary';
 import { AutomockCommand } from '../base-command';
 import { stackFlags } from '../flags';
 import { CliError, EXIT } from '../services/errors';
-import { runPlans } from '../services/plan-run';
-import { findProjectRoot } from '../services/project-root';
+import { planFromFlags } from '../services/plan-run';
 import * as prompt from '../services/prompt';
-import {
-  applyPlans,
-  formatPlanLines,
-  planChanges,
-  throwIfFailed,
-  writeSummaryMarkdown,
-} from '../services/stack-plans';
-import { TerraformRunner } from '../services/terraform';
+import { applyPlans, formatPlanLines, planChanges, throwIfFailed } from '../services/stack-plans';
 
 export default class Apply extends AutomockCommand {
   static override summary =
@@ -36,20 +28,7 @@ export default class Apply extends AutomockCommand {
 
   async run(): Promise<StackPlanSummary[]> {
     const { flags } = await this.parse(Apply);
-    const root = findProjectRoot();
-    const runner = new TerraformRunner({ verbose: flags.verbose });
-    const { plans } = await runPlans(
-      root,
-      runner,
-      {
-        env: flags.env,
-        stack: flags.stack,
-        all: flags.all,
-        changedSince: flags['changed-since'],
-      },
-      (l) => this.logToStderr(l),
-    );
-    if (flags['summary-md']) writeSummaryMarkdown(flags['summary-md'], plans);
+    const { plans, runner } = await planFromFlags(flags, (l) => this.logToStderr(l));
     for (const l of formatPlanLines(plans)) this.log(l);
     throwIfFailed(plans);
     const destroys = plans.reduce((a, p) => a + p.summary.destroy + p.summary.replace, 0);

@@ -1,10 +1,8 @@
 import { StackPlanSummary } from '@automock/plan-summary';
 import { AutomockCommand } from '../base-command';
 import { stackFlags } from '../flags';
-import { runPlans } from '../services/plan-run';
-import { findProjectRoot } from '../services/project-root';
-import { formatPlanLines, throwIfFailed, writeSummaryMarkdown } from '../services/stack-plans';
-import { TerraformRunner } from '../services/terraform';
+import { planFromFlags } from '../services/plan-run';
+import { formatPlanLines, throwIfFailed } from '../services/stack-plans';
 
 export default class Plan extends AutomockCommand {
   static override summary =
@@ -25,20 +23,7 @@ export default class Plan extends AutomockCommand {
 
   async run(): Promise<StackPlanSummary[]> {
     const { flags } = await this.parse(Plan);
-    const root = findProjectRoot();
-    const runner = new TerraformRunner({ verbose: flags.verbose });
-    const { plans } = await runPlans(
-      root,
-      runner,
-      {
-        env: flags.env,
-        stack: flags.stack,
-        all: flags.all,
-        changedSince: flags['changed-since'],
-      },
-      (l) => this.logToStderr(l),
-    );
-    if (flags['summary-md']) writeSummaryMarkdown(flags['summary-md'], plans);
+    const { plans } = await planFromFlags(flags, (l) => this.logToStderr(l));
     if (!this.jsonEnabled()) for (const l of formatPlanLines(plans)) this.log(l);
     if (!this.jsonEnabled() && plans.length === 0) this.log('No stacks to plan.');
     throwIfFailed(plans);

@@ -1,5 +1,12 @@
 import { changedSince } from './changed-since';
-import { planStacks, selectStacks, StackPlan, StackSelection } from './stack-plans';
+import { findProjectRoot } from './project-root';
+import {
+  planStacks,
+  selectStacks,
+  StackPlan,
+  StackSelection,
+  writeSummaryMarkdown,
+} from './stack-plans';
 import { synthesize, SynthesizedStack } from './synth';
 import { TerraformRunner } from './terraform';
 
@@ -42,4 +49,33 @@ export async function runPlans(
   }
   const plans = await planStacks(runner, root, synth.outDir, stacks, { destroy: opts.destroy });
   return { plans, unchanged, removed };
+}
+
+/** What `stackFlags` (flags.ts) parse to. */
+export interface StackFlagValues {
+  readonly env?: string[];
+  readonly stack?: string[];
+  readonly all: boolean;
+  readonly 'changed-since'?: string;
+  readonly 'summary-md'?: string;
+  readonly verbose: boolean;
+}
+
+/**
+ * What plan and apply share: plan the stacks the flags select and write the Markdown summary when
+ * asked. Returns the runner too, so apply applies the saved plans with the same settings.
+ */
+export async function planFromFlags(
+  flags: StackFlagValues,
+  progress: (line: string) => void,
+): Promise<{ plans: StackPlan[]; runner: TerraformRunner }> {
+  const runner = new TerraformRunner({ verbose: flags.verbose });
+  const { plans } = await runPlans(
+    findProjectRoot(),
+    runner,
+    { env: flags.env, stack: flags.stack, all: flags.all, changedSince: flags['changed-since'] },
+    progress,
+  );
+  if (flags['summary-md']) writeSummaryMarkdown(flags['summary-md'], plans);
+  return { plans, runner };
 }

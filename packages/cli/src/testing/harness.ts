@@ -6,8 +6,9 @@
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { REGISTRY_SCHEMA, stateBackendNames, StateBackendNames } from '@automock/core';
+import { stateBackendNames, StateBackendNames } from '@automock/core';
 import { DeploymentRegistry } from '@automock/registry';
+import { createRegistryTable } from '@automock/registry/src/testing/registryTable';
 import {
   EMULATOR_CREDENTIALS,
   EmulatorHandle,
@@ -99,28 +100,7 @@ export async function startHarness(
   const client = { region: TEST_REGION, credentials: { ...EMULATOR_CREDENTIALS } };
   const dynamoClient = new DynamoDBClient({ ...client, endpoint: dynamo.endpoint });
   const s3Client = new S3Client({ ...client, endpoint: s3.endpoint, forcePathStyle: true });
-  await dynamoClient.send(
-    new CreateTableCommand({
-      TableName: names.registryTable,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: REGISTRY_SCHEMA.partitionKey, AttributeType: 'S' },
-        { AttributeName: REGISTRY_SCHEMA.envAttribute, AttributeType: 'S' },
-        { AttributeName: REGISTRY_SCHEMA.expiresAtAttribute, AttributeType: 'S' },
-      ],
-      KeySchema: [{ AttributeName: REGISTRY_SCHEMA.partitionKey, KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: REGISTRY_SCHEMA.envIndex,
-          KeySchema: [
-            { AttributeName: REGISTRY_SCHEMA.envAttribute, KeyType: 'HASH' },
-            { AttributeName: REGISTRY_SCHEMA.expiresAtAttribute, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  await createRegistryTable(dynamoClient, names.registryTable);
   await dynamoClient.send(
     new CreateTableCommand({
       TableName: names.lockTable,

@@ -1,10 +1,21 @@
 // Flat config shared by every package. The restricted import keeps synthesis fast: the
 // provider's root module loads ~1,500 resource classes (seconds, hundreds of MB).
+// Packages lint their TypeScript (`eslint src`, through turbo); the root's `lint:js` lints every
+// plain JavaScript file (scripts, bin/, jest configs, benchmarks), which no package build checks.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/cdktf.out/**', '**/node_modules/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/cdktf.out/**',
+      '**/node_modules/**',
+      '**/.turbo/**',
+      '**/.automock/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,11 +32,27 @@ export default tseslint.config(
           ],
         },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
     files: ['**/*.test.ts', '**/test/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['**/*.mjs'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.node } },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    // CommonJS files load modules with require(); that is what they are.
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

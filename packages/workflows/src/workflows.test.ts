@@ -144,28 +144,51 @@ describe('facts that matter', () => {
       expect(ci.doc.jobs['build-test'].strategy.matrix.node).toEqual([20, 22, 24]);
       expect(ci.doc.jobs['build-test'].strategy['fail-fast']).toBe(false);
     });
-    test("installs with pnpm's cache and runs the README's commands, each a root script", () => {
+    test("installs with pnpm's cache, then runs scripts/ci.sh, the script .ci/run runs too", () => {
       expect(usesOf(ci, 'build-test', 'pnpm/action-setup')).toHaveLength(1);
       const node = usesOf(ci, 'build-test', 'actions/setup-node')[0]!.step;
       expect(node.with).toEqual({ 'node-version': '${{ matrix.node }}', cache: 'pnpm' });
       const commands = steps(ci)
         .map((s) => s.step.run)
         .filter(Boolean);
-      expect(commands).toEqual([
+      expect(commands).toEqual(['pnpm install --frozen-lockfile', 'bash scripts/ci.sh']);
+      const ciRun = readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
+      const active = (text: string) =>
+        text
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l && !l.startsWith('#'));
+      // .ci/run installs from scratch, then runs the same script, and nothing after it.
+      expect(active(ciRun).slice(-2)).toEqual([
         'pnpm install --frozen-lockfile',
-        'pnpm build',
-        'pnpm typecheck',
-        'pnpm lint',
-        'pnpm test',
-        'pnpm synth',
+        'bash scripts/ci.sh',
       ]);
-      const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts;
-      for (const s of ['build', 'typecheck', 'lint', 'test', 'synth'])
-        expect(scripts[s]).toBeDefined();
       // pnpm/action-setup reads the version from here
       expect(
         JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).packageManager,
       ).toMatch(/^pnpm@\d/);
+    });
+
+    test('scripts/ci.sh checks format, lints (JS too), typechecks, synthesises, and tests last', () => {
+      const script = readFileSync(path.join(ROOT, 'scripts', 'ci.sh'), 'utf8');
+      const stepsRun = script
+        .split('\n')
+        .map((l) => /^step (.+)$/.exec(l.trim())?.[1])
+        .filter((s): s is string => !!s);
+      expect(stepsRun).toEqual([
+        'pnpm format:check',
+        'pnpm lint',
+        'pnpm typecheck',
+        'pnpm synth',
+        'pnpm test',
+      ]);
+      expect(script).toMatch(/^set -euo pipefail$/m);
+      const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts;
+      for (const s of ['format:check', 'lint', 'typecheck', 'synth', 'test'])
+        expect(scripts[s]).toBeDefined();
+      // ESLint covers the plain JavaScript files (scripts, bin/, configs), not only src/**/*.ts.
+      expect(scripts.lint).toContain('lint:js');
+      expect(scripts['lint:js']).toMatch(/eslint .*\{js,mjs,cjs\}/);
     });
   });
 

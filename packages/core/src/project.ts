@@ -8,7 +8,11 @@ import {
   RuleSuppression,
 } from './environment';
 import {
+  EXPECTATIONS_HARD_MAX_BYTES,
+  EXPECTATIONS_MAX_BYTES,
+  EXPECTATIONS_MAX_FILE_BYTES,
   ValidatedExpectations,
+  validateExpectationsBytes,
   validateExpectationsText,
   validateExpectationsValue,
 } from './expectations';
@@ -89,6 +93,12 @@ export interface ProjectInput {
   readonly rulePriority?: number;
   /** MockServer expectations. @default - an empty array (MockServer starts with none) */
   readonly expectations?: ExpectationsSource;
+  /**
+   * Largest expectations document, in bytes of compact JSON (at most
+   * {@link EXPECTATIONS_HARD_MAX_BYTES}); it is embedded in the stack and the Terraform state.
+   * @default EXPECTATIONS_MAX_BYTES (256 KiB)
+   */
+  readonly maxExpectationsBytes?: number;
   /** Address for this project's alarms and TTL warnings. @default - the environment's topic only */
   readonly notificationEmail?: string;
   /** Created by `automock deploy` with a TTL (cheaper defaults, no deletion protection). @default false */
@@ -193,13 +203,25 @@ function loadExpectations(
   issues: IssueCollector,
   field: string,
   src: ExpectationsSource | undefined,
+  maxBytes: number,
 ): ValidatedExpectations | undefined {
+  const options = { maxBytes };
   try {
-    if (src === undefined) return validateExpectationsValue([], '(no expectations)');
+    if (src === undefined) return validateExpectationsValue([], '(no expectations)', options);
     if (typeof src === 'string') {
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = fs.readFileSync(src, 'utf8');
+        // A huge file is refused before it is read into memory.
+        const size = fs.statSync(src).size;
+        if (size > EXPECTATIONS_MAX_FILE_BYTES) {
+          issues.add(
+            field,
+            src,
+            `must be a file of at most ${EXPECTATIONS_MAX_FILE_BYTES} bytes (it has ${size})`,
+          );
+          return undefined;
+        }
+        bytes = fs.readFileSync(src);
       } catch (err) {
         issues.add(
           field,
@@ -208,13 +230,13 @@ function loadExpectations(
         );
         return undefined;
       }
-      return validateExpectationsText(text, src);
+      return validateExpectationsBytes(bytes, src, options);
     }
     if (typeof src === 'object' && src !== null && 'content' in src) {
       const label = src.source ?? 'expectations.json';
       return typeof src.content === 'string'
-        ? validateExpectationsText(src.content, label)
-        : validateExpectationsValue(src.content, label);
+        ? validateExpectationsText(src.content, label, options)
+        : validateExpectationsValue(src.content, label, options);
     }
     issues.add(field, src, 'must be a file path or { content, source? }');
   } catch (err) {
@@ -337,7 +359,17 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
     rulePriority = derivedRulePriority(input.name);
   }
 
-  const expectations = loadExpectations(issues, f('expectations'), input.expectations);
+  const maxExpectationsBytes = input.maxExpectationsBytes ?? EXPECTATIONS_MAX_BYTES;
+  const limitOk = checkInt(
+    issues,
+    f('maxExpectationsBytes'),
+    maxExpectationsBytes,
+    1024,
+    EXPECTATIONS_HARD_MAX_BYTES,
+  );
+  const expectations = limitOk
+    ? loadExpectations(issues, f('expectations'), input.expectations, maxExpectationsBytes)
+    : undefined;
 
   if (
     input.notificationEmail !== undefined &&

@@ -1,0 +1,145 @@
+import type { default as AjvClass, ErrorObject } from 'ajv';
+
+/** A JSON Schema embedded in an expectation (a matcher), and where it is. */
+export interface SchemaSite {
+  /** JSON path of the schema, e.g. `$[0].httpRequest.body.jsonSchema`. */
+  readonly path: string;
+  readonly schema: unknown;
+}
+
+/** Meta-schema ids MockServer's validator understands and ajv can check, by `$schema` value. */
+const DRAFT_07 = [
+  'http://json-schema.org/draft-07/schema#',
+  'http://json-schema.org/draft-07/schema',
+];
+const DRAFT_06 = [
+  'http://json-schema.org/draft-06/schema#',
+  'http://json-schema.org/draft-06/schema',
+];
+const DRAFT_2019 = ['https://json-schema.org/draft/2019-09/schema'];
+const DRAFT_2020 = ['https://json-schema.org/draft/2020-12/schema'];
+
+type Flavour = 'draft-07' | 'draft-06' | '2019-09' | '2020-12';
+const engines = new Map<Flavour, AjvClass>();
+
+// ajv is loaded on first use: most expectations files have no schema matchers, and the CLI and
+// the reaper use core without paying for a schema engine.
+function engine(flavour: Flavour): AjvClass {
+  let ajv = engines.get(flavour);
+  if (ajv) return ajv;
+  // Unknown keywords and formats are MockServer's business (its validator ignores them too);
+  // only the meta-schema, patterns and references are checked here.
+  const options = {
+    strict: false,
+    validateFormats: false,
+    logger: false as const,
+    allErrors: false,
+  };
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  if (flavour === '2019-09') {
+    const Ajv2019 = require('ajv/dist/2019').default as typeof AjvClass;
+    ajv = new Ajv2019(options);
+  } else if (flavour === '2020-12') {
+    const Ajv2020 = require('ajv/dist/2020').default as typeof AjvClass;
+    ajv = new Ajv2020(options);
+  } else {
+    const Ajv = require('ajv').default as typeof AjvClass;
+    ajv = new Ajv(options);
+    if (flavour === 'draft-06')
+      ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  engines.set(flavour, ajv);
+  return ajv;
+}
+
+function flavourOf(schema: unknown): Flavour | undefined {
+  const declared =
+    typeof schema === 'object' && schema !== null && '$schema' in schema
+      ? (schema as { $schema: unknown }).$schema
+      : undefined;
+  if (declared === undefined) return 'draft-07'; // MockServer's default for matchers
+  if (typeof declared !== 'string') return 'draft-07'; // the meta-schema check reports it
+  if (DRAFT_07.includes(declared)) return 'draft-07';
+  if (DRAFT_06.includes(declared)) return 'draft-06';
+  if (DRAFT_2019.includes(declared)) return '2019-09';
+  if (DRAFT_2020.includes(declared)) return '2020-12';
+  return undefined;
+}
+
+function pointerToPath(base: string, pointer: string): string {
+  if (!pointer) return base;
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce(
+      (p, k) =>
+        /^\d+$/.test(k)
+          ? `${p}[${k}]`
+          : /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k)
+            ? `${p}.${k}`
+            : `${p}[${JSON.stringify(k)}]`,
+      base,
+    );
+}
+
+function describe(errors: readonly ErrorObject[] | null | undefined): string {
+  const e = errors?.[0];
+  if (!e) return 'is not a valid schema';
+  const allowed =
+    e.keyword === 'enum' && Array.isArray((e.params as { allowedValues?: unknown[] }).allowedValues)
+      ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')})`
+      : '';
+  return `${e.message ?? 'is invalid'}${allowed}`;
+}
+
+/**
+ * Checks an embedded JSON Schema the way MockServer will use it: valid against its meta-schema
+ * (draft-07 unless `$schema` names draft-06, 2019-09 or 2020-12), with compilable patterns and
+ * resolvable local references. Schemas naming another `$schema` (e.g. draft-04) are left to
+ * MockServer. Returns the first problem, with its JSON path, or undefined.
+ */
+export function findJsonSchemaProblem(
+  site: SchemaSite,
+): { path: string; value: unknown; rule: string } | undefined {
+  const flavour = flavourOf(site.schema);
+  if (!flavour) return undefined;
+  const ajv = engine(flavour);
+  if (!ajv.validateSchema(site.schema as object)) {
+    const pointer = ajv.errors?.[0]?.instancePath ?? '';
+    return {
+      path: pointerToPath(site.path, pointer),
+      value: valueAt(site.schema, pointer),
+      rule: `must be a valid JSON Schema (${flavour}): ${describe(ajv.errors)}`,
+    };
+  }
+  try {
+    ajv.compile(site.schema as object);
+  } catch (err) {
+    const e = err as Error & { missingRef?: string };
+    // A remote reference is fetched by MockServer when it loads the schema; it cannot be
+    // checked here without the network.
+    if (e.missingRef && /^https?:\/\//.test(e.missingRef)) return undefined;
+    return {
+      path: site.path,
+      value: undefined,
+      rule: `must be a usable JSON Schema (${flavour}): ${e.message}`,
+    };
+  } finally {
+    // Two matchers may share an $id; each is checked on its own.
+    ajv.removeSchema(site.schema as object);
+  }
+  return undefined;
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let cur = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    const k = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (typeof cur !== 'object' || cur === null || !Object.prototype.hasOwnProperty.call(cur, k))
+      return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}

@@ -4,12 +4,14 @@ import { Construct } from 'constructs';
 
 /**
  * The AWS provider of a stack. `allowed_account_ids` makes Terraform refuse to run with
- * credentials of any other account, so a dev configuration can never touch prod.
+ * credentials of any other account, so a dev configuration can never touch prod. `default_tags`
+ * holds the standard tags only: S3 counts default tags against an object's limit of 10, so the
+ * environment's own tags go on each resource through core's StandardTagsAspect instead.
  */
 export function awsProvider(scope: Construct, env: Environment, project?: string): AwsProvider {
   return new AwsProvider(scope, 'aws', {
     region: env.region,
     allowedAccountIds: [env.accountId],
-    defaultTags: [{ tags: standardTags(env.name, project, env.tags) }],
+    defaultTags: [{ tags: standardTags(env.name, project) }],
   });
 }

@@ -29,6 +29,36 @@ export function standardTags(
   };
 }
 
+/** Most tags AWS allows on a resource (IAM, ELB, ECS, Lambda, EC2...), default tags included. */
+export const RESOURCE_TAG_LIMIT = 50;
+/** Most tags S3 allows on an object, default tags included. */
+export const OBJECT_TAG_LIMIT = 10;
+/** Tags AutoMock sets on every resource ({@link standardTags} without extras). */
+export const STANDARD_TAG_COUNT = 5;
+/**
+ * Most tags an environment may add. The rest of the 50 is kept for the standard tags and the few
+ * a construct sets itself (e.g. `Name`).
+ */
+export const MAX_USER_TAGS = 40;
+/** Longest tag key and value AWS accepts. */
+export const TAG_KEY_MAX = 128;
+export const TAG_VALUE_MAX = 256;
+/**
+ * Characters AWS accepts in tag keys and values across services (IAM, ELB, ECS, Lambda refuse
+ * others, e.g. `&` or parentheses): letters, digits, spaces and `_ . : / = + - @`.
+ */
+export const TAG_CHARSET_RE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_CHARSET = 'letters, digits, spaces and _ . : / = + - @';
+
+/**
+ * S3 object resources. S3 caps an object at {@link OBJECT_TAG_LIMIT} tags, default tags
+ * included, so objects carry the standard tags only (see {@link StandardTagsAspect}).
+ */
+export const S3_OBJECT_TYPES: ReadonlySet<string> = new Set([
+  'aws_s3_object',
+  'aws_s3_object_copy',
+]);
+
 /** Checks user tags against AWS's limits and reserved prefixes. */
 export function checkTags(issues: IssueCollector, field: string, tags: unknown): void {
   if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
@@ -36,24 +66,40 @@ export function checkTags(issues: IssueCollector, field: string, tags: unknown):
     return;
   }
   const entries = Object.entries(tags as Record<string, unknown>);
-  if (entries.length > 40)
+  if (entries.length > MAX_USER_TAGS)
     issues.add(
       field,
       entries.length,
-      'must have at most 40 tags (AWS allows 50; 10 are reserved for AutoMock)',
+      `must have at most ${MAX_USER_TAGS} tags (AWS allows ${RESOURCE_TAG_LIMIT} per resource, default tags included; ${RESOURCE_TAG_LIMIT - MAX_USER_TAGS} are kept for AutoMock's)`,
     );
   for (const [k, val] of entries) {
-    if (k.length < 1 || k.length > 128 || /^aws:/i.test(k)) {
-      issues.add(`${field}.${k}`, k, "key must be 1-128 characters and not start with 'aws:'");
+    if (k.length < 1 || k.length > TAG_KEY_MAX || /^aws:/i.test(k)) {
+      issues.add(
+        `${field}.${k}`,
+        k,
+        `key must be 1-${TAG_KEY_MAX} characters and not start with 'aws:'`,
+      );
     } else if (k.startsWith('automock:')) {
       issues.add(
         `${field}.${k}`,
         k,
         "key must not start with 'automock:' (reserved for teardown selection)",
       );
+    } else if (!TAG_CHARSET_RE.test(k)) {
+      issues.add(`${field}.${k}`, k, `key must use only ${TAG_CHARSET}`);
     }
-    if (typeof val !== 'string' || val.length > 256) {
-      issues.add(`${field}.${k}`, val, 'value must be a string of at most 256 characters');
+    if (typeof val !== 'string' || val.length > TAG_VALUE_MAX) {
+      issues.add(
+        `${field}.${k}`,
+        val,
+        `value must be a string of at most ${TAG_VALUE_MAX} characters`,
+      );
+    } else if (!TAG_CHARSET_RE.test(val)) {
+      issues.add(
+        `${field}.${k}`,
+        val,
+        `value must use only ${TAG_CHARSET} (IAM, ELB, ECS and Lambda refuse others)`,
+      );
     }
   }
 }
@@ -74,20 +120,31 @@ function isTaggable(node: IConstruct): node is Taggable {
 }
 
 /**
- * Adds the standard tags to every taggable resource under the scope it is applied to. The AWS
- * provider's `default_tags` covers most resources at apply time; this makes the tags visible in
- * the synthesised JSON too (for policy checks and reviewers) and covers resources created through
- * other providers or modules that `default_tags` does not reach.
+ * Adds the standard tags to every taggable resource under the scope it is applied to, and the
+ * environment's own tags to every one except S3 objects. The AWS provider's `default_tags` carry
+ * the standard tags only (S3 counts default tags against an object's limit of 10, so an
+ * environment's tags there would break every object); this aspect puts the environment's tags on
+ * each other resource explicitly, which also makes them visible in the synthesised JSON for
+ * policy checks and reviewers.
  */
 export class StandardTagsAspect implements IAspect {
-  constructor(private readonly tags: Readonly<Record<string, string>>) {}
+  private readonly standard: Readonly<Record<string, string>>;
+
+  /**
+   * @param tags the resource tags: {@link standardTags}, with the environment's extras.
+   */
+  constructor(private readonly tags: Readonly<Record<string, string>>) {
+    const keys = Object.keys(standardTags('x'));
+    this.standard = Object.fromEntries(keys.filter((k) => k in tags).map((k) => [k, tags[k]!]));
+  }
 
   visit(node: IConstruct): void {
     if (!isTaggable(node)) return;
     const current = node.tagsInput ?? {};
+    const base = S3_OBJECT_TYPES.has(node.terraformResourceType) ? this.standard : this.tags;
     // Keep tags the construct set itself (e.g. Name); standard keys fill in the rest.
     node.tags = {
-      ...this.tags,
+      ...base,
       ...current,
       [TAG_ENV]: this.tags[TAG_ENV]!,
       [TAG_PROJECT]: this.tags[TAG_PROJECT]!,

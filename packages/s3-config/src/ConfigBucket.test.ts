@@ -132,10 +132,30 @@ describe('ConfigBucket hardening', () => {
     expect(stamp.triggers_replace).toEqual({ hash: EXPECTATIONS.hash });
     expect(stamp.input).toEqual({ at: '${plantimestamp()}' });
     expect(stamp.lifecycle.ignore_changes).toEqual(['input']);
-    const v = Object.values(objects(json)).find((x: any) => x.key.startsWith('versions/'));
+    const copies = Object.values<any>(json.resource.aws_s3_object_copy);
+    expect(copies).toHaveLength(1);
+    const v = copies[0];
     expect(v.key).toMatch(
       /^versions\/\$\{terraform_data\.Config_VersionStamp_\w+\.output\.at\}\/expectations\.json$/,
     );
+    // S3 copies the current expectations.json, after it has been written.
+    expect(v.source).toMatch(
+      /^\$\{aws_s3_bucket\.Config_Bucket_\w+\.bucket\}\/expectations\.json$/,
+    );
+    expect(v.depends_on).toEqual([
+      expect.stringMatching(/^aws_s3_object\.Config_Expectations_\w+$/),
+    ]);
+    expect(v.server_side_encryption).toBe('AES256');
+  });
+
+  it('carries the expectations once, as compact JSON (no copy, no re-indentation)', () => {
+    const text = JSON.stringify(json);
+    const compact = EXPECTATIONS.json;
+    expect(compact).not.toMatch(/\n/);
+    // The document appears once, JSON-escaped as the content of expectations.json.
+    const escaped = JSON.stringify(compact).slice(1, -1);
+    expect(text.split(escaped)).toHaveLength(2);
+    expect(Object.values(objects(json)).filter((o: any) => o.content === compact)).toHaveLength(1);
   });
 });
 

@@ -14,6 +14,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { S3ObjectCopy } from '@cdktf/provider-aws/lib/s3-object-copy';
 import { Lazy, TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
 import { VersionStamp } from './VersionStamp';
@@ -82,14 +83,17 @@ export interface IConfigBucket {
  * bucket-owner-enforced ownership), TLS-only, noncurrent versions expired, with
  * `expectations.json`, `project-metadata.json` and a copy of the expectations under
  * `versions/<timestamp>/` that is re-created (with a new timestamp) whenever their content
- * hash changes. Read access is granted with {@link grantRead}, to named role ARNs only.
+ * hash changes. The copy is made by S3 from `expectations.json` (`aws_s3_object_copy`), so the
+ * synthesised stack and the Terraform state carry the document once, as compact JSON. Read
+ * access is granted with {@link grantRead}, to named role ARNs only.
  */
 export class ConfigBucket extends Construct implements IConfigBucket {
   readonly bucket: S3Bucket;
   readonly policy: S3BucketPolicy;
   readonly expectationsObject: S3Object;
   readonly metadataObject: S3Object;
-  readonly versionObject: S3Object;
+  /** Server-side copy of `expectations.json` under `versions/<timestamp>/`. */
+  readonly versionObject: S3ObjectCopy;
   /** Holds the time the current expectations content first appeared. */
   readonly versionStamp: VersionStamp;
   readonly expectations: ValidatedExpectations;
@@ -187,11 +191,15 @@ export class ConfigBucket extends Construct implements IConfigBucket {
 
     this.versionStamp = new VersionStamp(this, 'VersionStamp', { hash: this.expectations.hash });
     const stamp = this.versionStamp.timestamp;
-    this.versionObject = new S3Object(this, 'ExpectationsVersion', {
-      ...objectDefaults,
+    // Copied by S3 after the expectations object is written: its key changes with the content
+    // hash, so a new copy is made (from the new content) exactly when the content changes.
+    this.versionObject = new S3ObjectCopy(this, 'ExpectationsVersion', {
+      ...b,
+      dependsOn: [...(props.dependsOn ?? []), this.expectationsObject],
       key: `${CONFIG_KEYS.versionsPrefix}${stamp}/${CONFIG_KEYS.expectations}`,
-      content: this.expectations.json,
-      metadata: { 'content-hash': this.expectations.hash },
+      source: `${this.bucket.bucket}/${CONFIG_KEYS.expectations}`,
+      serverSideEncryption: objectDefaults.serverSideEncryption,
+      kmsKeyId: props.kmsKeyArn,
     });
 
     const size =

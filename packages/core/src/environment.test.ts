@@ -48,7 +48,27 @@ describe('defineEnvironment', () => {
     [
       'region',
       { region: 'useast1' },
-      /\.region: "useast1": must be an AWS region such as us-east-1/,
+      /\.region: "useast1": must be an AWS commercial region, one of af-south-1, .*us-east-1/,
+    ],
+    [
+      'region that only looks real',
+      { region: 'us-east-9' },
+      /\.region: "us-east-9": must be an AWS commercial region/,
+    ],
+    [
+      'region of another partition',
+      { region: 'cn-north-1' },
+      /\.region: "cn-north-1": must be a region of the commercial partition: cn-north-1 is in partition aws-cn/,
+    ],
+    [
+      'domain longer than a certificate allows for *.<domain>',
+      { domain: { name: `${'a'.repeat(51)}.example.com`, hostedZoneId: 'Z0123456789ABCDEFGHIJ' } },
+      /\.domain\.name: "a{51}\.example\.com": must be at most 62 characters: the shared ALB's certificate is for \*\.<domain>, and ACM limits a certificate's first domain name to 64/,
+    ],
+    [
+      'prefix making internal- load balancer names',
+      { prefix: 'internal' },
+      /\.prefix: "internal": must not make load balancer names that start with 'internal-'/,
     ],
     ['azCount', { azCount: 4 }, /\.azCount: 4: must be 2 or 3/],
     [
@@ -135,6 +155,31 @@ describe('defineEnvironment', () => {
       /\.tags\.Owner: .*value must be a string of at most 256/,
     ],
     [
+      'tags value characters',
+      { tags: { Team: 'R&D' } },
+      /\.tags\.Team: "R&D": value must use only letters, digits, spaces and _ \. : \/ = \+ - @/,
+    ],
+    [
+      'tags value parentheses',
+      { tags: { Team: 'Platform (EU)' } },
+      /\.tags\.Team: "Platform \(EU\)": value must use only/,
+    ],
+    [
+      'tags key characters',
+      { tags: { 'cost#center': 'x' } },
+      /\.tags\.cost#center: "cost#center": key must use only/,
+    ],
+    [
+      'tags key length',
+      { tags: { ['k'.repeat(129)]: 'x' } },
+      /key must be 1-128 characters/,
+    ],
+    [
+      'tags count',
+      { tags: Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`Tag${i}`, 'x'])) },
+      /\.tags: 41: must have at most 40 tags \(AWS allows 50 per resource, default tags included/,
+    ],
+    [
       'suppression without reason',
       { suppressions: [{ id: 'AM-S3-1' }] },
       /\.suppressions\[0\]\.reason: undefined: must explain in words/,
@@ -153,7 +198,7 @@ describe('defineEnvironment', () => {
     expect(() =>
       defineEnvironment({ ...valid, azCount: 5 as 2, region: 'mars', logRetentionDays: 2 }),
     ).toThrow(
-      /Invalid environment "dev" \(3 problems\):\n {2}- environment\[dev\]\.region: got "mars", must be an AWS region such as us-east-1\n {2}- environment\[dev\]\.azCount: got 5, must be 2 or 3\n {2}- environment\[dev\]\.logRetentionDays: got 2/,
+      /Invalid environment "dev" \(3 problems\):\n {2}- environment\[dev\]\.region: got "mars", must be an AWS commercial region, one of [a-z0-9, -]+\n {2}- environment\[dev\]\.azCount: got 5, must be 2 or 3\n {2}- environment\[dev\]\.logRetentionDays: got 2/,
     );
   });
 

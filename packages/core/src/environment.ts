@@ -1,5 +1,7 @@
+import { ACM_DOMAIN_NAME_MAX, ALB_NAME_FORBIDDEN_PREFIX } from './aws-limits';
 import { parseCidr } from './cidr';
 import { IssueCollector } from './errors';
+import { regionProblem } from './regions';
 import { INSTANCE_SIZE_NAMES, InstanceSizeName } from './sizes';
 import { checkTags } from './tags';
 
@@ -116,7 +118,6 @@ export const LOG_RETENTION_DAYS = [
 
 export const DNS_LABEL_RE = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 const ACCOUNT_RE = /^\d{12}$/;
-const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ZONE_RE = /^Z[A-Z0-9]{1,31}$/;
@@ -185,9 +186,8 @@ export function defineEnvironment(input: EnvironmentInput): Environment {
   if (typeof v.accountId !== 'string' || !ACCOUNT_RE.test(v.accountId)) {
     issues.add(f('accountId'), v.accountId, 'must be a 12-digit AWS account id, as a string');
   }
-  if (typeof v.region !== 'string' || !REGION_RE.test(v.region)) {
-    issues.add(f('region'), v.region, 'must be an AWS region such as us-east-1');
-  }
+  const badRegion = regionProblem(v.region);
+  if (badRegion) issues.add(f('region'), v.region, badRegion);
   if (v.azCount !== 2 && v.azCount !== 3) issues.add(f('azCount'), v.azCount, 'must be 2 or 3');
   const cidr = typeof v.vpcCidr === 'string' ? parseCidr(v.vpcCidr) : undefined;
   if (!cidr) {
@@ -236,6 +236,13 @@ export function defineEnvironment(input: EnvironmentInput): Environment {
           v.domain.name,
           'must be a lowercase DNS name such as mocks.example.com',
         );
+      } else if (`*.${v.domain.name}`.length > ACM_DOMAIN_NAME_MAX) {
+        // The shared ALB's certificate is for `*.<domain>`, its first (and only) name.
+        issues.add(
+          f('domain.name'),
+          v.domain.name,
+          `must be at most ${ACM_DOMAIN_NAME_MAX - 2} characters: the shared ALB's certificate is for *.<domain>, and ACM limits a certificate's first domain name to ${ACM_DOMAIN_NAME_MAX}`,
+        );
       }
       if (typeof v.domain.hostedZoneId !== 'string' || !ZONE_RE.test(v.domain.hostedZoneId)) {
         issues.add(
@@ -263,6 +270,12 @@ export function defineEnvironment(input: EnvironmentInput): Environment {
       f('prefix'),
       v.prefix,
       'must be 1-20 lowercase letters, digits or hyphens, starting with a letter',
+    );
+  } else if (`${v.prefix}-`.startsWith(ALB_NAME_FORBIDDEN_PREFIX)) {
+    issues.add(
+      f('prefix'),
+      v.prefix,
+      `must not make load balancer names that start with '${ALB_NAME_FORBIDDEN_PREFIX}' (ELB refuses them); choose another prefix`,
     );
   }
   checkTags(issues, f('tags'), v.tags ?? {});

@@ -1,3 +1,4 @@
+export * from './aws-limits';
 export * from './backend';
 export * from './cidr';
 export * from './environment';
@@ -9,3 +10,4 @@ export * from './tags';
 export * from './expectations';
 export * from './project';
 export * from './prices';
+export * from './regions';

@@ -179,3 +179,104 @@ describe('checkProjectSet', () => {
     ).not.toThrow();
   });
 });
+
+describe('AWS limits a project can run into', () => {
+  const longDomain = defineEnvironment({
+    name: 'prod',
+    accountId: '123456789012',
+    region: 'us-east-1',
+    // 62 characters: the longest domain whose *.<domain> certificate ACM accepts.
+    domain: { name: `${'d'.repeat(50)}.example.com`, hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+  });
+
+  it('accepts the longest domain on the shared ALB (host name within Route53 and host-header limits)', () => {
+    const p = defineProject({ name: 'a'.repeat(24) }, longDomain);
+    expect(p.hostname).toHaveLength(87);
+  });
+
+  it("refuses a dedicated project whose <project>.<domain> is too long for its ALB's certificate", () => {
+    const issues = issuesOf({ name: 'a'.repeat(24), isolation: 'dedicated' }, longDomain);
+    expect(
+      issues.map((i) => `${i.field}: ${JSON.stringify(i.value)}: ${i.rule}`).join('\n'),
+    ).toMatch(
+      /project\[prod\/a{24}\]\.name: "a{24}": must make the host name a{24}\.d{50}\.example\.com \(87 characters\) at most 64 characters: .*ACM limits a certificate's first domain name to 64/,
+    );
+    // With this 62-character domain only a one-letter name fits (a.<domain> is 64).
+    expect(() => defineProject({ name: 'a', isolation: 'dedicated' }, longDomain)).not.toThrow();
+  });
+
+  it('refuses environment variables and secrets that would push the task definition past 64 KiB', () => {
+    const environment = Object.fromEntries(
+      Array.from({ length: 13 }, (_, i) => [`VAR_${i}`, 'x'.repeat(4096)]),
+    );
+    const issues = issuesOf({ name: 'big', environment });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.field).toBe('project[dev/big].environment');
+    expect(String(issues[0]!.value)).toMatch(/^\d+ bytes of environment variables and secrets$/);
+    expect(issues[0]!.rule).toMatch(
+      /must take at most 49152 bytes: an ECS task definition is limited to 65536 bytes/,
+    );
+    // Eleven such variables fit.
+    expect(() =>
+      defineProject(
+        { name: 'big', environment: Object.fromEntries(Object.entries(environment).slice(0, 11)) },
+        dev,
+      ),
+    ).not.toThrow();
+  });
+});
+
+describe('shared ALB capacity', () => {
+  const many = (env: typeof dev, n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      defineProject(
+        {
+          name: `p${i}`,
+          ...(env.domain ? { rulePriority: 1 + i * 10 } : { listenerPort: 20000 + i }),
+        },
+        env,
+      ),
+    );
+
+  it('fits 49 port-routed projects (49 listeners and the HTTP one) and refuses the 50th, suggesting dedicated', () => {
+    expect(() => checkProjectSet(many(dev, 49))).not.toThrow();
+    expect(() => checkProjectSet(many(dev, 50))).toThrow(
+      /project\[dev\/p49\]\.isolation: got "shared", would put 51 listeners on the shared ALB of dev \(50 shared projects\); an ALB holds at most 50, so at most 49 shared projects fit: deploy this one with isolation 'dedicated'/,
+    );
+  });
+
+  it('counts target groups and rules of host-routed projects', () => {
+    expect(() => checkProjectSet(many(prod, 50))).not.toThrow();
+    const err = (() => {
+      try {
+        checkProjectSet(many(prod, 51));
+      } catch (e) {
+        return e as ConfigValidationError;
+      }
+      return undefined;
+    })();
+    expect(err?.issues.map((i) => i.rule)).toEqual([
+      expect.stringMatching(
+        /^would put 102 target groups on the shared ALB of prod .* at most 100, so at most 50 shared projects fit/,
+      ),
+      expect.stringMatching(
+        /^would put 102 listener rules on the shared ALB of prod .* at most 100, so at most 50 shared projects fit/,
+      ),
+    ]);
+  });
+
+  it('counts projects already deployed (from the registry) against the quotas', () => {
+    const ten = many(dev, 10);
+    expect(() => checkProjectSet(ten, { alreadyDeployed: { dev: 39 } })).not.toThrow();
+    expect(() => checkProjectSet(ten, { alreadyDeployed: { dev: 40 } })).toThrow(
+      /\(50 shared projects, 40 of them already deployed\)/,
+    );
+  });
+
+  it('does not count dedicated projects', () => {
+    const dedicated = Array.from({ length: 60 }, (_, i) =>
+      defineProject({ name: `d${i}`, isolation: 'dedicated' }, dev),
+    );
+    expect(() => checkProjectSet(dedicated)).not.toThrow();
+  });
+});

@@ -1,4 +1,13 @@
 import * as fs from 'node:fs';
+import {
+  ACM_DOMAIN_NAME_MAX,
+  ALB_HOST_HEADER_MAX,
+  checkSharedAlbCapacity,
+  CONTAINER_ENVIRONMENT_MAX_BYTES,
+  containerEnvironmentBytes,
+  ROUTE53_NAME_MAX,
+  TASK_DEFINITION_MAX_BYTES,
+} from './aws-limits';
 import { ConfigValidationError, IssueCollector } from './errors';
 import {
   checkDnsName,
@@ -400,7 +409,43 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
       if (k in input.environment)
         issues.add(f(`secrets.${k}`), k, 'must not also be a plain environment variable');
   }
+  const envOk = (m: unknown) =>
+    m === undefined || (typeof m === 'object' && m !== null && !Array.isArray(m));
+  if (envOk(input.environment) && envOk(input.secrets)) {
+    const bytes = containerEnvironmentBytes(input.environment, input.secrets);
+    if (bytes > CONTAINER_ENVIRONMENT_MAX_BYTES)
+      issues.add(
+        f('environment'),
+        `${bytes} bytes of environment variables and secrets`,
+        `must take at most ${CONTAINER_ENVIRONMENT_MAX_BYTES} bytes: an ECS task definition is limited to ${TASK_DEFINITION_MAX_BYTES} bytes and AutoMock keeps the rest for the MockServer and config-loader containers`,
+      );
+  }
   checkSuppressions(issues, f('suppressions'), input.suppressions);
+
+  // <project>.<domain>: a Route53 record, an ALB host-header value (shared) or the first name of
+  // an ACM certificate (dedicated). The environment's domain is at most 62 characters and a
+  // project name 24, so only the certificate's 64 can be exceeded; all three are checked.
+  const hostname =
+    env.domain && typeof input.name === 'string' ? `${input.name}.${env.domain.name}` : undefined;
+  if (hostname) {
+    const limits: [boolean, number, string][] = [
+      [true, ROUTE53_NAME_MAX, 'Route53 limits a record name to'],
+      [isolation === 'shared', ALB_HOST_HEADER_MAX, 'an ALB host-header value is limited to'],
+      [
+        isolation === 'dedicated',
+        ACM_DOMAIN_NAME_MAX,
+        "the project's own ALB has a certificate for it, and ACM limits a certificate's first domain name to",
+      ],
+    ];
+    for (const [applies, max, why] of limits) {
+      if (applies && hostname.length > max)
+        issues.add(
+          f('name'),
+          input.name,
+          `must make the host name ${hostname} (${hostname.length} characters) at most ${max} characters: ${why} ${max}`,
+        );
+    }
+  }
 
   let expiresAt: string | undefined;
   if (input.createdAt !== undefined) {
@@ -432,7 +477,7 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
     isolation,
     listenerPort,
     rulePriority,
-    hostname: env.domain ? `${input.name}.${env.domain.name}` : undefined,
+    hostname,
     expectations: expectations!,
     notificationEmail: input.notificationEmail,
     ephemeral,
@@ -445,13 +490,27 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
   });
 }
 
+/** Options of {@link checkProjectSet}. */
+export interface ProjectSetOptions {
+  /**
+   * Shared-ALB projects deployed but not in the set (ephemeral ones known only to the
+   * registry), by environment name; they count against the ALB's quotas.
+   * @default {}
+   */
+  readonly alreadyDeployed?: Readonly<Record<string, number>>;
+}
+
 /**
  * Checks projects together: within an environment, names must be unique (they key stacks and
- * state) and shared-ALB listener ports must not clash.
+ * state), shared-ALB listener ports and rule priorities must not clash, and the shared ALB's
+ * quotas (listeners, target groups, rules) must hold them all.
  *
- * @throws ConfigValidationError listing every clash.
+ * @throws ConfigValidationError listing every problem.
  */
-export function checkProjectSet(projects: readonly Project[]): void {
+export function checkProjectSet(
+  projects: readonly Project[],
+  options: ProjectSetOptions = {},
+): void {
   const issues = new IssueCollector();
   const names = new Map<string, Project>();
   const ports = new Map<string, Project>();
@@ -489,5 +548,6 @@ export function checkProjectSet(projects: readonly Project[]): void {
       } else priorities.push(p);
     }
   }
+  checkSharedAlbCapacity(issues, [...names.values()], options.alreadyDeployed);
   issues.throwIfAny('projects');
 }

@@ -1,4 +1,11 @@
-import { checkEnvironmentSet, Environment, IssueCollector } from '@automock/core';
+import {
+  checkEnvironmentSet,
+  checkStackNames,
+  Environment,
+  IssueCollector,
+  Project,
+  StackNameEntry,
+} from '@automock/core';
 import { App } from 'cdktf';
 import { StateOptions } from './automock-stack';
 import { BootstrapStack, bootstrapGroups } from './bootstrap-stack';
@@ -20,6 +27,12 @@ export interface BuildAppOptions extends StateOptions {
   readonly projects?: readonly ProjectDeclaration[];
   /** Include the long-lived projects declared in projects.ts. @default true */
   readonly declaredProjects?: boolean;
+  /**
+   * Shared-ALB projects deployed but not part of this app (ephemeral ones known only to the
+   * registry), by environment name; they count against the shared ALB's quotas.
+   * @default {}
+   */
+  readonly alreadyDeployed?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -36,10 +49,11 @@ export function buildApp(options: BuildAppOptions = {}): App {
     [...(options.declaredProjects === false ? [] : PROJECTS), ...(options.projects ?? [])],
     selected,
     all,
+    { alreadyDeployed: options.alreadyDeployed },
   );
-  const groups = bootstrapGroups(all).filter((g) =>
-    g.environments.some((e) => selected.includes(e)),
-  );
+  const allGroups = bootstrapGroups(all);
+  checkStackNameCollisions(allGroups, all, projects);
+  const groups = allGroups.filter((g) => g.environments.some((e) => selected.includes(e)));
 
   const app = new App({
     ...(options.outdir ? { outdir: options.outdir } : {}),
@@ -51,6 +65,39 @@ export function buildApp(options: BuildAppOptions = {}): App {
   for (const env of selected) new EnvironmentStack(app, { environment: env, ...state });
   for (const project of projects) new ProjectStack(app, { project, ...state });
   return app;
+}
+
+/**
+ * Every stack name must be unique: `<env>-<project>` can equal an environment's name (an
+ * environment called `dev-petstore`) or another project's stack, and `bootstrap-<region>` an
+ * environment's. Checked before any construct exists, so a clash is a validation error naming
+ * both, not a construct-tree exception.
+ */
+function checkStackNameCollisions(
+  groups: readonly { name: string; environments: readonly Environment[] }[],
+  envs: readonly Environment[],
+  projects: readonly Project[],
+): void {
+  const entries: StackNameEntry[] = [
+    ...groups.map((g) => ({
+      name: g.name,
+      field: `environment[${g.environments[0]!.name}].region`,
+      what: `bootstrap stack "${g.name}"`,
+    })),
+    ...envs.map((e) => ({
+      name: e.name,
+      field: `environment[${e.name}].name`,
+      what: `environment stack "${e.name}"`,
+    })),
+    ...projects.map((p) => ({
+      name: `${p.env.name}-${p.name}`,
+      field: `project[${p.env.name}/${p.name}].name`,
+      what: `project stack "${p.env.name}-${p.name}"`,
+    })),
+  ];
+  const issues = new IssueCollector();
+  checkStackNames(issues, entries);
+  issues.throwIfAny('stack names');
 }
 
 function selectEnvironments(all: readonly Environment[], names?: readonly string[]): Environment[] {

@@ -7,6 +7,7 @@ import {
   IssueCollector,
   Project,
   ProjectInput,
+  ProjectSetOptions,
 } from '@automock/core';
 
 /** A project declared for one environment. */
@@ -54,7 +55,8 @@ export const PROJECTS: readonly ProjectDeclaration[] = [
 
 /**
  * Validates declarations against their environments (skipping environments not in `envs`) and
- * checks the set: unknown environments, duplicate names, listener port and rule priority clashes.
+ * checks the set: unknown environments, duplicate names, listener port and rule priority clashes,
+ * and the shared ALB's quotas.
  * Every problem is reported at once.
  *
  * @throws ConfigValidationError before anything is created.
@@ -63,6 +65,7 @@ export function resolveProjects(
   declarations: readonly ProjectDeclaration[],
   envs: readonly Environment[],
   known: readonly Environment[] = envs,
+  setOptions: ProjectSetOptions = {},
 ): Project[] {
   const issues = new IssueCollector();
   const out: Project[] = [];
@@ -85,6 +88,6 @@ export function resolveProjects(
     }
   }
   issues.throwIfAny('projects');
-  checkProjectSet(out);
+  checkProjectSet(out, setOptions);
   return out;
 }

@@ -71,7 +71,8 @@ describe('automock synth', () => {
     writeFileSync(join(out, 'previous.txt'), 'kept');
     const { error } = await runCommand(['synth', '--out', out, '--env', 'nope'], { root: pkgRoot });
     expect(error?.message).toMatch(/env: got "nope", must be one of dev, staging, prod/);
-    expect(error?.oclif?.exit).toBe(1);
+    // Bad input, like every invalid value (README: exit codes).
+    expect(error?.oclif?.exit).toBe(2);
     expect(readdirSync(out)).toEqual(['previous.txt']);
     expect(readdirSync(tmp)).toEqual(['out']);
   });

@@ -1,6 +1,8 @@
 import { Command, Flags } from '@oclif/core';
 import { relative } from 'node:path';
+import { ConfigValidationError } from '@automock/core';
 import { formatPolicyReport } from '@automock/guardrails';
+import { EXIT } from '../services/errors';
 import { formatMs, table } from '../services/format';
 import { findProjectRoot } from '../services/project-root';
 import { synthesize, SynthResult } from '../services/synth';
@@ -10,7 +12,8 @@ export default class Synth extends Command {
 
   static override description = `Builds the CDKTF app from compiled JavaScript in this process (no \`cdktf\` subprocess) and writes \
 cdktf.out/stacks/<stack>/cdk.tf.json for every stack. Output goes to a temporary directory first and \
-replaces the previous output only when synthesis succeeds, so a failed synth leaves cdktf.out/ as it was.`;
+replaces the previous output only when synthesis succeeds, so a failed synth leaves cdktf.out/ as it was. \
+Invalid configuration (a value AWS or MockServer would refuse) exits with code 2, a policy error with 1.`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
@@ -39,7 +42,10 @@ replaces the previous output only when synthesis succeeds, so a failed synth lea
         environments: flags.env,
       });
     } catch (e) {
-      this.error((e as Error).message, { exit: 1 });
+      // Invalid configuration is bad input (exit 2); a policy error or anything else is a failure.
+      this.error((e as Error).message, {
+        exit: e instanceof ConfigValidationError ? EXIT.usage : EXIT.failure,
+      });
     }
     if (!this.jsonEnabled()) {
       this.log(

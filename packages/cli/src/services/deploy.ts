@@ -14,6 +14,7 @@ import { estimateStackCost, StackCost } from './cost';
 import { ProjectUrls, urlsFrom } from './urls';
 import { callerIdentity, checkAccount, EnvironmentContext } from './environment-context';
 import { CliError, EXIT } from './errors';
+import { loadStacks } from './load-stacks';
 import { synthesize, SynthesizedStack } from './synth';
 import { TerraformRunner } from './terraform';
 import { prepareWorkdir } from './workdir';
@@ -107,6 +108,7 @@ export async function prepareDeploy(
   const who = await callerIdentity(ctx.env.region);
   checkAccount(ctx.env, who);
   checkNotDeployed(await ctx.registry.get(ctx.env.name, project.name));
+  const alreadyDeployed = await sharedProjectsDeployed(ctx, project.name);
 
   const outDir = join(root, '.automock', 'synth', `${ctx.env.name}-${project.name}`);
   const synth = synthesize({
@@ -114,6 +116,7 @@ export async function prepareDeploy(
     outDir,
     environments: [ctx.env.name],
     projects: [{ env: ctx.env.name, project: input }],
+    alreadyDeployed: { [ctx.env.name]: alreadyDeployed },
   });
   const stack = synth.stacks.find(
     (s) => s.kind === 'project' && s.project === project.name && s.environment === ctx.env.name,
@@ -136,6 +139,27 @@ export async function prepareDeploy(
     cost: estimateStackCost(stack.name, stackJson),
     createdBy: who.name,
   };
+}
+
+/**
+ * Shared-ALB projects of the environment that the registry knows and the app does not declare
+ * (ephemeral ones): they hold listeners, target groups and rules on the same ALB. Anything not
+ * destroyed may still hold them.
+ */
+async function sharedProjectsDeployed(ctx: EnvironmentContext, self: string): Promise<number> {
+  // A replacement app module (AUTOMOCK_APP_MODULE) may declare no projects.
+  const projects = (loadStacks() as Partial<ReturnType<typeof loadStacks>>).PROJECTS ?? [];
+  const declared = new Set(
+    projects.filter((d) => d.env === ctx.env.name).map((d) => d.project.name),
+  );
+  const items = await ctx.registry.listByEnvironment(ctx.env.name);
+  return items.filter(
+    (d) =>
+      d.status !== 'destroyed' &&
+      d.isolation !== 'dedicated' &&
+      d.project !== self &&
+      !declared.has(d.project),
+  ).length;
 }
 
 /** Keeps a registry entry from ever saying `active` for something that failed. */

@@ -21,14 +21,28 @@ export const ALB_NAME_FORBIDDEN_PREFIX = 'internal-';
 export const TASK_DEFINITION_MAX_BYTES = 64 * 1024;
 /**
  * Part of the 64 KiB kept for what AutoMock itself puts in a MockServer task definition (two
- * containers, their settings, roles, volumes, tags); the rest is for a project's environment
- * variables and secrets. A test synthesises the largest project this allows and checks the
- * task definition against the AWS limit.
+ * containers and their settings, roles, volumes); the task definition's tags come off the budget
+ * too (see {@link containerEnvironmentBudget}), and the rest is for a project's environment
+ * variables and secrets. A test synthesises the largest project this allows, with the most and
+ * longest tags, and checks the task definition against the AWS limit.
  */
-export const TASK_DEFINITION_RESERVED_BYTES = 16 * 1024;
-/** Bytes a project's environment variables and secrets may take in the task definition. */
+export const TASK_DEFINITION_RESERVED_BYTES = 8 * 1024;
+/** Most bytes a project's environment variables and secrets may ever take (no tags at all). */
 export const CONTAINER_ENVIRONMENT_MAX_BYTES =
   TASK_DEFINITION_MAX_BYTES - TASK_DEFINITION_RESERVED_BYTES;
+
+/**
+ * Bytes a project's environment variables and secrets may take in a task definition carrying
+ * `tags`: 64 KiB, less AutoMock's reserve, less the tags (counted as AWS receives them, since
+ * RegisterTaskDefinition carries them).
+ */
+export function containerEnvironmentBudget(tags: Readonly<Record<string, string>>): number {
+  const tagBytes = Buffer.byteLength(
+    JSON.stringify(Object.entries(tags).map(([key, value]) => ({ key, value }))),
+    'utf8',
+  );
+  return CONTAINER_ENVIRONMENT_MAX_BYTES - tagBytes;
+}
 
 /** Size of environment variables and secrets as ECS stores them (`[{name, value}]`, `[{name, valueFrom}]`). */
 export function containerEnvironmentBytes(

@@ -169,11 +169,7 @@ describe('defineEnvironment', () => {
       { tags: { 'cost#center': 'x' } },
       /\.tags\.cost#center: "cost#center": key must use only/,
     ],
-    [
-      'tags key length',
-      { tags: { ['k'.repeat(129)]: 'x' } },
-      /key must be 1-128 characters/,
-    ],
+    ['tags key length', { tags: { ['k'.repeat(129)]: 'x' } }, /key must be 1-128 characters/],
     [
       'tags count',
       { tags: Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`Tag${i}`, 'x'])) },

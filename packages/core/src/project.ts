@@ -4,11 +4,14 @@ import {
   ALB_HOST_HEADER_MAX,
   checkSharedAlbCapacity,
   CONTAINER_ENVIRONMENT_MAX_BYTES,
+  containerEnvironmentBudget,
   containerEnvironmentBytes,
   ROUTE53_NAME_MAX,
   TASK_DEFINITION_MAX_BYTES,
+  TASK_DEFINITION_RESERVED_BYTES,
 } from './aws-limits';
 import { ConfigValidationError, IssueCollector } from './errors';
+import { standardTags } from './tags';
 import {
   checkDnsName,
   checkSuppressions,
@@ -413,11 +416,13 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
     m === undefined || (typeof m === 'object' && m !== null && !Array.isArray(m));
   if (envOk(input.environment) && envOk(input.secrets)) {
     const bytes = containerEnvironmentBytes(input.environment, input.secrets);
-    if (bytes > CONTAINER_ENVIRONMENT_MAX_BYTES)
+    const tags = standardTags(env.name, typeof input.name === 'string' ? input.name : '', env.tags);
+    const budget = containerEnvironmentBudget(tags);
+    if (bytes > budget)
       issues.add(
         f('environment'),
         `${bytes} bytes of environment variables and secrets`,
-        `must take at most ${CONTAINER_ENVIRONMENT_MAX_BYTES} bytes: an ECS task definition is limited to ${TASK_DEFINITION_MAX_BYTES} bytes and AutoMock keeps the rest for the MockServer and config-loader containers`,
+        `must take at most ${budget} bytes: an ECS task definition is limited to ${TASK_DEFINITION_MAX_BYTES} bytes, of which AutoMock keeps ${TASK_DEFINITION_RESERVED_BYTES} for its containers and the task definition's tags take ${CONTAINER_ENVIRONMENT_MAX_BYTES - budget}`,
       );
   }
   checkSuppressions(issues, f('suppressions'), input.suppressions);

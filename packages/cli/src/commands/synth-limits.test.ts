@@ -97,7 +97,7 @@ const CASES: Record<string, Case> = {
         project: {
           name: 'big',
           environment: Object.fromEntries(
-            Array.from({ length: 13 }, (_, i) => [`V${i}`, 'x'.repeat(4096)]),
+            Array.from({ length: 14 }, (_, i) => [`V${i}`, 'x'.repeat(4096)]),
           ),
         },
       },

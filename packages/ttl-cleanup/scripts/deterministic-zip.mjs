@@ -56,7 +56,7 @@ export function deterministicZip(entries) {
     central.writeUInt16LE(0, 32); // comment
     central.writeUInt16LE(0, 34); // disk
     central.writeUInt16LE(0, 36); // internal attributes
-    central.writeUInt32LE(((0o100644 << 16) >>> 0), 38); // -rw-r--r--
+    central.writeUInt32LE((0o100644 << 16) >>> 0, 38); // -rw-r--r--
     central.writeUInt32LE(offset, 42);
     locals.push(local, nameBuf, compressed);
     centrals.push(central, nameBuf);

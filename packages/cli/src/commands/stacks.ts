@@ -49,7 +49,7 @@ export default class Stacks extends Command {
         });
         infos = AutomockStack.all(app).map((s) => s.info);
       } catch (e) {
-        this.error((e as Error).message, { exit: 1 });
+        throw toCliError(e as Error);
       }
     if (!this.jsonEnabled()) {
       this.log(

@@ -122,7 +122,7 @@ describe('automock deploy', () => {
     const bad = join(h.root, 'bad.json');
     writeFileSync(
       bad,
-      JSON.stringify([{ httpRequest: { path: '/a' }, httpResponse: {}, httpForward: {} }]),
+      JSON.stringify([{ httpRequest: { path: '/a' }, httpResponse: { statusCode: '200' } }]),
     );
     const { error } = await h.run([
       'deploy',
@@ -133,7 +133,9 @@ describe('automock deploy', () => {
       '--expectations',
       bad,
     ]);
-    expect(error?.message).toMatch(/bad\.json/);
+    expect(error?.message).toMatch(
+      /bad\.json: \$\[0\]\.httpResponse\.statusCode: got "200", must be an integer/,
+    );
     expect(error?.oclif?.exit).toBe(2);
     expect(await h.registry.get('test', 'demo')).toBeUndefined();
   });

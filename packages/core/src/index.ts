@@ -9,3 +9,5 @@ export * from './tags';
 export * from './expectations';
 export * from './project';
 export * from './prices';
+export * from './access';
+export * from './images';

@@ -12,6 +12,7 @@ import {
   validateExpectationsText,
   validateExpectationsValue,
 } from './expectations';
+import { checkCidrList, MAX_DATA_PLANE_CIDRS } from './access';
 import { shortHash } from './hash';
 import {
   checkTaskSize,
@@ -103,6 +104,8 @@ export interface ProjectInput {
   readonly suppressions?: readonly RuleSuppression[];
   /** When the project was (first) deployed, ISO-8601 UTC; the CLI passes it. @default - unknown (no expiry in metadata) */
   readonly createdAt?: string;
+  /** Who may call this project's mocked API: IPv4 CIDRs, at most 4. @default the environment's `dataPlaneCidrs` */
+  readonly dataPlaneCidrs?: readonly string[];
 }
 
 /** A validated project with every default filled in. */
@@ -132,6 +135,8 @@ export interface Project {
   readonly createdAt?: string;
   /** `createdAt + ttlHours`, when both are known and ttlHours > 0. */
   readonly expiresAt?: string;
+  /** Who may call the mocked API: the project's own list, else the environment's. */
+  readonly dataPlaneCidrs: readonly string[];
 }
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -369,6 +374,12 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
         issues.add(f(`secrets.${k}`), k, 'must not also be a plain environment variable');
   }
   checkSuppressions(issues, f('suppressions'), input.suppressions);
+  if (input.dataPlaneCidrs !== undefined)
+    checkCidrList(issues, f('dataPlaneCidrs'), input.dataPlaneCidrs, {
+      min: 1,
+      max: MAX_DATA_PLANE_CIDRS,
+      why: 'one ALB rule holds 5 condition values and the host name takes one',
+    });
 
   let expiresAt: string | undefined;
   if (input.createdAt !== undefined) {
@@ -410,6 +421,7 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
     suppressions: Object.freeze([...(input.suppressions ?? [])]),
     createdAt: input.createdAt,
     expiresAt,
+    dataPlaneCidrs: Object.freeze([...(input.dataPlaneCidrs ?? env.dataPlaneCidrs)]),
   });
 }
 

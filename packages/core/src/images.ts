@@ -68,3 +68,15 @@ export function checkContainerImages(issues: IssueCollector, field: string, valu
     }
   }
 }
+
+/**
+ * Docker labels that record, on the container itself, why it does not run as a non-root user or
+ * with a read-only root file system. AM-ECS-5 accepts a container that breaks the rule only when
+ * it carries the matching label with a reason.
+ */
+export const HARDENING_EXCEPTION_LABELS = {
+  /** Why the container runs as root. */
+  root: 'automock.runs-as-root',
+  /** Why the container's root file system is writable. */
+  writableRoot: 'automock.writable-root-filesystem',
+} as const;

@@ -1,4 +1,6 @@
 import {
+  CONTROL_PLANE_HEADER,
+  controlPlaneSecretName,
   Environment,
   Project,
   projectStateKey,
@@ -26,6 +28,7 @@ export const PROJECT_OUTPUT = {
   serviceName: 'service_name',
   logGroups: 'log_group_names',
   configBucket: 'config_bucket',
+  controlPlaneSecret: 'control_plane_secret_name',
 } as const;
 
 export interface ProjectStackProps extends StateOptions {
@@ -129,6 +132,13 @@ export class ProjectStack extends AutomockStack {
       minTasks: p.minTasks,
       maxTasks: p.maxTasks,
       capacity: p.capacity,
+      image: env.images.mockserver,
+      configLoaderImage: env.images.configLoader,
+      controlPlane: {
+        secretName: controlPlaneSecretName(env.prefix, env.name, p.name),
+        sourceCidrs: env.controlPlaneCidrs,
+      },
+      dataPlaneCidrs: p.dataPlaneCidrs,
       environment: p.environment,
       secrets: p.secrets,
       alarmTopicArns: topics,
@@ -180,5 +190,10 @@ export class ProjectStack extends AutomockStack {
     out(PROJECT_OUTPUT.serviceName, this.mockServer.fargate.serviceName, 'ECS service');
     out(PROJECT_OUTPUT.logGroups, this.mockServer.fargate.logGroupNames, 'Log groups by container');
     out(PROJECT_OUTPUT.configBucket, this.configBucket.bucketName, 'Config bucket');
+    out(
+      PROJECT_OUTPUT.controlPlaneSecret,
+      this.mockServer.controlPlaneToken.secret.name,
+      `Secrets Manager secret whose value goes in the ${CONTROL_PLANE_HEADER} header of /mockserver/* requests`,
+    );
   }
 }

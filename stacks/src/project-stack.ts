@@ -1,4 +1,6 @@
 import {
+  albAccessLogBucketName,
+  albAccessLogPrefix,
   CONTROL_PLANE_HEADER,
   controlPlaneSecretName,
   Environment,
@@ -108,6 +110,7 @@ export class ProjectStack extends AutomockStack {
     if (p.notificationEmail) {
       const topic = new SnsTopic(this, 'notifications', {
         name: resourceName('snsTopic', { ...parts, kind: 'alarms' }),
+        kmsMasterKeyId: envOut.string(ENV_OUTPUT.notificationKeyArn),
       });
       new SnsTopicSubscription(this, 'notification-email', {
         topicArn: topic.arn,
@@ -155,6 +158,12 @@ export class ProjectStack extends AutomockStack {
             publicSubnetIds: publicSubnets,
             vpcCidr: env.vpcCidr,
             deletionProtection: env.deletionProtection && !p.ephemeral,
+            accessLogs: env.albAccessLogs
+              ? {
+                  bucket: albAccessLogBucketName(env.prefix, env.name, env.accountId),
+                  prefix: albAccessLogPrefix(p.name),
+                }
+              : undefined,
             domain:
               hostname && env.domain
                 ? { hostname, hostedZoneId: env.domain.hostedZoneId }

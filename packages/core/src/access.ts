@@ -1,5 +1,6 @@
 import { parseCidr } from './cidr';
 import { IssueCollector } from './errors';
+import { resourceName } from './naming';
 
 /**
  * Who may reach a project's mocked API (the data plane) when an environment names nobody: the
@@ -92,4 +93,17 @@ export function checkCidrList(
     } else seen.add(c);
   });
   return issues.issues.length === before;
+}
+
+/**
+ * Name of an environment's ALB access-log bucket (S3 names are global, hence the account).
+ * Shared and dedicated ALBs of the environment write to it under their own prefixes.
+ */
+export function albAccessLogBucketName(prefix: string, env: string, accountId: string): string {
+  return resourceName('s3Bucket', { prefix, env, kind: `alb-logs-${accountId}` });
+}
+
+/** Prefix of a load balancer's logs in that bucket: `shared`, or `projects/<project>`. */
+export function albAccessLogPrefix(project?: string): string {
+  return project ? `projects/${project}` : 'shared';
 }

@@ -82,6 +82,8 @@ export interface DedicatedLoadBalancing {
   readonly domain?: { readonly hostname: string; readonly hostedZoneId: string };
   /** @default false */
   readonly deletionProtection?: boolean;
+  /** Access logs to the environment's log bucket. @default - off */
+  readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
 }
 
 /** Props of {@link MockServerService}. */
@@ -228,6 +230,7 @@ export class MockServerService extends Construct {
         ...access,
         domain: lb.domain,
         deletionProtection: lb.deletionProtection,
+        accessLogs: lb.accessLogs,
       });
       albSecurityGroupId = this.dedicatedAlb.securityGroupId;
       albArnSuffix = this.dedicatedAlb.arnSuffix;

@@ -1,3 +1,4 @@
+export * from './AccessLogBucket';
 export * from './ControlPlaneToken';
 export * from './DedicatedAlb';
 export * from './DnsValidatedCertificate';

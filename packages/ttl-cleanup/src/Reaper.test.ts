@@ -162,12 +162,12 @@ describe('Reaper', () => {
         containers[0].environment.map((e: any) => [e.name, e.value]),
       );
       expect(fetchEnv.SCRIPT_BUCKET).toBe('automock-tfstate-123456789012-us-east-1');
-      expect(fetchEnv.SCRIPT_KEY).toMatch(/^tools\/dev\/destroyer-[0-9a-f]{16}\.js$/);
+      expect(fetchEnv.SCRIPT_OBJECT).toMatch(/^tools\/dev\/destroyer-[0-9a-f]{16}\.js$/);
       expect(containers[0].command[0]).toMatch(
-        /aws s3 cp "s3:\/\/\$SCRIPT_BUCKET\/\$SCRIPT_KEY" \/work\/destroyer\.js/,
+        /aws s3 cp "s3:\/\/\$SCRIPT_BUCKET\/\$SCRIPT_OBJECT" \/work\/destroyer\.js/,
       );
       const obj = Object.values(json.resource.aws_s3_object)[0] as any;
-      expect([obj.bucket, obj.key]).toEqual([fetchEnv.SCRIPT_BUCKET, fetchEnv.SCRIPT_KEY]);
+      expect([obj.bucket, obj.key]).toEqual([fetchEnv.SCRIPT_BUCKET, fetchEnv.SCRIPT_OBJECT]);
       const env = (Object.values(json.resource.aws_lambda_function)[0] as any).environment
         .variables;
       expect(env).toMatchObject({

@@ -458,7 +458,7 @@ export class Reaper extends Construct {
         entryPoint: ['/bin/sh', '-c'],
         // Fargate task volumes are owned by root; the others run as non-root users.
         command: [
-          'set -eu; aws s3 cp "s3://$SCRIPT_BUCKET/$SCRIPT_KEY" /work/destroyer.js; chmod 0644 /work/destroyer.js; chmod 1777 /work /tmp',
+          'set -eu; aws s3 cp "s3://$SCRIPT_BUCKET/$SCRIPT_OBJECT" /work/destroyer.js; chmod 0644 /work/destroyer.js; chmod 1777 /work /tmp',
         ],
         user: '0',
         readonlyRootFilesystem: true,
@@ -470,7 +470,7 @@ export class Reaper extends Construct {
           { name: 'AWS_REGION', value: props.region },
           { name: 'HOME', value: '/tmp' },
           { name: 'SCRIPT_BUCKET', value: props.stateBucketName },
-          { name: 'SCRIPT_KEY', value: scriptKey },
+          { name: 'SCRIPT_OBJECT', value: scriptKey },
         ],
         mountPoints: [work, tmp],
         logConfiguration: log('fetch'),

@@ -54,5 +54,14 @@ export const ENVIRONMENTS: readonly Environment[] = [
     deletionProtection: true,
     flowLogs: true,
     tags: { CostCenter: 'platform-prod' },
+    // Set images to repository:tag@sha256:<digest> for each image (README: "Pinning images"),
+    // then delete this suppression: production then refuses any unpinned image.
+    suppressions: [
+      {
+        id: 'AM-ECS-4',
+        reason:
+          'example configuration: no image digest is built in (none could be read from a registry where this was written); pin them in images before the first apply',
+      },
+    ],
   }),
 ];

@@ -92,11 +92,22 @@ describe('the app', () => {
     },
   );
 
-  it('gives dev one NAT gateway and prod one per AZ', () => {
+  it('gives dev no NAT gateway (nothing there needs one), staging one and prod one per AZ', () => {
     const count = (name: string) =>
       Object.keys(JSON.parse(stackJson(name)).resource[NatGateway.tfResourceType] ?? {}).length;
-    expect(count('dev')).toBe(1);
+    expect(count('dev')).toBe(0);
+    expect(count('staging')).toBe(1);
     expect(count('prod')).toBe(3);
+  });
+
+  it('dev runs nothing that would need a NAT: public tasks and destroyer, the reaper outside the VPC', () => {
+    const dev = JSON.parse(stackJson('dev'));
+    const fn = Object.values<any>(dev.resource.aws_lambda_function)[0];
+    expect(fn.vpc_config).toBeUndefined();
+    const reaperEnv = fn.environment.variables;
+    expect(reaperEnv.DESTROYER_PUBLIC_IP).toBe('true');
+    expect(reaperEnv.DESTROYER_SUBNETS).toMatch(/PublicSubnet/);
+    expect(Object.keys(dev.resource.aws_vpc_endpoint)).toHaveLength(2);
   });
 
   it('subscribes the notification email where the environment has one', () => {

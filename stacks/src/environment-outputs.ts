@@ -14,6 +14,7 @@ export const ENV_OUTPUT = {
   publicSubnetIds: 'public_subnet_ids',
   privateSubnetIds: 'private_subnet_ids',
   notificationTopicArn: 'notification_topic_arn',
+  notificationKeyArn: 'notification_key_arn',
   clusterName: 'cluster_name',
   clusterArn: 'cluster_arn',
   albArn: 'alb_arn',

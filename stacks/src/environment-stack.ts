@@ -1,4 +1,6 @@
 import {
+  albAccessLogBucketName,
+  albAccessLogPrefix,
   Environment,
   environmentStateKey,
   resourceName,
@@ -6,15 +8,17 @@ import {
   StandardTagsAspect,
   standardTags,
 } from '@automock/core';
-import { EcsCluster, SharedAlb } from '@automock/ecs-service';
+import { AccessLogBucket, EcsCluster, SharedAlb } from '@automock/ecs-service';
 import { Network } from '@automock/network';
 import { Reaper } from '@automock/ttl-cleanup';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Aspects } from 'cdktf';
 import { Construct } from 'constructs';
 import { AutomockStack, StateOptions } from './automock-stack';
 import { ENV_OUTPUT, exportEnvOutput } from './environment-outputs';
+import { notificationKey } from './notification-key';
 import { awsProvider } from './providers';
 
 export interface EnvironmentStackProps extends StateOptions {
@@ -30,6 +34,10 @@ export class EnvironmentStack extends AutomockStack {
   readonly environment: Environment;
   readonly network: Network;
   readonly notificationTopic: SnsTopic;
+  /** Customer managed key of the notification topics (CloudWatch alarms may use it). */
+  readonly notificationKey: KmsKey;
+  /** ALB access-log bucket, when the environment keeps access logs. */
+  readonly accessLogBucket?: AccessLogBucket;
   readonly cluster: EcsCluster;
   readonly sharedAlb: SharedAlb;
   readonly reaper: Reaper;
@@ -77,8 +85,16 @@ export class EnvironmentStack extends AutomockStack {
       'Private subnet ids, one per AZ',
     );
 
+    this.notificationKey = notificationKey(this, env);
+    exportEnvOutput(
+      this,
+      ENV_OUTPUT.notificationKeyArn,
+      this.notificationKey.arn,
+      'KMS key of the notification topics',
+    );
     this.notificationTopic = new SnsTopic(this, 'notifications', {
       name: resourceName('snsTopic', { ...parts, kind: 'notifications' }),
+      kmsMasterKeyId: this.notificationKey.arn,
     });
     if (env.notificationEmail) {
       new SnsTopicSubscription(this, 'notification-email', {
@@ -101,6 +117,15 @@ export class EnvironmentStack extends AutomockStack {
     });
     exportEnvOutput(this, ENV_OUTPUT.clusterName, this.cluster.clusterName, 'ECS cluster name');
     exportEnvOutput(this, ENV_OUTPUT.clusterArn, this.cluster.clusterArn, 'ECS cluster ARN');
+    if (env.albAccessLogs) {
+      this.accessLogBucket = new AccessLogBucket(this, 'alb-access-logs', {
+        bucketName: albAccessLogBucketName(env.prefix, env.name, env.accountId),
+        accountId: env.accountId,
+        region: env.region,
+        retentionDays: env.logRetentionDays,
+        forceDestroy: !env.deletionProtection,
+      });
+    }
     this.sharedAlb = new SharedAlb(this, 'shared-alb', {
       name: resourceName('alb', { ...parts, kind: 'shared' }),
       securityGroupName: resourceName('securityGroup', { ...parts, kind: 'shared-alb' }),
@@ -109,6 +134,9 @@ export class EnvironmentStack extends AutomockStack {
       publicSubnetIds: this.network.publicSubnetIds,
       domain: env.domain,
       deletionProtection: env.deletionProtection,
+      accessLogs: this.accessLogBucket
+        ? { bucket: this.accessLogBucket.bucketName, prefix: albAccessLogPrefix() }
+        : undefined,
     });
     exportEnvOutput(this, ENV_OUTPUT.albArn, this.sharedAlb.albArn, 'Shared ALB ARN');
     exportEnvOutput(this, ENV_OUTPUT.albDnsName, this.sharedAlb.dnsName, 'Shared ALB DNS name');
@@ -147,6 +175,7 @@ export class EnvironmentStack extends AutomockStack {
       lockTableName: backend.lockTable,
       registryTableName: backend.registryTable,
       notificationTopicArn: this.notificationTopic.arn,
+      notificationTopicKeyArn: this.notificationKey.arn,
       logRetentionDays: env.logRetentionDays,
       destroyer: {
         clusterArn: this.cluster.clusterArn,
@@ -154,6 +183,11 @@ export class EnvironmentStack extends AutomockStack {
         vpcId: this.network.vpcId,
         subnetIds: publicEgress ? this.network.publicSubnetIds : this.network.privateSubnetIds,
         assignPublicIp: publicEgress,
+        images: {
+          node: env.images.destroyerNode,
+          terraform: env.images.destroyerTerraform,
+          awsCli: env.images.destroyerAwsCli,
+        },
       },
     });
     exportEnvOutput(

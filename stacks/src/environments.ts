@@ -7,14 +7,15 @@ import { defineEnvironment, Environment } from '@automock/core';
  * written. Account ids here are examples; replace them with yours.
  */
 export const ENVIRONMENTS: readonly Environment[] = [
-  // Cheap and disposable: tasks in public subnets with public IPs, so no NAT is paid for.
+  // Cheap and disposable: tasks (and the destroyer task) in public subnets with public IPs, the
+  // reaper Lambda outside the VPC, S3/DynamoDB through gateway endpoints: nothing uses a NAT.
   defineEnvironment({
     name: 'dev',
     accountId: '111111111111',
     region: 'us-east-1',
     azCount: 2,
     vpcCidr: '10.10.0.0/16',
-    nat: 'single',
+    nat: 'none',
     taskPlacement: 'public',
     defaultSize: 'small',
     defaultTtlHours: 4,
@@ -53,5 +54,14 @@ export const ENVIRONMENTS: readonly Environment[] = [
     deletionProtection: true,
     flowLogs: true,
     tags: { CostCenter: 'platform-prod' },
+    // Set images to repository:tag@sha256:<digest> for each image (README: "Pinning images"),
+    // then delete this suppression: production then refuses any unpinned image.
+    suppressions: [
+      {
+        id: 'AM-ECS-4',
+        reason:
+          'example configuration: no image digest is built in (none could be read from a registry where this was written); pin them in images before the first apply',
+      },
+    ],
   }),
 ];

@@ -108,6 +108,7 @@ describe('example project petstore', () => {
         [
           'cluster_name',
           'config_bucket',
+          'control_plane_secret_name',
           'dashboard_url',
           'log_group_names',
           'mockserver_url',
@@ -274,7 +275,8 @@ describe('ephemeral projects from the CLI', () => {
       projects: [{ env: 'prod', project: { name: 'api' } }],
     });
     const rules = Object.values<any>(json.resource.aws_lb_listener_rule);
-    expect(rules.length).toBe(2);
+    // control plane with the token, control plane refused, the host
+    expect(rules.length).toBe(3);
     for (const r of rules) {
       expect(r.listener_arn).toContain(`outputs.${ENV_OUTPUT.httpsListenerArn}`);
       expect(r.condition[0].host_header.values).toEqual(['api.mocks.example.com']);

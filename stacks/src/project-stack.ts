@@ -1,4 +1,8 @@
 import {
+  albAccessLogBucketName,
+  albAccessLogPrefix,
+  CONTROL_PLANE_HEADER,
+  controlPlaneSecretName,
   Environment,
   Project,
   projectStateKey,
@@ -26,6 +30,7 @@ export const PROJECT_OUTPUT = {
   serviceName: 'service_name',
   logGroups: 'log_group_names',
   configBucket: 'config_bucket',
+  controlPlaneSecret: 'control_plane_secret_name',
 } as const;
 
 export interface ProjectStackProps extends StateOptions {
@@ -105,6 +110,7 @@ export class ProjectStack extends AutomockStack {
     if (p.notificationEmail) {
       const topic = new SnsTopic(this, 'notifications', {
         name: resourceName('snsTopic', { ...parts, kind: 'alarms' }),
+        kmsMasterKeyId: envOut.string(ENV_OUTPUT.notificationKeyArn),
       });
       new SnsTopicSubscription(this, 'notification-email', {
         topicArn: topic.arn,
@@ -129,6 +135,13 @@ export class ProjectStack extends AutomockStack {
       minTasks: p.minTasks,
       maxTasks: p.maxTasks,
       capacity: p.capacity,
+      image: env.images.mockserver,
+      configLoaderImage: env.images.configLoader,
+      controlPlane: {
+        secretName: controlPlaneSecretName(env.prefix, env.name, p.name),
+        sourceCidrs: env.controlPlaneCidrs,
+      },
+      dataPlaneCidrs: p.dataPlaneCidrs,
       environment: p.environment,
       secrets: p.secrets,
       alarmTopicArns: topics,
@@ -145,6 +158,12 @@ export class ProjectStack extends AutomockStack {
             publicSubnetIds: publicSubnets,
             vpcCidr: env.vpcCidr,
             deletionProtection: env.deletionProtection && !p.ephemeral,
+            accessLogs: env.albAccessLogs
+              ? {
+                  bucket: albAccessLogBucketName(env.prefix, env.name, env.accountId),
+                  prefix: albAccessLogPrefix(p.name),
+                }
+              : undefined,
             domain:
               hostname && env.domain
                 ? { hostname, hostedZoneId: env.domain.hostedZoneId }
@@ -180,5 +199,10 @@ export class ProjectStack extends AutomockStack {
     out(PROJECT_OUTPUT.serviceName, this.mockServer.fargate.serviceName, 'ECS service');
     out(PROJECT_OUTPUT.logGroups, this.mockServer.fargate.logGroupNames, 'Log groups by container');
     out(PROJECT_OUTPUT.configBucket, this.configBucket.bucketName, 'Config bucket');
+    out(
+      PROJECT_OUTPUT.controlPlaneSecret,
+      this.mockServer.controlPlaneToken.secret.name,
+      `Secrets Manager secret whose value goes in the ${CONTROL_PLANE_HEADER} header of /mockserver/* requests`,
+    );
   }
 }

@@ -1,6 +1,14 @@
+import {
+  checkCidrList,
+  DEFAULT_DATA_PLANE_CIDRS,
+  isInternetCidr,
+  MAX_CONTROL_PLANE_CIDRS,
+  MAX_DATA_PLANE_CIDRS,
+} from './access';
 import { ACM_DOMAIN_NAME_MAX, ALB_NAME_FORBIDDEN_PREFIX } from './aws-limits';
 import { parseCidr } from './cidr';
 import { IssueCollector } from './errors';
+import { checkContainerImages, ContainerImages } from './images';
 import { regionProblem } from './regions';
 import { INSTANCE_SIZE_NAMES, InstanceSizeName } from './sizes';
 import { checkTags } from './tags';
@@ -69,6 +77,25 @@ export interface EnvironmentInput {
   readonly suppressions?: readonly RuleSuppression[];
   /** Stricter policy level (production): warnings about resilience become errors. @default name === 'prod' */
   readonly production?: boolean;
+  /**
+   * Who may call the projects' mocked APIs: IPv4 CIDRs, at most 4 (one ALB rule). Projects may
+   * override it. Production environments should narrow it (AM-ELB-6 flags the internet there).
+   * @default ['0.0.0.0/0'] (mocks are called from laptops and CI runners)
+   */
+  readonly dataPlaneCidrs?: readonly string[];
+  /**
+   * Networks (e.g. an office VPN) that reach MockServer's control plane (`/mockserver/*`,
+   * dashboard included) without the project's token: IPv4 CIDRs, at most 2, never the internet.
+   * @default [] (only requests carrying the token, which the CLI reads from Secrets Manager)
+   */
+  readonly controlPlaneCidrs?: readonly string[];
+  /** Image references pinned by digest. @default {} (the constructs' tags; AM-ECS-4 reports them) */
+  readonly images?: ContainerImages;
+  /**
+   * ALB access logs to an S3 bucket of the environment, kept `logRetentionDays` days.
+   * @default production
+   */
+  readonly albAccessLogs?: boolean;
 }
 
 /** A validated environment with every default filled in. */
@@ -91,6 +118,10 @@ export interface Environment {
   readonly tags: Readonly<Record<string, string>>;
   readonly suppressions: readonly RuleSuppression[];
   readonly production: boolean;
+  readonly dataPlaneCidrs: readonly string[];
+  readonly controlPlaneCidrs: readonly string[];
+  readonly images: ContainerImages;
+  readonly albAccessLogs: boolean;
 }
 
 /** Named defaults, merged field by field; never written into the caller's object. */
@@ -280,14 +311,49 @@ export function defineEnvironment(input: EnvironmentInput): Environment {
   }
   checkTags(issues, f('tags'), v.tags ?? {});
   checkSuppressions(issues, f('suppressions'), v.suppressions);
+  checkCidrList(issues, f('dataPlaneCidrs'), v.dataPlaneCidrs ?? DEFAULT_DATA_PLANE_CIDRS, {
+    min: 1,
+    max: MAX_DATA_PLANE_CIDRS,
+    why: 'one ALB rule holds 5 condition values and the host name takes one',
+  });
+  checkControlPlaneCidrs(issues, f('controlPlaneCidrs'), v.controlPlaneCidrs ?? []);
+  checkContainerImages(issues, f('images'), v.images);
+  if (v.albAccessLogs !== undefined && typeof v.albAccessLogs !== 'boolean') {
+    issues.add(f('albAccessLogs'), v.albAccessLogs, 'must be true or false');
+  }
   issues.throwIfAny(`environment ${JSON.stringify(input.name)}`);
 
+  const production = v.production ?? v.name === 'prod';
   return Object.freeze({
     ...v,
     tags: Object.freeze({ ...(v.tags ?? {}) }),
     suppressions: Object.freeze([...(v.suppressions ?? [])]),
-    production: v.production ?? v.name === 'prod',
+    production,
+    dataPlaneCidrs: Object.freeze([...(v.dataPlaneCidrs ?? DEFAULT_DATA_PLANE_CIDRS)]),
+    controlPlaneCidrs: Object.freeze([...(v.controlPlaneCidrs ?? [])]),
+    images: Object.freeze({ ...(v.images ?? {}) }),
+    albAccessLogs: v.albAccessLogs ?? production,
   });
+}
+
+/** Checks control-plane CIDRs: at most 2, and never the internet (the control plane is never anonymous). */
+export function checkControlPlaneCidrs(issues: IssueCollector, field: string, v: unknown): void {
+  if (
+    checkCidrList(issues, field, v, {
+      min: 0,
+      max: MAX_CONTROL_PLANE_CIDRS,
+      why: 'one ALB rule holds 5 condition values; the host name and the two control-plane paths take three',
+    })
+  ) {
+    (v as readonly string[]).forEach((c, i) => {
+      if (isInternetCidr(c))
+        issues.add(
+          `${field}[${i}]`,
+          c,
+          'must not cover the internet (prefix /8 or longer): the control plane is never open to anonymous callers; they use the project token instead',
+        );
+    });
+  }
 }
 
 /** Checks a set of environments together: names must be unique (they key stacks and state). */

@@ -11,3 +11,5 @@ export * from './expectations';
 export * from './project';
 export * from './prices';
 export * from './regions';
+export * from './access';
+export * from './images';

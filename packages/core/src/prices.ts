@@ -59,6 +59,10 @@ export const PRICES = {
     /** Per GB-month stored (after the first 25 GB free). */
     storageGbMonth: 0.25,
   },
+  /** Per secret per month (prorated by hour); API calls negligible here. */
+  secretsManager: { secretMonth: 0.4 },
+  /** Per customer managed key per month; the first 20,000 requests a month are free. */
+  kms: { keyMonth: 1 },
   interfaceEndpoint: {
     /** Per endpoint per AZ per hour. */
     azHour: 0.01,

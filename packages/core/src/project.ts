@@ -28,6 +28,7 @@ import {
   validateExpectationsText,
   validateExpectationsValue,
 } from './expectations';
+import { checkCidrList, MAX_DATA_PLANE_CIDRS } from './access';
 import { shortHash } from './hash';
 import {
   checkTaskSize,
@@ -125,6 +126,8 @@ export interface ProjectInput {
   readonly suppressions?: readonly RuleSuppression[];
   /** When the project was (first) deployed, ISO-8601 UTC; the CLI passes it. @default - unknown (no expiry in metadata) */
   readonly createdAt?: string;
+  /** Who may call this project's mocked API: IPv4 CIDRs, at most 4. @default the environment's `dataPlaneCidrs` */
+  readonly dataPlaneCidrs?: readonly string[];
 }
 
 /** A validated project with every default filled in. */
@@ -154,6 +157,8 @@ export interface Project {
   readonly createdAt?: string;
   /** `createdAt + ttlHours`, when both are known and ttlHours > 0. */
   readonly expiresAt?: string;
+  /** Who may call the mocked API: the project's own list, else the environment's. */
+  readonly dataPlaneCidrs: readonly string[];
 }
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -426,6 +431,12 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
       );
   }
   checkSuppressions(issues, f('suppressions'), input.suppressions);
+  if (input.dataPlaneCidrs !== undefined)
+    checkCidrList(issues, f('dataPlaneCidrs'), input.dataPlaneCidrs, {
+      min: 1,
+      max: MAX_DATA_PLANE_CIDRS,
+      why: 'one ALB rule holds 5 condition values and the host name takes one',
+    });
 
   // <project>.<domain>: a Route53 record, an ALB host-header value (shared) or the first name of
   // an ACM certificate (dedicated). The environment's domain is at most 62 characters and a
@@ -492,6 +503,7 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
     suppressions: Object.freeze([...(input.suppressions ?? [])]),
     createdAt: input.createdAt,
     expiresAt,
+    dataPlaneCidrs: Object.freeze([...(input.dataPlaneCidrs ?? env.dataPlaneCidrs)]),
   });
 }
 

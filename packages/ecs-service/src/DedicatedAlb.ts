@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { createInternetAlb, InternetAlbProps } from './internet-alb';
 import { DnsValidatedCertificate } from './DnsValidatedCertificate';
 import { TLS_POLICY } from './SharedAlb';
-import { PathTarget } from './SharedAlbAttachment';
+import { PathTarget, ProtectedPaths, routingRules } from './routing';
 
 /** Props of {@link DedicatedAlb}. */
 export interface DedicatedAlbProps extends InternetAlbProps {
@@ -16,6 +16,10 @@ export interface DedicatedAlbProps extends InternetAlbProps {
   readonly defaultTargetGroupArn: string;
   /** Path-specific targets. @default [] */
   readonly pathTargets?: readonly PathTarget[];
+  /** Paths only authorised callers reach (MockServer's control plane). @default - none */
+  readonly protectedPaths?: ProtectedPaths;
+  /** Who may reach the rest, enforced by listener rules. @default ['0.0.0.0/0'] */
+  readonly allowedCidrs?: readonly string[];
   /** With a domain: certificate, HTTPS listener (TLS 1.3 policy), HTTP redirect, alias record. @default - HTTP on the ALB's DNS name */
   readonly domain?: { readonly hostname: string; readonly hostedZoneId: string };
 }
@@ -53,7 +57,12 @@ export class DedicatedAlb extends Construct {
     this.securityGroupId = this.securityGroup.id;
     this.arnSuffix = this.alb.arnSuffix;
     this.dnsName = this.alb.dnsName;
-    const forward = (arn: string) => [{ type: 'forward', targetGroupArn: arn }];
+    const { rules, defaultAction } = routingRules('DedicatedAlb', {
+      protectedPaths: props.protectedPaths,
+      pathTargets: props.pathTargets,
+      defaultTargetGroupArn: props.defaultTargetGroupArn,
+      allowedCidrs: props.allowedCidrs,
+    });
 
     let serving: LbListener;
     if (props.domain) {
@@ -69,7 +78,7 @@ export class DedicatedAlb extends Construct {
         protocol: 'HTTPS',
         sslPolicy: TLS_POLICY,
         certificateArn: this.certificate.certificateArn,
-        defaultAction: forward(props.defaultTargetGroupArn),
+        defaultAction: [defaultAction],
       });
       this.httpListener = new LbListener(this, 'Http', {
         ...meta,
@@ -98,19 +107,19 @@ export class DedicatedAlb extends Construct {
         loadBalancerArn: this.alb.arn,
         port: 80,
         protocol: 'HTTP',
-        defaultAction: forward(props.defaultTargetGroupArn),
+        defaultAction: [defaultAction],
       });
       serving = this.httpListener;
       this.url = `http://${this.alb.dnsName}`;
     }
-    (props.pathTargets ?? []).forEach((pt, i) => {
+    rules.forEach((r, i) => {
       this.rules.push(
-        new LbListenerRule(this, `PathRule${i}`, {
+        new LbListenerRule(this, r.id, {
           ...meta,
           listenerArn: serving.arn,
           priority: i + 1,
-          condition: [{ pathPattern: { values: [...pt.paths] } }],
-          action: forward(pt.targetGroupArn),
+          condition: r.conditions,
+          action: r.action,
         }),
       );
     });

@@ -56,6 +56,11 @@ export interface ContainerSpec {
   readonly healthCheck?: { readonly command: string[]; readonly startPeriod?: number };
   /** Read-only root file system. @default false */
   readonly readonlyRootFilesystem?: boolean;
+  /**
+   * Docker labels, e.g. core's `HARDENING_EXCEPTION_LABELS` stating why a container runs as
+   * root or with a writable root file system. @default {}
+   */
+  readonly dockerLabels?: Readonly<Record<string, string>>;
 }
 
 /** A target group the service registers its tasks in. */
@@ -513,6 +518,9 @@ export class FargateService extends Construct {
         condition: d.condition,
       })),
       readonlyRootFilesystem: c.readonlyRootFilesystem ?? false,
+      ...(c.dockerLabels && Object.keys(c.dockerLabels).length > 0
+        ? { dockerLabels: { ...c.dockerLabels } }
+        : {}),
       ...(c.healthCheck
         ? {
             healthCheck: {

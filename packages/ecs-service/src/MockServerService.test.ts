@@ -28,6 +28,12 @@ function containers(json: any): any[] {
   return JSON.parse(only(json, 'aws_ecs_task_definition').container_definitions);
 }
 
+function sortedRules(json: any): any[] {
+  return Object.values(resources(json, 'aws_lb_listener_rule')).sort(
+    (a: any, b: any) => a.priority - b.priority,
+  );
+}
+
 function env(c: any): Record<string, string> {
   return Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
 }
@@ -46,14 +52,27 @@ describe('MockServerService task definition', () => {
     expect(mock.dependsOn).toEqual([{ containerName: 'config-loader', condition: 'SUCCESS' }]);
   });
 
-  it('shares one task volume: written by the loader, read-only for MockServer', () => {
-    expect(only(json, 'aws_ecs_task_definition').volume).toEqual([{ name: 'config' }]);
+  it('shares the config volume (written by the loader, read-only for MockServer) and a /tmp volume', () => {
+    expect(only(json, 'aws_ecs_task_definition').volume).toEqual([
+      { name: 'config' },
+      { name: 'tmp' },
+    ]);
     expect(loader.mountPoints).toEqual([
       { sourceVolume: 'config', containerPath: '/config', readOnly: false },
+      { sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false },
     ]);
     expect(mock.mountPoints).toEqual([
       { sourceVolume: 'config', containerPath: '/config', readOnly: true },
+      { sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false },
     ]);
+  });
+
+  it('runs MockServer as the image user 65532 on a read-only root; the loader says why it is root', () => {
+    expect(mock).toMatchObject({ user: '65532:65532', readonlyRootFilesystem: true });
+    expect(loader).toMatchObject({ user: '0', readonlyRootFilesystem: true });
+    expect(loader.dockerLabels['automock.runs-as-root']).toMatch(/owned by root/);
+    expect(mock.dockerLabels).toBeUndefined();
+    expect(loader.command[0]).toMatch(/chmod 1777 \/tmp/);
   });
 
   it('copies the project expectations from its bucket, readable by a non-root user', () => {
@@ -69,13 +88,16 @@ describe('MockServerService task definition', () => {
   });
 
   it('configures MockServer with its documented settings', () => {
-    expect(env(mock)).toMatchObject({
+    expect(env(mock)).toEqual({
+      MOCKSERVER_LOG_LEVEL: 'INFO',
+      MOCKSERVER_ATTEMPT_TO_PROXY_IF_NO_MATCHING_EXPECTATION: 'false',
       MOCKSERVER_SERVER_PORT: '1080',
       MOCKSERVER_INITIALIZATION_JSON_PATH: '/config/expectations.json',
-      MOCKSERVER_LIVENESS_HTTP_GET_PATH: '/liveness/probe',
+      MOCKSERVER_FAIL_ON_INITIALIZATION_ERROR: 'true',
       JAVA_TOOL_OPTIONS: '-Xmx768m',
       AUTOMOCK_EXPECTATIONS_VERSION: 'abc123',
     });
+    expect(MOCKSERVER_IMAGE).toBe('mockserver/mockserver:9.4.0');
     expect(mock.portMappings).toEqual([
       expect.objectContaining({ containerPort: 1080, protocol: 'tcp' }),
     ]);
@@ -126,7 +148,7 @@ describe('MockServerService ordering against its config', () => {
 describe('MockServerService target groups', () => {
   const { raw, json } = synth();
 
-  it('has API and dashboard groups: ip targets, 30 s deregistration, liveness health check', () => {
+  it('has API and control-plane groups: ip targets, 30 s deregistration, readiness health check', () => {
     const tgs = Object.values(resources(json, 'aws_lb_target_group'));
     expect(tgs).toHaveLength(2);
     for (const name of ['automock-dev-petstore-api', 'automock-dev-petstore-dash']) {
@@ -135,7 +157,7 @@ describe('MockServerService target groups', () => {
         port: 1080,
         target_type: 'ip',
         deregistration_delay: '30',
-        health_check: expect.objectContaining({ path: '/liveness/probe', matcher: '200' }),
+        health_check: expect.objectContaining({ path: '/mockserver/ready', matcher: '200' }),
       });
     }
   });
@@ -151,10 +173,41 @@ describe('MockServerService target groups', () => {
 describe('MockServerService on the shared ALB without a domain', () => {
   const { raw, json, mock } = synth();
 
-  it('adds a listener on its own port, forwarding to the API group', () => {
+  it('adds a listener on its own port, forwarding the data plane to the API group', () => {
     expect(raw).toHaveResourceWithProperties(LbListener, { port: 10042, protocol: 'HTTP' });
-    const rule = only(json, 'aws_lb_listener_rule');
-    expect(rule.condition[0].path_pattern.values).toContain('/mockserver/dashboard');
+    expect(only(json, 'aws_lb_listener').default_action).toEqual([
+      expect.objectContaining({
+        type: 'forward',
+        target_group_arn: expect.stringMatching(/ApiTargetGroup/),
+      }),
+    ]);
+  });
+
+  it('forwards the control plane only with the token header, and answers 403 otherwise', () => {
+    const rules = sortedRules(json);
+    expect(rules.map((r: any) => r.priority)).toEqual([1, 2]);
+    expect(rules[0].condition).toEqual([
+      { path_pattern: { values: ['/mockserver/*', '/_mockserver_*'] } },
+      {
+        http_header: {
+          http_header_name: 'x-automock-control-token',
+          values: [
+            expect.stringMatching(/^\$\{aws_secretsmanager_secret_version\.\w+\.secret_string\}$/),
+          ],
+        },
+      },
+    ]);
+    expect(rules[0].action[0]).toMatchObject({
+      type: 'forward',
+      target_group_arn: expect.stringMatching(/DashboardTargetGroup/),
+    });
+    expect(rules[1].condition).toEqual([
+      { path_pattern: { values: ['/mockserver/*', '/_mockserver_*'] } },
+    ]);
+    expect(rules[1].action[0]).toMatchObject({
+      type: 'fixed-response',
+      fixed_response: expect.objectContaining({ status_code: '403' }),
+    });
   });
 
   it('opens exactly that port on the ALB security group', () => {
@@ -195,14 +248,20 @@ describe('MockServerService on the shared ALB with a domain', () => {
     },
   });
 
-  it('routes by host name on the HTTPS listener, dashboard first', () => {
-    const rules = Object.values(resources(json, 'aws_lb_listener_rule')).sort(
-      (a: any, b: any) => a.priority - b.priority,
-    );
+  it('routes by host name on the HTTPS listener: token, 403 for the control plane, then the host', () => {
+    const rules = sortedRules(json);
     expect(rules.map((r: any) => [r.listener_arn, r.priority])).toEqual([
       ['arn:listener/https', 100],
       ['arn:listener/https', 101],
+      ['arn:listener/https', 102],
     ]);
+    expect(rules.map((r: any) => r.action[0].type)).toEqual([
+      'forward',
+      'fixed-response',
+      'forward',
+    ]);
+    expect(rules[0].condition[2].http_header.http_header_name).toBe('x-automock-control-token');
+    expect(rules[2].condition).toHaveLength(1);
     for (const r of rules)
       expect(r.condition[0].host_header.values).toEqual(['petstore.mocks.example.com']);
     expect(Object.keys(resources(json, 'aws_lb_listener'))).toHaveLength(0);
@@ -373,5 +432,98 @@ describe('MockServerService IAM', () => {
     for (const p of policies)
       for (const s of p.doc.Statement)
         for (const a of [s.Action].flat()) expect(a).not.toMatch(/\*/);
+  });
+});
+
+describe('MockServerService control-plane token', () => {
+  const { raw, json } = synth();
+
+  it('is a Secrets Manager secret with no recovery window, generated by Terraform and then kept', () => {
+    expect(only(json, 'aws_secretsmanager_secret')).toMatchObject({
+      name: 'automock/dev/petstore/control-plane-token',
+      recovery_window_in_days: 0,
+    });
+    const version = only(json, 'aws_secretsmanager_secret_version');
+    expect(version.secret_string).toBe('${replace(join("", [uuid(), uuid()]), "-", "")}');
+    expect(version.lifecycle).toEqual({ ignore_changes: ['secret_string'] });
+  });
+
+  it('never appears as a literal in the synthesised stack', () => {
+    const header = JSON.stringify(sortedRules(json)[0].condition[1].http_header.values);
+    expect(header).toMatch(/aws_secretsmanager_secret_version/);
+    expect(raw).not.toMatch(/"values":\s*\[\s*"[0-9a-f]{64}"/);
+  });
+});
+
+describe('MockServerService access from chosen networks', () => {
+  it('port listener: data plane only from the given CIDRs, 403 for the rest', () => {
+    const { json } = synth({ dataPlaneCidrs: ['203.0.113.0/24'] });
+    const rules = sortedRules(json);
+    expect(rules.map((r: any) => r.action[0].type)).toEqual([
+      'forward',
+      'fixed-response',
+      'forward',
+    ]);
+    expect(rules[2].condition).toEqual([{ source_ip: { values: ['203.0.113.0/24'] } }]);
+    expect(only(json, 'aws_lb_listener').default_action[0]).toMatchObject({
+      type: 'fixed-response',
+      fixed_response: expect.objectContaining({ status_code: '403' }),
+    });
+  });
+
+  it('host rule carries the source-ip condition; control-plane networks get a rule of their own', () => {
+    const { json } = synth({
+      dataPlaneCidrs: ['203.0.113.0/24', '198.51.100.0/24'],
+      controlPlane: {
+        secretName: 'automock/dev/petstore/control-plane-token',
+        sourceCidrs: ['10.8.0.0/16'],
+      },
+      loadBalancing: {
+        ...(BASE_MOCK_PROPS.loadBalancing as any),
+        port: undefined,
+        host: {
+          hostname: 'petstore.mocks.example.com',
+          httpsListenerArn: 'arn:listener/https',
+          hostedZoneId: 'Z123',
+          albZoneId: 'ZALB',
+          priority: 10,
+        },
+      },
+    });
+    const rules = sortedRules(json);
+    expect(rules.map((r: any) => r.priority)).toEqual([10, 11, 12, 13]);
+    expect(rules[1].condition).toEqual([
+      { host_header: { values: ['petstore.mocks.example.com'] } },
+      { path_pattern: { values: ['/mockserver/*', '/_mockserver_*'] } },
+      { source_ip: { values: ['10.8.0.0/16'] } },
+    ]);
+    expect(rules[2].action[0].type).toBe('fixed-response');
+    expect(rules[3].condition).toEqual([
+      { host_header: { values: ['petstore.mocks.example.com'] } },
+      { source_ip: { values: ['203.0.113.0/24', '198.51.100.0/24'] } },
+    ]);
+  });
+
+  it('dedicated ALB: the same rules on its own listener', () => {
+    const { json } = synth({
+      dataPlaneCidrs: ['203.0.113.0/24'],
+      loadBalancing: {
+        mode: 'dedicated',
+        publicSubnetIds: ['subnet-pub-a', 'subnet-pub-b'],
+        vpcCidr: '10.1.0.0/16',
+      },
+    });
+    expect(sortedRules(json).map((r: any) => r.action[0].type)).toEqual([
+      'forward',
+      'fixed-response',
+      'forward',
+    ]);
+    expect(only(json, 'aws_lb_listener').default_action[0].type).toBe('fixed-response');
+  });
+
+  it('refuses control-plane networks that admit the internet', () => {
+    expect(() => synth({ controlPlane: { secretName: 's', sourceCidrs: ['0.0.0.0/0'] } })).toThrow(
+      /protectedPaths.sourceCidrs: got \["0.0.0.0\/0"\], must not admit the internet/,
+    );
   });
 });

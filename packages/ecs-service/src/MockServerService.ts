@@ -1,28 +1,45 @@
-import { jvmHeapMiB, resourceName, TaskSize } from '@automock/core';
+import {
+  CONTROL_PLANE_HEADER,
+  CONTROL_PLANE_PATHS,
+  HARDENING_EXCEPTION_LABELS,
+  jvmHeapMiB,
+  resourceName,
+  TaskSize,
+} from '@automock/core';
 import { dependable, ITerraformDependable, TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
+import { ControlPlaneToken } from './ControlPlaneToken';
 import { DedicatedAlb } from './DedicatedAlb';
 import { FargateService, PolicyStatement } from './FargateService';
+import { ProtectedPaths } from './routing';
 import { ScalingTables } from './ServiceAutoscaling';
 import { SharedAlbAttachment, SharedAlbHostRouting } from './SharedAlbAttachment';
 import { ServiceTargetGroup } from './ServiceTargetGroup';
 
-/** MockServer image: the latest release, pinned. */
-export const MOCKSERVER_IMAGE = 'mockserver/mockserver:5.15.0';
-/** Image of the config loader (AWS CLI v2, pinned; it has a shell, unlike MockServer's distroless image). */
-export const CONFIG_LOADER_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.15.0';
+/**
+ * MockServer's image, by tag: the current release (9.4.0, 2026-11-20). Pin its digest with the
+ * environment's `images.mockserver` (see the README: no digest is built in).
+ */
+export const MOCKSERVER_IMAGE = 'mockserver/mockserver:9.4.0';
+/**
+ * Image of the config loader: the AWS CLI v2, the same tag the destroyer task uses, so one image
+ * is pinned for both. It has a shell, unlike MockServer's distroless image.
+ */
+export const CONFIG_LOADER_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.22.35';
 export const MOCKSERVER_PORT = 1080;
-/** GET path MockServer answers 200 on when `MOCKSERVER_LIVENESS_HTTP_GET_PATH` is set. */
-export const MOCKSERVER_LIVENESS_PATH = '/liveness/probe';
-/** MockServer's dashboard UI; its assets live below it and it talks over this websocket path. */
-export const MOCKSERVER_DASHBOARD_PATHS = [
-  '/mockserver/dashboard',
-  '/mockserver/dashboard/*',
-  '/_mockserver_ui_websocket',
-] as const;
+/**
+ * MockServer's readiness endpoint: 503 until the initialisation file is loaded, then 200. The
+ * liveness endpoints (`PUT /mockserver/status`, `livenessHttpGetPath`) answer 200 as soon as the
+ * port binds, before any expectation is loaded, so they must not gate traffic.
+ */
+export const MOCKSERVER_READINESS_PATH = '/mockserver/ready';
+/** The image's user: `USER nonroot` of its distroless base, uid and gid 65532. */
+export const MOCKSERVER_USER = '65532:65532';
 /** Where the shared volume is mounted in both containers. */
 export const CONFIG_MOUNT_PATH = '/config';
 export const CONFIG_VOLUME = 'config';
+/** Scratch volume at /tmp, the only writable path of a read-only root file system. */
+export const TMP_VOLUME = 'tmp';
 export const MOCKSERVER_CONTAINER = 'mockserver';
 export const CONFIG_LOADER_CONTAINER = 'config-loader';
 
@@ -65,6 +82,8 @@ export interface DedicatedLoadBalancing {
   readonly domain?: { readonly hostname: string; readonly hostedZoneId: string };
   /** @default false */
   readonly deletionProtection?: boolean;
+  /** Access logs to the environment's log bucket. @default - off */
+  readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
 }
 
 /** Props of {@link MockServerService}. */
@@ -104,17 +123,36 @@ export interface MockServerServiceProps extends TerraformMetaArguments {
   readonly configLoaderImage?: string;
   /** Seconds health checks are ignored after start (JVM start-up). @default 60 */
   readonly healthCheckGracePeriodSeconds?: number;
+  /**
+   * MockServer's control plane (`/mockserver/*`, dashboard and websockets): the load balancer
+   * forwards it only with the project's token (a secret this construct creates) or from
+   * `sourceCidrs`, and answers 403 to everyone else.
+   */
+  readonly controlPlane: {
+    /** Secrets Manager name of the token (core's `controlPlaneSecretName`). */
+    readonly secretName: string;
+    /** Networks admitted without the token, at most 2, never the internet. @default [] */
+    readonly sourceCidrs?: readonly string[];
+  };
+  /** Who may call the mocked API (IPv4 CIDRs, at most 4). @default ['0.0.0.0/0'] */
+  readonly dataPlaneCidrs?: readonly string[];
 }
 
 /**
  * MockServer on Fargate: a config-loader init container copies the project's expectations from
  * the config bucket to a task volume, then MockServer starts (dependency SUCCESS) and loads them
- * via `MOCKSERVER_INITIALIZATION_JSON_PATH`. Two target groups (API and dashboard) health-check
- * MockServer's liveness path; the service sits behind the shared ALB or an ALB of its own.
+ * via `MOCKSERVER_INITIALIZATION_JSON_PATH`, failing the task if it cannot
+ * (`MOCKSERVER_FAIL_ON_INITIALIZATION_ERROR`). Two target groups (mocked API, control plane)
+ * health-check the readiness endpoint, so no request reaches a task before its expectations are
+ * loaded. The control plane is forwarded only with the project token; the service sits behind the
+ * shared ALB or an ALB of its own.
  */
 export class MockServerService extends Construct {
   readonly apiTargetGroup: ServiceTargetGroup;
-  readonly dashboardTargetGroup: ServiceTargetGroup;
+  /** Target group of the control plane (construct id kept from when it served the dashboard only). */
+  readonly controlPlaneTargetGroup: ServiceTargetGroup;
+  /** The token the load balancer requires on `/mockserver/*`. */
+  readonly controlPlaneToken: ControlPlaneToken;
   readonly attachment?: SharedAlbAttachment;
   readonly dedicatedAlb?: DedicatedAlb;
   readonly fargate: FargateService;
@@ -134,16 +172,23 @@ export class MockServerService extends Construct {
         name: resourceName('targetGroup', { ...parts, kind }),
         vpcId: props.vpcId,
         port: MOCKSERVER_PORT,
-        healthCheckPath: MOCKSERVER_LIVENESS_PATH,
+        healthCheckPath: MOCKSERVER_READINESS_PATH,
+        healthyCodes: '200',
       });
     this.apiTargetGroup = tg('ApiTargetGroup', 'api');
-    this.dashboardTargetGroup = tg('DashboardTargetGroup', 'dash');
-    const pathTargets = [
-      {
-        paths: [...MOCKSERVER_DASHBOARD_PATHS],
-        targetGroupArn: this.dashboardTargetGroup.targetGroupArn,
-      },
-    ];
+    this.controlPlaneTargetGroup = tg('DashboardTargetGroup', 'dash');
+    this.controlPlaneToken = new ControlPlaneToken(this, 'ControlPlaneToken', {
+      ...meta,
+      secretName: props.controlPlane.secretName,
+      description: `Header ${CONTROL_PLANE_HEADER} for the MockServer control plane of ${props.env}/${props.project}`,
+    });
+    const protectedPaths: ProtectedPaths = {
+      paths: CONTROL_PLANE_PATHS,
+      targetGroupArn: this.controlPlaneTargetGroup.targetGroupArn,
+      header: { name: CONTROL_PLANE_HEADER, value: this.controlPlaneToken.value },
+      sourceCidrs: props.controlPlane.sourceCidrs ?? [],
+    };
+    const access = { protectedPaths, allowedCidrs: props.dataPlaneCidrs };
 
     let albSecurityGroupId: string;
     let albArnSuffix: string;
@@ -167,7 +212,7 @@ export class MockServerService extends Construct {
               },
             },
         defaultTargetGroupArn: this.apiTargetGroup.targetGroupArn,
-        pathTargets,
+        ...access,
       });
       albSecurityGroupId = lb.albSecurityGroupId;
       albArnSuffix = lb.albArnSuffix;
@@ -182,9 +227,10 @@ export class MockServerService extends Construct {
         vpcCidr: lb.vpcCidr,
         publicSubnetIds: lb.publicSubnetIds,
         defaultTargetGroupArn: this.apiTargetGroup.targetGroupArn,
-        pathTargets,
+        ...access,
         domain: lb.domain,
         deletionProtection: lb.deletionProtection,
+        accessLogs: lb.accessLogs,
       });
       albSecurityGroupId = this.dedicatedAlb.securityGroupId;
       albArnSuffix = this.dedicatedAlb.arnSuffix;
@@ -224,7 +270,7 @@ export class MockServerService extends Construct {
       loadBalancerArnSuffix: albArnSuffix,
       listenerDependencies: dependables,
       taskRoleStatements: [readConfig],
-      volumes: [CONFIG_VOLUME],
+      volumes: [CONFIG_VOLUME, TMP_VOLUME],
       targets: [
         {
           label: 'api',
@@ -234,9 +280,9 @@ export class MockServerService extends Construct {
           containerPort: MOCKSERVER_PORT,
         },
         {
-          label: 'dashboard',
-          targetGroupArn: this.dashboardTargetGroup.targetGroupArn,
-          arnSuffix: this.dashboardTargetGroup.arnSuffix,
+          label: 'control',
+          targetGroupArn: this.controlPlaneTargetGroup.targetGroupArn,
+          arnSuffix: this.controlPlaneTargetGroup.arnSuffix,
           containerName: MOCKSERVER_CONTAINER,
           containerPort: MOCKSERVER_PORT,
         },
@@ -247,35 +293,54 @@ export class MockServerService extends Construct {
           image: props.configLoaderImage ?? CONFIG_LOADER_IMAGE,
           essential: false,
           entryPoint: ['/bin/sh', '-c'],
-          // MockServer runs as a non-root user: the file (and its directory) must be world-readable.
+          // MockServer runs as uid 65532 and Fargate creates task volumes owned by root: the file
+          // and its directory must be world-readable, and /tmp world-writable (sticky).
           command: [
-            'set -eu; aws s3 cp "s3://$CONFIG_BUCKET/$CONFIG_OBJECT" "$TARGET_FILE"; chmod 0755 "$(dirname "$TARGET_FILE")"; chmod 0644 "$TARGET_FILE"',
+            'set -eu; aws s3 cp "s3://$CONFIG_BUCKET/$CONFIG_OBJECT" "$TARGET_FILE"; chmod 0755 "$(dirname "$TARGET_FILE")"; chmod 0644 "$TARGET_FILE"; chmod 1777 /tmp',
           ],
+          user: '0',
+          readonlyRootFilesystem: true,
+          dockerLabels: {
+            [HARDENING_EXCEPTION_LABELS.root]:
+              'Fargate task volumes are owned by root; this short-lived init container makes them readable (config) and writable (tmp) for the non-root MockServer, then exits',
+          },
           environment: {
             CONFIG_BUCKET: props.config.bucketName,
             CONFIG_OBJECT: props.config.expectationsKey,
             TARGET_FILE: initFile,
             AWS_REGION: props.region,
+            HOME: '/tmp',
           },
-          mountPoints: [{ sourceVolume: CONFIG_VOLUME, containerPath: CONFIG_MOUNT_PATH }],
+          mountPoints: [
+            { sourceVolume: CONFIG_VOLUME, containerPath: CONFIG_MOUNT_PATH },
+            { sourceVolume: TMP_VOLUME, containerPath: '/tmp' },
+          ],
         },
         {
           name: MOCKSERVER_CONTAINER,
           image: props.image ?? MOCKSERVER_IMAGE,
           port: MOCKSERVER_PORT,
           essential: true,
+          user: MOCKSERVER_USER,
+          readonlyRootFilesystem: true,
           dependsOn: [{ containerName: CONFIG_LOADER_CONTAINER, condition: 'SUCCESS' }],
           mountPoints: [
             { sourceVolume: CONFIG_VOLUME, containerPath: CONFIG_MOUNT_PATH, readOnly: true },
+            { sourceVolume: TMP_VOLUME, containerPath: '/tmp' },
           ],
           secrets: props.secrets,
           environment: {
             MOCKSERVER_LOG_LEVEL: 'INFO',
+            // MockServer's hardening advice: answer 404 to unmatched requests instead of proxying
+            // them to whatever their Host header names (from inside the VPC).
+            MOCKSERVER_ATTEMPT_TO_PROXY_IF_NO_MATCHING_EXPECTATION: 'false',
             ...props.environment,
             MOCKSERVER_SERVER_PORT: String(MOCKSERVER_PORT),
             MOCKSERVER_INITIALIZATION_JSON_PATH: initFile,
-            MOCKSERVER_LIVENESS_HTTP_GET_PATH: MOCKSERVER_LIVENESS_PATH,
-            // The image ignores JVM_OPTIONS; the JVM itself reads JAVA_TOOL_OPTIONS.
+            // A file MockServer cannot load stops the task (the circuit breaker rolls back)
+            // instead of serving no expectations while the health checks pass.
+            MOCKSERVER_FAIL_ON_INITIALIZATION_ERROR: 'true',
+            // An explicit -Xmx overrides the image's -XX:MaxRAMPercentage=75.0 entry-point flag.
             JAVA_TOOL_OPTIONS: `-Xmx${jvmHeapMiB(props.size.memory)}m`,
             // Not read by MockServer: a new value changes the task definition, so a content
             // change rolls the tasks and they load the new file.

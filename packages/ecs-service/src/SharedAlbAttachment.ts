@@ -4,13 +4,7 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { ITerraformDependable, TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
-
-/** Requests whose path matches go to a target group other than the default one. */
-export interface PathTarget {
-  /** ALB path patterns (at most 5 per rule, with the host condition counted separately). */
-  readonly paths: readonly string[];
-  readonly targetGroupArn: string;
-}
+import { PathTarget, ProtectedPaths, routingRules } from './routing';
 
 /** Host-based routing on the shared HTTPS listener (environment with a domain). */
 export interface SharedAlbHostRouting {
@@ -24,8 +18,9 @@ export interface SharedAlbHostRouting {
   readonly albDnsName: string;
   readonly albZoneId: string;
   /**
-   * First of the (paths + 1) listener rule priorities this project uses; they must not overlap
-   * another project's on the same listener.
+   * First of the listener rule priorities this project uses (one per rule: protected paths take 2
+   * or 3, each path target 1, the host 1); they must not overlap another project's on the same
+   * listener.
    */
   readonly priority: number;
 }
@@ -50,6 +45,14 @@ export interface SharedAlbAttachmentProps extends TerraformMetaArguments {
   readonly defaultTargetGroupArn: string;
   /** Path-specific targets, matched before the default. @default [] */
   readonly pathTargets?: readonly PathTarget[];
+  /** Paths only authorised callers reach (MockServer's control plane). @default - none */
+  readonly protectedPaths?: ProtectedPaths;
+  /**
+   * Who may reach the rest (the data plane), enforced by `source-ip` conditions on the rules: the
+   * security group stays open on the listener port so the protected paths remain reachable with
+   * their header from anywhere. @default ['0.0.0.0/0']
+   */
+  readonly allowedCidrs?: readonly string[];
 }
 
 /**
@@ -69,42 +72,31 @@ export class SharedAlbAttachment extends Construct {
   constructor(scope: Construct, id: string, props: SharedAlbAttachmentProps) {
     super(scope, id);
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
-    const pathTargets = props.pathTargets ?? [];
-    const forward = (arn: string) => [{ type: 'forward', targetGroupArn: arn }];
+    const routing = {
+      protectedPaths: props.protectedPaths,
+      pathTargets: props.pathTargets,
+      defaultTargetGroupArn: props.defaultTargetGroupArn,
+      allowedCidrs: props.allowedCidrs,
+    };
 
     if ('host' in props.routing) {
       const h = props.routing.host;
-      if (
-        !Number.isInteger(h.priority) ||
-        h.priority < 1 ||
-        h.priority + pathTargets.length > 50000
-      )
+      const { rules } = routingRules('SharedAlbAttachment', { ...routing, host: h.hostname });
+      if (!Number.isInteger(h.priority) || h.priority < 1 || h.priority + rules.length - 1 > 50000)
         throw new Error(
-          `SharedAlbAttachment.priority: got ${h.priority}, must leave room for ${pathTargets.length + 1} rules within 1-50000`,
+          `SharedAlbAttachment.priority: got ${h.priority}, must leave room for ${rules.length} rules within 1-50000`,
         );
-      pathTargets.forEach((pt, i) => {
+      rules.forEach((r, i) => {
         this.rules.push(
-          new LbListenerRule(this, `PathRule${i}`, {
+          new LbListenerRule(this, r.id, {
             ...meta,
             listenerArn: h.httpsListenerArn,
             priority: h.priority + i,
-            condition: [
-              { hostHeader: { values: [h.hostname] } },
-              { pathPattern: { values: [...pt.paths] } },
-            ],
-            action: forward(pt.targetGroupArn),
+            condition: r.conditions,
+            action: r.action,
           }),
         );
       });
-      this.rules.push(
-        new LbListenerRule(this, 'HostRule', {
-          ...meta,
-          listenerArn: h.httpsListenerArn,
-          priority: h.priority + pathTargets.length,
-          condition: [{ hostHeader: { values: [h.hostname] } }],
-          action: forward(props.defaultTargetGroupArn),
-        }),
-      );
       this.aliasRecord = new Route53Record(this, 'Alias', {
         ...meta,
         zoneId: h.hostedZoneId,
@@ -117,10 +109,11 @@ export class SharedAlbAttachment extends Construct {
       const p = props.routing.port;
       if (!Number.isInteger(p.port) || p.port < 1024 || p.port > 65535)
         throw new Error(`SharedAlbAttachment.port: got ${p.port}, must be 1024-65535`);
+      const { rules, defaultAction } = routingRules('SharedAlbAttachment', routing);
       new VpcSecurityGroupIngressRule(this, 'Ingress', {
         ...meta,
         securityGroupId: p.albSecurityGroupId,
-        description: `Listener ${p.port} from the internet`,
+        description: `Listener ${p.port} from the internet (listener rules decide who is served)`,
         ipProtocol: 'tcp',
         fromPort: p.port,
         toPort: p.port,
@@ -131,16 +124,16 @@ export class SharedAlbAttachment extends Construct {
         loadBalancerArn: p.albArn,
         port: p.port,
         protocol: 'HTTP',
-        defaultAction: forward(props.defaultTargetGroupArn),
+        defaultAction: [defaultAction],
       });
-      pathTargets.forEach((pt, i) => {
+      rules.forEach((r, i) => {
         this.rules.push(
-          new LbListenerRule(this, `PathRule${i}`, {
+          new LbListenerRule(this, r.id, {
             ...meta,
             listenerArn: this.listener!.arn,
             priority: i + 1,
-            condition: [{ pathPattern: { values: [...pt.paths] } }],
-            action: forward(pt.targetGroupArn),
+            condition: r.conditions,
+            action: r.action,
           }),
         );
       });

@@ -19,6 +19,11 @@ export interface InternetAlbProps extends TerraformMetaArguments {
   readonly deletionProtection?: boolean;
   /** Idle connection timeout, seconds. @default 60 */
   readonly idleTimeoutSeconds?: number;
+  /**
+   * Access logs to an S3 bucket whose policy lets ELB write (an `AccessLogBucket`), under
+   * `<prefix>/AWSLogs/<account>/`. @default - off
+   */
+  readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
 }
 
 /**
@@ -37,6 +42,10 @@ export function createInternetAlb(
   if (props.name.length > 32)
     throw new Error(
       `${owner}.name: got ${JSON.stringify(props.name)}, must be at most 32 characters`,
+    );
+  if (props.accessLogs && /(^|\/)AWSLogs(\/|$)/.test(props.accessLogs.prefix))
+    throw new Error(
+      `${owner}.accessLogs.prefix: got ${JSON.stringify(props.accessLogs.prefix)}, must not contain AWSLogs (ELB adds it)`,
     );
   if (props.publicSubnetIds.length < 2)
     throw new Error(
@@ -82,6 +91,15 @@ export function createInternetAlb(
     dropInvalidHeaderFields: true,
     enableDeletionProtection: props.deletionProtection ?? false,
     idleTimeout: props.idleTimeoutSeconds ?? 60,
+    ...(props.accessLogs
+      ? {
+          accessLogs: {
+            bucket: props.accessLogs.bucket,
+            prefix: props.accessLogs.prefix,
+            enabled: true,
+          },
+        }
+      : {}),
   });
   return { securityGroup, alb };
 }

@@ -9,3 +9,4 @@ export * from './readme-table';
 export * from './rule';
 export * from './rules/index';
 export * from './taggable';
+export * from './alb-routing';

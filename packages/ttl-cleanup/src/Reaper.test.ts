@@ -4,7 +4,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { TerraformStack, Testing } from 'cdktf';
-import { Reaper, type ReaperProps } from './Reaper';
+import { DESTROYER_IMAGES, Reaper, type ReaperProps } from './Reaper';
 import { TAG_CONDITIONED_DELETES } from './reaperPolicies';
 
 const BASE: ReaperProps = {
@@ -158,11 +158,16 @@ describe('Reaper', () => {
         { containerName: 'fetch-script', condition: 'SUCCESS' },
         { containerName: 'terraform-binary', condition: 'SUCCESS' },
       ]);
-      expect(containers[0].command[2]).toMatch(
-        /^s3:\/\/automock-tfstate-123456789012-us-east-1\/tools\/dev\/destroyer-[0-9a-f]{16}\.js$/,
+      const fetchEnv = Object.fromEntries(
+        containers[0].environment.map((e: any) => [e.name, e.value]),
+      );
+      expect(fetchEnv.SCRIPT_BUCKET).toBe('automock-tfstate-123456789012-us-east-1');
+      expect(fetchEnv.SCRIPT_OBJECT).toMatch(/^tools\/dev\/destroyer-[0-9a-f]{16}\.js$/);
+      expect(containers[0].command[0]).toMatch(
+        /aws s3 cp "s3:\/\/\$SCRIPT_BUCKET\/\$SCRIPT_OBJECT" \/work\/destroyer\.js/,
       );
       const obj = Object.values(json.resource.aws_s3_object)[0] as any;
-      expect(`s3://${obj.bucket}/${obj.key}`).toBe(containers[0].command[2]);
+      expect([obj.bucket, obj.key]).toEqual([fetchEnv.SCRIPT_BUCKET, fetchEnv.SCRIPT_OBJECT]);
       const env = (Object.values(json.resource.aws_lambda_function)[0] as any).environment
         .variables;
       expect(env).toMatchObject({
@@ -170,6 +175,49 @@ describe('Reaper', () => {
         DESTROYER_TASK_DEFINITION: 'automock-dev-destroyer',
         DESTROYER_PUBLIC_IP: 'true',
         DESTROYER_CONTAINER: 'destroyer',
+      });
+    });
+
+    it('runs terraform and node as non-root users on read-only roots; only the fetcher is root, and says why', () => {
+      const { json } = synth({ destroyer: DESTROYER });
+      const td = Object.values(json.resource.aws_ecs_task_definition)[0] as any;
+      const containers = JSON.parse(td.container_definitions);
+      expect(containers.map((c: any) => [c.name, c.user, c.readonlyRootFilesystem])).toEqual([
+        ['fetch-script', '0', true],
+        ['terraform-binary', '65534:65534', true],
+        ['destroyer', '1000:1000', true],
+      ]);
+      expect(containers[0].dockerLabels['automock.runs-as-root']).toMatch(/owned by root/);
+      expect(containers[0].command[0]).toMatch(/chmod 1777 \/work \/tmp/);
+      expect(containers[1].dependsOn).toEqual([
+        { containerName: 'fetch-script', condition: 'SUCCESS' },
+      ]);
+      expect(td.volume).toEqual([{ name: 'work' }, { name: 'tmp' }]);
+      const env = Object.fromEntries(containers[2].environment.map((e: any) => [e.name, e.value]));
+      expect(env).toMatchObject({ HOME: '/tmp', TMPDIR: '/tmp', CHECKPOINT_DISABLE: '1' });
+    });
+
+    it('takes pinned images and keeps the default for one left undefined', () => {
+      const pinned = `public.ecr.aws/docker/library/node:22-alpine@sha256:${'0a'.repeat(32)}`;
+      const { json } = synth({
+        destroyer: { ...DESTROYER, images: { node: pinned, terraform: undefined } },
+      });
+      const td = Object.values(json.resource.aws_ecs_task_definition)[0] as any;
+      const images = JSON.parse(td.container_definitions).map((c: any) => c.image);
+      expect(images).toEqual([DESTROYER_IMAGES.awsCli, DESTROYER_IMAGES.terraform, pinned]);
+    });
+
+    it('may encrypt warnings with the topic key', () => {
+      const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+      const { json } = synth({ notificationTopicKeyArn: keyArn });
+      const policy = JSON.parse(
+        (Object.values(json.resource.aws_iam_role_policy)[0] as any).policy,
+      );
+      expect(policy.Statement).toContainEqual({
+        Sid: 'EncryptWarnings',
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: keyArn,
       });
     });
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  HARDENING_EXCEPTION_LABELS,
   IssueCollector,
   LOG_RETENTION_DAYS,
   isValidFargateSize,
@@ -30,9 +31,13 @@ import {
 
 const PACKAGE_ROOT = resolve(__dirname, '..');
 
-/** Default images of the destroyer task (public ECR, no registry credentials needed). */
+/**
+ * Default images of the destroyer task (public ECR, no registry credentials needed), by tag: pin
+ * their digests with `destroyer.images` (the environment's `images`); none is built in, because
+ * none was pulled where this code was written.
+ */
 export const DESTROYER_IMAGES = {
-  /** Runs the destroyer script. */
+  /** Runs the destroyer script (as the image's `node` user, uid 1000). */
   node: 'public.ecr.aws/docker/library/node:22-alpine',
   /** Supplies the (static) terraform binary; pin to the version the stacks are planned with. */
   terraform: 'public.ecr.aws/hashicorp/terraform:1.11.4',
@@ -61,8 +66,8 @@ export interface ReaperDestroyerProps {
   readonly memoryMiB?: number;
   /** A task still running after this long is stopped and the sweep takes over. @default 45 */
   readonly timeoutMinutes?: number;
-  /** Container images. @default DESTROYER_IMAGES */
-  readonly images?: Partial<Record<keyof typeof DESTROYER_IMAGES, string>>;
+  /** Container images; an undefined entry keeps the default. @default DESTROYER_IMAGES */
+  readonly images?: Partial<Record<keyof typeof DESTROYER_IMAGES, string | undefined>>;
 }
 
 /** Props of {@link Reaper}. */
@@ -85,6 +90,8 @@ export interface ReaperProps extends TerraformMetaArguments {
   readonly registryTableName: string;
   /** Topic for the one-hour warning. @default - no warnings */
   readonly notificationTopicArn?: string;
+  /** KMS key that encrypts that topic (publishing needs kms:GenerateDataKey and kms:Decrypt). @default - an unencrypted topic */
+  readonly notificationTopicKeyArn?: string;
   /** EventBridge schedule. @default 'rate(15 minutes)' */
   readonly schedule?: string;
   /** Run on the schedule at all (false keeps everything but disables the rule). @default true */
@@ -255,6 +262,13 @@ export class Reaper extends Construct {
         Action: ['sns:Publish'],
         Resource: props.notificationTopicArn,
       });
+    if (props.notificationTopicArn && props.notificationTopicKeyArn)
+      statements.push({
+        Sid: 'EncryptWarnings',
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: props.notificationTopicKeyArn,
+      });
 
     const environment: Record<string, string> = {
       [REAPER_ENV.env]: props.env,
@@ -354,7 +368,9 @@ export class Reaper extends Construct {
   ): { taskDefinition: EcsTaskDefinition; taskRole: IamRole; securityGroup: SecurityGroup } {
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
     const parts = { prefix: props.prefix, env: props.env };
-    const images = { ...DESTROYER_IMAGES, ...(d.images ?? {}) };
+    const images: Record<keyof typeof DESTROYER_IMAGES, string> = { ...DESTROYER_IMAGES };
+    for (const [k, v] of Object.entries(d.images ?? {}))
+      if (v !== undefined) images[k as keyof typeof DESTROYER_IMAGES] = v;
     const family = resourceName('ecsTaskFamily', { ...parts, kind: 'destroyer' });
 
     const script = new TerraformAsset(this, 'DestroyerScript', {
@@ -432,15 +448,31 @@ export class Reaper extends Construct {
         'awslogs-stream-prefix': stream,
       },
     });
-    const work = [{ sourceVolume: 'work', containerPath: '/work' }];
+    const work = { sourceVolume: 'work', containerPath: '/work', readOnly: false };
+    const tmp = { sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false };
     const containers = [
       {
         name: 'fetch-script',
         image: images.awsCli,
         essential: false,
-        command: ['s3', 'cp', `s3://${props.stateBucketName}/${scriptKey}`, '/work/destroyer.js'],
-        environment: [{ name: 'AWS_REGION', value: props.region }],
-        mountPoints: work,
+        entryPoint: ['/bin/sh', '-c'],
+        // Fargate task volumes are owned by root; the others run as non-root users.
+        command: [
+          'set -eu; aws s3 cp "s3://$SCRIPT_BUCKET/$SCRIPT_OBJECT" /work/destroyer.js; chmod 0644 /work/destroyer.js; chmod 1777 /work /tmp',
+        ],
+        user: '0',
+        readonlyRootFilesystem: true,
+        dockerLabels: {
+          [HARDENING_EXCEPTION_LABELS.root]:
+            'Fargate task volumes are owned by root; this init container makes /work and /tmp writable for the non-root containers, then exits',
+        },
+        environment: [
+          { name: 'AWS_REGION', value: props.region },
+          { name: 'HOME', value: '/tmp' },
+          { name: 'SCRIPT_BUCKET', value: props.stateBucketName },
+          { name: 'SCRIPT_OBJECT', value: scriptKey },
+        ],
+        mountPoints: [work, tmp],
         logConfiguration: log('fetch'),
       },
       {
@@ -449,7 +481,11 @@ export class Reaper extends Construct {
         essential: false,
         entryPoint: ['/bin/sh', '-c'],
         command: ['mkdir -p /work/bin && cp /bin/terraform /work/bin/terraform'],
-        mountPoints: work,
+        // nobody: it only reads its own binary and writes to /work, made writable first.
+        user: '65534:65534',
+        readonlyRootFilesystem: true,
+        dependsOn: [{ containerName: 'fetch-script', condition: 'SUCCESS' }],
+        mountPoints: [work],
         logConfiguration: log('terraform'),
       },
       {
@@ -457,6 +493,8 @@ export class Reaper extends Construct {
         image: images.node,
         essential: true,
         command: ['node', '/work/destroyer.js'],
+        user: '1000:1000',
+        readonlyRootFilesystem: true,
         dependsOn: [
           { containerName: 'fetch-script', condition: 'SUCCESS' },
           { containerName: 'terraform-binary', condition: 'SUCCESS' },
@@ -469,8 +507,12 @@ export class Reaper extends Construct {
           { name: 'TERRAFORM_BINARY', value: '/work/bin/terraform' },
           { name: 'WORK_DIR', value: '/work/stack' },
           { name: 'AWS_REGION', value: props.region },
+          // Terraform and its provider download write to TMPDIR and HOME: both on the volume.
+          { name: 'HOME', value: '/tmp' },
+          { name: 'TMPDIR', value: '/tmp' },
+          { name: 'CHECKPOINT_DISABLE', value: '1' },
         ],
-        mountPoints: work,
+        mountPoints: [work, tmp],
         logConfiguration: log('destroy'),
       },
     ];
@@ -484,7 +526,7 @@ export class Reaper extends Construct {
       runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
       executionRoleArn: executionRole.arn,
       taskRoleArn: taskRole.arn,
-      volume: [{ name: 'work' }],
+      volume: [{ name: 'work' }, { name: 'tmp' }],
       containerDefinitions: JSON.stringify(containers),
     });
 

@@ -1,3 +1,4 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 /**
  * The reaper Lambda's entry point (bundled to `dist/lambda/index.js`). Builds real clients and
  * its configuration from environment variables the Reaper construct sets; clients get no fixed
@@ -69,6 +70,7 @@ export function realClients(): ReaperClients {
     logs: new CloudWatchLogsClient({}),
     cloudwatch: new CloudWatchClient({}),
     autoscaling: new ApplicationAutoScalingClient({}),
+    secrets: new SecretsManagerClient({}),
   };
 }
 

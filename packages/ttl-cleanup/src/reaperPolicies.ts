@@ -61,6 +61,7 @@ export const TAG_CONDITIONED_DELETES = [
   'logs:DeleteLogGroup',
   'cloudwatch:DeleteAlarms',
   'application-autoscaling:DeregisterScalableTarget',
+  'secretsmanager:DeleteSecret',
 ] as const;
 
 /**
@@ -303,6 +304,18 @@ function scopedReads(s: PolicyScope): Statement[] {
         at('cloudwatch', 'alarm:*'),
         at('application-autoscaling', 'scalable-target/*'),
       ],
+    },
+    {
+      // The control-plane token: the secret and its one version.
+      Sid: 'RefreshProjectSecrets',
+      Effect: 'Allow',
+      Action: [
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetResourcePolicy',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:ListSecretVersionIds',
+      ],
+      Resource: at('secretsmanager', `secret:${s.prefix}/${s.env}/*`),
     },
     {
       Sid: 'RefreshProjectRoles',

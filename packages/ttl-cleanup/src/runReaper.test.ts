@@ -320,7 +320,7 @@ describe('teardown through the destroyer task', () => {
     now = at(76);
     const r = await reap();
     expect(r.outcomes).toEqual([
-      { project: 'old', action: 'destroyed', detail: 'sweep deleted 19 resources' },
+      { project: 'old', action: 'destroyed', detail: 'sweep deleted 20 resources' },
     ]);
     const d = await registry.get('dev', 'old');
     expect(d).toMatchObject({ status: 'destroyed', destroyMethod: 'sweep' });
@@ -413,12 +413,12 @@ describe('races and resumption', () => {
     expect(mid?.status).toBe('destroying');
     const doneFirst = mid?.teardown?.deleted ?? [];
     expect(doneFirst.length).toBeGreaterThan(0);
-    expect(doneFirst.length).toBeLessThan(19);
+    expect(doneFirst.length).toBeLessThan(20);
 
     now = at(76);
     const second = await reap();
     expect(second.outcomes).toEqual([
-      { project: 'old', action: 'destroyed', detail: 'sweep deleted 19 resources' },
+      { project: 'old', action: 'destroyed', detail: 'sweep deleted 20 resources' },
     ]);
     expect(new Set(fake.calls).size).toBe(fake.calls.length);
     expect(await registry.get('dev', 'old')).toMatchObject({
@@ -462,7 +462,7 @@ describe('races and resumption', () => {
     now = at(76);
     const r = await reap();
     expect(r.outcomes).toEqual([
-      { project: 'old', action: 'destroyed', detail: 'sweep deleted 19 resources' },
+      { project: 'old', action: 'destroyed', detail: 'sweep deleted 20 resources' },
     ]);
     expect((await registry.get('dev', 'old'))?.teardown?.lastError).toBe(
       'no destroyer task was recorded',
@@ -484,7 +484,7 @@ describe('races and resumption', () => {
     const r = await reap();
     expect(r.outcomes).toEqual([
       { project: 'fresh', action: 'error', detail: 'AccessDeniedException: denied' },
-      { project: 'old', action: 'destroyed', detail: 'sweep deleted 19 resources' },
+      { project: 'old', action: 'destroyed', detail: 'sweep deleted 20 resources' },
     ]);
     expect((await registry.get('dev', 'fresh'))?.status).toBe('destroying');
   });
@@ -496,7 +496,7 @@ describe('races and resumption', () => {
     now = at(61);
     const r = await reap();
     expect(r.outcomes.map((o) => [o.project, o.action, o.wouldDelete?.length])).toEqual([
-      ['old', 'would-tear-down', 19],
+      ['old', 'would-tear-down', 20],
       ['fresh', 'would-warn', undefined],
     ]);
     expect((await registry.get('dev', 'old'))?.status).toBe('active');

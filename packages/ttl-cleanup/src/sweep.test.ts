@@ -45,6 +45,7 @@ const COMMAND_ORDER = [
   'DeleteLogGroup',
   'DeleteAlarms',
   'DeregisterScalableTarget',
+  'DeleteSecret',
 ];
 
 describe('sweepProject', () => {
@@ -64,7 +65,7 @@ describe('sweepProject', () => {
     );
     expect(new Set(fake.calls).size).toBe(fake.calls.length);
     // 19 tagged + 1 ENI
-    expect(r.deletedSoFar).toHaveLength(20);
+    expect(r.deletedSoFar).toHaveLength(21);
   });
 
   it('retries DependencyViolation with backoff, then succeeds', async () => {
@@ -174,11 +175,11 @@ describe('sweepProject', () => {
       clock: instantClock(),
     });
     expect(fake.calls).toEqual([]);
-    expect(r.planned).toHaveLength(19);
+    expect(r.planned).toHaveLength(20);
     const idx = r.planned.map((p) => SWEEP_ORDER.indexOf(p.kind));
     expect(idx).toEqual([...idx].sort((a, b) => a - b));
     expect(r.planned[0]).toMatchObject({ kind: 'ecs-service' });
-    expect(r.planned.at(-1)).toMatchObject({ kind: 'scalable-target' });
+    expect(r.planned.at(-1)).toMatchObject({ kind: 'secret' });
   });
 
   it('stops before its deadline and a resumed run deletes nothing twice', async () => {
@@ -193,7 +194,7 @@ describe('sweepProject', () => {
     expect(first.stoppedForDeadline).toBe(true);
     expect(first.complete).toBe(false);
     expect(first.deleted.length).toBeGreaterThan(3);
-    expect(first.deleted.length).toBeLessThan(19);
+    expect(first.deleted.length).toBeLessThan(20);
     const callsAfterFirst = fake.calls.length;
 
     const second = await sweepProject(clients, {
@@ -203,7 +204,7 @@ describe('sweepProject', () => {
       alreadyDeleted: first.deletedSoFar,
     });
     expect(second.complete).toBe(true);
-    expect(second.deletedSoFar).toHaveLength(19);
+    expect(second.deletedSoFar).toHaveLength(20);
     expect(new Set([...first.deleted, ...second.deleted]).size).toBe(
       first.deleted.length + second.deleted.length,
     );
@@ -261,6 +262,11 @@ describe('classify', () => {
     ['arn:aws:ecs:us-east-1:1:task-definition/x:3', 'ecs-task-definition', 'x:3'],
     ['arn:aws:cloudwatch:us-east-1:1:alarm:x-cpu', 'alarm', 'x-cpu'],
     ['arn:aws:s3:::b', 's3-bucket', 'b'],
+    [
+      'arn:aws:secretsmanager:us-east-1:1:secret:automock/dev/x/control-plane-token-AbCdEf',
+      'secret',
+      'arn:aws:secretsmanager:us-east-1:1:secret:automock/dev/x/control-plane-token-AbCdEf',
+    ],
   ])('%s is a %s', (arn, kind, id) => {
     expect(classify(arn)).toEqual({ arn, kind, id });
   });

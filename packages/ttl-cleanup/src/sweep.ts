@@ -1,3 +1,4 @@
+import { DeleteSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   ApplicationAutoScalingClient,
   DeregisterScalableTargetCommand,
@@ -62,6 +63,7 @@ export interface SweepClients {
   readonly logs: CloudWatchLogsClient;
   readonly cloudwatch: CloudWatchClient;
   readonly autoscaling: ApplicationAutoScalingClient;
+  readonly secrets: SecretsManagerClient;
 }
 
 /**
@@ -91,6 +93,9 @@ export const SWEEP_ORDER = [
   'log-group',
   'alarm',
   'scalable-target',
+  // The control-plane token: nothing depends on it; deleted without a recovery window so the
+  // project can be deployed again under its name.
+  'secret',
 ] as const;
 
 export type SweepKind = (typeof SWEEP_ORDER)[number];
@@ -211,6 +216,9 @@ export function classify(arn: string): SweepItem | undefined {
       return undefined;
     case 'application-autoscaling':
       if (after(r, 'scalable-target/')) return { arn, kind: 'scalable-target', id: arn };
+      return undefined;
+    case 'secretsmanager':
+      if (after(r, 'secret:')) return { arn, kind: 'secret', id: arn };
       return undefined;
     default:
       return undefined;
@@ -463,6 +471,11 @@ async function deleteOne(
       );
       return;
     }
+    case 'secret':
+      await c.secrets.send(
+        new DeleteSecretCommand({ SecretId: item.id, ForceDeleteWithoutRecovery: true }),
+      );
+      return;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { STSClient } from '@aws-sdk/client-sts';
 
 // Clients are built without `endpoint`, so the SDK's own AWS_ENDPOINT_URL and
@@ -31,5 +32,11 @@ export function ecsClient(region: string): ECSClient {
 
 export function stsClient(region: string): STSClient {
   const { STSClient: C } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+  return new C({ region });
+}
+
+export function secretsManagerClient(region: string): SecretsManagerClient {
+  const { SecretsManagerClient: C } =
+    require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager');
   return new C({ region });
 }

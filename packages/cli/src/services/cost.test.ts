@@ -110,4 +110,14 @@ describe('estimateStackCost', () => {
       lines: [],
     });
   });
+
+  it('prices the control-plane secret and the notification key by the month', () => {
+    const cost = estimateStackCost('x', {
+      resource: { aws_secretsmanager_secret: { token: {} }, aws_kms_key: { k: {} } },
+    });
+    expect(cost.lines.map((l) => [l.resource, l.hourly * HOURS_PER_MONTH])).toEqual([
+      ['aws_secretsmanager_secret.token', expect.closeTo(PRICES.secretsManager.secretMonth, 9)],
+      ['aws_kms_key.k', expect.closeTo(PRICES.kms.keyMonth, 9)],
+    ]);
+  });
 });

@@ -224,6 +224,25 @@ export function estimateStackCost(
     });
   }
 
+  for (const name of Object.keys(res.aws_secretsmanager_secret ?? {})) {
+    lines.push({
+      resource: `aws_secretsmanager_secret.${name}`,
+      item: 'Secrets Manager secret',
+      hourly: prices.secretsManager.secretMonth / HOURS_PER_MONTH,
+      basis: `1 x ${usd(prices.secretsManager.secretMonth)}/month`,
+    });
+  }
+
+  for (const name of Object.keys(res.aws_kms_key ?? {})) {
+    lines.push({
+      resource: `aws_kms_key.${name}`,
+      item: 'KMS key',
+      hourly: prices.kms.keyMonth / HOURS_PER_MONTH,
+      basis: `1 x ${usd(prices.kms.keyMonth)}/month`,
+      assumption: 'requests within the free 20,000 a month',
+    });
+  }
+
   for (const [name, t] of Object.entries(res.aws_dynamodb_table ?? {})) {
     if ((t.billing_mode ?? 'PROVISIONED') !== 'PAY_PER_REQUEST') continue;
     const p = prices.dynamodbOnDemand;

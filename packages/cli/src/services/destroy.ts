@@ -73,6 +73,8 @@ function sweepClients(region: string) {
     require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch');
   const { ApplicationAutoScalingClient } =
     require('@aws-sdk/client-application-auto-scaling') as typeof import('@aws-sdk/client-application-auto-scaling');
+  const { SecretsManagerClient } =
+    require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const c = { region };
   return {
@@ -87,6 +89,7 @@ function sweepClients(region: string) {
     logs: new CloudWatchLogsClient(c),
     cloudwatch: new CloudWatchClient(c),
     autoscaling: new ApplicationAutoScalingClient(c),
+    secrets: new SecretsManagerClient(c),
   };
 }
 

@@ -161,7 +161,9 @@ export function buildApp(options: TestAppOptions = {}): App {
     const containers = [
       {
         name: 'mockserver',
-        image: 'mockserver/mockserver:5.15.0',
+        image: 'mockserver/mockserver:9.4.0',
+        user: '65532:65532',
+        readonlyRootFilesystem: true,
         logConfiguration: {
           logDriver: 'awslogs',
           options: {

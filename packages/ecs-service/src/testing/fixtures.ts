@@ -37,6 +37,7 @@ export const BASE_MOCK_PROPS: MockServerServiceProps = {
   minTasks: 1,
   maxTasks: 20,
   alarmTopicArns: ['arn:aws:sns:us-east-1:123456789012:automock-dev-alerts'],
+  controlPlane: { secretName: 'automock/dev/petstore/control-plane-token' },
   config: {
     bucketName: 'automock-dev-petstore-config-123456789012',
     expectationsKey: 'expectations.json',

@@ -1,9 +1,14 @@
+import { HARDENING_EXCEPTION_LABELS, isPinnedByDigest } from '@automock/core';
 import { asList, StackModel, TfElement } from '../model';
 import { errorRule, PolicyRule, RuleViolation } from '../rule';
 import { secretLookingNames } from './secrets';
 
 interface ContainerDefinition {
   readonly name?: string;
+  readonly image?: string;
+  readonly user?: string;
+  readonly readonlyRootFilesystem?: boolean;
+  readonly dockerLabels?: Readonly<Record<string, string>>;
   readonly logConfiguration?: { readonly logDriver?: string };
   readonly environment?: readonly { readonly name?: string }[];
 }
@@ -87,4 +92,51 @@ export const ECS_RULES: readonly PolicyRule[] = [
           : undefined;
       }),
   ),
+  {
+    id: 'AM-ECS-4',
+    meaning:
+      'Container images are pinned by digest (image@sha256:...), so a re-pushed tag cannot change what runs (warning outside production)',
+    level: 'warning',
+    productionLevel: 'error',
+    check: (stack) =>
+      eachTaskDefinition(stack, (list) => {
+        const loose = list
+          .map((c, i) =>
+            typeof c.image === 'string' && isPinnedByDigest(c.image)
+              ? undefined
+              : `${label(c, i)} (${c.image ?? 'no image'})`,
+          )
+          .filter((s): s is string => s !== undefined);
+        return loose.length > 0
+          ? `images not pinned by digest: ${loose.join(', ')}; set the environment's images (repository:tag@sha256:...)`
+          : undefined;
+      }),
+  },
+  errorRule(
+    'AM-ECS-5',
+    `Containers run as a non-root user with a read-only root file system, or carry a docker label saying why not (${HARDENING_EXCEPTION_LABELS.root}, ${HARDENING_EXCEPTION_LABELS.writableRoot})`,
+    (stack) =>
+      eachTaskDefinition(stack, (list) => {
+        const problems: string[] = [];
+        list.forEach((c, i) => {
+          const reason = (key: string) => (c.dockerLabels?.[key] ?? '').trim().length >= 10;
+          if (isRootUser(c.user) && !reason(HARDENING_EXCEPTION_LABELS.root))
+            problems.push(
+              `${label(c, i)} runs as ${c.user === undefined ? "the image's user (unset, may be root)" : `root (${c.user})`}`,
+            );
+          if (c.readonlyRootFilesystem !== true && !reason(HARDENING_EXCEPTION_LABELS.writableRoot))
+            problems.push(`${label(c, i)} has a writable root file system`);
+        });
+        return problems.length > 0
+          ? `${problems.join('; ')}: set user and readonlyRootFilesystem, or a docker label with the reason`
+          : undefined;
+      }),
+  ),
 ];
+
+/** Unset (the image decides), `root`, uid 0, with or without a group. */
+function isRootUser(user: string | undefined): boolean {
+  if (user === undefined || user.trim() === '') return true;
+  const u = user.split(':')[0]!.trim();
+  return u === '0' || u === 'root';
+}

@@ -1,5 +1,6 @@
-import { TfElement } from '../model';
-import { errorRule, PolicyRule } from '../rule';
+import { CONTROL_PLANE_PROBES, DATA_PLANE_PROBE, routeProbe, runsMockServer } from '../alb-routing';
+import { asList, TfElement } from '../model';
+import { errorRule, PolicyRule, RuleViolation } from '../rule';
 
 export const LB_TYPES = ['aws_lb', 'aws_alb'];
 export const LISTENER_TYPES = ['aws_lb_listener', 'aws_alb_listener'];
@@ -64,5 +65,56 @@ export const ELB_RULES: readonly PolicyRule[] = [
         .resources(...LB_TYPES)
         .filter((lb) => lb.body.enable_deletion_protection !== true)
         .map((lb) => ({ address: lb.address, message: 'enable_deletion_protection is not true' })),
+  },
+  errorRule(
+    'AM-ELB-5',
+    "No listener forwards MockServer's control plane (/mockserver/*, /_mockserver_*) to an anonymous caller from the internet: a secret header, non-internet source CIDRs or authentication must come first",
+    (stack) => {
+      if (!runsMockServer(stack)) return [];
+      const out: RuleViolation[] = [];
+      for (const probe of CONTROL_PLANE_PROBES)
+        for (const r of routeProbe(stack, probe))
+          if (r.outcome === 'forward' && !out.some((v) => v.address === r.decidedBy))
+            out.push({
+              address: r.decidedBy!,
+              message: `forwards ${probe.path} on ${r.listener} to anyone on the internet; put a rule first that forwards it only with a secret header (a Secrets Manager reference) or from non-internet CIDRs, then one that refuses it`,
+            });
+      return out;
+    },
+  ),
+  {
+    id: 'AM-ELB-6',
+    meaning:
+      'Production mocks are not reachable from the whole internet (set dataPlaneCidrs; warning, since partner-facing mocks may need it)',
+    level: 'off',
+    productionLevel: 'warning',
+    check: (stack) => {
+      if (!runsMockServer(stack)) return [];
+      return routeProbe(stack, DATA_PLANE_PROBE)
+        .filter((r) => r.outcome === 'forward')
+        .map((r) => ({
+          address: r.decidedBy!,
+          message: `serves the mocked API on ${r.listener} to any internet address; set the environment's or project's dataPlaneCidrs`,
+        }));
+    },
+  },
+  {
+    id: 'AM-ELB-7',
+    meaning: 'Production application load balancers write access logs to S3',
+    level: 'off',
+    productionLevel: 'error',
+    check: (stack) =>
+      stack
+        .resources(...LB_TYPES)
+        .filter(isApplication)
+        .filter((lb) => {
+          const logs = asList(lb.body.access_logs)[0];
+          return !logs || logs.enabled !== true || !logs.bucket;
+        })
+        .map((lb) => ({
+          address: lb.address,
+          message:
+            'has no access_logs { enabled = true, bucket = ... } (environment albAccessLogs)',
+        })),
   },
 ];

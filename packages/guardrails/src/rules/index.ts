@@ -7,6 +7,7 @@ export * from './logs';
 export * from './s3';
 export * from './secrets';
 export * from './security-group';
+export * from './sns';
 export * from './state';
 export * from './tags';
 export * from './vpc';

@@ -8,6 +8,7 @@ import {
   DescribeScalableTargetsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import { DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DeleteInternetGatewayCommand,
@@ -77,6 +78,7 @@ export function dedicatedProject(env: string, project: string): FakeResource[] {
     `arn:aws:ec2:${R}:${ACCT}:route-table/rtb-${id}-public`,
     `arn:aws:ec2:${R}:${ACCT}:elastic-ip/eipalloc-${id}`,
     `arn:aws:cloudwatch:${R}:${ACCT}:alarm:${id}-cpu-high`,
+    `arn:aws:secretsmanager:${R}:${ACCT}:secret:automock/${env}/${project}/control-plane-token-AbCdEf`,
     `arn:aws:ec2:${R}:${ACCT}:security-group/sg-${id}-alb`,
     `arn:aws:application-autoscaling:${R}:${ACCT}:scalable-target/0ec5${id}`,
     `arn:aws:ecs:${R}:${ACCT}:task-definition/${id}:3`,
@@ -105,6 +107,7 @@ function mockAll(c: Omit<SweepClients, 's3'> & { s3?: S3Client }) {
     logs: mockClient(c.logs),
     cloudwatch: mockClient(c.cloudwatch),
     autoscaling: mockClient(c.autoscaling),
+    secrets: mockClient(c.secrets),
     s3: c.s3 ? mockClient(c.s3) : undefined,
   };
 }
@@ -244,6 +247,10 @@ export function fakeAws(
   mocks.autoscaling
     .on(DeregisterScalableTargetCommand)
     .callsFake((i) => rec('DeregisterScalableTarget', i.ResourceId));
+  mocks.secrets.on(DeleteSecretCommand).callsFake((i) => {
+    if (i.ForceDeleteWithoutRecovery !== true) throw new Error('must skip the recovery window');
+    return rec('DeleteSecret', i.SecretId.split(':').pop());
+  });
 
   // Versioned buckets: a version list DeleteObjects really shrinks.
   const buckets = new Map<string, { Key: string; VersionId: string; marker: boolean }[]>();

@@ -1,3 +1,4 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 /**
  * Test harness: dynalite (registry, lock table) and s3rver (state bucket) on 127.0.0.1 for real,
  * aws-sdk-client-mock for the services without a local emulator. Excluded from the build.
@@ -93,6 +94,7 @@ export function mockedServiceClients(): Omit<ReaperClients, 'dynamodb' | 's3'> {
     logs: new CloudWatchLogsClient(o),
     cloudwatch: new CloudWatchClient(o),
     autoscaling: new ApplicationAutoScalingClient(o),
+    secrets: new SecretsManagerClient(o),
   };
 }
 

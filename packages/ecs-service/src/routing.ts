@@ -1,0 +1,180 @@
+import { admitsInternet } from '@automock/core';
+import { LbListenerDefaultAction } from '@cdktf/provider-aws/lib/lb-listener';
+import {
+  LbListenerRuleAction,
+  LbListenerRuleCondition,
+} from '@cdktf/provider-aws/lib/lb-listener-rule';
+import { Token } from 'cdktf';
+
+/** Requests whose path matches go to a target group other than the default one. */
+export interface PathTarget {
+  /** ALB path patterns; with the host and any source CIDRs, at most 5 condition values per rule. */
+  readonly paths: readonly string[];
+  readonly targetGroupArn: string;
+}
+
+/**
+ * Paths that only authorised callers reach (MockServer's control plane): a request carrying the
+ * secret header, or one from `sourceCidrs`, is forwarded; every other request to these paths gets
+ * 403 from the load balancer and never reaches a task.
+ */
+export interface ProtectedPaths {
+  /** ALB path patterns, e.g. `/mockserver/*`. */
+  readonly paths: readonly string[];
+  /** Target group that serves them. */
+  readonly targetGroupArn: string;
+  /**
+   * Header an authorised request carries. The value is compared case-insensitively by the ALB
+   * and must not contain `*` or `?` (ALB wildcards): use a token of lower-case letters and digits,
+   * held in a secret (a Terraform reference, never a literal).
+   */
+  readonly header: { readonly name: string; readonly value: string };
+  /** Networks admitted without the header (e.g. an office VPN, for the dashboard). @default [] */
+  readonly sourceCidrs?: readonly string[];
+}
+
+/** Routing of one listener (or one host on a shared listener). */
+export interface RoutingProps {
+  /** Host name the rules are for (shared HTTPS listener); without it the listener is the project's own. @default - none */
+  readonly host?: string;
+  /** Protected paths, matched first. @default - none */
+  readonly protectedPaths?: ProtectedPaths;
+  /** Path-specific targets, matched next. @default [] */
+  readonly pathTargets?: readonly PathTarget[];
+  /** Where the remaining requests go. */
+  readonly defaultTargetGroupArn: string;
+  /** Who may reach everything but the protected paths (IPv4 CIDRs). @default ['0.0.0.0/0'] */
+  readonly allowedCidrs?: readonly string[];
+}
+
+/** One listener rule, before priorities and the listener are known. */
+export interface RuleSpec {
+  /** Construct id (stable: renaming one replaces the rule). */
+  readonly id: string;
+  readonly conditions: LbListenerRuleCondition[];
+  readonly action: LbListenerRuleAction[];
+}
+
+/** An ALB rule holds at most 5 condition values (quota "condition values per rule", not adjustable). */
+export const MAX_CONDITION_VALUES_PER_RULE = 5;
+
+/** The ALB's answer to a request it refuses. */
+export function denyAction(message: string): LbListenerRuleAction & LbListenerDefaultAction {
+  return {
+    type: 'fixed-response',
+    fixedResponse: { contentType: 'text/plain', statusCode: '403', messageBody: message },
+  };
+}
+
+const forward = (arn: string): LbListenerRuleAction[] => [{ type: 'forward', targetGroupArn: arn }];
+
+export const CONTROL_PLANE_DENIED =
+  'Forbidden: the MockServer control plane needs the project token (automock reads it for you)';
+export const SOURCE_DENIED = 'Forbidden: your address may not call this mock';
+
+function valueCount(conditions: readonly LbListenerRuleCondition[]): number {
+  return conditions.reduce(
+    (n, c) =>
+      n +
+      (c.hostHeader?.values?.length ?? 0) +
+      (c.pathPattern?.values?.length ?? 0) +
+      (c.sourceIp?.values.length ?? 0) +
+      (c.httpHeader?.values?.length ?? 0) +
+      (c.httpRequestMethod?.values.length ?? 0) +
+      (Array.isArray(c.queryString) ? c.queryString.length : 0),
+    0,
+  );
+}
+
+/**
+ * The rules (in priority order) and the listener default that route one project: protected paths
+ * first (header, then source networks, then 403), path targets, then everything else, which is
+ * forwarded only from `allowedCidrs` (403 otherwise). With a host, the last rule matches the host;
+ * without one, the listener's default action does the last step.
+ *
+ * @throws Error when a rule would exceed the ALB's 5 condition values, or the header is unusable.
+ */
+export function routingRules(
+  owner: string,
+  props: RoutingProps,
+): {
+  rules: RuleSpec[];
+  defaultAction: LbListenerDefaultAction;
+} {
+  const allowed = props.allowedCidrs ?? ['0.0.0.0/0'];
+  if (allowed.length === 0)
+    throw new Error(`${owner}.allowedCidrs: got [], must list at least one CIDR`);
+  const open = admitsInternet(allowed);
+  const host: LbListenerRuleCondition[] = props.host
+    ? [{ hostHeader: { values: [props.host] } }]
+    : [];
+  const fromAllowed: LbListenerRuleCondition[] = open
+    ? []
+    : [{ sourceIp: { values: [...allowed] } }];
+  const rules: RuleSpec[] = [];
+
+  const cp = props.protectedPaths;
+  if (cp) {
+    const v = cp.header.value;
+    if (!Token.isUnresolved(v) && (v.length < 32 || /[*?]/.test(v)))
+      throw new Error(
+        `${owner}.protectedPaths.header.value: got a literal of ${v.length} characters, must be a secret of at least 32 characters without * or ? (a Terraform reference)`,
+      );
+    const paths: LbListenerRuleCondition = { pathPattern: { values: [...cp.paths] } };
+    rules.push({
+      id: 'ControlPlaneToken',
+      conditions: [...host, paths, { httpHeader: { httpHeaderName: cp.header.name, values: [v] } }],
+      action: forward(cp.targetGroupArn),
+    });
+    if ((cp.sourceCidrs ?? []).length > 0) {
+      if (admitsInternet(cp.sourceCidrs!))
+        throw new Error(
+          `${owner}.protectedPaths.sourceCidrs: got ${JSON.stringify(cp.sourceCidrs)}, must not admit the internet`,
+        );
+      rules.push({
+        id: 'ControlPlaneNetwork',
+        conditions: [...host, paths, { sourceIp: { values: [...cp.sourceCidrs!] } }],
+        action: forward(cp.targetGroupArn),
+      });
+    }
+    rules.push({
+      id: 'ControlPlaneDeny',
+      conditions: [...host, paths],
+      action: [denyAction(CONTROL_PLANE_DENIED)],
+    });
+  }
+  (props.pathTargets ?? []).forEach((pt, i) =>
+    rules.push({
+      id: `PathRule${i}`,
+      conditions: [...host, { pathPattern: { values: [...pt.paths] } }, ...fromAllowed],
+      action: forward(pt.targetGroupArn),
+    }),
+  );
+  let defaultAction: LbListenerDefaultAction;
+  if (props.host) {
+    rules.push({
+      id: 'HostRule',
+      conditions: [...host, ...fromAllowed],
+      action: forward(props.defaultTargetGroupArn),
+    });
+    // The shared listener's own default (404) answers everything else; not ours to set.
+    defaultAction = denyAction(SOURCE_DENIED);
+  } else if (open) {
+    defaultAction = { type: 'forward', targetGroupArn: props.defaultTargetGroupArn };
+  } else {
+    rules.push({
+      id: 'DataPlane',
+      conditions: fromAllowed,
+      action: forward(props.defaultTargetGroupArn),
+    });
+    defaultAction = denyAction(SOURCE_DENIED);
+  }
+  for (const r of rules) {
+    const n = valueCount(r.conditions);
+    if (n > MAX_CONDITION_VALUES_PER_RULE)
+      throw new Error(
+        `${owner}: rule ${r.id} needs ${n} condition values, an ALB rule takes at most ${MAX_CONDITION_VALUES_PER_RULE} (fewer paths or CIDRs)`,
+      );
+  }
+  return { rules, defaultAction };
+}

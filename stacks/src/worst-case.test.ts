@@ -6,12 +6,15 @@ import {
   containerEnvironmentBytes,
   defineEnvironment,
   EnvironmentInput,
+  MAX_CONTROL_PLANE_CIDRS,
+  MAX_DATA_PLANE_CIDRS,
   MAX_USER_TAGS,
   OBJECT_TAG_LIMIT,
   PROJECT_NAME_MAX,
   RESOURCE_TAG_LIMIT,
   S3_OBJECT_TYPES,
-  SHARED_ALB_PROJECT_USAGE,
+  sharedAlbProjectUsage,
+  sharedAlbRouting,
   TAG_CHARSET_RE,
   TAG_KEY_MAX,
   TAG_VALUE_MAX,
@@ -51,8 +54,15 @@ const zone = 'Z0123456789ABCDEFGHIJ';
 const longestDomain = `${'d'.repeat(50)}.example.com`;
 // The longest domain for which a 24-character dedicated project's certificate name fits in 64.
 const dedicatedDomain = `${'e'.repeat(27)}.example.com`;
+// The most source CIDRs a rule may carry (every condition value of the ALB's 5 used).
+const cidrs = (n: number, second: number) =>
+  Array.from({ length: n }, (_, i) => `10.${second}.${i}.0/24`);
 const ENVS = [
-  env('hostroutedaa', { domain: { name: longestDomain, hostedZoneId: zone } }),
+  env('hostroutedaa', {
+    domain: { name: longestDomain, hostedZoneId: zone },
+    controlPlaneCidrs: cidrs(MAX_CONTROL_PLANE_CIDRS, 200),
+    dataPlaneCidrs: cidrs(MAX_DATA_PLANE_CIDRS, 201),
+  }),
   env('dedicatedbbb', {
     domain: { name: dedicatedDomain, hostedZoneId: zone },
     vpcCidr: '10.1.0.0/16',
@@ -95,8 +105,13 @@ const PROJECTS: ProjectDeclaration[] = [
       ...full,
     },
   },
-  { env: 'portroutedcc', project: { name: longName, ...full } },
+  {
+    env: 'portroutedcc',
+    project: { name: longName, dataPlaneCidrs: cidrs(MAX_DATA_PLANE_CIDRS, 202), ...full },
+  },
   { env: 'portroutedcc', project: { name: 'm'.repeat(PROJECT_NAME_MAX), isolation: 'dedicated' } },
+  // Port-routed with the data plane open to the internet (the listener's default forwards).
+  { env: 'portroutedcc', project: { name: 'o'.repeat(PROJECT_NAME_MAX) } },
 ];
 
 type Resource = Record<string, unknown>;
@@ -181,6 +196,21 @@ const NAME_RULES: Record<string, Record<string, { rule: Rule; literal?: boolean 
     description: { rule: lengthAtMost(1000) },
   },
   aws_iam_role_policy: { name: { rule: IAM_NAME(128), literal: true } },
+  aws_kms_alias: {
+    // CreateAlias: 1-256 characters including the required "alias/" prefix; alias/aws/ is
+    // reserved for AWS managed keys (KMS developer guide, "Create aliases"; the provider's
+    // validNameForResource).
+    name: {
+      rule: all(
+        lengthAtMost(256),
+        matches(/^alias\/[A-Za-z0-9/_-]+$/, 'alias/ followed by letters, digits, / _ -'),
+        (v) => !v.startsWith('alias/aws/') || "starts with the reserved 'alias/aws/'",
+      ),
+      literal: true,
+    },
+  },
+  // CreateKey: a description of at most 8192 characters (the provider validates 0-8192).
+  aws_kms_key: { description: { rule: lengthAtMost(8192) } },
   aws_lambda_function: {
     function_name: {
       rule: all(lengthAtMost(64), matches(/^[A-Za-z0-9_-]+$/, 'function name characters')),
@@ -200,6 +230,21 @@ const NAME_RULES: Record<string, Record<string, { rule: Rule; literal?: boolean 
   aws_s3_object: { key: { rule: (v) => Buffer.byteLength(v) <= 1024 || 'longer than 1024 bytes' } },
   aws_s3_object_copy: {
     key: { rule: (v) => Buffer.byteLength(v) <= 1024 || 'longer than 1024 bytes' },
+  },
+  aws_secretsmanager_secret: {
+    // CreateSecret: Name 1-512 characters of ASCII letters, digits and /_+=.@- (botocore's
+    // secretsmanager model, NameType max 512), and not ending in a hyphen and six characters,
+    // which partial-ARN lookups and IAM's `-??????` resource patterns take for the suffix
+    // Secrets Manager appends. Description at most 2048.
+    name: {
+      rule: all(
+        lengthAtMost(512),
+        matches(/^[A-Za-z0-9/_+=.@-]+$/, 'secret name characters'),
+        (v) => !/-[A-Za-z0-9]{6}$/.test(v) || 'ends in a hyphen and six characters',
+      ),
+      literal: true,
+    },
+    description: { rule: lengthAtMost(2048) },
   },
   aws_security_group: {
     name: { rule: lengthAtMost(255), literal: true },
@@ -246,6 +291,7 @@ const NO_NAMES = new Set([
   'aws_s3_bucket_public_access_block',
   'aws_s3_bucket_server_side_encryption_configuration',
   'aws_s3_bucket_versioning',
+  'aws_secretsmanager_secret_version',
   'aws_sns_topic_subscription',
   'aws_subnet',
   'aws_vpc',
@@ -276,6 +322,7 @@ describe('the worst-case app (longest legal names and values)', () => {
       'portroutedcc',
       `portroutedcc-${'m'.repeat(PROJECT_NAME_MAX)}`,
       `portroutedcc-${longName}`,
+      `portroutedcc-${'o'.repeat(PROJECT_NAME_MAX)}`,
     ]);
   });
 
@@ -307,21 +354,28 @@ describe('the worst-case app (longest legal names and values)', () => {
     expect(checked).toBeGreaterThan(150);
   });
 
-  it('keeps listener rule conditions within ALB limits (host-header and path values at most 128)', () => {
+  it('keeps listener rule conditions within ALB limits (values at most 128 characters, at most 5 per rule)', () => {
     const problems: string[] = [];
     let hosts = 0;
+    let fullest = 0;
     for (const r of resources().filter((x) => x.type === 'aws_lb_listener_rule')) {
+      let values = 0;
       for (const c of (r.body.condition as Record<string, { values?: string[] }>[]) ?? []) {
         for (const [kind, cond] of Object.entries(c)) {
           for (const v of cond.values ?? []) {
+            values++;
             if (kind === 'host_header') hosts++;
             if (v.length > 128) problems.push(`${r.address} ${kind} ${v} (${v.length})`);
           }
         }
       }
+      if (values > 5) problems.push(`${r.address}: ${values} condition values`);
+      fullest = Math.max(fullest, values);
     }
     expect(problems).toEqual([]);
     expect(hosts).toBeGreaterThan(0);
+    // The maximum CIDR lists really filled a rule.
+    expect(fullest).toBe(5);
   });
 
   it('keeps every resource within AWS tag limits, provider default tags included (S3 objects: 10)', () => {
@@ -379,7 +433,7 @@ describe('the worst-case app (longest legal names and values)', () => {
     expect(Math.max(...sizes)).toBeGreaterThan(TASK_DEFINITION_MAX_BYTES - 8 * 1024);
   });
 
-  it("adds exactly what core's SHARED_ALB_PROJECT_USAGE says to the shared ALB (listeners, target groups, rules)", () => {
+  it("adds exactly what core's sharedAlbProjectUsage says to the shared ALB, for every routing and access case here", () => {
     const usage = (stackName: string) => {
       const s = stacks.find((x) => x.name === stackName)!;
       const count = (t: string) => Object.keys(s.json.resource?.[t] ?? {}).length;
@@ -389,7 +443,22 @@ describe('the worst-case app (longest legal names and values)', () => {
         rules: count('aws_lb_listener_rule'),
       };
     };
-    expect(usage(`hostroutedaa-${longName}`)).toEqual(SHARED_ALB_PROJECT_USAGE.host);
-    expect(usage(`portroutedcc-${longName}`)).toEqual(SHARED_ALB_PROJECT_USAGE.port);
+    const seen = new Set<string>();
+    for (const { env: envName, project } of PROJECTS) {
+      if (project.isolation === 'dedicated') continue;
+      const e = ENVS.find((x) => x.name === envName)!;
+      const expected = sharedAlbProjectUsage(sharedAlbRouting(e), {
+        controlPlaneCidrs: e.controlPlaneCidrs,
+        dataPlaneCidrs: project.dataPlaneCidrs ?? e.dataPlaneCidrs,
+      });
+      expect({
+        stack: `${envName}-${project.name}`,
+        ...usage(`${envName}-${project.name}`),
+      }).toEqual({ stack: `${envName}-${project.name}`, ...expected });
+      seen.add(`${sharedAlbRouting(e)}:${expected.rules}`);
+    }
+    // Host routing with control-plane networks (4 rules); port routing with a restricted (3) and
+    // an open (2) data plane.
+    expect([...seen].sort()).toEqual(['host:4', 'port:2', 'port:3']);
   });
 });

@@ -1,3 +1,4 @@
+import { admitsInternet } from './access';
 import { IssueCollector } from './errors';
 import type { Environment } from './environment';
 import type { Project } from './project';
@@ -76,21 +77,60 @@ export interface AlbUsage {
   readonly rules: number;
 }
 
+/** How a shared-ALB project is reached: its own listener port (no domain) or its host name. */
+export type SharedAlbRouting = 'port' | 'host';
+
+/** The routing a shared project of `env` gets: by host name with a domain, by port without. */
+export function sharedAlbRouting(env: Pick<Environment, 'domain'>): SharedAlbRouting {
+  return env.domain ? 'host' : 'port';
+}
+
 /**
- * What one MockServer project adds to its environment's shared ALB: two target groups (API and
- * dashboard); routed by port, its own listener with one path rule (dashboard); routed by host,
- * a path rule and a host rule on the HTTPS listener. `project-stack.test.ts` counts them in a
- * synthesised stack, so this cannot drift from the constructs.
+ * What one MockServer project adds to its environment's shared ALB, rule for rule as ecs-service's
+ * `routingRules` builds them:
+ * - two target groups (mocked API and control plane);
+ * - routed by port, a listener of its own; by host, none (rules on the shared HTTPS listener);
+ * - control plane: a rule forwarding requests with the token, one forwarding the
+ *   `controlPlaneCidrs` when the environment names any, and a rule refusing the rest (2 or 3);
+ * - data plane: routed by host, one host rule; routed by port, the listener's default action when
+ *   `dataPlaneCidrs` admit the internet, else one more rule with the source condition (and the
+ *   default refuses).
+ *
+ * So a project takes 2 to 4 of the ALB's 100 rules. `ecs-service`'s routing test and the stacks'
+ * worst-case test count the rules really synthesised for every case against this function.
  */
-export const SHARED_ALB_PROJECT_USAGE: Readonly<Record<'port' | 'host', AlbUsage>> = {
-  port: { listeners: 1, targetGroups: 2, rules: 1 },
-  host: { listeners: 0, targetGroups: 2, rules: 2 },
-};
+export function sharedAlbProjectUsage(
+  routing: SharedAlbRouting,
+  access: {
+    /** The environment's networks admitted to the control plane without the token. */
+    readonly controlPlaneCidrs: readonly string[];
+    /** Who may call the project's mocked API. */
+    readonly dataPlaneCidrs: readonly string[];
+  },
+): AlbUsage {
+  const controlPlane = access.controlPlaneCidrs.length > 0 ? 3 : 2;
+  const dataPlane = routing === 'host' ? 1 : admitsInternet(access.dataPlaneCidrs) ? 0 : 1;
+  return {
+    listeners: routing === 'port' ? 1 : 0,
+    targetGroups: 2,
+    rules: controlPlane + dataPlane,
+  };
+}
+
+/** What a validated shared project adds to its environment's ALB. */
+function projectUsage(p: Project): AlbUsage {
+  return sharedAlbProjectUsage(sharedAlbRouting(p.env), {
+    controlPlaneCidrs: p.env.controlPlaneCidrs,
+    dataPlaneCidrs: p.dataPlaneCidrs,
+  });
+}
 
 /**
  * Checks that the shared-ALB projects of each environment fit its load balancer's quotas.
  * `alreadyDeployed` counts, per environment name, shared projects that are deployed but not in
- * `projects` (ephemeral ones known only to the registry).
+ * `projects`: ephemeral ones known only to the registry. `automock deploy` creates those with the
+ * environment's access settings (it has no per-project CIDR flags), so each counts as a project
+ * with the environment's `dataPlaneCidrs`.
  *
  * @returns the issues found (one per environment and quota exceeded).
  */
@@ -113,14 +153,23 @@ export function checkSharedAlbCapacity(
     }
   }
   for (const { env, projects: shared } of byEnv.values()) {
-    const count = shared.length + (alreadyDeployed[env.name] ?? 0);
-    const per = SHARED_ALB_PROJECT_USAGE[env.domain ? 'host' : 'port'];
+    const deployed = alreadyDeployed[env.name] ?? 0;
+    const count = shared.length + deployed;
+    const registryUsage = sharedAlbProjectUsage(sharedAlbRouting(env), env);
+    // Projects already on the ALB come first: they hold their share whatever this run does.
+    const usages = [
+      ...Array.from({ length: deployed }, () => registryUsage),
+      ...shared.map(projectUsage),
+    ];
     const base = sharedAlbBaseUsage(env);
     for (const quota of ['listeners', 'targetGroups', 'rules'] as const) {
-      const used = base[quota] + count * per[quota];
+      const used = usages.reduce((n, u) => n + u[quota], base[quota]);
       if (used <= ALB_QUOTAS[quota]) continue;
-      const fit =
-        per[quota] === 0 ? count : Math.floor((ALB_QUOTAS[quota] - base[quota]) / per[quota]);
+      let fit = 0;
+      for (let total = base[quota]; fit < usages.length; fit++) {
+        total += usages[fit]![quota];
+        if (total > ALB_QUOTAS[quota]) break;
+      }
       const label = {
         listeners: 'listeners',
         targetGroups: 'target groups',
@@ -130,7 +179,7 @@ export function checkSharedAlbCapacity(
       issues.add(
         newest ? `project[${env.name}/${newest.name}].isolation` : `environment[${env.name}]`,
         newest?.isolation ?? count,
-        `would put ${used} ${label} on the shared ALB of ${env.name} (${count} shared projects${alreadyDeployed[env.name] ? `, ${alreadyDeployed[env.name]} of them already deployed` : ''}); an ALB holds at most ${ALB_QUOTAS[quota]}, so at most ${fit} shared projects fit: deploy this one with isolation 'dedicated' (its own ALB), or destroy projects no longer needed`,
+        `would put ${used} ${label} on the shared ALB of ${env.name} (${count} shared projects${deployed ? `, ${deployed} of them already deployed` : ''}); an ALB holds at most ${ALB_QUOTAS[quota]}, so at most ${fit} shared projects fit: deploy this one with isolation 'dedicated' (its own ALB), or destroy projects no longer needed`,
       );
     }
   }

@@ -261,8 +261,8 @@ describe('shared ALB capacity', () => {
     );
   });
 
-  it('counts target groups and rules of host-routed projects', () => {
-    expect(() => checkProjectSet(many(prod, 50))).not.toThrow();
+  it('counts the rules of host-routed projects: 3 each (token, refusal, host), so 33 fit in 100', () => {
+    expect(() => checkProjectSet(many(prod, 33))).not.toThrow();
     const err = (() => {
       try {
         checkProjectSet(many(prod, 51));
@@ -276,9 +276,48 @@ describe('shared ALB capacity', () => {
         /^would put 102 target groups on the shared ALB of prod .* at most 100, so at most 50 shared projects fit/,
       ),
       expect.stringMatching(
-        /^would put 102 listener rules on the shared ALB of prod .* at most 100, so at most 50 shared projects fit/,
+        /^would put 153 listener rules on the shared ALB of prod .* at most 100, so at most 33 shared projects fit/,
       ),
     ]);
+    expect(() => checkProjectSet(many(prod, 34))).toThrow(
+      /project\[prod\/p33\]\.isolation: got "shared", would put 102 listener rules on the shared ALB of prod \(34 shared projects\); an ALB holds at most 100, so at most 33 shared projects fit: deploy this one with isolation 'dedicated'/,
+    );
+  });
+
+  it('counts a fourth rule per project when the environment admits control-plane networks', () => {
+    const vpn = defineEnvironment({
+      name: 'prod',
+      accountId: '123456789012',
+      region: 'us-east-1',
+      domain: { name: 'mocks.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+      controlPlaneCidrs: ['10.20.0.0/16'],
+    });
+    expect(() => checkProjectSet(many(vpn, 25))).not.toThrow();
+    expect(() => checkProjectSet(many(vpn, 26))).toThrow(
+      /would put 104 listener rules .* so at most 25 shared projects fit/,
+    );
+  });
+
+  it('counts a data-plane rule for port-routed projects whose callers are restricted', () => {
+    // Open data plane: 2 rules each, the listener quota binds first (49).
+    expect(() => checkProjectSet(many(dev, 49))).not.toThrow();
+    const restricted = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        defineProject(
+          { name: `r${i}`, listenerPort: 30000 + i, dataPlaneCidrs: ['203.0.113.0/24'] },
+          dev,
+        ),
+      );
+    expect(() => checkProjectSet(restricted(33))).not.toThrow();
+    expect(() => checkProjectSet(restricted(34))).toThrow(
+      /would put 102 listener rules on the shared ALB of dev \(34 shared projects\); .* so at most 33 shared projects fit/,
+    );
+    // Mixed: 20 restricted (60 rules) and 20 open (40 rules) fill the 100 exactly.
+    const open20 = many(dev, 20);
+    expect(() => checkProjectSet([...restricted(20), ...open20])).not.toThrow();
+    expect(() => checkProjectSet([...restricted(21), ...open20])).toThrow(
+      /would put 103 listener rules on the shared ALB of dev \(41 shared projects\); .* so at most 39 shared projects fit/,
+    );
   });
 
   it('counts projects already deployed (from the registry) against the quotas', () => {
@@ -286,6 +325,12 @@ describe('shared ALB capacity', () => {
     expect(() => checkProjectSet(ten, { alreadyDeployed: { dev: 39 } })).not.toThrow();
     expect(() => checkProjectSet(ten, { alreadyDeployed: { dev: 40 } })).toThrow(
       /\(50 shared projects, 40 of them already deployed\)/,
+    );
+    // Registry-only projects were deployed with the environment's settings: 3 rules each here.
+    const five = many(prod, 5);
+    expect(() => checkProjectSet(five, { alreadyDeployed: { prod: 28 } })).not.toThrow();
+    expect(() => checkProjectSet(five, { alreadyDeployed: { prod: 29 } })).toThrow(
+      /would put 102 listener rules on the shared ALB of prod \(34 shared projects, 29 of them already deployed\)/,
     );
   });
 

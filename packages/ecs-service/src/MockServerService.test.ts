@@ -7,6 +7,7 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { sharedAlbProjectUsage } from '@automock/core';
 import { Testing } from 'cdktf';
 import {
   CONFIG_LOADER_IMAGE,
@@ -284,6 +285,42 @@ describe('MockServerService on the shared ALB with a domain', () => {
     expect(() =>
       synth({ loadBalancing: { ...(BASE_MOCK_PROPS.loadBalancing as any), port: undefined } }),
     ).toThrow(/neither host nor port/);
+  });
+});
+
+describe("MockServerService on the shared ALB uses what core's sharedAlbProjectUsage counts", () => {
+  const hostRouting = {
+    hostname: 'petstore.mocks.example.com',
+    httpsListenerArn: 'arn:listener/https',
+    hostedZoneId: 'Z123',
+    albZoneId: 'ZALB',
+    priority: 100,
+  };
+  const cases = (['port', 'host'] as const).flatMap((routing) =>
+    [[], ['10.20.0.0/16']].flatMap((controlPlaneCidrs) =>
+      [['0.0.0.0/0'], ['203.0.113.0/24', '198.51.100.0/24']].map((dataPlaneCidrs) => ({
+        routing,
+        controlPlaneCidrs,
+        dataPlaneCidrs,
+      })),
+    ),
+  );
+
+  it.each(cases)('%j', ({ routing, controlPlaneCidrs, dataPlaneCidrs }) => {
+    const { json } = synth({
+      controlPlane: { ...BASE_MOCK_PROPS.controlPlane, sourceCidrs: controlPlaneCidrs },
+      dataPlaneCidrs,
+      loadBalancing: {
+        ...(BASE_MOCK_PROPS.loadBalancing as any),
+        ...(routing === 'host' ? { port: undefined, host: hostRouting } : {}),
+      },
+    });
+    const count = (t: string) => Object.keys(resources(json, t)).length;
+    expect({
+      listeners: count('aws_lb_listener'),
+      targetGroups: count('aws_lb_target_group'),
+      rules: count('aws_lb_listener_rule'),
+    }).toEqual(sharedAlbProjectUsage(routing, { controlPlaneCidrs, dataPlaneCidrs }));
   });
 });
 

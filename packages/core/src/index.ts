@@ -9,3 +9,4 @@ export * from './tags';
 export * from './expectations';
 export * from './project';
 export * from './prices';
+export * from './iam';

@@ -104,6 +104,12 @@ export interface MockServerServiceProps extends TerraformMetaArguments {
   readonly configLoaderImage?: string;
   /** Seconds health checks are ignored after start (JVM start-up). @default 60 */
   readonly healthCheckGracePeriodSeconds?: number;
+  /**
+   * ARN of the IAM policy set as the permissions boundary of every role this construct creates
+   * (the CI apply role may create roles only with its environment's boundary).
+   * @default - no permissions boundary
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -224,6 +230,7 @@ export class MockServerService extends Construct {
       loadBalancerArnSuffix: albArnSuffix,
       listenerDependencies: dependables,
       taskRoleStatements: [readConfig],
+      permissionsBoundary: props.permissionsBoundary,
       volumes: [CONFIG_VOLUME],
       targets: [
         {

@@ -15,7 +15,7 @@ import { Aspects } from 'cdktf';
 import { Construct } from 'constructs';
 import { AutomockStack, StateOptions } from './automock-stack';
 import { ENV_OUTPUT, exportEnvOutput } from './environment-outputs';
-import { awsProvider } from './providers';
+import { awsProvider, environmentBoundaryArn } from './providers';
 
 export interface EnvironmentStackProps extends StateOptions {
   /** The validated environment. */
@@ -53,6 +53,8 @@ export class EnvironmentStack extends AutomockStack {
     awsProvider(this, env);
     Aspects.of(this).add(new StandardTagsAspect(standardTags(env.name, undefined, env.tags)));
     const parts = { prefix: env.prefix, env: env.name };
+    // Created by the bootstrap stack; the CI apply role may create roles with no other.
+    const permissionsBoundary = environmentBoundaryArn(env);
 
     this.network = new Network(this, 'network', {
       prefix: env.prefix,
@@ -61,6 +63,7 @@ export class EnvironmentStack extends AutomockStack {
       azCount: env.azCount,
       nat: env.nat,
       flowLogs: { enabled: env.flowLogs, retentionDays: env.logRetentionDays },
+      permissionsBoundary,
     });
     exportEnvOutput(this, ENV_OUTPUT.vpcId, this.network.vpcId, 'VPC id');
     exportEnvOutput(this, ENV_OUTPUT.vpcCidr, env.vpcCidr, 'VPC CIDR');
@@ -148,6 +151,7 @@ export class EnvironmentStack extends AutomockStack {
       registryTableName: backend.registryTable,
       notificationTopicArn: this.notificationTopic.arn,
       logRetentionDays: env.logRetentionDays,
+      permissionsBoundary,
       destroyer: {
         clusterArn: this.cluster.clusterArn,
         clusterName: this.cluster.clusterName,

@@ -189,6 +189,31 @@ function suite(title: string, build: () => ReturnType<typeof synth>, envs: reado
             {},
             'other region',
           ),
+          // the other environments' stacks where their state really is (another region's bucket too)
+          ...stacks
+            .filter((o) => o.info.kind !== 'bootstrap' && o.info.environment !== env.name)
+            .flatMap((o) => [
+              q(
+                's3:GetObject',
+                `arn:aws:s3:::${o.info.stateBucket}/${o.info.backendKey}`,
+                {},
+                o.info.name,
+              ),
+              q(
+                's3:PutObject',
+                `arn:aws:s3:::${o.info.stateBucket}/${o.info.backendKey}`,
+                {},
+                o.info.name,
+              ),
+            ]),
+          ...bootstraps.map((b) =>
+            q(
+              's3:PutObject',
+              `arn:aws:s3:::${b.info.stateBucket}/${b.info.backendKey}`,
+              {},
+              b.info.name,
+            ),
+          ),
           q('s3:PutBucketPolicy', `arn:aws:s3:::${bucket}`, {}, 'state bucket'),
           q(
             's3:DeleteObjectVersion',
@@ -353,6 +378,47 @@ suite(
   () => synth({ definitions: PAIR, declaredProjects: false }),
   PAIR,
 );
+
+describe('the checks above can fail', () => {
+  const { stacks, bootstraps } = synth({});
+  const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
+  const staging = ENVIRONMENTS.find((e) => e.name === 'staging')!;
+  const r = rolesOf(dev, stacks, bootstraps);
+
+  test('a policy missing the queue statement is caught on the queue’s calls', async () => {
+    const requests = await requestsFor(dev, envStacks(stacks, dev), stacks, 'all');
+    const broken = {
+      ...r,
+      apply: r.apply.map((d) => ({ ...d, Statement: d.Statement.filter((x) => x.Sid !== 'Sqs') })),
+    };
+    const found = await mismatches(broken, 'apply', requests, () => 'Allowed');
+    expect(found.length).toBeGreaterThan(0);
+    for (const line of found) expect(line).toMatch(/ sqs:/);
+  });
+
+  test('a policy widened to every object is caught on another environment’s state', async () => {
+    const widened = {
+      ...r,
+      apply: [
+        ...r.apply,
+        {
+          Version: '2012-10-17' as const,
+          Statement: [
+            { Effect: 'Allow' as const, Action: 's3:PutObject', Resource: 'arn:aws:s3:::*/*' },
+          ],
+        },
+      ],
+    };
+    const key = envStacks(stacks, staging)[0]!.info;
+    const found = await mismatches(
+      widened,
+      'apply',
+      [q('s3:PutObject', `arn:aws:s3:::${key.stateBucket}/${key.backendKey}`)],
+      () => 'not Allowed',
+    );
+    expect(found).toHaveLength(1);
+  });
+});
 
 describe('the mapping and the app', () => {
   test('every resource type the default app synthesises has a row', () => {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- it walks synthesised Terraform JSON, whose shape is each resource type's own */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -24,7 +25,7 @@ import { AutomockStack, StackInfo } from '../automock-stack';
 /** A synthesised stack. */
 export interface SynthStack {
   readonly info: StackInfo;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   readonly json: any;
 }
 
@@ -80,7 +81,7 @@ interface Res {
   readonly stack: SynthStack;
   readonly type: string;
   readonly id: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   readonly body: any;
 }
 

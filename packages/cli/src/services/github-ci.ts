@@ -27,7 +27,15 @@ export function githubApiFromEnv(env: NodeJS.ProcessEnv = process.env): GithubAp
 
 const KEYS = [...GITHUB_SUBJECT_CLAIM_KEYS];
 
-async function get(api: GithubApi, path: string): Promise<{ status: number; body: any }> {
+/** The fields of GitHub's responses these checks read. */
+interface GithubBody {
+  readonly message?: string;
+  readonly use_default?: boolean;
+  readonly include_claim_keys?: unknown;
+  readonly protection_rules?: readonly { readonly type?: string; readonly reviewers?: unknown }[];
+}
+
+async function get(api: GithubApi, path: string): Promise<{ status: number; body?: GithubBody }> {
   const root = (api.apiUrl ?? 'https://api.github.com').replace(/\/+$/, '');
   const res = await fetch(`${root}${path}`, {
     headers: {
@@ -38,16 +46,16 @@ async function get(api: GithubApi, path: string): Promise<{ status: number; body
     },
   });
   const text = await res.text();
-  let body: unknown = undefined;
+  let body: GithubBody | undefined;
   try {
-    body = text ? JSON.parse(text) : undefined;
+    body = text ? (JSON.parse(text) as GithubBody) : undefined;
   } catch {
-    body = text;
+    body = { message: text.slice(0, 200) };
   }
   return { status: res.status, body };
 }
 
-const describeHttp = (status: number, body: any) =>
+const describeHttp = (status: number, body?: GithubBody) =>
   `HTTP ${status}${body?.message ? `: ${String(body.message)}` : ''}`;
 
 /**
@@ -128,8 +136,8 @@ export async function githubCiChecks(
         `/repos/${repo}/environments/${encodeURIComponent(env)}`,
       );
       const reviewers = (Array.isArray(body?.protection_rules) ? body.protection_rules : [])
-        .filter((r: any) => r?.type === 'required_reviewers')
-        .flatMap((r: any) => (Array.isArray(r.reviewers) ? r.reviewers : []));
+        .filter((r) => r?.type === 'required_reviewers')
+        .flatMap((r) => (Array.isArray(r.reviewers) ? (r.reviewers as unknown[]) : []));
       if (status === 200 && reviewers.length > 0) {
         checks.push({ check, ok: true, detail: `${reviewers.length} required reviewer(s)` });
       } else {

@@ -9,6 +9,7 @@ import {
 import { App } from 'cdktf';
 import { StateOptions } from './automock-stack';
 import { BootstrapStack, bootstrapGroups } from './bootstrap-stack';
+import { CanonicalStacks, ciInventories } from './ci-inventory';
 import { EnvironmentStack } from './environment-stack';
 import { ENVIRONMENTS } from './environments';
 import { ProjectStack } from './project-stack';
@@ -60,10 +61,19 @@ export function buildApp(options: BuildAppOptions = {}): App {
     ...(options.context ? { context: options.context } : {}),
   });
   const state: StateOptions = { backendEndpoints: options.backendEndpoints };
-  for (const g of groups)
-    new BootstrapStack(app, g.name, { environments: g.environments, ...state });
   for (const env of selected) new EnvironmentStack(app, { environment: env, ...state });
   for (const project of projects) new ProjectStack(app, { project, ...state });
+  // Last, because the CI permissions they hold are derived from the stacks above
+  // (AutomockStack.all still lists them first).
+  const canonical = canonicalStacks(all);
+  for (const g of groups) {
+    const inventories = ciInventories(g.environments, app, canonical, {
+      outdir: options.outdir,
+      context: options.context,
+      state,
+    });
+    new BootstrapStack(app, g.name, { environments: g.environments, inventories, ...state });
+  }
   return app;
 }
 
@@ -98,6 +108,22 @@ function checkStackNameCollisions(
   const issues = new IssueCollector();
   checkStackNames(issues, entries);
   issues.throwIfAny('stack names');
+}
+
+/**
+ * The stacks CI plans and applies for an environment: its environment stack and the stacks of
+ * its declared projects (PROJECTS), whatever a command selected.
+ */
+export function canonicalStacks(all: readonly Environment[]): CanonicalStacks {
+  const declared = (env: Environment) => PROJECTS.filter((d) => d.env === env.name);
+  return {
+    names: (env) => [env.name, ...declared(env).map((d) => `${env.name}-${d.project.name}`)],
+    build: (app, env, state) => {
+      new EnvironmentStack(app, { environment: env, ...state });
+      for (const project of resolveProjects(declared(env), [env], all))
+        new ProjectStack(app, { project, ...state });
+    },
+  };
 }
 
 function selectEnvironments(all: readonly Environment[], names?: readonly string[]): Environment[] {

@@ -52,9 +52,14 @@ export abstract class AutomockStack extends TerraformStack {
     });
   }
 
-  /** Every AutoMock stack under `scope`. */
+  /** Every AutoMock stack under `scope`: bootstrap stacks, then environments, then projects. */
   static all(scope: Construct): AutomockStack[] {
-    return scope.node.children.filter((c): c is AutomockStack => c instanceof AutomockStack);
+    const order: Record<StackKind, number> = { bootstrap: 0, environment: 1, project: 2 };
+    return scope.node.children
+      .filter((c): c is AutomockStack => c instanceof AutomockStack)
+      .map((s, i) => ({ s, i }))
+      .sort((a, b) => order[a.s.info.kind] - order[b.s.info.kind] || a.i - b.i)
+      .map(({ s }) => s);
   }
 }
 

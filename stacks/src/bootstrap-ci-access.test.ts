@@ -1,80 +1,434 @@
-import { canAssumeWithWebIdentity, GITHUB_OIDC_HOST, PolicyDocument } from '@automock/ci-access';
-import { Testing } from 'cdktf';
+import {
+  GITHUB_OIDC_HOST,
+  PolicyDocument,
+  permissionsBoundaryArn,
+  RESOURCE_ACTIONS,
+  WILDCARD_ONLY_ACTIONS,
+} from '@automock/ci-access';
+import { decide, decideAssume, Decision } from '@automock/ci-access/dist/testing/iam-simulator';
+import { defineEnvironment, Environment, projectStateKey } from '@automock/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildApp } from './app';
 import { BootstrapStack } from './bootstrap-stack';
 import { ENVIRONMENTS } from './environments';
 import { GITHUB_CI } from './github';
+import { synthesizeApp } from './synthesize-app';
+import {
+  CiRequest,
+  managedPolicy,
+  readStacks,
+  requestsFor,
+  rolePolicies,
+  SynthStack,
+} from './testing/ci-requests';
 
-let outdir: string;
-beforeAll(() => {
-  outdir = mkdtempSync(path.join(tmpdir(), 'bootstrap-ci-'));
-});
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+// The CI roles of the synthesised bootstrap stacks, asked through @cloud-copilot/iam-simulate
+// (AWS's evaluation logic, offline) about every call Terraform makes for every resource the
+// synthesised environment and project stacks hold.
 
-function bootstraps(): { stack: BootstrapStack; json: any }[] {
-  const app = buildApp({ outdir, declaredProjects: false });
-  return app.node.children
-    .filter((c): c is BootstrapStack => c instanceof BootstrapStack)
-    .map((stack) => ({ stack, json: JSON.parse(Testing.synth(stack)) }));
+const REPO = `${GITHUB_CI.owner}/${GITHUB_CI.repository}`;
+const q = (
+  action: string,
+  resource: string,
+  context: Record<string, string | string[]> = {},
+  why = 'case',
+): CiRequest => ({ action, resource, context, why, creating: false });
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function synth(options: Parameters<typeof synthesizeApp>[0] = {}) {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'ci-access-'));
+  dirs.push(outdir);
+  const { app } = synthesizeApp({ outdir, ...options });
+  const stacks = readStacks(app, outdir);
+  const bootstraps = app.node.children.filter(
+    (c): c is BootstrapStack => c instanceof BootstrapStack,
+  );
+  return { app, stacks, bootstraps };
 }
 
-describe('GitHub CI access in the bootstrap stacks', () => {
-  const all = bootstraps();
-  const repo = `${GITHUB_CI.owner}/${GITHUB_CI.repository}`;
+interface Roles {
+  readonly env: Environment;
+  readonly bootstrap: SynthStack;
+  readonly apply: PolicyDocument[];
+  readonly plan: PolicyDocument[];
+  readonly boundary: PolicyDocument;
+}
 
-  test('every environment gets a plan and an apply role in the bootstrap stack of its account and region', () => {
-    const roles = all
-      .flatMap(({ json }) =>
-        Object.values<any>(json.resource.aws_iam_role ?? {}).map((r) => r.name),
-      )
-      .sort();
-    expect(roles).toEqual(
-      ENVIRONMENTS.flatMap((e) => [
-        `${e.prefix}-${e.name}-github-apply`,
-        `${e.prefix}-${e.name}-github-plan`,
-      ]).sort(),
-    );
-    for (const { stack, json } of all) {
-      for (const e of stack.ciAccess ? Object.keys(stack.ciAccess.environments) : []) {
-        expect(json.output[`github_plan_role_arn_${e}`]).toBeDefined();
-        expect(json.output[`github_apply_role_arn_${e}`]).toBeDefined();
-      }
-    }
-  });
+function rolesOf(env: Environment, stacks: SynthStack[], bootstraps: BootstrapStack[]): Roles {
+  const b = bootstraps.find((x) => x.environments.includes(env))!;
+  const bootstrap = stacks.find((s) => s.info.name === b.info.name)!;
+  return {
+    env,
+    bootstrap,
+    apply: rolePolicies(bootstrap, `${env.prefix}-${env.name}-github-apply`),
+    plan: rolePolicies(bootstrap, `${env.prefix}-${env.name}-github-plan`),
+    boundary: managedPolicy(bootstrap, `${env.prefix}-${env.name}-boundary`),
+  };
+}
 
-  test('one OIDC provider per bootstrap stack, as configured', () => {
-    for (const { json } of all)
-      expect(Object.keys(json.resource.aws_iam_openid_connect_provider ?? {})).toHaveLength(1);
-  });
+const principal = (env: Environment, kind: 'plan' | 'apply') => ({
+  accountId: env.accountId,
+  roleArn: `arn:aws:iam::${env.accountId}:role/${env.prefix}-${env.name}-github-${kind}`,
+});
 
-  test('prod applies only from its GitHub environment; other environments also from main; plans only from pull requests', () => {
-    for (const { stack } of all) {
-      const access = stack.ciAccess!;
-      for (const [env, roles] of Object.entries(access.environments)) {
-        const can = (doc: PolicyDocument, sub: string) =>
-          canAssumeWithWebIdentity(doc, {
-            providerArn: access.oidcProviderArn,
-            providerHost: GITHUB_OIDC_HOST,
-            claims: { aud: 'sts.amazonaws.com', sub },
-          });
-        expect(can(roles.planTrustPolicy, `repo:${repo}:pull_request`)).toBe(true);
-        expect(can(roles.planTrustPolicy, `repo:${repo}:ref:refs/heads/main`)).toBe(false);
-        expect(can(roles.applyTrustPolicy, `repo:${repo}:pull_request`)).toBe(false);
-        expect(can(roles.applyTrustPolicy, `repo:${repo}:environment:${env}`)).toBe(true);
-        expect(can(roles.applyTrustPolicy, `repo:${repo}:ref:refs/heads/main`)).toBe(
-          env !== 'prod',
+/** The decisions that differ from `expected`, one line each. */
+async function mismatches(
+  roles: Roles,
+  kind: 'plan' | 'apply',
+  requests: readonly CiRequest[],
+  expected: (q: CiRequest) => 'Allowed' | 'not Allowed',
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const q of requests) {
+    const d: Decision = await decide(principal(roles.env, kind), roles[kind], q);
+    const want = expected(q);
+    if ((want === 'Allowed') !== (d === 'Allowed'))
+      out.push(
+        `${roles.env.name} ${kind}: ${q.action} on ${q.resource} ${JSON.stringify(q.context)} [${q.why}] -> ${d}, expected ${want}`,
+      );
+  }
+  return out;
+}
+
+const envStacks = (stacks: SynthStack[], env: Environment) =>
+  stacks.filter((s) => s.info.kind !== 'bootstrap' && s.info.environment === env.name);
+
+function suite(title: string, build: () => ReturnType<typeof synth>, envs: readonly Environment[]) {
+  describe(title, () => {
+    const { stacks, bootstraps } = build();
+    const roles = new Map(envs.map((e) => [e.name, rolesOf(e, stacks, bootstraps)]));
+    const sameAccount = (e: Environment) =>
+      envs.filter((o) => o !== e && o.accountId === e.accountId);
+
+    test.each(envs.map((e) => [e.name, e] as const))(
+      'apply role of %s: allowed every action of the mapping for every resource of its stacks; the other environments of its account are not',
+      async (_n, env) => {
+        const requests = await requestsFor(env, envStacks(stacks, env), stacks, 'all');
+        expect(requests.length).toBeGreaterThan(100);
+        expect(await mismatches(roles.get(env.name)!, 'apply', requests, () => 'Allowed')).toEqual(
+          [],
         );
+        for (const other of sameAccount(env)) {
+          // Service-linked roles belong to the account, not to an environment: any may create them.
+          const scoped = requests.filter(
+            (c) =>
+              (c.resource !== '*' || c.action === 'acm:RequestCertificate') &&
+              c.action !== 'iam:CreateServiceLinkedRole',
+          );
+          expect(
+            await mismatches(roles.get(other.name)!, 'apply', scoped, () => 'not Allowed'),
+          ).toEqual([]);
+        }
+      },
+    );
+
+    test.each(envs.map((e) => [e.name, e] as const))(
+      'plan role of %s: allowed every refresh read of its stacks, and none of the writes',
+      async (_n, env) => {
+        const reads = await requestsFor(env, envStacks(stacks, env), stacks, 'read');
+        expect(await mismatches(roles.get(env.name)!, 'plan', reads, () => 'Allowed')).toEqual([]);
+        const all = await requestsFor(env, envStacks(stacks, env), stacks, 'all');
+        const readKeys = new Set(reads.map((q) => q.action));
+        const writes = all.filter((q) => !readKeys.has(q.action));
+        expect(writes.length).toBeGreaterThan(50);
+        expect(await mismatches(roles.get(env.name)!, 'plan', writes, () => 'not Allowed')).toEqual(
+          [],
+        );
+        for (const other of sameAccount(env)) {
+          const scoped = reads.filter((q) => q.resource !== '*');
+          expect(
+            await mismatches(roles.get(other.name)!, 'plan', scoped, () => 'not Allowed'),
+          ).toEqual([]);
+        }
+      },
+    );
+
+    test.each(envs.map((e) => [e.name, e] as const))(
+      'state of %s: its own keys and locks only; never another environment’s, the bootstrap’s, or another region’s bucket',
+      async (_n, env) => {
+        const r = roles.get(env.name)!;
+        const bucket = stacks.find((s) => s.info.environment === env.name)!.info.stateBucket;
+        const keys = envStacks(stacks, env).map((s) => s.info.backendKey);
+        const lock = `arn:aws:dynamodb:${r.bootstrap.info.region}:${env.accountId}:table/${env.prefix}-terraform-locks`;
+        const own: CiRequest[] = keys.flatMap((k) => [
+          q('s3:GetObject', `arn:aws:s3:::${bucket}/${k}`, {}, k),
+          q('s3:PutObject', `arn:aws:s3:::${bucket}/${k}`, {}, k),
+          q('s3:PutObject', `arn:aws:s3:::${bucket}/${k}.tflock`, {}, k),
+          q('s3:DeleteObject', `arn:aws:s3:::${bucket}/${k}.tflock`, {}, k),
+          q('dynamodb:PutItem', lock, { 'dynamodb:LeadingKeys': [`${bucket}/${k}`] }, k),
+          q('dynamodb:GetItem', lock, { 'dynamodb:LeadingKeys': [`${bucket}/${k}-md5`] }, k),
+          q('s3:ListBucket', `arn:aws:s3:::${bucket}`, { 's3:prefix': 'env:/' }, k),
+        ]);
+        expect(await mismatches(r, 'apply', own, () => 'Allowed')).toEqual([]);
+        // A plan writes only the lock.
+        expect(
+          await mismatches(r, 'plan', own, (c) =>
+            c.action === 's3:PutObject' && !c.resource.endsWith('.tflock')
+              ? 'not Allowed'
+              : 'Allowed',
+          ),
+        ).toEqual([]);
+        const others = [
+          ...envs.filter((o) => o !== env).map((o) => `envs/${o.name}/terraform.tfstate`),
+          ...envs.filter((o) => o !== env).map((o) => projectStateKey(o.name, 'petstore')),
+          `bootstrap/${r.bootstrap.info.region}/terraform.tfstate`,
+          `stacks/${env.name}/petstore/cdk.tf.json`,
+          `archive/${env.name}/petstore/terraform.tfstate`,
+        ];
+        const foreign: CiRequest[] = [
+          ...others.flatMap((k) => [
+            q('s3:PutObject', `arn:aws:s3:::${bucket}/${k}`, {}, k),
+            q('s3:DeleteObject', `arn:aws:s3:::${bucket}/${k}.tflock`, {}, k),
+            q('dynamodb:DeleteItem', lock, { 'dynamodb:LeadingKeys': [`${bucket}/${k}`] }, k),
+          ]),
+          q(
+            's3:PutObject',
+            `arn:aws:s3:::${env.prefix}-tfstate-${env.accountId}-eu-central-1/envs/${env.name}/terraform.tfstate`,
+            {},
+            'other region',
+          ),
+          // the other environments' stacks where their state really is (another region's bucket too)
+          ...stacks
+            .filter((o) => o.info.kind !== 'bootstrap' && o.info.environment !== env.name)
+            .flatMap((o) => [
+              q(
+                's3:GetObject',
+                `arn:aws:s3:::${o.info.stateBucket}/${o.info.backendKey}`,
+                {},
+                o.info.name,
+              ),
+              q(
+                's3:PutObject',
+                `arn:aws:s3:::${o.info.stateBucket}/${o.info.backendKey}`,
+                {},
+                o.info.name,
+              ),
+            ]),
+          ...bootstraps.map((b) =>
+            q(
+              's3:PutObject',
+              `arn:aws:s3:::${b.info.stateBucket}/${b.info.backendKey}`,
+              {},
+              b.info.name,
+            ),
+          ),
+          q('s3:PutBucketPolicy', `arn:aws:s3:::${bucket}`, {}, 'state bucket'),
+          q(
+            's3:DeleteObjectVersion',
+            `arn:aws:s3:::${bucket}/envs/${env.name}/terraform.tfstate`,
+            {},
+            'state history',
+          ),
+        ];
+        for (const kind of ['apply', 'plan'] as const)
+          expect(await mismatches(r, kind, foreign, () => 'not Allowed')).toEqual([]);
+      },
+    );
+
+    test.each(envs.map((e) => [e.name, e] as const))(
+      'apply role of %s: no AdministratorAccess, no role without the boundary, never the boundary or the CI roles',
+      async (_n, env) => {
+        const r = roles.get(env.name)!;
+        const boundary = permissionsBoundaryArn('aws', env.accountId, env.prefix, env.name);
+        const role = `arn:aws:iam::${env.accountId}:role/${env.prefix}-${env.name}-anything`;
+        const denied = [
+          q('iam:AttachRolePolicy', role, {
+            'iam:PermissionsBoundary': boundary,
+            'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess',
+          }),
+          q('iam:CreateRole', role),
+          q('iam:CreateRole', role, {
+            'iam:PermissionsBoundary': permissionsBoundaryArn(
+              'aws',
+              env.accountId,
+              env.prefix,
+              'other',
+            ),
+          }),
+          q('iam:PutRolePolicy', role),
+          q('iam:DeleteRolePermissionsBoundary', role, { 'iam:PermissionsBoundary': boundary }),
+          q('iam:DeletePolicy', boundary),
+          q('iam:CreatePolicyVersion', boundary),
+          q('iam:SetDefaultPolicyVersion', boundary),
+          ...envs.flatMap((o) =>
+            ['plan', 'apply'].flatMap((k) => {
+              const ci = `arn:aws:iam::${o.accountId}:role/${o.prefix}-${o.name}-github-${k}`;
+              return [
+                q('iam:UpdateAssumeRolePolicy', ci, { 'iam:PermissionsBoundary': boundary }),
+                q('iam:PutRolePolicy', ci, { 'iam:PermissionsBoundary': boundary }),
+                q('iam:DeleteRole', ci),
+                q('iam:PassRole', ci, { 'iam:PassedToService': 'lambda.amazonaws.com' }),
+              ];
+            }),
+          ),
+          q('iam:PassRole', role, { 'iam:PassedToService': 'ec2.amazonaws.com' }),
+        ];
+        expect(await mismatches(r, 'apply', denied, () => 'not Allowed')).toEqual([]);
+        expect(
+          await mismatches(
+            r,
+            'apply',
+            [q('iam:CreateRole', role, { 'iam:PermissionsBoundary': boundary })],
+            () => 'Allowed',
+          ),
+        ).toEqual([]);
+      },
+    );
+
+    test('every role the stacks create carries its environment’s boundary (or the apply role could not create it)', () => {
+      for (const s of stacks.filter((x) => x.info.kind !== 'bootstrap')) {
+        const env = envs.find((e) => e.name === s.info.environment)!;
+        for (const [id, role] of Object.entries<any>(s.json.resource.aws_iam_role ?? {}))
+          expect([s.info.name, id, role.permissions_boundary]).toEqual([
+            s.info.name,
+            id,
+            permissionsBoundaryArn('aws', env.accountId, env.prefix, env.name),
+          ]);
       }
-    }
+    });
+
+    test.each(envs.map((e) => [e.name, e] as const))(
+      'trust of %s: apply only from its GitHub environment on main; plan only from pull requests of the repository',
+      async (_n, env) => {
+        const r = roles.get(env.name)!;
+        const roleJson = (kind: string) =>
+          Object.values<any>(r.bootstrap.json.resource.aws_iam_role).find(
+            (x) => x.name === `${env.prefix}-${env.name}-github-${kind}`,
+          );
+        const provider = `arn:aws:iam::${env.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+        const trust = (kind: string) =>
+          JSON.parse(
+            String(roleJson(kind).assume_role_policy).replace(
+              /\$\{aws_iam_openid_connect_provider\.[^.]+\.arn\}/g,
+              provider,
+            ),
+          ) as PolicyDocument;
+        const can = (
+          kind: string,
+          sub: string,
+          aud = 'sts.amazonaws.com',
+          repoProvider = provider,
+        ) =>
+          decideAssume(
+            trust(kind),
+            { providerArn: repoProvider, host: GITHUB_OIDC_HOST, aud, sub },
+            `arn:aws:iam::${env.accountId}:role/${env.prefix}-${env.name}-github-${kind}`,
+          );
+        const other = envs.find((o) => o !== env)!;
+        expect(await can('apply', `repo:${REPO}:environment:${env.name}:ref:refs/heads/main`)).toBe(
+          'Allowed',
+        );
+        for (const sub of [
+          `repo:${REPO}:environment:${env.name}:ref:refs/heads/feature`,
+          `repo:someone/${GITHUB_CI.repository}:environment:${env.name}:ref:refs/heads/main`,
+          `repo:${REPO}:pull_request:ref:refs/pull/7/merge`,
+          `repo:${REPO}:environment:${other.name}:ref:refs/heads/main`,
+          `repo:${REPO}:ref:refs/heads/main:ref:refs/heads/main`,
+        ])
+          expect([sub, await can('apply', sub)]).not.toEqual([sub, 'Allowed']);
+        expect(
+          await can(
+            'apply',
+            `repo:${REPO}:environment:${env.name}:ref:refs/heads/main`,
+            'https://github.com/x',
+          ),
+        ).not.toBe('Allowed');
+        expect(await can('plan', `repo:${REPO}:pull_request:ref:refs/pull/7/merge`)).toBe(
+          'Allowed',
+        );
+        // a fork's pull request: its token (when it gets one) names the fork
+        expect(
+          await can(
+            'plan',
+            `repo:someone/${GITHUB_CI.repository}:pull_request:ref:refs/pull/7/merge`,
+          ),
+        ).not.toBe('Allowed');
+        expect(
+          await can('plan', `repo:${REPO}:environment:${env.name}:ref:refs/heads/main`),
+        ).not.toBe('Allowed');
+        expect(roleJson('apply').max_session_duration).toBeGreaterThanOrEqual(7200);
+      },
+    );
+  });
+}
+
+const DEFAULT = ENVIRONMENTS;
+suite('the default app', () => synth({}), DEFAULT);
+
+// Two environments in one account, in two regions: two state buckets, one IAM.
+const PAIR = [
+  defineEnvironment({
+    name: 'dev',
+    accountId: '333333333333',
+    region: 'us-east-1',
+    taskPlacement: 'public',
+  }),
+  defineEnvironment({
+    name: 'qa',
+    accountId: '333333333333',
+    region: 'eu-west-1',
+    vpcCidr: '10.1.0.0/16',
+    flowLogs: true,
+  }),
+];
+suite(
+  'two environments of one account in two regions',
+  () => synth({ definitions: PAIR, declaredProjects: false }),
+  PAIR,
+);
+
+describe('the checks above can fail', () => {
+  const { stacks, bootstraps } = synth({});
+  const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
+  const staging = ENVIRONMENTS.find((e) => e.name === 'staging')!;
+  const r = rolesOf(dev, stacks, bootstraps);
+
+  test('a policy missing the queue statement is caught on the queue’s calls', async () => {
+    const requests = await requestsFor(dev, envStacks(stacks, dev), stacks, 'all');
+    const broken = {
+      ...r,
+      apply: r.apply.map((d) => ({ ...d, Statement: d.Statement.filter((x) => x.Sid !== 'Sqs') })),
+    };
+    const found = await mismatches(broken, 'apply', requests, () => 'Allowed');
+    expect(found.length).toBeGreaterThan(0);
+    for (const line of found) expect(line).toMatch(/ sqs:/);
   });
 
-  test('github: null creates no CI access', () => {
-    const app = Testing.app();
-    const stack = new BootstrapStack(app, 'b', { environments: [ENVIRONMENTS[0]!], github: null });
-    expect(stack.ciAccess).toBeUndefined();
-    expect(JSON.parse(Testing.synth(stack)).resource.aws_iam_role).toBeUndefined();
+  test('a policy widened to every object is caught on another environment’s state', async () => {
+    const widened = {
+      ...r,
+      apply: [
+        ...r.apply,
+        {
+          Version: '2012-10-17' as const,
+          Statement: [
+            { Effect: 'Allow' as const, Action: 's3:PutObject', Resource: 'arn:aws:s3:::*/*' },
+          ],
+        },
+      ],
+    };
+    const key = envStacks(stacks, staging)[0]!.info;
+    const found = await mismatches(
+      widened,
+      'apply',
+      [q('s3:PutObject', `arn:aws:s3:::${key.stateBucket}/${key.backendKey}`)],
+      () => 'not Allowed',
+    );
+    expect(found).toHaveLength(1);
+  });
+});
+
+describe('the mapping and the app', () => {
+  test('every resource type the default app synthesises has a row', () => {
+    const { stacks } = synth({});
+    const types = new Set(
+      stacks
+        .filter((s) => s.info.kind !== 'bootstrap')
+        .flatMap((s) => Object.keys(s.json.resource ?? {})),
+    );
+    for (const t of types) expect([t, RESOURCE_ACTIONS[t] !== undefined]).toEqual([t, true]);
+    expect(WILDCARD_ONLY_ACTIONS.size).toBeGreaterThan(10);
   });
 });

@@ -6,7 +6,7 @@ import {
   StandardTagsAspect,
   standardTags,
 } from '@automock/core';
-import { GithubOidcAccess } from '@automock/ci-access';
+import { EnvironmentBoundary, EnvironmentInventory, GithubOidcAccess } from '@automock/ci-access';
 import { StateBackend } from '@automock/state-backend';
 import { Aspects, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
@@ -18,8 +18,13 @@ export interface BootstrapStackProps extends StateOptions {
   /** The environments whose state lives in this account and region (at least one). */
   readonly environments: readonly Environment[];
   /**
+   * What each environment's stacks hold (by environment name; see `ciInventories`): the CI
+   * permissions and the permissions boundary of each environment are derived from it.
+   */
+  readonly inventories: Readonly<Record<string, EnvironmentInventory>>;
+  /**
    * Repository whose GitHub Actions get a plan and an apply role per environment; `null` creates
-   * no CI access.
+   * no CI access (the permissions boundaries are created either way: every role carries one).
    * @default GITHUB_CI
    */
   readonly github?: GithubCiConfig | null;
@@ -36,6 +41,8 @@ export class BootstrapStack extends AutomockStack {
   readonly environments: readonly Environment[];
   /** GitHub OIDC provider and CI roles, unless `github: null`. */
   readonly ciAccess?: GithubOidcAccess;
+  /** The permissions boundary of each environment's roles, by environment name. */
+  readonly boundaries: Readonly<Record<string, EnvironmentBoundary>>;
 
   constructor(scope: Construct, name: string, props: BootstrapStackProps) {
     const first = props.environments[0]!;
@@ -74,13 +81,42 @@ export class BootstrapStack extends AutomockStack {
       description: 'Deployments registry table',
     });
 
+    const inventory = (e: Environment): EnvironmentInventory => {
+      const inv = props.inventories[e.name];
+      if (!inv) throw new Error(`bootstrap stack ${name}: no inventory for environment ${e.name}`);
+      return inv;
+    };
+    const boundaries: Record<string, EnvironmentBoundary> = {};
+    for (const e of props.environments) {
+      boundaries[e.name] = new EnvironmentBoundary(this, `boundary-${e.name}`, {
+        env: e.name,
+        accountId: e.accountId,
+        region: e.region,
+        prefix: e.prefix,
+        stateBucket: names.bucket,
+        lockTable: names.lockTable,
+        registryTable: names.registryTable,
+        stateRegion: first.region,
+        inventory: inventory(e),
+      });
+      new TerraformOutput(this, `permissions_boundary_arn_${e.name}`, {
+        value: boundaries[e.name]!.arn,
+        description: `Permissions boundary of every role the ${e.name} stacks create`,
+      });
+    }
+    this.boundaries = boundaries;
+
     const github = props.github === undefined ? GITHUB_CI : props.github;
     if (github) {
-      const protectedEnvs = github.protectedEnvironments ?? ['prod'];
       this.ciAccess = new GithubOidcAccess(this, 'github-ci', {
-        github: { owner: github.owner, repository: github.repository },
+        github: {
+          owner: github.owner,
+          repository: github.repository,
+          immutableIds: github.immutableIds,
+        },
         accountId: first.accountId,
         prefix: first.prefix,
+        mainBranch: github.mainBranch,
         oidcProvider: (github.existingOidcProviderAccounts ?? []).includes(first.accountId)
           ? 'existing'
           : 'create',
@@ -88,10 +124,12 @@ export class BootstrapStack extends AutomockStack {
           name: e.name,
           stateBucket: names.bucket,
           lockTable: names.lockTable,
+          registryTable: names.registryTable,
           stateRegion: first.region,
           region: e.region,
           hostedZoneId: e.domain?.hostedZoneId,
-          applyTrust: protectedEnvs.includes(e.name) ? 'environment' : 'environment-or-main',
+          domainName: e.domain?.name,
+          inventory: inventory(e),
         })),
       });
       // The values of the repository variables AUTOMOCK_PLAN_ROLE_ARN_<ENV> / AUTOMOCK_APPLY_ROLE_ARN_<ENV>.
@@ -102,7 +140,7 @@ export class BootstrapStack extends AutomockStack {
         });
         new TerraformOutput(this, `github_apply_role_arn_${env}`, {
           value: roles.applyRole.arn,
-          description: `Apply role for main / the ${env} GitHub environment`,
+          description: `Apply role for the ${env} GitHub environment on the main branch`,
         });
       }
     }

@@ -19,7 +19,7 @@ import { Construct } from 'constructs';
 import { AutomockStack, StateOptions } from './automock-stack';
 import { ENV_OUTPUT, exportEnvOutput } from './environment-outputs';
 import { notificationKey } from './notification-key';
-import { awsProvider } from './providers';
+import { awsProvider, environmentBoundaryArn } from './providers';
 
 export interface EnvironmentStackProps extends StateOptions {
   /** The validated environment. */
@@ -61,6 +61,8 @@ export class EnvironmentStack extends AutomockStack {
     awsProvider(this, env);
     Aspects.of(this).add(new StandardTagsAspect(standardTags(env.name, undefined, env.tags)));
     const parts = { prefix: env.prefix, env: env.name };
+    // Created by the bootstrap stack; the CI apply role may create roles with no other.
+    const permissionsBoundary = environmentBoundaryArn(env);
 
     this.network = new Network(this, 'network', {
       prefix: env.prefix,
@@ -69,6 +71,7 @@ export class EnvironmentStack extends AutomockStack {
       azCount: env.azCount,
       nat: env.nat,
       flowLogs: { enabled: env.flowLogs, retentionDays: env.logRetentionDays },
+      permissionsBoundary,
     });
     exportEnvOutput(this, ENV_OUTPUT.vpcId, this.network.vpcId, 'VPC id');
     exportEnvOutput(this, ENV_OUTPUT.vpcCidr, env.vpcCidr, 'VPC CIDR');
@@ -177,6 +180,7 @@ export class EnvironmentStack extends AutomockStack {
       notificationTopicArn: this.notificationTopic.arn,
       notificationTopicKeyArn: this.notificationKey.arn,
       logRetentionDays: env.logRetentionDays,
+      permissionsBoundary,
       destroyer: {
         clusterArn: this.cluster.clusterArn,
         clusterName: this.cluster.clusterName,

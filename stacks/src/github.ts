@@ -5,8 +5,20 @@ export interface GithubCiConfig {
   /** Repository name, exactly as GitHub spells it. */
   readonly repository: string;
   /**
-   * Environments whose apply role trusts only their GitHub environment (with its required
-   * reviewers), never a plain push to main.
+   * Owner and repository ids, when the repository uses GitHub's immutable OIDC subjects
+   * (`repo:OWNER@ID/REPO@ID:…`; repositories created after 2026-07-15). `gh api repos/OWNER/REPO
+   * --jq '{ownerId: .owner.id, repositoryId: .id}'` prints them.
+   * @default - name-only subjects
+   */
+  readonly immutableIds?: { readonly ownerId: number; readonly repositoryId: number };
+  /**
+   * The branch apply jobs run on; apply roles accept no other.
+   * @default 'main'
+   */
+  readonly mainBranch?: string;
+  /**
+   * GitHub environments that must have required reviewers (`automock doctor` checks them): the
+   * apply job of these environments waits for a person.
    * @default ['prod']
    */
   readonly protectedEnvironments?: readonly string[];
@@ -27,6 +39,7 @@ export interface GithubCiConfig {
 export const GITHUB_CI: GithubCiConfig = {
   owner: 'example-org',
   repository: 'automock-infrastructure',
+  mainBranch: 'main',
   protectedEnvironments: ['prod'],
   existingOidcProviderAccounts: [],
 };

@@ -20,7 +20,7 @@ import { Aspects, Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { AutomockStack, StateOptions } from './automock-stack';
 import { ENV_OUTPUT, EnvironmentOutputs } from './environment-outputs';
-import { awsProvider } from './providers';
+import { awsProvider, environmentBoundaryArn } from './providers';
 
 /** Output names of a project stack; the CLI and the registry read them. */
 export const PROJECT_OUTPUT = {
@@ -84,6 +84,7 @@ export class ProjectStack extends AutomockStack {
         azCount: env.azCount,
         nat: env.taskPlacement === 'public' ? 'none' : env.nat,
         flowLogs: { enabled: env.flowLogs, retentionDays: env.logRetentionDays },
+        permissionsBoundary: environmentBoundaryArn(env),
       });
     }
     const vpcId = this.network?.vpcId ?? envOut.string(ENV_OUTPUT.vpcId);
@@ -145,6 +146,7 @@ export class ProjectStack extends AutomockStack {
       environment: p.environment,
       secrets: p.secrets,
       alarmTopicArns: topics,
+      permissionsBoundary: environmentBoundaryArn(env),
       config: {
         bucketName: this.configBucket.bucketName,
         expectationsKey: this.configBucket.expectationsKey,

@@ -1,3 +1,4 @@
+import { permissionsBoundaryArn } from '@automock/ci-access';
 import { Environment, standardTags } from '@automock/core';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
@@ -14,4 +15,9 @@ export function awsProvider(scope: Construct, env: Environment, project?: string
     allowedAccountIds: [env.accountId],
     defaultTags: [{ tags: standardTags(env.name, project) }],
   });
+}
+
+/** ARN of the permissions boundary every role of `env`'s stacks carries (bootstrap stack creates it). */
+export function environmentBoundaryArn(env: Environment): string {
+  return permissionsBoundaryArn('aws', env.accountId, env.prefix, env.name);
 }

@@ -1,29 +1,68 @@
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import type {} from 'cdktf/lib/testing/adapters/jest';
-import { GITHUB_OIDC_HOST, GithubOidcAccess, GithubOidcAccessProps } from './GithubOidcAccess';
-import { canAssumeWithWebIdentity, PolicyDocument } from './policy-document';
+import { EnvironmentInventory, packStatements, policySize } from './environment-policies';
+import {
+  GITHUB_OIDC_HOST,
+  GithubOidcAccess,
+  GithubOidcAccessProps,
+  permissionsBoundaryArn,
+} from './GithubOidcAccess';
+import { PolicyDocument, PolicyStatement } from './policy-document';
+import { RESOURCE_ACTIONS } from './resource-actions';
+import { decide, decideAssume, SimRequest } from './testing/iam-simulator';
 
+const ACCOUNT = '111111111111';
 const REPO = 'acme/mock-infra';
+const BUCKET = 'automock-tfstate-111111111111-us-east-1';
+const inventory: EnvironmentInventory = {
+  resources: [
+    'aws_vpc',
+    'aws_subnet',
+    'aws_security_group',
+    'aws_default_security_group',
+    'aws_sqs_queue',
+    'aws_lambda_function',
+    'aws_lambda_function_event_invoke_config',
+    'aws_iam_role',
+    'aws_iam_role_policy',
+    'aws_ecs_cluster',
+    'aws_ecs_service',
+    'aws_lb',
+    'aws_lb_listener',
+    'aws_s3_bucket',
+    'aws_s3_object',
+    'terraform_data',
+  ],
+  dataSources: ['aws_availability_zones', 'terraform_remote_state'],
+  roleActions: ['sqs:SendMessage', 'logs:PutLogEvents', 'ecs:RunTask', 'iam:PassRole'],
+  roleServices: ['ecs-tasks.amazonaws.com', 'lambda.amazonaws.com'],
+  attachedPolicyArns: [],
+};
+const prodInventory: EnvironmentInventory = {
+  ...inventory,
+  resources: [...inventory.resources, 'aws_acm_certificate', 'aws_route53_record'],
+};
+const env = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  stateBucket: BUCKET,
+  lockTable: 'automock-terraform-locks',
+  registryTable: 'automock-deployments',
+  stateRegion: 'us-east-1',
+  inventory,
+  ...extra,
+});
 const base: GithubOidcAccessProps = {
   github: { owner: 'acme', repository: 'mock-infra' },
-  accountId: '111111111111',
+  accountId: ACCOUNT,
   environments: [
-    {
-      name: 'dev',
-      stateBucket: 'automock-tfstate-111111111111-us-east-1',
-      lockTable: 'automock-terraform-locks',
-      stateRegion: 'us-east-1',
-    },
-    {
-      name: 'prod',
-      stateBucket: 'automock-tfstate-111111111111-us-east-1',
-      lockTable: 'automock-terraform-locks',
-      stateRegion: 'us-east-1',
-      applyTrust: 'environment',
-    },
+    env('dev'),
+    env('prod', {
+      hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      domainName: 'mocks.example.com',
+      inventory: prodInventory,
+    }),
   ],
 };
 
@@ -31,291 +70,561 @@ interface Synth {
   resource: Record<string, Record<string, Record<string, any>>>;
 }
 
-function synth(props: Partial<GithubOidcAccessProps> = {}): {
-  json: Synth;
-  access: GithubOidcAccess;
-  stack: TerraformStack;
-} {
+function synth(props: Partial<GithubOidcAccessProps> = {}) {
   const app = Testing.app();
   const stack = new TerraformStack(app, 'bootstrap');
   new AwsProvider(stack, 'aws', { region: 'us-east-1' });
   const access = new GithubOidcAccess(stack, 'ci', { ...base, ...props });
-  return { json: JSON.parse(Testing.synth(stack)) as Synth, access, stack };
+  const raw = Testing.synth(stack);
+  return { json: JSON.parse(raw) as Synth, raw, access };
 }
 
-function roleByName(json: Synth, name: string): Record<string, any> {
-  const role = Object.values(json.resource.aws_iam_role).find((r) => r.name === name);
-  if (!role) throw new Error(`no role ${name}`);
-  return role;
-}
-
+/** The synthesised policies of a role, as IAM would hold them (inline and attached managed). */
 function policiesOf(json: Synth, roleName: string): PolicyDocument[] {
-  const ref = roleIdFor(json, roleName);
-  return Object.values(json.resource.aws_iam_role_policy)
+  const [id] = Object.entries(json.resource.aws_iam_role).find(([, r]) => r.name === roleName)!;
+  const ref = `aws_iam_role.${id}.`;
+  const inline = Object.values(json.resource.aws_iam_role_policy ?? {})
     .filter((p) => String(p.role).includes(ref))
     .map((p) => JSON.parse(p.policy as string) as PolicyDocument);
-}
-
-function roleIdFor(json: Synth, name: string): string {
-  const [id] = Object.entries(json.resource.aws_iam_role).find(([, r]) => r.name === name)!;
-  return `aws_iam_role.${id}.`;
-}
-
-const claims = {
-  pr: { aud: 'sts.amazonaws.com', sub: `repo:${REPO}:pull_request` },
-  main: { aud: 'sts.amazonaws.com', sub: `repo:${REPO}:ref:refs/heads/main` },
-  branch: { aud: 'sts.amazonaws.com', sub: `repo:${REPO}:ref:refs/heads/feature` },
-  devEnv: { aud: 'sts.amazonaws.com', sub: `repo:${REPO}:environment:dev` },
-  prodEnv: { aud: 'sts.amazonaws.com', sub: `repo:${REPO}:environment:prod` },
-  forkPr: { aud: 'sts.amazonaws.com', sub: 'repo:mallory/mock-infra:pull_request' },
-  otherAud: { aud: 'https://github.com/acme', sub: `repo:${REPO}:pull_request` },
-  caseTrick: { aud: 'sts.amazonaws.com', sub: `repo:ACME/mock-infra:pull_request` },
-};
-
-describe('GithubOidcAccess', () => {
-  const { json } = synth();
-  const providerIds = Object.keys(json.resource.aws_iam_openid_connect_provider);
-  const providerRef = `\${aws_iam_openid_connect_provider.${providerIds[0]}.arn}`;
-  const trust = (name: string): PolicyDocument =>
-    JSON.parse(roleByName(json, name).assume_role_policy as string) as PolicyDocument;
-  const can = (name: string, c: { aud: string; sub: string }, providerArn = providerRef): boolean =>
-    canAssumeWithWebIdentity(trust(name), {
-      providerArn,
-      providerHost: GITHUB_OIDC_HOST,
-      claims: c,
+  const managed = Object.values(json.resource.aws_iam_role_policy_attachment ?? {})
+    .filter((a) => String(a.role).includes(ref))
+    .map((a) => {
+      const policyId = /aws_iam_policy\.([^.]+)\.arn/.exec(String(a.policy_arn))![1]!;
+      return JSON.parse(
+        json.resource.aws_iam_policy![policyId]!.policy as string,
+      ) as PolicyDocument;
     });
+  return [...inline, ...managed];
+}
 
+const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+
+/** A role's trust policy as IAM would hold it: the provider's ARN in place of Terraform's reference. */
+function trustOf(json: Synth, roleName: string): PolicyDocument {
+  const role = Object.values(json.resource.aws_iam_role).find((r) => r.name === roleName)!;
+  const text = String(role.assume_role_policy).replace(
+    /\$\{aws_iam_openid_connect_provider\.[^.]+\.arn\}/g,
+    PROVIDER_ARN,
+  );
+  return JSON.parse(text) as PolicyDocument;
+}
+
+const { json } = synth();
+const providerId = Object.keys(json.resource.aws_iam_openid_connect_provider)[0]!;
+const providerRef = `\${aws_iam_openid_connect_provider.${providerId}.arn}`;
+const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+
+async function assume(
+  role: string,
+  sub: string,
+  aud = 'sts.amazonaws.com',
+  provider = PROVIDER_ARN,
+) {
+  return decideAssume(
+    trustOf(json, role),
+    { providerArn: provider, host: GITHUB_OIDC_HOST, aud, sub },
+    roleArn(role),
+  );
+}
+
+async function apply(envName: string, request: SimRequest) {
+  const role = `automock-${envName}-github-apply`;
+  return decide({ accountId: ACCOUNT, roleArn: roleArn(role) }, policiesOf(json, role), request);
+}
+
+async function plan(envName: string, request: SimRequest) {
+  const role = `automock-${envName}-github-plan`;
+  return decide({ accountId: ACCOUNT, roleArn: roleArn(role) }, policiesOf(json, role), request);
+}
+
+const devTags = { 'aws:ResourceTag/automock:env': 'dev' };
+const newDev = { 'aws:RequestTag/automock:env': 'dev', 'aws:TagKeys': ['automock:env'] };
+const BOUNDARY = permissionsBoundaryArn('aws', ACCOUNT, 'automock', 'dev');
+
+describe('GithubOidcAccess: resources', () => {
   test('creates the GitHub OIDC provider with the STS audience and the documented thumbprints', () => {
-    expect(Testing.synth(synth().stack)).toHaveResourceWithProperties(IamOpenidConnectProvider, {
-      url: 'https://token.actions.githubusercontent.com',
-      client_id_list: ['sts.amazonaws.com'],
-      thumbprint_list: [
-        '6938fd4d98bab03faadb97b34396831e3780aea1',
-        '1c58a3a8518e8759bf075b76b750d4f2df264fcd',
-      ],
-    });
-    expect(providerIds).toHaveLength(1);
-    // every role trusts exactly this provider
+    expect(Testing.synth(synth().access.node.scope as TerraformStack)).toHaveResourceWithProperties(
+      IamOpenidConnectProvider,
+      {
+        url: 'https://token.actions.githubusercontent.com',
+        client_id_list: ['sts.amazonaws.com'],
+        thumbprint_list: [
+          '6938fd4d98bab03faadb97b34396831e3780aea1',
+          '1c58a3a8518e8759bf075b76b750d4f2df264fcd',
+        ],
+      },
+    );
     for (const role of Object.values(json.resource.aws_iam_role))
       expect(role.assume_role_policy).toContain(providerRef);
   });
 
-  test('names two roles per environment through core naming', () => {
+  test('two roles per environment; sessions long enough for the plan (1 h) and apply (2 h) jobs', () => {
+    const roles = Object.values(json.resource.aws_iam_role);
+    expect(roles.map((r) => [r.name, r.max_session_duration]).sort()).toEqual([
+      ['automock-dev-github-apply', 7200],
+      ['automock-dev-github-plan', 3600],
+      ['automock-prod-github-apply', 7200],
+      ['automock-prod-github-plan', 3600],
+    ]);
+  });
+
+  test('the boundary the apply role requires has an ARN known in advance', () => {
+    expect(BOUNDARY).toBe('arn:aws:iam::111111111111:policy/automock-dev-boundary');
+    expect(synth().access.environments.dev!.boundaryArn).toBe(BOUNDARY);
+  });
+
+  test('no AWS managed policy on any CI role (ReadOnlyAccess read every object and parameter)', () => {
+    for (const a of Object.values(json.resource.aws_iam_role_policy_attachment ?? {}))
+      expect(String(a.policy_arn)).toMatch(/^\$\{aws_iam_policy\./);
+    expect(JSON.stringify(json)).not.toContain('ReadOnlyAccess');
+  });
+
+  test('every managed policy fits IAM’s 6,144 characters, and no allow has a wildcard action', () => {
+    for (const p of Object.values(json.resource.aws_iam_policy!)) {
+      const doc = JSON.parse(p.policy as string) as PolicyDocument;
+      expect(policySize(doc)).toBeLessThanOrEqual(6144);
+      for (const s of doc.Statement.filter((x) => x.Effect === 'Allow'))
+        for (const a of [s.Action].flat()) expect(a).not.toMatch(/^\*$|:\*$/);
+    }
+  });
+});
+
+describe('GithubOidcAccess: who may assume (trust, decided by iam-simulate)', () => {
+  const sub = {
+    pr: `repo:${REPO}:pull_request:ref:refs/pull/42/merge`,
+    devMain: `repo:${REPO}:environment:dev:ref:refs/heads/main`,
+    devBranch: `repo:${REPO}:environment:dev:ref:refs/heads/feature`,
+    prodMain: `repo:${REPO}:environment:prod:ref:refs/heads/main`,
+    mainPush: `repo:${REPO}:ref:refs/heads/main:ref:refs/heads/main`,
+    defaultEnv: `repo:${REPO}:environment:dev`,
+  };
+
+  test('apply: only its GitHub environment on main', async () => {
+    expect(await assume('automock-dev-github-apply', sub.devMain)).toBe('Allowed');
+    expect(await assume('automock-dev-github-apply', sub.devBranch)).not.toBe('Allowed');
+    expect(await assume('automock-dev-github-apply', sub.prodMain)).not.toBe('Allowed');
+    expect(await assume('automock-dev-github-apply', sub.mainPush)).not.toBe('Allowed');
+    expect(await assume('automock-dev-github-apply', sub.pr)).not.toBe('Allowed');
+    // the default subject (no ref): the repository's subject customisation is missing
+    expect(await assume('automock-dev-github-apply', sub.defaultEnv)).not.toBe('Allowed');
+    expect(await assume('automock-prod-github-apply', sub.prodMain)).toBe('Allowed');
+    expect(await assume('automock-prod-github-apply', sub.devMain)).not.toBe('Allowed');
+  });
+
+  test('apply: not from another repository, a wrong audience, or another identity provider', async () => {
     expect(
-      Object.values(json.resource.aws_iam_role)
-        .map((r) => r.name)
-        .sort(),
-    ).toEqual([
+      await assume(
+        'automock-dev-github-apply',
+        `repo:mallory/mock-infra:environment:dev:ref:refs/heads/main`,
+      ),
+    ).not.toBe('Allowed');
+    expect(
+      await assume(
+        'automock-dev-github-apply',
+        `repo:ACME/mock-infra:environment:dev:ref:refs/heads/main`,
+      ),
+    ).not.toBe('Allowed');
+    expect(
+      await assume('automock-dev-github-apply', sub.devMain, 'https://github.com/acme'),
+    ).not.toBe('Allowed');
+    expect(
+      await assume(
+        'automock-dev-github-apply',
+        sub.devMain,
+        'sts.amazonaws.com',
+        `arn:aws:iam::${ACCOUNT}:oidc-provider/example.com`,
+      ),
+    ).not.toBe('Allowed');
+  });
+
+  test('plan: pull requests of this repository only (a fork’s token names the fork)', async () => {
+    expect(await assume('automock-dev-github-plan', sub.pr)).toBe('Allowed');
+    expect(await assume('automock-dev-github-plan', sub.devMain)).not.toBe('Allowed');
+    expect(await assume('automock-dev-github-plan', sub.mainPush)).not.toBe('Allowed');
+    expect(
+      await assume(
+        'automock-dev-github-plan',
+        'repo:mallory/mock-infra:pull_request:ref:refs/pull/42/merge',
+      ),
+    ).not.toBe('Allowed');
+    expect(
+      await assume('automock-dev-github-plan', `repo:${REPO}:pull_request:ref:refs/heads/main`),
+    ).not.toBe('Allowed');
+    expect(await assume('automock-dev-github-plan', sub.pr, 'https://github.com/acme')).not.toBe(
+      'Allowed',
+    );
+  });
+
+  test('immutable subjects (owner and repository ids) when the repository uses them', async () => {
+    const { json: j } = synth({
+      github: {
+        owner: 'acme',
+        repository: 'mock-infra',
+        immutableIds: { ownerId: 123, repositoryId: 456 },
+      },
+    });
+    const t = (s: string) =>
+      decideAssume(
+        trustOf(j, 'automock-dev-github-apply'),
+        {
+          providerArn: PROVIDER_ARN,
+          host: GITHUB_OIDC_HOST,
+          aud: 'sts.amazonaws.com',
+          sub: s,
+        },
+        roleArn('automock-dev-github-apply'),
+      );
+    expect(await t('repo:acme@123/mock-infra@456:environment:dev:ref:refs/heads/main')).toBe(
+      'Allowed',
+    );
+    expect(await t(sub.devMain)).not.toBe('Allowed');
+  });
+
+  test('mainBranch changes the branch the apply role requires', async () => {
+    const { json: j } = synth({ mainBranch: 'trunk', oidcProvider: 'existing' });
+    const arn = PROVIDER_ARN;
+    const t = (s: string) =>
+      decideAssume(
+        trustOf(j, 'automock-dev-github-apply'),
+        { providerArn: arn, host: GITHUB_OIDC_HOST, aud: 'sts.amazonaws.com', sub: s },
+        roleArn('automock-dev-github-apply'),
+      );
+    expect(await t(`repo:${REPO}:environment:dev:ref:refs/heads/trunk`)).toBe('Allowed');
+    expect(await t(sub.devMain)).not.toBe('Allowed');
+    expect(j.resource.aws_iam_openid_connect_provider).toBeUndefined();
+  });
+});
+
+describe('GithubOidcAccess: what the apply role may do (decided by iam-simulate)', () => {
+  const region = 'us-east-1';
+  const at = (svc: string, rest: string) => `arn:aws:${svc}:${region}:${ACCOUNT}:${rest}`;
+
+  test('first apply of the reaper: its dead-letter queue and invoke config', async () => {
+    const queue = at('sqs', 'automock-dev-reaper-dlq');
+    for (const action of ['sqs:CreateQueue', 'sqs:TagQueue'])
+      expect([action, await apply('dev', { action, resource: queue, context: newDev })]).toEqual([
+        action,
+        'Allowed',
+      ]);
+    for (const action of ['sqs:SetQueueAttributes', 'sqs:GetQueueAttributes', 'sqs:DeleteQueue'])
+      expect([action, await apply('dev', { action, resource: queue })]).toEqual([
+        action,
+        'Allowed',
+      ]);
+    const fn = at('lambda', 'function:automock-dev-reaper');
+    for (const verb of ['Put', 'Get', 'Update', 'Delete']) {
+      const action = `lambda:${verb}FunctionEventInvokeConfig`;
+      expect([action, await apply('dev', { action, resource: fn })]).toEqual([action, 'Allowed']);
+    }
+  });
+
+  test('certificates are requested on "*", tagged for the environment', async () => {
+    expect(
+      await apply('prod', {
+        action: 'acm:RequestCertificate',
+        resource: '*',
+        context: { 'aws:RequestTag/automock:env': 'prod' },
+      }),
+    ).toBe('Allowed');
+    expect(
+      await apply('prod', {
+        action: 'acm:RequestCertificate',
+        resource: '*',
+        context: { 'aws:RequestTag/automock:env': 'dev' },
+      }),
+    ).not.toBe('Allowed');
+  });
+
+  test('roles only with the environment’s boundary; never AdministratorAccess; never the boundary or CI roles', async () => {
+    const role = roleArn('automock-dev-reaper');
+    expect(
+      await apply('dev', {
+        action: 'iam:CreateRole',
+        resource: role,
+        context: { 'iam:PermissionsBoundary': BOUNDARY, ...newDev },
+      }),
+    ).toBe('Allowed');
+    expect(
+      await apply('dev', { action: 'iam:CreateRole', resource: role, context: newDev }),
+    ).not.toBe('Allowed');
+    expect(
+      await apply('dev', {
+        action: 'iam:CreateRole',
+        resource: role,
+        context: {
+          'iam:PermissionsBoundary': permissionsBoundaryArn('aws', ACCOUNT, 'automock', 'prod'),
+        },
+      }),
+    ).not.toBe('Allowed');
+    expect(
+      await apply('dev', {
+        action: 'iam:PutRolePolicy',
+        resource: role,
+        context: { 'iam:PermissionsBoundary': BOUNDARY },
+      }),
+    ).toBe('Allowed');
+    expect(await apply('dev', { action: 'iam:PutRolePolicy', resource: role })).not.toBe('Allowed');
+    expect(
+      await apply('dev', {
+        action: 'iam:AttachRolePolicy',
+        resource: role,
+        context: {
+          'iam:PermissionsBoundary': BOUNDARY,
+          'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess',
+        },
+      }),
+    ).toBe('ExplicitlyDenied');
+    expect(
+      await apply('dev', {
+        action: 'iam:DeleteRolePermissionsBoundary',
+        resource: role,
+        context: { 'iam:PermissionsBoundary': BOUNDARY },
+      }),
+    ).toBe('ExplicitlyDenied');
+    for (const action of [
+      'iam:DeletePolicy',
+      'iam:CreatePolicyVersion',
+      'iam:SetDefaultPolicyVersion',
+    ])
+      expect([action, await apply('dev', { action, resource: BOUNDARY })]).toEqual([
+        action,
+        'ExplicitlyDenied',
+      ]);
+    for (const ci of [
       'automock-dev-github-apply',
       'automock-dev-github-plan',
       'automock-prod-github-apply',
-      'automock-prod-github-plan',
-    ]);
-    expect(Testing.synth(synth().stack)).toHaveResourceWithProperties(IamRole, {
-      max_session_duration: 3600,
-    });
+    ])
+      for (const action of ['iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRole'])
+        expect([
+          ci,
+          action,
+          await apply('dev', {
+            action,
+            resource: roleArn(ci),
+            context: { 'iam:PermissionsBoundary': BOUNDARY },
+          }),
+        ]).toEqual([ci, action, 'ExplicitlyDenied']);
   });
 
-  test('plan role: assumable from a pull request, not from a push to main, a branch, an environment or a fork', () => {
-    expect(can('automock-dev-github-plan', claims.pr)).toBe(true);
-    expect(can('automock-dev-github-plan', claims.main)).toBe(false);
-    expect(can('automock-dev-github-plan', claims.branch)).toBe(false);
-    expect(can('automock-dev-github-plan', claims.devEnv)).toBe(false);
-    expect(can('automock-dev-github-plan', claims.forkPr)).toBe(false);
-  });
-
-  test('apply role: assumable from main or its own GitHub environment, not from a pull request', () => {
-    expect(can('automock-dev-github-apply', claims.main)).toBe(true);
-    expect(can('automock-dev-github-apply', claims.devEnv)).toBe(true);
-    expect(can('automock-dev-github-apply', claims.pr)).toBe(false);
-    expect(can('automock-dev-github-apply', claims.branch)).toBe(false);
-    expect(can('automock-dev-github-apply', claims.prodEnv)).toBe(false);
-  });
-
-  test("prod's apply role (applyTrust 'environment') only from the prod environment, so reviewers cannot be skipped", () => {
-    expect(can('automock-prod-github-apply', claims.prodEnv)).toBe(true);
-    expect(can('automock-prod-github-apply', claims.main)).toBe(false);
-    expect(can('automock-prod-github-apply', claims.devEnv)).toBe(false);
-    expect(can('automock-prod-github-apply', claims.pr)).toBe(false);
-  });
-
-  test('a wrong audience, another case of the owner, or another identity provider is refused', () => {
-    expect(can('automock-dev-github-plan', claims.pr)).toBe(true);
-    expect(can('automock-dev-github-plan', claims.otherAud)).toBe(false);
-    expect(can('automock-dev-github-plan', claims.caseTrick)).toBe(false);
+  test('passes its roles only to the services they trust', async () => {
+    const role = roleArn('automock-dev-destroyer-task');
     expect(
-      can(
-        'automock-dev-github-plan',
-        claims.pr,
-        'arn:aws:iam::111111111111:oidc-provider/example.com',
-      ),
-    ).toBe(false);
+      await apply('dev', {
+        action: 'iam:PassRole',
+        resource: role,
+        context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+      }),
+    ).toBe('Allowed');
+    expect(
+      await apply('dev', {
+        action: 'iam:PassRole',
+        resource: role,
+        context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+      }),
+    ).not.toBe('Allowed');
+    expect(
+      await apply('dev', {
+        action: 'iam:PassRole',
+        resource: roleArn('automock-prod-reaper'),
+        context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+      }),
+    ).not.toBe('Allowed');
   });
 
-  test('trust uses StringEquals on aud and sub only, no wildcard anywhere', () => {
-    for (const role of Object.values(json.resource.aws_iam_role)) {
-      const doc = JSON.parse(role.assume_role_policy as string) as PolicyDocument;
-      expect(doc.Statement).toHaveLength(1);
-      const cond = doc.Statement[0]!.Condition!;
-      expect(Object.keys(cond)).toEqual(['StringEquals']);
-      expect(Object.keys(cond.StringEquals!).sort()).toEqual([
-        `${GITHUB_OIDC_HOST}:aud`,
-        `${GITHUB_OIDC_HOST}:sub`,
+  test('another environment’s state, objects, roles and services are out of reach', async () => {
+    const cases: SimRequest[] = [
+      { action: 's3:PutObject', resource: `arn:aws:s3:::${BUCKET}/envs/prod/terraform.tfstate` },
+      {
+        action: 's3:GetObject',
+        resource: `arn:aws:s3:::${BUCKET}/projects/prod/petstore/terraform.tfstate`,
+      },
+      {
+        action: 's3:PutObject',
+        resource: `arn:aws:s3:::${BUCKET}/bootstrap/us-east-1/terraform.tfstate`,
+      },
+      { action: 's3:PutObject', resource: `arn:aws:s3:::${BUCKET}/tools/prod/destroyer-0123.js` },
+      {
+        action: 's3:PutObject',
+        resource: `arn:aws:s3:::automock-tfstate-111111111111-eu-west-1/envs/dev/terraform.tfstate`,
+      },
+      {
+        action: 's3:PutBucketPolicy',
+        resource: `arn:aws:s3:::automock-tfstate-111111111111-eu-west-1`,
+      },
+      {
+        action: 's3:PutObject',
+        resource: 'arn:aws:s3:::automock-prod-petstore-config-111111111111/expectations.json',
+      },
+      {
+        action: 'iam:UpdateAssumeRolePolicy',
+        resource: roleArn('automock-prod-reaper'),
+        context: { 'iam:PermissionsBoundary': BOUNDARY },
+      },
+      {
+        action: 'ecs:DeleteService',
+        resource: at('ecs', 'service/automock-prod/automock-prod-petstore-mockserver'),
+      },
+      {
+        action: 'ec2:DeleteSubnet',
+        resource: at('ec2', 'subnet/subnet-0123'),
+        context: { 'aws:ResourceTag/automock:env': 'prod' },
+      },
+      {
+        action: 'elasticloadbalancing:DeleteLoadBalancer',
+        resource: at('elasticloadbalancing', 'loadbalancer/app/automock-prod-shared/0123'),
+        context: { 'aws:ResourceTag/automock:env': 'prod' },
+      },
+      {
+        action: 'lambda:UpdateFunctionCode',
+        resource: at('lambda', 'function:automock-prod-reaper'),
+      },
+      {
+        action: 'dynamodb:PutItem',
+        resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/automock-terraform-locks`,
+        context: { 'dynamodb:LeadingKeys': [`${BUCKET}/envs/prod/terraform.tfstate`] },
+      },
+    ];
+    for (const c of cases)
+      expect([c.action, c.resource, await apply('dev', c)]).not.toEqual([
+        c.action,
+        c.resource,
+        'Allowed',
       ]);
-      expect(role.assume_role_policy).not.toMatch(/\*/);
-    }
   });
 
-  test('plan role: ReadOnlyAccess plus state read and lock write, scoped to the state bucket and lock table', () => {
-    const attachments = Object.values(json.resource.aws_iam_role_policy_attachment);
-    expect(attachments).toContainEqual(
-      expect.objectContaining({
-        policy_arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
-        role: expect.stringContaining(roleIdFor(json, 'automock-dev-github-plan')),
-      }),
-    );
-    const [doc] = policiesOf(json, 'automock-dev-github-plan');
-    const bucket = 'arn:aws:s3:::automock-tfstate-111111111111-us-east-1';
-    expect(doc!.Statement).toEqual([
-      expect.objectContaining({ Action: 's3:ListBucket', Resource: bucket }),
-      expect.objectContaining({ Action: 's3:GetObject', Resource: `${bucket}/*` }),
-      expect.objectContaining({
-        Action: ['s3:PutObject', 's3:DeleteObject'],
-        Resource: `${bucket}/*.tflock`,
-      }),
-      expect.objectContaining({
-        Action: [
-          'dynamodb:DescribeTable',
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:DeleteItem',
-        ],
-        Resource: 'arn:aws:dynamodb:us-east-1:111111111111:table/automock-terraform-locks',
-      }),
-    ]);
+  test('its own state, lock items and resources it may use', async () => {
+    const cases: SimRequest[] = [
+      { action: 's3:PutObject', resource: `arn:aws:s3:::${BUCKET}/envs/dev/terraform.tfstate` },
+      { action: 's3:PutObject', resource: `arn:aws:s3:::${BUCKET}/ci/applied/dev.sha` },
+      {
+        action: 's3:ListBucket',
+        resource: `arn:aws:s3:::${BUCKET}`,
+        context: { 's3:prefix': 'env:/' },
+      },
+      {
+        action: 'dynamodb:PutItem',
+        resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/automock-terraform-locks`,
+        context: { 'dynamodb:LeadingKeys': [`${BUCKET}/projects/dev/petstore/terraform.tfstate`] },
+      },
+      { action: 'ec2:CreateVpc', resource: at('ec2', 'vpc/*'), context: newDev },
+      { action: 'ec2:CreateSubnet', resource: at('ec2', 'vpc/vpc-0123'), context: devTags },
+      {
+        action: 'ec2:CreateTags',
+        resource: at('ec2', 'security-group/sg-0123'),
+        context: { ...newDev },
+      },
+      {
+        action: 'ecs:CreateService',
+        resource: at('ecs', 'service/automock-dev/automock-dev-petstore-mockserver'),
+        context: newDev,
+      },
+    ];
+    for (const c of cases)
+      expect([c.action, c.resource, await apply('dev', c)]).toEqual([
+        c.action,
+        c.resource,
+        'Allowed',
+      ]);
+  });
+});
+
+describe('GithubOidcAccess: the plan role reads configuration, never data', () => {
+  test('no objects outside the state bucket beyond its own environment’s, no parameters, secrets or items', async () => {
+    const denied: SimRequest[] = [
+      { action: 's3:GetObject', resource: 'arn:aws:s3:::some-team-data/customers.csv' },
+      {
+        action: 's3:GetObject',
+        resource: 'arn:aws:s3:::automock-prod-petstore-config-111111111111/expectations.json',
+      },
+      { action: 's3:GetObject', resource: `arn:aws:s3:::${BUCKET}/envs/prod/terraform.tfstate` },
+      { action: 's3:PutObject', resource: `arn:aws:s3:::${BUCKET}/envs/dev/terraform.tfstate` },
+      {
+        action: 'ssm:GetParameter',
+        resource: `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/db/password`,
+      },
+      {
+        action: 'secretsmanager:GetSecretValue',
+        resource: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf`,
+      },
+      {
+        action: 'dynamodb:GetItem',
+        resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/automock-deployments`,
+        context: { 'dynamodb:LeadingKeys': ['dev#petstore'] },
+      },
+      {
+        action: 'dynamodb:DeleteItem',
+        resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/automock-terraform-locks`,
+        context: { 'dynamodb:LeadingKeys': [`${BUCKET}/envs/prod/terraform.tfstate`] },
+      },
+      {
+        action: 's3:DeleteObject',
+        resource: `arn:aws:s3:::${BUCKET}/envs/prod/terraform.tfstate.tflock`,
+      },
+      {
+        action: 'lambda:GetFunction',
+        resource: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:payments-api`,
+      },
+    ];
+    for (const c of denied)
+      expect([c.action, c.resource, await plan('dev', c)]).not.toEqual([
+        c.action,
+        c.resource,
+        'Allowed',
+      ]);
+    const allowed: SimRequest[] = [
+      { action: 's3:GetObject', resource: `arn:aws:s3:::${BUCKET}/envs/dev/terraform.tfstate` },
+      {
+        action: 's3:PutObject',
+        resource: `arn:aws:s3:::${BUCKET}/envs/dev/terraform.tfstate.tflock`,
+      },
+      {
+        action: 'dynamodb:PutItem',
+        resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/automock-terraform-locks`,
+        context: { 'dynamodb:LeadingKeys': [`${BUCKET}/envs/dev/terraform.tfstate`] },
+      },
+      { action: 'ec2:DescribeVpcs', resource: '*' },
+      {
+        action: 'lambda:GetFunction',
+        resource: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:automock-dev-reaper`,
+      },
+    ];
+    for (const c of allowed)
+      expect([c.action, c.resource, await plan('dev', c)]).toEqual([
+        c.action,
+        c.resource,
+        'Allowed',
+      ]);
+  });
+});
+
+describe('GithubOidcAccess: sizes and validation', () => {
+  test('a statement too large for one policy is split by its actions, in order', () => {
+    const big: PolicyStatement = {
+      Sid: 'Big',
+      Effect: 'Allow',
+      Action: Array.from({ length: 400 }, (_, i) => `ec2:DescribeThing${i}`),
+      Resource: '*',
+    };
+    const docs = packStatements([big], 6144);
+    expect(docs.length).toBeGreaterThan(1);
+    for (const d of docs) expect(policySize(d)).toBeLessThanOrEqual(6144);
+    expect(docs.flatMap((d) => d.Statement.flatMap((s) => [s.Action].flat()))).toEqual(big.Action);
   });
 
-  test('apply role: no wildcard actions; IAM limited to the prefix and denied on the CI roles themselves', () => {
-    const docs = policiesOf(json, 'automock-dev-github-apply');
-    expect(docs).toHaveLength(3);
-    const statements = docs.flatMap((d) => d.Statement);
-    for (const s of statements) for (const a of [s.Action].flat()) expect(a).not.toMatch(/\*/);
-    const roles = statements.find((s) => s.Sid === 'ProjectRoles')!;
-    expect(roles.Resource).toBe('arn:aws:iam::111111111111:role/automock-*');
-    const deny = statements.find((s) => s.Sid === 'NotTheCiRoles')!;
-    expect(deny.Effect).toBe('Deny');
-    expect(deny.Resource).toEqual(
-      expect.arrayContaining([
-        'arn:aws:iam::111111111111:role/automock-dev-github-apply',
-        'arn:aws:iam::111111111111:role/automock-prod-github-plan',
-      ]),
-    );
-    expect(deny.Action).toEqual(
-      expect.arrayContaining([
-        'iam:UpdateAssumeRolePolicy',
-        'iam:AttachRolePolicy',
-        'iam:PutRolePolicy',
-        'iam:PassRole',
-      ]),
-    );
-    const attachments = Object.values(json.resource.aws_iam_role_policy_attachment).filter((a) =>
-      String(a.role).includes(roleIdFor(json, 'automock-dev-github-apply')),
-    );
-    expect(attachments.map((a) => a.policy_arn)).toEqual([
-      'arn:aws:iam::aws:policy/ReadOnlyAccess',
-    ]);
-  });
-
-  test("apply role deploys only in its environment's account and region, never '*' but for task definitions", () => {
-    const statements = policiesOf(json, 'automock-dev-github-apply').flatMap((d) => d.Statement);
-    const deploy = statements.filter((s) =>
-      ['Network', 'Ecs', 'LoadBalancing', 'Logs', 'Reaper'].includes(s.Sid!),
-    );
-    expect(deploy).toHaveLength(5);
-    for (const s of deploy)
-      expect(s.Resource).toMatch(/^arn:aws:[a-z0-9-]+:us-east-1:111111111111:\*$/);
-    for (const s of statements.filter(
-      (x) => x.Effect === 'Allow' && [x.Resource].flat().includes('*'),
-    )) {
-      expect(s.Action).toEqual(['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition']);
-    }
-    expect(statements.find((s) => s.Sid === 'ConfigBuckets')!.Resource).toEqual([
-      'arn:aws:s3:::automock-*',
-      'arn:aws:s3:::automock-*/*',
-    ]);
-    expect(statements.find((s) => s.Sid === 'Dns')).toBeUndefined();
-  });
-
-  test('the state bucket matches the bucket prefix but CI may not reconfigure or delete it', () => {
-    const deny = policiesOf(json, 'automock-dev-github-apply')
-      .flatMap((d) => d.Statement)
-      .find((s) => s.Sid === 'ProtectState')!;
-    expect(deny.Effect).toBe('Deny');
-    expect(deny.Resource).toEqual([
-      'arn:aws:s3:::automock-tfstate-111111111111-us-east-1',
-      'arn:aws:s3:::automock-tfstate-111111111111-us-east-1/*',
-    ]);
-    expect(deny.Action).toEqual(
-      expect.arrayContaining(['s3:DeleteBucket', 's3:PutBucketPolicy', 's3:DeleteObjectVersion']),
-    );
-  });
-
-  test("DNS changes only in the environment's hosted zone; a deploy region apart from the state region", () => {
-    const { json: j } = synth({
-      environments: [
-        { ...base.environments[0]!, region: 'eu-west-1', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
-      ],
-    });
-    const statements = policiesOf(j, 'automock-dev-github-apply').flatMap((d) => d.Statement);
-    expect(statements.find((s) => s.Sid === 'Dns')!.Resource).toEqual([
-      'arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ',
-      'arn:aws:route53:::change/*',
-    ]);
-    expect(statements.find((s) => s.Sid === 'Network')!.Resource).toBe(
-      'arn:aws:ec2:eu-west-1:111111111111:*',
-    );
-    expect(statements.find((s) => s.Sid === 'StateLockTable')!.Resource).toBe(
-      'arn:aws:dynamodb:us-east-1:111111111111:table/automock-terraform-locks',
-    );
-  });
-
-  test("oidcProvider 'existing' creates none and trusts the account's provider by ARN", () => {
-    const { json: j, access } = synth({ oidcProvider: 'existing' });
-    expect(j.resource.aws_iam_openid_connect_provider).toBeUndefined();
-    expect(access.oidcProvider).toBeUndefined();
-    const arn = 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com';
-    expect(access.oidcProviderArn).toBe(arn);
-    const doc = JSON.parse(
-      roleByName(j, 'automock-dev-github-plan').assume_role_policy as string,
-    ) as PolicyDocument;
+  test('an environment whose stacks hold an unmapped type fails naming it, and nothing is created', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 's');
     expect(
-      canAssumeWithWebIdentity(doc, {
-        providerArn: arn,
-        providerHost: GITHUB_OIDC_HOST,
-        claims: claims.pr,
-      }),
-    ).toBe(true);
-  });
-
-  test('mainBranch changes the branch the apply role trusts', () => {
-    const { access } = synth({ mainBranch: 'trunk', oidcProvider: 'existing' });
-    const req = (sub: string) => ({
-      providerArn: access.oidcProviderArn,
-      providerHost: GITHUB_OIDC_HOST,
-      claims: { aud: 'sts.amazonaws.com', sub },
-    });
-    expect(
-      canAssumeWithWebIdentity(
-        access.environments.dev!.applyTrustPolicy,
-        req(`repo:${REPO}:ref:refs/heads/trunk`),
-      ),
-    ).toBe(true);
-    expect(
-      canAssumeWithWebIdentity(
-        access.environments.dev!.applyTrustPolicy,
-        req(`repo:${REPO}:ref:refs/heads/main`),
-      ),
-    ).toBe(false);
+      () =>
+        new GithubOidcAccess(stack, 'ci', {
+          ...base,
+          environments: [
+            env('dev', { inventory: { ...inventory, resources: ['aws_rds_cluster'] } }),
+          ],
+        }),
+    ).toThrow(/No IAM actions known for "aws_rds_cluster"/);
+    expect(stack.node.children).toHaveLength(0);
   });
 
   test('invalid configuration names field, value and rule, and creates nothing', () => {
@@ -328,59 +637,16 @@ describe('GithubOidcAccess', () => {
           github: { owner: 'acme*', repository: 'repo/x' },
           accountId: '123',
           mainBranch: 'releases/*',
-          environments: [base.environments[0]!, { ...base.environments[0]!, stateRegion: 'mars' }],
+          applySessionSeconds: 600,
+          environments: [env('dev'), env('dev', { stateRegion: 'mars' })],
         }),
     ).toThrow(
-      /githubOidcAccess\.github\.owner: got "acme\*"[\s\S]*github\.repository: got "repo\/x"[\s\S]*accountId: got "123"[\s\S]*mainBranch: got "releases\/\*"[\s\S]*environments\[1\]\.name: got "dev", must be unique[\s\S]*environments\[1\]\.stateRegion: got "mars"/,
+      /githubOidcAccess\.github\.owner: got "acme\*"[\s\S]*github\.repository: got "repo\/x"[\s\S]*accountId: got "123"[\s\S]*mainBranch: got "releases\/\*"[\s\S]*applySessionSeconds: got 600[\s\S]*environments\[1\]\.name: got "dev", must be unique[\s\S]*environments\[1\]\.stateRegion: got "mars"/,
     );
-    expect(stack.node.children.filter((c) => c.node.id === 'ci')).toHaveLength(0);
-    expect(() => new GithubOidcAccess(stack, 'ci2', { ...base, environments: [] })).toThrow(
-      /environments: got \[\], must list at least one/,
-    );
+    expect(stack.node.children).toHaveLength(0);
   });
-});
 
-describe('canAssumeWithWebIdentity', () => {
-  const providerArn = 'arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com';
-  const req = { providerArn, providerHost: GITHUB_OIDC_HOST, claims: claims.pr };
-  const allow = (Condition: any): PolicyDocument => ({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: providerArn },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition,
-      },
-    ],
-  });
-  test('refuses operators it does not evaluate instead of guessing', () => {
-    expect(() =>
-      canAssumeWithWebIdentity(
-        allow({ StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: 'repo:*' } }),
-        req,
-      ),
-    ).toThrow(/StringLike is not supported/);
-  });
-  test('a matching Deny wins; a statement for another action does not count', () => {
-    const doc = allow({ StringEquals: { [`${GITHUB_OIDC_HOST}:sub`]: claims.pr.sub } });
-    expect(canAssumeWithWebIdentity(doc, req)).toBe(true);
-    expect(
-      canAssumeWithWebIdentity(
-        { ...doc, Statement: [...doc.Statement, { ...doc.Statement[0]!, Effect: 'Deny' }] },
-        req,
-      ),
-    ).toBe(false);
-    expect(
-      canAssumeWithWebIdentity(
-        { ...doc, Statement: [{ ...doc.Statement[0]!, Action: 'sts:AssumeRole' }] },
-        req,
-      ),
-    ).toBe(false);
-  });
-  test('condition keys of another issuer never match', () => {
-    expect(
-      canAssumeWithWebIdentity(allow({ StringEquals: { 'example.com:sub': claims.pr.sub } }), req),
-    ).toBe(false);
+  test('the mapping covers every type of the fixture inventory', () => {
+    for (const t of inventory.resources) expect(RESOURCE_ACTIONS[t]).toBeDefined();
   });
 });

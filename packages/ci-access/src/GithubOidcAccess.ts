@@ -1,12 +1,21 @@
 import { IssueCollector, resourceName } from '@automock/core';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { deployPolicy } from './deploy-permissions';
+import {
+  applyStatements,
+  EnvironmentInventory,
+  IamScope,
+  packStatements,
+  planStatements,
+  stateStatements,
+} from './environment-policies';
 import { PolicyDocument, PolicyStatement } from './policy-document';
+import { EnvironmentScope } from './service-scopes';
 
 /** Host of GitHub Actions' OIDC issuer; also the prefix of its condition keys in IAM. */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -29,10 +38,51 @@ export interface GithubRepository {
   readonly owner: string;
   /** Repository name, exactly as GitHub spells it. */
   readonly repository: string;
+  /**
+   * Numeric ids of the owner and the repository, for repositories using GitHub's immutable subject
+   * format (`repo:OWNER@OWNER-ID/REPO@REPO-ID:…`: every repository created after 2026-07-15, and
+   * those that opted in). Both or neither.
+   * @default - the name-only subject `repo:OWNER/REPO:…`
+   */
+  readonly immutableIds?: { readonly ownerId: number; readonly repositoryId: number };
 }
 
-/** Which workflow runs may assume an environment's apply role. */
-export type ApplyTrust = 'environment' | 'environment-or-main';
+/**
+ * Claims the repository's OIDC subject must be built from (`PUT
+ * /repos/{owner}/{repo}/actions/oidc/customization/sub` with `use_default: false`): with `ref`
+ * in the subject, a job in GitHub environment `prod` on main presents
+ * `repo:OWNER/REPO:environment:prod:ref:refs/heads/main`, so the apply role can require the
+ * branch as well as the environment. `automock doctor` checks the setting.
+ */
+export const GITHUB_SUBJECT_CLAIM_KEYS = ['repo', 'context', 'ref'] as const;
+
+/** The `repo` part of a subject: `OWNER/REPO` or the immutable `OWNER@ID/REPO@ID`. */
+export function subjectRepo(github: GithubRepository): string {
+  const ids = github.immutableIds;
+  return ids
+    ? `${github.owner}@${ids.ownerId}/${github.repository}@${ids.repositoryId}`
+    : `${github.owner}/${github.repository}`;
+}
+
+/** The one subject an environment's apply role accepts: its GitHub environment, on the branch. */
+export function applySubject(github: GithubRepository, env: string, branch: string): string {
+  return `repo:${subjectRepo(github)}:environment:${env}:ref:refs/heads/${branch}`;
+}
+
+/**
+ * Subjects the plan roles accept (IAM `StringLike`): pull request jobs of the repository, whose
+ * ref is `refs/pull/<number>/merge`. The wildcard stands for the pull request number only.
+ */
+export function planSubjectPattern(github: GithubRepository): string {
+  return `repo:${subjectRepo(github)}:pull_request:ref:refs/pull/*/merge`;
+}
+
+/** Longest apply job of the workflows (apply-environment.yml `timeout-minutes`), in seconds. */
+export const APPLY_SESSION_SECONDS = 7200;
+/** Longest plan job (plan.yml), in seconds; IAM's minimum for a role's session. */
+export const PLAN_SESSION_SECONDS = 3600;
+/** Managed policies IAM lets a role have by default (the quota can be raised to 20). */
+export const MANAGED_POLICIES_PER_ROLE = 10;
 
 /** One environment the CI gets a plan and an apply role for. */
 export interface CiEnvironmentAccess {
@@ -42,10 +92,12 @@ export interface CiEnvironmentAccess {
   readonly stateBucket: string;
   /** Name of the DynamoDB lock table. */
   readonly lockTable: string;
-  /** Region of the lock table. */
+  /** Name of the deployments registry table (the boundary keeps roles to their own items). */
+  readonly registryTable: string;
+  /** Region of the state bucket and the tables. */
   readonly stateRegion: string;
   /**
-   * Region the environment deploys to; the apply role may write only there.
+   * Region the environment deploys to; the roles act only there.
    * @default - stateRegion
    */
   readonly region?: string;
@@ -55,14 +107,15 @@ export interface CiEnvironmentAccess {
    */
   readonly hostedZoneId?: string;
   /**
-   * Who may apply. `environment-or-main`: jobs running in the GitHub environment of this name
-   * (`repo:OWNER/NAME:environment:<name>`) or on the main branch without an environment
-   * (`repo:OWNER/NAME:ref:refs/heads/<main>`). `environment`: only the former, so the GitHub
-   * environment's required reviewers cannot be bypassed by a workflow that omits `environment:`
-   * (use it for production).
-   * @default 'environment-or-main'
+   * The environment's domain; record changes are limited to it and its subdomains.
+   * @default - no DNS permissions
    */
-  readonly applyTrust?: ApplyTrust;
+  readonly domainName?: string;
+  /**
+   * What the environment's stacks hold (resource types, the actions and trusted services of the
+   * roles they create). The apply and plan permissions and the boundary are derived from it.
+   */
+  readonly inventory: EnvironmentInventory;
 }
 
 /** Inputs of {@link GithubOidcAccess}. */
@@ -74,8 +127,8 @@ export interface GithubOidcAccessProps {
   /** Environments to create a plan and an apply role for (at least one, unique names). */
   readonly environments: readonly CiEnvironmentAccess[];
   /**
-   * Name prefix of every AutoMock resource; the apply role may manage IAM roles and policies
-   * whose names start with `<prefix>-` and no others.
+   * Name prefix of every AutoMock resource; an environment's roles act on names starting
+   * `<prefix>-<env>-` only.
    * @default 'automock'
    */
   readonly prefix?: string;
@@ -92,26 +145,26 @@ export interface GithubOidcAccessProps {
    */
   readonly thumbprints?: readonly string[];
   /**
-   * Branch whose pushes may assume apply roles with `applyTrust: 'environment-or-main'`.
+   * The branch apply jobs must run on.
    * @default 'main'
    */
   readonly mainBranch?: string;
-  /**
-   * Managed policies of the apply roles, besides state access, the named deploy actions
-   * (DEPLOY_ACTIONS, scoped to the environment's account and region) and the prefix-scoped IAM policy.
-   * @default ['arn:<partition>:iam::aws:policy/ReadOnlyAccess'] (terraform's reads and refreshes)
-   */
-  readonly applyManagedPolicyArns?: readonly string[];
   /**
    * AWS partition of the ARNs.
    * @default 'aws'
    */
   readonly partition?: string;
   /**
-   * Longest session either role grants, in seconds (3600-43200).
-   * @default 3600
+   * Longest session of the plan roles, in seconds (3600-43200); at least the plan job's timeout.
+   * @default PLAN_SESSION_SECONDS
    */
-  readonly maxSessionDurationSeconds?: number;
+  readonly planSessionSeconds?: number;
+  /**
+   * Longest session of the apply roles, in seconds (3600-43200); at least the apply job's timeout,
+   * which is what the workflow asks for (`role-duration-seconds`).
+   * @default APPLY_SESSION_SECONDS
+   */
+  readonly applySessionSeconds?: number;
   /**
    * Provider to create the resources with.
    * @default - the stack's default AWS provider
@@ -119,78 +172,72 @@ export interface GithubOidcAccessProps {
   readonly provider?: TerraformProvider;
 }
 
-/** The two roles of one environment and their policies. */
+/** The roles, policies and boundary of one environment. */
 export interface CiEnvironmentRoles {
-  /** Read-only role for `terraform plan` on pull requests. */
+  /** Role for `terraform plan` of pull requests: reads configuration, never data; locks its own state. */
   readonly planRole: IamRole;
-  /** Role for `terraform apply` from main or the GitHub environment. */
+  /** Role for `terraform apply` from the environment's GitHub environment on the main branch. */
   readonly applyRole: IamRole;
   /** Trust policy of {@link planRole} (the provider ARN may be a token). */
   readonly planTrustPolicy: PolicyDocument;
   /** Trust policy of {@link applyRole}. */
   readonly applyTrustPolicy: PolicyDocument;
+  /** ARN of the environment's permissions boundary ({@link EnvironmentBoundary}), the only one its roles may get. */
+  readonly boundaryArn: string;
+  /** Managed policies of the plan role (refresh reads), in order. */
+  readonly planPolicies: readonly PolicyDocument[];
+  /** Managed policies of the apply role (deploy actions), in order. */
+  readonly applyPolicies: readonly PolicyDocument[];
+  /** Inline state policy of the plan role. */
+  readonly planStatePolicy: PolicyDocument;
+  /** Inline state policy of the apply role. */
+  readonly applyStatePolicy: PolicyDocument;
 }
 
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
 const BRANCH = /^[A-Za-z0-9._/-]{1,200}$/;
 const ENV_NAME = /^[A-Za-z0-9._-]{1,255}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
-/** Role actions the apply role needs on AutoMock's own roles (task, execution, Lambda roles). */
-const ROLE_ACTIONS = [
-  'iam:CreateRole',
-  'iam:DeleteRole',
-  'iam:GetRole',
-  'iam:UpdateRole',
-  'iam:UpdateRoleDescription',
-  'iam:UpdateAssumeRolePolicy',
-  'iam:TagRole',
-  'iam:UntagRole',
-  'iam:ListRoleTags',
-  'iam:PutRolePolicy',
-  'iam:GetRolePolicy',
-  'iam:DeleteRolePolicy',
-  'iam:ListRolePolicies',
-  'iam:AttachRolePolicy',
-  'iam:DetachRolePolicy',
-  'iam:ListAttachedRolePolicies',
-  'iam:ListInstanceProfilesForRole',
-  'iam:PassRole',
-];
+/** The CI roles of every environment of the account (patterns): no environment's CI may touch them. */
+export function ciRoleArns(partition: string, accountId: string, prefix: string): string[] {
+  const iam = `arn:${partition}:iam::${accountId}`;
+  return [`${iam}:role/${prefix}-*-github-plan`, `${iam}:role/${prefix}-*-github-apply`];
+}
 
-const POLICY_ACTIONS = [
-  'iam:CreatePolicy',
-  'iam:DeletePolicy',
-  'iam:GetPolicy',
-  'iam:GetPolicyVersion',
-  'iam:ListPolicyVersions',
-  'iam:CreatePolicyVersion',
-  'iam:DeletePolicyVersion',
-  'iam:TagPolicy',
-  'iam:UntagPolicy',
-];
+/** The boundaries and the CI roles' managed policies (patterns): fixed for CI and for bounded roles. */
+export function protectedPolicyArns(
+  partition: string,
+  accountId: string,
+  prefix: string,
+): string[] {
+  const iam = `arn:${partition}:iam::${accountId}`;
+  return [`${iam}:policy/${prefix}-*-boundary`, `${iam}:policy/${prefix}-*-github-*`];
+}
 
-/** Services AutoMock's roles are handed to. */
-const PASSED_TO = [
-  'ecs-tasks.amazonaws.com',
-  'lambda.amazonaws.com',
-  'events.amazonaws.com',
-  'scheduler.amazonaws.com',
-  'vpc-flow-logs.amazonaws.com',
-];
+/** Name of an environment's permissions boundary policy. */
+export function permissionsBoundaryName(prefix: string, env: string): string {
+  return resourceName('iamPolicy', { prefix, env, kind: 'boundary' });
+}
 
-/** Service-linked roles ECS, load balancing and autoscaling create on first use. */
-const SERVICE_LINKED = [
-  'ecs.amazonaws.com',
-  'elasticloadbalancing.amazonaws.com',
-  'ecs.application-autoscaling.amazonaws.com',
-];
+/** ARN of an environment's permissions boundary (created by the bootstrap stack). */
+export function permissionsBoundaryArn(
+  partition: string,
+  accountId: string,
+  prefix: string,
+  env: string,
+): string {
+  return `arn:${partition}:iam::${accountId}:policy/${permissionsBoundaryName(prefix, env)}`;
+}
 
 /**
  * Keyless AWS access for GitHub Actions: the account's GitHub OIDC identity provider and, per
- * environment, a plan role (ReadOnlyAccess, state read, lock write) that only pull request runs
- * of the repository can assume, and an apply role that only the main branch or the environment's
- * GitHub environment can assume. Trust is `StringEquals` on `aud` and `sub`, never a wildcard.
+ * environment, a plan role (refresh reads
+ * of the environment's resources, its own state and locks) for pull requests of the repository,
+ * and an apply role for jobs in the environment's GitHub environment on the main branch, whose
+ * permissions are derived from the resource types the environment's stacks hold and scoped to
+ * the environment.
  */
 export class GithubOidcAccess extends Construct {
   /** The created provider, or undefined with `oidcProvider: 'existing'`. */
@@ -202,16 +249,60 @@ export class GithubOidcAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: GithubOidcAccessProps) {
     validate(props);
-    super(scope, id);
     const partition = props.partition ?? 'aws';
     const prefix = props.prefix ?? 'automock';
     const mainBranch = props.mainBranch ?? 'main';
     const repo = `${props.github.owner}/${props.github.repository}`;
-    const maxSession = props.maxSessionDurationSeconds ?? 3600;
     const provider = props.provider;
     const iam = (resource: string): string =>
       `arn:${partition}:iam::${props.accountId}:${resource}`;
+    const roleName = (env: string, kind: 'plan' | 'apply'): string =>
+      resourceName('iamRole', { prefix, env, kind: `github-${kind}` });
 
+    // Every document is built (and checked against IAM's limits) before anything joins the tree.
+    const plans = props.environments.map((env) => {
+      const scope: EnvironmentScope = {
+        partition,
+        accountId: props.accountId,
+        region: env.region ?? env.stateRegion,
+        prefix,
+        env: env.name,
+        stateBucket: env.stateBucket,
+        lockTable: env.lockTable,
+        stateRegion: env.stateRegion,
+        hostedZoneId: env.hostedZoneId,
+        domainName: env.domainName,
+      };
+      const boundaryArn = permissionsBoundaryArn(partition, props.accountId, prefix, env.name);
+      const iamScope: IamScope = {
+        boundaryArn,
+        ciRoleArns: ciRoleArns(partition, props.accountId, prefix),
+        protectedPolicyArns: protectedPolicyArns(partition, props.accountId, prefix),
+      };
+      const applyPolicies = packStatements(applyStatements(scope, env.inventory, iamScope));
+      const planPolicies = packStatements(planStatements(scope, env.inventory));
+      for (const [kind, docs] of [
+        ['apply', applyPolicies],
+        ['plan', planPolicies],
+      ] as const) {
+        if (docs.length > MANAGED_POLICIES_PER_ROLE) {
+          throw new Error(
+            `githubOidcAccess.environments[${env.name}]: the ${kind} role needs ${docs.length} managed policies, over the ${MANAGED_POLICIES_PER_ROLE} IAM allows a role by default`,
+          );
+        }
+      }
+      return {
+        env,
+        scope,
+        boundaryArn,
+        applyPolicies,
+        planPolicies,
+        planStatePolicy: document(stateStatements(scope, 'plan')),
+        applyStatePolicy: document(stateStatements(scope, 'apply')),
+      };
+    });
+
+    super(scope, id);
     if ((props.oidcProvider ?? 'create') === 'create') {
       this.oidcProvider = new IamOpenidConnectProvider(this, 'Provider', {
         url: `https://${GITHUB_OIDC_HOST}`,
@@ -224,168 +315,82 @@ export class GithubOidcAccess extends Construct {
       this.oidcProviderArn = iam(`oidc-provider/${GITHUB_OIDC_HOST}`);
     }
 
-    const roleName = (env: string, kind: 'plan' | 'apply'): string =>
-      resourceName('iamRole', { prefix, env, kind: `github-${kind}` });
-    // The apply roles may manage `<prefix>-*` roles, which includes these: they must not edit themselves.
-    // The patterns also cover CI roles made by this construct in the account's other bootstrap stacks.
-    const ciRoleArns = [
-      ...props.environments.flatMap((e) => [
-        iam(`role/${roleName(e.name, 'plan')}`),
-        iam(`role/${roleName(e.name, 'apply')}`),
-      ]),
-      iam(`role/${prefix}-*-github-plan`),
-      iam(`role/${prefix}-*-github-apply`),
-    ];
-
     const envs: Record<string, CiEnvironmentRoles> = {};
-    for (const env of props.environments) {
-      const bucketArn = `arn:${partition}:s3:::${env.stateBucket}`;
-      const lockTableArn = `arn:${partition}:dynamodb:${env.stateRegion}:${props.accountId}:table/${env.lockTable}`;
-      const lockStatement: PolicyStatement = {
-        Sid: 'StateLockTable',
-        Effect: 'Allow',
-        Action: [
-          'dynamodb:DescribeTable',
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:DeleteItem',
-        ],
-        Resource: lockTableArn,
-      };
+    for (const p of plans) {
+      const name = p.env.name;
+      const planTrustPolicy = trustPolicy(this.oidcProviderArn, {
+        StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: planSubjectPattern(props.github) },
+      });
+      const applyTrustPolicy = trustPolicy(this.oidcProviderArn, {
+        StringEquals: { [`${GITHUB_OIDC_HOST}:sub`]: applySubject(props.github, name, mainBranch) },
+      });
 
-      const planTrustPolicy = trustPolicy(this.oidcProviderArn, [`repo:${repo}:pull_request`]);
-      const applySubs = [`repo:${repo}:environment:${env.name}`];
-      if ((env.applyTrust ?? 'environment-or-main') === 'environment-or-main') {
-        applySubs.unshift(`repo:${repo}:ref:refs/heads/${mainBranch}`);
-      }
-      const applyTrustPolicy = trustPolicy(this.oidcProviderArn, applySubs);
-
-      const planRole = new IamRole(this, `${env.name}-plan`, {
-        name: roleName(env.name, 'plan'),
-        description: `GitHub Actions: terraform plan of ${env.name} for pull requests of ${repo}`,
+      const planRole = new IamRole(this, `${name}-plan`, {
+        name: roleName(name, 'plan'),
+        description: `GitHub Actions: terraform plan of ${name} for pull requests of ${repo}`,
         assumeRolePolicy: JSON.stringify(planTrustPolicy),
-        maxSessionDuration: maxSession,
+        maxSessionDuration: props.planSessionSeconds ?? PLAN_SESSION_SECONDS,
         provider,
       });
-      new IamRolePolicyAttachment(this, `${env.name}-plan-read-only`, {
-        role: planRole.name,
-        policyArn: `arn:${partition}:iam::aws:policy/ReadOnlyAccess`,
-        provider,
-      });
-      new IamRolePolicy(this, `${env.name}-plan-state`, {
+      new IamRolePolicy(this, `${name}-plan-state`, {
         name: 'terraform-state-read-lock-write',
         role: planRole.id,
-        policy: JSON.stringify(
-          document([
-            { Sid: 'StateList', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn },
-            {
-              Sid: 'StateRead',
-              Effect: 'Allow',
-              Action: 's3:GetObject',
-              Resource: `${bucketArn}/*`,
-            },
-            // Terraform's S3-native lock is an object next to the state; writing it is all a plan writes.
-            {
-              Sid: 'StateLockFile',
-              Effect: 'Allow',
-              Action: ['s3:PutObject', 's3:DeleteObject'],
-              Resource: `${bucketArn}/*.tflock`,
-            },
-            lockStatement,
-          ]),
-        ),
+        policy: JSON.stringify(p.planStatePolicy),
         provider,
       });
+      this.attach(planRole, name, 'plan', p.planPolicies, prefix, provider);
 
-      const applyRole = new IamRole(this, `${env.name}-apply`, {
-        name: roleName(env.name, 'apply'),
-        description: `GitHub Actions: terraform apply of ${env.name} from ${repo}`,
+      const applyRole = new IamRole(this, `${name}-apply`, {
+        name: roleName(name, 'apply'),
+        description: `GitHub Actions: terraform apply of ${name} from ${repo} (${name} environment, ${mainBranch})`,
         assumeRolePolicy: JSON.stringify(applyTrustPolicy),
-        maxSessionDuration: maxSession,
+        maxSessionDuration: props.applySessionSeconds ?? APPLY_SESSION_SECONDS,
         provider,
       });
-      const managed = props.applyManagedPolicyArns ?? [
-        `arn:${partition}:iam::aws:policy/ReadOnlyAccess`,
-      ];
-      managed.forEach((arn, i) => {
-        new IamRolePolicyAttachment(this, `${env.name}-apply-managed-${i}`, {
-          role: applyRole.name,
-          policyArn: arn,
-          provider,
-        });
-      });
-      new IamRolePolicy(this, `${env.name}-apply-state`, {
+      new IamRolePolicy(this, `${name}-apply-state`, {
         name: 'terraform-state-read-write',
         role: applyRole.id,
-        policy: JSON.stringify(
-          document([
-            { Sid: 'StateList', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn },
-            {
-              Sid: 'StateReadWrite',
-              Effect: 'Allow',
-              Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-              Resource: `${bucketArn}/*`,
-            },
-            lockStatement,
-          ]),
-        ),
+        policy: JSON.stringify(p.applyStatePolicy),
         provider,
       });
-      new IamRolePolicy(this, `${env.name}-apply-deploy`, {
-        name: 'automock-deploy',
-        role: applyRole.id,
-        policy: JSON.stringify(
-          deployPolicy({
-            partition,
-            accountId: props.accountId,
-            region: env.region ?? env.stateRegion,
-            prefix,
-            hostedZoneId: env.hostedZoneId,
-            stateBucket: env.stateBucket,
-          }),
-        ),
-        provider,
-      });
-      new IamRolePolicy(this, `${env.name}-apply-iam`, {
-        name: 'automock-iam',
-        role: applyRole.id,
-        policy: JSON.stringify(
-          document([
-            {
-              Sid: 'ProjectRoles',
-              Effect: 'Allow',
-              Action: ROLE_ACTIONS.filter((a) => a !== 'iam:PassRole'),
-              Resource: iam(`role/${prefix}-*`),
-            },
-            {
-              Sid: 'PassProjectRoles',
-              Effect: 'Allow',
-              Action: 'iam:PassRole',
-              Resource: iam(`role/${prefix}-*`),
-              Condition: { StringEquals: { 'iam:PassedToService': PASSED_TO } },
-            },
-            {
-              Sid: 'ProjectPolicies',
-              Effect: 'Allow',
-              Action: POLICY_ACTIONS,
-              Resource: iam(`policy/${prefix}-*`),
-            },
-            {
-              Sid: 'ServiceLinkedRoles',
-              Effect: 'Allow',
-              Action: 'iam:CreateServiceLinkedRole',
-              Resource: iam('role/aws-service-role/*'),
-              Condition: { StringEquals: { 'iam:AWSServiceName': SERVICE_LINKED } },
-            },
-            { Sid: 'NotTheCiRoles', Effect: 'Deny', Action: ROLE_ACTIONS, Resource: ciRoleArns },
-          ]),
-        ),
-        provider,
-      });
+      this.attach(applyRole, name, 'apply', p.applyPolicies, prefix, provider);
 
-      envs[env.name] = { planRole, applyRole, planTrustPolicy, applyTrustPolicy };
+      envs[name] = {
+        planRole,
+        applyRole,
+        planTrustPolicy,
+        applyTrustPolicy,
+        boundaryArn: p.boundaryArn,
+        planPolicies: p.planPolicies,
+        applyPolicies: p.applyPolicies,
+        planStatePolicy: p.planStatePolicy,
+        applyStatePolicy: p.applyStatePolicy,
+      };
     }
     this.environments = envs;
+  }
+
+  private attach(
+    role: IamRole,
+    env: string,
+    kind: 'plan' | 'apply',
+    docs: readonly PolicyDocument[],
+    prefix: string,
+    provider: TerraformProvider | undefined,
+  ): void {
+    docs.forEach((doc, i) => {
+      const policy = new IamPolicy(this, `${env}-${kind}-${i + 1}`, {
+        name: resourceName('iamPolicy', { prefix, env, kind: `github-${kind}-${i + 1}` }),
+        description: `GitHub Actions ${kind} of ${env} (${i + 1}/${docs.length}), derived from the resource types of its stacks`,
+        policy: JSON.stringify(doc),
+        provider,
+      });
+      new IamRolePolicyAttachment(this, `${env}-${kind}-${i + 1}-attachment`, {
+        role: role.name,
+        policyArn: policy.arn,
+        provider,
+      });
+    });
   }
 }
 
@@ -393,7 +398,10 @@ function document(statements: PolicyStatement[]): PolicyDocument {
   return { Version: '2012-10-17', Statement: statements };
 }
 
-function trustPolicy(providerArn: string, subjects: readonly string[]): PolicyDocument {
+function trustPolicy(
+  providerArn: string,
+  subject: Record<string, Record<string, string>>,
+): PolicyDocument {
   return document([
     {
       Sid: 'GithubActions',
@@ -401,9 +409,10 @@ function trustPolicy(providerArn: string, subjects: readonly string[]): PolicyDo
       Principal: { Federated: providerArn },
       Action: 'sts:AssumeRoleWithWebIdentity',
       Condition: {
+        ...subject,
         StringEquals: {
           [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-          [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0]! : [...subjects],
+          ...(subject.StringEquals ?? {}),
         },
       },
     },
@@ -436,9 +445,25 @@ function validate(props: GithubOidcAccessProps): void {
   ) {
     issues.add(f('mainBranch'), props.mainBranch, 'must be a branch name without wildcards');
   }
-  const s = props.maxSessionDurationSeconds;
-  if (s !== undefined && (!Number.isInteger(s) || s < 3600 || s > 43200)) {
-    issues.add(f('maxSessionDurationSeconds'), s, 'must be an integer from 3600 to 43200');
+  const ids = props.github?.immutableIds;
+  if (
+    ids !== undefined &&
+    (!Number.isSafeInteger(ids?.ownerId) ||
+      ids.ownerId < 1 ||
+      !Number.isSafeInteger(ids?.repositoryId) ||
+      ids.repositoryId < 1)
+  ) {
+    issues.add(
+      f('github.immutableIds'),
+      ids,
+      'must be { ownerId, repositoryId }, both positive integers (GET /repos/{owner}/{repo}: owner.id and id)',
+    );
+  }
+  for (const k of ['planSessionSeconds', 'applySessionSeconds'] as const) {
+    const s = props[k];
+    if (s !== undefined && (!Number.isInteger(s) || s < 3600 || s > 43200)) {
+      issues.add(f(k), s, 'must be a whole number of seconds from 3600 to 43200 (IAM limits)');
+    }
   }
   if (
     props.oidcProvider !== undefined &&
@@ -472,17 +497,34 @@ function validate(props: GithubOidcAccessProps): void {
       if (typeof e.lockTable !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(e.lockTable)) {
         issues.add(at('lockTable'), e.lockTable, 'must be a DynamoDB table name');
       }
-      if (
-        typeof e.stateRegion !== 'string' ||
-        !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(e.stateRegion)
-      ) {
+      if (typeof e.stateRegion !== 'string' || !REGION.test(e.stateRegion)) {
         issues.add(at('stateRegion'), e.stateRegion, 'must be an AWS region such as us-east-1');
       }
-      if (
-        e.region !== undefined &&
-        (typeof e.region !== 'string' || !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(e.region))
-      ) {
+      if (e.region !== undefined && (typeof e.region !== 'string' || !REGION.test(e.region))) {
         issues.add(at('region'), e.region, 'must be an AWS region such as us-east-1');
+      }
+      if (typeof e.registryTable !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(e.registryTable)) {
+        issues.add(at('registryTable'), e.registryTable, 'must be a DynamoDB table name');
+      }
+      if (e.domainName !== undefined && !e.hostedZoneId) {
+        issues.add(at('hostedZoneId'), e.hostedZoneId, 'must be given with domainName');
+      }
+      const inv = e.inventory;
+      if (
+        !inv ||
+        ![
+          inv.resources,
+          inv.dataSources,
+          inv.roleActions,
+          inv.roleServices,
+          inv.attachedPolicyArns,
+        ].every((l) => Array.isArray(l) && l.every((x) => typeof x === 'string'))
+      ) {
+        issues.add(
+          at('inventory'),
+          inv,
+          'must list resources, dataSources, roleActions, roleServices and attachedPolicyArns (strings)',
+        );
       }
       if (
         e.hostedZoneId !== undefined &&
@@ -492,17 +534,6 @@ function validate(props: GithubOidcAccessProps): void {
           at('hostedZoneId'),
           e.hostedZoneId,
           'must be a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ',
-        );
-      }
-      if (
-        e.applyTrust !== undefined &&
-        e.applyTrust !== 'environment' &&
-        e.applyTrust !== 'environment-or-main'
-      ) {
-        issues.add(
-          at('applyTrust'),
-          e.applyTrust,
-          "must be 'environment' or 'environment-or-main'",
         );
       }
     });

@@ -1,3 +1,6 @@
+export * from './EnvironmentBoundary';
 export * from './GithubOidcAccess';
-export * from './deploy-permissions';
+export * from './environment-policies';
 export * from './policy-document';
+export * from './resource-actions';
+export * from './service-scopes';

@@ -205,3 +205,46 @@ describe('defineEnvironment', () => {
     );
   });
 });
+
+describe('environment names and CI isolation', () => {
+  const env = (name: string, extra: Partial<EnvironmentInput> = {}) =>
+    defineEnvironment({ ...valid, name, ...extra });
+
+  it.each(['tfstate', 'terraform', 'deployments'])(
+    'rejects %s, the word of a shared state resource',
+    (name) => {
+      expect(issuesOf({ name })).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^environment\\[${name}\\]\\.name: "${name}": must not be one of tfstate, terraform, deployments`,
+          ),
+        ),
+      ]);
+    },
+  );
+
+  it('rejects dev-eu next to dev in one account, in either order, and names both', () => {
+    expect(() => checkEnvironmentSet([env('dev'), env('dev-eu')])).toThrow(
+      /environment\[dev-eu\]\.name: got "dev-eu", must not start with "dev-" while environment dev is in the same account 123456789012/,
+    );
+    expect(() => checkEnvironmentSet([env('dev-eu'), env('dev')])).toThrow(/dev-eu/);
+  });
+
+  it('allows dev-eu and dev in different accounts, and devx next to dev', () => {
+    expect(() =>
+      checkEnvironmentSet([env('dev'), env('dev-eu', { accountId: '210987654321' })]),
+    ).not.toThrow();
+    expect(() => checkEnvironmentSet([env('dev'), env('devx')])).not.toThrow();
+  });
+
+  it('requires one prefix per account (automock-dev-x would fall under automock-dev-*)', () => {
+    expect(() =>
+      checkEnvironmentSet([env('dev'), env('x', { prefix: 'automock-dev', region: 'eu-west-1' })]),
+    ).toThrow(
+      /environment\[x\]\.prefix: got "automock-dev", must equal "automock" \(the prefix of dev/,
+    );
+    expect(() =>
+      checkEnvironmentSet([env('dev'), env('x', { prefix: 'other', accountId: '210987654321' })]),
+    ).not.toThrow();
+  });
+});

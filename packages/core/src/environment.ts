@@ -147,6 +147,13 @@ export const LOG_RETENTION_DAYS = [
   3653,
 ] as const;
 
+/**
+ * Words after the prefix that name an account's shared resources (state bucket
+ * `<prefix>-tfstate-…`, lock table `<prefix>-terraform-locks`, registry `<prefix>-deployments`):
+ * an environment of that name would own them through its `<prefix>-<env>-*` permissions.
+ */
+export const RESERVED_ENVIRONMENT_NAMES = ['tfstate', 'terraform', 'deployments'] as const;
+
 export const DNS_LABEL_RE = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 const ACCOUNT_RE = /^\d{12}$/;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -214,6 +221,13 @@ export function defineEnvironment(input: EnvironmentInput): Environment {
     Record<string, unknown>;
 
   checkDnsName(issues, f('name'), v.name, 12);
+  if ((RESERVED_ENVIRONMENT_NAMES as readonly unknown[]).includes(v.name)) {
+    issues.add(
+      f('name'),
+      v.name,
+      `must not be one of ${RESERVED_ENVIRONMENT_NAMES.join(', ')}: the account's shared state resources are named <prefix>-<that>-…, and an environment's CI role may manage everything named <prefix>-<env>-…`,
+    );
+  }
   if (typeof v.accountId !== 'string' || !ACCOUNT_RE.test(v.accountId)) {
     issues.add(f('accountId'), v.accountId, 'must be a 12-digit AWS account id, as a string');
   }
@@ -356,7 +370,13 @@ export function checkControlPlaneCidrs(issues: IssueCollector, field: string, v:
   }
 }
 
-/** Checks a set of environments together: names must be unique (they key stacks and state). */
+/**
+ * Checks a set of environments together: names must be unique (they key stacks and state), and
+ * environments sharing an account must keep their names apart. CI permissions are scoped to names
+ * starting `<prefix>-<env>-`, and IAM is global to the account: with `dev` and `dev-eu` in one
+ * account, dev's pattern `automock-dev-*` would cover dev-eu's resources (and dev-eu's would
+ * cover dev's project `eu-…`), as would two prefixes where one is `<other>-<env>`.
+ */
 export function checkEnvironmentSet(envs: readonly Environment[]): void {
   const issues = new IssueCollector();
   const seen = new Set<string>();
@@ -364,6 +384,26 @@ export function checkEnvironmentSet(envs: readonly Environment[]): void {
     if (seen.has(e.name))
       issues.add(`environment[${e.name}].name`, e.name, 'must be unique across environments');
     seen.add(e.name);
+  }
+  for (const e of envs) {
+    for (const o of envs) {
+      if (o === e || o.accountId !== e.accountId) continue;
+      if (o.prefix !== e.prefix) {
+        // Reported once, on the later of the two.
+        if (envs.indexOf(e) > envs.indexOf(o))
+          issues.add(
+            `environment[${e.name}].prefix`,
+            e.prefix,
+            `must equal ${JSON.stringify(o.prefix)} (the prefix of ${o.name}, in the same account ${e.accountId}): CI permissions are scoped by name prefix, so environments of one account share one`,
+          );
+      } else if (e.name.startsWith(`${o.name}-`)) {
+        issues.add(
+          `environment[${e.name}].name`,
+          e.name,
+          `must not start with "${o.name}-" while environment ${o.name} is in the same account ${e.accountId}: names of ${e.name} would fall under ${o.name}'s ${e.prefix}-${o.name}-* permissions`,
+        );
+      }
+    }
   }
   issues.throwIfAny('environments');
 }

@@ -13,3 +13,4 @@ export * from './prices';
 export * from './regions';
 export * from './access';
 export * from './images';
+export * from './iam';

@@ -218,3 +218,18 @@ describe('FargateService options and validation', () => {
     expect(() => seed003(over)).toThrow(re);
   });
 });
+
+describe('FargateService permissions boundary', () => {
+  const boundary = 'arn:aws:iam::123456789012:policy/sandbox-broker-prod-boundary';
+  it('sets it on the task and the execution role', () => {
+    const { json } = seed003({ permissionsBoundary: boundary });
+    const roles = Object.values<any>(json.resource.aws_iam_role);
+    expect(roles).toHaveLength(2);
+    for (const r of roles) expect(r.permissions_boundary).toBe(boundary);
+  });
+  it('rejects a role ARN in its place', () => {
+    expect(() =>
+      seed003({ permissionsBoundary: 'arn:aws:iam::123456789012:role/sandbox-broker-prod' }),
+    ).toThrow(/FargateService\.permissionsBoundary: got "arn:aws:iam::123456789012:role/);
+  });
+});

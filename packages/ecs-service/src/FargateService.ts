@@ -1,4 +1,10 @@
-import { resourceName, TaskSize, isValidFargateSize } from '@automock/core';
+import {
+  checkIamPolicyArn,
+  IssueCollector,
+  isValidFargateSize,
+  resourceName,
+  TaskSize,
+} from '@automock/core';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
@@ -131,6 +137,12 @@ export interface FargateServiceProps extends TerraformMetaArguments {
   readonly taskRoleStatements?: readonly PolicyStatement[];
   /** KMS keys that encrypt the secrets, when not AWS-managed. @default [] */
   readonly secretsKmsKeyArns?: readonly string[];
+  /**
+   * ARN of the IAM policy set as the permissions boundary of every role this construct creates
+   * (the CI apply role may create roles only with its environment's boundary).
+   * @default - no permissions boundary
+   */
+  readonly permissionsBoundary?: string;
 }
 
 const NAME_RE = /^[a-z][a-z0-9-]{0,31}$/;
@@ -206,6 +218,7 @@ export class FargateService extends Construct {
       ...meta,
       name: resourceName('iamRole', { ...parts, kind: `${props.serviceName}-execution` }),
       assumeRolePolicy: assume,
+      permissionsBoundary: props.permissionsBoundary,
     });
     new IamRolePolicy(this, 'ExecutionPolicy', {
       ...meta,
@@ -221,6 +234,7 @@ export class FargateService extends Construct {
       ...meta,
       name: resourceName('iamRole', { ...parts, kind: `${props.serviceName}-task` }),
       assumeRolePolicy: assume,
+      permissionsBoundary: props.permissionsBoundary,
     });
     const taskStatements: PolicyStatement[] = [...(props.taskRoleStatements ?? [])];
     if (props.enableExecuteCommand) {
@@ -367,6 +381,9 @@ export class FargateService extends Construct {
   }
 
   private static validate(props: FargateServiceProps): void {
+    const issues = new IssueCollector();
+    checkIamPolicyArn(issues, 'FargateService.permissionsBoundary', props.permissionsBoundary);
+    issues.throwIfAny('FargateService');
     const bad = (field: string, value: unknown, rule: string): never => {
       throw new Error(`FargateService.${field}: got ${JSON.stringify(value)}, ${rule}`);
     };

@@ -136,6 +136,12 @@ export interface MockServerServiceProps extends TerraformMetaArguments {
   };
   /** Who may call the mocked API (IPv4 CIDRs, at most 4). @default ['0.0.0.0/0'] */
   readonly dataPlaneCidrs?: readonly string[];
+  /**
+   * ARN of the IAM policy set as the permissions boundary of every role this construct creates
+   * (the CI apply role may create roles only with its environment's boundary).
+   * @default - no permissions boundary
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -270,6 +276,7 @@ export class MockServerService extends Construct {
       loadBalancerArnSuffix: albArnSuffix,
       listenerDependencies: dependables,
       taskRoleStatements: [readConfig],
+      permissionsBoundary: props.permissionsBoundary,
       volumes: [CONFIG_VOLUME, TMP_VOLUME],
       targets: [
         {

@@ -389,3 +389,18 @@ describe('Network', () => {
     }
   });
 });
+
+describe('Network permissions boundary', () => {
+  const boundary = 'arn:aws:iam::111111111111:policy/automock-dev-boundary';
+  it('sets the boundary on the flow log role, and none when not given', () => {
+    const on = synth({ flowLogs: { enabled: true }, permissionsBoundary: boundary }).json;
+    expect(resources(on, 'aws_iam_role').map((r) => r.permissions_boundary)).toEqual([boundary]);
+    const off = synth({ flowLogs: { enabled: true } }).json;
+    expect(resources(off, 'aws_iam_role')[0]!.permissions_boundary).toBeUndefined();
+  });
+  it('rejects a boundary that is not a policy ARN', () => {
+    expect(() => synth({ permissionsBoundary: 'automock-dev-boundary' })).toThrow(
+      /network\.permissionsBoundary: got "automock-dev-boundary", must be an IAM policy ARN/,
+    );
+  });
+});

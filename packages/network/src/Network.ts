@@ -1,4 +1,5 @@
 import {
+  checkIamPolicyArn,
   IssueCollector,
   LOG_RETENTION_DAYS,
   checkTags,
@@ -81,6 +82,12 @@ export interface NetworkProps {
   readonly flowLogs?: FlowLogsProps;
   /** Extra tags on every resource this construct creates (on top of the provider's default tags). @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * ARN of the IAM policy set as the permissions boundary of every role this construct creates
+   * (the CI apply role may create roles only with its environment's boundary).
+   * @default - no permissions boundary
+   */
+  readonly permissionsBoundary?: string;
   /** Provider to create the resources with. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
@@ -210,6 +217,7 @@ export function resolveNetworkProps(props: NetworkProps): ResolvedNetworkProps {
     }
   }
 
+  checkIamPolicyArn(issues, f('permissionsBoundary'), props.permissionsBoundary);
   const ep = props.gatewayEndpoints ?? {};
   let flowLogs: ResolvedNetworkProps['flowLogs'];
   if (props.flowLogs !== undefined) {
@@ -490,6 +498,7 @@ export class Network extends Construct {
         provider,
         name: resourceName('iamRole', { prefix: p.prefix, env: p.env, kind: 'vpc-flow-logs' }),
         assumeRolePolicy: assume.json,
+        permissionsBoundary: props.permissionsBoundary,
         tags: tags('vpc-flow-logs'),
       });
       const write = new DataAwsIamPolicyDocument(this, 'FlowLogWrite', {

@@ -274,3 +274,22 @@ describe('Reaper', () => {
     expect(() => synth(bad as Partial<ReaperProps>)).toThrow(message);
   });
 });
+
+describe('Reaper permissions boundary', () => {
+  const boundary = 'arn:aws:iam::111111111111:policy/automock-dev-boundary';
+  it('sets it on the Lambda role and both destroyer roles', () => {
+    const { json } = synth({ destroyer: DESTROYER, permissionsBoundary: boundary });
+    const roles = Object.values<any>(json.resource.aws_iam_role);
+    expect(roles.map((r) => r.name).sort()).toEqual([
+      expect.stringContaining('destroyer-execution'),
+      expect.stringContaining('destroyer-task'),
+      expect.stringContaining('reaper'),
+    ]);
+    for (const r of roles) expect(r.permissions_boundary).toBe(boundary);
+  });
+  it('rejects a malformed boundary ARN', () => {
+    expect(() => synth({ permissionsBoundary: 'arn:aws:iam::1:policy/x' })).toThrow(
+      /permissionsBoundary: got "arn:aws:iam::1:policy\/x", must be an IAM policy ARN/,
+    );
+  });
+});

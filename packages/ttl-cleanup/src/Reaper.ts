@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  checkIamPolicyArn,
   HARDENING_EXCEPTION_LABELS,
   IssueCollector,
   LOG_RETENTION_DAYS,
@@ -113,6 +114,12 @@ export interface ReaperProps extends TerraformMetaArguments {
   readonly lambdaBundleDir?: string;
   /** The bundled destroyer script. @default this package's dist/destroyer-task/index.js */
   readonly destroyerScriptPath?: string;
+  /**
+   * ARN of the IAM policy set as the permissions boundary of every role this construct creates
+   * (the CI apply role may create roles only with its environment's boundary).
+   * @default - no permissions boundary
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /** The Lambda deployment package in the bundle directory. */
@@ -139,6 +146,7 @@ function validate(props: ReaperProps, bundleDir: string, scriptPath: string): vo
   const memory = props.memoryMiB ?? 256;
   if (!Number.isInteger(memory) || memory < 128 || memory > 10240)
     issues.add('memoryMiB', memory, 'must be a whole number from 128 to 10240');
+  checkIamPolicyArn(issues, 'permissionsBoundary', props.permissionsBoundary);
   if (!existsSync(join(bundleDir, 'index.js')) || !existsSync(join(bundleDir, LAMBDA_ZIP)))
     issues.add(
       'lambdaBundleDir',
@@ -239,6 +247,7 @@ export class Reaper extends Construct {
       ...meta,
       name: resourceName('iamRole', { ...parts, kind: 'reaper' }),
       assumeRolePolicy: assumedBy('lambda.amazonaws.com'),
+      permissionsBoundary: props.permissionsBoundary,
     });
     const statements: Statement[] = [
       ...reaperStatements(scope_),
@@ -398,6 +407,7 @@ export class Reaper extends Construct {
       ...meta,
       name: resourceName('iamRole', { ...parts, kind: 'destroyer-execution' }),
       assumeRolePolicy: assumedBy('ecs-tasks.amazonaws.com'),
+      permissionsBoundary: props.permissionsBoundary,
     });
     new IamRolePolicy(this, 'DestroyerExecutionPolicy', {
       ...meta,
@@ -416,6 +426,7 @@ export class Reaper extends Construct {
       ...meta,
       name: resourceName('iamRole', { ...parts, kind: 'destroyer-task' }),
       assumeRolePolicy: assumedBy('ecs-tasks.amazonaws.com'),
+      permissionsBoundary: props.permissionsBoundary,
     });
     new IamRolePolicy(this, 'DestroyerTaskPolicy', {
       ...meta,

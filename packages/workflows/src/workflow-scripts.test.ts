@@ -16,11 +16,23 @@ import { loadWorkflows, steps, workflowsDir } from './workflow-files';
 // with local state: what GitHub's runner would do, minus AWS.
 const ROOT = path.resolve(workflowsDir(), '..', '..');
 const workflows = loadWorkflows();
-const script = (file: string, name: string): string => {
+interface Script {
+  readonly source: string;
+  /** How GitHub runs it on Linux: `bash -e` without a shell, `bash -eo pipefail` with `shell: bash`. */
+  readonly args: readonly string[];
+}
+const script = (file: string, name: string): Script => {
   const wf = workflows.find((w) => w.name === file)!;
   const s = steps(wf).find((x) => x.step.name === name);
   if (!s) throw new Error(`${file}: no step named ${name}`);
-  return String(s.step.run);
+  const shell =
+    s.step.shell ?? wf.doc.jobs[s.job].defaults?.run?.shell ?? wf.doc.defaults?.run?.shell;
+  if (shell !== undefined && shell !== 'bash')
+    throw new Error(`${file}: unexpected shell ${shell}`);
+  return {
+    source: String(s.step.run),
+    args: shell === 'bash' ? ['--noprofile', '--norc', '-eo', 'pipefail'] : ['-e'],
+  };
 };
 
 function tool(bin: string, args: string[]): boolean {
@@ -52,11 +64,10 @@ function stack(name: string, config: unknown): string {
 const data = (input: string) => ({ resource: { terraform_data: { a: { input } } } });
 const BROKEN = { resource: { terraform_data: { a: { input: '${var.undefined_variable}' } } } };
 
-function bash(source: string, cwd: string, extra: NodeJS.ProcessEnv = {}) {
+function bash(s: Script, cwd: string, extra: NodeJS.ProcessEnv = {}) {
   const file = path.join(ws, `step-${Math.random().toString(36).slice(2)}.sh`);
-  writeFileSync(file, source);
-  // What GitHub runs for a `run:` step without `shell:` on Linux.
-  return spawnSync('bash', ['-e', file], {
+  writeFileSync(file, s.source);
+  return spawnSync('bash', [...s.args, file], {
     cwd,
     env: { ...env, ...extra },
     encoding: 'utf8',
@@ -188,3 +199,25 @@ function comment(dir: string, expect: string[]): { code: number; body: string } 
     });
   },
 );
+
+describe('shell semantics of the workflows', () => {
+  test('plan and apply scripts run with pipefail: a failing command in a pipe fails the step', () => {
+    for (const [file, name] of [
+      ['plan.yml', 'terraform plan'],
+      ['apply-environment.yml', 'terraform plan and apply'],
+    ] as const) {
+      const s = script(file, name);
+      const r = bash({ ...s, source: 'false | cat\necho reached' }, ws);
+      expect([file, r.status === 0, r.stdout]).toEqual([file, false, '']);
+    }
+  });
+
+  test('the apply job stops on any ref but refs/heads/main', () => {
+    const guard = script('apply-environment.yml', 'Only from main');
+    const branch = bash(guard, ws, { REF: 'refs/heads/feature' });
+    expect(branch.status).toBe(1);
+    expect(branch.stdout).toContain('::error title=not main::');
+    expect(bash(guard, ws, { REF: 'refs/tags/v1' }).status).toBe(1);
+    expect(bash(guard, ws, { REF: 'refs/heads/main' }).status).toBe(0);
+  });
+});

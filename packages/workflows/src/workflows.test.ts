@@ -1,9 +1,9 @@
 import { validateWorkflow } from '@action-validator/core';
-import { ENVIRONMENTS } from '@automock/stacks';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { BootstrapStack, buildApp, ENVIRONMENTS } from '@automock/stacks';
 import { roleVariable } from './stack-matrix';
 import { loadWorkflows, steps, workflowsDir, WorkflowFile } from './workflow-files';
 
@@ -19,6 +19,18 @@ const runs = (wf: WorkflowFile, job?: string): string =>
     .filter((s) => job === undefined || s.job === job)
     .map((s) => String(s.step.run ?? ''))
     .join('\n');
+// `uses: owner/repo[/path]@<40-hex SHA> # vX.Y.Z`
+const PINNED_USES = /^\s*(?:- )?uses: ([\w.-]+\/[\w./-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)\s*$/gm;
+
+/** The `uses:` lines of a workflow text that are neither local nor pinned to a commit SHA with its tag. */
+function unpinnedUses(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((l) => /^\s*(- )?uses:/.test(l))
+    .map((l) => l.trim())
+    .filter((l) => !/uses: \.\//.test(l))
+    .filter((l) => !new RegExp(PINNED_USES.source).test(l));
+}
 const usesOf = (wf: WorkflowFile, job: string, action: string) =>
   steps(wf).filter((s) => s.job === job && String(s.step.uses ?? '').startsWith(`${action}@`));
 
@@ -63,13 +75,89 @@ describe('every workflow validates against the GitHub Actions schema (@action-va
 });
 
 describe('facts that matter', () => {
-  test('actions are pinned to a major version; local reusable workflows only by path', () => {
+  test('every third-party action is pinned to a full commit SHA, its tag in a comment; local ones by path', () => {
+    const pins = new Map<string, string>();
     for (const wf of workflows) {
-      for (const { step } of steps(wf))
-        if (step.uses) expect(String(step.uses)).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
+      expect([wf.name, unpinnedUses(wf.text)]).toEqual([wf.name, []]);
+      for (const m of wf.text.matchAll(PINNED_USES)) {
+        const [, action, sha, tag] = m;
+        // one action, one version everywhere
+        expect([action, pins.get(action!) ?? `${sha} ${tag}`]).toEqual([action, `${sha} ${tag}`]);
+        pins.set(action!, `${sha} ${tag}`);
+      }
       for (const job of Object.values<any>(wf.doc.jobs))
         if (job.uses) expect(job.uses).toMatch(/^\.\/\.github\/workflows\/[\w-]+\.yml$/);
     }
+    expect(pins.size).toBeGreaterThanOrEqual(7);
+  });
+
+  test('the pin check really rejects a tag, a branch, a short SHA and a SHA without its tag', () => {
+    for (const bad of [
+      '      - uses: actions/checkout@v4',
+      '      - uses: actions/checkout@main',
+      '      - uses: actions/checkout@11d5960 # v4.4.0',
+      '      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262',
+      '        uses: docker://alpine:3.20',
+    ])
+      expect(unpinnedUses(bad)).toEqual([bad.trim()]);
+    expect(
+      unpinnedUses(
+        '      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0\n      - uses: ./.github/actions/local\n    uses: ./.github/workflows/apply-environment.yml',
+      ),
+    ).toEqual([]);
+  });
+
+  test('no checkout leaves the token in .git/config (persist-credentials: false everywhere)', () => {
+    let checkouts = 0;
+    for (const wf of workflows)
+      for (const { job, step } of steps(wf))
+        if (String(step.uses ?? '').startsWith('actions/checkout@')) {
+          checkouts++;
+          expect([wf.name, job, step.with?.['persist-credentials']]).toEqual([wf.name, job, false]);
+        }
+    expect(checkouts).toBeGreaterThanOrEqual(5);
+  });
+
+  test('a script with a pipe runs under bash -eo pipefail (shell: bash) or sets pipefail itself', () => {
+    for (const wf of workflows)
+      for (const { job, step } of steps(wf)) {
+        if (!step.run || !/[^|]\|[^|]/.test(String(step.run))) continue;
+        const shell =
+          step.shell ?? wf.doc.jobs[job].defaults?.run?.shell ?? wf.doc.defaults?.run?.shell;
+        const ok =
+          shell === 'bash' || /set -[a-z]*o pipefail|set -euo pipefail/.test(String(step.run));
+        expect([wf.name, job, step.name, ok]).toEqual([wf.name, job, step.name, true]);
+      }
+  });
+
+  test('role sessions last as long as the jobs may run, and the roles allow that long', () => {
+    const bootstraps = buildApp().node.children.filter(
+      (c): c is BootstrapStack => c instanceof BootstrapStack,
+    );
+    const maxSession = (kind: 'plan' | 'apply') =>
+      Math.min(
+        ...bootstraps.flatMap((b) =>
+          Object.values(b.ciAccess!.environments).map((r) =>
+            Number((kind === 'plan' ? r.planRole : r.applyRole).maxSessionDurationInput),
+          ),
+        ),
+      );
+    let checked = 0;
+    for (const wf of workflows)
+      for (const [id, job] of Object.entries<any>(wf.doc.jobs))
+        for (const { step } of usesOf(wf, id, 'aws-actions/configure-aws-credentials')) {
+          checked++;
+          const seconds = Number(step.with['role-duration-seconds']);
+          const kind = String(step.with['role-to-assume']).includes('APPLY') ? 'apply' : 'plan';
+          expect([wf.name, id, seconds >= Number(job['timeout-minutes']) * 60]).toEqual([
+            wf.name,
+            id,
+            true,
+          ]);
+          expect([wf.name, id, seconds <= maxSession(kind)]).toEqual([wf.name, id, true]);
+        }
+    expect(checked).toBe(2);
+    expect(maxSession('apply')).toBeGreaterThanOrEqual(120 * 60);
   });
 
   test('every repository file a workflow runs exists', () => {
@@ -110,6 +198,7 @@ describe('facts that matter', () => {
       )) {
         expect(Object.keys(step.with).sort()).toEqual([
           'aws-region',
+          'role-duration-seconds',
           'role-session-name',
           'role-to-assume',
         ]);
@@ -248,7 +337,8 @@ describe('facts that matter', () => {
       expect(post.env.EXPECTED).toBe('${{ needs.changes.outputs.stacks }}');
       expect(
         job.steps.some(
-          (s: any) => s.uses === 'actions/download-artifact@v4' && s.with.pattern === 'plan-*',
+          (s: any) =>
+            String(s.uses).startsWith('actions/download-artifact@') && s.with.pattern === 'plan-*',
         ),
       ).toBe(true);
     });
@@ -288,7 +378,21 @@ describe('facts that matter', () => {
           expect(job.if).toContain('!failure()');
         }
         expect(job.if).toContain(`inputs.environment == '${name}'`);
+        // a manual run can be started from any branch: only main applies
+        expect(job.if).toContain("github.ref == 'refs/heads/main'");
       });
+    });
+
+    test('the apply job checks it runs from main before it assumes the apply role', () => {
+      const all = env.doc.jobs.apply.steps as any[];
+      const guard = all.findIndex((s) => s.name === 'Only from main');
+      const assume = all.findIndex((s) =>
+        String(s.uses).startsWith('aws-actions/configure-aws-credentials@'),
+      );
+      expect(guard).toBe(0);
+      expect(guard).toBeLessThan(assume);
+      expect(all[guard].env.REF).toBe('${{ github.ref }}');
+      expect(all[guard].run).toContain('exit 1');
     });
 
     test('the apply job runs in the GitHub environment, one at a time per environment, queued not cancelled', () => {

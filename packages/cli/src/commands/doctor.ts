@@ -5,7 +5,7 @@ import { CliError } from '../services/errors';
 
 export default class Doctor extends AutomockCommand {
   static override summary =
-    'Check Node, terraform, AWS credentials and the state backend; say what to fix.';
+    'Check Node, terraform, AWS credentials, the state backend and the GitHub settings CI needs; say what to fix.';
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
@@ -27,7 +27,7 @@ export default class Doctor extends AutomockCommand {
     const checks = await runDoctor(flags.env);
     if (!this.jsonEnabled()) {
       for (const c of checks) {
-        this.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.check}: ${c.detail}`);
+        this.log(`${c.skipped ? 'skip' : c.ok ? 'ok  ' : 'FAIL'}  ${c.check}: ${c.detail}`);
         if (!c.ok && c.fix) this.log(`      fix: ${c.fix}`);
       }
     }

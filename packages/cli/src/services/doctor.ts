@@ -1,5 +1,6 @@
 import { Environment, stateBackendNames } from '@automock/core';
-import { loadEnvironments } from './app-module';
+import { loadAppModule, loadEnvironments } from './app-module';
+import { GithubCiSettings, githubApiFromEnv, githubCiChecks } from './github-ci';
 import { dynamoClient, s3Client } from './aws';
 import { callerIdentity } from './environment-context';
 import { locateTerraform, MIN_TERRAFORM_VERSION, TerraformError } from './terraform';
@@ -12,6 +13,8 @@ export interface Check {
   readonly detail: string;
   /** What to do when it failed. */
   readonly fix?: string;
+  /** Not checked (e.g. no GitHub token); does not fail the run. @default false */
+  readonly skipped?: boolean;
 }
 
 const MIN_NODE_MAJOR = 20;
@@ -138,5 +141,23 @@ export async function runDoctor(envNames?: readonly string[]): Promise<Check[]> 
     groups.set(k, [...(groups.get(k) ?? []), e]);
   }
   for (const g of groups.values()) checks.push(...(await backendChecks(g)));
+  const github = githubSettings();
+  if (github) {
+    checks.push(
+      ...(await githubCiChecks(
+        github,
+        githubApiFromEnv(),
+        envs.map((e) => e.name),
+      )),
+    );
+  }
   return checks;
+}
+
+/** The repository the CI roles trust (stacks' `GITHUB_CI`), if the app declares one. */
+function githubSettings(): GithubCiSettings | undefined {
+  if (process.env.AUTOMOCK_APP_MODULE)
+    return (loadAppModule() as unknown as { GITHUB_CI?: GithubCiSettings }).GITHUB_CI;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@automock/stacks/dist/github') as { GITHUB_CI: GithubCiSettings }).GITHUB_CI;
 }

@@ -58,6 +58,9 @@ const ENV_KEYS = [
   'AWS_EC2_METADATA_DISABLED',
   'TERRAFORM_BINARY_NAME',
   'CI',
+  'GITHUB_TOKEN',
+  'GH_TOKEN',
+  'GITHUB_API_URL',
 ];
 
 /** Starts the emulators, creates the test app's backend, and points everything at them. */
@@ -91,7 +94,15 @@ export async function startHarness(
     AWS_EC2_METADATA_DISABLED: 'true',
     CI: 'true',
   });
-  for (const k of ['AWS_ENDPOINT_URL', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AUTOMOCK_TEST_VARIANT'])
+  for (const k of [
+    'AWS_ENDPOINT_URL',
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+    'AUTOMOCK_TEST_VARIANT',
+    'GITHUB_TOKEN',
+    'GH_TOKEN',
+    'GITHUB_API_URL',
+  ])
     delete process.env[k];
   const tf = opts.fake === false ? undefined : new FakeTerraform(opts.fake ?? {});
   if (tf) process.env.TERRAFORM_BINARY_NAME = tf.path;

@@ -39,6 +39,13 @@ export const ENVIRONMENTS: readonly Environment[] = [
   }),
 ];
 
+/** The repository `automock doctor` checks on GitHub (the fake GitHub of the tests serves it). */
+export const GITHUB_CI = {
+  owner: 'acme',
+  repository: 'mock-infra',
+  protectedEnvironments: ['other'],
+};
+
 /** `terraform_data` from terraform's built-in provider: no download needed. */
 class Data extends TerraformResource {
   constructor(scope: Construct, id: string, input: unknown) {

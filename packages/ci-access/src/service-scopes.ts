@@ -1,0 +1,224 @@
+import { PolicyStatement } from './policy-document';
+
+/** Tag key that names a resource's environment (core's `TAG_ENV`; every AutoMock resource has it). */
+export const ENV_TAG = 'automock:env';
+
+/**
+ * Actions without resource-level permissions: AWS accepts them only with `"Resource": "*"` (the
+ * Service Authorization Reference lists no resource type for them; the tests check this list
+ * against it). Everything else is scoped to the environment.
+ */
+export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
+  'acm:RequestCertificate',
+  'application-autoscaling:DescribeScalableTargets',
+  'application-autoscaling:DescribeScalingPolicies',
+  'ec2:DescribeAddresses',
+  'ec2:DescribeAddressesAttribute',
+  'ec2:DescribeAvailabilityZones',
+  'ec2:DescribeFlowLogs',
+  'ec2:DescribeInternetGateways',
+  'ec2:DescribeNatGateways',
+  'ec2:DescribeNetworkAcls',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribePrefixLists',
+  'ec2:DescribeRouteTables',
+  'ec2:DescribeSecurityGroupRules',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeVpcEndpoints',
+  'ec2:DescribeVpcs',
+  'ecs:DeregisterTaskDefinition',
+  'ecs:DescribeTaskDefinition',
+  'elasticloadbalancing:DescribeListenerAttributes',
+  'elasticloadbalancing:DescribeListenerCertificates',
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeLoadBalancerAttributes',
+  'elasticloadbalancing:DescribeLoadBalancers',
+  'elasticloadbalancing:DescribeRules',
+  'elasticloadbalancing:DescribeTags',
+  'elasticloadbalancing:DescribeTargetGroupAttributes',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'logs:DescribeLogGroups',
+]);
+
+/**
+ * Services whose resources are scoped by the `automock:env` tag (their ARNs carry generated ids or
+ * length-limited names), with the actions that are authorised against the resource they create
+ * (so they can only be checked against the tags in the request) and, where the service has one,
+ * the condition key that tells a tagging call made as part of a create.
+ */
+export const TAG_SCOPED_SERVICES: Readonly<
+  Record<string, { readonly creates: readonly string[]; readonly tagOnCreate?: TagOnCreate }>
+> = {
+  ec2: {
+    creates: [
+      'ec2:CreateVpc',
+      'ec2:CreateSubnet',
+      'ec2:CreateInternetGateway',
+      'ec2:AllocateAddress',
+      'ec2:CreateNatGateway',
+      'ec2:CreateRouteTable',
+      'ec2:CreateSecurityGroup',
+      'ec2:CreateVpcEndpoint',
+      'ec2:CreateFlowLogs',
+      // The rule (security-group-rule) is new; its group is checked by its own tags.
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:AuthorizeSecurityGroupEgress',
+    ],
+    tagOnCreate: { action: 'ec2:CreateTags', key: 'ec2:CreateAction' },
+  },
+  elasticloadbalancing: {
+    // CreateListener and CreateRule are authorised against their (existing) load balancer and
+    // listener, so they are checked by those resources' tags instead.
+    creates: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup'],
+    tagOnCreate: {
+      action: 'elasticloadbalancing:AddTags',
+      key: 'elasticloadbalancing:CreateAction',
+      createActions: [
+        'elasticloadbalancing:CreateLoadBalancer',
+        'elasticloadbalancing:CreateTargetGroup',
+        'elasticloadbalancing:CreateListener',
+        'elasticloadbalancing:CreateRule',
+      ],
+    },
+  },
+  'application-autoscaling': {
+    creates: [
+      'application-autoscaling:RegisterScalableTarget',
+      'application-autoscaling:TagResource',
+    ],
+  },
+  acm: { creates: ['acm:RequestCertificate', 'acm:AddTagsToCertificate'] },
+};
+
+/** A service's tagging action and the condition key naming the create call it is part of. */
+export interface TagOnCreate {
+  readonly action: string;
+  readonly key: string;
+  /** @default - the service's `creates` */
+  readonly createActions?: readonly string[];
+}
+
+/** Actions that remove tags: none may remove `automock:env`. */
+export const UNTAG_ACTIONS: readonly string[] = [
+  'acm:RemoveTagsFromCertificate',
+  'application-autoscaling:UntagResource',
+  'cloudwatch:UntagResource',
+  'ec2:DeleteTags',
+  'ecs:UntagResource',
+  'elasticloadbalancing:RemoveTags',
+  'events:UntagResource',
+  'iam:UntagRole',
+  'lambda:UntagResource',
+  'logs:UntagResource',
+  'sns:UntagResource',
+  'sqs:UntagQueue',
+];
+
+/** Where one environment's resources are, for scoping its CI permissions. */
+export interface EnvironmentScope {
+  readonly partition: string;
+  readonly accountId: string;
+  /** Region the environment deploys to. */
+  readonly region: string;
+  /** Resource name prefix (`automock`). */
+  readonly prefix: string;
+  /** Environment name. */
+  readonly env: string;
+  /** The account-and-region state bucket. */
+  readonly stateBucket: string;
+  /** The DynamoDB lock table. */
+  readonly lockTable: string;
+  /** Region of the state bucket and lock table. */
+  readonly stateRegion: string;
+  /** Route53 zone of the environment's domain. @default - no DNS permissions */
+  readonly hostedZoneId?: string;
+  /** The environment's domain: DNS changes are limited to it and its subdomains. @default - none */
+  readonly domainName?: string;
+}
+
+/**
+ * ARN patterns of the environment's resources in the services scoped by name. Every name AutoMock
+ * gives starts with `<prefix>-<env>-` (or is a path with `/<prefix>/<env>/`), and core refuses
+ * environment names that would let one environment's patterns cover another's names.
+ */
+export function namedResources(
+  service: string,
+  s: EnvironmentScope,
+): readonly string[] | undefined {
+  const regional = (svc: string, rest: string) =>
+    `arn:${s.partition}:${svc}:${s.region}:${s.accountId}:${rest}`;
+  const own = `${s.prefix}-${s.env}`;
+  switch (service) {
+    case 'lambda':
+      return [regional('lambda', `function:${own}-*`)];
+    case 'sqs':
+      return [regional('sqs', `${own}-*`)];
+    // Subscriptions are `<topic ARN>:<id>`, so the topic pattern covers them.
+    case 'sns':
+      return [regional('sns', `${own}-*`)];
+    case 'logs':
+      return [
+        regional('logs', `log-group:/${s.prefix}/${s.env}/*`),
+        // A dedicated project's own network names itself `<env>-<project>`.
+        regional('logs', `log-group:/${s.prefix}/${s.env}-*`),
+        regional('logs', `log-group:/aws/lambda/${own}-*`),
+        regional('logs', `log-group:/ecs/${s.prefix}/${s.env}/*`),
+      ];
+    case 'events':
+      return [regional('events', `rule/${own}-*`)];
+    case 'cloudwatch':
+      return [regional('cloudwatch', `alarm:${own}-*`)];
+    case 'ecs':
+      return [
+        regional('ecs', `cluster/${own}`),
+        regional('ecs', `service/${own}/*`),
+        regional('ecs', `task-definition/${own}-*:*`),
+      ];
+    case 'route53':
+      return s.hostedZoneId
+        ? [
+            `arn:${s.partition}:route53:::hostedzone/${s.hostedZoneId}`,
+            `arn:${s.partition}:route53:::change/*`,
+          ]
+        : [];
+    default:
+      return undefined;
+  }
+}
+
+/** Groups actions by service prefix (`ec2:CreateVpc` → `ec2`), each list sorted. */
+export function byService(actions: Iterable<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const a of actions) {
+    const svc = a.split(':')[0]!;
+    out.set(svc, [...(out.get(svc) ?? []), a]);
+  }
+  for (const [k, v] of out) out.set(k, [...new Set(v)].sort());
+  return new Map([...out.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** A statement id from a service name (`application-autoscaling` → `ApplicationAutoscaling`). */
+export function sidOf(...parts: string[]): string {
+  return parts
+    .flatMap((p) => p.split(/[^A-Za-z0-9]+/))
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/** Shorthand for an Allow statement. */
+export function allow(
+  sid: string,
+  actions: readonly string[],
+  resource: string | readonly string[],
+  condition?: PolicyStatement['Condition'],
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Action: actions.length === 1 ? actions[0]! : [...actions],
+    Resource: typeof resource === 'string' || resource.length !== 1 ? resource : resource[0]!,
+    ...(condition ? { Condition: condition } : {}),
+  };
+}

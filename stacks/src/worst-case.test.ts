@@ -196,6 +196,16 @@ const NAME_RULES: Record<string, Record<string, { rule: Rule; literal?: boolean 
     description: { rule: lengthAtMost(1000) },
   },
   aws_iam_role_policy: { name: { rule: IAM_NAME(128), literal: true } },
+  // CreatePolicy: name 1-128 of [\w+=,.@-], description at most 1000, a managed policy document
+  // at most 6,144 characters (IAM does not count whitespace).
+  aws_iam_policy: {
+    name: { rule: IAM_NAME(128), literal: true },
+    description: { rule: lengthAtMost(1000) },
+    policy: {
+      rule: (v) =>
+        v.replace(/\s/g, '').length <= 6144 || `longer than 6144 (${v.replace(/\s/g, '').length})`,
+    },
+  },
   aws_kms_alias: {
     // CreateAlias: 1-256 characters including the required "alias/" prefix; alias/aws/ is
     // reserved for AWS managed keys (KMS developer guide, "Create aliases"; the provider's

@@ -18,6 +18,7 @@ const base: EnvironmentInput = {
   taskPlacement: 'public',
 };
 const domain = { name: 'mocks.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' };
+const OTHER_ACCOUNT = '210987654321';
 
 interface Case {
   readonly environments: EnvironmentInput[];
@@ -124,10 +125,22 @@ const CASES: Record<string, Case> = {
       env: 'dev',
       project: { name: `h${i}`, rulePriority: 1 + i * 10 },
     })),
-    expected: ['102 target groups', 'at most 100', '102 listener rules', "isolation 'dedicated'"],
+    // Three rules each (token, control-plane refusal, host): the rules run out at 33 projects.
+    expected: [
+      '102 target groups',
+      'at most 100',
+      '153 listener rules',
+      'at most 33 shared projects fit',
+      "isolation 'dedicated'",
+    ],
   },
   'an environment named like another environment’s project stack': {
-    environments: [base, { ...base, name: 'dev-petstore', vpcCidr: '10.9.0.0/16' }],
+    // Another account: in the same one, the name would already be refused for falling under
+    // dev's CI permissions (automock-dev-*); the stack names clash across accounts too.
+    environments: [
+      base,
+      { ...base, name: 'dev-petstore', accountId: OTHER_ACCOUNT, vpcCidr: '10.9.0.0/16' },
+    ],
     projects: [{ env: 'dev', project: { name: 'petstore' } }],
     expected: [
       'project[dev/petstore].name',
@@ -136,7 +149,10 @@ const CASES: Record<string, Case> = {
     ],
   },
   'two projects making one stack name': {
-    environments: [base, { ...base, name: 'dev-a', vpcCidr: '10.9.0.0/16' }],
+    environments: [
+      base,
+      { ...base, name: 'dev-a', accountId: OTHER_ACCOUNT, vpcCidr: '10.9.0.0/16' },
+    ],
     projects: [
       { env: 'dev', project: { name: 'a-b', listenerPort: 20001 } },
       { env: 'dev-a', project: { name: 'b', listenerPort: 20002 } },

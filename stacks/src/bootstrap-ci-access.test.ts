@@ -1,18 +1,26 @@
 import {
+  ENV_TAG,
   GITHUB_OIDC_HOST,
   PolicyDocument,
   permissionsBoundaryArn,
   RESOURCE_ACTIONS,
+  TAGGED_WILDCARD_CREATES,
   WILDCARD_ONLY_ACTIONS,
 } from '@automock/ci-access';
 import { decide, decideAssume, Decision } from '@automock/ci-access/dist/testing/iam-simulator';
-import { defineEnvironment, Environment, projectStateKey } from '@automock/core';
+import {
+  controlPlaneSecretName,
+  defineEnvironment,
+  Environment,
+  projectStateKey,
+} from '@automock/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { BootstrapStack } from './bootstrap-stack';
 import { ENVIRONMENTS } from './environments';
 import { GITHUB_CI } from './github';
+import { PROJECTS } from './projects';
 import { synthesizeApp } from './synthesize-app';
 import {
   CiRequest,
@@ -114,7 +122,7 @@ function suite(title: string, build: () => ReturnType<typeof synth>, envs: reado
           // Service-linked roles belong to the account, not to an environment: any may create them.
           const scoped = requests.filter(
             (c) =>
-              (c.resource !== '*' || c.action === 'acm:RequestCertificate') &&
+              (c.resource !== '*' || TAGGED_WILDCARD_CREATES.has(c.action)) &&
               c.action !== 'iam:CreateServiceLinkedRole',
           );
           expect(
@@ -224,6 +232,128 @@ function suite(title: string, build: () => ReturnType<typeof synth>, envs: reado
         ];
         for (const kind of ['apply', 'plan'] as const)
           expect(await mismatches(r, kind, foreign, () => 'not Allowed')).toEqual([]);
+      },
+    );
+
+    test.each(envs.map((e) => [e.name, e] as const))(
+      'secrets of %s: plan and apply read the value of their control-plane tokens only, never another secret or environment',
+      async (_n, env) => {
+        const r = roles.get(env.name)!;
+        const secret = (name: string) =>
+          `arn:aws:secretsmanager:${env.region}:${env.accountId}:secret:${name}-AbC123`;
+        const others = envs.filter((o) => o !== env);
+        const token = secret(controlPlaneSecretName(env.prefix, env.name, 'petstore'));
+        const readable = [q('secretsmanager:GetSecretValue', token, {}, 'own token')];
+        const unreadable = [
+          // an application secret a project's tasks get by ARN, next to the token
+          secret(`${env.prefix}/${env.name}/db-password`),
+          secret(`${env.prefix}/${env.name}/petstore/db-password`),
+          secret(`${env.prefix}/${env.name}-eu/petstore/control-plane-token`),
+          secret('payroll/prod/api-key'),
+          ...others.map((o) => secret(controlPlaneSecretName(o.prefix, o.name, 'petstore'))),
+        ].map((arn) => q('secretsmanager:GetSecretValue', arn, {}, arn));
+        const params = [
+          q(
+            'ssm:GetParameter',
+            `arn:aws:ssm:${env.region}:${env.accountId}:parameter/${env.prefix}/${env.name}/x`,
+          ),
+        ];
+        // Only an environment whose CI-managed stacks (its declared projects) hold a token gets to
+        // read one: permissions are derived from them.
+        const holdsTokens = PROJECTS.some((d) => d.env === env.name);
+        for (const kind of ['plan', 'apply'] as const) {
+          expect(
+            await mismatches(r, kind, readable, () => (holdsTokens ? 'Allowed' : 'not Allowed')),
+          ).toEqual([]);
+          expect(
+            await mismatches(r, kind, [...unreadable, ...params], () => 'not Allowed'),
+          ).toEqual([]);
+        }
+        // Another environment's roles cannot read this one's token either.
+        for (const o of others)
+          for (const kind of ['plan', 'apply'] as const)
+            expect(
+              await mismatches(roles.get(o.name)!, kind, readable, () => 'not Allowed'),
+            ).toEqual([]);
+      },
+    );
+
+    test.each(envs.map((e) => [e.name, e] as const))(
+      'KMS keys of %s: the apply role creates and manages keys tagged for its environment only',
+      async (_n, env) => {
+        const r = roles.get(env.name)!;
+        const key = `arn:aws:kms:${env.region}:${env.accountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+        // The key policy delegates to the account's IAM policies (as notification-key.ts writes it).
+        const keyPolicy: PolicyDocument = {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${env.accountId}:root` },
+              Action: 'kms:*',
+              Resource: '*',
+            },
+          ],
+        };
+        const onKey = (
+          action: string,
+          context: Record<string, string | string[]>,
+          why: string,
+        ) => ({
+          ...q(action, key, context, why),
+          resourcePolicy: keyPolicy,
+        });
+        const own = { [`aws:ResourceTag/${ENV_TAG}`]: env.name };
+        const foreign = { [`aws:ResourceTag/${ENV_TAG}`]: 'elsewhere' };
+        const tagging = (value: string) => ({
+          [`aws:RequestTag/${ENV_TAG}`]: value,
+          'aws:TagKeys': [ENV_TAG],
+        });
+        expect(
+          await mismatches(
+            r,
+            'apply',
+            [
+              q('kms:CreateKey', '*', tagging(env.name), 'create'),
+              onKey('kms:TagResource', tagging(env.name), 'tags of a new key'),
+              onKey('kms:ScheduleKeyDeletion', own, 'own key'),
+              onKey('kms:PutKeyPolicy', own, 'own key'),
+            ],
+            () => 'Allowed',
+          ),
+        ).toEqual([]);
+        expect(
+          await mismatches(
+            r,
+            'apply',
+            [
+              q('kms:CreateKey', '*', tagging('elsewhere'), 'create for another environment'),
+              q('kms:CreateKey', '*', {}, 'create untagged'),
+              onKey('kms:ScheduleKeyDeletion', foreign, 'another environment key'),
+              onKey('kms:ScheduleKeyDeletion', {}, 'an untagged key'),
+              onKey('kms:PutKeyPolicy', foreign, 'another environment key'),
+              onKey('kms:DisableKey', foreign, 'another environment key'),
+              onKey('kms:TagResource', { ...foreign, ...tagging(env.name) }, 'retag a key'),
+              onKey('kms:UntagResource', { ...own, 'aws:TagKeys': [ENV_TAG] }, 'drop the env tag'),
+              onKey('kms:Decrypt', own, 'data'),
+              q(
+                'kms:DeleteAlias',
+                `arn:aws:kms:${env.region}:${env.accountId}:alias/payroll-key`,
+                {},
+                'another alias',
+              ),
+            ],
+            () => 'not Allowed',
+          ),
+        ).toEqual([]);
+        expect(
+          await mismatches(
+            r,
+            'plan',
+            [onKey('kms:ScheduleKeyDeletion', own, 'plan'), onKey('kms:Decrypt', own, 'plan')],
+            () => 'not Allowed',
+          ),
+        ).toEqual([]);
       },
     );
 

@@ -5,9 +5,12 @@ import {
   byService,
   ENV_TAG,
   EnvironmentScope,
+  KMS_ALIAS_ACTIONS,
   namedResources,
+  secretValueResources,
   sidOf,
   TAG_SCOPED_SERVICES,
+  TAGGED_WILDCARD_CREATES,
   UNTAG_ACTIONS,
   WILDCARD_ONLY_ACTIONS,
 } from './service-scopes';
@@ -143,11 +146,11 @@ function scopedStatements(
 ): PolicyStatement[] {
   const out: PolicyStatement[] = [];
   const wildcard = actions.filter((a) => WILDCARD_ONLY_ACTIONS.has(a));
-  const plain = wildcard.filter((a) => a !== 'acm:RequestCertificate');
+  const plain = wildcard.filter((a) => !TAGGED_WILDCARD_CREATES.has(a));
   if (plain.length > 0) out.push(allow('NoResourceLevelPermissions', plain, '*'));
-  if (wildcard.includes('acm:RequestCertificate')) {
+  for (const create of wildcard.filter((a) => TAGGED_WILDCARD_CREATES.has(a))) {
     out.push(
-      allow('RequestCertificate', ['acm:RequestCertificate'], '*', {
+      allow(sidOf(create.split(':')[1]!), [create], '*', {
         StringEquals: { [`aws:RequestTag/${ENV_TAG}`]: s.env },
       }),
     );
@@ -161,6 +164,10 @@ function scopedStatements(
     }
     if (svc === 's3') {
       out.push(...s3Statements(list, s));
+      continue;
+    }
+    if (svc === 'kms') {
+      out.push(...kmsStatements(list, s, mode, actions.includes('kms:CreateKey')));
       continue;
     }
     const names = namedResources(svc, s);
@@ -190,7 +197,12 @@ function scopedStatements(
         if (rest.length > 0) out.push(allow('DnsRead', rest, names));
         continue;
       }
-      out.push(allow(sidOf(svc), list, names));
+      // Actions that return secret values are limited to the few secrets CI must read.
+      const valueReads = secretValueResources(s);
+      const rest = list.filter((a) => !Object.hasOwn(valueReads, a));
+      if (rest.length > 0) out.push(allow(sidOf(svc), rest, names));
+      for (const a of list.filter((x) => Object.hasOwn(valueReads, x)))
+        out.push(allow(sidOf(svc, 'values'), [a], valueReads[a]!));
       continue;
     }
     const tagged = TAG_SCOPED_SERVICES[svc];
@@ -279,6 +291,43 @@ function s3Statements(list: readonly string[], s: EnvironmentScope): PolicyState
         }),
       );
     }
+  }
+  return out;
+}
+
+/**
+ * KMS: keys have generated ids, so they are scoped by the `automock:env` tag; aliases are scoped
+ * by name (`alias/<prefix>-<env>-…`). Alias calls are authorised on the alias and on its key, so
+ * they appear in both statements.
+ */
+function kmsStatements(
+  list: readonly string[],
+  s: EnvironmentScope,
+  mode: 'plan' | 'apply',
+  createsKeys: boolean,
+): PolicyStatement[] {
+  const at = (rest: string) => `arn:${s.partition}:kms:${s.region}:${s.accountId}:${rest}`;
+  const keys = at('key/*');
+  const out: PolicyStatement[] = [];
+  const aliasActions = list.filter((a) => KMS_ALIAS_ACTIONS.includes(a));
+  if (aliasActions.length > 0)
+    out.push(allow('KmsAliases', aliasActions, at(`alias/${s.prefix}-${s.env}-*`)));
+  out.push(
+    allow('KmsOwnKeys', list, keys, {
+      StringEquals: { [`aws:ResourceTag/${ENV_TAG}`]: s.env },
+      StringEqualsIfExists: { [`aws:RequestTag/${ENV_TAG}`]: s.env },
+    }),
+  );
+  // CreateKey with tags needs kms:TagResource on the account's keys (the new key has no ARN and
+  // no tags yet): only with the environment's tag, and only on keys that carry no environment
+  // tag at all, so another environment's keys stay out of reach.
+  if (mode === 'apply' && createsKeys && list.includes('kms:TagResource')) {
+    out.push(
+      allow('KmsTagOnCreate', ['kms:TagResource'], keys, {
+        StringEquals: { [`aws:RequestTag/${ENV_TAG}`]: s.env },
+        Null: { [`aws:ResourceTag/${ENV_TAG}`]: 'true' },
+      }),
+    );
   }
   return out;
 }

@@ -95,6 +95,12 @@ describe('the resource type → IAM actions table', () => {
     );
     for (const a of actions) expect(a).toMatch(/^[\w-]+:(Describe|List|Get)/);
     expect(actions).not.toContain('ssm:GetParameter');
-    expect(actions).not.toContain('secretsmanager:GetSecretValue');
+    // The one value a refresh reads: a secret version (the provider has no other way to find
+    // one); service-scopes limits it to the control-plane tokens, and the stacks' simulation
+    // tests deny every other secret.
+    const valueReaders = Object.entries(RESOURCE_ACTIONS)
+      .filter(([, row]) => row.read.includes('secretsmanager:GetSecretValue'))
+      .map(([t]) => t);
+    expect(valueReaders).toEqual(['aws_secretsmanager_secret_version']);
   });
 });

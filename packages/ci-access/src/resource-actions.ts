@@ -3,7 +3,9 @@
  *
  * Sources (facts copied, not code): the per-resource mapping files of the pike project
  * (github.com/JamesWoolfenden/pike, `src/mapping/aws/resource/<service>/<type>.json`, read at
- * commit 085701b0 of 2026-08-21), corrected where the provider's own code calls more: SQS
+ * commit 085701b0 of 2026-08-21; the KMS, Secrets Manager and `aws_s3_object_copy` rows from the
+same files, checked against the provider's internal/service/{kms,secretsmanager,s3} code of the
+6.x line the app pins), corrected where the provider's own code calls more: SQS
  * `TagQueue` when a queue is created with tags, `s3:ListBucketVersions`/`s3:DeleteObjectVersion`
  * when an object of a versioned bucket is destroyed (`deleteAllObjectVersions` in
  * internal/service/s3/object.go), the `*Tags`/`TagResource` call of every service whose create
@@ -545,6 +547,90 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     tag: ['s3:PutObjectTagging', 's3:GetObjectTagging'],
   },
 
+  aws_s3_object_copy: {
+    // CopyObject reads the source (s3:GetObject, and its tags: the tagging directive defaults to
+    // COPY) and writes the target with its tags; the refresh is HeadObject and GetObjectTagging,
+    // as for aws_s3_object (the provider reads the copy with the object resource's read).
+    create: ['s3:GetObject', 's3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging'],
+    read: ['s3:GetObject', 's3:GetObjectTagging'],
+    update: ['s3:GetObject', 's3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging'],
+    // A copy in a versioned bucket has a version_id: every version of the key is deleted.
+    delete: ['s3:DeleteObject', 's3:ListBucketVersions', 's3:DeleteObjectVersion'],
+    tag: ['s3:PutObjectTagging', 's3:GetObjectTagging'],
+  },
+
+  // ---- KMS (the environment's notification-topic key)
+  aws_kms_key: {
+    // CreateKey carries the tags (kms:TagResource, which KMS checks against the account's keys:
+    // the new key has no ARN yet), then rotation is switched on and the policy, rotation and
+    // tags are read back until they have propagated (internal/service/kms/key.go).
+    create: [
+      'kms:CreateKey',
+      'kms:TagResource',
+      'kms:EnableKeyRotation',
+      'kms:DescribeKey',
+      'kms:GetKeyPolicy',
+      'kms:GetKeyRotationStatus',
+      'kms:ListResourceTags',
+    ],
+    read: [
+      'kms:DescribeKey',
+      'kms:GetKeyPolicy',
+      'kms:GetKeyRotationStatus',
+      'kms:ListResourceTags',
+    ],
+    update: [
+      'kms:UpdateKeyDescription',
+      'kms:PutKeyPolicy',
+      'kms:EnableKeyRotation',
+      'kms:DisableKeyRotation',
+      'kms:EnableKey',
+      'kms:DisableKey',
+    ],
+    // Deletion is scheduled (7-30 days, cancellable), then waited for with DescribeKey.
+    delete: ['kms:ScheduleKeyDeletion', 'kms:DescribeKey'],
+    tag: ['kms:TagResource', 'kms:UntagResource', 'kms:ListResourceTags'],
+  },
+  aws_kms_alias: {
+    // Aliases are found by listing (ListAliases has no resource-level permissions). CreateAlias,
+    // UpdateAlias and DeleteAlias are authorised on the alias and on its key.
+    create: ['kms:CreateAlias', 'kms:ListAliases'],
+    read: ['kms:ListAliases'],
+    update: ['kms:UpdateAlias'],
+    delete: ['kms:DeleteAlias'],
+    tag: [],
+  },
+
+  // ---- Secrets Manager (each project's control-plane token)
+  aws_secretsmanager_secret: {
+    // CreateSecret with tags needs secretsmanager:TagResource too; the read is DescribeSecret
+    // (tags included) and GetResourcePolicy (internal/service/secretsmanager/secret.go).
+    create: [
+      'secretsmanager:CreateSecret',
+      'secretsmanager:TagResource',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetResourcePolicy',
+    ],
+    read: ['secretsmanager:DescribeSecret', 'secretsmanager:GetResourcePolicy'],
+    update: [
+      'secretsmanager:UpdateSecret',
+      'secretsmanager:PutResourcePolicy',
+      'secretsmanager:DeleteResourcePolicy',
+    ],
+    delete: ['secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret'],
+    tag: ['secretsmanager:TagResource', 'secretsmanager:UntagResource'],
+  },
+  aws_secretsmanager_secret_version: {
+    // The provider finds a version only through GetSecretValue (create waits with it, every
+    // refresh calls it, with or without a write-only value): a plan of a stack holding one reads
+    // the secret. service-scopes.ts limits that read to the control-plane tokens.
+    create: ['secretsmanager:PutSecretValue', 'secretsmanager:GetSecretValue'],
+    read: ['secretsmanager:GetSecretValue'],
+    update: ['secretsmanager:UpdateSecretVersionStage', 'secretsmanager:ListSecretVersionIds'],
+    delete: ['secretsmanager:UpdateSecretVersionStage', 'secretsmanager:GetSecretValue'],
+    tag: [],
+  },
+
   // ---- no AWS calls
   terraform_data: none,
 };
@@ -559,6 +645,8 @@ export const DATA_SOURCE_ACTIONS: Readonly<Record<string, readonly string[]>> = 
   aws_iam_policy_document: [],
   // Reads another stack's state: covered by the state statements.
   terraform_remote_state: [],
+  // The provider's own table of the load balancers' accounts per region: no call.
+  aws_elb_service_account: [],
 };
 
 /** Thrown when the app synthesises a type {@link RESOURCE_ACTIONS} does not know. */

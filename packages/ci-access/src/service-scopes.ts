@@ -1,3 +1,4 @@
+import { controlPlaneSecretName } from '@automock/core';
 import { PolicyStatement } from './policy-document';
 
 /** Tag key that names a resource's environment (core's `TAG_ENV`; every AutoMock resource has it). */
@@ -38,8 +39,29 @@ export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   'elasticloadbalancing:DescribeTags',
   'elasticloadbalancing:DescribeTargetGroupAttributes',
   'elasticloadbalancing:DescribeTargetGroups',
+  'kms:CreateKey',
+  'kms:ListAliases',
   'logs:DescribeLogGroups',
 ]);
+
+/**
+ * Wildcard-only actions that create a resource carrying tags: allowed only when the request tags
+ * the new resource with the environment (`aws:RequestTag/automock:env`).
+ */
+export const TAGGED_WILDCARD_CREATES: ReadonlySet<string> = new Set([
+  'acm:RequestCertificate',
+  'kms:CreateKey',
+]);
+
+/**
+ * KMS actions authorised on an alias as well as on its key (the Service Authorization Reference
+ * requires both resource types): aliases are scoped by name, keys by tag.
+ */
+export const KMS_ALIAS_ACTIONS: readonly string[] = [
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
+  'kms:UpdateAlias',
+];
 
 /**
  * Services whose resources are scoped by the `automock:env` tag (their ARNs carry generated ids or
@@ -109,8 +131,10 @@ export const UNTAG_ACTIONS: readonly string[] = [
   'elasticloadbalancing:RemoveTags',
   'events:UntagResource',
   'iam:UntagRole',
+  'kms:UntagResource',
   'lambda:UntagResource',
   'logs:UntagResource',
+  'secretsmanager:UntagResource',
   'sns:UntagResource',
   'sqs:UntagQueue',
 ];
@@ -167,6 +191,9 @@ export function namedResources(
       ];
     case 'events':
       return [regional('events', `rule/${own}-*`)];
+    // Secret names are paths: `<prefix>/<env>/…` (the delimiter keeps `dev-eu` out of `dev`).
+    case 'secretsmanager':
+      return [regional('secretsmanager', `secret:${s.prefix}/${s.env}/*`)];
     case 'cloudwatch':
       return [regional('cloudwatch', `alarm:${own}-*`)];
     case 'ecs':
@@ -185,6 +212,23 @@ export function namedResources(
     default:
       return undefined;
   }
+}
+
+/**
+ * Actions that return a secret's value, and the only secrets whose value CI may read: the
+ * projects' control-plane tokens. Terraform generated them, the provider can refresh an
+ * `aws_secretsmanager_secret_version` only through GetSecretValue, and the same value sits in the
+ * project's state and in its listener rules (which any `elasticloadbalancing:DescribeRules`
+ * caller, the plan role included, reads). Every other secret of the environment stays unreadable.
+ */
+export function secretValueResources(s: EnvironmentScope): Readonly<Record<string, string[]>> {
+  const token = controlPlaneSecretName(s.prefix, s.env, '*');
+  return {
+    'secretsmanager:GetSecretValue': [
+      // Secrets Manager appends `-` and six characters to the name in the ARN.
+      `arn:${s.partition}:secretsmanager:${s.region}:${s.accountId}:secret:${token}-??????`,
+    ],
+  };
 }
 
 /** Groups actions by service prefix (`ec2:CreateVpc` → `ec2`), each list sorted. */

@@ -7,6 +7,7 @@ import {
   PolicyDocument,
   RESOURCE_ACTIONS,
   TAG_SCOPED_SERVICES,
+  TAGGED_WILDCARD_CREATES,
   WILDCARD_ONLY_ACTIONS,
 } from '@automock/ci-access';
 import { Environment } from '@automock/core';
@@ -75,6 +76,8 @@ export interface CiRequest {
   readonly why: string;
   /** A create: authorised against the tags in the request. */
   readonly creating: boolean;
+  /** The key policy of the KMS key the call is on (KMS evaluates it before IAM). */
+  readonly resourcePolicy?: PolicyDocument;
 }
 
 interface Res {
@@ -241,6 +244,24 @@ const OWN: Record<
     arn: (r, x) =>
       `arn:aws:s3:::${x.lit(r, r.body.bucket, 'bucket')}/${String(r.body.key).replace(/\$\{[^}]+\}/g, 'v')}`,
   },
+  aws_s3_object_copy: {
+    svc: 's3',
+    rt: 'object',
+    arn: (r, x) =>
+      `arn:aws:s3:::${x.lit(r, r.body.bucket, 'bucket')}/${String(r.body.key).replace(/\$\{[^}]+\}/g, 'v')}`,
+  },
+  aws_kms_key: {
+    svc: 'kms',
+    rt: 'key',
+    arn: (r, x) => x.at('kms', `key/${fakeId(r.id)}-0000-4000-8000-${fakeId(r.id)}0000`),
+  },
+  aws_kms_alias: { svc: 'kms', rt: 'alias', arn: (r, x) => x.at('kms', x.lit(r, r.body.name)) },
+  aws_secretsmanager_secret: {
+    svc: 'secretsmanager',
+    rt: 'Secret',
+    // Secrets Manager appends `-` and six random characters to the name.
+    arn: (r, x) => x.at('secretsmanager', `secret:${x.lit(r, r.body.name)}-AbC123`),
+  },
 };
 
 // Resources whose ARN is their parent's, for the calls that act on the parent.
@@ -262,6 +283,7 @@ const ON_PARENT: Record<string, string> = {
   aws_s3_bucket_ownership_controls: 'bucket',
   aws_s3_bucket_lifecycle_configuration: 'bucket',
   aws_s3_bucket_policy: 'bucket',
+  aws_secretsmanager_secret_version: 'Secret',
 };
 
 class Ctx {
@@ -407,8 +429,9 @@ export async function requestsFor(
 async function callsOf(x: Ctx, r: Res, action: string, op: string): Promise<CiRequest[]> {
   const why = `${r.stack.info.name} ${r.type}.${r.id} (${op})`;
   if (WILDCARD_ONLY_ACTIONS.has(action)) {
-    const context =
-      action === 'acm:RequestCertificate' ? { ...tagContext(r.body.tags, 'RequestTag') } : {};
+    const context = TAGGED_WILDCARD_CREATES.has(action)
+      ? { ...tagContext(r.body.tags, 'RequestTag') }
+      : {};
     return [{ action, resource: '*', context, why, creating: op === 'create' }];
   }
   const [svc, name] = action.split(':') as [string, string];
@@ -433,7 +456,10 @@ async function callsOf(x: Ctx, r: Res, action: string, op: string): Promise<CiRe
     const isOwn = own?.rt === rt && (own.svc === svc || svc === 'iam');
     const target: Res | undefined = isOwn ? r : rt === parentRt ? x.parent(r, rt) : x.parent(r, rt);
     let arn: string | undefined;
-    if (isOwn) arn = own.arn(r, x);
+    if (isOwn && r.type === 'aws_s3_object_copy' && /^s3:GetObject/.test(action) && op !== 'read')
+      // A copy reads its source object (`<bucket>/<key>`, the bucket usually a reference).
+      arn = `arn:aws:s3:::${String(r.body.source).replace(/\$\{(aws_[a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}/g, (ref) => x.lit(r, ref, 'bucket'))}`;
+    else if (isOwn) arn = own.arn(r, x);
     else if (target) arn = OWN[target.type]!.arn(target, x);
     else if (rt === 'object' && r.type === 'aws_s3_bucket')
       arn = `${OWN.aws_s3_bucket!.arn(r, x)}/any-object`;
@@ -487,7 +513,12 @@ async function callsOf(x: Ctx, r: Res, action: string, op: string): Promise<CiRe
       }
       continue;
     }
-    calls.push({ action, resource: arn, context, why, creating });
+    const keyRes = isOwn ? r : target;
+    const resourcePolicy =
+      rt === 'key' && keyRes?.type === 'aws_kms_key'
+        ? (JSON.parse(String(keyRes.body.policy)) as PolicyDocument)
+        : undefined;
+    calls.push({ action, resource: arn, context, why, creating, resourcePolicy });
     // Tagging as part of a create: the resource is new (no tags yet) and the call says which create.
     const tagOnCreate = TAG_SCOPED_SERVICES[svc]?.tagOnCreate;
     if (isOwn && op === 'tag' && tagOnCreate?.action === action) {
@@ -565,4 +596,27 @@ function trustedService(role: Res): string {
   const id = doc?.statement?.[0]?.principals?.[0]?.identifiers?.[0];
   if (typeof id === 'string') return id;
   throw new Error(`${role.id}: cannot tell which service the role trusts`);
+}
+
+/**
+ * `text` with every `${aws_<type>.<id>.<attr>}` reference of `stack` replaced by what it stands
+ * for: the ARN the harness gives that resource for `.arn`, else the literal attribute (a name).
+ */
+export function resolveReferences(
+  env: Environment,
+  all: readonly SynthStack[],
+  stack: SynthStack,
+  text: string,
+): string {
+  const x = new Ctx(env, all);
+  return text.replace(/\$\{(aws_[a-z0-9_]+)\.([^.}]+)\.([a-z_]+)\}/g, (ref, type, id, attr) => {
+    const r = x.resource(stack, type, id);
+    if (!r) throw new Error(`${stack.info.name}: no resource for ${ref}`);
+    if (attr === 'arn') {
+      const arn = OWN[type]?.arn(r, x);
+      if (!arn) throw new Error(`${stack.info.name}: no ARN for ${ref}`);
+      return arn;
+    }
+    return x.lit(r, ref);
+  });
 }

@@ -21,6 +21,12 @@ export interface SimRequest {
   readonly resource: string;
   /** Request context (`aws:RequestTag/…`, `aws:ResourceTag/…`, `iam:PassedToService`, …). */
   readonly context?: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * The resource's own policy, where AWS evaluates one: a KMS key's key policy must allow every
+   * call on the key (IAM policies count only when it delegates to the account).
+   * @default - none
+   */
+  readonly resourcePolicy?: PolicyDocument;
 }
 
 /** The principal: a role session in the account. */
@@ -50,6 +56,7 @@ export async function decide(
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     ...(boundary ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: boundary }] } : {}),
+    ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
     request: {
       action: request.action,
       principal: `arn:aws:sts::${principal.accountId}:assumed-role/${roleName}/session`,

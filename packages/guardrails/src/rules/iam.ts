@@ -13,6 +13,10 @@ export const RESOURCE_WILDCARD_ACTIONS: readonly string[] = [
   'ecr:GetAuthorizationToken',
   // A certificate has no ARN before it is requested (the CI apply role scopes it by request tag)
   'acm:RequestCertificate',
+  // A KMS key has no ARN before it is created (the CI apply role scopes it by request tag);
+  // aliases are found by listing them all
+  'kms:CreateKey',
+  'kms:ListAliases',
   // Task definitions are registered before they have an ARN
   'ecs:RegisterTaskDefinition',
   'ecs:DeregisterTaskDefinition',

@@ -1,8 +1,8 @@
 import { Command, Errors } from '@oclif/core';
 import { ConfigValidationError } from '@automock/core';
 import { RegistryConflictError } from '@automock/registry';
-import { CliError, EXIT } from './services/errors';
-import { TerraformError } from './services/terraform';
+import { CliError, EXIT } from './errors';
+import { TerraformError } from './terraform/terraform';
 
 /**
  * Base of the automock commands: expected failures thrown by services (invalid configuration,

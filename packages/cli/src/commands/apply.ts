@@ -2,10 +2,10 @@ import { Flags } from '@oclif/core';
 import { StackPlanSummary } from '@automock/plan-summary';
 import { AutomockCommand } from '../base-command';
 import { stackFlags } from '../flags';
-import { CliError, EXIT } from '../services/errors';
+import { CliError, EXIT } from '../errors';
 import { planFromFlags } from '../services/plan-run';
-import * as prompt from '../services/prompt';
-import { applyPlans, formatPlanLines, planChanges, throwIfFailed } from '../services/stack-plans';
+import * as prompt from '../presentation/prompt';
+import { applyPlans, formatPlanLines, planChanges, throwIfFailed } from '../terraform/stack-plans';
 
 export default class Apply extends AutomockCommand {
   static override summary =

@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core';
 import { AutomockCommand } from '../base-command';
 import { bootstrap, BootstrapResult } from '../services/bootstrap';
-import { findProjectRoot } from '../services/project-root';
-import { planChanges } from '../services/stack-plans';
-import { TerraformRunner } from '../services/terraform';
+import { findProjectRoot } from '../environment/project-root';
+import { planChanges } from '../terraform/stack-plans';
+import { TerraformRunner } from '../terraform/terraform';
 
 export default class Bootstrap extends AutomockCommand {
   static override summary =

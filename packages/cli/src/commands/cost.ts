@@ -2,8 +2,8 @@ import { Flags } from '@oclif/core';
 import { AutomockCommand } from '../base-command';
 import { money } from '../services/cost';
 import { costReport, CostReport } from '../services/cost-report';
-import { table } from '../services/format';
-import { findProjectRoot } from '../services/project-root';
+import { table } from '../presentation/format';
+import { findProjectRoot } from '../environment/project-root';
 
 export default class Cost extends AutomockCommand {
   static override summary =

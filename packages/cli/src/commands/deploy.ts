@@ -15,12 +15,12 @@ import {
   prepareDeploy,
   PreparedDeploy,
 } from '../services/deploy';
-import { resolveEnvironment } from '../services/app-module';
-import { CliError, EXIT } from '../services/errors';
-import { findProjectRoot } from '../services/project-root';
-import * as prompt from '../services/prompt';
-import { TerraformRunner } from '../services/terraform';
-import { showExpiry } from '../services/time';
+import { resolveEnvironment } from '../environment/app-module';
+import { CliError, EXIT } from '../errors';
+import { findProjectRoot } from '../environment/project-root';
+import * as prompt from '../presentation/prompt';
+import { TerraformRunner } from '../terraform/terraform';
+import { showExpiry } from '../presentation/time';
 
 export default class Deploy extends AutomockCommand {
   static override summary = 'Deploy a MockServer for a project, with a time to live.';

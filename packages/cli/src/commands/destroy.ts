@@ -3,11 +3,11 @@ import { userInfo } from 'node:os';
 import { AutomockCommand } from '../base-command';
 import { envFlag, projectFlag } from '../flags';
 import { checkDestroyable, destroyProject, DestroyResult } from '../services/destroy';
-import { EnvironmentContext } from '../services/environment-context';
-import { CliError, EXIT } from '../services/errors';
-import { findProjectRoot } from '../services/project-root';
-import * as prompt from '../services/prompt';
-import { TerraformRunner } from '../services/terraform';
+import { EnvironmentContext } from '../environment/environment-context';
+import { CliError, EXIT } from '../errors';
+import { findProjectRoot } from '../environment/project-root';
+import * as prompt from '../presentation/prompt';
+import { TerraformRunner } from '../terraform/terraform';
 
 export default class Destroy extends AutomockCommand {
   static override summary =

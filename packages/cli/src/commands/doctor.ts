@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { AutomockCommand } from '../base-command';
 import { Check, runDoctor } from '../services/doctor';
-import { CliError } from '../services/errors';
+import { CliError } from '../errors';
 
 export default class Doctor extends AutomockCommand {
   static override summary =

@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { AutomockCommand } from '../base-command';
 import { envFlag, projectFlag } from '../flags';
 import { extendTtl, ExtendResult } from '../services/extend';
-import { showExpiry } from '../services/time';
+import { showExpiry } from '../presentation/time';
 
 export default class ExtendTtl extends AutomockCommand {
   static override summary = 'Give a deployed project more time before its automatic teardown.';

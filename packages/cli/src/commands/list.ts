@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { AutomockCommand } from '../base-command';
 import { envFlag } from '../flags';
-import { table } from '../services/format';
+import { table } from '../presentation/format';
 import { listDeployments, ProjectStatus } from '../services/status';
 
 export default class List extends AutomockCommand {

@@ -2,7 +2,7 @@ import { StackPlanSummary } from '@automock/plan-summary';
 import { AutomockCommand } from '../base-command';
 import { stackFlags } from '../flags';
 import { planFromFlags } from '../services/plan-run';
-import { formatPlanLines, throwIfFailed } from '../services/stack-plans';
+import { formatPlanLines, throwIfFailed } from '../terraform/stack-plans';
 
 export default class Plan extends AutomockCommand {
   static override summary =

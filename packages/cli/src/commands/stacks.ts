@@ -2,11 +2,11 @@ import { Command, Flags } from '@oclif/core';
 import type { StackInfo } from '@automock/stacks';
 import { join } from 'node:path';
 import { toCliError } from '../base-command';
-import { changedSince } from '../services/changed-since';
-import { table } from '../services/format';
-import { loadStacks } from '../services/load-stacks';
-import { findProjectRoot, cdktfContext } from '../services/project-root';
-import { synthesize } from '../services/synth';
+import { changedSince } from '../terraform/changed-since';
+import { table } from '../presentation/format';
+import { loadStacks } from '../environment/load-stacks';
+import { findProjectRoot, cdktfContext } from '../environment/project-root';
+import { synthesize } from '../terraform/synth';
 
 export default class Stacks extends Command {
   static override summary = 'List the stacks of the app with their state backend keys.';

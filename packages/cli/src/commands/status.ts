@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { AutomockCommand } from '../base-command';
-import { table } from '../services/format';
+import { table } from '../presentation/format';
 import { ProjectStatus, projectStatuses } from '../services/status';
-import { showExpiry } from '../services/time';
+import { showExpiry } from '../presentation/time';
 
 export default class Status extends AutomockCommand {
   static override summary =

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defineEnvironment } from '@automock/core';
 import { PolicyViolationError } from '@automock/guardrails';
-import { synthesize } from '../services/synth';
+import { synthesize } from '../terraform/synth';
 
 const pkgRoot = resolve(__dirname, '../..');
 const repoRoot = resolve(pkgRoot, '../..');

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defineEnvironment } from '@automock/core';
-import { synthesize } from '../services/synth';
+import { synthesize } from '../terraform/synth';
 
 const pkgRoot = resolve(__dirname, '../..');
 const repoRoot = resolve(pkgRoot, '../..');

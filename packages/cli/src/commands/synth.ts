@@ -2,10 +2,10 @@ import { Command, Flags } from '@oclif/core';
 import { relative } from 'node:path';
 import { ConfigValidationError } from '@automock/core';
 import { formatPolicyReport } from '@automock/guardrails';
-import { EXIT } from '../services/errors';
-import { formatMs, table } from '../services/format';
-import { findProjectRoot } from '../services/project-root';
-import { synthesize, SynthResult } from '../services/synth';
+import { EXIT } from '../errors';
+import { formatMs, table } from '../presentation/format';
+import { findProjectRoot } from '../environment/project-root';
+import { synthesize, SynthResult } from '../terraform/synth';
 
 export default class Synth extends Command {
   static override summary = 'Synthesise stacks to Terraform JSON (cdktf.out/), in-process.';

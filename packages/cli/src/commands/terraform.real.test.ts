@@ -8,7 +8,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { bootstrapStateKey } from '@automock/core';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { locateTerraform } from '../services/terraform';
+import { locateTerraform } from '../terraform/terraform';
 import { Harness, startHarness } from '../testing/harness';
 
 let skipReason: string | undefined;

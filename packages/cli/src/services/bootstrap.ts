@@ -1,13 +1,13 @@
 import { parsePlanJson, StackPlanSummary } from '@automock/plan-summary';
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadEnvironments } from './app-module';
-import { s3Client } from './aws';
-import { CliError, EXIT } from './errors';
-import { planChanges } from './stack-plans';
-import { synthesize, SynthesizedStack } from './synth';
-import { TerraformRunner } from './terraform';
-import { prepareWorkdir } from './workdir';
+import { loadEnvironments } from '../environment/app-module';
+import { s3Client } from '../environment/aws';
+import { CliError, EXIT } from '../errors';
+import { planChanges } from '../terraform/stack-plans';
+import { synthesize, SynthesizedStack } from '../terraform/synth';
+import { TerraformRunner } from '../terraform/terraform';
+import { prepareWorkdir } from '../terraform/workdir';
 
 /** What bootstrap did for one bootstrap stack. */
 export interface BootstrapResult {

@@ -1,11 +1,11 @@
 import { HOURS_PER_MONTH } from '@automock/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveEnvironment } from './app-module';
+import { resolveEnvironment } from '../environment/app-module';
 import { estimateStackCost, priceSource, StackCost } from './cost';
-import { EnvironmentContext } from './environment-context';
-import { CliError, EXIT } from './errors';
-import { synthesize } from './synth';
+import { EnvironmentContext } from '../environment/environment-context';
+import { CliError, EXIT } from '../errors';
+import { synthesize } from '../terraform/synth';
 
 /** What `automock cost` reports. */
 export interface CostReport {

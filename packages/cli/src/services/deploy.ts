@@ -12,12 +12,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { estimateStackCost, StackCost } from './cost';
 import { ProjectUrls, urlsFrom } from './urls';
-import { callerIdentity, checkAccount, EnvironmentContext } from './environment-context';
-import { CliError, EXIT } from './errors';
-import { loadStacks } from './load-stacks';
-import { synthesize, SynthesizedStack } from './synth';
-import { TerraformRunner } from './terraform';
-import { prepareWorkdir } from './workdir';
+import {
+  callerIdentity,
+  checkAccount,
+  EnvironmentContext,
+} from '../environment/environment-context';
+import { CliError, EXIT } from '../errors';
+import { loadStacks } from '../environment/load-stacks';
+import { synthesize, SynthesizedStack } from '../terraform/synth';
+import { TerraformRunner } from '../terraform/terraform';
+import { prepareWorkdir } from '../terraform/workdir';
 
 /** What `automock deploy` was asked for. */
 export interface DeployRequest {

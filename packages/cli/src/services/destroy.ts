@@ -2,11 +2,11 @@ import { Deployment } from '@automock/registry';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { dynamoClient } from './aws';
-import { EnvironmentContext } from './environment-context';
-import { CliError, EXIT } from './errors';
-import { TerraformRunner } from './terraform';
-import { workdirFor } from './workdir';
+import { dynamoClient } from '../environment/aws';
+import { EnvironmentContext } from '../environment/environment-context';
+import { CliError, EXIT } from '../errors';
+import { TerraformRunner } from '../terraform/terraform';
+import { workdirFor } from '../terraform/workdir';
 
 /** What `destroy` did. */
 export interface DestroyResult {

@@ -1,9 +1,9 @@
 import { Environment, stateBackendNames } from '@automock/core';
-import { loadAppModule, loadEnvironments } from './app-module';
+import { loadAppModule, loadEnvironments } from '../environment/app-module';
 import { GithubCiSettings, githubApiFromEnv, githubCiChecks } from './github-ci';
-import { dynamoClient, s3Client } from './aws';
-import { callerIdentity } from './environment-context';
-import { locateTerraform, MIN_TERRAFORM_VERSION, TerraformError } from './terraform';
+import { dynamoClient, s3Client } from '../environment/aws';
+import { callerIdentity } from '../environment/environment-context';
+import { locateTerraform, MIN_TERRAFORM_VERSION, TerraformError } from '../terraform/terraform';
 
 /** One check of `automock doctor`. */
 export interface Check {

@@ -1,8 +1,8 @@
 import { NEVER_EXPIRES } from '@automock/core';
 import { EXTENDABLE_STATUSES } from '@automock/registry';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { EnvironmentContext } from './environment-context';
-import { CliError } from './errors';
+import { EnvironmentContext } from '../environment/environment-context';
+import { CliError } from '../errors';
 
 /** What `extend-ttl` did. */
 export interface ExtendResult {

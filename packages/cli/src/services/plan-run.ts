@@ -1,14 +1,14 @@
-import { changedSince } from './changed-since';
-import { findProjectRoot } from './project-root';
+import { changedSince } from '../terraform/changed-since';
+import { findProjectRoot } from '../environment/project-root';
 import {
   planStacks,
   selectStacks,
   StackPlan,
   StackSelection,
   writeSummaryMarkdown,
-} from './stack-plans';
-import { synthesize, SynthesizedStack } from './synth';
-import { TerraformRunner } from './terraform';
+} from '../terraform/stack-plans';
+import { synthesize, SynthesizedStack } from '../terraform/synth';
+import { TerraformRunner } from '../terraform/terraform';
 
 export interface PlanRunOptions extends StackSelection {
   /** Only stacks whose synthesised JSON differs from this git ref or synth directory. */

@@ -1,10 +1,10 @@
 import { resourceName } from '@automock/core';
 import { Deployment } from '@automock/registry';
-import { loadEnvironments } from './app-module';
-import { ecsClient } from './aws';
+import { loadEnvironments } from '../environment/app-module';
+import { ecsClient } from '../environment/aws';
 import { ProjectUrls, urlsFrom } from './urls';
-import { EnvironmentContext } from './environment-context';
-import { timeLeft } from './time';
+import { EnvironmentContext } from '../environment/environment-context';
+import { timeLeft } from '../presentation/time';
 
 /** What ECS says about a project's service. */
 export interface ServiceState {

@@ -7,7 +7,7 @@ import {
 } from '@automock/plan-summary';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError, EXIT } from './errors';
+import { CliError, EXIT } from '../errors';
 import type { SynthesizedStack } from './synth';
 import { TerraformError, TerraformInterruptedError, TerraformRunner } from './terraform';
 import { prepareWorkdir } from './workdir';

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { basename, dirname, join, resolve } from 'node:path';
 import type { PolicyReport } from '@automock/guardrails';
 import type { BuildAppOptions, StackInfo } from '@automock/stacks';
-import { loadStacks } from './load-stacks';
-import { cdktfContext } from './project-root';
+import { loadStacks } from '../environment/load-stacks';
+import { cdktfContext } from '../environment/project-root';
 
 /** One synthesised stack. */
 export interface SynthesizedStack extends StackInfo {

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { formatMs } from './format';
+import { formatMs } from '../presentation/format';
 import { describeTerraformFailure } from './terraform-errors';
 
 /** Oldest terraform the CLI accepts: 1.10 brought S3-native state locking (`use_lockfile`). */

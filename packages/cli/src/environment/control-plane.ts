@@ -9,7 +9,7 @@ import {
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { CliError, EXIT } from './errors';
+import { CliError, EXIT } from '../errors';
 
 /** A project's MockServer, as the CLI reaches it. */
 export interface ControlPlaneTarget {

@@ -1,6 +1,6 @@
 import type { Environment } from '@automock/core';
 import type { StackInfo } from '@automock/stacks';
-import { CliError, EXIT } from './errors';
+import { CliError, EXIT } from '../errors';
 import { loadStacks } from './load-stacks';
 
 /** What the CLI needs from the CDKTF app package. */

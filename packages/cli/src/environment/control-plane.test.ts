@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { controlPlaneRequest, isControlPlanePath, readControlPlaneToken } from './control-plane';
-import { CliError } from './errors';
+import { CliError } from '../errors';
 
 const sm = mockClient(SecretsManagerClient);
 const env = defineEnvironment({ name: 'dev', accountId: '111111111111', region: 'us-east-1' });

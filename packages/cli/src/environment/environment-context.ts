@@ -4,7 +4,7 @@ import { Deployment, DeploymentRegistry } from '@automock/registry';
 import { userInfo } from 'node:os';
 import { resolveEnvironment } from './app-module';
 import { dynamoClient, s3Client, stsClient } from './aws';
-import { CliError, EXIT } from './errors';
+import { CliError, EXIT } from '../errors';
 
 /** An environment with its state backend names and AWS clients for its account and region. */
 export class EnvironmentContext {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliError, EXIT } from './errors';
+import { CliError, EXIT } from '../errors';
 
 /** A stack's synthesised JSON without cdktf's `//` metadata (paths, versions), for comparison. */
 function canonical(file: string): string | undefined {

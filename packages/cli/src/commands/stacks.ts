@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { toCliError } from '../base-command';
 import { changedSince } from '../terraform/changed-since';
 import { table } from '../presentation/format';
-import { loadStacks } from '../environment/load-stacks';
+import { loadAppModule } from '../environment/app-module';
 import { findProjectRoot, cdktfContext } from '../environment/project-root';
 import { synthesize } from '../terraform/synth';
 
@@ -41,7 +41,7 @@ export default class Stacks extends Command {
       }
     } else
       try {
-        const { buildApp, AutomockStack } = loadStacks();
+        const { buildApp, AutomockStack } = loadAppModule();
         const app = buildApp({
           environments: flags.env,
           context: cdktfContext(root),

@@ -1,18 +1,37 @@
 import type { Environment } from '@automock/core';
-import type { StackInfo } from '@automock/stacks';
 import { CliError, EXIT } from '../errors';
-import { loadStacks } from './load-stacks';
 
-/** What the CLI needs from the CDKTF app package. */
-export interface AppModule {
-  buildApp(options: Record<string, unknown>): { synth(): void };
-  readonly AutomockStack: { all(scope: unknown): { readonly info: StackInfo }[] };
-  readonly ENVIRONMENTS: readonly Environment[];
+/** The repository settings `automock doctor` checks (stacks' `GITHUB_CI`). */
+export interface GithubCiSettings {
+  readonly owner: string;
+  readonly repository: string;
+  /** GitHub environments whose apply job must wait for reviewers. @default ['prod'] */
+  readonly protectedEnvironments?: readonly string[];
 }
 
-/** The CDKTF app the CLI drives (see {@link loadStacks}). */
+type StacksModule = typeof import('@automock/stacks');
+
+/**
+ * What the CLI uses of the CDKTF app module. Apps other than the default need not declare
+ * projects (`PROJECTS`) or a GitHub repository (`GITHUB_CI`).
+ */
+export type AppModule = Pick<
+  StacksModule,
+  'buildApp' | 'synthesizeApp' | 'AutomockStack' | 'ENVIRONMENTS'
+> &
+  Partial<Pick<StacksModule, 'PROJECTS'>> & { readonly GITHUB_CI?: GithubCiSettings };
+
+/**
+ * The CDKTF app module, loaded on first use rather than at import: it pulls in cdktf and the
+ * provider classes, which commands like `--help`, `list` or `status` never need.
+ *
+ * `AUTOMOCK_APP_MODULE` (an absolute path) replaces `@automock/stacks` with another module of the
+ * same shape: the CLI's tests and benchmarks use it to drive small provider-less apps through real
+ * terraform.
+ */
 export function loadAppModule(): AppModule {
-  return loadStacks() as unknown as AppModule;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(process.env.AUTOMOCK_APP_MODULE || '@automock/stacks');
 }
 
 /**
@@ -24,6 +43,16 @@ export function loadEnvironments(): readonly Environment[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('@automock/stacks/dist/environments') as { ENVIRONMENTS: readonly Environment[] })
     .ENVIRONMENTS;
+}
+
+/**
+ * The repository the CI roles trust (stacks' `GITHUB_CI`), if the app declares one; like
+ * {@link loadEnvironments}, without loading the stack classes for the default app.
+ */
+export function loadGithubCi(): GithubCiSettings | undefined {
+  if (process.env.AUTOMOCK_APP_MODULE) return loadAppModule().GITHUB_CI;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@automock/stacks/dist/github') as { GITHUB_CI: GithubCiSettings }).GITHUB_CI;
 }
 
 /** The named environment, or an error listing the ones that exist. */

@@ -18,7 +18,7 @@ import {
   EnvironmentContext,
 } from '../environment/environment-context';
 import { CliError, EXIT } from '../errors';
-import { loadStacks } from '../environment/load-stacks';
+import { loadAppModule } from '../environment/app-module';
 import { synthesize, SynthesizedStack } from '../terraform/synth';
 import { TerraformRunner } from '../terraform/terraform';
 import { prepareWorkdir } from '../terraform/workdir';
@@ -152,7 +152,7 @@ export async function prepareDeploy(
  */
 async function sharedProjectsDeployed(ctx: EnvironmentContext, self: string): Promise<number> {
   // A replacement app module (AUTOMOCK_APP_MODULE) may declare no projects.
-  const projects = (loadStacks() as Partial<ReturnType<typeof loadStacks>>).PROJECTS ?? [];
+  const projects = loadAppModule().PROJECTS ?? [];
   const declared = new Set(
     projects.filter((d) => d.env === ctx.env.name).map((d) => d.project.name),
   );

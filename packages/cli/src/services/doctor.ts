@@ -1,6 +1,6 @@
 import { Environment, stateBackendNames } from '@automock/core';
-import { loadAppModule, loadEnvironments } from '../environment/app-module';
-import { GithubCiSettings, githubApiFromEnv, githubCiChecks } from './github-ci';
+import { loadEnvironments, loadGithubCi } from '../environment/app-module';
+import { githubApiFromEnv, githubCiChecks } from './github-ci';
 import { dynamoClient, s3Client } from '../environment/aws';
 import { callerIdentity } from '../environment/environment-context';
 import { locateTerraform, MIN_TERRAFORM_VERSION, TerraformError } from '../terraform/terraform';
@@ -141,7 +141,7 @@ export async function runDoctor(envNames?: readonly string[]): Promise<Check[]> 
     groups.set(k, [...(groups.get(k) ?? []), e]);
   }
   for (const g of groups.values()) checks.push(...(await backendChecks(g)));
-  const github = githubSettings();
+  const github = loadGithubCi();
   if (github) {
     checks.push(
       ...(await githubCiChecks(
@@ -152,12 +152,4 @@ export async function runDoctor(envNames?: readonly string[]): Promise<Check[]> 
     );
   }
   return checks;
-}
-
-/** The repository the CI roles trust (stacks' `GITHUB_CI`), if the app declares one. */
-function githubSettings(): GithubCiSettings | undefined {
-  if (process.env.AUTOMOCK_APP_MODULE)
-    return (loadAppModule() as unknown as { GITHUB_CI?: GithubCiSettings }).GITHUB_CI;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('@automock/stacks/dist/github') as { GITHUB_CI: GithubCiSettings }).GITHUB_CI;
 }

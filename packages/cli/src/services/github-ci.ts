@@ -1,13 +1,6 @@
 import { GITHUB_SUBJECT_CLAIM_KEYS } from '@automock/ci-access';
+import type { GithubCiSettings } from '../environment/app-module';
 import type { Check } from './doctor';
-
-/** The repository settings `automock doctor` checks (stacks' `GITHUB_CI`). */
-export interface GithubCiSettings {
-  readonly owner: string;
-  readonly repository: string;
-  /** GitHub environments whose apply job must wait for reviewers. @default ['prod'] */
-  readonly protectedEnvironments?: readonly string[];
-}
 
 /** Where and how to reach GitHub's REST API. */
 export interface GithubApi {

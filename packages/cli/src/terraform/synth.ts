@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { basename, dirname, join, resolve } from 'node:path';
 import type { PolicyReport } from '@automock/guardrails';
 import type { BuildAppOptions, StackInfo } from '@automock/stacks';
-import { loadStacks } from '../environment/load-stacks';
+import { loadAppModule } from '../environment/app-module';
 import { cdktfContext } from '../environment/project-root';
 
 /** One synthesised stack. */
@@ -52,7 +52,7 @@ export function synthesize(options: SynthOptions): SynthResult {
   mkdirSync(parent, { recursive: true });
   const tmp = join(parent, `.${basename(outDir)}.tmp-${process.pid}-${Date.now()}`);
   try {
-    const { synthesizeApp, AutomockStack } = loadStacks();
+    const { synthesizeApp, AutomockStack } = loadAppModule();
     const { root: _root, outDir: _out, ...appOptions } = options;
     // Same path as main.ts (`cdktf synth`); throws before anything is written.
     const { app, policy } = synthesizeApp({

@@ -13,6 +13,18 @@ export abstract class AutomockCommand extends Command {
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     return super.catch(toCliError(err));
   }
+
+  /**
+   * The error as `--json` prints it. A parse error (a missing flag, a violated flag relation)
+   * carries the parser's whole state, oclif's configuration included: scripts need the message
+   * and the exit code, not that.
+   */
+  protected override toErrorJson(err: unknown): unknown {
+    const json = super.toErrorJson(err) as { error?: unknown };
+    if (!json.error || typeof json.error !== 'object') return json;
+    const { parse: _parse, ...error } = json.error as Record<string, unknown>;
+    return { error };
+  }
 }
 
 const CREDENTIAL_ERRORS = new Set([
@@ -33,6 +45,12 @@ export function toCliError(err: Error): Error {
     return e;
   };
   if (err instanceof CliError) return make(err.message, err.exitCode, err.suggestions);
+  // oclif's own errors (flag parsing and relations: exit 2; `this.error`) keep their exit code in
+  // `oclif.exit`, which oclif reads only without --json; with --json it takes `exitCode` or 1.
+  if (err instanceof Errors.CLIError && !(err instanceof Errors.ExitError)) {
+    (err as Error & { exitCode?: number }).exitCode ??= err.oclif.exit;
+    return err;
+  }
   if (err instanceof TerraformError) return make(err.message, err.exitCode, err.suggestions);
   if (err instanceof ConfigValidationError) return make(err.message, EXIT.usage);
   if (err instanceof RegistryConflictError)

@@ -1,16 +1,22 @@
 import { Flags } from '@oclif/core';
 
+/** How plan and apply pick their stacks: oclif refuses none or more than one (exit 2). */
+const STACK_SELECTION = ['env', 'stack', 'all'];
+
 /** Flags plan and apply share. */
 export const stackFlags = {
   env: Flags.string({
     summary: 'Stacks of this environment (its environment stack and project stacks); repeatable.',
     multiple: true,
+    exactlyOne: STACK_SELECTION,
   }),
   stack: Flags.string({
     summary: 'This stack by name (see automock stacks); repeatable.',
     multiple: true,
+    exactlyOne: STACK_SELECTION,
   }),
-  all: Flags.boolean({ summary: 'Every stack of the app.', default: false }),
+  // No default: a defaulted `false` would count as given and break exactlyOne.
+  all: Flags.boolean({ summary: 'Every stack of the app.', exactlyOne: STACK_SELECTION }),
   'changed-since': Flags.string({
     summary:
       'Only stacks whose synthesised JSON differs from this git ref, or from a directory holding a previous synth.',

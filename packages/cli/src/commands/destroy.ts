@@ -29,7 +29,12 @@ export default class Destroy extends AutomockCommand {
       summary: 'Delete the resources tagged with the project instead of terraform destroy.',
       default: false,
     }),
-    verbose: Flags.boolean({ summary: 'Stream terraform’s output.', default: false }),
+    verbose: Flags.boolean({
+      summary: 'Stream terraform’s output.',
+      default: false,
+      // A sweep runs no terraform: --verbose would be silently ignored.
+      exclusive: ['sweep'],
+    }),
   };
 
   async run(): Promise<DestroyResult> {

@@ -33,6 +33,12 @@ describe('automock doctor', () => {
     expect(lines).toHaveLength(7);
   });
 
+  it('refuses an unknown --env (exit 2) rather than checking nothing for it', async () => {
+    const { error } = await h.run(['doctor', '--env', 'nope']);
+    expect(error?.message).toBe('env: got "nope", must be one of test, other');
+    expect(error?.oclif?.exit).toBe(2);
+  });
+
   it('says what to do for an old terraform, another account, and exits non-zero', async () => {
     h.tf!.script({ version: '1.5.7' });
     sts

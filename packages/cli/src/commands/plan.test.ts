@@ -58,9 +58,12 @@ describe('automock plan and apply (recording fake terraform)', () => {
   });
 
   it('requires a selection and rejects unknown stacks', async () => {
-    expect((await h.run(['plan'])).error?.message).toBe(
-      'Choose what to plan: --env, --stack or --all',
+    const none = (await h.run(['plan'])).error;
+    // Declared on the flags (exactlyOne), so oclif words it; flag-relations.test.ts has the rest.
+    expect(none?.message).toMatch(
+      /Exactly one of the following must be provided: --all, --env, --stack/,
     );
+    expect(none?.oclif?.exit).toBe(2);
     const { error } = await h.run(['plan', '--stack', 'nope']);
     expect(error?.message).toMatch(
       /^stack: got "nope", must be one of bootstrap-us-east-1, test, other$/,

@@ -1,14 +1,14 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import type { StackInfo } from '@automock/stacks';
 import { join } from 'node:path';
-import { toCliError } from '../base-command';
+import { AutomockCommand } from '../base-command';
 import { changedSince } from '../terraform/changed-since';
 import { table } from '../presentation/format';
 import { loadAppModule } from '../environment/app-module';
 import { findProjectRoot, cdktfContext } from '../environment/project-root';
 import { synthesize } from '../terraform/synth';
 
-export default class Stacks extends Command {
+export default class Stacks extends AutomockCommand {
   static override summary = 'List the stacks of the app with their state backend keys.';
 
   static override examples = [
@@ -34,23 +34,16 @@ export default class Stacks extends Command {
     const root = findProjectRoot();
     let infos: StackInfo[];
     if (flags['changed-since']) {
-      try {
-        infos = changedStacks(root, flags['changed-since'], flags.env);
-      } catch (e) {
-        throw toCliError(e as Error);
-      }
-    } else
-      try {
-        const { buildApp, AutomockStack } = loadAppModule();
-        const app = buildApp({
-          environments: flags.env,
-          context: cdktfContext(root),
-          outdir: 'cdktf.out',
-        });
-        infos = AutomockStack.all(app).map((s) => s.info);
-      } catch (e) {
-        throw toCliError(e as Error);
-      }
+      infos = changedStacks(root, flags['changed-since'], flags.env);
+    } else {
+      const { buildApp, AutomockStack } = loadAppModule();
+      const app = buildApp({
+        environments: flags.env,
+        context: cdktfContext(root),
+        outdir: 'cdktf.out',
+      });
+      infos = AutomockStack.all(app).map((s) => s.info);
+    }
     if (!this.jsonEnabled()) {
       this.log(
         table(

@@ -1,13 +1,14 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { relative } from 'node:path';
 import { ConfigValidationError } from '@automock/core';
 import { formatPolicyReport } from '@automock/guardrails';
+import { AutomockCommand } from '../base-command';
 import { EXIT } from '../errors';
 import { formatMs, table } from '../presentation/format';
 import { findProjectRoot } from '../environment/project-root';
 import { synthesize, SynthResult } from '../terraform/synth';
 
-export default class Synth extends Command {
+export default class Synth extends AutomockCommand {
   static override summary = 'Synthesise stacks to Terraform JSON (cdktf.out/), in-process.';
 
   static override description = `Builds the CDKTF app from compiled JavaScript in this process (no \`cdktf\` subprocess) and writes \

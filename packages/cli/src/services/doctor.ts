@@ -1,5 +1,5 @@
 import { Environment, stateBackendNames } from '@automock/core';
-import { loadEnvironments, loadGithubCi } from '../environment/app-module';
+import { loadEnvironments, loadGithubCi, resolveEnvironment } from '../environment/app-module';
 import { githubApiFromEnv, githubCiChecks } from './github-ci';
 import { dynamoClient, s3Client } from '../environment/aws';
 import { callerIdentity } from '../environment/environment-context';
@@ -132,8 +132,10 @@ async function backendChecks(envs: readonly Environment[]): Promise<Check[]> {
 
 /** Runs every check: Node, terraform, then credentials and backend per account and region. */
 export async function runDoctor(envNames?: readonly string[]): Promise<Check[]> {
-  const all = loadEnvironments();
-  const envs = envNames && envNames.length ? all.filter((e) => envNames.includes(e.name)) : all;
+  // An unknown name is bad input (exit 2), not a check that silently covers nothing.
+  const envs = envNames?.length
+    ? [...new Set(envNames)].map((n) => resolveEnvironment(n))
+    : loadEnvironments();
   const checks = [nodeCheck(), terraformCheck()];
   const groups = new Map<string, Environment[]>();
   for (const e of envs) {

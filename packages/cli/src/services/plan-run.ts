@@ -10,11 +10,11 @@ import {
 import { synthesize, SynthesizedStack } from '../terraform/synth';
 import { TerraformRunner } from '../terraform/terraform';
 
-export interface PlanRunOptions extends StackSelection {
+export type PlanRunOptions = StackSelection & {
   /** Only stacks whose synthesised JSON differs from this git ref or synth directory. */
   readonly changedSince?: string;
   readonly destroy?: boolean;
-}
+};
 
 export interface PlanRun {
   readonly plans: StackPlan[];
@@ -31,8 +31,9 @@ export async function runPlans(
   opts: PlanRunOptions,
   log: (line: string) => void,
 ): Promise<PlanRun> {
-  const envOnly = !opts.stack?.length && opts.env?.length ? opts.env : undefined;
-  const synth = synthesize({ root, environments: envOnly });
+  // Only the selected environments' stacks when that is all a plan needs: faster. A stack
+  // selection needs every stack, to check the names given.
+  const synth = synthesize({ root, environments: 'env' in opts ? opts.env : undefined });
   let stacks: SynthesizedStack[] = selectStacks(synth.stacks, opts);
   let unchanged: string[] = [];
   let removed: readonly string[] = [];
@@ -55,7 +56,7 @@ export async function runPlans(
 export interface StackFlagValues {
   readonly env?: string[];
   readonly stack?: string[];
-  readonly all: boolean;
+  readonly all?: boolean;
   readonly 'changed-since'?: string;
   readonly 'summary-md'?: string;
   readonly verbose: boolean;
@@ -73,9 +74,16 @@ export async function planFromFlags(
   const { plans } = await runPlans(
     findProjectRoot(),
     runner,
-    { env: flags.env, stack: flags.stack, all: flags.all, changedSince: flags['changed-since'] },
+    { ...stackSelection(flags), changedSince: flags['changed-since'] },
     progress,
   );
   if (flags['summary-md']) writeSummaryMarkdown(flags['summary-md'], plans);
   return { plans, runner };
+}
+
+/** The selection the flags made; oclif has already refused none or more than one. */
+function stackSelection(flags: StackFlagValues): StackSelection {
+  if (flags.stack) return { stack: flags.stack };
+  if (flags.env) return { env: flags.env };
+  return { all: true };
 }

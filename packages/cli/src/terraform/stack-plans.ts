@@ -14,12 +14,14 @@ import { prepareWorkdir } from './workdir';
 
 const KIND_ORDER = { bootstrap: 0, environment: 1, project: 2 } as const;
 
-/** Which stacks a plan or apply covers. */
-export interface StackSelection {
-  readonly env?: readonly string[];
-  readonly stack?: readonly string[];
-  readonly all?: boolean;
-}
+/**
+ * Which stacks a plan or apply covers: by name, by environment, or all. One of the three, as the
+ * flags declare (`exactlyOne` in flags.ts), so no choice among them is made here.
+ */
+export type StackSelection =
+  | { readonly stack: readonly string[] }
+  | { readonly env: readonly string[] }
+  | { readonly all: true };
 
 /**
  * Picks stacks by name (`--stack`), environment (`--env`: the environment stack and its projects)
@@ -30,7 +32,7 @@ export function selectStacks(
   sel: StackSelection,
 ): SynthesizedStack[] {
   let picked: SynthesizedStack[];
-  if (sel.stack && sel.stack.length > 0) {
+  if ('stack' in sel) {
     const unknown = sel.stack.filter((n) => !stacks.some((s) => s.name === n));
     if (unknown.length > 0) {
       throw new CliError(
@@ -39,17 +41,11 @@ export function selectStacks(
         EXIT.usage,
       );
     }
-    picked = stacks.filter((s) => sel.stack!.includes(s.name));
-  } else if (sel.env && sel.env.length > 0) {
-    picked = stacks.filter((s) => s.environment !== undefined && sel.env!.includes(s.environment));
-  } else if (sel.all) {
-    picked = [...stacks];
+    picked = stacks.filter((s) => sel.stack.includes(s.name));
+  } else if ('env' in sel) {
+    picked = stacks.filter((s) => s.environment !== undefined && sel.env.includes(s.environment));
   } else {
-    throw new CliError(
-      'Choose what to plan: --env, --stack or --all',
-      ['automock plan --env dev', 'automock plan --all --changed-since origin/main'],
-      EXIT.usage,
-    );
+    picked = [...stacks];
   }
   return picked.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
 }

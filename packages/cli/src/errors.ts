@@ -23,3 +23,16 @@ export const EXIT = {
   /** Interrupted with Ctrl-C. */
   interrupted: 130,
 } as const;
+
+/** The exit codes a command ends with and what each means for it (its README entry lists them). */
+export type ExitCodes = Readonly<Record<number, string>>;
+
+/** The codes every command can end with, and `specific` ones (which may reword those). */
+export function exitCodes(specific: ExitCodes = {}): ExitCodes {
+  return {
+    0: 'success',
+    [EXIT.failure]: 'failure (AWS, terraform, anything unexpected)',
+    [EXIT.usage]: 'bad input: an unknown or missing flag, a bad value, a violated flag relation',
+    ...specific,
+  };
+}

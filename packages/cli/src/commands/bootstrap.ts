@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { AutomockCommand } from '../base-command';
+import { EXIT, exitCodes } from '../errors';
 import { bootstrap, BootstrapResult } from '../services/bootstrap';
 import { findProjectRoot } from '../environment/project-root';
 import { planChanges } from '../terraform/stack-plans';
@@ -12,6 +13,12 @@ export default class Bootstrap extends AutomockCommand {
   static override description = `Run once per account and region before anything else. The first run applies the bootstrap stack with local state, then moves that state into the bucket it created (terraform init -migrate-state). Running it again finds the state in the bucket and changes nothing unless the bootstrap stack changed.`;
 
   static override examples = ['<%= config.bin %> <%= command.id %> --region us-east-1'];
+
+  static exitCodes = exitCodes({
+    [EXIT.usage]: 'bad input: flags, or no environment in the region',
+    [EXIT.noTerraform]: 'terraform not found (or older than 1.10: exit 1)',
+    [EXIT.interrupted]: 'interrupted (Ctrl-C); terraform was stopped cleanly and released its lock',
+  });
 
   static override enableJsonFlag = true;
 

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { AutomockCommand } from '../base-command';
+import { EXIT, exitCodes } from '../errors';
 import { money } from '../services/cost';
 import { costReport, CostReport } from '../services/cost-report';
 import { table } from '../presentation/format';
@@ -16,6 +17,11 @@ export default class Cost extends AutomockCommand {
     '<%= config.bin %> <%= command.id %> --env dev --project user-api --hours 8',
     '<%= config.bin %> <%= command.id %> --json',
   ];
+
+  static exitCodes = exitCodes({
+    [EXIT.usage]:
+      'bad input: flags, an unknown environment, or a project neither declared nor deployed',
+  });
 
   static override enableJsonFlag = true;
 

@@ -16,7 +16,7 @@ import {
   PreparedDeploy,
 } from '../services/deploy';
 import { resolveEnvironment } from '../environment/app-module';
-import { CliError, EXIT } from '../errors';
+import { CliError, EXIT, exitCodes } from '../errors';
 import { findProjectRoot } from '../environment/project-root';
 import * as prompt from '../presentation/prompt';
 import { TerraformRunner } from '../terraform/terraform';
@@ -34,6 +34,16 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
     '<%= config.bin %> <%= command.id %> -e dev -p user-api --expectations mocks/user-api.json --size medium --ttl-hours 8 --notification-email admin@example.com',
     '<%= config.bin %> <%= command.id %> -e staging -p load-test --expectations mocks/api.json --isolation dedicated --min-tasks 10 --max-tasks 200 --yes',
   ];
+
+  static exitCodes = exitCodes({
+    [EXIT.failure]:
+      'terraform or AWS failed (the registry says failed, with the reason), or the project is already deployed',
+    [EXIT.usage]:
+      'bad input: flags, an unknown environment, an invalid project (field, value and rule named) or expectations file',
+    [EXIT.declined]: 'not confirmed at the prompt; nothing was created',
+    [EXIT.noTerraform]: 'terraform not found (or older than 1.10: exit 1)',
+    [EXIT.interrupted]: 'interrupted (Ctrl-C); terraform was stopped cleanly and released its lock',
+  });
 
   static override enableJsonFlag = true;
 

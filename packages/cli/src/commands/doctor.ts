@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { AutomockCommand } from '../base-command';
 import { Check, runDoctor } from '../services/doctor';
-import { CliError } from '../errors';
+import { CliError, EXIT, exitCodes } from '../errors';
 
 export default class Doctor extends AutomockCommand {
   static override summary =
@@ -11,6 +11,12 @@ export default class Doctor extends AutomockCommand {
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --env dev --json',
   ];
+
+  static exitCodes = exitCodes({
+    [EXIT.failure]:
+      'a check failed (each says what to fix; with --json the checks are still printed)',
+    [EXIT.usage]: 'bad input: flags or an unknown environment',
+  });
 
   static override enableJsonFlag = true;
 

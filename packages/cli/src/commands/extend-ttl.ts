@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { MAX_TTL_HOURS } from '@automock/core';
 import { userInfo } from 'node:os';
 import { AutomockCommand } from '../base-command';
+import { EXIT, exitCodes } from '../errors';
 import { envFlag, projectFlag } from '../flags';
 import { extendTtl, ExtendResult } from '../services/extend';
 import { showExpiry } from '../presentation/time';
@@ -15,6 +16,12 @@ export default class ExtendTtl extends AutomockCommand {
     '<%= config.bin %> <%= command.id %> --env dev --project user-api --hours 4',
     '<%= config.bin %> <%= command.id %> -e dev -p user-api --hours 0',
   ];
+
+  static exitCodes = exitCodes({
+    [EXIT.failure]:
+      'the project cannot be extended (teardown begun, gone, or its deploy failed), or AWS refused',
+    [EXIT.usage]: 'bad input: flags, an unknown environment or project',
+  });
 
   static override enableJsonFlag = true;
 

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { AutomockCommand } from '../base-command';
+import { EXIT, exitCodes } from '../errors';
 import { envFlag } from '../flags';
 import { table } from '../presentation/format';
 import { listDeployments, ProjectStatus } from '../services/status';
@@ -11,6 +12,10 @@ export default class List extends AutomockCommand {
     '<%= config.bin %> <%= command.id %> --env dev',
     '<%= config.bin %> <%= command.id %> --env dev --json',
   ];
+
+  static exitCodes = exitCodes({
+    [EXIT.usage]: 'bad input: flags or an unknown environment',
+  });
 
   static override enableJsonFlag = true;
 

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import type { StackInfo } from '@automock/stacks';
 import { join } from 'node:path';
 import { AutomockCommand } from '../base-command';
+import { EXIT, exitCodes } from '../errors';
 import { changedSince } from '../terraform/changed-since';
 import { table } from '../presentation/format';
 import { loadAppModule } from '../environment/app-module';
@@ -17,6 +18,11 @@ export default class Stacks extends AutomockCommand {
     '<%= config.bin %> <%= command.id %> --changed-since origin/main --json',
     '<%= config.bin %> <%= command.id %> --changed-since /tmp/base-synth --json',
   ];
+
+  static exitCodes = exitCodes({
+    [EXIT.usage]:
+      'bad input: flags, an unknown environment, a --changed-since that is neither a ref nor a synth directory',
+  });
 
   static override enableJsonFlag = true;
 

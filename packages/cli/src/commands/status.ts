@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { AutomockCommand } from '../base-command';
+import { EXIT, exitCodes } from '../errors';
 import { table } from '../presentation/format';
 import { ProjectStatus, projectStatuses } from '../services/status';
 import { showExpiry } from '../presentation/time';
@@ -15,6 +16,10 @@ export default class Status extends AutomockCommand {
     '<%= config.bin %> <%= command.id %> --env dev',
     '<%= config.bin %> <%= command.id %> --json',
   ];
+
+  static exitCodes = exitCodes({
+    [EXIT.usage]: 'bad input: flags (--project needs --env) or an unknown environment',
+  });
 
   static override enableJsonFlag = true;
 

@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { ConfigValidationError } from '@automock/core';
 import { formatPolicyReport } from '@automock/guardrails';
 import { AutomockCommand } from '../base-command';
-import { EXIT } from '../errors';
+import { EXIT, exitCodes } from '../errors';
 import { formatMs, table } from '../presentation/format';
 import { findProjectRoot } from '../environment/project-root';
 import { synthesize, SynthResult } from '../terraform/synth';
@@ -21,6 +21,12 @@ Invalid configuration (a value AWS or MockServer would refuse) exits with code 2
     '<%= config.bin %> <%= command.id %> --env dev --env staging',
     '<%= config.bin %> <%= command.id %> --out /tmp/out --json',
   ];
+
+  static exitCodes = exitCodes({
+    [EXIT.failure]: 'a guardrails error (rule and resource named); nothing is written',
+    [EXIT.usage]:
+      'bad input: flags, an unknown environment, invalid configuration (every field, value and rule named); nothing is written',
+  });
 
   static override enableJsonFlag = true;
 

@@ -2,7 +2,6 @@ import { Command, Errors } from '@oclif/core';
 import { ConfigValidationError } from '@automock/core';
 import { RegistryConflictError } from '@automock/registry';
 import { CliError, EXIT } from './errors';
-import { TerraformError } from './terraform/terraform';
 
 /**
  * Base of the automock commands: expected failures thrown by services (invalid configuration,
@@ -44,6 +43,7 @@ export function toCliError(err: Error): Error {
     (e as Error & { exitCode?: number }).exitCode = exit;
     return e;
   };
+  // CliError and its kinds (TerraformError).
   if (err instanceof CliError) return make(err.message, err.exitCode, err.suggestions);
   // oclif's own errors (flag parsing and relations: exit 2; `this.error`) keep their exit code in
   // `oclif.exit`, which oclif reads only without --json; with --json it takes `exitCode` or 1.
@@ -51,7 +51,6 @@ export function toCliError(err: Error): Error {
     (err as Error & { exitCode?: number }).exitCode ??= err.oclif.exit;
     return err;
   }
-  if (err instanceof TerraformError) return make(err.message, err.exitCode, err.suggestions);
   if (err instanceof ConfigValidationError) return make(err.message, EXIT.usage);
   if (err instanceof RegistryConflictError)
     return make(err.message, EXIT.failure, ['automock status --env <env> --project <project>']);

@@ -27,6 +27,12 @@ export const EXIT = {
 /** The exit codes a command ends with and what each means for it (its README entry lists them). */
 export type ExitCodes = Readonly<Record<number, string>>;
 
+/** What the codes of a command that runs terraform mean. */
+export const TERRAFORM_EXIT_CODES: ExitCodes = {
+  [EXIT.noTerraform]: 'terraform not found (or older than 1.10: exit 1)',
+  [EXIT.interrupted]: 'interrupted (Ctrl-C); terraform was stopped cleanly and released its lock',
+};
+
 /** The codes every command can end with, and `specific` ones (which may reword those). */
 export function exitCodes(specific: ExitCodes = {}): ExitCodes {
   return {

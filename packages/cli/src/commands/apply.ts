@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { StackPlanSummary } from '@automock/plan-summary';
 import { AutomockCommand } from '../base-command';
 import { stackFlags } from '../flags';
-import { CliError, EXIT, exitCodes } from '../errors';
+import { CliError, EXIT, exitCodes, TERRAFORM_EXIT_CODES } from '../errors';
 import { planFromFlags } from '../services/plan-run';
 import * as prompt from '../presentation/prompt';
 import { applyPlans, formatPlanLines, planChanges, throwIfFailed } from '../terraform/stack-plans';
@@ -19,13 +19,12 @@ export default class Apply extends AutomockCommand {
   ];
 
   static exitCodes = exitCodes({
+    ...TERRAFORM_EXIT_CODES,
     [EXIT.failure]: 'a plan or an apply failed (the summary is written first), or AWS refused',
     [EXIT.usage]:
       'bad input: flags (exactly one of --env, --stack, --all), an unknown stack or environment, a bad --changed-since',
     [EXIT.declined]:
       'declined at the prompt, or the plan destroys or replaces resources with no terminal to confirm on and no --auto-approve',
-    [EXIT.noTerraform]: 'terraform not found (or older than 1.10: exit 1)',
-    [EXIT.interrupted]: 'interrupted (Ctrl-C); terraform was stopped cleanly and released its lock',
   });
 
   static override flags = {

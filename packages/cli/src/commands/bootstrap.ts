@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { AutomockCommand } from '../base-command';
-import { EXIT, exitCodes } from '../errors';
+import { EXIT, exitCodes, TERRAFORM_EXIT_CODES } from '../errors';
 import { bootstrap, BootstrapResult } from '../services/bootstrap';
 import { findProjectRoot } from '../environment/project-root';
 import { planChanges } from '../terraform/stack-plans';
@@ -15,9 +15,8 @@ export default class Bootstrap extends AutomockCommand {
   static override examples = ['<%= config.bin %> <%= command.id %> --region us-east-1'];
 
   static exitCodes = exitCodes({
+    ...TERRAFORM_EXIT_CODES,
     [EXIT.usage]: 'bad input: flags, or no environment in the region',
-    [EXIT.noTerraform]: 'terraform not found (or older than 1.10: exit 1)',
-    [EXIT.interrupted]: 'interrupted (Ctrl-C); terraform was stopped cleanly and released its lock',
   });
 
   static override enableJsonFlag = true;

@@ -16,7 +16,7 @@ import {
   PreparedDeploy,
 } from '../services/deploy';
 import { resolveEnvironment } from '../environment/app-module';
-import { CliError, EXIT, exitCodes } from '../errors';
+import { CliError, EXIT, exitCodes, TERRAFORM_EXIT_CODES } from '../errors';
 import { findProjectRoot } from '../environment/project-root';
 import * as prompt from '../presentation/prompt';
 import { TerraformRunner } from '../terraform/terraform';
@@ -36,13 +36,12 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
   ];
 
   static exitCodes = exitCodes({
+    ...TERRAFORM_EXIT_CODES,
     [EXIT.failure]:
       'terraform or AWS failed (the registry says failed, with the reason), or the project is already deployed',
     [EXIT.usage]:
       'bad input: flags, an unknown environment, an invalid project (field, value and rule named) or expectations file',
     [EXIT.declined]: 'not confirmed at the prompt; nothing was created',
-    [EXIT.noTerraform]: 'terraform not found (or older than 1.10: exit 1)',
-    [EXIT.interrupted]: 'interrupted (Ctrl-C); terraform was stopped cleanly and released its lock',
   });
 
   static override enableJsonFlag = true;

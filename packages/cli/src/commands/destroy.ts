@@ -4,7 +4,7 @@ import { AutomockCommand } from '../base-command';
 import { envFlag, projectFlag } from '../flags';
 import { checkDestroyable, destroyProject, DestroyResult } from '../services/destroy';
 import { EnvironmentContext } from '../environment/environment-context';
-import { CliError, EXIT, exitCodes } from '../errors';
+import { CliError, EXIT, exitCodes, TERRAFORM_EXIT_CODES } from '../errors';
 import { findProjectRoot } from '../environment/project-root';
 import * as prompt from '../presentation/prompt';
 import { TerraformRunner } from '../terraform/terraform';
@@ -22,13 +22,12 @@ export default class Destroy extends AutomockCommand {
   ];
 
   static exitCodes = exitCodes({
+    ...TERRAFORM_EXIT_CODES,
     [EXIT.failure]:
       'terraform, the sweep or AWS failed, the project is still deploying, or its stored stack is missing (use --sweep)',
     [EXIT.usage]:
       'bad input: flags, an unknown environment or project, a project already destroyed',
     [EXIT.declined]: 'not confirmed, or no terminal to confirm on and no --yes',
-    [EXIT.noTerraform]: 'terraform not found (or older than 1.10: exit 1)',
-    [EXIT.interrupted]: 'interrupted (Ctrl-C); terraform was stopped cleanly and released its lock',
   });
 
   static override flags = {

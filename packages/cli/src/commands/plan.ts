@@ -1,6 +1,6 @@
 import { StackPlanSummary } from '@automock/plan-summary';
 import { AutomockCommand } from '../base-command';
-import { EXIT, exitCodes } from '../errors';
+import { EXIT, exitCodes, TERRAFORM_EXIT_CODES } from '../errors';
 import { stackFlags } from '../flags';
 import { planFromFlags } from '../services/plan-run';
 import { formatPlanLines, throwIfFailed } from '../terraform/stack-plans';
@@ -19,12 +19,11 @@ export default class Plan extends AutomockCommand {
   ];
 
   static exitCodes = exitCodes({
+    ...TERRAFORM_EXIT_CODES,
     [EXIT.failure]:
       "a stack's plan failed (every other stack is still planned and the summary written), or AWS refused",
     [EXIT.usage]:
       'bad input: flags (exactly one of --env, --stack, --all), an unknown stack or environment, a bad --changed-since',
-    [EXIT.noTerraform]: 'terraform not found (or older than 1.10: exit 1)',
-    [EXIT.interrupted]: 'interrupted (Ctrl-C); terraform was stopped cleanly and released its lock',
   });
 
   static override enableJsonFlag = true;

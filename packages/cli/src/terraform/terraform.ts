@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { CliError } from '../errors';
 import { formatMs } from '../presentation/format';
 import { describeTerraformFailure } from './terraform-errors';
 
@@ -15,16 +16,8 @@ const INSTALL_HELP = [
 ];
 
 /** A terraform problem the user can act on; `suggestions` say how. */
-export class TerraformError extends Error {
-  constructor(
-    message: string,
-    readonly suggestions: readonly string[] = [],
-    /** Exit code the command should end with. */
-    readonly exitCode = 1,
-  ) {
-    super(message);
-    this.name = 'TerraformError';
-  }
+export class TerraformError extends CliError {
+  override name = 'TerraformError';
 }
 
 /** Terraform stopped because the user pressed Ctrl-C; it was given the chance to release its lock. */

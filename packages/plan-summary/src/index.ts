@@ -4,3 +4,4 @@ export * from './gather';
 export * from './github';
 export * from './plan-json';
 export * from './summary-table';
+export * from './command-line';

@@ -166,6 +166,6 @@ describe('automock-plan-comment', () => {
     const bin = path.join(__dirname, '..', 'bin', 'automock-plan-comment.js');
     const help = execFileSync(process.execPath, [bin, '--help']).toString();
     expect(help).toMatch(/^Usage: automock-plan-comment \[options\]/);
-    expect(help).toMatch(/^  --dir DIR +folder with the plan jobs' files/m);
+    expect(help).toMatch(/^ {2}--dir DIR +folder with the plan jobs' files/m);
   });
 });

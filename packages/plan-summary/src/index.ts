@@ -5,3 +5,6 @@ export * from './github';
 export * from './plan-json';
 export * from './summary-table';
 export * from './command-line';
+export * from './drift';
+export * from './drift-cli';
+export * from './report';

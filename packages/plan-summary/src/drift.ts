@@ -110,12 +110,15 @@ export function driftMarker(environment: string): string {
   return `<!-- automock-drift:${environment} -->`;
 }
 
-/** Title of an environment's drift issue. */
+/** Title of an environment's drift issue: how much drifted, or that the check could not tell. */
 export function driftIssueTitle(
   environment: string,
   summaries: readonly StackDriftSummary[],
 ): string {
   const n = summaries.reduce((a, s) => a + s.changed.length + s.deleted.length, 0);
+  const failed = summaries.filter((s) => s.status === 'failed').length;
+  if (n === 0 && failed > 0)
+    return `Drift in ${environment}: ${failed} stack${failed === 1 ? '' : 's'} could not be checked`;
   return `Drift in ${environment}: ${n} resource${n === 1 ? '' : 's'} changed outside Terraform`;
 }
 
@@ -161,8 +164,8 @@ function driftTable(summaries: readonly StackDriftSummary[], max = 50): string {
       );
     }
   }
+  if (lines.length > 0) lines.push('');
   lines.push(
-    '',
     clean === summaries.length
       ? `All ${clean} stack${clean === 1 ? '' : 's'} match their state: no drift.`
       : `${clean} other stack${clean === 1 ? '' : 's'} checked: no drift.`,

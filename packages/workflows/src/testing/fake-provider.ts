@@ -26,7 +26,7 @@ for (const type of [0, 12])
 
 type State = { id: string | typeof UNKNOWN | null; value: string | null } | null;
 const pack = (v: State) => ({ msgpack: Buffer.from(encode(v, { extensionCodec: codec })) });
-const unpack = (d: { msgpack?: Buffer; json?: Buffer } | null | undefined): State => {
+const unpack = (d: DynamicValue | null | undefined): State => {
   if (!d) return null;
   if (d.msgpack && d.msgpack.length > 0)
     return decode(d.msgpack, { extensionCodec: codec }) as State;
@@ -34,9 +34,24 @@ const unpack = (d: { msgpack?: Buffer; json?: Buffer } | null | undefined): Stat
   return null;
 };
 
-type Unary = (call: { request: any }, callback: grpc.sendUnaryData<unknown>) => void;
+/** The fields of the requests this provider reads (names as in the .proto, keepCase). */
+interface ProviderRequest {
+  readonly raw_state?: { readonly json?: Buffer };
+  readonly current_state?: DynamicValue;
+  readonly prior_state?: DynamicValue;
+  readonly proposed_new_state?: DynamicValue;
+  readonly planned_state?: DynamicValue;
+  readonly private?: Buffer;
+  readonly prior_private?: Buffer;
+}
+interface DynamicValue {
+  readonly msgpack?: Buffer;
+  readonly json?: Buffer;
+}
+
+type Unary = (call: { request: ProviderRequest }, callback: grpc.sendUnaryData<unknown>) => void;
 const handler =
-  (fn: (req: any) => unknown): Unary =>
+  (fn: (req: ProviderRequest) => unknown): Unary =>
   (call, callback) => {
     try {
       callback(null, fn(call.request));
@@ -67,7 +82,11 @@ export class FakeProvider {
       ],
       { keepCase: true, longs: Number, enums: String, defaults: true },
     );
-    const pkg = grpc.loadPackageDefinition(def) as any;
+    type Services = Record<string, { service: grpc.ServiceDefinition }>;
+    const pkg = grpc.loadPackageDefinition(def) as unknown as {
+      tfplugin6: Services;
+      grpc: { health: { v1: Services } };
+    };
     this.server = new grpc.Server();
     const schema = {
       version: 0,
@@ -79,7 +98,7 @@ export class FakeProvider {
         ],
       },
     };
-    this.server.addService(pkg.tfplugin6.Provider.service, {
+    this.server.addService(pkg.tfplugin6.Provider!.service, {
       GetProviderSchema: handler(() => ({
         provider: { version: 0, block: { version: 0, attributes: [] } },
         resource_schemas: { fake_object: schema },
@@ -142,7 +161,7 @@ export class FakeProvider {
         };
       }),
     });
-    this.server.addService(pkg.grpc.health.v1.Health.service, {
+    this.server.addService(pkg.grpc.health.v1.Health!.service, {
       Check: handler(() => ({ status: 'SERVING' })),
     });
     this.dir = mkdtempSync(path.join(tmpdir(), 'fake-provider-'));

@@ -16,6 +16,13 @@ stacks_dir=$2
 shift 2
 reduce="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../plan-summary/src" && pwd)/reduce-plan.jq"
 mkdir -p "$out"
+# One download of each provider per job, not one per stack: the stacks of a job share a plugin
+# cache. The synthesised stacks carry no dependency lock file, so Terraform (1.4+) uses the cache
+# only when told it may (the lock file it writes in the throw-away stack directory lacks other
+# platforms' checksums, which nothing here needs).
+export TF_PLUGIN_CACHE_DIR="${TF_PLUGIN_CACHE_DIR:-${RUNNER_TEMP:-/tmp}/terraform-plugin-cache}"
+export TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE=true
+mkdir -p "$TF_PLUGIN_CACHE_DIR"
 
 for stack in "$@"; do
   echo "::group::$stack"

@@ -210,6 +210,29 @@ describe('facts that matter', () => {
           ]);
   });
 
+  test('saved plans never leave the runner: synthesised stacks are uploaded before any terraform runs', () => {
+    let uploads = 0;
+    for (const wf of workflows)
+      for (const [id, job] of Object.entries<any>(wf.doc.jobs)) {
+        const all = (job.steps ?? []) as any[];
+        const firstTerraform = all.findIndex((s) =>
+          /terraform |-stacks\.sh/.test(String(s.run ?? '')),
+        );
+        all.forEach((s, i) => {
+          if (!String(s.uses).startsWith('actions/upload-artifact@')) return;
+          if (!String(s.with.path).includes('cdktf.out')) return;
+          uploads++;
+          expect([wf.name, id, s.name, firstTerraform === -1 || i < firstTerraform]).toEqual([
+            wf.name,
+            id,
+            s.name,
+            true,
+          ]);
+        });
+      }
+    expect(uploads).toBeGreaterThanOrEqual(5);
+  });
+
   test('no stored AWS keys anywhere: credentials only through OIDC', () => {
     for (const wf of workflows) {
       expect(wf.text).not.toMatch(

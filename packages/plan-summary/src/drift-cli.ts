@@ -61,6 +61,12 @@ Exit status: 0 every stack was checked (drift or not: drift is reported, not a f
 failed (named on stderr) or the API call failed, 2 bad usage.`,
 };
 
+/**
+ * GitHub: "each step is restricted to a maximum size of 1MiB" of job summary. Environments whose
+ * report would pass it get one line there (their issue and the artifact hold the rest).
+ */
+export const STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
+
 /** What the drift jobs were given: `[{ stack, environment }]`. */
 export function parseCheckedStacks(text: string, file: string): Map<string, string[]> {
   let parsed: unknown;
@@ -130,6 +136,8 @@ export async function driftReportMain(
     const outputDir = stringOption(values, 'output-dir');
     if (outputDir) await fs.mkdir(outputDir, { recursive: true });
     const summaryFile = stringOption(values, 'summary-file') ?? env.GITHUB_STEP_SUMMARY;
+    // Room kept for the one-line entries of the environments after a report that did not fit.
+    let summaryRoom = STEP_SUMMARY_MAX_BYTES - 200 * byEnv.size;
     for (const environment of [...byEnv.keys()].sort()) {
       const mine: StackDriftSummary[] = byEnv
         .get(environment)!
@@ -144,10 +152,21 @@ export async function driftReportMain(
         footer: `<sub>${footer}</sub>`,
       });
       if (outputDir) await fs.writeFile(path.join(outputDir, `${environment}.md`), body);
-      if (summaryFile) await fs.appendFile(summaryFile, `${body}\n`);
       const drifted = mine.filter(hasDrift);
       const failed = mine.filter((s) => s.status === 'failed');
       const resources = drifted.reduce((a, s) => a + s.changed.length + s.deleted.length, 0);
+      if (summaryFile) {
+        const bytes = Buffer.byteLength(body) + 1;
+        if (bytes <= summaryRoom) {
+          await fs.appendFile(summaryFile, `${body}\n`);
+          summaryRoom -= bytes;
+        } else {
+          await fs.appendFile(
+            summaryFile,
+            `### Drift in \`${environment}\`\n\n${resources} resource(s) in ${drifted.length} stack(s) changed outside Terraform, ${failed.length} stack(s) not checked: the full report is in the issue and the artifact (the job summary is full).\n\n`,
+          );
+        }
+      }
       let where = '';
       if (issues) {
         // Failed checks keep an open issue open (its drift is unknown) but never open one.

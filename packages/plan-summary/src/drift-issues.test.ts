@@ -277,6 +277,34 @@ describe('automock-drift-report', () => {
     ).toBe(true);
   });
 
+  test('the job summary stays within GitHub’s 1 MiB per step: later environments get one line', async () => {
+    // 40 environments, each with a report near GitHub's 65,535-character body limit
+    const stacks: { stack: string; environment: string }[] = [];
+    for (let e = 0; e < 40; e++) {
+      const name = `env${e}`;
+      stacks.push({ stack: name, environment: name });
+      const d = path.join(dir, 'many', name);
+      mkdirSync(d, { recursive: true });
+      copyFileSync(path.join(FIXTURES, 'drift.plan.json'), path.join(d, `${name}.json`));
+      writeFileSync(path.join(d, `${name}.status`), '2');
+      writeFileSync(path.join(d, `${name}.txt`), `${'x'.repeat(99)}\n`.repeat(700));
+    }
+    writeFileSync(path.join(dir, 'many.json'), JSON.stringify(stacks));
+    const code = await driftReportMain(
+      ['--dir', path.join(dir, 'many'), '--stacks', path.join(dir, 'many.json'), '--no-issues'],
+      env,
+      io,
+    );
+    expect(code).toBe(0);
+    const summary = readFileSync(env.GITHUB_STEP_SUMMARY!);
+    expect(summary.length).toBeLessThanOrEqual(1024 * 1024);
+    const text = summary.toString();
+    for (let e = 0; e < 40; e++) expect(text).toContain(`### Drift in \`env${e}\``);
+    expect(text).toContain(
+      'the full report is in the issue and the artifact (the job summary is full)',
+    );
+  });
+
   test('usage errors exit 2 and name the option', async () => {
     expect(await driftReportMain(['--dir', dir], env, io)).toBe(2);
     expect(err.join('')).toMatch(/--stacks: missing, the list of checked stacks is required/);

@@ -88,7 +88,9 @@ export function parseCheckedStacks(text: string, file: string): Map<string, stri
         `--stacks: [${i}]: got ${JSON.stringify(e)?.slice(0, 80)}, must be { stack, environment } (strings)`,
       );
     }
-    byEnv.set(s.environment, [...(byEnv.get(s.environment) ?? []), s.stack]);
+    const list = byEnv.get(s.environment);
+    if (list) list.push(s.stack);
+    else byEnv.set(s.environment, [s.stack]);
   });
   return byEnv;
 }
@@ -126,10 +128,11 @@ export async function driftReportMain(
       .join(' ');
 
     const all = [...byEnv.values()].flat();
+    const checked = new Set(all);
     const { summaries, plans } = await gatherDriftResults(dir, all);
     const byStack = new Map(summaries.map((s) => [s.stack, s]));
     for (const s of summaries)
-      if (!all.includes(s.stack))
+      if (!checked.has(s.stack))
         io.stderr(`::warning title=unexpected drift result::${s.stack} was not in ${stacksFile}\n`);
 
     let status = 0;

@@ -61,6 +61,7 @@ interface Roles {
   readonly bootstrap: SynthStack;
   readonly apply: PolicyDocument[];
   readonly plan: PolicyDocument[];
+  readonly drift: PolicyDocument[];
   readonly boundary: PolicyDocument;
 }
 
@@ -72,6 +73,7 @@ function rolesOf(env: Environment, stacks: SynthStack[], bootstraps: BootstrapSt
     bootstrap,
     apply: rolePolicies(bootstrap, `${env.prefix}-${env.name}-github-apply`),
     plan: rolePolicies(bootstrap, `${env.prefix}-${env.name}-github-plan`),
+    drift: rolePolicies(bootstrap, `${env.prefix}-${env.name}-github-drift`),
     boundary: managedPolicy(bootstrap, `${env.prefix}-${env.name}-boundary`),
   };
 }
@@ -407,6 +409,15 @@ function suite(title: string, build: () => ReturnType<typeof synth>, envs: reado
       },
     );
 
+    test.each(envs.map((e) => [e.name, e] as const))(
+      'the drift role of %s holds the plan role’s documents, so every plan decision above is the drift role’s too',
+      (_n, env) => {
+        const r = roles.get(env.name)!;
+        expect(r.plan.length).toBeGreaterThan(1);
+        expect(r.drift).toEqual(r.plan);
+      },
+    );
+
     test('every role the stacks create carries its environment’s boundary (or the apply role could not create it)', () => {
       for (const s of stacks.filter((x) => x.info.kind !== 'bootstrap')) {
         const env = envs.find((e) => e.name === s.info.environment)!;
@@ -420,7 +431,7 @@ function suite(title: string, build: () => ReturnType<typeof synth>, envs: reado
     });
 
     test.each(envs.map((e) => [e.name, e] as const))(
-      'trust of %s: apply only from its GitHub environment on main; plan only from pull requests of the repository',
+      'trust of %s: apply only from its GitHub environment on main; plan only from pull requests of the repository; drift only from main outside an environment',
       async (_n, env) => {
         const r = roles.get(env.name)!;
         const roleJson = (kind: string) =>
@@ -478,6 +489,20 @@ function suite(title: string, build: () => ReturnType<typeof synth>, envs: reado
         expect(
           await can('plan', `repo:${REPO}:environment:${env.name}:ref:refs/heads/main`),
         ).not.toBe('Allowed');
+        // drift: the scheduled check on main, outside any GitHub environment, and nothing else
+        expect(await can('drift', `repo:${REPO}:ref:refs/heads/main:ref:refs/heads/main`)).toBe(
+          'Allowed',
+        );
+        for (const sub of [
+          `repo:${REPO}:pull_request:ref:refs/pull/7/merge`,
+          `repo:${REPO}:environment:${env.name}:ref:refs/heads/main`,
+          `repo:${REPO}:ref:refs/heads/feature:ref:refs/heads/feature`,
+          `repo:someone/${GITHUB_CI.repository}:ref:refs/heads/main:ref:refs/heads/main`,
+        ])
+          expect([sub, await can('drift', sub)]).not.toEqual([sub, 'Allowed']);
+        expect(await can('plan', `repo:${REPO}:ref:refs/heads/main:ref:refs/heads/main`)).not.toBe(
+          'Allowed',
+        );
         expect(roleJson('apply').max_session_duration).toBeGreaterThanOrEqual(7200);
       },
     );

@@ -132,7 +132,8 @@ export class BootstrapStack extends AutomockStack {
           inventory: inventory(e),
         })),
       });
-      // The values of the repository variables AUTOMOCK_PLAN_ROLE_ARN_<ENV> / AUTOMOCK_APPLY_ROLE_ARN_<ENV>.
+      // The values of the repository variables AUTOMOCK_PLAN_ROLE_ARN_<ENV>,
+      // AUTOMOCK_APPLY_ROLE_ARN_<ENV> and AUTOMOCK_DRIFT_ROLE_ARN_<ENV>.
       for (const [env, roles] of Object.entries(this.ciAccess.environments)) {
         new TerraformOutput(this, `github_plan_role_arn_${env}`, {
           value: roles.planRole.arn,
@@ -141,6 +142,10 @@ export class BootstrapStack extends AutomockStack {
         new TerraformOutput(this, `github_apply_role_arn_${env}`, {
           value: roles.applyRole.arn,
           description: `Apply role for the ${env} GitHub environment on the main branch`,
+        });
+        new TerraformOutput(this, `github_drift_role_arn_${env}`, {
+          value: roles.driftRole.arn,
+          description: `Drift check role for scheduled runs on the main branch (${env})`,
         });
       }
     }

@@ -137,6 +137,11 @@ async function plan(envName: string, request: SimRequest) {
   return decide({ accountId: ACCOUNT, roleArn: roleArn(role) }, policiesOf(json, role), request);
 }
 
+async function drift(envName: string, request: SimRequest) {
+  const role = `automock-${envName}-github-drift`;
+  return decide({ accountId: ACCOUNT, roleArn: roleArn(role) }, policiesOf(json, role), request);
+}
+
 const devTags = { 'aws:ResourceTag/automock:env': 'dev' };
 const newDev = { 'aws:RequestTag/automock:env': 'dev', 'aws:TagKeys': ['automock:env'] };
 const BOUNDARY = permissionsBoundaryArn('aws', ACCOUNT, 'automock', 'dev');
@@ -158,14 +163,36 @@ describe('GithubOidcAccess: resources', () => {
       expect(role.assume_role_policy).toContain(providerRef);
   });
 
-  test('two roles per environment; sessions long enough for the plan (1 h) and apply (2 h) jobs', () => {
+  test('three roles per environment; sessions long enough for the plan and drift (1 h) and apply (2 h) jobs', () => {
     const roles = Object.values(json.resource.aws_iam_role);
     expect(roles.map((r) => [r.name, r.max_session_duration]).sort()).toEqual([
       ['automock-dev-github-apply', 7200],
+      ['automock-dev-github-drift', 3600],
       ['automock-dev-github-plan', 3600],
       ['automock-prod-github-apply', 7200],
+      ['automock-prod-github-drift', 3600],
       ['automock-prod-github-plan', 3600],
     ]);
+  });
+
+  test('the drift role holds exactly the plan role’s permissions: the same managed policies and state policy', () => {
+    const roleRef = (name: string) => {
+      const [id] = Object.entries(json.resource.aws_iam_role).find(([, r]) => r.name === name)!;
+      return `\${aws_iam_role.${id}.name}`;
+    };
+    const policiesFor = (name: string) =>
+      Object.values(json.resource.aws_iam_role_policy_attachment ?? {})
+        .filter((a) => a.role === roleRef(name))
+        .map((a) => String(a.policy_arn))
+        .sort();
+    for (const env of ['dev', 'prod']) {
+      const plan = policiesFor(`automock-${env}-github-plan`);
+      expect(plan.length).toBeGreaterThan(0);
+      expect(policiesFor(`automock-${env}-github-drift`)).toEqual(plan);
+      expect(policiesOf(json, `automock-${env}-github-drift`)).toEqual(
+        policiesOf(json, `automock-${env}-github-plan`),
+      );
+    }
   });
 
   test('the boundary the apply role requires has an ARN known in advance', () => {
@@ -255,6 +282,30 @@ describe('GithubOidcAccess: who may assume (trust, decided by iam-simulate)', ()
     );
   });
 
+  test('drift: jobs on main outside any GitHub environment (the scheduled check), nothing else', async () => {
+    const role = 'automock-dev-github-drift';
+    expect(await assume(role, sub.mainPush)).toBe('Allowed');
+    for (const s of [
+      sub.pr,
+      sub.devMain,
+      sub.prodMain,
+      sub.devBranch,
+      `repo:${REPO}:ref:refs/heads/feature:ref:refs/heads/feature`,
+      `repo:${REPO}:ref:refs/tags/v1.0.0:ref:refs/tags/v1.0.0`,
+      `repo:${REPO}:ref:refs/heads/main`, // the default subject: customisation missing
+      `repo:mallory/mock-infra:ref:refs/heads/main:ref:refs/heads/main`,
+      `repo:${REPO}:ref:refs/heads/main:ref:refs/heads/main-old`,
+    ])
+      expect([s, await assume(role, s)]).not.toEqual([s, 'Allowed']);
+    expect(await assume(role, sub.mainPush, 'https://github.com/acme')).not.toBe('Allowed');
+    // the other roles do not accept the drift subject
+    expect(await assume('automock-dev-github-plan', sub.mainPush)).not.toBe('Allowed');
+    expect(await assume('automock-dev-github-apply', sub.mainPush)).not.toBe('Allowed');
+    // nor does another environment's drift role trust anything else
+    expect(await assume('automock-prod-github-drift', sub.mainPush)).toBe('Allowed');
+    expect(await assume('automock-prod-github-drift', sub.prodMain)).not.toBe('Allowed');
+  });
+
   test('immutable subjects (owner and repository ids) when the repository uses them', async () => {
     const { json: j } = synth({
       github: {
@@ -292,6 +343,14 @@ describe('GithubOidcAccess: who may assume (trust, decided by iam-simulate)', ()
     expect(await t(`repo:${REPO}:environment:dev:ref:refs/heads/trunk`)).toBe('Allowed');
     expect(await t(sub.devMain)).not.toBe('Allowed');
     expect(j.resource.aws_iam_openid_connect_provider).toBeUndefined();
+    const d = (s: string) =>
+      decideAssume(
+        trustOf(j, 'automock-dev-github-drift'),
+        { providerArn: arn, host: GITHUB_OIDC_HOST, aud: 'sts.amazonaws.com', sub: s },
+        roleArn('automock-dev-github-drift'),
+      );
+    expect(await d(`repo:${REPO}:ref:refs/heads/trunk:ref:refs/heads/trunk`)).toBe('Allowed');
+    expect(await d(sub.mainPush)).not.toBe('Allowed');
   });
 });
 
@@ -381,6 +440,18 @@ describe('GithubOidcAccess: what the apply role may do (decided by iam-simulate)
         context: { 'iam:PermissionsBoundary': BOUNDARY },
       }),
     ).toBe('ExplicitlyDenied');
+    // the CI roles (drift included) carry the environment's name but are never its to change
+    for (const ci of ['plan', 'apply', 'drift'])
+      for (const action of ['iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRole'])
+        expect([
+          ci,
+          action,
+          await apply('dev', {
+            action,
+            resource: roleArn(`automock-dev-github-${ci}`),
+            context: { 'iam:PermissionsBoundary': BOUNDARY },
+          }),
+        ]).toEqual([ci, action, 'ExplicitlyDenied']);
     for (const action of [
       'iam:DeletePolicy',
       'iam:CreatePolicyVersion',
@@ -452,6 +523,13 @@ describe('GithubOidcAccess: what the apply role may do (decided by iam-simulate)
         action: 's3:PutBucketPolicy',
         resource: `arn:aws:s3:::automock-tfstate-111111111111-eu-west-1`,
       },
+      { action: 's3:PutObject', resource: `arn:aws:s3:::${BUCKET}/ci/applied/prod.sha` },
+      { action: 's3:PutObject', resource: `arn:aws:s3:::${BUCKET}/ci/applied/prod/123/b001` },
+      {
+        action: 's3:ListBucket',
+        resource: `arn:aws:s3:::${BUCKET}`,
+        context: { 's3:prefix': 'ci/applied/prod/' },
+      },
       {
         action: 's3:PutObject',
         resource: 'arn:aws:s3:::automock-prod-petstore-config-111111111111/expectations.json',
@@ -497,6 +575,14 @@ describe('GithubOidcAccess: what the apply role may do (decided by iam-simulate)
     const cases: SimRequest[] = [
       { action: 's3:PutObject', resource: `arn:aws:s3:::${BUCKET}/envs/dev/terraform.tfstate` },
       { action: 's3:PutObject', resource: `arn:aws:s3:::${BUCKET}/ci/applied/dev.sha` },
+      // each project job of an apply run notes it finished; the last one writes the marker
+      { action: 's3:PutObject', resource: `arn:aws:s3:::${BUCKET}/ci/applied/dev/123/b001` },
+      { action: 's3:DeleteObject', resource: `arn:aws:s3:::${BUCKET}/ci/applied/dev/123/b001` },
+      {
+        action: 's3:ListBucket',
+        resource: `arn:aws:s3:::${BUCKET}`,
+        context: { 's3:prefix': 'ci/applied/dev/123/' },
+      },
       {
         action: 's3:ListBucket',
         resource: `arn:aws:s3:::${BUCKET}`,
@@ -526,6 +612,52 @@ describe('GithubOidcAccess: what the apply role may do (decided by iam-simulate)
         c.resource,
         'Allowed',
       ]);
+  });
+});
+
+describe('GithubOidcAccess: the drift role reads like the plan role, and writes nothing but its locks', () => {
+  test('its own state and locks; no state writes, no apply marker, no other environment', async () => {
+    const allowed: SimRequest[] = [
+      { action: 's3:GetObject', resource: `arn:aws:s3:::${BUCKET}/envs/dev/terraform.tfstate` },
+      {
+        action: 's3:PutObject',
+        resource: `arn:aws:s3:::${BUCKET}/projects/dev/petstore/terraform.tfstate.tflock`,
+      },
+      {
+        action: 'dynamodb:PutItem',
+        resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/automock-terraform-locks`,
+        context: { 'dynamodb:LeadingKeys': [`${BUCKET}/envs/dev/terraform.tfstate`] },
+      },
+    ];
+    const denied: SimRequest[] = [
+      { action: 's3:PutObject', resource: `arn:aws:s3:::${BUCKET}/envs/dev/terraform.tfstate` },
+      { action: 's3:PutObject', resource: `arn:aws:s3:::${BUCKET}/ci/applied/dev.sha` },
+      { action: 's3:GetObject', resource: `arn:aws:s3:::${BUCKET}/envs/prod/terraform.tfstate` },
+      {
+        action: 'dynamodb:PutItem',
+        resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/automock-terraform-locks`,
+        context: { 'dynamodb:LeadingKeys': [`${BUCKET}/envs/prod/terraform.tfstate`] },
+      },
+      {
+        action: 'ssm:GetParameter',
+        resource: `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/db/password`,
+      },
+    ];
+    for (const c of allowed)
+      expect([c.action, c.resource, await drift('dev', c)]).toEqual([
+        c.action,
+        c.resource,
+        'Allowed',
+      ]);
+    for (const c of denied) {
+      expect([c.action, c.resource, await drift('dev', c)]).not.toEqual([
+        c.action,
+        c.resource,
+        'Allowed',
+      ]);
+      // and the plan role decides the same
+      expect([c.action, await plan('dev', c)]).toEqual([c.action, await drift('dev', c)]);
+    }
   });
 });
 

@@ -77,9 +77,21 @@ export function planSubjectPattern(github: GithubRepository): string {
   return `repo:${subjectRepo(github)}:pull_request:ref:refs/pull/*/merge`;
 }
 
+/**
+ * The one subject an environment's drift role accepts: a job on the branch that runs in no GitHub
+ * environment (context `ref:refs/heads/<branch>`), which is what drift.yml's scheduled and manual
+ * runs on main present. The subject cannot tell a scheduled run from a push (it carries no event
+ * name), so the drift role is its own read-only role, not the plan role: the plan role keeps
+ * trusting pull requests only, and a workflow on main gets read access only through code that
+ * was reviewed into main.
+ */
+export function driftSubject(github: GithubRepository, branch: string): string {
+  return `repo:${subjectRepo(github)}:ref:refs/heads/${branch}:ref:refs/heads/${branch}`;
+}
+
 /** Longest apply job of the workflows (apply-environment.yml `timeout-minutes`), in seconds. */
 export const APPLY_SESSION_SECONDS = 7200;
-/** Longest plan job (plan.yml), in seconds; IAM's minimum for a role's session. */
+/** Longest plan and drift job (plan.yml, drift.yml: 60 minutes), in seconds; IAM's minimum for a role's session. */
 export const PLAN_SESSION_SECONDS = 3600;
 /** Managed policies IAM lets a role have by default (the quota can be raised to 20). */
 export const MANAGED_POLICIES_PER_ROLE = 10;
@@ -155,7 +167,8 @@ export interface GithubOidcAccessProps {
    */
   readonly partition?: string;
   /**
-   * Longest session of the plan roles, in seconds (3600-43200); at least the plan job's timeout.
+   * Longest session of the plan and drift roles, in seconds (3600-43200); at least the plan and
+   * drift jobs' timeouts.
    * @default PLAN_SESSION_SECONDS
    */
   readonly planSessionSeconds?: number;
@@ -178,8 +191,15 @@ export interface CiEnvironmentRoles {
   readonly planRole: IamRole;
   /** Role for `terraform apply` from the environment's GitHub environment on the main branch. */
   readonly applyRole: IamRole;
+  /**
+   * Role for the scheduled drift check (`terraform plan -refresh-only`) from the main branch: the
+   * plan role's permissions (the same managed policies and state policy), its own trust.
+   */
+  readonly driftRole: IamRole;
   /** Trust policy of {@link planRole} (the provider ARN may be a token). */
   readonly planTrustPolicy: PolicyDocument;
+  /** Trust policy of {@link driftRole}. */
+  readonly driftTrustPolicy: PolicyDocument;
   /** Trust policy of {@link applyRole}. */
   readonly applyTrustPolicy: PolicyDocument;
   /** ARN of the environment's permissions boundary ({@link EnvironmentBoundary}), the only one its roles may get. */
@@ -203,7 +223,11 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 /** The CI roles of every environment of the account (patterns): no environment's CI may touch them. */
 export function ciRoleArns(partition: string, accountId: string, prefix: string): string[] {
   const iam = `arn:${partition}:iam::${accountId}`;
-  return [`${iam}:role/${prefix}-*-github-plan`, `${iam}:role/${prefix}-*-github-apply`];
+  return [
+    `${iam}:role/${prefix}-*-github-plan`,
+    `${iam}:role/${prefix}-*-github-apply`,
+    `${iam}:role/${prefix}-*-github-drift`,
+  ];
 }
 
 /** The boundaries and the CI roles' managed policies (patterns): fixed for CI and for bounded roles. */
@@ -235,7 +259,8 @@ export function permissionsBoundaryArn(
  * Keyless AWS access for GitHub Actions: the account's GitHub OIDC identity provider and, per
  * environment, a plan role (refresh reads
  * of the environment's resources, its own state and locks) for pull requests of the repository,
- * and an apply role for jobs in the environment's GitHub environment on the main branch, whose
+ * a drift role with the same permissions for jobs on the main branch outside any GitHub
+ * environment (the scheduled drift check), and an apply role for jobs in the environment's GitHub environment on the main branch, whose
  * permissions are derived from the resource types the environment's stacks hold and scoped to
  * the environment.
  */
@@ -256,7 +281,7 @@ export class GithubOidcAccess extends Construct {
     const provider = props.provider;
     const iam = (resource: string): string =>
       `arn:${partition}:iam::${props.accountId}:${resource}`;
-    const roleName = (env: string, kind: 'plan' | 'apply'): string =>
+    const roleName = (env: string, kind: 'plan' | 'apply' | 'drift'): string =>
       resourceName('iamRole', { prefix, env, kind: `github-${kind}` });
 
     // Every document is built (and checked against IAM's limits) before anything joins the tree.
@@ -338,7 +363,31 @@ export class GithubOidcAccess extends Construct {
         policy: JSON.stringify(p.planStatePolicy),
         provider,
       });
-      this.attach(planRole, name, 'plan', p.planPolicies, prefix, provider);
+      const planPolicies = this.attach(planRole, name, 'plan', p.planPolicies, prefix, provider);
+
+      const driftTrustPolicy = trustPolicy(this.oidcProviderArn, {
+        StringEquals: { [`${GITHUB_OIDC_HOST}:sub`]: driftSubject(props.github, mainBranch) },
+      });
+      const driftRole = new IamRole(this, `${name}-drift`, {
+        name: roleName(name, 'drift'),
+        description: `GitHub Actions: drift check (terraform plan -refresh-only) of ${name} from ${repo} (${mainBranch})`,
+        assumeRolePolicy: JSON.stringify(driftTrustPolicy),
+        maxSessionDuration: props.planSessionSeconds ?? PLAN_SESSION_SECONDS,
+        provider,
+      });
+      new IamRolePolicy(this, `${name}-drift-state`, {
+        name: 'terraform-state-read-lock-write',
+        role: driftRole.id,
+        policy: JSON.stringify(p.planStatePolicy),
+        provider,
+      });
+      planPolicies.forEach((policy, i) => {
+        new IamRolePolicyAttachment(this, `${name}-drift-${i + 1}-attachment`, {
+          role: driftRole.name,
+          policyArn: policy.arn,
+          provider,
+        });
+      });
 
       const applyRole = new IamRole(this, `${name}-apply`, {
         name: roleName(name, 'apply'),
@@ -358,7 +407,9 @@ export class GithubOidcAccess extends Construct {
       envs[name] = {
         planRole,
         applyRole,
+        driftRole,
         planTrustPolicy,
+        driftTrustPolicy,
         applyTrustPolicy,
         boundaryArn: p.boundaryArn,
         planPolicies: p.planPolicies,
@@ -377,8 +428,8 @@ export class GithubOidcAccess extends Construct {
     docs: readonly PolicyDocument[],
     prefix: string,
     provider: TerraformProvider | undefined,
-  ): void {
-    docs.forEach((doc, i) => {
+  ): IamPolicy[] {
+    return docs.map((doc, i) => {
       const policy = new IamPolicy(this, `${env}-${kind}-${i + 1}`, {
         name: resourceName('iamPolicy', { prefix, env, kind: `github-${kind}-${i + 1}` }),
         description: `GitHub Actions ${kind} of ${env} (${i + 1}/${docs.length}), derived from the resource types of its stacks`,
@@ -390,6 +441,7 @@ export class GithubOidcAccess extends Construct {
         policyArn: policy.arn,
         provider,
       });
+      return policy;
     });
   }
 }

@@ -57,6 +57,12 @@ export const toolsKeyPrefix = (env: string): string => `tools/${env}/`;
 export const appliedMarkerKey = (env: string): string => `ci/applied/${env}.sha`;
 
 /**
+ * Prefix under which each project job of an apply run leaves a note that it finished
+ * (`ci/applied/<env>/<run>/<job>`); the last one writes {@link appliedMarkerKey}.
+ */
+export const appliedJobsPrefix = (env: string): string => `ci/applied/${env}/`;
+
+/**
  * Terraform state access of one environment: its own keys only (`envs/<env>/`, `projects/<env>/`),
  * its own lock items and `.tflock` files. `plan` reads and locks; `apply` also writes.
  */
@@ -67,7 +73,11 @@ export function stateStatements(s: EnvironmentScope, mode: 'plan' | 'apply'): Po
     allow('StateList', ['s3:ListBucket'], a.bucket, {
       StringLike: {
         // Terraform's S3 backend lists the workspaces under `env:/` during init.
-        's3:prefix': [...stateKeyPrefixes(s.env).map((k) => `${k}*`), 'env:/*'],
+        's3:prefix': [
+          ...stateKeyPrefixes(s.env).map((k) => `${k}*`),
+          'env:/*',
+          ...(mode === 'apply' ? [`${appliedJobsPrefix(s.env)}*`] : []),
+        ],
       },
     }),
   ];
@@ -78,6 +88,11 @@ export function stateStatements(s: EnvironmentScope, mode: 'plan' | 'apply'): Po
         'AppliedMarker',
         ['s3:GetObject', 's3:PutObject'],
         `${a.bucket}/${appliedMarkerKey(s.env)}`,
+      ),
+      allow(
+        'AppliedJobs',
+        ['s3:PutObject', 's3:DeleteObject'],
+        `${a.bucket}/${appliedJobsPrefix(s.env)}*`,
       ),
     );
   } else {

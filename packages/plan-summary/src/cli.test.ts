@@ -151,6 +151,12 @@ describe('automock-plan-comment', () => {
     expect(await main([], env, io)).toBe(2);
     expect(err.join('')).toMatch(/--dir: missing/);
     expect(await main(['--dir', dir, '--expect', '[1]'], env, io)).toBe(2);
+    expect(await main(['--dir', dir, '--max-length', '12'], env, io)).toBe(2);
+    expect(err.join('')).toMatch(/--max-length: got "12", must be an integer from 200 up/);
+    expect(await main(['--dir', dir, '--expect-file', path.join(dir, 'nope.json')], env, io)).toBe(
+      2,
+    );
+    expect(err.join('')).toMatch(/--expect-file: cannot read .*nope\.json \(ENOENT\)/);
     expect(await main(['--bogus'], env, io)).toBe(2);
     expect(await main(['--dir', dir], { ...env, GITHUB_EVENT_PATH: undefined }, io)).toBe(2);
     expect(err.join('')).toMatch(/--pr: got nothing/);
@@ -159,6 +165,7 @@ describe('automock-plan-comment', () => {
   test('the bin entry runs the built CLI', () => {
     const bin = path.join(__dirname, '..', 'bin', 'automock-plan-comment.js');
     const help = execFileSync(process.execPath, [bin, '--help']).toString();
-    expect(help).toContain('Usage: automock-plan-comment --dir DIR');
+    expect(help).toMatch(/^Usage: automock-plan-comment \[options\]/);
+    expect(help).toMatch(/^ {2}--dir DIR +folder with the plan jobs' files/m);
   });
 });

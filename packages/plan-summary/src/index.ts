@@ -4,3 +4,7 @@ export * from './gather';
 export * from './github';
 export * from './plan-json';
 export * from './summary-table';
+export * from './command-line';
+export * from './drift';
+export * from './drift-cli';
+export * from './report';

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { parseDrift } from './drift';
 import { parsePlanJson } from './plan-json';
 import { findTerraform, planTransition } from './testing/terraform';
 
@@ -26,18 +27,26 @@ if (!jq)
     'Skipping reduce-plan.jq tests: no jq binary (the workflows run it on GitHub runners, which have it)',
   );
 (jq ? describe : describe.skip)('reduce-plan.jq (what the plan jobs upload)', () => {
-  test('the reduced JSON gives exactly the same summary', () => {
+  test('the reduced JSON gives exactly the same summary and drift', () => {
     for (const f of ['mixed.plan.json', 'no-changes.plan.json']) {
       expect(parsePlanJson(reduce(fixture(f)), { stack: 's' })).toEqual(
         parsePlanJson(fixture(f), { stack: 's' }),
       );
     }
+    for (const f of ['drift.plan.json', 'no-drift.plan.json']) {
+      expect(parseDrift(reduce(fixture(f)), { stack: 's' })).toEqual(
+        parseDrift(fixture(f), { stack: 's' }),
+      );
+    }
+    expect(parseDrift(reduce(fixture('drift.plan.json'))).deleted).toEqual(['fake_object.c']);
   });
 
   test('attribute values are gone', () => {
     const reduced = reduce(fixture('mixed.plan.json'));
     expect(fixture('mixed.plan.json')).toContain('"gone"');
     expect(reduced).not.toContain('"gone"');
+    expect(fixture('drift.plan.json')).toContain('changed by hand');
+    expect(reduce(fixture('drift.plan.json'))).not.toContain('changed by hand');
     expect(reduced).not.toMatch(/"(before|after|planned_values|prior_state|configuration)"/);
   });
 

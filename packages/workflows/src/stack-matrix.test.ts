@@ -88,26 +88,88 @@ describe('automock-stack-matrix', () => {
     return { code, out: out.join(''), err: err.join('') };
   };
 
-  test('github format appends matrix, stacks and count to $GITHUB_OUTPUT and notes skipped stacks', async () => {
+  test('github format appends matrix, count and jobs to $GITHUB_OUTPUT, writes the batch files, notes skipped stacks', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gh-out-'));
     try {
       const file = path.join(dir, 'out');
-      const r = await run(['--format', 'github'], JSON.stringify(listing), { GITHUB_OUTPUT: file });
+      const r = await run(
+        ['--format', 'github', '--out-dir', path.join(dir, 'batches')],
+        JSON.stringify(listing),
+        { GITHUB_OUTPUT: file },
+      );
       expect(r.code).toBe(0);
       const lines = readFileSync(file, 'utf8').trim().split('\n');
-      expect(lines[0]).toMatch(/^matrix=\{"include":\[\{"stack":"dev",/);
-      expect(lines[1]).toBe('stacks=["dev","staging-eu","dev-petstore"]');
-      expect(lines[2]).toBe('count=3');
+      expect(JSON.parse(lines[0]!.replace(/^matrix=/, ''))).toEqual({
+        include: [
+          {
+            batch: 'b001',
+            name: 'dev',
+            environment: 'dev',
+            env_key: 'DEV',
+            region: 'us-east-1',
+            stacks: 1,
+            resources: 1,
+          },
+          {
+            batch: 'b002',
+            name: 'dev-petstore',
+            environment: 'dev',
+            env_key: 'DEV',
+            region: 'us-east-1',
+            stacks: 1,
+            resources: 1,
+          },
+          {
+            batch: 'b003',
+            name: 'staging-eu',
+            environment: 'staging-eu',
+            env_key: 'STAGING_EU',
+            region: 'eu-west-1',
+            stacks: 1,
+            resources: 1,
+          },
+        ],
+      });
+      expect(lines.slice(1)).toEqual(['count=3', 'jobs=3']);
+      expect(JSON.parse(readFileSync(path.join(dir, 'batches', 'stacks.json'), 'utf8'))).toEqual([
+        { stack: 'dev', kind: 'environment', environment: 'dev', batch: 'b001' },
+        { stack: 'staging-eu', kind: 'environment', environment: 'staging-eu', batch: 'b003' },
+        { stack: 'dev-petstore', kind: 'project', environment: 'dev', batch: 'b002' },
+      ]);
+      expect(
+        JSON.parse(readFileSync(path.join(dir, 'batches', 'batches.json'), 'utf8')).batches.map(
+          (b: { id: string; stacks: string[] }) => [b.id, b.stacks],
+        ),
+      ).toEqual([
+        ['b001', ['dev']],
+        ['b002', ['dev-petstore']],
+        ['b003', ['staging-eu']],
+      ]);
       expect(r.err).toContain('::notice title=stack not planned::bootstrap-us-east-1');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  test('lines format lists one environment in apply order', async () => {
+  test('lines format lists one environment in apply order; --kind keeps one kind', async () => {
     expect((await run(['--format', 'lines', '--env', 'dev'], JSON.stringify(listing))).out).toBe(
       'dev\ndev-petstore\n',
     );
+    expect(
+      (
+        await run(
+          ['--format', 'lines', '--env', 'dev', '--kind', 'project'],
+          JSON.stringify(listing),
+        )
+      ).out,
+    ).toBe('dev-petstore\n');
+  });
+
+  test('--help prints the usage generated from the options', async () => {
+    const r = await run(['--help'], '');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Usage: automock-stack-matrix \[options\]/);
+    expect(r.out).toContain('--max-jobs N');
   });
 
   test('bad input and bad flags fail with a message', async () => {

@@ -37,7 +37,7 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const KIND_ORDER: Record<string, number> = { environment: 0, project: 1 };
 
 /** Name of the repository variable holding an environment's role ARN, e.g. `AUTOMOCK_PLAN_ROLE_ARN_DEV`. */
-export function roleVariable(kind: 'plan' | 'apply', environment: string): string {
+export function roleVariable(kind: 'plan' | 'apply' | 'drift', environment: string): string {
   return `AUTOMOCK_${kind.toUpperCase()}_ROLE_ARN_${envKey(environment)}`;
 }
 

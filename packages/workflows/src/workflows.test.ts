@@ -31,13 +31,25 @@ function unpinnedUses(text: string): string[] {
     .filter((l) => !/uses: \.\//.test(l))
     .filter((l) => !new RegExp(PINNED_USES.source).test(l));
 }
+/** A script of packages/workflows/scripts without its comment lines. */
+const scriptCode = (file: string): string =>
+  readFileSync(path.join(ROOT, 'packages/workflows/scripts', file), 'utf8')
+    .split('\n')
+    .filter((l) => !/^\s*#/.test(l))
+    .join('\n');
 const usesOf = (wf: WorkflowFile, job: string, action: string) =>
   steps(wf).filter((s) => s.job === job && String(s.step.uses ?? '').startsWith(`${action}@`));
 
 describe('every workflow validates against the GitHub Actions schema (@action-validator, offline)', () => {
-  test('the four workflows are there (others may be added; they are validated too)', () => {
+  test('the five workflows are there (others may be added; they are validated too)', () => {
     expect(workflows.map((w) => w.name)).toEqual(
-      expect.arrayContaining(['apply-environment.yml', 'apply.yml', 'ci.yml', 'plan.yml']),
+      expect.arrayContaining([
+        'apply-environment.yml',
+        'apply.yml',
+        'ci.yml',
+        'drift.yml',
+        'plan.yml',
+      ]),
     );
   });
 
@@ -134,11 +146,14 @@ describe('facts that matter', () => {
     const bootstraps = buildApp().node.children.filter(
       (c): c is BootstrapStack => c instanceof BootstrapStack,
     );
-    const maxSession = (kind: 'plan' | 'apply') =>
+    const maxSession = (kind: 'plan' | 'apply' | 'drift') =>
       Math.min(
         ...bootstraps.flatMap((b) =>
           Object.values(b.ciAccess!.environments).map((r) =>
-            Number((kind === 'plan' ? r.planRole : r.applyRole).maxSessionDurationInput),
+            Number(
+              (kind === 'plan' ? r.planRole : kind === 'drift' ? r.driftRole : r.applyRole)
+                .maxSessionDurationInput,
+            ),
           ),
         ),
       );
@@ -148,7 +163,8 @@ describe('facts that matter', () => {
         for (const { step } of usesOf(wf, id, 'aws-actions/configure-aws-credentials')) {
           checked++;
           const seconds = Number(step.with['role-duration-seconds']);
-          const kind = String(step.with['role-to-assume']).includes('APPLY') ? 'apply' : 'plan';
+          const role = `${step.with['role-to-assume']} ${JSON.stringify(job.env ?? {})}`;
+          const kind = role.includes('APPLY') ? 'apply' : role.includes('DRIFT') ? 'drift' : 'plan';
           expect([wf.name, id, seconds >= Number(job['timeout-minutes']) * 60]).toEqual([
             wf.name,
             id,
@@ -156,22 +172,28 @@ describe('facts that matter', () => {
           ]);
           expect([wf.name, id, seconds <= maxSession(kind)]).toEqual([wf.name, id, true]);
         }
-    expect(checked).toBe(2);
+    // plan.yml's plan jobs, apply-environment.yml's environment and project jobs, drift.yml's checks
+    expect(checked).toBe(4);
     expect(maxSession('apply')).toBeGreaterThanOrEqual(120 * 60);
+    expect(maxSession('drift')).toBeGreaterThanOrEqual(60 * 60);
   });
 
   test('every repository file a workflow runs exists', () => {
     const referenced = new Set(
       workflows.flatMap((wf) =>
-        [...wf.text.matchAll(/packages\/[\w./-]+\.(?:js|jq)/g)].map((m) => m[0]),
+        [...wf.text.matchAll(/packages\/[\w./-]+\.(?:js|jq|sh)/g)].map((m) => m[0]),
       ),
     );
     expect([...referenced].sort()).toEqual(
       expect.arrayContaining([
         'packages/cli/bin/run.js',
+        'packages/plan-summary/bin/automock-drift-report.js',
         'packages/plan-summary/bin/automock-plan-comment.js',
         'packages/plan-summary/src/reduce-plan.jq',
         'packages/workflows/bin/automock-stack-matrix.js',
+        'packages/workflows/scripts/apply-stacks.sh',
+        'packages/workflows/scripts/plan-stacks.sh',
+        'packages/workflows/scripts/record-applied.sh',
       ]),
     );
     for (const f of referenced) expect([f, existsSync(path.join(ROOT, f))]).toEqual([f, true]);
@@ -186,6 +208,29 @@ describe('facts that matter', () => {
             job,
             expect.stringContaining('${{'),
           ]);
+  });
+
+  test('saved plans never leave the runner: synthesised stacks are uploaded before any terraform runs', () => {
+    let uploads = 0;
+    for (const wf of workflows)
+      for (const [id, job] of Object.entries<any>(wf.doc.jobs)) {
+        const all = (job.steps ?? []) as any[];
+        const firstTerraform = all.findIndex((s) =>
+          /terraform |-stacks\.sh/.test(String(s.run ?? '')),
+        );
+        all.forEach((s, i) => {
+          if (!String(s.uses).startsWith('actions/upload-artifact@')) return;
+          if (!String(s.with.path).includes('cdktf.out')) return;
+          uploads++;
+          expect([wf.name, id, s.name, firstTerraform === -1 || i < firstTerraform]).toEqual([
+            wf.name,
+            id,
+            s.name,
+            true,
+          ]);
+        });
+      }
+    expect(uploads).toBeGreaterThanOrEqual(5);
   });
 
   test('no stored AWS keys anywhere: credentials only through OIDC', () => {
@@ -212,6 +257,15 @@ describe('facts that matter', () => {
     );
     expect(uses.length).toBeGreaterThanOrEqual(3);
     for (const { step } of uses) expect(step.with.terraform_wrapper).toBe(false);
+  });
+
+  test('write tokens only where needed: pull-requests for the plan comment, issues for the drift report', () => {
+    const writers: string[] = [];
+    for (const wf of workflows)
+      for (const [id, job] of Object.entries<any>(wf.doc.jobs))
+        for (const [scope, level] of Object.entries<string>(job.permissions ?? {}))
+          if (level === 'write' && scope !== 'id-token') writers.push(`${wf.name} ${id} ${scope}`);
+    expect(writers.sort()).toEqual(['drift.yml report issues', 'plan.yml comment pull-requests']);
   });
 
   test('id-token: write only where AWS is reached; every workflow defaults to contents: read', () => {
@@ -302,6 +356,27 @@ describe('facts that matter', () => {
       });
       expect(plan.doc.jobs.plan.needs).toBe('changes');
     });
+    test('past 256 stacks the matrix batches them, balanced by the resources of each synthesised stack', () => {
+      const matrix = runs(plan, 'changes');
+      expect(matrix).toContain('automock-stack-matrix.js');
+      expect(matrix).toMatch(
+        /--format github --stacks-dir cdktf\.out\/stacks --out-dir cdktf\.out\/batches/,
+      );
+      expect(matrix).not.toContain('--max-jobs'); // GitHub's 256
+      const job = plan.doc.jobs.plan;
+      expect(job.name).toBe('plan ${{ matrix.name }}');
+      expect(job.env.BATCH).toBe('${{ matrix.batch }}');
+      // each job plans the stacks of its batch, read from the batches artifact
+      expect(runs(plan, 'plan')).toContain(
+        `jq -r --arg b "$BATCH" '.batches[] | select(.id == $b) | .stacks[]' cdktf.out/batches/batches.json`,
+      );
+      expect(runs(plan, 'plan')).toContain('bash packages/workflows/scripts/plan-stacks.sh');
+      // one result artifact per job, all gathered into the one comment
+      const upload = usesOf(plan, 'plan', 'actions/upload-artifact').at(-1)!.step;
+      expect(upload.with.name).toBe('plan-result-${{ matrix.batch }}');
+      expect(upload.if).toBe('always()');
+      expect(runs(plan, 'comment')).toContain('--expect-file batches/stacks.json');
+    });
     test('plan jobs: OIDC with the plan role of their environment, wrapper off, detailed exit code', () => {
       const job = plan.doc.jobs.plan;
       expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
@@ -311,18 +386,29 @@ describe('facts that matter', () => {
         "${{ vars[format('AUTOMOCK_PLAN_ROLE_ARN_{0}', matrix.env_key)] }}",
       );
       expect(roleVariable('plan', 'dev')).toBe('AUTOMOCK_PLAN_ROLE_ARN_DEV');
-      expect(runs(plan, 'plan')).toMatch(/terraform plan .*-detailed-exitcode/);
+      expect(
+        readFileSync(path.join(ROOT, 'packages/workflows/scripts/plan-stacks.sh'), 'utf8'),
+      ).toMatch(
+        /terraform -chdir="\$dir" plan "\$\{mode\[@\]\}" .*\\\n\s+-detailed-exitcode -out=tfplan/,
+      );
       // fork pull requests get no OIDC token: their plan and comment jobs are skipped, not failed
       expect(job.if).toContain(
         'github.event.pull_request.head.repo.full_name == github.repository',
       );
     });
     test('only the reduced plan JSON leaves the runner (the full one holds sensitive values)', () => {
-      const script = runs(plan, 'plan');
-      expect(script).toMatch(
-        /terraform show -json tfplan \| jq -f "\$GITHUB_WORKSPACE\/packages\/plan-summary\/src\/reduce-plan\.jq" >/,
-      );
-      expect(script.match(/show -json/g)).toHaveLength(1);
+      for (const file of ['plan-stacks.sh', 'apply-stacks.sh']) {
+        const script = scriptCode(file);
+        expect([file, script]).toEqual([
+          file,
+          expect.stringMatching(/terraform -chdir="\$dir" show -json tfplan \| jq -f "\$reduce" >/),
+        ]);
+        expect(script.match(/show -json/g)).toHaveLength(1);
+        expect(script).toContain('/../../plan-summary/src" && pwd)/reduce-plan.jq"');
+      }
+      // and no workflow runs terraform show -json itself
+      for (const wf of workflows)
+        expect([wf.name, runs(wf)]).not.toEqual([wf.name, expect.stringContaining('show -json')]);
     });
     test('a final job posts the one comment with pull-requests: write, even when plans failed', () => {
       const job = plan.doc.jobs.comment;
@@ -334,20 +420,21 @@ describe('facts that matter', () => {
       );
       const post = job.steps.find((s: any) => s.name === 'Post the plan comment');
       expect(post.env.GITHUB_TOKEN).toBe('${{ secrets.GITHUB_TOKEN }}');
-      expect(post.env.EXPECTED).toBe('${{ needs.changes.outputs.stacks }}');
       expect(
         job.steps.some(
           (s: any) =>
-            String(s.uses).startsWith('actions/download-artifact@') && s.with.pattern === 'plan-*',
+            String(s.uses).startsWith('actions/download-artifact@') &&
+            s.with.pattern === 'plan-result-*',
         ),
       ).toBe(true);
     });
-    test('each plan job fails its own check when its plan failed', () => {
-      const fail = plan.doc.jobs.plan.steps.find(
-        (s: any) => s.name === 'Fail when the plan failed',
-      );
-      expect(fail.if).toBe("steps.plan.outputs.status != '0' && steps.plan.outputs.status != '2'");
-      expect(fail.run).toContain('exit 1');
+    test('each plan job fails its own check when a plan failed, after uploading every result', () => {
+      const steps = plan.doc.jobs.plan.steps as any[];
+      const planStep = steps.findIndex((s) => s.name === 'terraform plan');
+      const upload = steps.findIndex((s) => String(s.uses).startsWith('actions/upload-artifact@'));
+      expect(planStep).toBeLessThan(upload);
+      expect(steps[planStep].if).toBeUndefined(); // its failure fails the job
+      expect(steps[upload].if).toBe('always()');
     });
   });
 
@@ -383,43 +470,158 @@ describe('facts that matter', () => {
       });
     });
 
-    test('the apply job checks it runs from main before it assumes the apply role', () => {
-      const all = env.doc.jobs.apply.steps as any[];
-      const guard = all.findIndex((s) => s.name === 'Only from main');
-      const assume = all.findIndex((s) =>
-        String(s.uses).startsWith('aws-actions/configure-aws-credentials@'),
-      );
-      expect(guard).toBe(0);
-      expect(guard).toBeLessThan(assume);
-      expect(all[guard].env.REF).toBe('${{ github.ref }}');
-      expect(all[guard].run).toContain('exit 1');
+    test('every apply job checks it runs from main before it assumes the apply role', () => {
+      for (const id of ['environment', 'projects']) {
+        const all = env.doc.jobs[id].steps as any[];
+        const guard = all.findIndex((s) => s.name === 'Only from main');
+        const assume = all.findIndex((s) =>
+          String(s.uses).startsWith('aws-actions/configure-aws-credentials@'),
+        );
+        expect([id, guard]).toEqual([id, 0]);
+        expect(guard).toBeLessThan(assume);
+        expect(all[guard].env.REF).toBe('${{ github.ref }}');
+        expect(all[guard].run).toContain('exit 1');
+      }
     });
 
-    test('the apply job runs in the GitHub environment, one at a time per environment, queued not cancelled', () => {
-      const job = env.doc.jobs.apply;
+    test('every apply job runs in the GitHub environment; one apply per environment at a time, queued not cancelled', () => {
       expect(env.doc.on.workflow_call.inputs.environment).toMatchObject({
         type: 'string',
         required: true,
       });
-      expect(job.environment).toBe('${{ inputs.environment }}');
-      expect(job.concurrency).toEqual({
-        group: 'apply-${{ inputs.environment }}',
-        'cancel-in-progress': false,
-      });
-      expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
-      const creds = usesOf(env, 'apply', 'aws-actions/configure-aws-credentials')[0]!.step;
-      expect(creds.with['role-to-assume']).toBe(
-        "${{ vars[format('AUTOMOCK_APPLY_ROLE_ARN_{0}', inputs.env_key)] }}",
-      );
+      for (const id of ['environment', 'projects']) {
+        const job = env.doc.jobs[id];
+        expect([id, job.environment]).toEqual([id, '${{ inputs.environment }}']);
+        expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+        const creds = usesOf(env, id, 'aws-actions/configure-aws-credentials')[0]!.step;
+        expect(creds.with['role-to-assume']).toBe(
+          "${{ vars[format('AUTOMOCK_APPLY_ROLE_ARN_{0}', inputs.env_key)] }}",
+        );
+      }
+      // the whole environment (its stack and every project job) is one unit of concurrency
+      for (const name of ENVIRONMENTS.map((e) => e.name))
+        expect(apply.doc.jobs[name].concurrency).toEqual({
+          group: `apply-${name}`,
+          'cancel-in-progress': false,
+        });
     });
 
-    test('applies exactly the plan it showed, environment stacks before projects, stopping at the first failure', () => {
-      const script = runs(env, 'apply');
+    test('the environment stack first, then its projects in parallel batches of at most 64 jobs', () => {
+      const first = runs(env, 'environment');
+      expect(first).toMatch(/--env "\$ENV_NAME" --kind environment --format lines/);
+      expect(first).toMatch(
+        /--kind project \\\n\s+--format github --max-jobs "\$MAX_PROJECT_JOBS" --stacks-dir cdktf\.out\/stacks/,
+      );
+      expect(env.doc.env.MAX_PROJECT_JOBS).toBe('64');
+      // 3 environments x 64 stays within GitHub's 256 matrix jobs per run
+      expect(ENVIRONMENTS.length * Number(env.doc.env.MAX_PROJECT_JOBS)).toBeLessThanOrEqual(256);
+      const projects = env.doc.jobs.projects;
+      expect(projects.needs).toBe('environment');
+      expect(projects.if).toBe("needs.environment.outputs.jobs != '0'");
+      expect(projects.strategy).toEqual({
+        'fail-fast': false,
+        matrix: '${{ fromJSON(needs.environment.outputs.matrix) }}',
+      });
+      expect(env.doc.jobs.environment.outputs.matrix).toBe('${{ steps.batches.outputs.matrix }}');
+      expect(runs(env, 'projects')).toContain(
+        `jq -r --arg b "$BATCH" '.batches[] | select(.id == $b) | .stacks[]' cdktf.out/batches/batches.json`,
+      );
+      // the project jobs get the synthesised stacks, their batches and the summary tool
+      const upload = usesOf(env, 'environment', 'actions/upload-artifact')[0]!.step;
+      expect(upload.with.name).toBe('apply-${{ inputs.environment }}');
+      expect(String(upload.with.path).trim().split('\n')).toEqual([
+        'cdktf.out/stacks',
+        'cdktf.out/batches',
+        'packages/plan-summary/dist',
+      ]);
+    });
+
+    test('applies exactly the plan it showed, stopping at the first failure', () => {
+      const script = scriptCode('apply-stacks.sh');
       expect(script).toContain('-out=tfplan');
       expect(script).toMatch(/apply -input=false -no-color -lock-timeout=10m tfplan/);
       expect(script).toContain('set -euo pipefail');
-      expect(script).toContain('--format lines');
       expect(script).not.toMatch(/-auto-approve/);
+      for (const id of ['environment', 'projects'])
+        expect(runs(env, id)).toContain('bash packages/workflows/scripts/apply-stacks.sh');
+    });
+
+    test('the applied commit is recorded once every job of the environment succeeded', () => {
+      const own = env.doc.jobs.environment.steps.find(
+        (s: any) => s.name === 'Record the applied commit',
+      );
+      expect(own.if).toBe("steps.batches.outputs.jobs == '0'");
+      expect(own.run).toMatch(/record-applied\.sh .* environment 0$/);
+      const last = env.doc.jobs.projects.steps.find(
+        (s: any) => s.name === 'Record the applied commit',
+      );
+      expect(last.if).toBeUndefined(); // only after the batch applied
+      expect(last.env.JOBS).toBe('${{ needs.environment.outputs.jobs }}');
+      expect(last.run).toContain('"$BATCH" "$JOBS"');
+    });
+  });
+
+  describe('drift.yml', () => {
+    const drift = byName('drift.yml');
+
+    test('runs on a schedule and by hand, one run at a time, never cancelled', () => {
+      expect(Object.keys(drift.doc.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+      expect(drift.doc.on.schedule).toEqual([
+        { cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) },
+      ]);
+      expect(drift.doc.concurrency).toEqual({ group: 'drift', 'cancel-in-progress': false });
+    });
+
+    test('plans every stack, batched like plan.yml, with -refresh-only', () => {
+      expect(runs(drift, 'stacks')).toContain('node packages/cli/bin/run.js stacks --json');
+      expect(runs(drift, 'stacks')).not.toContain('--changed-since');
+      expect(runs(drift, 'stacks')).toMatch(
+        /--format github --stacks-dir cdktf\.out\/stacks --out-dir cdktf\.out\/batches/,
+      );
+      expect(drift.doc.jobs.check.strategy).toEqual({
+        'fail-fast': false,
+        matrix: '${{ fromJSON(needs.stacks.outputs.matrix) }}',
+      });
+      expect(runs(drift, 'check')).toContain(
+        'bash packages/workflows/scripts/plan-stacks.sh --refresh-only "$RUNNER_TEMP/drift-out"',
+      );
+    });
+
+    test('checks assume the environment’s drift role, from main only, guarded before the role', () => {
+      const job = drift.doc.jobs.check;
+      expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+      expect(job.env.ROLE_ARN).toBe(
+        "${{ vars[format('AUTOMOCK_DRIFT_ROLE_ARN_{0}', matrix.env_key)] }}",
+      );
+      expect(roleVariable('drift', 'staging-eu')).toBe('AUTOMOCK_DRIFT_ROLE_ARN_STAGING_EU');
+      for (const id of ['stacks', 'check']) {
+        const all = drift.doc.jobs[id].steps as any[];
+        expect([id, all[0].name, all[0].env.REF]).toEqual([
+          id,
+          'Only from main',
+          '${{ github.ref }}',
+        ]);
+      }
+    });
+
+    test('one report job with issues: write posts the issues and the job summary, even when checks failed', () => {
+      const job = drift.doc.jobs.report;
+      expect(job.needs).toEqual(['stacks', 'check']);
+      expect(job.if).toBe("always() && needs.stacks.result == 'success'");
+      expect(job.permissions).toEqual({ contents: 'read', issues: 'write' });
+      expect(runs(drift, 'report')).toContain(
+        'node packages/plan-summary/bin/automock-drift-report.js',
+      );
+      const report = job.steps.find((s: any) => s.name === 'Report drift');
+      expect(report.env.GITHUB_TOKEN).toBe('${{ secrets.GITHUB_TOKEN }}');
+      expect(report.run).toContain('--stacks batches/stacks.json');
+      expect(
+        job.steps.some(
+          (s: any) =>
+            String(s.uses).startsWith('actions/download-artifact@') &&
+            s.with.pattern === 'drift-result-*',
+        ),
+      ).toBe(true);
     });
   });
 });

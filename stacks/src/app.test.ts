@@ -12,7 +12,7 @@ import { bootstrapGroups } from './bootstrap-stack';
 import { ENV_OUTPUT } from './environment-outputs';
 import { ENVIRONMENTS } from './environments';
 import { synthesizeApp } from './synthesize-app';
-import { withCheapTokenTraces } from './token-traces';
+import { withCheapTokenTraces } from './synthesis/token-traces';
 
 function stackJson(name: string, opts: Parameters<typeof buildApp>[0] = {}) {
   const app = buildApp(opts);

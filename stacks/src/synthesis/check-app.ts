@@ -6,12 +6,13 @@ import {
   CheckOptions,
   checkStacks,
   PolicyReport,
+  PolicyViolationError,
   ProjectPolicyConfig,
   StackPolicyInput,
-} from './engine';
-import { TerraformJson, TfElement } from './model';
-import { PolicyViolationError } from './policy-violation-error';
-import { taggableFromJson } from './taggable';
+  taggableFromJson,
+  TerraformJson,
+  TfElement,
+} from '@automock/guardrails';
 
 /** How {@link checkApp} learns which environment and project each stack belongs to. */
 export interface CheckAppOptions extends CheckOptions {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { synthWithPolicy } from './check-app';
-import { PolicyViolationError } from './policy-violation-error';
+import { PolicyViolationError } from '@automock/guardrails';
 import { DEV } from './testing/fixtures';
 
 function filesUnder(dir: string): string[] {

@@ -1,3 +1,8 @@
+// With token-traces.ts, the one place that relies on cdktf 0.21's internals: `invokeAspects` (a
+// deep import), `TerraformStack.ensureBackendExists`, and `app.synth()` calling each stack's
+// `prepareStack()` and `toTerraform()` through the instance, which synthWithPolicy overrides to
+// hand it the JSON already checked. synthesis.test.ts fails when any of them changes, and proves
+// the output byte-identical to cdktf's own synthesis.
 import { Environment } from '@automock/core';
 import { App, TerraformResource, TerraformStack } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';

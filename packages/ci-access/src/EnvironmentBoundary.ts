@@ -1,4 +1,4 @@
-import { IssueCollector } from '@automock/core';
+import { IssueCollector, PolicyDocument } from '@automock/core';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
@@ -14,7 +14,6 @@ import {
   permissionsBoundaryName,
   protectedPolicyArns,
 } from './GithubOidcAccess';
-import { PolicyDocument } from './policy-document';
 
 /** Inputs of {@link EnvironmentBoundary}. */
 export interface EnvironmentBoundaryProps {

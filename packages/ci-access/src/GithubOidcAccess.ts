@@ -1,4 +1,4 @@
-import { IssueCollector, resourceName } from '@automock/core';
+import { IssueCollector, PolicyDocument, policyDocument, resourceName } from '@automock/core';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -14,7 +14,6 @@ import {
   planStatements,
   stateStatements,
 } from './environment-policies';
-import { PolicyDocument, PolicyStatement } from './policy-document';
 import { EnvironmentScope } from './service-scopes';
 
 /** Host of GitHub Actions' OIDC issuer; also the prefix of its condition keys in IAM. */
@@ -297,8 +296,8 @@ export class GithubOidcAccess extends Construct {
         boundaryArn,
         applyPolicies,
         planPolicies,
-        planStatePolicy: document(stateStatements(scope, 'plan')),
-        applyStatePolicy: document(stateStatements(scope, 'apply')),
+        planStatePolicy: policyDocument(stateStatements(scope, 'plan')),
+        applyStatePolicy: policyDocument(stateStatements(scope, 'apply')),
       };
     });
 
@@ -394,15 +393,11 @@ export class GithubOidcAccess extends Construct {
   }
 }
 
-function document(statements: PolicyStatement[]): PolicyDocument {
-  return { Version: '2012-10-17', Statement: statements };
-}
-
 function trustPolicy(
   providerArn: string,
   subject: Record<string, Record<string, string>>,
 ): PolicyDocument {
-  return document([
+  return policyDocument([
     {
       Sid: 'GithubActions',
       Effect: 'Allow',

@@ -1,3 +1,4 @@
+import { PolicyStatement, policyJson } from '@automock/core';
 import { DataAwsElbServiceAccount } from '@cdktf/provider-aws/lib/data-aws-elb-service-account';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
@@ -119,7 +120,7 @@ export class AccessLogBucket extends Construct {
     });
 
     const logs = `${this.bucket.arn}/*/AWSLogs/${props.accountId}/*`;
-    const statements: Record<string, unknown>[] = [
+    const statements: PolicyStatement[] = [
       {
         Sid: 'DenyInsecureTransport',
         Effect: 'Deny',
@@ -154,7 +155,7 @@ export class AccessLogBucket extends Construct {
       // A public-access-block change and a policy put race on the same bucket otherwise.
       dependsOn: [...(props.dependsOn ?? []), publicAccess],
       bucket: this.bucket.id,
-      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+      policy: policyJson(statements),
     });
   }
 }

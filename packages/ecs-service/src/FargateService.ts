@@ -2,7 +2,10 @@ import {
   checkIamPolicyArn,
   IssueCollector,
   isValidFargateSize,
+  PolicyStatement,
+  policyJson,
   resourceName,
+  serviceTrustStatement,
   TaskSize,
 } from '@automock/core';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -17,15 +20,6 @@ import { ITerraformDependable, TerraformMetaArguments, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ServiceAlarms } from './ServiceAlarms';
 import { ScalingTables, ServiceAutoscaling } from './ServiceAutoscaling';
-
-/** An IAM policy statement (JSON form). */
-export interface PolicyStatement {
-  readonly Sid?: string;
-  readonly Effect: 'Allow' | 'Deny';
-  readonly Action: string | string[];
-  readonly Resource: string | string[];
-  readonly Condition?: Record<string, unknown>;
-}
 
 /** A container of the task. */
 export interface ContainerSpec {
@@ -204,16 +198,7 @@ export class FargateService extends Construct {
       });
     }
 
-    const assume = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Service: 'ecs-tasks.amazonaws.com' },
-          Action: 'sts:AssumeRole',
-        },
-      ],
-    });
+    const assume = policyJson([serviceTrustStatement('ecs-tasks.amazonaws.com')]);
     this.executionRole = new IamRole(this, 'ExecutionRole', {
       ...meta,
       name: resourceName('iamRole', { ...parts, kind: `${props.serviceName}-execution` }),
@@ -224,10 +209,7 @@ export class FargateService extends Construct {
       ...meta,
       role: this.executionRole.id,
       name: 'execution',
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: this.executionStatements(props),
-      }),
+      policy: policyJson(this.executionStatements(props)),
     });
 
     this.taskRole = new IamRole(this, 'TaskRole', {
@@ -256,7 +238,7 @@ export class FargateService extends Construct {
         ...meta,
         role: this.taskRole.id,
         name: 'task',
-        policy: JSON.stringify({ Version: '2012-10-17', Statement: taskStatements }),
+        policy: policyJson(taskStatements),
       });
     }
 

@@ -3,6 +3,7 @@ import {
   CONTROL_PLANE_PATHS,
   HARDENING_EXCEPTION_LABELS,
   jvmHeapMiB,
+  PolicyStatement,
   resourceName,
   TaskSize,
 } from '@automock/core';
@@ -10,7 +11,7 @@ import { dependable, ITerraformDependable, TerraformMetaArguments } from 'cdktf'
 import { Construct } from 'constructs';
 import { ControlPlaneToken } from './ControlPlaneToken';
 import { DedicatedAlb } from './DedicatedAlb';
-import { FargateService, PolicyStatement } from './FargateService';
+import { FargateService } from './FargateService';
 import { ProtectedPaths } from './routing';
 import { ScalingTables } from './ServiceAutoscaling';
 import { SharedAlbAttachment, SharedAlbHostRouting } from './SharedAlbAttachment';

@@ -1,6 +1,8 @@
 import {
   INSTANCE_SIZES,
   InstanceSizeName,
+  PolicyStatement,
+  policyJson,
   resourceName,
   TaskSize,
   ValidatedExpectations,
@@ -243,7 +245,7 @@ export class ConfigBucket extends Construct implements IConfigBucket {
   }
 
   /** IAM statement for a reader role's policy: GetObject on exactly the readable objects. */
-  readPolicyStatement(): Record<string, unknown> {
+  readPolicyStatement(): PolicyStatement {
     return {
       Sid: 'ReadProjectConfig',
       Effect: 'Allow',
@@ -253,7 +255,7 @@ export class ConfigBucket extends Construct implements IConfigBucket {
   }
 
   private policyJson(): string {
-    const statements: Record<string, unknown>[] = [
+    const statements: PolicyStatement[] = [
       {
         Sid: 'DenyInsecureTransport',
         Effect: 'Deny',
@@ -272,6 +274,6 @@ export class ConfigBucket extends Construct implements IConfigBucket {
         Resource: this.readableObjectArns,
       });
     }
-    return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+    return policyJson(statements);
   }
 }

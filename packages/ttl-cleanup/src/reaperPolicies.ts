@@ -1,15 +1,9 @@
-import { ENVIRONMENT_PROJECT, TAG_ENV, TAG_PROJECT } from '@automock/core';
-
-/** One IAM policy statement. */
-export interface Statement {
-  readonly Sid: string;
-  readonly Effect: 'Allow';
-  readonly Action: readonly string[];
-  readonly Resource: string | readonly string[];
-  readonly Condition?: Readonly<
-    Record<string, Readonly<Record<string, string | readonly string[]>>>
-  >;
-}
+import {
+  ENVIRONMENT_PROJECT,
+  PolicyStatement as Statement,
+  TAG_ENV,
+  TAG_PROJECT,
+} from '@automock/core';
 
 /** What the policies are scoped to. */
 export interface PolicyScope {

@@ -1,12 +1,11 @@
 import type {} from 'cdktf/lib/testing/adapters/jest';
-import { defineEnvironment, TAG_ENV } from '@automock/core';
+import { defineEnvironment, ENV_OUTPUT, TAG_ENV } from '@automock/core';
 import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Testing } from 'cdktf';
 import { buildApp } from './app';
 import { AutomockStack } from './automock-stack';
 import { bootstrapGroups } from './bootstrap-stack';
-import { ENV_OUTPUT } from './environment-outputs';
 import { ENVIRONMENTS } from './environments';
 
 function stackJson(name: string, opts: Parameters<typeof buildApp>[0] = {}) {

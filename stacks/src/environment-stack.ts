@@ -1,6 +1,8 @@
 import {
   albAccessLogBucketName,
   albAccessLogPrefix,
+  ecsClusterName,
+  ENV_OUTPUT,
   Environment,
   environmentStateKey,
   resourceName,
@@ -17,7 +19,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Aspects } from 'cdktf';
 import { Construct } from 'constructs';
 import { AutomockStack, StateOptions } from './automock-stack';
-import { ENV_OUTPUT, exportEnvOutput } from './environment-outputs';
+import { exportEnvOutput } from './environment-outputs';
 import { notificationKey } from './notification-key';
 import { awsProvider, environmentBoundaryArn } from './providers';
 
@@ -115,7 +117,7 @@ export class EnvironmentStack extends AutomockStack {
 
     // ECS cluster and shared ALB (issue 3): projects attach listener rules or ports to the ALB.
     this.cluster = new EcsCluster(this, 'cluster', {
-      name: resourceName('ecsCluster', parts),
+      name: ecsClusterName(env.prefix, env.name),
       enableFargateSpot: true,
     });
     exportEnvOutput(this, ENV_OUTPUT.clusterName, this.cluster.clusterName, 'ECS cluster name');

@@ -3,8 +3,10 @@ import {
   albAccessLogPrefix,
   CONTROL_PLANE_HEADER,
   controlPlaneSecretName,
+  ENV_OUTPUT,
   Environment,
   Project,
+  PROJECT_OUTPUT,
   projectStateKey,
   resourceName,
   stateBackendNames,
@@ -19,19 +21,8 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Aspects, Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { AutomockStack, StateOptions } from './automock-stack';
-import { ENV_OUTPUT, EnvironmentOutputs } from './environment-outputs';
+import { EnvironmentOutputs } from './environment-outputs';
 import { awsProvider, environmentBoundaryArn } from './providers';
-
-/** Output names of a project stack; the CLI and the registry read them. */
-export const PROJECT_OUTPUT = {
-  url: 'mockserver_url',
-  dashboardUrl: 'dashboard_url',
-  clusterName: 'cluster_name',
-  serviceName: 'service_name',
-  logGroups: 'log_group_names',
-  configBucket: 'config_bucket',
-  controlPlaneSecret: 'control_plane_secret_name',
-} as const;
 
 export interface ProjectStackProps extends StateOptions {
   /** The validated project (core's `defineProject`); carries its environment. */

@@ -6,6 +6,7 @@ export * from './errors';
 export * from './hash';
 export * from './naming';
 export * from './sizes';
+export * from './stack-contract';
 export * from './tags';
 export * from './expectations';
 export * from './project';

@@ -1,5 +1,6 @@
 import {
   checkIamPolicyArn,
+  ecsServiceName,
   IssueCollector,
   isValidFargateSize,
   PolicyStatement,
@@ -186,7 +187,7 @@ export class FargateService extends Construct {
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
     const parts = { prefix: props.prefix, env: props.env, project: props.project };
     const namePrefix = `${props.prefix}-${props.env}-${props.project}`;
-    this.serviceName = resourceName('ecsService', { ...parts, kind: props.serviceName });
+    this.serviceName = ecsServiceName(props.prefix, props.env, props.project, props.serviceName);
 
     for (const c of props.containers) {
       const name = containerLogGroupName(props.prefix, props.env, props.project, c.name);

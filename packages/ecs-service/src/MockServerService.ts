@@ -3,6 +3,7 @@ import {
   CONTROL_PLANE_PATHS,
   HARDENING_EXCEPTION_LABELS,
   jvmHeapMiB,
+  MOCKSERVER_SERVICE,
   PolicyStatement,
   resourceName,
   TaskSize,
@@ -256,7 +257,7 @@ export class MockServerService extends Construct {
     this.fargate = new FargateService(this, 'Service', {
       ...meta,
       ...parts,
-      serviceName: 'mockserver',
+      serviceName: MOCKSERVER_SERVICE,
       region: props.region,
       clusterName: props.clusterName,
       clusterArn: props.clusterArn,

@@ -1,9 +1,9 @@
 import {
+  configBucketName,
   INSTANCE_SIZES,
   InstanceSizeName,
   PolicyStatement,
   policyJson,
-  resourceName,
   TaskSize,
   ValidatedExpectations,
   validateExpectationsText,
@@ -120,12 +120,7 @@ export class ConfigBucket extends Construct implements IConfigBucket {
 
     this.bucket = new S3Bucket(this, 'Bucket', {
       ...meta,
-      bucket: resourceName('s3Bucket', {
-        prefix: props.prefix,
-        env: props.env,
-        project: props.project,
-        kind: `config-${props.accountId}`,
-      }),
+      bucket: configBucketName(props.prefix, props.env, props.project, props.accountId),
       forceDestroy: props.ephemeral ?? false,
     });
     this.bucketName = this.bucket.bucket;

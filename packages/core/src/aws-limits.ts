@@ -15,8 +15,6 @@ export const ACM_DOMAIN_NAME_MAX = 64;
 export const ROUTE53_NAME_MAX = 253;
 /** ELB: a host-header condition value is at most 128 characters. */
 export const ALB_HOST_HEADER_MAX = 128;
-/** ELB: a load balancer name must not start with this. */
-export const ALB_NAME_FORBIDDEN_PREFIX = 'internal-';
 
 /** ECS: a task definition (RegisterTaskDefinition's JSON) is at most 64 KiB. */
 export const TASK_DEFINITION_MAX_BYTES = 64 * 1024;

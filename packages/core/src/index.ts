@@ -1,4 +1,5 @@
 export * from './aws-limits';
+export * from './aws-names';
 export * from './backend';
 export * from './cidr';
 export * from './environment';

@@ -1,4 +1,4 @@
-import { IssueCollector } from '@automock/core';
+import { checkBucketName, checkKmsKeyArn, IssueCollector } from '@automock/core';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
@@ -9,7 +9,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkBoolean, checkBucketName, checkDays, checkKmsKeyArn } from './validation';
+import { checkBoolean, checkDays } from './validation';
 
 /** Server-side encryption of the state bucket. */
 export type StateBucketEncryption =

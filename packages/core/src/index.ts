@@ -13,6 +13,7 @@ export * from './expectations';
 export * from './project';
 export * from './prices';
 export * from './regions';
+export * from './routing';
 export * from './access';
 export * from './images';
 export * from './iam';

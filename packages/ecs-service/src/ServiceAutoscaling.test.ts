@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { SEED_SCALING, ServiceAutoscaling, ServiceAutoscalingProps } from './ServiceAutoscaling';
+import { DEFAULT_SCALING, ServiceAutoscaling, ServiceAutoscalingProps } from './ServiceAutoscaling';
 import { resources, testStack } from './testing/fixtures';
 
 function synth(over: Partial<ServiceAutoscalingProps> = {}) {
@@ -115,8 +115,8 @@ describe("ServiceAutoscaling: seed 000's table", () => {
   });
 
   it('exports the seed table unchanged', () => {
-    expect(SEED_SCALING.cpu.map((s) => s.change)).toEqual([50, 100, 200]);
-    expect(SEED_SCALING.scaleInChange).toBe(-25);
+    expect(DEFAULT_SCALING.cpu.map((s) => s.change)).toEqual([50, 100, 200]);
+    expect(DEFAULT_SCALING.scaleInChange).toBe(-25);
   });
 });
 
@@ -131,7 +131,7 @@ describe('ServiceAutoscaling without a load balancer', () => {
     expect(() =>
       synth({
         tables: {
-          ...SEED_SCALING,
+          ...DEFAULT_SCALING,
           cpu: [
             { from: 70, to: 80, change: 50 },
             { from: 85, change: 100 },

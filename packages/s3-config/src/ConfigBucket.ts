@@ -1,5 +1,9 @@
 import {
+  checkAccountId,
+  checkKmsKeyArn,
+  ConfigValidationError,
   configBucketName,
+  IssueCollector,
   INSTANCE_SIZES,
   InstanceSizeName,
   PolicyStatement,
@@ -81,6 +85,36 @@ export interface IConfigBucket {
 }
 
 /**
+ * Checks the props before anything is created, raw expectations text included, so a bad value
+ * leaves no half-built stack; every problem is reported at once.
+ *
+ * @returns the validated expectations.
+ * @throws ConfigValidationError naming each field, value and rule.
+ */
+function validate(props: ConfigBucketProps, days: number): ValidatedExpectations {
+  const issues = new IssueCollector();
+  checkAccountId(issues, 'ConfigBucket.accountId', props.accountId);
+  if (!Number.isInteger(days) || days < 1 || days > 3650)
+    issues.add(
+      'ConfigBucket.noncurrentVersionExpirationDays',
+      days,
+      'must be a whole number of days from 1 to 3650',
+    );
+  checkKmsKeyArn(issues, 'ConfigBucket.kmsKeyArn', props.kmsKeyArn);
+  let expectations = props.expectations as ValidatedExpectations;
+  if (typeof props.expectations === 'string') {
+    try {
+      expectations = validateExpectationsText(props.expectations, CONFIG_KEYS.expectations);
+    } catch (err) {
+      if (!(err instanceof ConfigValidationError)) throw err;
+      for (const i of err.issues) issues.add(i.field, i.value, i.rule);
+    }
+  }
+  issues.throwIfAny('ConfigBucket');
+  return expectations;
+}
+
+/**
  * A project's config bucket: versioned, encrypted, private (public access block,
  * bucket-owner-enforced ownership), TLS-only, noncurrent versions expired, with
  * `expectations.json`, `project-metadata.json` and a copy of the expectations under
@@ -107,15 +141,7 @@ export class ConfigBucket extends Construct implements IConfigBucket {
   constructor(scope: Construct, id: string, props: ConfigBucketProps) {
     super(scope, id);
     const days = props.noncurrentVersionExpirationDays ?? 30;
-    if (!Number.isInteger(days) || days < 1 || days > 3650)
-      throw new Error(
-        `ConfigBucket.noncurrentVersionExpirationDays: got ${days}, must be a whole number of days from 1 to 3650`,
-      );
-    // Raw text is validated before anything is created, so a bad file leaves no half-built stack.
-    this.expectations =
-      typeof props.expectations === 'string'
-        ? validateExpectationsText(props.expectations, CONFIG_KEYS.expectations)
-        : props.expectations;
+    this.expectations = validate(props, days);
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
 
     this.bucket = new S3Bucket(this, 'Bucket', {

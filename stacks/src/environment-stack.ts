@@ -115,7 +115,8 @@ export class EnvironmentStack extends AutomockStack {
       'SNS topic for alarms and TTL warnings',
     );
 
-    // ECS cluster and shared ALB (issue 3): projects attach listener rules or ports to the ALB.
+    // One cluster and one shared ALB for every project: a project then adds only listener rules or
+    // a port to the ALB, which is cheaper and faster to create than an ALB of its own.
     this.cluster = new EcsCluster(this, 'cluster', {
       name: ecsClusterName(env.prefix, env.name),
       enableFargateSpot: true,
@@ -166,7 +167,7 @@ export class EnvironmentStack extends AutomockStack {
       'Shared ALB HTTPS listener ARN (empty without a domain)',
     );
 
-    // TTL reaper (issue 4). The destroyer task needs egress to download the AWS provider: public
+    // TTL reaper. The destroyer task needs egress to download the AWS provider: public
     // subnets with a public IP in public placement (or when there is no NAT), else private
     // subnets behind the NAT.
     const backend = stateBackendNames(env.prefix, env.accountId, env.region);

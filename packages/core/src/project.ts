@@ -71,7 +71,10 @@ export const DERIVED_PORT_RANGE = { min: 10000, max: 19999 } as const;
 /** Listener rule priorities on the shared HTTPS listener: each project gets a block of this many. */
 export const RULE_PRIORITY_BLOCK = 10;
 
-/** Defaults, by kind of project. The seed ran 10 to 200 tasks for load tests; set them explicitly. */
+/**
+ * Defaults, by kind of project: enough for functional testing. A load test needs far more tasks
+ * (tens to hundreds); set them explicitly, with isolation 'dedicated'.
+ */
 export const PROJECT_DEFAULTS = {
   ephemeral: { minTasks: 1, maxTasks: 20 },
   // Two tasks spread over two AZs keep a long-lived mock up through a task or AZ failure.

@@ -39,7 +39,8 @@ export function checkDedicatedAlb(
 }
 
 /**
- * A project's own internet-facing ALB (the seed's isolated shape, for load tests): security
+ * A project's own internet-facing ALB (isolated, so a load test neither shares nor exhausts the
+ * environment's ALB and its quotas): security
  * group open on 80 (and 443 with a domain) only, invalid header fields dropped, and with a domain
  * an HTTPS listener with a DNS-validated certificate while HTTP redirects to it.
  */

@@ -34,7 +34,7 @@ function bands(policy: any, threshold: number) {
   ]);
 }
 
-describe("ServiceAutoscaling: seed 000's table", () => {
+describe('ServiceAutoscaling: the default table', () => {
   const { json, policy, alarm } = synth();
 
   it('scales between min and max', () => {
@@ -114,7 +114,7 @@ describe("ServiceAutoscaling: seed 000's table", () => {
     expect(bands(p, 40)).toEqual([[-Infinity, 40, -25]]);
   });
 
-  it('exports the seed table unchanged', () => {
+  it('exports the default table unchanged', () => {
     expect(DEFAULT_SCALING.cpu.map((s) => s.change)).toEqual([50, 100, 200]);
     expect(DEFAULT_SCALING.scaleInChange).toBe(-25);
   });

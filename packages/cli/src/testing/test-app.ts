@@ -38,6 +38,8 @@ export const ENVIRONMENTS: readonly Environment[] = [
     region: 'us-east-1',
     taskPlacement: 'public',
     vpcCidr: '10.1.0.0/16',
+    // Projects never expire by default, as in production.
+    defaultTtlHours: 0,
   }),
 ];
 

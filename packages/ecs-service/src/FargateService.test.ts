@@ -2,8 +2,10 @@ import type {} from 'cdktf/lib/testing/adapters/jest';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { Testing } from 'cdktf';
+import { ConfigValidationError } from '@automock/core';
 import { DedicatedAlb } from './DedicatedAlb';
 import { FargateService, FargateServiceProps, secretResourceArn } from './FargateService';
+import { DEFAULT_SCALING } from './ServiceAutoscaling';
 import { ServiceTargetGroup } from './ServiceTargetGroup';
 import { only, resources, testStack } from './testing/fixtures';
 
@@ -216,6 +218,25 @@ describe('FargateService options and validation', () => {
     ],
   ])('rejects %s', (_w, over, re) => {
     expect(() => brokerApi(over)).toThrow(re);
+  });
+
+  it('reports every problem at once as a ConfigValidationError, a bad scaling table included', () => {
+    let error: unknown;
+    try {
+      brokerApi({
+        minTasks: 0,
+        size: { cpu: 256, memory: 4096 },
+        scaling: { ...DEFAULT_SCALING, cpu: [] },
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect((error as ConfigValidationError).issues.map((i) => i.field)).toEqual([
+      'FargateService.size',
+      'FargateService.minTasks',
+      'FargateService.scaling.cpu',
+    ]);
   });
 });
 

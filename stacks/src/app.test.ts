@@ -1,18 +1,12 @@
 import type {} from 'cdktf/lib/testing/adapters/jest';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { defineEnvironment, TAG_ENV } from '@automock/core';
+import { defineEnvironment, ENV_OUTPUT, TAG_ENV } from '@automock/core';
 import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Testing } from 'cdktf';
 import { buildApp } from './app';
 import { AutomockStack } from './automock-stack';
 import { bootstrapGroups } from './bootstrap-stack';
-import { ENV_OUTPUT } from './environment-outputs';
 import { ENVIRONMENTS } from './environments';
-import { synthesizeApp } from './synthesize-app';
-import { withCheapTokenTraces } from './token-traces';
 
 function stackJson(name: string, opts: Parameters<typeof buildApp>[0] = {}) {
   const app = buildApp(opts);
@@ -128,50 +122,5 @@ describe('the app', () => {
       s3: 'http://127.0.0.1:4569',
       dynamodb: 'http://127.0.0.1:4567',
     });
-  });
-});
-
-describe('cheap token traces', () => {
-  it('change nothing in the synthesised output', () => {
-    const full = stackJson('dev');
-    const cheap = withCheapTokenTraces(() => stackJson('dev'));
-    expect(cheap).toBe(full);
-  });
-
-  it('keep the stack of real errors', () => {
-    let stack = '';
-    withCheapTokenTraces(() => {
-      stack = new Error('boom').stack ?? '';
-      const plain = { stack: '' };
-      Error.captureStackTrace(plain);
-      expect(plain.stack).toBe('');
-    });
-    expect(stack).toMatch(/Error: boom\n\s+at /);
-  });
-});
-
-describe('synthesizeApp', () => {
-  it("writes exactly what cdktf's own synth (full preparation, no guardrails) writes", () => {
-    const ours = mkdtempSync(join(tmpdir(), 'synth-ours-'));
-    const plain = mkdtempSync(join(tmpdir(), 'synth-plain-'));
-    try {
-      synthesizeApp({ outdir: ours });
-      buildApp({ outdir: plain }).synth();
-      const stacks = readdirSync(join(plain, 'stacks')).sort();
-      expect(readdirSync(join(ours, 'stacks')).sort()).toEqual(stacks);
-      expect(stacks.length).toBeGreaterThanOrEqual(7);
-      for (const s of stacks) {
-        const file = join('stacks', s, 'cdk.tf.json');
-        expect(readFileSync(join(ours, file), 'utf8')).toBe(
-          readFileSync(join(plain, file), 'utf8'),
-        );
-      }
-      expect(readFileSync(join(ours, 'manifest.json'), 'utf8')).toBe(
-        readFileSync(join(plain, 'manifest.json'), 'utf8'),
-      );
-    } finally {
-      rmSync(ours, { recursive: true, force: true });
-      rmSync(plain, { recursive: true, force: true });
-    }
   });
 });

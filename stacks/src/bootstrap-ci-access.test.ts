@@ -1,7 +1,6 @@
 import {
   ENV_TAG,
   GITHUB_OIDC_HOST,
-  PolicyDocument,
   permissionsBoundaryArn,
   RESOURCE_ACTIONS,
   TAGGED_WILDCARD_CREATES,
@@ -12,6 +11,7 @@ import {
   controlPlaneSecretName,
   defineEnvironment,
   Environment,
+  PolicyDocument,
   projectStateKey,
 } from '@automock/core';
 import { mkdtempSync, rmSync } from 'node:fs';

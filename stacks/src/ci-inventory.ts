@@ -1,5 +1,5 @@
-import { EnvironmentInventory, PolicyDocument } from '@automock/ci-access';
-import { Environment } from '@automock/core';
+import { EnvironmentInventory } from '@automock/ci-access';
+import { Environment, PolicyDocument } from '@automock/core';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -26,7 +26,7 @@ export function inventoryOf(stacks: readonly AutomockStack[]): EnvironmentInvent
 
   const addDocument = (doc: PolicyDocument, at: string) => {
     for (const s of doc.Statement ?? []) {
-      const principals = s.Principal?.Service;
+      const principals = typeof s.Principal === 'object' ? s.Principal.Service : undefined;
       if (principals !== undefined) {
         for (const p of [principals].flat()) roleServices.add(p);
         continue;

@@ -6,7 +6,7 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { Testing } from 'cdktf';
 import { buildApp } from './app';
 import { AutomockStack } from './automock-stack';
-import { ENV_OUTPUT } from './environment-outputs';
+import { ENV_OUTPUT } from '@automock/core';
 
 function envJson(name: string) {
   const stack = AutomockStack.all(buildApp({ declaredProjects: false })).find(

@@ -4,7 +4,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { Testing } from 'cdktf';
 import { buildApp } from './app';
 import { AutomockStack } from './automock-stack';
-import { ENV_OUTPUT } from './environment-outputs';
+import { ENV_OUTPUT } from '@automock/core';
 
 function envJson(name: string) {
   const stack = AutomockStack.all(buildApp({ declaredProjects: false })).find(

@@ -1,6 +1,8 @@
 import {
   albAccessLogBucketName,
   albAccessLogPrefix,
+  ecsClusterName,
+  ENV_OUTPUT,
   Environment,
   environmentStateKey,
   resourceName,
@@ -17,7 +19,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Aspects } from 'cdktf';
 import { Construct } from 'constructs';
 import { AutomockStack, StateOptions } from './automock-stack';
-import { ENV_OUTPUT, exportEnvOutput } from './environment-outputs';
+import { exportEnvOutput } from './environment-outputs';
 import { notificationKey } from './notification-key';
 import { awsProvider, environmentBoundaryArn } from './providers';
 
@@ -113,9 +115,10 @@ export class EnvironmentStack extends AutomockStack {
       'SNS topic for alarms and TTL warnings',
     );
 
-    // ECS cluster and shared ALB (issue 3): projects attach listener rules or ports to the ALB.
+    // One cluster and one shared ALB for every project: a project then adds only listener rules or
+    // a port to the ALB, which is cheaper and faster to create than an ALB of its own.
     this.cluster = new EcsCluster(this, 'cluster', {
-      name: resourceName('ecsCluster', parts),
+      name: ecsClusterName(env.prefix, env.name),
       enableFargateSpot: true,
     });
     exportEnvOutput(this, ENV_OUTPUT.clusterName, this.cluster.clusterName, 'ECS cluster name');
@@ -164,7 +167,7 @@ export class EnvironmentStack extends AutomockStack {
       'Shared ALB HTTPS listener ARN (empty without a domain)',
     );
 
-    // TTL reaper (issue 4). The destroyer task needs egress to download the AWS provider: public
+    // TTL reaper. The destroyer task needs egress to download the AWS provider: public
     // subnets with a public IP in public placement (or when there is no NAT), else private
     // subnets behind the NAT.
     const backend = stateBackendNames(env.prefix, env.accountId, env.region);

@@ -9,4 +9,5 @@ export * from './project-stack';
 export * from './projects';
 export * from './providers';
 export * from './synthesize-app';
-export * from './token-traces';
+export * from './synthesis/check-app';
+export * from './synthesis/token-traces';

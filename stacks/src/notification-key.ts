@@ -1,4 +1,4 @@
-import { Environment, resourceName } from '@automock/core';
+import { Environment, policyJson, resourceName } from '@automock/core';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
@@ -16,32 +16,29 @@ export function notificationKey(scope: Construct, env: Environment): KmsKey {
     description: `Encrypts the AutoMock ${env.name} notification topics`,
     enableKeyRotation: true,
     deletionWindowInDays: env.deletionProtection ? 30 : 7,
-    policy: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          // The key's default policy: IAM policies of the account decide (the reaper's role).
-          Sid: 'AccountIamPolicies',
-          Effect: 'Allow',
-          Principal: { AWS: account },
-          Action: 'kms:*',
-          Resource: '*',
-        },
-        {
-          Sid: 'CloudWatchAlarmsPublish',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudwatch.amazonaws.com' },
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          Resource: '*',
-          Condition: {
-            StringEquals: { 'aws:SourceAccount': env.accountId },
-            ArnLike: {
-              'aws:SourceArn': `arn:aws:cloudwatch:${env.region}:${env.accountId}:alarm:${env.prefix}-${env.name}-*`,
-            },
+    policy: policyJson([
+      {
+        // The key's default policy: IAM policies of the account decide (the reaper's role).
+        Sid: 'AccountIamPolicies',
+        Effect: 'Allow',
+        Principal: { AWS: account },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+      {
+        Sid: 'CloudWatchAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': env.accountId },
+          ArnLike: {
+            'aws:SourceArn': `arn:aws:cloudwatch:${env.region}:${env.accountId}:alarm:${env.prefix}-${env.name}-*`,
           },
         },
-      ],
-    }),
+      },
+    ]),
   });
   new KmsAlias(scope, 'notification-key-alias', {
     name: `alias/${resourceName('generic', { prefix: env.prefix, env: env.name, kind: 'notifications' })}`,

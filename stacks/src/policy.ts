@@ -1,14 +1,7 @@
 import type { Environment, RuleSuppression } from '@automock/core';
-import {
-  checkApp,
-  CheckAppOptions,
-  PolicyReport,
-  policyInputs,
-  ProjectPolicyConfig,
-  StackPolicyInput,
-  synthWithPolicy,
-} from '@automock/guardrails';
+import { PolicyReport, ProjectPolicyConfig, StackPolicyInput } from '@automock/guardrails';
 import { App, TerraformStack } from 'cdktf';
+import { checkApp, CheckAppOptions, policyInputs, synthWithPolicy } from './synthesis/check-app';
 
 function environmentOf(stack: TerraformStack): Environment | undefined {
   const env = (stack as unknown as { environment?: unknown }).environment;

@@ -2,12 +2,19 @@ import type {} from 'cdktf/lib/testing/adapters/jest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import {
+  configBucketName,
+  ecsClusterName,
+  ecsServiceName,
+  ENV_OUTPUT,
+  MOCKSERVER_SERVICE,
+  PROJECT_OUTPUT,
+} from '@automock/core';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { Testing } from 'cdktf';
 import { buildApp, BuildAppOptions } from './app';
 import { AutomockStack } from './automock-stack';
-import { ENV_OUTPUT } from './environment-outputs';
 import { ProjectStack } from './project-stack';
 import { PROJECTS_DIR } from './projects';
 
@@ -119,6 +126,17 @@ describe('example project petstore', () => {
         'config-loader': '/ecs/automock/dev/petstore/config-loader',
         mockserver: '/ecs/automock/dev/petstore/mockserver',
       });
+    });
+
+    it("keeps core's contract with the CLI: output names, and the service and bucket it finds by name", () => {
+      expect(Object.keys(json.output).sort()).toEqual(Object.values(PROJECT_OUTPUT).sort());
+      const service = Object.values<any>(json.resource.aws_ecs_service)[0];
+      expect(service.name).toBe(ecsServiceName('automock', 'dev', 'petstore', MOCKSERVER_SERVICE));
+      const bucket = Object.values<any>(json.resource.aws_s3_bucket)[0];
+      expect(bucket.bucket).toBe(configBucketName('automock', 'dev', 'petstore', '111111111111'));
+      const env = AutomockStack.all(buildApp()).find((x) => x.info.name === 'dev')!;
+      const cluster = Object.values<any>(JSON.parse(Testing.synth(env)).resource.aws_ecs_cluster);
+      expect(cluster.map((c) => c.name)).toEqual([ecsClusterName('automock', 'dev')]);
     });
   });
 

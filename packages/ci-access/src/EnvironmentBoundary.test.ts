@@ -2,7 +2,7 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { TerraformStack, Testing } from 'cdktf';
 import type {} from 'cdktf/lib/testing/adapters/jest';
 import { EnvironmentBoundary, EnvironmentBoundaryProps } from './EnvironmentBoundary';
-import { PolicyDocument } from './policy-document';
+import { PolicyDocument } from '@automock/core';
 import { decide, SimRequest } from './testing/iam-simulator';
 
 const ACCOUNT = '111111111111';

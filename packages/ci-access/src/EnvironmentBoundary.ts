@@ -1,4 +1,4 @@
-import { IssueCollector } from '@automock/core';
+import { checkAccountId, IssueCollector, PolicyDocument } from '@automock/core';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
@@ -14,7 +14,6 @@ import {
   permissionsBoundaryName,
   protectedPolicyArns,
 } from './GithubOidcAccess';
-import { PolicyDocument } from './policy-document';
 
 /** Inputs of {@link EnvironmentBoundary}. */
 export interface EnvironmentBoundaryProps {
@@ -69,12 +68,7 @@ export class EnvironmentBoundary extends Construct {
     const partition = props.partition ?? 'aws';
     const prefix = props.prefix ?? 'automock';
     const issues = new IssueCollector();
-    if (!/^\d{12}$/.test(String(props.accountId)))
-      issues.add(
-        'environmentBoundary.accountId',
-        props.accountId,
-        'must be a 12-digit AWS account id',
-      );
+    checkAccountId(issues, 'environmentBoundary.accountId', props.accountId);
     issues.throwIfAny('permissions boundary');
     const arn = permissionsBoundaryArn(partition, props.accountId, prefix, props.env);
     const document = boundaryPolicy(

@@ -9,7 +9,7 @@ import {
   GithubOidcAccessProps,
   permissionsBoundaryArn,
 } from './GithubOidcAccess';
-import { PolicyDocument, PolicyStatement } from './policy-document';
+import { PolicyDocument, PolicyStatement } from '@automock/core';
 import { RESOURCE_ACTIONS } from './resource-actions';
 import { decide, decideAssume, SimRequest } from './testing/iam-simulator';
 

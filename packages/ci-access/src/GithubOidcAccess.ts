@@ -1,4 +1,13 @@
-import { IssueCollector, resourceName } from '@automock/core';
+import {
+  checkAccountId,
+  checkBucketName,
+  checkRegion,
+  checkTableName,
+  IssueCollector,
+  PolicyDocument,
+  policyDocument,
+  resourceName,
+} from '@automock/core';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -14,7 +23,6 @@ import {
   planStatements,
   stateStatements,
 } from './environment-policies';
-import { PolicyDocument, PolicyStatement } from './policy-document';
 import { EnvironmentScope } from './service-scopes';
 
 /** Host of GitHub Actions' OIDC issuer; also the prefix of its condition keys in IAM. */
@@ -218,7 +226,6 @@ const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
 const BRANCH = /^[A-Za-z0-9._/-]{1,200}$/;
 const ENV_NAME = /^[A-Za-z0-9._-]{1,255}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
 /** The CI roles of every environment of the account (patterns): no environment's CI may touch them. */
 export function ciRoleArns(partition: string, accountId: string, prefix: string): string[] {
@@ -322,8 +329,8 @@ export class GithubOidcAccess extends Construct {
         boundaryArn,
         applyPolicies,
         planPolicies,
-        planStatePolicy: document(stateStatements(scope, 'plan')),
-        applyStatePolicy: document(stateStatements(scope, 'apply')),
+        planStatePolicy: policyDocument(stateStatements(scope, 'plan')),
+        applyStatePolicy: policyDocument(stateStatements(scope, 'apply')),
       };
     });
 
@@ -446,15 +453,11 @@ export class GithubOidcAccess extends Construct {
   }
 }
 
-function document(statements: PolicyStatement[]): PolicyDocument {
-  return { Version: '2012-10-17', Statement: statements };
-}
-
 function trustPolicy(
   providerArn: string,
   subject: Record<string, Record<string, string>>,
 ): PolicyDocument {
-  return document([
+  return policyDocument([
     {
       Sid: 'GithubActions',
       Effect: 'Allow',
@@ -474,6 +477,7 @@ function trustPolicy(
 function validate(props: GithubOidcAccessProps): void {
   const issues = new IssueCollector();
   const f = (field: string): string => `githubOidcAccess.${field}`;
+  const partition = props.partition ?? 'aws';
   if (typeof props.github?.owner !== 'string' || !OWNER.test(props.github.owner)) {
     issues.add(
       f('github.owner'),
@@ -488,9 +492,7 @@ function validate(props: GithubOidcAccessProps): void {
       'must be a repository name (letters, digits, ".", "_", "-"; no wildcards)',
     );
   }
-  if (typeof props.accountId !== 'string' || !/^\d{12}$/.test(props.accountId)) {
-    issues.add(f('accountId'), props.accountId, 'must be a 12-digit AWS account id, as a string');
-  }
+  checkAccountId(issues, f('accountId'), props.accountId);
   if (
     props.mainBranch !== undefined &&
     (!BRANCH.test(props.mainBranch) || props.mainBranch.includes('..'))
@@ -540,24 +542,11 @@ function validate(props: GithubOidcAccessProps): void {
         issues.add(at('name'), e.name, 'must be unique');
       }
       seen.add(e.name);
-      if (
-        typeof e.stateBucket !== 'string' ||
-        !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(e.stateBucket)
-      ) {
-        issues.add(at('stateBucket'), e.stateBucket, 'must be an S3 bucket name');
-      }
-      if (typeof e.lockTable !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(e.lockTable)) {
-        issues.add(at('lockTable'), e.lockTable, 'must be a DynamoDB table name');
-      }
-      if (typeof e.stateRegion !== 'string' || !REGION.test(e.stateRegion)) {
-        issues.add(at('stateRegion'), e.stateRegion, 'must be an AWS region such as us-east-1');
-      }
-      if (e.region !== undefined && (typeof e.region !== 'string' || !REGION.test(e.region))) {
-        issues.add(at('region'), e.region, 'must be an AWS region such as us-east-1');
-      }
-      if (typeof e.registryTable !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(e.registryTable)) {
-        issues.add(at('registryTable'), e.registryTable, 'must be a DynamoDB table name');
-      }
+      checkBucketName(issues, at('stateBucket'), e.stateBucket);
+      checkTableName(issues, at('lockTable'), e.lockTable);
+      checkRegion(issues, at('stateRegion'), e.stateRegion, partition);
+      if (e.region !== undefined) checkRegion(issues, at('region'), e.region, partition);
+      checkTableName(issues, at('registryTable'), e.registryTable);
       if (e.domainName !== undefined && !e.hostedZoneId) {
         issues.add(at('hostedZoneId'), e.hostedZoneId, 'must be given with domainName');
       }

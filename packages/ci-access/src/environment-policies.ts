@@ -1,4 +1,4 @@
-import { PolicyDocument, PolicyStatement } from './policy-document';
+import { PolicyDocument, policyDocument, PolicyStatement } from '@automock/core';
 import { actionsForTypes, ResourceTypeInventory } from './resource-actions';
 import {
   allow,
@@ -639,7 +639,7 @@ export function boundaryPolicy(
       Condition: { StringNotEquals: { 'iam:PassedToService': [...inventory.roleServices] } },
     });
   }
-  return { Version: '2012-10-17', Statement: statements };
+  return policyDocument(statements);
 }
 
 /**
@@ -670,8 +670,7 @@ export function packStatements(
   statements: readonly PolicyStatement[],
   maxChars: number = MANAGED_POLICY_MAX_CHARS,
 ): PolicyDocument[] {
-  const fits = (st: readonly PolicyStatement[]) =>
-    policySize({ Version: '2012-10-17', Statement: st }) <= maxChars;
+  const fits = (st: readonly PolicyStatement[]) => policySize(policyDocument(st)) <= maxChars;
   const pieces: PolicyStatement[] = [];
   const split = (st: PolicyStatement, n = 0): void => {
     if (fits([st])) {
@@ -692,5 +691,5 @@ export function packStatements(
     if (last && fits([...last, st])) last.push(st);
     else docs.push([st]);
   }
-  return docs.map((st) => ({ Version: '2012-10-17', Statement: st }));
+  return docs.map((st) => policyDocument(st));
 }

@@ -1,6 +1,5 @@
 export * from './EnvironmentBoundary';
 export * from './GithubOidcAccess';
 export * from './environment-policies';
-export * from './policy-document';
 export * from './resource-actions';
 export * from './service-scopes';

@@ -1,5 +1,4 @@
-import { controlPlaneSecretName } from '@automock/core';
-import { PolicyStatement } from './policy-document';
+import { controlPlaneSecretName, PolicyStatement } from '@automock/core';
 
 /** Tag key that names a resource's environment (core's `TAG_ENV`; every AutoMock resource has it). */
 export const ENV_TAG = 'automock:env';

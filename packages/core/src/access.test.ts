@@ -111,10 +111,10 @@ describe('environment access settings', () => {
 
   it('lets a project narrow or widen the data plane; others inherit it', () => {
     const env = defineEnvironment({ ...valid, dataPlaneCidrs: ['203.0.113.0/24'] });
-    expect(defineProject({ name: 'a' }, env).dataPlaneCidrs).toEqual(['203.0.113.0/24']);
-    expect(defineProject({ name: 'b', dataPlaneCidrs: ['0.0.0.0/0'] }, env).dataPlaneCidrs).toEqual(
-      ['0.0.0.0/0'],
-    );
+    expect(defineProject({ name: 'a' }, env).access.dataPlaneCidrs).toEqual(['203.0.113.0/24']);
+    expect(
+      defineProject({ name: 'b', dataPlaneCidrs: ['0.0.0.0/0'] }, env).access.dataPlaneCidrs,
+    ).toEqual(['0.0.0.0/0']);
     expect(() => defineProject({ name: 'c', dataPlaneCidrs: ['nope'] }, env)).toThrow(
       /project\[dev\/c\]\.dataPlaneCidrs\[0\]: got "nope", must be an IPv4 network/,
     );

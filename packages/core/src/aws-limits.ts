@@ -2,6 +2,7 @@ import { admitsInternet } from './access';
 import { IssueCollector } from './errors';
 import type { Environment } from './environment';
 import type { Project } from './project';
+import { ProjectAccess, ProjectRouting, sharedRoutingKind } from './routing';
 
 /**
  * AWS limits that configuration can run into, checked once here so that synthesis refuses what
@@ -15,8 +16,6 @@ export const ACM_DOMAIN_NAME_MAX = 64;
 export const ROUTE53_NAME_MAX = 253;
 /** ELB: a host-header condition value is at most 128 characters. */
 export const ALB_HOST_HEADER_MAX = 128;
-/** ELB: a load balancer name must not start with this. */
-export const ALB_NAME_FORBIDDEN_PREFIX = 'internal-';
 
 /** ECS: a task definition (RegisterTaskDefinition's JSON) is at most 64 KiB. */
 export const TASK_DEFINITION_MAX_BYTES = 64 * 1024;
@@ -77,14 +76,6 @@ export interface AlbUsage {
   readonly rules: number;
 }
 
-/** How a shared-ALB project is reached: its own listener port (no domain) or its host name. */
-export type SharedAlbRouting = 'port' | 'host';
-
-/** The routing a shared project of `env` gets: by host name with a domain, by port without. */
-export function sharedAlbRouting(env: Pick<Environment, 'domain'>): SharedAlbRouting {
-  return env.domain ? 'host' : 'port';
-}
-
 /**
  * What one MockServer project adds to its environment's shared ALB, rule for rule as ecs-service's
  * `routingRules` builds them:
@@ -96,33 +87,21 @@ export function sharedAlbRouting(env: Pick<Environment, 'domain'>): SharedAlbRou
  *   `dataPlaneCidrs` admit the internet, else one more rule with the source condition (and the
  *   default refuses).
  *
- * So a project takes 2 to 4 of the ALB's 100 rules. `ecs-service`'s routing test and the stacks'
+ * So a project takes 2 to 4 of the ALB's 100 rules; a dedicated one takes nothing from it. `ecs-service`'s routing test and the stacks'
  * worst-case test count the rules really synthesised for every case against this function.
  */
 export function sharedAlbProjectUsage(
-  routing: SharedAlbRouting,
-  access: {
-    /** The environment's networks admitted to the control plane without the token. */
-    readonly controlPlaneCidrs: readonly string[];
-    /** Who may call the project's mocked API. */
-    readonly dataPlaneCidrs: readonly string[];
-  },
+  routing: ProjectRouting['kind'],
+  access: ProjectAccess,
 ): AlbUsage {
+  if (routing === 'dedicated') return { listeners: 0, targetGroups: 0, rules: 0 };
   const controlPlane = access.controlPlaneCidrs.length > 0 ? 3 : 2;
-  const dataPlane = routing === 'host' ? 1 : admitsInternet(access.dataPlaneCidrs) ? 0 : 1;
+  const dataPlane = routing === 'shared-host' ? 1 : admitsInternet(access.dataPlaneCidrs) ? 0 : 1;
   return {
-    listeners: routing === 'port' ? 1 : 0,
+    listeners: routing === 'shared-port' ? 1 : 0,
     targetGroups: 2,
     rules: controlPlane + dataPlane,
   };
-}
-
-/** What a validated shared project adds to its environment's ALB. */
-function projectUsage(p: Project): AlbUsage {
-  return sharedAlbProjectUsage(sharedAlbRouting(p.env), {
-    controlPlaneCidrs: p.env.controlPlaneCidrs,
-    dataPlaneCidrs: p.dataPlaneCidrs,
-  });
 }
 
 /**
@@ -141,7 +120,7 @@ export function checkSharedAlbCapacity(
 ): void {
   const byEnv = new Map<string, { env: Environment; projects: Project[] }>();
   for (const p of projects) {
-    if (p.isolation !== 'shared') continue;
+    if (p.routing.kind === 'dedicated') continue;
     const e = byEnv.get(p.env.name) ?? { env: p.env, projects: [] };
     e.projects.push(p);
     byEnv.set(p.env.name, e);
@@ -155,11 +134,11 @@ export function checkSharedAlbCapacity(
   for (const { env, projects: shared } of byEnv.values()) {
     const deployed = alreadyDeployed[env.name] ?? 0;
     const count = shared.length + deployed;
-    const registryUsage = sharedAlbProjectUsage(sharedAlbRouting(env), env);
+    const registryUsage = sharedAlbProjectUsage(sharedRoutingKind(env), env);
     // Projects already on the ALB come first: they hold their share whatever this run does.
     const usages = [
       ...Array.from({ length: deployed }, () => registryUsage),
-      ...shared.map(projectUsage),
+      ...shared.map((p) => sharedAlbProjectUsage(p.routing.kind, p.access)),
     ];
     const base = sharedAlbBaseUsage(env);
     for (const quota of ['listeners', 'targetGroups', 'rules'] as const) {

@@ -5,11 +5,11 @@ import {
   MAX_CONTROL_PLANE_CIDRS,
   MAX_DATA_PLANE_CIDRS,
 } from './access';
-import { ACM_DOMAIN_NAME_MAX, ALB_NAME_FORBIDDEN_PREFIX } from './aws-limits';
+import { ACM_DOMAIN_NAME_MAX } from './aws-limits';
+import { ALB_NAME_FORBIDDEN_PREFIX, checkAccountId, checkRegion } from './aws-names';
 import { parseCidr } from './cidr';
 import { IssueCollector } from './errors';
 import { checkContainerImages, ContainerImages } from './images';
-import { regionProblem } from './regions';
 import { INSTANCE_SIZE_NAMES, InstanceSizeName } from './sizes';
 import { checkTags } from './tags';
 
@@ -155,7 +155,6 @@ export const LOG_RETENTION_DAYS = [
 export const RESERVED_ENVIRONMENT_NAMES = ['tfstate', 'terraform', 'deployments'] as const;
 
 export const DNS_LABEL_RE = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
-const ACCOUNT_RE = /^\d{12}$/;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ZONE_RE = /^Z[A-Z0-9]{1,31}$/;
@@ -228,11 +227,8 @@ export function defineEnvironment(input: EnvironmentInput): Environment {
       `must not be one of ${RESERVED_ENVIRONMENT_NAMES.join(', ')}: the account's shared state resources are named <prefix>-<that>-…, and an environment's CI role may manage everything named <prefix>-<env>-…`,
     );
   }
-  if (typeof v.accountId !== 'string' || !ACCOUNT_RE.test(v.accountId)) {
-    issues.add(f('accountId'), v.accountId, 'must be a 12-digit AWS account id, as a string');
-  }
-  const badRegion = regionProblem(v.region);
-  if (badRegion) issues.add(f('region'), v.region, badRegion);
+  checkAccountId(issues, f('accountId'), v.accountId);
+  checkRegion(issues, f('region'), v.region);
   if (v.azCount !== 2 && v.azCount !== 3) issues.add(f('azCount'), v.azCount, 'must be 2 or 3');
   const cidr = typeof v.vpcCidr === 'string' ? parseCidr(v.vpcCidr) : undefined;
   if (!cidr) {

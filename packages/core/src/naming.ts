@@ -105,9 +105,7 @@ export function resourceName(kind: ResourceKind, parts: NameParts): string {
   const hash = shortHash(full, 6);
   const room = rule.max - hash.length - 1;
   let head = full.slice(0, room).replace(/[-_./]+$/, '');
-  if (head.length === 0) head = rule.lower ? 'n' : 'n';
+  // A head of separators only would leave a name starting with '-': a letter is valid everywhere.
+  if (head.length === 0) head = 'n';
   return `${head}-${hash}`;
 }
-
-/** The longest prefix+env+project that leaves a readable ALB name; used in docs and validation. */
-export const ALB_NAME_MAX = NAME_RULES.alb.max;

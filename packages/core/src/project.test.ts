@@ -42,10 +42,9 @@ describe('defineProject', () => {
       capacity: 'FARGATE',
       ephemeral: false,
     });
-    expect(p.listenerPort).toBe(derivedListenerPort('petstore'));
-    expect(p.listenerPort).toBeGreaterThanOrEqual(10000);
+    expect(p.routing).toEqual({ kind: 'shared-port', port: derivedListenerPort('petstore') });
+    expect(derivedListenerPort('petstore')).toBeGreaterThanOrEqual(10000);
     expect(p.expectations.count).toBe(0);
-    expect(p.hostname).toBeUndefined();
   });
 
   it('gives an ephemeral project 1..20 tasks and the environment TTL', () => {
@@ -55,9 +54,31 @@ describe('defineProject', () => {
 
   it('routes by host name with a domain and needs no port', () => {
     const p = defineProject({ name: 'api' }, prod);
-    expect(p.hostname).toBe('api.mocks.example.com');
-    expect(p.listenerPort).toBeUndefined();
+    expect(p.routing).toEqual({
+      kind: 'shared-host',
+      domain: { hostname: 'api.mocks.example.com', hostedZoneId: prod.domain!.hostedZoneId },
+      priority: derivedRulePriority('api'),
+    });
     expect(issuesOf({ name: 'api', listenerPort: 8080 }, prod)[0]!.field).toMatch(/listenerPort/);
+  });
+
+  it('routes a dedicated project to its own ALB, on its host name when there is a domain', () => {
+    expect(defineProject({ name: 'lt', isolation: 'dedicated' }, dev).routing).toEqual({
+      kind: 'dedicated',
+    });
+    expect(defineProject({ name: 'lt', isolation: 'dedicated' }, prod).routing).toEqual({
+      kind: 'dedicated',
+      domain: { hostname: 'lt.mocks.example.com', hostedZoneId: prod.domain!.hostedZoneId },
+    });
+  });
+
+  it("carries who may reach it: the environment's control-plane networks, its own or the environment's callers", () => {
+    const p = defineProject({ name: 'a', dataPlaneCidrs: ['203.0.113.0/24'] }, dev);
+    expect(p.access).toEqual({
+      controlPlaneCidrs: dev.controlPlaneCidrs,
+      dataPlaneCidrs: ['203.0.113.0/24'],
+    });
+    expect(defineProject({ name: 'b' }, dev).access.dataPlaneCidrs).toEqual(dev.dataPlaneCidrs);
   });
 
   it('computes expiry from createdAt and TTL', () => {
@@ -154,12 +175,14 @@ describe('checkProjectSet', () => {
     const a = defineProject({ name: 'a', rulePriority: 100 }, prod);
     const b = defineProject({ name: 'b', rulePriority: 105 }, prod);
     const c = defineProject({ name: 'c', rulePriority: 110 }, prod);
-    expect(a.rulePriority).toBe(100);
+    expect(a.routing).toMatchObject({ kind: 'shared-host', priority: 100 });
     expect(() => checkProjectSet([a, b])).toThrow(
       /project\[prod\/b\]\.rulePriority: got 105, must be at least 10 away from project a/,
     );
     expect(() => checkProjectSet([a, c])).not.toThrow();
-    expect(defineProject({ name: 'd' }, prod).rulePriority).toBe(derivedRulePriority('d'));
+    expect(defineProject({ name: 'd' }, prod).routing).toMatchObject({
+      priority: derivedRulePriority('d'),
+    });
     expect(() => defineProject({ name: 'e', rulePriority: 5 }, dev)).toThrow(
       /rulePriority: got 5, must be omitted/,
     );
@@ -191,7 +214,7 @@ describe('AWS limits a project can run into', () => {
 
   it('accepts the longest domain on the shared ALB (host name within Route53 and host-header limits)', () => {
     const p = defineProject({ name: 'a'.repeat(24) }, longDomain);
-    expect(p.hostname).toHaveLength(87);
+    expect(p.routing.kind === 'shared-host' && p.routing.domain.hostname).toHaveLength(87);
   });
 
   it("refuses a dedicated project whose <project>.<domain> is too long for its ALB's certificate", () => {

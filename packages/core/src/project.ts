@@ -29,6 +29,7 @@ import {
   validateExpectationsValue,
 } from './expectations';
 import { checkCidrList, MAX_DATA_PLANE_CIDRS } from './access';
+import { ProjectAccess, ProjectDomain, ProjectRouting, sharedRoutingKind } from './routing';
 import { shortHash } from './hash';
 import {
   checkTaskSize,
@@ -70,7 +71,10 @@ export const DERIVED_PORT_RANGE = { min: 10000, max: 19999 } as const;
 /** Listener rule priorities on the shared HTTPS listener: each project gets a block of this many. */
 export const RULE_PRIORITY_BLOCK = 10;
 
-/** Defaults, by kind of project. The seed ran 10 to 200 tasks for load tests; set them explicitly. */
+/**
+ * Defaults, by kind of project: enough for functional testing. A load test needs far more tasks
+ * (tens to hundreds); set them explicitly, with isolation 'dedicated'.
+ */
 export const PROJECT_DEFAULTS = {
   ephemeral: { minTasks: 1, maxTasks: 20 },
   // Two tasks spread over two AZs keep a long-lived mock up through a task or AZ failure.
@@ -140,13 +144,12 @@ export interface Project {
   readonly ttlHours: number;
   readonly minTasks: number;
   readonly maxTasks: number;
+  /** What the user chose; {@link routing} is what follows from it in this environment. */
   readonly isolation: ProjectIsolation;
-  /** Listener port on the shared ALB; undefined with a domain (host rule) or when dedicated. */
-  readonly listenerPort?: number;
-  /** First rule priority on the shared HTTPS listener; set for shared projects with a domain. */
-  readonly rulePriority?: number;
-  /** `<project>.<domain>` when the environment has a domain. */
-  readonly hostname?: string;
+  /** How requests reach the project: a port or a host rule on the shared ALB, or its own ALB. */
+  readonly routing: ProjectRouting;
+  /** Who may reach it: control-plane networks and the data plane's callers. */
+  readonly access: ProjectAccess;
   readonly expectations: ValidatedExpectations;
   readonly notificationEmail?: string;
   readonly ephemeral: boolean;
@@ -157,8 +160,6 @@ export interface Project {
   readonly createdAt?: string;
   /** `createdAt + ttlHours`, when both are known and ttlHours > 0. */
   readonly expiresAt?: string;
-  /** Who may call the mocked API: the project's own list, else the environment's. */
-  readonly dataPlaneCidrs: readonly string[];
 }
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -331,8 +332,9 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
   if (isolation !== 'shared' && isolation !== 'dedicated')
     issues.add(f('isolation'), isolation, "must be 'shared' or 'dedicated'");
 
+  const sharedKind = isolation === 'shared' ? sharedRoutingKind(env) : undefined;
   let listenerPort: number | undefined;
-  const needsPort = isolation === 'shared' && !env.domain;
+  const needsPort = sharedKind === 'shared-port';
   if (input.listenerPort !== undefined) {
     if (!needsPort) {
       issues.add(
@@ -360,7 +362,7 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
   }
 
   let rulePriority: number | undefined;
-  const hostRouted = isolation === 'shared' && !!env.domain;
+  const hostRouted = sharedKind === 'shared-host';
   if (input.rulePriority !== undefined) {
     if (!hostRouted)
       issues.add(
@@ -482,6 +484,15 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
 
   issues.throwIfAny(`project ${JSON.stringify(input.name)} in environment ${env.name}`);
 
+  const domain: ProjectDomain | undefined =
+    hostname && env.domain ? { hostname, hostedZoneId: env.domain.hostedZoneId } : undefined;
+  const routing: ProjectRouting =
+    sharedKind === 'shared-port'
+      ? { kind: 'shared-port', port: listenerPort! }
+      : sharedKind === 'shared-host'
+        ? { kind: 'shared-host', domain: domain!, priority: rulePriority! }
+        : { kind: 'dedicated', ...(domain ? { domain } : {}) };
+
   return Object.freeze({
     name: input.name,
     env,
@@ -491,9 +502,11 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
     minTasks,
     maxTasks,
     isolation,
-    listenerPort,
-    rulePriority,
-    hostname,
+    routing: Object.freeze(routing),
+    access: Object.freeze({
+      controlPlaneCidrs: env.controlPlaneCidrs,
+      dataPlaneCidrs: Object.freeze([...(input.dataPlaneCidrs ?? env.dataPlaneCidrs)]),
+    }),
     expectations: expectations!,
     notificationEmail: input.notificationEmail,
     ephemeral,
@@ -503,7 +516,6 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
     suppressions: Object.freeze([...(input.suppressions ?? [])]),
     createdAt: input.createdAt,
     expiresAt,
-    dataPlaneCidrs: Object.freeze([...(input.dataPlaneCidrs ?? env.dataPlaneCidrs)]),
   });
 }
 
@@ -531,7 +543,7 @@ export function checkProjectSet(
   const issues = new IssueCollector();
   const names = new Map<string, Project>();
   const ports = new Map<string, Project>();
-  const priorities: Project[] = [];
+  const priorities: { readonly project: Project; readonly priority: number }[] = [];
   for (const p of projects) {
     const key = `${p.env.name}/${p.name}`;
     if (names.has(key)) {
@@ -539,30 +551,31 @@ export function checkProjectSet(
       continue;
     }
     names.set(key, p);
-    if (p.listenerPort !== undefined) {
-      const portKey = `${p.env.name}:${p.listenerPort}`;
+    const r = p.routing;
+    if (r.kind === 'shared-port') {
+      const portKey = `${p.env.name}:${r.port}`;
       const other = ports.get(portKey);
       if (other) {
         issues.add(
           `project[${key}].listenerPort`,
-          p.listenerPort,
+          r.port,
           `must differ from project ${other.name}'s port on the shared ALB of ${p.env.name}; set listenerPort explicitly`,
         );
       } else ports.set(portKey, p);
     }
-    if (p.rulePriority !== undefined) {
+    if (r.kind === 'shared-host') {
       const other = priorities.find(
         (o) =>
-          o.env.name === p.env.name &&
-          Math.abs(o.rulePriority! - p.rulePriority!) < RULE_PRIORITY_BLOCK,
+          o.project.env.name === p.env.name &&
+          Math.abs(o.priority - r.priority) < RULE_PRIORITY_BLOCK,
       );
       if (other) {
         issues.add(
           `project[${key}].rulePriority`,
-          p.rulePriority,
-          `must be at least ${RULE_PRIORITY_BLOCK} away from project ${other.name}'s (${other.rulePriority}) on the shared HTTPS listener of ${p.env.name}; set rulePriority explicitly`,
+          r.priority,
+          `must be at least ${RULE_PRIORITY_BLOCK} away from project ${other.project.name}'s (${other.priority}) on the shared HTTPS listener of ${p.env.name}; set rulePriority explicitly`,
         );
-      } else priorities.push(p);
+      } else priorities.push({ project: p, priority: r.priority });
     }
   }
   checkSharedAlbCapacity(issues, [...names.values()], options.alreadyDeployed);

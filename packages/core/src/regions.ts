@@ -57,8 +57,19 @@ export const AWS_OTHER_PARTITION_REGIONS: Readonly<Record<string, readonly strin
   'aws-us-gov': ['us-gov-east-1', 'us-gov-west-1'],
 };
 
-/** Why `region` cannot be used, or undefined when it is a commercial region. */
-export function regionProblem(region: unknown): string | undefined {
+/**
+ * Why `region` cannot be used, or undefined when it is a region of `partition`: by default the
+ * commercial one, the only one AutoMock deploys to; constructs that take a `partition` (ARNs of
+ * another partition) check against that partition's regions.
+ */
+export function regionProblem(region: unknown, partition = 'aws'): string | undefined {
+  if (partition !== 'aws') {
+    const regions = AWS_OTHER_PARTITION_REGIONS[partition];
+    if (regions === undefined)
+      return `must be a region of partition ${partition}, which the AWS SDK does not list (partitions: aws, ${Object.keys(AWS_OTHER_PARTITION_REGIONS).join(', ')})`;
+    if (typeof region === 'string' && regions.includes(region)) return undefined;
+    return `must be a region of partition ${partition}, one of ${regions.join(', ')}`;
+  }
   if (typeof region === 'string' && AWS_COMMERCIAL_REGIONS.includes(region)) return undefined;
   for (const [partition, regions] of Object.entries(AWS_OTHER_PARTITION_REGIONS)) {
     if (typeof region === 'string' && regions.includes(region))

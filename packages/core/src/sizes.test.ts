@@ -1,7 +1,7 @@
 import { INSTANCE_SIZES, isValidFargateSize, jvmHeapMiB, resolveTaskSize } from './sizes';
 
 describe('task sizes', () => {
-  it('names the sizes of seed 000', () => {
+  it('names four sizes, each doubling the last', () => {
     expect(INSTANCE_SIZES).toEqual({
       small: { cpu: 256, memory: 512 },
       medium: { cpu: 512, memory: 1024 },

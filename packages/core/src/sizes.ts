@@ -1,6 +1,9 @@
 import { IssueCollector } from './errors';
 
-/** Task sizes AutoMock offers by name (seed 000): CPU units and memory in MiB. */
+/**
+ * Task sizes AutoMock offers by name, each doubling the last: CPU units and memory in MiB, the
+ * memory being the least Fargate allows with that CPU, so a size costs no more than its CPU needs.
+ */
 export const INSTANCE_SIZES = {
   small: { cpu: 256, memory: 512 },
   medium: { cpu: 512, memory: 1024 },

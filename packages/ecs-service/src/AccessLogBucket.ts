@@ -1,3 +1,4 @@
+import { checkBucketName, IssueCollector, PolicyStatement, policyJson } from '@automock/core';
 import { DataAwsElbServiceAccount } from '@cdktf/provider-aws/lib/data-aws-elb-service-account';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
@@ -75,10 +76,15 @@ export class AccessLogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
+    const issues = new IssueCollector();
+    checkBucketName(issues, 'AccessLogBucket.bucketName', props.bucketName);
     if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1)
-      throw new Error(
-        `AccessLogBucket.retentionDays: got ${props.retentionDays}, must be a whole number of days, at least 1`,
+      issues.add(
+        'AccessLogBucket.retentionDays',
+        props.retentionDays,
+        'must be a whole number of days, at least 1',
       );
+    issues.throwIfAny('AccessLogBucket');
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
     this.bucket = new S3Bucket(this, 'Bucket', {
       ...meta,
@@ -119,7 +125,7 @@ export class AccessLogBucket extends Construct {
     });
 
     const logs = `${this.bucket.arn}/*/AWSLogs/${props.accountId}/*`;
-    const statements: Record<string, unknown>[] = [
+    const statements: PolicyStatement[] = [
       {
         Sid: 'DenyInsecureTransport',
         Effect: 'Deny',
@@ -154,7 +160,7 @@ export class AccessLogBucket extends Construct {
       // A public-access-block change and a policy put race on the same bucket otherwise.
       dependsOn: [...(props.dependsOn ?? []), publicAccess],
       bucket: this.bucket.id,
-      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+      policy: policyJson(statements),
     });
   }
 }

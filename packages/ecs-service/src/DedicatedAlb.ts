@@ -5,10 +5,11 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { createInternetAlb, InternetAlbProps } from './internet-alb';
+import { IssueCollector, ProjectDomain } from '@automock/core';
+import { checkInternetAlb, createInternetAlb, InternetAlbProps } from './internet-alb';
 import { DnsValidatedCertificate } from './DnsValidatedCertificate';
 import { TLS_POLICY } from './SharedAlb';
-import { PathTarget, ProtectedPaths, routingRules } from './routing';
+import { checkRouting, PathTarget, ProtectedPaths, routingRules, RoutingShape } from './routing';
 
 /** Props of {@link DedicatedAlb}. */
 export interface DedicatedAlbProps extends InternetAlbProps {
@@ -21,11 +22,25 @@ export interface DedicatedAlbProps extends InternetAlbProps {
   /** Who may reach the rest, enforced by listener rules. @default ['0.0.0.0/0'] */
   readonly allowedCidrs?: readonly string[];
   /** With a domain: certificate, HTTPS listener (TLS 1.3 policy), HTTP redirect, alias record. @default - HTTP on the ALB's DNS name */
-  readonly domain?: { readonly hostname: string; readonly hostedZoneId: string };
+  readonly domain?: ProjectDomain;
 }
 
 /**
- * A project's own internet-facing ALB (the seed's isolated shape, for load tests): security
+ * Checks {@link DedicatedAlbProps}; the target groups and the header's value may be left out, so
+ * a construct that creates them can check first.
+ */
+export function checkDedicatedAlb(
+  issues: IssueCollector,
+  owner: string,
+  props: InternetAlbProps & Omit<RoutingShape, 'host'>,
+): void {
+  checkInternetAlb(issues, owner, props);
+  checkRouting(issues, owner, props);
+}
+
+/**
+ * A project's own internet-facing ALB (isolated, so a load test neither shares nor exhausts the
+ * environment's ALB and its quotas): security
  * group open on 80 (and 443 with a domain) only, invalid header fields dropped, and with a domain
  * an HTTPS listener with a DNS-validated certificate while HTTP redirects to it.
  */
@@ -46,10 +61,12 @@ export class DedicatedAlb extends Construct {
 
   constructor(scope: Construct, id: string, props: DedicatedAlbProps) {
     super(scope, id);
+    const issues = new IssueCollector();
+    checkDedicatedAlb(issues, 'DedicatedAlb', props);
+    issues.throwIfAny('DedicatedAlb');
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
     ({ securityGroup: this.securityGroup, alb: this.alb } = createInternetAlb(
       this,
-      'DedicatedAlb',
       props,
       props.domain ? [80, 443] : [80],
       'Project ALB: listener ports from the internet, traffic to the VPC only',

@@ -2,8 +2,10 @@ import type {} from 'cdktf/lib/testing/adapters/jest';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { Testing } from 'cdktf';
+import { ConfigValidationError } from '@automock/core';
 import { DedicatedAlb } from './DedicatedAlb';
 import { FargateService, FargateServiceProps, secretResourceArn } from './FargateService';
+import { DEFAULT_SCALING } from './ServiceAutoscaling';
 import { ServiceTargetGroup } from './ServiceTargetGroup';
 import { only, resources, testStack } from './testing/fixtures';
 
@@ -15,8 +17,8 @@ const SECRETS = {
 };
 const IMAGE = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/sandbox-broker-api:v1.0.0`;
 
-/** Seed 003's API service, expressed with the generic construct. */
-function seed003(over: Partial<FargateServiceProps> = {}) {
+/** A sandbox broker's API service (secrets, /healthz, 2-10 tasks), expressed with the generic construct. */
+function brokerApi(over: Partial<FargateServiceProps> = {}) {
   const stack = testStack();
   const tg = new ServiceTargetGroup(stack, 'Tg', {
     name: 'sandbox-broker-prod-api',
@@ -90,8 +92,8 @@ function seed003(over: Partial<FargateServiceProps> = {}) {
   return { raw, json: JSON.parse(raw), svc };
 }
 
-describe('FargateService expressing seed 003 (sandbox broker API)', () => {
-  const { raw, json } = seed003();
+describe('FargateService expressing a sandbox broker API', () => {
+  const { raw, json } = brokerApi();
   const [api] = JSON.parse(only(json, 'aws_ecs_task_definition').container_definitions);
 
   it('injects the three secrets by ARN and the plain environment', () => {
@@ -171,7 +173,7 @@ describe('FargateService expressing seed 003 (sandbox broker API)', () => {
 
 describe('FargateService options and validation', () => {
   it('ECS Exec adds the SSM message channel actions to the task role', () => {
-    const { json } = seed003({ enableExecuteCommand: true });
+    const { json } = brokerApi({ enableExecuteCommand: true });
     expect(only(json, 'aws_ecs_service').enable_execute_command).toBe(true);
     const task = Object.values(resources(json, 'aws_iam_role_policy')).find(
       (p: any) => p.name === 'task',
@@ -215,21 +217,40 @@ describe('FargateService options and validation', () => {
       /secrets: got "hunter2"/,
     ],
   ])('rejects %s', (_w, over, re) => {
-    expect(() => seed003(over)).toThrow(re);
+    expect(() => brokerApi(over)).toThrow(re);
+  });
+
+  it('reports every problem at once as a ConfigValidationError, a bad scaling table included', () => {
+    let error: unknown;
+    try {
+      brokerApi({
+        minTasks: 0,
+        size: { cpu: 256, memory: 4096 },
+        scaling: { ...DEFAULT_SCALING, cpu: [] },
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect((error as ConfigValidationError).issues.map((i) => i.field)).toEqual([
+      'FargateService.size',
+      'FargateService.minTasks',
+      'FargateService.scaling.cpu',
+    ]);
   });
 });
 
 describe('FargateService permissions boundary', () => {
   const boundary = 'arn:aws:iam::123456789012:policy/sandbox-broker-prod-boundary';
   it('sets it on the task and the execution role', () => {
-    const { json } = seed003({ permissionsBoundary: boundary });
+    const { json } = brokerApi({ permissionsBoundary: boundary });
     const roles = Object.values<any>(json.resource.aws_iam_role);
     expect(roles).toHaveLength(2);
     for (const r of roles) expect(r.permissions_boundary).toBe(boundary);
   });
   it('rejects a role ARN in its place', () => {
     expect(() =>
-      seed003({ permissionsBoundary: 'arn:aws:iam::123456789012:role/sandbox-broker-prod' }),
+      brokerApi({ permissionsBoundary: 'arn:aws:iam::123456789012:role/sandbox-broker-prod' }),
     ).toThrow(/FargateService\.permissionsBoundary: got "arn:aws:iam::123456789012:role/);
   });
 });

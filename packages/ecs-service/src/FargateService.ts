@@ -1,8 +1,12 @@
 import {
   checkIamPolicyArn,
+  ecsServiceName,
   IssueCollector,
   isValidFargateSize,
+  PolicyStatement,
+  policyJson,
   resourceName,
+  serviceTrustStatement,
   TaskSize,
 } from '@automock/core';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -16,16 +20,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { ITerraformDependable, TerraformMetaArguments, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ServiceAlarms } from './ServiceAlarms';
-import { ScalingTables, ServiceAutoscaling } from './ServiceAutoscaling';
-
-/** An IAM policy statement (JSON form). */
-export interface PolicyStatement {
-  readonly Sid?: string;
-  readonly Effect: 'Allow' | 'Deny';
-  readonly Action: string | string[];
-  readonly Resource: string | string[];
-  readonly Condition?: Record<string, unknown>;
-}
+import { checkScalingTables, ScalingTables, ServiceAutoscaling } from './ServiceAutoscaling';
 
 /** A container of the task. */
 export interface ContainerSpec {
@@ -121,7 +116,7 @@ export interface FargateServiceProps extends TerraformMetaArguments {
   readonly minTasks: number;
   /** Maximum task count. */
   readonly maxTasks: number;
-  /** Step-scaling tables. @default SEED_SCALING */
+  /** Step-scaling tables. @default DEFAULT_SCALING */
   readonly scaling?: ScalingTables;
   /** SNS topics for alarms. @default - no alarms */
   readonly alarmTopicArns?: readonly string[];
@@ -167,6 +162,87 @@ export function secretResourceArn(valueFrom: string): string {
 }
 
 /**
+ * What {@link checkFargateService} reads: the props, with targets reduced to the container they
+ * reach, so a construct that creates the target groups can check before creating them.
+ */
+export type FargateServiceCheck = Pick<
+  FargateServiceProps,
+  | 'serviceName'
+  | 'size'
+  | 'containers'
+  | 'volumes'
+  | 'minTasks'
+  | 'maxTasks'
+  | 'scaling'
+  | 'healthCheckGracePeriodSeconds'
+  | 'permissionsBoundary'
+> & {
+  readonly targets?: readonly Pick<ServiceTarget, 'containerName' | 'containerPort'>[];
+};
+
+/**
+ * Checks a Fargate service's props: names, a Fargate size, containers that refer to each other
+ * and to declared volumes, secrets given as ARNs, targets on a container's port, task counts,
+ * scaling tables. A secret must be a literal ARN: its service decides which permission the
+ * execution role gets.
+ */
+export function checkFargateService(
+  issues: IssueCollector,
+  owner: string,
+  props: FargateServiceCheck,
+): void {
+  const bad = (field: string, value: unknown, rule: string) =>
+    issues.add(`${owner}.${field}`, value, rule);
+  checkIamPolicyArn(issues, `${owner}.permissionsBoundary`, props.permissionsBoundary);
+  if (!NAME_RE.test(props.serviceName))
+    bad('serviceName', props.serviceName, 'must be 1-32 lowercase letters, digits, hyphens');
+  if (!isValidFargateSize(props.size.cpu, props.size.memory))
+    bad('size', props.size, 'must be a Fargate cpu/memory combination');
+  if (props.containers.length === 0) bad('containers', [], 'must list at least one container');
+  const names = new Set<string>();
+  for (const c of props.containers) {
+    if (!NAME_RE.test(c.name))
+      bad('containers[].name', c.name, 'must be 1-32 lowercase letters, digits, hyphens');
+    if (names.has(c.name)) bad('containers[].name', c.name, 'must be unique');
+    names.add(c.name);
+    for (const d of c.dependsOn ?? [])
+      if (!props.containers.some((o) => o.name === d.containerName))
+        bad(`containers[${c.name}].dependsOn`, d.containerName, 'must name another container');
+    for (const m of c.mountPoints ?? [])
+      if (!(props.volumes ?? []).includes(m.sourceVolume))
+        bad(`containers[${c.name}].mountPoints`, m.sourceVolume, 'must name a declared volume');
+    for (const [k, arn] of Object.entries(c.secrets ?? {}))
+      if (!arn.includes(':secretsmanager:') && !arn.includes(':ssm:'))
+        bad(
+          `containers[${c.name}].secrets`,
+          arn,
+          `must be a Secrets Manager or SSM parameter ARN (variable ${k})`,
+        );
+  }
+  if (props.containers.length > 0 && !props.containers.some((c) => c.essential ?? true))
+    bad(
+      'containers',
+      props.containers.map((c) => c.name),
+      'must include an essential container',
+    );
+  for (const t of props.targets ?? [])
+    if (!props.containers.some((c) => c.name === t.containerName && c.port === t.containerPort))
+      bad('targets', `${t.containerName}:${t.containerPort}`, 'must name a container and its port');
+  if (!Number.isInteger(props.minTasks) || props.minTasks < 1)
+    bad('minTasks', props.minTasks, 'must be a whole number of at least 1');
+  if (!Number.isInteger(props.maxTasks) || props.maxTasks < props.minTasks)
+    bad(
+      'maxTasks',
+      props.maxTasks,
+      `must be a whole number of at least minTasks (${props.minTasks})`,
+    );
+  const grace = props.healthCheckGracePeriodSeconds;
+  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0 || grace > 2147483647))
+    bad('healthCheckGracePeriodSeconds', grace, 'must be a whole number of seconds, 0 or more');
+  checkScalingTables(issues, `${owner}.scaling`, props.scaling);
+}
+
+/**
  * A Fargate service for any HTTP container: task definition with per-container log groups,
  * secrets the execution role may read (exactly those ARNs), a security group that admits only
  * the load balancer, rolling deployment 200/100 with a circuit breaker that rolls back, step
@@ -188,11 +264,13 @@ export class FargateService extends Construct {
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
-    FargateService.validate(props);
+    const issues = new IssueCollector();
+    checkFargateService(issues, 'FargateService', props);
+    issues.throwIfAny('FargateService');
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
     const parts = { prefix: props.prefix, env: props.env, project: props.project };
     const namePrefix = `${props.prefix}-${props.env}-${props.project}`;
-    this.serviceName = resourceName('ecsService', { ...parts, kind: props.serviceName });
+    this.serviceName = ecsServiceName(props.prefix, props.env, props.project, props.serviceName);
 
     for (const c of props.containers) {
       const name = containerLogGroupName(props.prefix, props.env, props.project, c.name);
@@ -204,16 +282,7 @@ export class FargateService extends Construct {
       });
     }
 
-    const assume = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Service: 'ecs-tasks.amazonaws.com' },
-          Action: 'sts:AssumeRole',
-        },
-      ],
-    });
+    const assume = policyJson([serviceTrustStatement('ecs-tasks.amazonaws.com')]);
     this.executionRole = new IamRole(this, 'ExecutionRole', {
       ...meta,
       name: resourceName('iamRole', { ...parts, kind: `${props.serviceName}-execution` }),
@@ -224,10 +293,7 @@ export class FargateService extends Construct {
       ...meta,
       role: this.executionRole.id,
       name: 'execution',
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: this.executionStatements(props),
-      }),
+      policy: policyJson(this.executionStatements(props)),
     });
 
     this.taskRole = new IamRole(this, 'TaskRole', {
@@ -256,7 +322,7 @@ export class FargateService extends Construct {
         ...meta,
         role: this.taskRole.id,
         name: 'task',
-        policy: JSON.stringify({ Version: '2012-10-17', Statement: taskStatements }),
+        policy: policyJson(taskStatements),
       });
     }
 
@@ -380,57 +446,6 @@ export class FargateService extends Construct {
     }
   }
 
-  private static validate(props: FargateServiceProps): void {
-    const issues = new IssueCollector();
-    checkIamPolicyArn(issues, 'FargateService.permissionsBoundary', props.permissionsBoundary);
-    issues.throwIfAny('FargateService');
-    const bad = (field: string, value: unknown, rule: string): never => {
-      throw new Error(`FargateService.${field}: got ${JSON.stringify(value)}, ${rule}`);
-    };
-    if (!NAME_RE.test(props.serviceName))
-      bad('serviceName', props.serviceName, 'must be 1-32 lowercase letters, digits, hyphens');
-    if (!isValidFargateSize(props.size.cpu, props.size.memory))
-      bad('size', props.size, 'must be a Fargate cpu/memory combination');
-    if (props.containers.length === 0) bad('containers', [], 'must list at least one container');
-    const names = new Set<string>();
-    for (const c of props.containers) {
-      if (!NAME_RE.test(c.name))
-        bad('containers[].name', c.name, 'must be 1-32 lowercase letters, digits, hyphens');
-      if (names.has(c.name)) bad('containers[].name', c.name, 'must be unique');
-      names.add(c.name);
-      for (const d of c.dependsOn ?? [])
-        if (!props.containers.some((o) => o.name === d.containerName))
-          bad(`containers[${c.name}].dependsOn`, d.containerName, 'must name another container');
-      for (const m of c.mountPoints ?? [])
-        if (!(props.volumes ?? []).includes(m.sourceVolume))
-          bad(`containers[${c.name}].mountPoints`, m.sourceVolume, 'must name a declared volume');
-    }
-    if (!props.containers.some((c) => c.essential ?? true))
-      bad(
-        'containers',
-        props.containers.map((c) => c.name),
-        'must include an essential container',
-      );
-    for (const t of props.targets ?? [])
-      if (!props.containers.some((c) => c.name === t.containerName && c.port === t.containerPort))
-        bad(
-          'targets',
-          `${t.containerName}:${t.containerPort}`,
-          'must name a container and its port',
-        );
-    if (!Number.isInteger(props.minTasks) || props.minTasks < 1)
-      bad('minTasks', props.minTasks, 'must be a whole number of at least 1');
-    if (!Number.isInteger(props.maxTasks) || props.maxTasks < props.minTasks)
-      bad(
-        'maxTasks',
-        props.maxTasks,
-        `must be a whole number of at least minTasks (${props.minTasks})`,
-      );
-    const grace = props.healthCheckGracePeriodSeconds;
-    if (grace !== undefined && (!Number.isInteger(grace) || grace < 0 || grace > 2147483647))
-      bad('healthCheckGracePeriodSeconds', grace, 'must be a whole number of seconds, 0 or more');
-  }
-
   private executionStatements(props: FargateServiceProps): PolicyStatement[] {
     const statements: PolicyStatement[] = [
       {
@@ -466,11 +481,6 @@ export class FargateService extends Construct {
       ...new Set(secretArns.filter((a) => a.includes(':secretsmanager:')).map(secretResourceArn)),
     ];
     const ssm = [...new Set(secretArns.filter((a) => a.includes(':ssm:')))];
-    const other = secretArns.filter((a) => !a.includes(':secretsmanager:') && !a.includes(':ssm:'));
-    if (other.length > 0)
-      throw new Error(
-        `FargateService.containers[].secrets: got ${JSON.stringify(other[0])}, must be a Secrets Manager or SSM parameter ARN`,
-      );
     if (sm.length > 0)
       statements.push({
         Sid: 'ReadOwnSecrets',

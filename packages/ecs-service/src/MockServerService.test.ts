@@ -234,20 +234,24 @@ describe('MockServerService on the shared ALB without a domain', () => {
   });
 });
 
-describe('MockServerService on the shared ALB with a domain', () => {
-  const { json, mock } = synth({
-    loadBalancing: {
-      ...(BASE_MOCK_PROPS.loadBalancing as any),
-      port: undefined,
-      host: {
-        hostname: 'petstore.mocks.example.com',
-        httpsListenerArn: 'arn:listener/https',
-        hostedZoneId: 'Z123',
-        albZoneId: 'ZALB',
-        priority: 100,
-      },
+/** Host routing on the shared ALB: the routing, and the ALB with its HTTPS listener. */
+function hostRouted(priority: number): Pick<MockServerServiceProps, 'routing' | 'sharedAlb'> {
+  return {
+    routing: {
+      kind: 'shared-host',
+      domain: { hostname: 'petstore.mocks.example.com', hostedZoneId: 'Z123' },
+      priority,
     },
-  });
+    sharedAlb: {
+      ...BASE_MOCK_PROPS.sharedAlb!,
+      httpsListenerArn: 'arn:listener/https',
+      albZoneId: 'ZALB',
+    },
+  };
+}
+
+describe('MockServerService on the shared ALB with a domain', () => {
+  const { json, mock } = synth(hostRouted(100));
 
   it('routes by host name on the HTTPS listener: token, 403 for the control plane, then the host', () => {
     const rules = sortedRules(json);
@@ -281,22 +285,29 @@ describe('MockServerService on the shared ALB with a domain', () => {
     expect(mock.url).toBe('https://petstore.mocks.example.com');
   });
 
-  it('rejects both or neither of host and port', () => {
+  it('rejects a routing the ALB given cannot serve, before creating anything', () => {
+    const stack = testStack();
+    const noHttps = { ...hostRouted(100), sharedAlb: BASE_MOCK_PROPS.sharedAlb };
+    expect(() => new MockServerService(stack, 'Mock', { ...BASE_MOCK_PROPS, ...noHttps })).toThrow(
+      /MockServerService\.sharedAlb\.httpsListenerArn: got nothing, must be given for host routing/,
+    );
+    expect(stack.node.findAll().filter((c) => c.node.path.includes('Mock'))).toHaveLength(1);
     expect(() =>
-      synth({ loadBalancing: { ...(BASE_MOCK_PROPS.loadBalancing as any), port: undefined } }),
-    ).toThrow(/neither host nor port/);
+      synth({ routing: { kind: 'dedicated' }, sharedAlb: BASE_MOCK_PROPS.sharedAlb }),
+    ).toThrow(
+      /MockServerService\.sharedAlb: got .*, must be left out with dedicated routing[\s\S]*MockServerService\.dedicatedAlb: got nothing, must be given with dedicated routing/,
+    );
+    expect(() => synth({ sharedAlb: undefined })).toThrow(
+      /MockServerService\.sharedAlb: got nothing, must be given with shared-port routing/,
+    );
+    expect(() => synth({ routing: { kind: 'shared-port', port: 80 } })).toThrow(
+      /MockServerService\.routing\.port: got 80, must be a whole number from 1024 to 65535/,
+    );
   });
 });
 
 describe("MockServerService on the shared ALB uses what core's sharedAlbProjectUsage counts", () => {
-  const hostRouting = {
-    hostname: 'petstore.mocks.example.com',
-    httpsListenerArn: 'arn:listener/https',
-    hostedZoneId: 'Z123',
-    albZoneId: 'ZALB',
-    priority: 100,
-  };
-  const cases = (['port', 'host'] as const).flatMap((routing) =>
+  const cases = (['shared-port', 'shared-host'] as const).flatMap((routing) =>
     [[], ['10.20.0.0/16']].flatMap((controlPlaneCidrs) =>
       [['0.0.0.0/0'], ['203.0.113.0/24', '198.51.100.0/24']].map((dataPlaneCidrs) => ({
         routing,
@@ -308,12 +319,8 @@ describe("MockServerService on the shared ALB uses what core's sharedAlbProjectU
 
   it.each(cases)('%j', ({ routing, controlPlaneCidrs, dataPlaneCidrs }) => {
     const { json } = synth({
-      controlPlane: { ...BASE_MOCK_PROPS.controlPlane, sourceCidrs: controlPlaneCidrs },
-      dataPlaneCidrs,
-      loadBalancing: {
-        ...(BASE_MOCK_PROPS.loadBalancing as any),
-        ...(routing === 'host' ? { port: undefined, host: hostRouting } : {}),
-      },
+      access: { controlPlaneCidrs, dataPlaneCidrs },
+      ...(routing === 'shared-host' ? hostRouted(100) : {}),
     });
     const count = (t: string) => Object.keys(resources(json, t)).length;
     expect({
@@ -325,14 +332,14 @@ describe("MockServerService on the shared ALB uses what core's sharedAlbProjectU
 });
 
 describe('MockServerService with a dedicated ALB', () => {
-  const dedicated = {
-    mode: 'dedicated' as const,
-    publicSubnetIds: ['subnet-pub-a', 'subnet-pub-b'],
-    vpcCidr: '10.1.0.0/16',
+  const dedicated: Partial<MockServerServiceProps> = {
+    routing: { kind: 'dedicated' },
+    sharedAlb: undefined,
+    dedicatedAlb: { publicSubnetIds: ['subnet-pub-a', 'subnet-pub-b'], vpcCidr: '10.1.0.0/16' },
   };
 
   it('creates its own ALB dropping invalid headers, without deletion protection by default', () => {
-    const { raw, json } = synth({ loadBalancing: dedicated });
+    const { raw, json } = synth(dedicated);
     expect(raw).toHaveResourceWithProperties(Lb, {
       name: 'automock-dev-petstore',
       internal: false,
@@ -346,11 +353,12 @@ describe('MockServerService with a dedicated ALB', () => {
 
   it('with a domain: validated certificate, TLS 1.3 HTTPS listener, HTTP redirect, alias', () => {
     const { raw, json } = synth({
-      loadBalancing: {
-        ...dedicated,
-        deletionProtection: true,
+      ...dedicated,
+      routing: {
+        kind: 'dedicated',
         domain: { hostname: 'petstore.mocks.example.com', hostedZoneId: 'Z123' },
       },
+      dedicatedAlb: { ...dedicated.dedicatedAlb!, deletionProtection: true },
     });
     expect(raw).toHaveResourceWithProperties(Lb, { enable_deletion_protection: true });
     expect(raw).toHaveResourceWithProperties(AcmCertificate, {
@@ -494,7 +502,9 @@ describe('MockServerService control-plane token', () => {
 
 describe('MockServerService access from chosen networks', () => {
   it('port listener: data plane only from the given CIDRs, 403 for the rest', () => {
-    const { json } = synth({ dataPlaneCidrs: ['203.0.113.0/24'] });
+    const { json } = synth({
+      access: { controlPlaneCidrs: [], dataPlaneCidrs: ['203.0.113.0/24'] },
+    });
     const rules = sortedRules(json);
     expect(rules.map((r: any) => r.action[0].type)).toEqual([
       'forward',
@@ -510,22 +520,11 @@ describe('MockServerService access from chosen networks', () => {
 
   it('host rule carries the source-ip condition; control-plane networks get a rule of their own', () => {
     const { json } = synth({
-      dataPlaneCidrs: ['203.0.113.0/24', '198.51.100.0/24'],
-      controlPlane: {
-        secretName: 'automock/dev/petstore/control-plane-token',
-        sourceCidrs: ['10.8.0.0/16'],
+      access: {
+        controlPlaneCidrs: ['10.8.0.0/16'],
+        dataPlaneCidrs: ['203.0.113.0/24', '198.51.100.0/24'],
       },
-      loadBalancing: {
-        ...(BASE_MOCK_PROPS.loadBalancing as any),
-        port: undefined,
-        host: {
-          hostname: 'petstore.mocks.example.com',
-          httpsListenerArn: 'arn:listener/https',
-          hostedZoneId: 'Z123',
-          albZoneId: 'ZALB',
-          priority: 10,
-        },
-      },
+      ...hostRouted(10),
     });
     const rules = sortedRules(json);
     expect(rules.map((r: any) => r.priority)).toEqual([10, 11, 12, 13]);
@@ -543,12 +542,10 @@ describe('MockServerService access from chosen networks', () => {
 
   it('dedicated ALB: the same rules on its own listener', () => {
     const { json } = synth({
-      dataPlaneCidrs: ['203.0.113.0/24'],
-      loadBalancing: {
-        mode: 'dedicated',
-        publicSubnetIds: ['subnet-pub-a', 'subnet-pub-b'],
-        vpcCidr: '10.1.0.0/16',
-      },
+      access: { controlPlaneCidrs: [], dataPlaneCidrs: ['203.0.113.0/24'] },
+      routing: { kind: 'dedicated' },
+      sharedAlb: undefined,
+      dedicatedAlb: { publicSubnetIds: ['subnet-pub-a', 'subnet-pub-b'], vpcCidr: '10.1.0.0/16' },
     });
     expect(sortedRules(json).map((r: any) => r.action[0].type)).toEqual([
       'forward',
@@ -559,8 +556,8 @@ describe('MockServerService access from chosen networks', () => {
   });
 
   it('refuses control-plane networks that admit the internet', () => {
-    expect(() => synth({ controlPlane: { secretName: 's', sourceCidrs: ['0.0.0.0/0'] } })).toThrow(
-      /protectedPaths.sourceCidrs: got \["0.0.0.0\/0"\], must not admit the internet/,
-    );
+    expect(() =>
+      synth({ access: { controlPlaneCidrs: ['0.0.0.0/0'], dataPlaneCidrs: ['0.0.0.0/0'] } }),
+    ).toThrow(/protectedPaths.sourceCidrs: got \["0.0.0.0\/0"\], must not admit the internet/);
   });
 });

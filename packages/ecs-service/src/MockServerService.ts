@@ -1,19 +1,25 @@
 import {
   CONTROL_PLANE_HEADER,
   CONTROL_PLANE_PATHS,
+  DEFAULT_DATA_PLANE_CIDRS,
   HARDENING_EXCEPTION_LABELS,
+  IssueCollector,
   jvmHeapMiB,
+  MOCKSERVER_SERVICE,
+  PolicyStatement,
+  ProjectAccess,
+  ProjectRouting,
   resourceName,
   TaskSize,
 } from '@automock/core';
 import { dependable, ITerraformDependable, TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
 import { ControlPlaneToken } from './ControlPlaneToken';
-import { DedicatedAlb } from './DedicatedAlb';
-import { FargateService, PolicyStatement } from './FargateService';
+import { checkDedicatedAlb, DedicatedAlb } from './DedicatedAlb';
+import { checkFargateService, ContainerSpec, FargateService } from './FargateService';
 import { ProtectedPaths } from './routing';
 import { ScalingTables } from './ServiceAutoscaling';
-import { SharedAlbAttachment, SharedAlbHostRouting } from './SharedAlbAttachment';
+import { checkSharedAlbAttachment, SharedAlbAttachment, SharedAlbRef } from './SharedAlbAttachment';
 import { ServiceTargetGroup } from './ServiceTargetGroup';
 
 /**
@@ -60,31 +66,29 @@ export interface MockServerConfigSource {
   readonly dependables?: readonly ITerraformDependable[];
 }
 
-/** Attach to the environment's shared ALB. */
-export interface SharedLoadBalancing {
-  readonly mode: 'shared';
-  readonly albArn: string;
+/** The environment's shared ALB, for shared-port and shared-host routing. */
+export interface MockServerSharedAlb extends SharedAlbRef {
+  /** `app/<name>/<id>`: the CloudWatch `LoadBalancer` dimension, for request scaling. */
   readonly albArnSuffix: string;
-  readonly albSecurityGroupId: string;
-  readonly albDnsName: string;
-  /** With a domain: host routing on the shared HTTPS listener. */
-  readonly host?: Omit<SharedAlbHostRouting, 'albDnsName'>;
-  /** Without a domain: the project's listener port. */
-  readonly port?: number;
 }
 
-/** Bring an ALB of the project's own. */
-export interface DedicatedLoadBalancing {
-  readonly mode: 'dedicated';
+/** Where the project's own ALB goes, for dedicated routing (its domain comes with the routing). */
+export interface DedicatedAlbPlacement {
+  /** Public subnets in at least two AZs. */
   readonly publicSubnetIds: string[];
+  /** CIDR of the VPC: the only place the ALB sends traffic. */
   readonly vpcCidr: string;
-  /** @default - HTTP only */
-  readonly domain?: { readonly hostname: string; readonly hostedZoneId: string };
   /** @default false */
   readonly deletionProtection?: boolean;
   /** Access logs to the environment's log bucket. @default - off */
   readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
 }
+
+/** Who may reach the mock when no access is given: anyone, with the control plane behind its token. */
+export const OPEN_ACCESS: ProjectAccess = Object.freeze({
+  controlPlaneCidrs: Object.freeze([]),
+  dataPlaneCidrs: DEFAULT_DATA_PLANE_CIDRS,
+});
 
 /** Props of {@link MockServerService}. */
 export interface MockServerServiceProps extends TerraformMetaArguments {
@@ -104,7 +108,21 @@ export interface MockServerServiceProps extends TerraformMetaArguments {
   readonly minTasks: number;
   readonly maxTasks: number;
   readonly config: MockServerConfigSource;
-  readonly loadBalancing: SharedLoadBalancing | DedicatedLoadBalancing;
+  /**
+   * How requests reach the mock (core's `Project.routing`): a port or host rules on the shared
+   * ALB given in {@link sharedAlb}, or an ALB of its own placed by {@link dedicatedAlb}.
+   */
+  readonly routing: ProjectRouting;
+  /** The environment's shared ALB; required with shared routing, refused otherwise. @default - none */
+  readonly sharedAlb?: MockServerSharedAlb;
+  /** Where its own ALB goes; required with dedicated routing, refused otherwise. @default - none */
+  readonly dedicatedAlb?: DedicatedAlbPlacement;
+  /**
+   * Who may reach it (core's `Project.access`): control-plane networks admitted without the
+   * token (never the internet, at most 2) and the data plane's callers (at most 4).
+   * @default OPEN_ACCESS
+   */
+  readonly access?: ProjectAccess;
   /** SNS topics for alarms. @default - no alarms */
   readonly alarmTopicArns?: readonly string[];
   /** @default 'FARGATE' */
@@ -115,7 +133,7 @@ export interface MockServerServiceProps extends TerraformMetaArguments {
   readonly environment?: Readonly<Record<string, string>>;
   /** Secrets for the MockServer container. @default {} */
   readonly secrets?: Readonly<Record<string, string>>;
-  /** @default SEED_SCALING */
+  /** @default DEFAULT_SCALING */
   readonly scaling?: ScalingTables;
   /** @default MOCKSERVER_IMAGE */
   readonly image?: string;
@@ -125,17 +143,13 @@ export interface MockServerServiceProps extends TerraformMetaArguments {
   readonly healthCheckGracePeriodSeconds?: number;
   /**
    * MockServer's control plane (`/mockserver/*`, dashboard and websockets): the load balancer
-   * forwards it only with the project's token (a secret this construct creates) or from
-   * `sourceCidrs`, and answers 403 to everyone else.
+   * forwards it only with the project's token (a secret this construct creates) or from the
+   * access's `controlPlaneCidrs`, and answers 403 to everyone else.
    */
   readonly controlPlane: {
     /** Secrets Manager name of the token (core's `controlPlaneSecretName`). */
     readonly secretName: string;
-    /** Networks admitted without the token, at most 2, never the internet. @default [] */
-    readonly sourceCidrs?: readonly string[];
   };
-  /** Who may call the mocked API (IPv4 CIDRs, at most 4). @default ['0.0.0.0/0'] */
-  readonly dataPlaneCidrs?: readonly string[];
   /**
    * ARN of the IAM policy set as the permissions boundary of every role this construct creates
    * (the CI apply role may create roles only with its environment's boundary).
@@ -169,8 +183,11 @@ export class MockServerService extends Construct {
 
   constructor(scope: Construct, id: string, props: MockServerServiceProps) {
     super(scope, id);
+    const containers = mockServerContainers(props);
+    checkMockServerService(props, containers);
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
     const parts = { prefix: props.prefix, env: props.env, project: props.project };
+    const access = props.access ?? OPEN_ACCESS;
 
     const tg = (tid: string, kind: string) =>
       new ServiceTargetGroup(this, tid, {
@@ -192,60 +209,50 @@ export class MockServerService extends Construct {
       paths: CONTROL_PLANE_PATHS,
       targetGroupArn: this.controlPlaneTargetGroup.targetGroupArn,
       header: { name: CONTROL_PLANE_HEADER, value: this.controlPlaneToken.value },
-      sourceCidrs: props.controlPlane.sourceCidrs ?? [],
+      sourceCidrs: access.controlPlaneCidrs,
     };
-    const access = { protectedPaths, allowedCidrs: props.dataPlaneCidrs };
+    const routing = {
+      defaultTargetGroupArn: this.apiTargetGroup.targetGroupArn,
+      protectedPaths,
+      allowedCidrs: access.dataPlaneCidrs,
+    };
 
     let albSecurityGroupId: string;
     let albArnSuffix: string;
     let dependables: ITerraformDependable[];
-    const lb = props.loadBalancing;
-    if (lb.mode === 'shared') {
-      if (!lb.host === (lb.port === undefined))
-        throw new Error(
-          `MockServerService.loadBalancing: got ${lb.host ? 'both host and port' : 'neither host nor port'}, shared mode needs exactly one (host with a domain, port without)`,
-        );
-      this.attachment = new SharedAlbAttachment(this, 'SharedAlb', {
-        ...meta,
-        routing: lb.host
-          ? { host: { ...lb.host, albDnsName: lb.albDnsName } }
-          : {
-              port: {
-                port: lb.port!,
-                albArn: lb.albArn,
-                albSecurityGroupId: lb.albSecurityGroupId,
-                albDnsName: lb.albDnsName,
-              },
-            },
-        defaultTargetGroupArn: this.apiTargetGroup.targetGroupArn,
-        ...access,
-      });
-      albSecurityGroupId = lb.albSecurityGroupId;
-      albArnSuffix = lb.albArnSuffix;
-      dependables = this.attachment.dependables;
-      this.url = this.attachment.url;
-    } else {
+    const r = props.routing;
+    if (r.kind === 'dedicated') {
+      const placement = props.dedicatedAlb!;
       this.dedicatedAlb = new DedicatedAlb(this, 'Alb', {
         ...meta,
-        name: resourceName('alb', parts),
-        securityGroupName: resourceName('securityGroup', { ...parts, kind: 'alb' }),
+        ...dedicatedAlbNames(props),
         vpcId: props.vpcId,
-        vpcCidr: lb.vpcCidr,
-        publicSubnetIds: lb.publicSubnetIds,
-        defaultTargetGroupArn: this.apiTargetGroup.targetGroupArn,
-        ...access,
-        domain: lb.domain,
-        deletionProtection: lb.deletionProtection,
-        accessLogs: lb.accessLogs,
+        vpcCidr: placement.vpcCidr,
+        publicSubnetIds: placement.publicSubnetIds,
+        ...routing,
+        domain: r.domain,
+        deletionProtection: placement.deletionProtection,
+        accessLogs: placement.accessLogs,
       });
       albSecurityGroupId = this.dedicatedAlb.securityGroupId;
       albArnSuffix = this.dedicatedAlb.arnSuffix;
       dependables = this.dedicatedAlb.dependables;
       this.url = this.dedicatedAlb.url;
+    } else {
+      const alb = props.sharedAlb!;
+      this.attachment = new SharedAlbAttachment(this, 'SharedAlb', {
+        ...meta,
+        routing: r,
+        alb,
+        ...routing,
+      });
+      albSecurityGroupId = alb.albSecurityGroupId;
+      albArnSuffix = alb.albArnSuffix;
+      dependables = this.attachment.dependables;
+      this.url = this.attachment.url;
     }
     this.dashboardUrl = `${this.url}/mockserver/dashboard`;
 
-    const initFile = `${CONFIG_MOUNT_PATH}/${props.config.expectationsKey.split('/').pop()}`;
     const readConfig: PolicyStatement = {
       Sid: 'ReadOwnConfig',
       Effect: 'Allow',
@@ -255,7 +262,7 @@ export class MockServerService extends Construct {
     this.fargate = new FargateService(this, 'Service', {
       ...meta,
       ...parts,
-      serviceName: 'mockserver',
+      serviceName: MOCKSERVER_SERVICE,
       region: props.region,
       clusterName: props.clusterName,
       clusterArn: props.clusterArn,
@@ -271,90 +278,28 @@ export class MockServerService extends Construct {
       enableExecuteCommand: props.enableExecuteCommand,
       healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds ?? 60,
       alarmTopicArns: props.alarmTopicArns,
-      alarmOnLoadBalancer5xx: lb.mode === 'dedicated',
+      alarmOnLoadBalancer5xx: r.kind === 'dedicated',
       loadBalancerSecurityGroupId: albSecurityGroupId,
       loadBalancerArnSuffix: albArnSuffix,
       listenerDependencies: dependables,
       taskRoleStatements: [readConfig],
       permissionsBoundary: props.permissionsBoundary,
-      volumes: [CONFIG_VOLUME, TMP_VOLUME],
+      volumes: MOCKSERVER_VOLUMES,
       targets: [
         {
           label: 'api',
           targetGroupArn: this.apiTargetGroup.targetGroupArn,
           arnSuffix: this.apiTargetGroup.arnSuffix,
-          containerName: MOCKSERVER_CONTAINER,
-          containerPort: MOCKSERVER_PORT,
+          ...MOCKSERVER_TARGET,
         },
         {
           label: 'control',
           targetGroupArn: this.controlPlaneTargetGroup.targetGroupArn,
           arnSuffix: this.controlPlaneTargetGroup.arnSuffix,
-          containerName: MOCKSERVER_CONTAINER,
-          containerPort: MOCKSERVER_PORT,
+          ...MOCKSERVER_TARGET,
         },
       ],
-      containers: [
-        {
-          name: CONFIG_LOADER_CONTAINER,
-          image: props.configLoaderImage ?? CONFIG_LOADER_IMAGE,
-          essential: false,
-          entryPoint: ['/bin/sh', '-c'],
-          // MockServer runs as uid 65532 and Fargate creates task volumes owned by root: the file
-          // and its directory must be world-readable, and /tmp world-writable (sticky).
-          command: [
-            'set -eu; aws s3 cp "s3://$CONFIG_BUCKET/$CONFIG_OBJECT" "$TARGET_FILE"; chmod 0755 "$(dirname "$TARGET_FILE")"; chmod 0644 "$TARGET_FILE"; chmod 1777 /tmp',
-          ],
-          user: '0',
-          readonlyRootFilesystem: true,
-          dockerLabels: {
-            [HARDENING_EXCEPTION_LABELS.root]:
-              'Fargate task volumes are owned by root; this short-lived init container makes them readable (config) and writable (tmp) for the non-root MockServer, then exits',
-          },
-          environment: {
-            CONFIG_BUCKET: props.config.bucketName,
-            CONFIG_OBJECT: props.config.expectationsKey,
-            TARGET_FILE: initFile,
-            AWS_REGION: props.region,
-            HOME: '/tmp',
-          },
-          mountPoints: [
-            { sourceVolume: CONFIG_VOLUME, containerPath: CONFIG_MOUNT_PATH },
-            { sourceVolume: TMP_VOLUME, containerPath: '/tmp' },
-          ],
-        },
-        {
-          name: MOCKSERVER_CONTAINER,
-          image: props.image ?? MOCKSERVER_IMAGE,
-          port: MOCKSERVER_PORT,
-          essential: true,
-          user: MOCKSERVER_USER,
-          readonlyRootFilesystem: true,
-          dependsOn: [{ containerName: CONFIG_LOADER_CONTAINER, condition: 'SUCCESS' }],
-          mountPoints: [
-            { sourceVolume: CONFIG_VOLUME, containerPath: CONFIG_MOUNT_PATH, readOnly: true },
-            { sourceVolume: TMP_VOLUME, containerPath: '/tmp' },
-          ],
-          secrets: props.secrets,
-          environment: {
-            MOCKSERVER_LOG_LEVEL: 'INFO',
-            // MockServer's hardening advice: answer 404 to unmatched requests instead of proxying
-            // them to whatever their Host header names (from inside the VPC).
-            MOCKSERVER_ATTEMPT_TO_PROXY_IF_NO_MATCHING_EXPECTATION: 'false',
-            ...props.environment,
-            MOCKSERVER_SERVER_PORT: String(MOCKSERVER_PORT),
-            MOCKSERVER_INITIALIZATION_JSON_PATH: initFile,
-            // A file MockServer cannot load stops the task (the circuit breaker rolls back)
-            // instead of serving no expectations while the health checks pass.
-            MOCKSERVER_FAIL_ON_INITIALIZATION_ERROR: 'true',
-            // An explicit -Xmx overrides the image's -XX:MaxRAMPercentage=75.0 entry-point flag.
-            JAVA_TOOL_OPTIONS: `-Xmx${jvmHeapMiB(props.size.memory)}m`,
-            // Not read by MockServer: a new value changes the task definition, so a content
-            // change rolls the tasks and they load the new file.
-            AUTOMOCK_EXPECTATIONS_VERSION: props.config.version,
-          },
-        },
-      ],
+      containers,
     });
     const writers = (props.config.dependables ?? []).map((d) => dependable(d));
     if (writers.length > 0) {
@@ -362,4 +307,148 @@ export class MockServerService extends Construct {
       td.dependsOn = [...(td.dependsOn ?? []), ...writers];
     }
   }
+}
+
+const MOCKSERVER_VOLUMES = [CONFIG_VOLUME, TMP_VOLUME];
+/** Both target groups reach the one MockServer port. */
+const MOCKSERVER_TARGET = { containerName: MOCKSERVER_CONTAINER, containerPort: MOCKSERVER_PORT };
+
+function dedicatedAlbNames(props: MockServerServiceProps) {
+  const parts = { prefix: props.prefix, env: props.env, project: props.project };
+  return {
+    name: resourceName('alb', parts),
+    securityGroupName: resourceName('securityGroup', { ...parts, kind: 'alb' }),
+  };
+}
+
+/**
+ * Checks everything the service and its children will be given, before any of them is created:
+ * the routing against the ALB given for it, who may reach it, and the Fargate service.
+ *
+ * @throws ConfigValidationError naming each field, value and rule.
+ */
+function checkMockServerService(
+  props: MockServerServiceProps,
+  containers: readonly ContainerSpec[],
+): void {
+  const owner = 'MockServerService';
+  const issues = new IssueCollector();
+  const access = props.access ?? OPEN_ACCESS;
+  const shape = {
+    protectedPaths: {
+      paths: CONTROL_PLANE_PATHS,
+      header: { name: CONTROL_PLANE_HEADER },
+      sourceCidrs: access.controlPlaneCidrs,
+    },
+    allowedCidrs: access.dataPlaneCidrs,
+  };
+  const r = props.routing;
+  const shared = r.kind === 'shared-port' || r.kind === 'shared-host';
+  if (!shared && r.kind !== 'dedicated') {
+    issues.add(
+      `${owner}.routing.kind`,
+      (r as { kind: unknown }).kind,
+      "must be 'shared-port', 'shared-host' or 'dedicated'",
+    );
+  } else {
+    const needed = shared ? 'sharedAlb' : 'dedicatedAlb';
+    const refused = shared ? 'dedicatedAlb' : 'sharedAlb';
+    if (props[refused] !== undefined)
+      issues.add(`${owner}.${refused}`, props[refused], `must be left out with ${r.kind} routing`);
+    if (props[needed] === undefined)
+      issues.add(`${owner}.${needed}`, undefined, `must be given with ${r.kind} routing`);
+    else if (r.kind === 'dedicated')
+      checkDedicatedAlb(issues, owner, {
+        ...dedicatedAlbNames(props),
+        vpcId: props.vpcId,
+        ...props.dedicatedAlb!,
+        ...shape,
+      });
+    else
+      checkSharedAlbAttachment(
+        issues,
+        owner,
+        { routing: r, alb: props.sharedAlb!, ...shape },
+        `${owner}.sharedAlb`,
+      );
+  }
+  checkFargateService(issues, owner, {
+    serviceName: MOCKSERVER_SERVICE,
+    size: props.size,
+    containers,
+    volumes: MOCKSERVER_VOLUMES,
+    minTasks: props.minTasks,
+    maxTasks: props.maxTasks,
+    scaling: props.scaling,
+    healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds,
+    permissionsBoundary: props.permissionsBoundary,
+    targets: [MOCKSERVER_TARGET],
+  });
+  issues.throwIfAny(owner);
+}
+
+/** The config loader, then MockServer once the loader has copied the expectations. */
+function mockServerContainers(props: MockServerServiceProps): ContainerSpec[] {
+  const initFile = `${CONFIG_MOUNT_PATH}/${props.config.expectationsKey.split('/').pop()}`;
+  return [
+    {
+      name: CONFIG_LOADER_CONTAINER,
+      image: props.configLoaderImage ?? CONFIG_LOADER_IMAGE,
+      essential: false,
+      entryPoint: ['/bin/sh', '-c'],
+      // MockServer runs as uid 65532 and Fargate creates task volumes owned by root: the file
+      // and its directory must be world-readable, and /tmp world-writable (sticky).
+      command: [
+        'set -eu; aws s3 cp "s3://$CONFIG_BUCKET/$CONFIG_OBJECT" "$TARGET_FILE"; chmod 0755 "$(dirname "$TARGET_FILE")"; chmod 0644 "$TARGET_FILE"; chmod 1777 /tmp',
+      ],
+      user: '0',
+      readonlyRootFilesystem: true,
+      dockerLabels: {
+        [HARDENING_EXCEPTION_LABELS.root]:
+          'Fargate task volumes are owned by root; this short-lived init container makes them readable (config) and writable (tmp) for the non-root MockServer, then exits',
+      },
+      environment: {
+        CONFIG_BUCKET: props.config.bucketName,
+        CONFIG_OBJECT: props.config.expectationsKey,
+        TARGET_FILE: initFile,
+        AWS_REGION: props.region,
+        HOME: '/tmp',
+      },
+      mountPoints: [
+        { sourceVolume: CONFIG_VOLUME, containerPath: CONFIG_MOUNT_PATH },
+        { sourceVolume: TMP_VOLUME, containerPath: '/tmp' },
+      ],
+    },
+    {
+      name: MOCKSERVER_CONTAINER,
+      image: props.image ?? MOCKSERVER_IMAGE,
+      port: MOCKSERVER_PORT,
+      essential: true,
+      user: MOCKSERVER_USER,
+      readonlyRootFilesystem: true,
+      dependsOn: [{ containerName: CONFIG_LOADER_CONTAINER, condition: 'SUCCESS' }],
+      mountPoints: [
+        { sourceVolume: CONFIG_VOLUME, containerPath: CONFIG_MOUNT_PATH, readOnly: true },
+        { sourceVolume: TMP_VOLUME, containerPath: '/tmp' },
+      ],
+      secrets: props.secrets,
+      environment: {
+        MOCKSERVER_LOG_LEVEL: 'INFO',
+        // MockServer's hardening advice: answer 404 to unmatched requests instead of proxying
+        // them to whatever their Host header names (from inside the VPC).
+        MOCKSERVER_ATTEMPT_TO_PROXY_IF_NO_MATCHING_EXPECTATION: 'false',
+        ...props.environment,
+        MOCKSERVER_SERVER_PORT: String(MOCKSERVER_PORT),
+        MOCKSERVER_INITIALIZATION_JSON_PATH: initFile,
+        // A file MockServer cannot load stops the task (the circuit breaker rolls back)
+        // instead of serving no expectations while the health checks pass.
+        MOCKSERVER_FAIL_ON_INITIALIZATION_ERROR: 'true',
+        // An explicit -Xmx overrides the image's -XX:MaxRAMPercentage=75.0 entry-point flag.
+        JAVA_TOOL_OPTIONS: `-Xmx${jvmHeapMiB(props.size.memory)}m`,
+        // Not read by MockServer: a new value changes the task definition, so a content
+        // change rolls the tasks and they load the new file.
+        AUTOMOCK_EXPECTATIONS_VERSION: props.config.version,
+      },
+    },
+  ];
 }

@@ -21,7 +21,7 @@ function alarms(includeLoadBalancer5xx = false) {
   return (suffix: string) => all.filter((a) => a.alarm_name.endsWith(suffix));
 }
 
-describe('ServiceAlarms (seed 000 thresholds)', () => {
+describe('ServiceAlarms (default thresholds)', () => {
   const find = alarms();
 
   it('critical: UnHealthyHostCount > 0 for 5 minutes, per target group', () => {

@@ -2,7 +2,11 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
 
-/** Alarm thresholds from seed 000: critical and warning. */
+/**
+ * Alarm thresholds: critical when a mock is failing callers (a target unhealthy for 5 minutes,
+ * or 5XX answers past a handful), warning when it runs hot for long enough that autoscaling is
+ * not keeping up.
+ */
 export const ALARM_THRESHOLDS = {
   /** Critical: any unhealthy target for 5 minutes. */
   unhealthyHosts: { threshold: 0, minutes: 5 },

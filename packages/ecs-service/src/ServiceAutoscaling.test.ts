@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { SEED_SCALING, ServiceAutoscaling, ServiceAutoscalingProps } from './ServiceAutoscaling';
+import { DEFAULT_SCALING, ServiceAutoscaling, ServiceAutoscalingProps } from './ServiceAutoscaling';
 import { resources, testStack } from './testing/fixtures';
 
 function synth(over: Partial<ServiceAutoscalingProps> = {}) {
@@ -34,7 +34,7 @@ function bands(policy: any, threshold: number) {
   ]);
 }
 
-describe("ServiceAutoscaling: seed 000's table", () => {
+describe('ServiceAutoscaling: the default table', () => {
   const { json, policy, alarm } = synth();
 
   it('scales between min and max', () => {
@@ -114,9 +114,9 @@ describe("ServiceAutoscaling: seed 000's table", () => {
     expect(bands(p, 40)).toEqual([[-Infinity, 40, -25]]);
   });
 
-  it('exports the seed table unchanged', () => {
-    expect(SEED_SCALING.cpu.map((s) => s.change)).toEqual([50, 100, 200]);
-    expect(SEED_SCALING.scaleInChange).toBe(-25);
+  it('exports the default table unchanged', () => {
+    expect(DEFAULT_SCALING.cpu.map((s) => s.change)).toEqual([50, 100, 200]);
+    expect(DEFAULT_SCALING.scaleInChange).toBe(-25);
   });
 });
 
@@ -131,7 +131,7 @@ describe('ServiceAutoscaling without a load balancer', () => {
     expect(() =>
       synth({
         tables: {
-          ...SEED_SCALING,
+          ...DEFAULT_SCALING,
           cpu: [
             { from: 70, to: 80, change: 50 },
             { from: 85, change: 100 },

@@ -1,6 +1,7 @@
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { IssueCollector } from '@automock/core';
 import { TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
 
@@ -14,7 +15,7 @@ export interface ScalingStep {
   readonly change: number;
 }
 
-/** The step-scaling tables; defaults are seed 000's table. */
+/** The step-scaling tables ({@link DEFAULT_SCALING} unless given). */
 export interface ScalingTables {
   /** Average service CPU % bands. */
   readonly cpu: readonly ScalingStep[];
@@ -35,11 +36,13 @@ export interface ScalingTables {
 }
 
 /**
- * Seed 000's table: CPU and memory +50% at 70-80, +100% at 80-90, +200% above 90; requests per
- * target +50% at 500-1000/min, +100% above 1000; -25% when CPU and memory stay below 40% for 5
- * minutes.
+ * The default table: scale out in proportion to how far load is past a comfortable level (CPU and
+ * memory +50% at 70-80, +100% at 80-90, +200% above 90; requests per target +50% at
+ * 500-1000/min, +100% above 1000), so a load test ramps up within minutes; scale in by a quarter
+ * only when CPU and memory have both stayed below 40% for 5 minutes, so an idle mock shrinks
+ * without flapping.
  */
-export const SEED_SCALING: ScalingTables = {
+export const DEFAULT_SCALING: ScalingTables = {
   cpu: [
     { from: 70, to: 80, change: 50 },
     { from: 80, to: 90, change: 100 },
@@ -69,7 +72,7 @@ export interface ServiceAutoscalingProps extends TerraformMetaArguments {
   readonly serviceName: string;
   readonly minTasks: number;
   readonly maxTasks: number;
-  /** Step tables. @default SEED_SCALING */
+  /** Step tables. @default DEFAULT_SCALING */
   readonly tables?: ScalingTables;
   /** Request scaling needs the ALB and target group CloudWatch dimensions. @default - no request scaling */
   readonly requests?: {
@@ -78,24 +81,28 @@ export interface ServiceAutoscalingProps extends TerraformMetaArguments {
   };
 }
 
-function checkSteps(field: string, steps: readonly ScalingStep[]): void {
-  if (steps.length === 0)
-    throw new Error(`ServiceAutoscaling.${field}: got [], needs at least one step`);
+function checkSteps(issues: IssueCollector, field: string, steps: readonly ScalingStep[]): void {
+  if (steps.length === 0) issues.add(field, [], 'must hold at least one step');
   steps.forEach((s, i) => {
     const next = steps[i + 1];
     if (next && s.to !== next.from)
-      throw new Error(
-        `ServiceAutoscaling.${field}[${i}].to: got ${s.to}, must equal the next step's from (${next.from})`,
-      );
+      issues.add(`${field}[${i}].to`, s.to, `must equal the next step's from (${next.from})`);
     if (!next && s.to !== undefined)
-      throw new Error(
-        `ServiceAutoscaling.${field}[${i}].to: got ${s.to}, the last step must be open-ended`,
-      );
-    if (!(s.change > 0))
-      throw new Error(
-        `ServiceAutoscaling.${field}[${i}].change: got ${s.change}, must be positive`,
-      );
+      issues.add(`${field}[${i}].to`, s.to, 'must be left out: the last step is open-ended');
+    if (!(s.change > 0)) issues.add(`${field}[${i}].change`, s.change, 'must be positive');
   });
+}
+
+/** Checks step tables: contiguous bands, the last open-ended, positive changes. */
+export function checkScalingTables(
+  issues: IssueCollector,
+  field: string,
+  tables: ScalingTables | undefined,
+): void {
+  if (tables === undefined) return;
+  checkSteps(issues, `${field}.cpu`, tables.cpu);
+  checkSteps(issues, `${field}.memory`, tables.memory);
+  checkSteps(issues, `${field}.requestsPerTarget`, tables.requestsPerTarget);
 }
 
 /**
@@ -109,10 +116,10 @@ export class ServiceAutoscaling extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
-    const t = props.tables ?? SEED_SCALING;
-    checkSteps('cpu', t.cpu);
-    checkSteps('memory', t.memory);
-    checkSteps('requestsPerTarget', t.requestsPerTarget);
+    const issues = new IssueCollector();
+    checkScalingTables(issues, 'ServiceAutoscaling.tables', props.tables);
+    issues.throwIfAny('ServiceAutoscaling');
+    const t = props.tables ?? DEFAULT_SCALING;
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
     const service = { ClusterName: props.clusterName, ServiceName: props.serviceName };
 

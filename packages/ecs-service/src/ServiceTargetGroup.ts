@@ -1,8 +1,12 @@
+import { checkElbName, IssueCollector } from '@automock/core';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
 
-/** Seconds the ALB waits for in-flight requests before removing a task (seed: 30). */
+/**
+ * Seconds the ALB waits for in-flight requests before removing a task: long enough for a mocked
+ * response, short enough that a rolling deployment or scale-in is not held up.
+ */
 export const DEREGISTRATION_DELAY_SECONDS = 30;
 
 /** Props of {@link ServiceTargetGroup}. */
@@ -31,16 +35,13 @@ export class ServiceTargetGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceTargetGroupProps) {
     super(scope, id);
-    if (props.name.length > 32)
-      throw new Error(
-        `ServiceTargetGroup.name: got ${JSON.stringify(props.name)}, must be at most 32 characters`,
-      );
+    const issues = new IssueCollector();
+    checkElbName(issues, 'ServiceTargetGroup.name', props.name, 'target group');
     if (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535)
-      throw new Error(`ServiceTargetGroup.port: got ${props.port}, must be 1-65535`);
+      issues.add('ServiceTargetGroup.port', props.port, 'must be a whole number from 1 to 65535');
     if (!props.healthCheckPath.startsWith('/'))
-      throw new Error(
-        `ServiceTargetGroup.healthCheckPath: got ${JSON.stringify(props.healthCheckPath)}, must start with /`,
-      );
+      issues.add('ServiceTargetGroup.healthCheckPath', props.healthCheckPath, 'must start with /');
+    issues.throwIfAny('ServiceTargetGroup');
     this.port = props.port;
     this.targetGroup = new LbTargetGroup(this, 'Resource', {
       provider: props.provider,

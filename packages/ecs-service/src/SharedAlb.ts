@@ -2,7 +2,8 @@ import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Construct } from 'constructs';
-import { createInternetAlb, InternetAlbProps } from './internet-alb';
+import { IssueCollector } from '@automock/core';
+import { checkInternetAlb, createInternetAlb, InternetAlbProps } from './internet-alb';
 import { DnsValidatedCertificate } from './DnsValidatedCertificate';
 
 /** TLS policy for every HTTPS listener: TLS 1.3, with TLS 1.2 for older clients. */
@@ -43,10 +44,12 @@ export class SharedAlb extends Construct {
 
   constructor(scope: Construct, id: string, props: SharedAlbProps) {
     super(scope, id);
+    const issues = new IssueCollector();
+    checkInternetAlb(issues, 'SharedAlb', props);
+    issues.throwIfAny('SharedAlb');
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
     ({ securityGroup: this.securityGroup, alb: this.alb } = createInternetAlb(
       this,
-      'SharedAlb',
       props,
       props.domain ? [80, 443] : [80],
       'Shared ALB: listener ports from the internet, traffic to the VPC only',

@@ -4,43 +4,30 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { ITerraformDependable, TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
-import { PathTarget, ProtectedPaths, routingRules } from './routing';
+import { IssueCollector, SharedAlbRouting } from '@automock/core';
+import { checkRouting, PathTarget, ProtectedPaths, routingRules, RoutingShape } from './routing';
 
-/** Host-based routing on the shared HTTPS listener (environment with a domain). */
-export interface SharedAlbHostRouting {
-  /** Full host name, e.g. `petstore.mocks.example.com`. */
-  readonly hostname: string;
-  /** HTTPS listener of the shared ALB (its certificate covers `*.<domain>`). */
-  readonly httpsListenerArn: string;
-  /** Route53 zone that gets the alias record. */
-  readonly hostedZoneId: string;
-  /** The ALB's DNS name and hosted zone, for the alias. */
-  readonly albDnsName: string;
-  readonly albZoneId: string;
-  /**
-   * First of the listener rule priorities this project uses (one per rule: protected paths take 2
-   * or 3, each path target 1, the host 1); they must not overlap another project's on the same
-   * listener.
-   */
-  readonly priority: number;
-}
-
-/** Port-based routing: a listener of the project's own on the shared ALB (no domain). */
-export interface SharedAlbPortRouting {
-  /** Listener port, 1024-65535. */
-  readonly port: number;
+/** The environment's shared ALB, as a project stack sees it (references from its outputs). */
+export interface SharedAlbRef {
   readonly albArn: string;
-  /** The shared ALB's security group; gets an ingress rule for this port. */
+  /** Its security group; port routing adds an ingress rule for the project's port. */
   readonly albSecurityGroupId: string;
-  /** The ALB's DNS name, for the URL. */
+  /** Its DNS name: the URL of a port-routed project, the alias target of a host-routed one. */
   readonly albDnsName: string;
+  /** Its hosted zone, for the alias record. @default - none: host routing is refused */
+  readonly albZoneId?: string;
+  /** The HTTPS listener (its certificate covers `*.<domain>`). @default - none: host routing is refused */
+  readonly httpsListenerArn?: string;
 }
 
 /** Props of {@link SharedAlbAttachment}. */
 export interface SharedAlbAttachmentProps extends TerraformMetaArguments {
-  /** Exactly one of host or port routing. */
-  readonly routing:
-    { readonly host: SharedAlbHostRouting } | { readonly port: SharedAlbPortRouting };
+  /**
+   * A listener port of the project's own (no domain), or rules for its host name on the HTTPS
+   * listener from `priority` on (core's `Project.routing`).
+   */
+  readonly routing: SharedAlbRouting;
+  readonly alb: SharedAlbRef;
   /** Where everything else goes. */
   readonly defaultTargetGroupArn: string;
   /** Path-specific targets, matched before the default. @default [] */
@@ -53,6 +40,57 @@ export interface SharedAlbAttachmentProps extends TerraformMetaArguments {
    * their header from anywhere. @default ['0.0.0.0/0']
    */
   readonly allowedCidrs?: readonly string[];
+}
+
+/** A listener port a project may take on the shared ALB (80 and 443 are the ALB's own). */
+const PORT_RANGE = { min: 1024, max: 65535 } as const;
+/** ELB listener rule priorities. */
+const PRIORITY_RANGE = { min: 1, max: 50000 } as const;
+
+/**
+ * Checks {@link SharedAlbAttachmentProps}; the target groups and the header's value may be left
+ * out, so a construct that creates them can check first (naming its own field for the ALB).
+ */
+export function checkSharedAlbAttachment(
+  issues: IssueCollector,
+  owner: string,
+  props: Pick<SharedAlbAttachmentProps, 'routing' | 'alb'> & Omit<RoutingShape, 'host'>,
+  albField = `${owner}.alb`,
+): void {
+  const r = props.routing;
+  if (r.kind === 'shared-port') {
+    if (!Number.isInteger(r.port) || r.port < PORT_RANGE.min || r.port > PORT_RANGE.max)
+      issues.add(
+        `${owner}.routing.port`,
+        r.port,
+        `must be a whole number from ${PORT_RANGE.min} to ${PORT_RANGE.max}`,
+      );
+    checkRouting(issues, owner, props);
+    return;
+  }
+  if (r.kind !== 'shared-host') {
+    issues.add(
+      `${owner}.routing.kind`,
+      (r as { kind: unknown }).kind,
+      "must be 'shared-port' or 'shared-host'",
+    );
+    return;
+  }
+  for (const k of ['httpsListenerArn', 'albZoneId'] as const)
+    if (!props.alb[k])
+      issues.add(`${albField}.${k}`, props.alb[k], 'must be given for host routing');
+  const rules = checkRouting(issues, owner, { ...props, host: r.domain.hostname });
+  if (rules === undefined) return;
+  if (
+    !Number.isInteger(r.priority) ||
+    r.priority < PRIORITY_RANGE.min ||
+    r.priority + rules - 1 > PRIORITY_RANGE.max
+  )
+    issues.add(
+      `${owner}.routing.priority`,
+      r.priority,
+      `must leave room for ${rules} rules within ${PRIORITY_RANGE.min}-${PRIORITY_RANGE.max}`,
+    );
 }
 
 /**
@@ -71,6 +109,9 @@ export class SharedAlbAttachment extends Construct {
 
   constructor(scope: Construct, id: string, props: SharedAlbAttachmentProps) {
     super(scope, id);
+    const issues = new IssueCollector();
+    checkSharedAlbAttachment(issues, 'SharedAlbAttachment', props);
+    issues.throwIfAny('SharedAlbAttachment');
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
     const routing = {
       protectedPaths: props.protectedPaths,
@@ -78,66 +119,63 @@ export class SharedAlbAttachment extends Construct {
       defaultTargetGroupArn: props.defaultTargetGroupArn,
       allowedCidrs: props.allowedCidrs,
     };
+    const alb = props.alb;
+    const r = props.routing;
 
-    if ('host' in props.routing) {
-      const h = props.routing.host;
-      const { rules } = routingRules('SharedAlbAttachment', { ...routing, host: h.hostname });
-      if (!Number.isInteger(h.priority) || h.priority < 1 || h.priority + rules.length - 1 > 50000)
-        throw new Error(
-          `SharedAlbAttachment.priority: got ${h.priority}, must leave room for ${rules.length} rules within 1-50000`,
-        );
-      rules.forEach((r, i) => {
+    if (r.kind === 'shared-host') {
+      const { rules } = routingRules('SharedAlbAttachment', {
+        ...routing,
+        host: r.domain.hostname,
+      });
+      rules.forEach((rule, i) => {
         this.rules.push(
-          new LbListenerRule(this, r.id, {
+          new LbListenerRule(this, rule.id, {
             ...meta,
-            listenerArn: h.httpsListenerArn,
-            priority: h.priority + i,
-            condition: r.conditions,
-            action: r.action,
+            listenerArn: alb.httpsListenerArn!,
+            priority: r.priority + i,
+            condition: rule.conditions,
+            action: rule.action,
           }),
         );
       });
       this.aliasRecord = new Route53Record(this, 'Alias', {
         ...meta,
-        zoneId: h.hostedZoneId,
-        name: h.hostname,
+        zoneId: r.domain.hostedZoneId,
+        name: r.domain.hostname,
         type: 'A',
-        alias: { name: h.albDnsName, zoneId: h.albZoneId, evaluateTargetHealth: true },
+        alias: { name: alb.albDnsName, zoneId: alb.albZoneId!, evaluateTargetHealth: true },
       });
-      this.url = `https://${h.hostname}`;
+      this.url = `https://${r.domain.hostname}`;
     } else {
-      const p = props.routing.port;
-      if (!Number.isInteger(p.port) || p.port < 1024 || p.port > 65535)
-        throw new Error(`SharedAlbAttachment.port: got ${p.port}, must be 1024-65535`);
       const { rules, defaultAction } = routingRules('SharedAlbAttachment', routing);
       new VpcSecurityGroupIngressRule(this, 'Ingress', {
         ...meta,
-        securityGroupId: p.albSecurityGroupId,
-        description: `Listener ${p.port} from the internet (listener rules decide who is served)`,
+        securityGroupId: alb.albSecurityGroupId,
+        description: `Listener ${r.port} from the internet (listener rules decide who is served)`,
         ipProtocol: 'tcp',
-        fromPort: p.port,
-        toPort: p.port,
+        fromPort: r.port,
+        toPort: r.port,
         cidrIpv4: '0.0.0.0/0',
       });
       this.listener = new LbListener(this, 'Listener', {
         ...meta,
-        loadBalancerArn: p.albArn,
-        port: p.port,
+        loadBalancerArn: alb.albArn,
+        port: r.port,
         protocol: 'HTTP',
         defaultAction: [defaultAction],
       });
-      rules.forEach((r, i) => {
+      rules.forEach((rule, i) => {
         this.rules.push(
-          new LbListenerRule(this, r.id, {
+          new LbListenerRule(this, rule.id, {
             ...meta,
             listenerArn: this.listener!.arn,
             priority: i + 1,
-            condition: r.conditions,
-            action: r.action,
+            condition: rule.conditions,
+            action: rule.action,
           }),
         );
       });
-      this.url = `http://${p.albDnsName}:${p.port}`;
+      this.url = `http://${alb.albDnsName}:${r.port}`;
     }
     if (this.listener) this.dependables.push(this.listener);
     this.dependables.push(...this.rules);

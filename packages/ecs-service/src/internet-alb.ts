@@ -2,7 +2,8 @@ import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { TerraformMetaArguments } from 'cdktf';
+import { checkElbName, IssueCollector } from '@automock/core';
+import { TerraformMetaArguments, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** What every internet-facing ALB of this package is built from. */
@@ -26,31 +27,39 @@ export interface InternetAlbProps extends TerraformMetaArguments {
   readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
 }
 
+/** Checks what {@link createInternetAlb} is given; the owner's constructor calls it before any child. */
+export function checkInternetAlb(
+  issues: IssueCollector,
+  owner: string,
+  props: InternetAlbProps,
+): void {
+  checkElbName(issues, `${owner}.name`, props.name, 'load balancer');
+  if (props.accessLogs && /(^|\/)AWSLogs(\/|$)/.test(props.accessLogs.prefix))
+    issues.add(
+      `${owner}.accessLogs.prefix`,
+      props.accessLogs.prefix,
+      'must not contain AWSLogs (ELB adds it)',
+    );
+  if (!Token.isUnresolved(props.publicSubnetIds) && props.publicSubnetIds.length < 2)
+    issues.add(
+      `${owner}.publicSubnetIds`,
+      props.publicSubnetIds,
+      'must list subnets in at least 2 AZs (an ALB needs them)',
+    );
+}
+
 /**
  * Creates, directly in `scope` (so construct ids, and with them Terraform addresses, stay those
  * of the calling construct), the hardened part shared by SharedAlb and DedicatedAlb: a security
  * group admitting the internet on the listener ports only and sending only into the VPC, and an
- * ALB that drops invalid header fields.
+ * ALB that drops invalid header fields. The caller has checked `props` ({@link checkInternetAlb}).
  */
 export function createInternetAlb(
   scope: Construct,
-  owner: string,
   props: InternetAlbProps,
   listenerPorts: readonly number[],
   sgDescription: string,
 ): { securityGroup: SecurityGroup; alb: Lb } {
-  if (props.name.length > 32)
-    throw new Error(
-      `${owner}.name: got ${JSON.stringify(props.name)}, must be at most 32 characters`,
-    );
-  if (props.accessLogs && /(^|\/)AWSLogs(\/|$)/.test(props.accessLogs.prefix))
-    throw new Error(
-      `${owner}.accessLogs.prefix: got ${JSON.stringify(props.accessLogs.prefix)}, must not contain AWSLogs (ELB adds it)`,
-    );
-  if (props.publicSubnetIds.length < 2)
-    throw new Error(
-      `${owner}.publicSubnetIds: got ${props.publicSubnetIds.length}, an ALB needs subnets in at least 2 AZs`,
-    );
   const meta = { provider: props.provider, dependsOn: props.dependsOn };
 
   const securityGroup = new SecurityGroup(scope, 'SecurityGroup', {

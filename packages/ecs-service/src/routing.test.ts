@@ -42,7 +42,7 @@ describe('routingRules', () => {
           protectedPaths: { ...cp, header: { ...cp.header, value } },
           defaultTargetGroupArn: 'x',
         }),
-      ).toThrow(/T.protectedPaths.header.value: got a literal/);
+      ).toThrow(/T.protectedPaths.header.value: got "a literal/);
   });
 
   it('refuses a rule with more than 5 condition values', () => {

@@ -1,4 +1,4 @@
-import { admitsInternet } from '@automock/core';
+import { admitsInternet, IssueCollector } from '@automock/core';
 import { LbListenerDefaultAction } from '@cdktf/provider-aws/lib/lb-listener';
 import {
   LbListenerRuleAction,
@@ -47,6 +47,27 @@ export interface RoutingProps {
   readonly allowedCidrs?: readonly string[];
 }
 
+/**
+ * What decides how many rules there are and what they test: {@link RoutingProps} without the
+ * target groups, and the header's value optional. A construct that creates the target groups and
+ * the header's secret itself checks this before creating anything.
+ */
+export interface RoutingShape {
+  /** @default - none */
+  readonly host?: string;
+  /** @default - none */
+  readonly protectedPaths?: {
+    readonly paths: readonly string[];
+    readonly header: { readonly name: string; readonly value?: string };
+    /** @default [] */
+    readonly sourceCidrs?: readonly string[];
+  };
+  /** @default [] */
+  readonly pathTargets?: readonly { readonly paths: readonly string[] }[];
+  /** @default ['0.0.0.0/0'] */
+  readonly allowedCidrs?: readonly string[];
+}
+
 /** One listener rule, before priorities and the listener are known. */
 export interface RuleSpec {
   /** Construct id (stable: renaming one replaces the rule). */
@@ -87,12 +108,55 @@ function valueCount(conditions: readonly LbListenerRuleCondition[]): number {
 }
 
 /**
+ * Checks a routing before anything is built: at least one allowed CIDR, protected paths never
+ * open to the internet by address, a header value that is a secret reference (not a literal), and
+ * every rule within the ALB's 5 condition values.
+ *
+ * @returns how many listener rules the routing takes (when it is valid).
+ */
+export function checkRouting(
+  issues: IssueCollector,
+  owner: string,
+  shape: RoutingShape,
+): number | undefined {
+  const before = issues.issues.length;
+  if ((shape.allowedCidrs ?? ['0.0.0.0/0']).length === 0)
+    issues.add(`${owner}.allowedCidrs`, [], 'must list at least one CIDR');
+  const cp = shape.protectedPaths;
+  const v = cp?.header.value;
+  if (v !== undefined && !Token.isUnresolved(v) && (v.length < 32 || /[*?]/.test(v)))
+    issues.add(
+      `${owner}.protectedPaths.header.value`,
+      `a literal of ${v.length} characters`,
+      'must be a secret of at least 32 characters without * or ? (a Terraform reference)',
+    );
+  if (cp?.sourceCidrs && admitsInternet(cp.sourceCidrs))
+    issues.add(
+      `${owner}.protectedPaths.sourceCidrs`,
+      cp.sourceCidrs,
+      'must not admit the internet',
+    );
+  if (issues.issues.length > before) return undefined;
+  const { rules } = buildRules(shape);
+  for (const r of rules) {
+    const n = valueCount(r.conditions);
+    if (n > MAX_CONDITION_VALUES_PER_RULE)
+      issues.add(
+        `${owner}.rules`,
+        r.id,
+        `rule ${r.id} needs ${n} condition values, an ALB rule takes at most ${MAX_CONDITION_VALUES_PER_RULE} (list fewer paths or CIDRs)`,
+      );
+  }
+  return issues.issues.length > before ? undefined : rules.length;
+}
+
+/**
  * The rules (in priority order) and the listener default that route one project: protected paths
  * first (header, then source networks, then 403), path targets, then everything else, which is
  * forwarded only from `allowedCidrs` (403 otherwise). With a host, the last rule matches the host;
  * without one, the listener's default action does the last step.
  *
- * @throws Error when a rule would exceed the ALB's 5 condition values, or the header is unusable.
+ * @throws ConfigValidationError when {@link checkRouting} finds a problem.
  */
 export function routingRules(
   owner: string,
@@ -101,9 +165,29 @@ export function routingRules(
   rules: RuleSpec[];
   defaultAction: LbListenerDefaultAction;
 } {
+  const issues = new IssueCollector();
+  checkRouting(issues, owner, props);
+  issues.throwIfAny(owner);
+  return buildRules(props);
+}
+
+type BuildProps = Omit<RoutingShape, 'protectedPaths' | 'pathTargets'> & {
+  readonly protectedPaths?: NonNullable<RoutingShape['protectedPaths']> & {
+    readonly targetGroupArn?: string;
+  };
+  readonly pathTargets?: readonly {
+    readonly paths: readonly string[];
+    readonly targetGroupArn?: string;
+  }[];
+  readonly defaultTargetGroupArn?: string;
+};
+
+/** The rules of a routing; target groups not given yet (a check) are left empty. */
+function buildRules(props: BuildProps): {
+  rules: RuleSpec[];
+  defaultAction: LbListenerDefaultAction;
+} {
   const allowed = props.allowedCidrs ?? ['0.0.0.0/0'];
-  if (allowed.length === 0)
-    throw new Error(`${owner}.allowedCidrs: got [], must list at least one CIDR`);
   const open = admitsInternet(allowed);
   const host: LbListenerRuleCondition[] = props.host
     ? [{ hostHeader: { values: [props.host] } }]
@@ -112,29 +196,26 @@ export function routingRules(
     ? []
     : [{ sourceIp: { values: [...allowed] } }];
   const rules: RuleSpec[] = [];
+  const defaultTarget = props.defaultTargetGroupArn ?? '';
 
   const cp = props.protectedPaths;
   if (cp) {
-    const v = cp.header.value;
-    if (!Token.isUnresolved(v) && (v.length < 32 || /[*?]/.test(v)))
-      throw new Error(
-        `${owner}.protectedPaths.header.value: got a literal of ${v.length} characters, must be a secret of at least 32 characters without * or ? (a Terraform reference)`,
-      );
     const paths: LbListenerRuleCondition = { pathPattern: { values: [...cp.paths] } };
+    const target = cp.targetGroupArn ?? '';
     rules.push({
       id: 'ControlPlaneToken',
-      conditions: [...host, paths, { httpHeader: { httpHeaderName: cp.header.name, values: [v] } }],
-      action: forward(cp.targetGroupArn),
+      conditions: [
+        ...host,
+        paths,
+        { httpHeader: { httpHeaderName: cp.header.name, values: [cp.header.value ?? ''] } },
+      ],
+      action: forward(target),
     });
     if ((cp.sourceCidrs ?? []).length > 0) {
-      if (admitsInternet(cp.sourceCidrs!))
-        throw new Error(
-          `${owner}.protectedPaths.sourceCidrs: got ${JSON.stringify(cp.sourceCidrs)}, must not admit the internet`,
-        );
       rules.push({
         id: 'ControlPlaneNetwork',
         conditions: [...host, paths, { sourceIp: { values: [...cp.sourceCidrs!] } }],
-        action: forward(cp.targetGroupArn),
+        action: forward(target),
       });
     }
     rules.push({
@@ -147,7 +228,7 @@ export function routingRules(
     rules.push({
       id: `PathRule${i}`,
       conditions: [...host, { pathPattern: { values: [...pt.paths] } }, ...fromAllowed],
-      action: forward(pt.targetGroupArn),
+      action: forward(pt.targetGroupArn ?? ''),
     }),
   );
   let defaultAction: LbListenerDefaultAction;
@@ -155,26 +236,19 @@ export function routingRules(
     rules.push({
       id: 'HostRule',
       conditions: [...host, ...fromAllowed],
-      action: forward(props.defaultTargetGroupArn),
+      action: forward(defaultTarget),
     });
     // The shared listener's own default (404) answers everything else; not ours to set.
     defaultAction = denyAction(SOURCE_DENIED);
   } else if (open) {
-    defaultAction = { type: 'forward', targetGroupArn: props.defaultTargetGroupArn };
+    defaultAction = { type: 'forward', targetGroupArn: defaultTarget };
   } else {
     rules.push({
       id: 'DataPlane',
       conditions: fromAllowed,
-      action: forward(props.defaultTargetGroupArn),
+      action: forward(defaultTarget),
     });
     defaultAction = denyAction(SOURCE_DENIED);
-  }
-  for (const r of rules) {
-    const n = valueCount(r.conditions);
-    if (n > MAX_CONDITION_VALUES_PER_RULE)
-      throw new Error(
-        `${owner}: rule ${r.id} needs ${n} condition values, an ALB rule takes at most ${MAX_CONDITION_VALUES_PER_RULE} (fewer paths or CIDRs)`,
-      );
   }
   return { rules, defaultAction };
 }

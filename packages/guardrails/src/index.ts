@@ -1,5 +1,4 @@
 export * from './all-rules';
-export * from './check-app';
 export * from './engine';
 export * from './format';
 export * from './model';

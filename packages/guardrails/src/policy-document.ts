@@ -1,7 +1,11 @@
+import type { PolicyStatement } from '@automock/core';
 import { asList, parseRef, StackModel, TfBlock } from './model';
 
-/** One IAM statement in a single shape, whichever way it was written. */
-export interface PolicyStatement {
+/**
+ * One IAM statement in a single shape, whichever way it was written (core's JSON
+ * `PolicyStatement`, or an `aws_iam_policy_document` block).
+ */
+export interface ReadStatement {
   readonly effect: 'Allow' | 'Deny';
   /** `Action`, or undefined when the statement uses `NotAction`. */
   readonly actions?: readonly string[];
@@ -15,12 +19,15 @@ export interface PolicyStatement {
 
 /** A policy that could be read, or why it could not. */
 export type PolicyReadResult =
-  | { readonly ok: true; readonly statements: readonly PolicyStatement[] }
+  | { readonly ok: true; readonly statements: readonly ReadStatement[] }
   | { readonly ok: false; readonly reason: string };
 
 const strings = (v: unknown): string[] => asList<unknown>(v).map((x) => String(x));
 
-function fromJsonStatement(s: Record<string, unknown>): PolicyStatement {
+/** A statement parsed from JSON: IAM's keys, values unchecked (a document may be hand-written). */
+type ParsedStatement = { readonly [K in keyof PolicyStatement | 'NotAction']?: unknown };
+
+function fromJsonStatement(s: ParsedStatement): ReadStatement {
   const principal = s.Principal;
   const anyPrincipal =
     principal === '*' ||
@@ -44,7 +51,7 @@ function fromJsonStatement(s: Record<string, unknown>): PolicyStatement {
   };
 }
 
-function fromDocStatement(s: TfBlock): PolicyStatement {
+function fromDocStatement(s: TfBlock): ReadStatement {
   const principals = asList(s.principals);
   return {
     effect: s.effect === 'Deny' ? 'Deny' : 'Allow',
@@ -79,7 +86,7 @@ export function readPolicy(model: StackModel, value: unknown, depth = 0): Policy
         reason: `refers to ${String(value)}, not a policy document in this stack`,
       };
     }
-    const statements: PolicyStatement[] = [];
+    const statements: ReadStatement[] = [];
     for (const src of [
       ...asList<unknown>(doc.body.source_policy_documents),
       ...asList<unknown>(doc.body.override_policy_documents),
@@ -107,7 +114,7 @@ export function readPolicy(model: StackModel, value: unknown, depth = 0): Policy
   }
   return {
     ok: true,
-    statements: asList<Record<string, unknown>>((parsed as Record<string, unknown>).Statement).map(
+    statements: asList<ParsedStatement>((parsed as Record<string, unknown>).Statement).map(
       fromJsonStatement,
     ),
   };

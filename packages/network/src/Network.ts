@@ -8,7 +8,9 @@ import {
   cidrSubnet,
   cidrsOverlap,
   parseCidr,
+  policyDocumentBlocks,
   resourceName,
+  serviceTrustStatement,
 } from '@automock/core';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
@@ -483,16 +485,12 @@ export class Network extends Construct {
       const account = new DataAwsCallerIdentity(this, 'Account', { provider });
       const assume = new DataAwsIamPolicyDocument(this, 'FlowLogAssumeRole', {
         provider,
-        statement: [
-          {
-            actions: ['sts:AssumeRole'],
-            principals: [{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }],
-            // Only flow logs of this account may use the role (confused-deputy guard).
-            condition: [
-              { test: 'StringEquals', variable: 'aws:SourceAccount', values: [account.accountId] },
-            ],
-          },
-        ],
+        statement: policyDocumentBlocks([
+          // Only flow logs of this account may use the role (confused-deputy guard).
+          serviceTrustStatement('vpc-flow-logs.amazonaws.com', {
+            StringEquals: { 'aws:SourceAccount': account.accountId },
+          }),
+        ]),
       });
       this.flowLogRole = new IamRole(this, 'FlowLogRole', {
         provider,
@@ -503,13 +501,14 @@ export class Network extends Construct {
       });
       const write = new DataAwsIamPolicyDocument(this, 'FlowLogWrite', {
         provider,
-        statement: [
+        statement: policyDocumentBlocks([
           {
-            sid: 'WriteFlowLogs',
-            actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-            resources: [this.flowLogGroup.arn, `${this.flowLogGroup.arn}:*`],
+            Sid: 'WriteFlowLogs',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+            Resource: [this.flowLogGroup.arn, `${this.flowLogGroup.arn}:*`],
           },
-        ],
+        ]),
       });
       new IamRolePolicy(this, 'FlowLogRolePolicy', {
         provider,

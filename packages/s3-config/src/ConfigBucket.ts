@@ -1,7 +1,13 @@
 import {
+  checkAccountId,
+  checkKmsKeyArn,
+  ConfigValidationError,
+  configBucketName,
+  IssueCollector,
   INSTANCE_SIZES,
   InstanceSizeName,
-  resourceName,
+  PolicyStatement,
+  policyJson,
   TaskSize,
   ValidatedExpectations,
   validateExpectationsText,
@@ -79,6 +85,36 @@ export interface IConfigBucket {
 }
 
 /**
+ * Checks the props before anything is created, raw expectations text included, so a bad value
+ * leaves no half-built stack; every problem is reported at once.
+ *
+ * @returns the validated expectations.
+ * @throws ConfigValidationError naming each field, value and rule.
+ */
+function validate(props: ConfigBucketProps, days: number): ValidatedExpectations {
+  const issues = new IssueCollector();
+  checkAccountId(issues, 'ConfigBucket.accountId', props.accountId);
+  if (!Number.isInteger(days) || days < 1 || days > 3650)
+    issues.add(
+      'ConfigBucket.noncurrentVersionExpirationDays',
+      days,
+      'must be a whole number of days from 1 to 3650',
+    );
+  checkKmsKeyArn(issues, 'ConfigBucket.kmsKeyArn', props.kmsKeyArn);
+  let expectations = props.expectations as ValidatedExpectations;
+  if (typeof props.expectations === 'string') {
+    try {
+      expectations = validateExpectationsText(props.expectations, CONFIG_KEYS.expectations);
+    } catch (err) {
+      if (!(err instanceof ConfigValidationError)) throw err;
+      for (const i of err.issues) issues.add(i.field, i.value, i.rule);
+    }
+  }
+  issues.throwIfAny('ConfigBucket');
+  return expectations;
+}
+
+/**
  * A project's config bucket: versioned, encrypted, private (public access block,
  * bucket-owner-enforced ownership), TLS-only, noncurrent versions expired, with
  * `expectations.json`, `project-metadata.json` and a copy of the expectations under
@@ -105,25 +141,12 @@ export class ConfigBucket extends Construct implements IConfigBucket {
   constructor(scope: Construct, id: string, props: ConfigBucketProps) {
     super(scope, id);
     const days = props.noncurrentVersionExpirationDays ?? 30;
-    if (!Number.isInteger(days) || days < 1 || days > 3650)
-      throw new Error(
-        `ConfigBucket.noncurrentVersionExpirationDays: got ${days}, must be a whole number of days from 1 to 3650`,
-      );
-    // Raw text is validated before anything is created, so a bad file leaves no half-built stack.
-    this.expectations =
-      typeof props.expectations === 'string'
-        ? validateExpectationsText(props.expectations, CONFIG_KEYS.expectations)
-        : props.expectations;
+    this.expectations = validate(props, days);
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
 
     this.bucket = new S3Bucket(this, 'Bucket', {
       ...meta,
-      bucket: resourceName('s3Bucket', {
-        prefix: props.prefix,
-        env: props.env,
-        project: props.project,
-        kind: `config-${props.accountId}`,
-      }),
+      bucket: configBucketName(props.prefix, props.env, props.project, props.accountId),
       forceDestroy: props.ephemeral ?? false,
     });
     this.bucketName = this.bucket.bucket;
@@ -243,7 +266,7 @@ export class ConfigBucket extends Construct implements IConfigBucket {
   }
 
   /** IAM statement for a reader role's policy: GetObject on exactly the readable objects. */
-  readPolicyStatement(): Record<string, unknown> {
+  readPolicyStatement(): PolicyStatement {
     return {
       Sid: 'ReadProjectConfig',
       Effect: 'Allow',
@@ -253,7 +276,7 @@ export class ConfigBucket extends Construct implements IConfigBucket {
   }
 
   private policyJson(): string {
-    const statements: Record<string, unknown>[] = [
+    const statements: PolicyStatement[] = [
       {
         Sid: 'DenyInsecureTransport',
         Effect: 'Deny',
@@ -272,6 +295,6 @@ export class ConfigBucket extends Construct implements IConfigBucket {
         Resource: this.readableObjectArns,
       });
     }
-    return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+    return policyJson(statements);
   }
 }

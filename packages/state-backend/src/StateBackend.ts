@@ -1,4 +1,10 @@
-import { IssueCollector, StateBackendNames, stateBackendNames } from '@automock/core';
+import {
+  checkAccountId,
+  checkRegion,
+  IssueCollector,
+  StateBackendNames,
+  stateBackendNames,
+} from '@automock/core';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { LockTable, LockTableProps, resolveLockTableProps } from './LockTable';
@@ -46,19 +52,8 @@ export class StateBackend extends Construct {
   constructor(scope: Construct, id: string, props: StateBackendProps) {
     // core's naming cleans rather than rejects; a bad account id or region would give a wrong name.
     const issues = new IssueCollector();
-    if (typeof props.accountId !== 'string' || !/^\d{12}$/.test(props.accountId)) {
-      issues.add(
-        'stateBackend.accountId',
-        props.accountId,
-        'must be a 12-digit AWS account id, as a string',
-      );
-    }
-    if (
-      typeof props.region !== 'string' ||
-      !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(props.region)
-    ) {
-      issues.add('stateBackend.region', props.region, 'must be an AWS region such as us-east-1');
-    }
+    checkAccountId(issues, 'stateBackend.accountId', props.accountId);
+    checkRegion(issues, 'stateBackend.region', props.region);
     issues.throwIfAny('state backend');
     const names = stateBackendNames(props.prefix ?? 'automock', props.accountId, props.region);
     const common = {

@@ -1,4 +1,11 @@
-import { IssueCollector } from '@automock/core';
+import {
+  checkBucketName,
+  checkKmsKeyArn,
+  IssueCollector,
+  PolicyCondition,
+  policyDocumentBlocks,
+  PolicyStatement,
+} from '@automock/core';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
@@ -9,7 +16,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkBoolean, checkBucketName, checkDays, checkKmsKeyArn } from './validation';
+import { checkBoolean, checkDays } from './validation';
 
 /** Server-side encryption of the state bucket. */
 export type StateBucketEncryption =
@@ -170,26 +177,20 @@ export class StateBucket extends Construct {
       rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
 
+    const deny = (sid: string, condition: PolicyCondition): PolicyStatement => ({
+      Sid: sid,
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+      Condition: condition,
+    });
     const tlsOnly = new DataAwsIamPolicyDocument(this, 'TlsOnlyPolicy', {
       provider,
-      statement: [
-        {
-          sid: 'DenyInsecureTransport',
-          effect: 'Deny',
-          actions: ['s3:*'],
-          principals: [{ type: '*', identifiers: ['*'] }],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-        },
-        {
-          sid: 'DenyOutdatedTls',
-          effect: 'Deny',
-          actions: ['s3:*'],
-          principals: [{ type: '*', identifiers: ['*'] }],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          condition: [{ test: 'NumericLessThan', variable: 's3:TlsVersion', values: ['1.2'] }],
-        },
-      ],
+      statement: policyDocumentBlocks([
+        deny('DenyInsecureTransport', { Bool: { 'aws:SecureTransport': 'false' } }),
+        deny('DenyOutdatedTls', { NumericLessThan: { 's3:TlsVersion': '1.2' } }),
+      ]),
     });
     this.policy = new S3BucketPolicy(this, 'Policy', {
       provider,

@@ -1,12 +1,12 @@
-import { IssueCollector } from '@automock/core';
-import { S3Backend, S3BackendConfig, TerraformStack } from 'cdktf';
 import {
-  checkBoolean,
   checkBucketName,
   checkKmsKeyArn,
+  checkRegion,
   checkTableName,
-  isToken,
-} from './validation';
+  IssueCollector,
+} from '@automock/core';
+import { S3Backend, S3BackendConfig, TerraformStack } from 'cdktf';
+import { checkBoolean, isToken } from './validation';
 
 /** Service endpoints for the S3 backend, e.g. emulators on 127.0.0.1 or VPC endpoints. */
 export interface S3BackendEndpoints {
@@ -50,7 +50,6 @@ export interface S3BackendOptions {
 }
 
 const URL_RE = /^https?:\/\/[^\s/]+(\/[^\s]*)?$/;
-const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
 /** Validates {@link S3BackendOptions}; every problem is reported at once. */
 function validate(options: S3BackendOptions): void {
@@ -70,12 +69,7 @@ function validate(options: S3BackendOptions): void {
       issues.add(f('key'), options.key, 'must be at most 1024 characters (S3 key limit)');
     }
   }
-  if (
-    !isToken(options.region) &&
-    (typeof options.region !== 'string' || !REGION_RE.test(options.region))
-  ) {
-    issues.add(f('region'), options.region, 'must be an AWS region such as us-east-1');
-  }
+  if (!isToken(options.region)) checkRegion(issues, f('region'), options.region);
   checkTableName(issues, f('lockTable'), options.lockTable);
   checkBoolean(issues, f('useLockfile'), options.useLockfile);
   checkBoolean(issues, f('emulator'), options.emulator);

@@ -1,6 +1,6 @@
-import { IssueCollector } from '@automock/core';
+import { checkKmsKeyArn, checkTableName, IssueCollector } from '@automock/core';
 import { TerraformProvider } from 'cdktf';
-import { checkBoolean, checkKmsKeyArn, checkTableName } from './validation';
+import { checkBoolean } from './validation';
 
 /** Inputs shared by the state backend's DynamoDB tables. */
 export interface StateTableProps {

@@ -6,7 +6,10 @@ import {
   IssueCollector,
   LOG_RETENTION_DAYS,
   isValidFargateSize,
+  PolicyStatement as Statement,
+  policyJson,
   resourceName,
+  serviceTrustStatement,
 } from '@automock/core';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
@@ -23,12 +26,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { AssetType, Fn, TerraformAsset, type TerraformMetaArguments, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { REAPER_ENV } from './reaperEnv';
-import {
-  type PolicyScope,
-  type Statement,
-  destroyerStatements,
-  reaperStatements,
-} from './reaperPolicies';
+import { type PolicyScope, destroyerStatements, reaperStatements } from './reaperPolicies';
 
 const PACKAGE_ROOT = resolve(__dirname, '..');
 
@@ -178,15 +176,8 @@ function validate(props: ReaperProps, bundleDir: string, scriptPath: string): vo
   issues.throwIfAny('Reaper');
 }
 
-function policy(statements: readonly Statement[]): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
-}
-
 function assumedBy(service: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
-  });
+  return policyJson([serviceTrustStatement(service)]);
 }
 
 /**
@@ -308,7 +299,7 @@ export class Reaper extends Construct {
       ...meta,
       name: 'reaper',
       role: this.role.id,
-      policy: policy(statements),
+      policy: policyJson(statements),
     });
 
     // A zip prebuilt with fixed timestamps: zipping here would start a child process per stack
@@ -413,7 +404,7 @@ export class Reaper extends Construct {
       ...meta,
       name: 'logs',
       role: executionRole.id,
-      policy: policy([
+      policy: policyJson([
         {
           Sid: 'TaskLogs',
           Effect: 'Allow',
@@ -432,7 +423,7 @@ export class Reaper extends Construct {
       ...meta,
       name: 'destroy-projects',
       role: taskRole.id,
-      policy: policy(destroyerStatements(scope_, scriptKey)),
+      policy: policyJson(destroyerStatements(scope_, scriptKey)),
     });
     const securityGroup = new SecurityGroup(this, 'DestroyerSecurityGroup', {
       ...meta,

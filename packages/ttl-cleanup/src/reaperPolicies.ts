@@ -1,15 +1,9 @@
-import { ENVIRONMENT_PROJECT, TAG_ENV, TAG_PROJECT } from '@automock/core';
-
-/** One IAM policy statement. */
-export interface Statement {
-  readonly Sid: string;
-  readonly Effect: 'Allow';
-  readonly Action: readonly string[];
-  readonly Resource: string | readonly string[];
-  readonly Condition?: Readonly<
-    Record<string, Readonly<Record<string, string | readonly string[]>>>
-  >;
-}
+import {
+  ENVIRONMENT_PROJECT,
+  PolicyStatement as Statement,
+  TAG_ENV,
+  TAG_PROJECT,
+} from '@automock/core';
 
 /** What the policies are scoped to. */
 export interface PolicyScope {
@@ -65,24 +59,9 @@ export const TAG_CONDITIONED_DELETES = [
 ] as const;
 
 /**
- * Actions the reaper needs that cannot carry a tag condition, and why. Each is scoped as tightly
- * as its service allows instead.
+ * Read-only calls of the sweep, unconditioned: the Tagging API and these EC2 and Application Auto
+ * Scaling Describe calls have no resource-level permissions.
  */
-export const UNCONDITIONED_ACTIONS: Readonly<Record<string, string>> = {
-  'tag:GetResources': 'read-only discovery; the Tagging API has no resource-level permissions',
-  'ec2:DescribeNatGateways': 'EC2 Describe* calls have no resource-level permissions',
-  'ec2:DescribeNetworkInterfaces': 'EC2 Describe* calls have no resource-level permissions',
-  'ec2:DescribeInternetGateways': 'EC2 Describe* calls have no resource-level permissions',
-  'ec2:DescribeSecurityGroupRules': 'EC2 Describe* calls have no resource-level permissions',
-  'application-autoscaling:DescribeScalableTargets': 'no resource-level permissions',
-  'ecs:DeregisterTaskDefinition': 'no resource-level permissions (task definitions cost nothing)',
-  'ec2:DeleteNetworkInterface':
-    'lingering ENIs carry no tags of ours; the sweep only deletes detached ENIs inside a VPC tagged for the project',
-  's3:ListBucketVersions / s3:DeleteObjectVersion / s3:DeleteBucket':
-    'S3 bucket actions do not evaluate aws:ResourceTag; scoped to buckets named <prefix>-<env>-* (never the state bucket)',
-};
-
-/** Read-only calls of the sweep (no resource-level permissions). */
 const SWEEP_READS = [
   'tag:GetResources',
   'ec2:DescribeNatGateways',
@@ -180,18 +159,23 @@ function sweepStatements(s: PolicyScope): Statement[] {
       Resource: '*',
       Condition: projectResourceCondition(s.env),
     },
+    // No resource-level permissions either (and task definitions cost nothing).
     {
       Sid: 'SweepTaskDefinitions',
       Effect: 'Allow',
       Action: ['ecs:DeregisterTaskDefinition'],
       Resource: '*',
     },
+    // Lingering ENIs carry no tags of ours: the sweep deletes only detached ENIs inside a VPC
+    // tagged for the project.
     {
       Sid: 'SweepLingeringEnis',
       Effect: 'Allow',
       Action: ['ec2:DeleteNetworkInterface'],
       Resource: `arn:${a.p}:ec2:${s.region}:${s.accountId}:network-interface/*`,
     },
+    // S3 bucket actions do not evaluate aws:ResourceTag: scoped by name to <prefix>-<env>-*,
+    // which never matches the state bucket.
     {
       Sid: 'SweepProjectBuckets',
       Effect: 'Allow',

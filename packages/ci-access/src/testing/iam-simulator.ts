@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { dirname, join } from 'node:path';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import type { PolicyDocument } from '../policy-document';
+import type { PolicyDocument } from '@automock/core';
 
 /**
  * Test helpers that ask @cloud-copilot/iam-simulate (an offline implementation of AWS's policy

@@ -58,6 +58,17 @@ describe('automock cost', () => {
     expect(r).toMatchObject({ hours: 4, hourly: 0, hoursPerMonth: 730 });
   });
 
+  it('prices a month, not 8 h, for an environment whose projects never expire (default TTL 0)', async () => {
+    const json = JSON.parse((await h.run(['cost', '--env', 'other', '--json'])).stdout);
+    expect(json).toMatchObject({ hours: 730, hoursFrom: 'no-ttl' });
+    expect(json.session).toBeCloseTo(json.monthly, 6);
+    const { stdout } = await h.run(['cost', '--env', 'other']);
+    expect(stdout).toMatch(/for a 730 h session \(other's projects never expire: a month\)$/m);
+    expect(JSON.parse((await h.run(['cost', '--env', 'test', '--json'])).stdout).hoursFrom).toBe(
+      'ttl',
+    );
+  });
+
   it('rejects a project that is neither declared nor deployed', async () => {
     const { error } = await h.run(['cost', '--env', 'test', '--project', 'ghost']);
     expect(error?.message).toBe(

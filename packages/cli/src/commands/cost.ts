@@ -36,7 +36,8 @@ export default class Cost extends AutomockCommand {
       dependsOn: ['env'],
     }),
     hours: Flags.integer({
-      summary: 'Length of the session to price. @default the environment’s default TTL, or 8',
+      summary:
+        'Length of the session to price. @default the environment’s default TTL (a month when it is 0, never), or 8',
       min: 1,
     }),
   };
@@ -69,7 +70,7 @@ export default class Cost extends AutomockCommand {
       this.log('');
     }
     this.log(
-      `Total: ${money(r.hourly)}/hour, ${money(r.monthly)}/month (${r.hoursPerMonth} h), ${money(r.session)} for a ${r.hours} h session`,
+      `Total: ${money(r.hourly)}/hour, ${money(r.monthly)}/month (${r.hoursPerMonth} h), ${money(r.session)} for a ${r.hours} h session${r.hoursFrom === 'no-ttl' ? ` (${flags.env}'s projects never expire: a month)` : ''}`,
     );
     this.log(`Prices: ${r.prices}.`);
     if (assumptions.size) {

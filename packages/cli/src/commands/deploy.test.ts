@@ -291,6 +291,16 @@ describe('automock deploy', () => {
     });
   });
 
+  it("on a terminal offers the environment's default TTL, 0 (never) included, and asks for no email then", async () => {
+    const { stderr, error } = await withTerminal(['', '', 'y'], () =>
+      h.run(['deploy', '--env', 'other', '--project', 'demo', '--expectations', expectations]),
+    );
+    expect(error).toBeUndefined();
+    expect(stderr).toMatch(/Auto-teardown after how many hours \(0 = never\) \[0\]: /);
+    expect(stderr).not.toMatch(/Notification email/);
+    expect(await h.registry.get('other', 'demo')).toMatchObject({ status: 'active', ttlHours: 0 });
+  });
+
   it('on a terminal creates nothing when the deployment is not confirmed', async () => {
     const { error } = await withTerminal(['', '', '', 'n'], () => deploy());
     expect(error?.message).toBe('Deployment cancelled; nothing was created.');

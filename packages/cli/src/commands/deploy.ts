@@ -93,7 +93,8 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
       while (ttl === undefined) {
         const a = await prompt.ask(
           'Auto-teardown after how many hours (0 = never)',
-          String(env.defaultTtlHours || 4),
+          // 0 is an answer ("never"), as in production environments, not a missing default.
+          String(env.defaultTtlHours),
         );
         const n = Number(a);
         if (Number.isInteger(n) && n >= 0 && n <= MAX_TTL_HOURS) ttl = n;

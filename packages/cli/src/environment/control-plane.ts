@@ -15,7 +15,7 @@ import { CliError, EXIT } from '../errors';
 export interface ControlPlaneTarget {
   readonly env: Environment;
   readonly project: string;
-  /** The project's MockServer URL (stack output `mockserver_url`), e.g. `https://petstore.mocks.example.com`. */
+  /** The project's MockServer URL (core's `PROJECT_OUTPUT.url`), e.g. `https://petstore.mocks.example.com`. */
   readonly baseUrl: string;
 }
 

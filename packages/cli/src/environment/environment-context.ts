@@ -1,4 +1,10 @@
-import { Environment, resourceName, stateBackendNames, StateBackendNames } from '@automock/core';
+import {
+  configBucketName,
+  Environment,
+  PROJECT_OUTPUT,
+  stateBackendNames,
+  StateBackendNames,
+} from '@automock/core';
 import { Deployment, DeploymentRegistry } from '@automock/registry';
 
 import { userInfo } from 'node:os';
@@ -48,17 +54,11 @@ export class EnvironmentContext {
     return d;
   }
 
-  /** Name of a project's config bucket (s3-config's naming), unless its outputs name it. */
+  /** Name of a project's config bucket, from its outputs or else from the naming contract. */
   configBucket(project: string, outputs: Readonly<Record<string, string>> = {}): string {
     return (
-      outputs.config_bucket ??
-      outputs.config_bucket_name ??
-      resourceName('s3Bucket', {
-        prefix: this.env.prefix,
-        env: this.env.name,
-        project,
-        kind: `config-${this.env.accountId}`,
-      })
+      outputs[PROJECT_OUTPUT.configBucket] ??
+      configBucketName(this.env.prefix, this.env.name, project, this.env.accountId)
     );
   }
 }

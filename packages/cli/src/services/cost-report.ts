@@ -12,12 +12,37 @@ export interface CostReport {
   readonly prices: string;
   /** Hours of the session priced in {@link session}. */
   readonly hours: number;
+  /**
+   * Where {@link hours} came from: `flag` (--hours), `ttl` (the environment's default TTL),
+   * `no-ttl` (the environment's projects never expire: a month is priced), `default` (8 h, no
+   * environment named).
+   */
+  readonly hoursFrom: 'flag' | 'ttl' | 'no-ttl' | 'default';
   readonly stacks: readonly StackCost[];
   readonly hourly: number;
   readonly monthly: number;
   /** Cost of running everything for {@link hours}. */
   readonly session: number;
   readonly hoursPerMonth: number;
+}
+
+/** Hours of a session when none is given without an environment to take its TTL from. */
+export const DEFAULT_SESSION_HOURS = 8;
+
+/**
+ * How long the priced session lasts: as asked, else the environment's default TTL, which may be
+ * 0 ("never expire", as in production) and then stands for a month, not for the 8 h default.
+ */
+function sessionHours(opts: { env?: string; hours?: number }): {
+  hours: number;
+  hoursFrom: CostReport['hoursFrom'];
+} {
+  if (opts.hours !== undefined) return { hours: opts.hours, hoursFrom: 'flag' };
+  if (!opts.env) return { hours: DEFAULT_SESSION_HOURS, hoursFrom: 'default' };
+  const ttl = resolveEnvironment(opts.env).defaultTtlHours;
+  return ttl > 0
+    ? { hours: ttl, hoursFrom: 'ttl' }
+    : { hours: HOURS_PER_MONTH, hoursFrom: 'no-ttl' };
 }
 
 /**
@@ -68,11 +93,12 @@ export async function costReport(
   } else {
     stacks = synth.stacks.map((s) => estimateStackCost(s.name, jsonOf(s.file)));
   }
-  const hours = opts.hours ?? (opts.env ? resolveEnvironment(opts.env).defaultTtlHours || 8 : 8);
+  const { hours, hoursFrom } = sessionHours(opts);
   const hourly = stacks.reduce((a, s) => a + s.hourly, 0);
   return {
     prices: priceSource(),
     hours,
+    hoursFrom,
     stacks,
     hourly,
     monthly: hourly * HOURS_PER_MONTH,

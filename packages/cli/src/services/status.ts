@@ -1,4 +1,4 @@
-import { resourceName } from '@automock/core';
+import { ecsClusterName, ecsServiceName, MOCKSERVER_SERVICE, PROJECT_OUTPUT } from '@automock/core';
 import { Deployment } from '@automock/registry';
 import { loadEnvironments } from '../environment/app-module';
 import { ecsClient } from '../environment/aws';
@@ -52,10 +52,9 @@ export function serviceNames(
   const o = d.outputs;
   const { prefix, name: env } = ctx.env;
   return {
-    cluster: o.cluster_name ?? resourceName('ecsCluster', { prefix, env }),
+    cluster: o[PROJECT_OUTPUT.clusterName] ?? ecsClusterName(prefix, env),
     service:
-      o.service_name ??
-      resourceName('ecsService', { prefix, env, project: d.project, kind: 'mockserver' }),
+      o[PROJECT_OUTPUT.serviceName] ?? ecsServiceName(prefix, env, d.project, MOCKSERVER_SERVICE),
   };
 }
 

@@ -9,9 +9,11 @@
 import {
   bootstrapStateKey,
   defineEnvironment,
+  ENV_OUTPUT,
   Environment,
   environmentStateKey,
   IssueCollector,
+  PROJECT_OUTPUT,
   ProjectInput,
   projectStateKey,
   stateBackendNames,
@@ -36,6 +38,8 @@ export const ENVIRONMENTS: readonly Environment[] = [
     region: 'us-east-1',
     taskPlacement: 'public',
     vpcCidr: '10.1.0.0/16',
+    // Projects never expire by default, as in production.
+    defaultTtlHours: 0,
   }),
 ];
 
@@ -133,7 +137,7 @@ export function buildApp(options: TestAppOptions = {}): App {
     new Data(stack, 'network', { cidr: env.vpcCidr, variant: variant === '2' ? 'b' : 'a' });
     if (variant !== '2') new Data(stack, 'extra', { keep: false });
     new Data(stack, 'cluster', { name: `${env.name}-cluster` });
-    new TerraformOutput(stack, 'cluster_name', { value: `${env.name}-cluster` });
+    new TerraformOutput(stack, ENV_OUTPUT.clusterName, { value: `${env.name}-cluster` });
   }
 
   for (const { env: envName, project: p } of options.projects ?? []) {
@@ -195,9 +199,9 @@ export function buildApp(options: TestAppOptions = {}): App {
       task_definition: '${aws_ecs_task_definition.mock.arn}',
       network_configuration: { assign_public_ip: true },
     });
-    new TerraformOutput(stack, 'mockserver_url', { value: `http://test-alb.example.com:10001` });
-    new TerraformOutput(stack, 'cluster_name', { value: `${env.name}-cluster` });
-    new TerraformOutput(stack, 'service_name', { value: name });
+    new TerraformOutput(stack, PROJECT_OUTPUT.url, { value: `http://test-alb.example.com:10001` });
+    new TerraformOutput(stack, PROJECT_OUTPUT.clusterName, { value: `${env.name}-cluster` });
+    new TerraformOutput(stack, PROJECT_OUTPUT.serviceName, { value: name });
   }
   return app;
 }

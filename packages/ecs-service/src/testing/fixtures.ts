@@ -47,13 +47,12 @@ export const BASE_MOCK_PROPS: MockServerServiceProps = {
     ],
     version: 'abc123',
   },
-  loadBalancing: {
-    mode: 'shared',
+  routing: { kind: 'shared-port', port: 10042 },
+  sharedAlb: {
     albArn:
       'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/automock-dev-shared/1',
     albArnSuffix: 'app/automock-dev-shared/1',
     albSecurityGroupId: 'sg-alb',
     albDnsName: 'automock-dev-shared-1.us-east-1.elb.amazonaws.com',
-    port: 10042,
   },
 };

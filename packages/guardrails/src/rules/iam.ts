@@ -1,5 +1,5 @@
 import { asList, StackModel } from '../model';
-import { iamGlob, PolicyStatement, readPolicy } from '../policy-document';
+import { iamGlob, ReadStatement, readPolicy } from '../policy-document';
 import { errorRule, PolicyRule, RuleViolation } from '../rule';
 
 /**
@@ -103,7 +103,7 @@ function identityPolicies(stack: StackModel): IdentityPolicy[] {
 
 function eachAllowStatement(
   stack: StackModel,
-  fn: (s: PolicyStatement) => string | undefined,
+  fn: (s: ReadStatement) => string | undefined,
 ): RuleViolation[] {
   const out: RuleViolation[] = [];
   for (const p of identityPolicies(stack)) {
@@ -161,14 +161,14 @@ export function isMetadataRead(action: string): boolean {
  * Whether the statement is scoped by the resources' tags (attribute-based access control): a
  * condition other than `Null` on `aws:ResourceTag/<key>` (or a service's `ResourceTag`).
  */
-export function isTagScoped(s: PolicyStatement): boolean {
+export function isTagScoped(s: ReadStatement): boolean {
   return s.conditions.some(
     (c) => !/(^|:)Null$/i.test(c.test) && /(^|:)ResourceTag\//i.test(c.variable),
   );
 }
 
 /** The actions of an Allow statement on `*` that nothing excuses, split by kind. */
-function unscopedOnStar(s: PolicyStatement): { writes: string[]; reads: string[] } {
+function unscopedOnStar(s: ReadStatement): { writes: string[]; reads: string[] } {
   if (!(s.resources ?? []).includes('*') || isTagScoped(s)) return { writes: [], reads: [] };
   const open = (s.actions ?? []).filter((a) => !needsResourceWildcard([a]));
   return { writes: open.filter((a) => !isMetadataRead(a)), reads: open.filter(isMetadataRead) };

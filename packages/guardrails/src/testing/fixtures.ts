@@ -8,8 +8,9 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { App, TerraformStack, Testing } from 'cdktf';
-import { checkApp, CheckAppOptions } from '../check-app';
-import { PolicyReport } from '../engine';
+import { rmSync } from 'node:fs';
+import { CheckOptions, checkStacks, PolicyReport, ProjectPolicyConfig } from '../engine';
+import { TerraformJson } from '../model';
 
 export const DEV: Environment = defineEnvironment({
   name: 'dev',
@@ -38,13 +39,38 @@ export function testStack(env: Environment = DEV): { app: App; stack: TerraformS
   return { app, stack };
 }
 
-/** Checks the app with every stack in `env`. */
+/** What {@link check} adds to the engine's options. */
+export interface FixtureCheckOptions extends CheckOptions {
+  /** The project every stack deploys. @default - none */
+  readonly projectFor?: () => ProjectPolicyConfig | undefined;
+}
+
+/**
+ * Checks the app with every stack in `env`, the way the pack is meant to be used: JSON in,
+ * report out. cdktf's public API makes the JSON: `app.synth()` runs the aspects (into the
+ * temporary directory `Testing.app()` made, removed afterwards), then each stack's
+ * `toTerraform()` gives its Terraform JSON in construct order, with construct paths.
+ */
 export function check(
   app: App,
   env: Environment = DEV,
-  options: CheckAppOptions = {},
+  options: FixtureCheckOptions = {},
 ): PolicyReport {
-  return checkApp(app, { environmentFor: () => env, ...options });
+  app.synth();
+  try {
+    const inputs = app.node
+      .findAll()
+      .filter(TerraformStack.isStack)
+      .map((s) => ({
+        name: s.node.id,
+        json: s.toTerraform() as TerraformJson,
+        environment: env,
+        project: options.projectFor?.(),
+      }));
+    return checkStacks(inputs, options);
+  } finally {
+    rmSync(app.outdir, { recursive: true, force: true });
+  }
 }
 
 /** Unsuppressed findings of one rule. */

@@ -1,13 +1,14 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { standardTags } from '@automock/core';
+import { defineEnvironment, standardTags } from '@automock/core';
 import { App, TerraformStack } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PolicyViolationError } from '@automock/guardrails';
 import { synthWithPolicy } from './check-app';
-import { PolicyViolationError } from './policy-violation-error';
-import { DEV } from './testing/fixtures';
+
+const DEV = defineEnvironment({ name: 'dev', accountId: '111111111111', region: 'us-east-1' });
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

@@ -1,3 +1,8 @@
+// With token-traces.ts, the one place that relies on cdktf 0.21's internals: `invokeAspects` (a
+// deep import), `TerraformStack.ensureBackendExists`, and `app.synth()` calling each stack's
+// `prepareStack()` and `toTerraform()` through the instance, which synthWithPolicy overrides to
+// hand it the JSON already checked. synthesis.test.ts fails when any of them changes, and proves
+// the output byte-identical to cdktf's own synthesis.
 import { Environment } from '@automock/core';
 import { App, TerraformResource, TerraformStack } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
@@ -6,12 +11,13 @@ import {
   CheckOptions,
   checkStacks,
   PolicyReport,
+  PolicyViolationError,
   ProjectPolicyConfig,
   StackPolicyInput,
-} from './engine';
-import { TerraformJson, TfElement } from './model';
-import { PolicyViolationError } from './policy-violation-error';
-import { taggableFromJson } from './taggable';
+  taggableFromJson,
+  TerraformJson,
+  TfElement,
+} from '@automock/guardrails';
 
 /** How {@link checkApp} learns which environment and project each stack belongs to. */
 export interface CheckAppOptions extends CheckOptions {

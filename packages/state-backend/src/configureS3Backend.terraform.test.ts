@@ -31,7 +31,7 @@ import {
   emulatorEnv,
   startDynalite,
   startS3rver,
-} from './testing/emulators';
+} from '@automock/test-support/emulators';
 
 const TERRAFORM = process.env.TERRAFORM_BINARY_NAME || 'terraform';
 const BUCKET = 'automock-tfstate-test';

@@ -114,8 +114,7 @@ export async function destroyProject(
   // (and their bundling step replaces dist/destroyer), none of which the CLI needs.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const ttl = {
-    ...(require('@automock/ttl-cleanup/dist/sweep') as typeof import('@automock/ttl-cleanup/dist/sweep')),
-    ...(require('@automock/ttl-cleanup/dist/finalize') as typeof import('@automock/ttl-cleanup/dist/finalize')),
+    ...(require('@automock/teardown') as typeof import('@automock/teardown')),
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
   const startedAt = new Date().toISOString();

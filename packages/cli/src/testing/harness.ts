@@ -8,14 +8,14 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { stateBackendNames, StateBackendNames } from '@automock/core';
 import { DeploymentRegistry } from '@automock/registry';
-import { createRegistryTable } from '@automock/registry/src/testing/registryTable';
+import { createRegistryTable } from '@automock/test-support/tables';
 import {
   EMULATOR_CREDENTIALS,
   EmulatorHandle,
   S3rverHandle,
   startDynalite,
   startS3rver,
-} from '@automock/state-backend/dist/testing/emulators';
+} from '@automock/test-support/emulators';
 import { runCommand } from '@oclif/test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

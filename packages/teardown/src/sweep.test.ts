@@ -1,7 +1,17 @@
 import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { classify, emptyBucket, sweepProject, SWEEP_ORDER } from './sweep';
-import { type FakeAws, type FakeResource, dedicatedProject, fakeAws } from './testing/fakeAws';
-import { CREDENTIALS, REGION, instantClock, mockedServiceClients } from './testing/harness';
+import {
+  type FakeAws,
+  type FakeResource,
+  dedicatedProject,
+  fakeAws,
+} from '@automock/test-support/fake-aws';
+import {
+  CREDENTIALS,
+  REGION,
+  instantClock,
+  mockedServiceClients,
+} from '@automock/test-support/harness';
 
 const ENV = 'dev';
 const PROJECT = 'loadtest';

@@ -5,10 +5,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DeploymentRegistry } from '@automock/registry';
 import { handler } from './lambda';
-import { type LocalDynamo, createRegistryTable, startLocalDynamo } from './testing/harness';
+import {
+  type LocalDynamo,
+  createRegistryTable,
+  startLocalDynamo,
+} from '@automock/test-support/harness';
 
 const run = promisify(execFile);
-const BUNDLE = join(__dirname, '..', 'dist', 'lambda', 'index.js');
+const BUNDLE = join(__dirname, '..', '..', 'dist', 'lambda', 'index.js');
 
 describe('Lambda handler wiring', () => {
   let dynamo: LocalDynamo;
@@ -75,7 +79,7 @@ describe('Lambda handler wiring', () => {
 });
 
 describe('Lambda deployment package', () => {
-  const ZIP = join(__dirname, '..', 'dist', 'lambda', 'reaper.zip');
+  const ZIP = join(__dirname, '..', '..', 'dist', 'lambda', 'reaper.zip');
 
   it('is a zip holding exactly the bundle as index.js, with fixed timestamps', () => {
     // test depends on build: the zip is made by scripts/bundle.mjs

@@ -1,7 +1,12 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { dirname, join } from 'node:path';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import type { PolicyDocument } from '../policy-document';
+
+/** An IAM policy document as JSON; the simulator checks its grammar. */
+export interface PolicyDocument {
+  readonly Version?: string;
+  readonly Statement: unknown;
+}
 
 /**
  * Test helpers that ask @cloud-copilot/iam-simulate (an offline implementation of AWS's policy

@@ -15,7 +15,7 @@ import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { type ReaperClients, type ReaperConfig, type ReaperReport, runReaper } from './runReaper';
-import { REAPER_ENV } from './reaperEnv';
+import { REAPER_ENV } from '../reaperEnv';
 
 export { REAPER_ENV };
 

@@ -4,12 +4,13 @@
  * in one global order so tests can assert sequence, retries and "never twice".
  */
 import {
+  type ApplicationAutoScalingClient,
   DeregisterScalableTargetCommand,
   DescribeScalableTargetsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { type CloudWatchClient, DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DeleteSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DeleteInternetGatewayCommand,
   DeleteNatGatewayCommand,
@@ -24,6 +25,7 @@ import {
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupRulesCommand,
   DetachInternetGatewayCommand,
+  type EC2Client,
   ReleaseAddressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
@@ -31,6 +33,7 @@ import {
   DeleteClusterCommand,
   DeleteServiceCommand,
   DeregisterTaskDefinitionCommand,
+  type ECSClient,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import {
@@ -38,8 +41,12 @@ import {
   DeleteLoadBalancerCommand,
   DeleteRuleCommand,
   DeleteTargetGroupCommand,
+  type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
+import {
+  GetResourcesCommand,
+  type ResourceGroupsTaggingAPIClient,
+} from '@aws-sdk/client-resource-groups-tagging-api';
 import {
   DeleteBucketCommand,
   DeleteObjectsCommand,
@@ -47,7 +54,19 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { SweepClients } from '../sweep';
+
+/** The clients a sweep uses (the shape of `@automock/teardown`'s `SweepClients`). */
+export interface SweepClients {
+  readonly tagging: ResourceGroupsTaggingAPIClient;
+  readonly ecs: ECSClient;
+  readonly elbv2: ElasticLoadBalancingV2Client;
+  readonly ec2: EC2Client;
+  readonly s3: S3Client;
+  readonly logs: CloudWatchLogsClient;
+  readonly cloudwatch: CloudWatchClient;
+  readonly autoscaling: ApplicationAutoScalingClient;
+  readonly secrets: SecretsManagerClient;
+}
 
 export interface FakeResource {
   readonly arn: string;

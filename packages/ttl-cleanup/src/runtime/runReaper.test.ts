@@ -13,7 +13,7 @@ import { DeploymentRegistry } from '@automock/registry';
 import { mockClient } from 'aws-sdk-client-mock';
 import { configFromEnv } from './lambda';
 import { type ReaperClients, type ReaperConfig, runReaper } from './runReaper';
-import { type FakeAws, dedicatedProject, fakeAws } from './testing/fakeAws';
+import { type FakeAws, dedicatedProject, fakeAws } from '@automock/test-support/fake-aws';
 import {
   CREDENTIALS,
   type LocalDynamo,
@@ -25,7 +25,7 @@ import {
   mockedServiceClients,
   startLocalDynamo,
   startLocalS3,
-} from './testing/harness';
+} from '@automock/test-support/harness';
 
 const T0 = new Date('2026-05-04T08:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);

@@ -15,9 +15,15 @@ import {
   isExpired,
   isWarningDue,
 } from '@automock/registry';
-import { finalizeTeardown } from './finalize';
-import { type Clock, type RetryOptions, errorName } from './retry';
-import { type SweepClients, type SweepItem, sweepProject } from './sweep';
+import {
+  type Clock,
+  type RetryOptions,
+  type SweepClients,
+  type SweepItem,
+  errorName,
+  finalizeTeardown,
+  sweepProject,
+} from '@automock/teardown';
 
 /** Every client the reaper uses. */
 export interface ReaperClients extends SweepClients {

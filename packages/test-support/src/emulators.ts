@@ -6,7 +6,7 @@
  * synthesis). Other packages' tests import it by path:
  *
  * ```ts
- * import { startDynalite, startS3rver } from '@automock/state-backend/dist/testing/emulators';
+ * import { startDynalite, startS3rver } from '@automock/test-support/emulators';
  * ```
  *
  * s3rver and dynalite are loaded lazily inside the start functions, so importing this module

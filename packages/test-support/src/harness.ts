@@ -17,12 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type LocalDynamo,
-  createRegistryTable,
-  startLocalDynamo,
-} from '@automock/registry/src/testing/registryTable';
-import type { ReaperClients } from '../runReaper';
+import { type LocalDynamo, createRegistryTable, startLocalDynamo } from './tables';
 
 export const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 export const REGION = 'us-east-1';
@@ -83,7 +78,7 @@ export async function createLockTable(client: DynamoDBClient, tableName: string)
 }
 
 /** Clients for the mocked services (each a fresh instance for aws-sdk-client-mock). */
-export function mockedServiceClients(): Omit<ReaperClients, 'dynamodb' | 's3'> {
+export function mockedServiceClients() {
   const o = { region: REGION, credentials: CREDENTIALS };
   return {
     sns: new SNSClient(o),

@@ -22,7 +22,7 @@ import {
   createRegistryTable,
   startLocalDynamo,
   startLocalS3,
-} from '../testing/harness';
+} from '@automock/test-support/harness';
 import { runDestroyer } from './runDestroyer';
 
 function findTerraform(): string | undefined {
@@ -34,7 +34,7 @@ function findTerraform(): string | undefined {
 const TERRAFORM = findTerraform();
 const run = promisify(execFile);
 const BUCKET = 'automock-tfstate-123456789012-us-east-1';
-const BUNDLE = join(__dirname, '..', '..', 'dist', 'destroyer-task', 'index.js');
+const BUNDLE = join(__dirname, '..', '..', '..', 'dist', 'destroyer-task', 'index.js');
 if (!TERRAFORM)
   console.warn(
     'runDestroyer tests skipped: no terraform binary on PATH (set TERRAFORM_BINARY_NAME)',

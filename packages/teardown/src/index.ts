@@ -1,0 +1,3 @@
+export * from './finalize';
+export * from './retry';
+export * from './sweep';

@@ -57,8 +57,10 @@ console.log(
 // from the package so the fake and the sweep share the same SDK modules.
 {
   const req = createRequire(join(pkg, 'package.json'));
-  const { dedicatedProject, fakeAws } = req('@automock/test-support/fake-aws');
-  const { CREDENTIALS, REGION, mockedServiceClients } = req('@automock/test-support/harness');
+  const { dedicatedProject, fakeAws, mockedServiceClients } = req(
+    '@automock/test-support/fake-aws',
+  );
+  const { EMULATOR_CREDENTIALS, EMULATOR_REGION } = req('@automock/test-support/emulators');
   const { sweepProject } = req('@automock/teardown');
   const { S3Client } = req('@aws-sdk/client-s3');
   const times = [];
@@ -68,7 +70,7 @@ console.log(
   for (let i = 0; i < runs + 1; i++) {
     const clients = {
       ...mockedServiceClients(),
-      s3: new S3Client({ region: REGION, credentials: CREDENTIALS }),
+      s3: new S3Client({ region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS }),
     };
     // 2,500 object versions in the config bucket, two lingering ENIs.
     const fake = fakeAws(clients, dedicatedProject('dev', 'loadtest'), {

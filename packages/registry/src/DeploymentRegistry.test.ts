@@ -2,11 +2,8 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ConfigValidationError, NEVER_EXPIRES, REGISTRY_SCHEMA } from '@automock/core';
 import { DeploymentRegistry, DESTROYED_RETENTION_DAYS } from './DeploymentRegistry';
 import { RegistryConflictError } from './RegistryConflictError';
-import {
-  type LocalDynamo,
-  createRegistryTable,
-  startLocalDynamo,
-} from '@automock/test-support/tables';
+import { type LocalDynamo, startLocalDynamo } from '@automock/test-support/emulators';
+import { createRegistryTable } from '@automock/test-support/tables';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');
 const hours = (h: number) => new Date(T0.getTime() + h * 3_600_000);

@@ -4,13 +4,13 @@
  * in one global order so tests can assert sequence, retries and "never twice".
  */
 import {
-  type ApplicationAutoScalingClient,
+  ApplicationAutoScalingClient,
   DeregisterScalableTargetCommand,
   DescribeScalableTargetsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { type CloudWatchClient, DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { DeleteSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchClient, DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DeleteInternetGatewayCommand,
   DeleteNatGatewayCommand,
@@ -25,7 +25,7 @@ import {
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupRulesCommand,
   DetachInternetGatewayCommand,
-  type EC2Client,
+  EC2Client,
   ReleaseAddressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
@@ -33,7 +33,7 @@ import {
   DeleteClusterCommand,
   DeleteServiceCommand,
   DeregisterTaskDefinitionCommand,
-  type ECSClient,
+  ECSClient,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import {
@@ -41,11 +41,11 @@ import {
   DeleteLoadBalancerCommand,
   DeleteRuleCommand,
   DeleteTargetGroupCommand,
-  type ElasticLoadBalancingV2Client,
+  ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   GetResourcesCommand,
-  type ResourceGroupsTaggingAPIClient,
+  ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import {
   DeleteBucketCommand,
@@ -53,7 +53,9 @@ import {
   ListObjectVersionsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from './emulators';
 
 /** The clients a sweep uses (the shape of `@automock/teardown`'s `SweepClients`). */
 export interface SweepClients {
@@ -332,5 +334,37 @@ export function fakeAws(
     restore() {
       for (const m of Object.values(mocks)) m?.restore();
     },
+  };
+}
+
+/** Clients for the mocked services (each a fresh instance for aws-sdk-client-mock). */
+export function mockedServiceClients() {
+  const o = { region: EMULATOR_REGION, credentials: { ...EMULATOR_CREDENTIALS } };
+  return {
+    sns: new SNSClient(o),
+    tagging: new ResourceGroupsTaggingAPIClient(o),
+    ecs: new ECSClient(o),
+    elbv2: new ElasticLoadBalancingV2Client(o),
+    ec2: new EC2Client(o),
+    logs: new CloudWatchLogsClient(o),
+    cloudwatch: new CloudWatchClient(o),
+    autoscaling: new ApplicationAutoScalingClient(o),
+    secrets: new SecretsManagerClient(o),
+  };
+}
+
+/** A clock that never runs out and does not wait, recording the pauses asked for. */
+export function instantClock(): {
+  timeLeftMs: () => number;
+  sleep: (ms: number) => Promise<void>;
+  sleeps: number[];
+} {
+  const sleeps: number[] = [];
+  return {
+    timeLeftMs: () => 600_000,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    sleeps,
   };
 }

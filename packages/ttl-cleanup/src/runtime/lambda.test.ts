@@ -5,11 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DeploymentRegistry } from '@automock/registry';
 import { handler } from './lambda';
-import {
-  type LocalDynamo,
-  createRegistryTable,
-  startLocalDynamo,
-} from '@automock/test-support/harness';
+import { type LocalDynamo, startLocalDynamo } from '@automock/test-support/emulators';
+import { createRegistryTable } from '@automock/test-support/tables';
 
 const run = promisify(execFile);
 const BUNDLE = join(__dirname, '..', '..', 'dist', 'lambda', 'index.js');

@@ -13,19 +13,22 @@ import { DeploymentRegistry } from '@automock/registry';
 import { mockClient } from 'aws-sdk-client-mock';
 import { configFromEnv } from './lambda';
 import { type ReaperClients, type ReaperConfig, runReaper } from './runReaper';
-import { type FakeAws, dedicatedProject, fakeAws } from '@automock/test-support/fake-aws';
 import {
-  CREDENTIALS,
+  EMULATOR_CREDENTIALS as CREDENTIALS,
   type LocalDynamo,
   type LocalS3,
-  REGION,
-  createLockTable,
-  createRegistryTable,
-  instantClock,
-  mockedServiceClients,
+  EMULATOR_REGION as REGION,
   startLocalDynamo,
   startLocalS3,
-} from '@automock/test-support/harness';
+} from '@automock/test-support/emulators';
+import {
+  type FakeAws,
+  dedicatedProject,
+  fakeAws,
+  instantClock,
+  mockedServiceClients,
+} from '@automock/test-support/fake-aws';
+import { createLockTable, createRegistryTable } from '@automock/test-support/tables';
 
 const T0 = new Date('2026-05-04T08:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);

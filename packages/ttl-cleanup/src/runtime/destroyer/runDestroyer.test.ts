@@ -14,15 +14,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CREDENTIALS,
+  EMULATOR_CREDENTIALS as CREDENTIALS,
   type LocalDynamo,
   type LocalS3,
-  REGION,
-  createLockTable,
-  createRegistryTable,
+  EMULATOR_REGION as REGION,
   startLocalDynamo,
   startLocalS3,
-} from '@automock/test-support/harness';
+} from '@automock/test-support/emulators';
+import { createLockTable, createRegistryTable } from '@automock/test-support/tables';
 import { runDestroyer } from './runDestroyer';
 
 function findTerraform(): string | undefined {

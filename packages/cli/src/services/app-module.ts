@@ -22,7 +22,7 @@ export function loadAppModule(): AppModule {
 export function loadEnvironments(): readonly Environment[] {
   if (process.env.AUTOMOCK_APP_MODULE) return loadAppModule().ENVIRONMENTS;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('@automock/stacks/dist/environments') as { ENVIRONMENTS: readonly Environment[] })
+  return (require('@automock/stacks/environments') as { ENVIRONMENTS: readonly Environment[] })
     .ENVIRONMENTS;
 }
 

@@ -159,5 +159,5 @@ function githubSettings(): GithubCiSettings | undefined {
   if (process.env.AUTOMOCK_APP_MODULE)
     return (loadAppModule() as unknown as { GITHUB_CI?: GithubCiSettings }).GITHUB_CI;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('@automock/stacks/dist/github') as { GITHUB_CI: GithubCiSettings }).GITHUB_CI;
+  return (require('@automock/stacks/github') as { GITHUB_CI: GithubCiSettings }).GITHUB_CI;
 }

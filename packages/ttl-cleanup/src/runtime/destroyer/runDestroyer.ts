@@ -87,9 +87,8 @@ export async function runDestroyer(o: DestroyerOptions): Promise<DestroyerResult
   const fail = async (error: string): Promise<DestroyerResult> => {
     log(`destroy failed: ${error}`);
     try {
-      await registry.transition(o.env, o.project, {
-        from: ['destroying'],
-        to: 'destroying',
+      await registry.update(o.env, o.project, {
+        statuses: ['destroying'],
         by: 'destroyer-task',
         fields: {
           teardown: {

@@ -11,6 +11,19 @@ export interface Statement {
   >;
 }
 
+/** A policy document of `statements`, as IAM takes it. */
+export function policyDocument(statements: readonly Statement[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/** A trust policy letting `service` (e.g. `lambda.amazonaws.com`) assume the role. */
+export function assumedBy(service: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+  });
+}
+
 /** What the policies are scoped to. */
 export interface PolicyScope {
   readonly prefix: string;

@@ -228,7 +228,10 @@ export function fakeAws(
     InternetGateways: [
       {
         InternetGatewayId: i.InternetGatewayIds[0],
-        Attachments: [{ VpcId: 'vpc-attached', State: 'available' }],
+        // Attached to the project's own VPC, as a dedicated project's gateway is.
+        Attachments: [
+          { VpcId: String(i.InternetGatewayIds[0]).replace(/^igw-/, 'vpc-'), State: 'available' },
+        ],
       },
     ],
   }));

@@ -1,58 +1,41 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { archivedStateKey, projectStateKey } from '@automock/core';
 import { type Deployment, DeploymentRegistry, RegistryConflictError } from '@automock/registry';
-import {
-  EMULATOR_CREDENTIALS,
-  EMULATOR_REGION,
-  type LocalDynamo,
-  type LocalS3,
-  startLocalDynamo,
-  startLocalS3,
-} from '@automock/test-support/emulators';
+import { type BackendEmulators, startBackendEmulators } from '@automock/test-support/emulators';
 import {
   type FakeAws,
   dedicatedProject,
-  fakeAws,
   instantClock,
-  mockedServiceClients,
+  teardownTestBed,
 } from '@automock/test-support/fake-aws';
-import { createLockTable, createRegistryTable } from '@automock/test-support/tables';
+import { createBackendTables } from '@automock/test-support/tables';
 import { type TeardownClients, beginTeardown, sweepAndRecord, sweepTeardown } from './record';
 
 const T0 = new Date('2026-06-01T09:00:00.000Z');
 const STATE_BUCKET = 'automock-tfstate-123456789012-us-east-1';
 
-let dynamo: LocalDynamo;
-let s3: LocalS3;
-let seq = 0;
+let emulators: BackendEmulators;
 let registry: DeploymentRegistry;
 let lockTable: string;
 let clients: TeardownClients;
 let fake: FakeAws;
 
 beforeAll(async () => {
-  [dynamo, s3] = await Promise.all([startLocalDynamo(), startLocalS3([STATE_BUCKET])]);
+  emulators = await startBackendEmulators([STATE_BUCKET]);
 });
-afterAll(async () => {
-  await Promise.all([dynamo.stop(), s3.stop()]);
-});
+afterAll(() => emulators.stop());
 beforeEach(async () => {
-  seq++;
-  const dynamodb = dynamo.client();
-  lockTable = `locks-${seq}`;
-  await createRegistryTable(dynamodb, `registry-${seq}`);
-  await createLockTable(dynamodb, lockTable);
-  registry = new DeploymentRegistry({ client: dynamodb, tableName: `registry-${seq}` });
-  const services = mockedServiceClients();
-  const stateS3 = s3.client();
-  // The state bucket is real (s3rver); the config bucket needs versioning, which s3rver lacks.
-  const configS3 = new S3Client({ region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS });
-  const s3Router = {
-    send: (cmd: { input: { Bucket?: string } }) =>
-      cmd.input.Bucket === STATE_BUCKET ? stateS3.send(cmd as never) : configS3.send(cmd as never),
-  } as unknown as S3Client;
-  clients = { ...services, dynamodb, s3: s3Router };
-  fake = fakeAws({ ...services, s3: configS3 }, dedicatedProject('dev', 'old'));
+  let dynamodb: DynamoDBClient;
+  let stateS3: S3Client;
+  ({ clients, fake, dynamodb, stateS3 } = teardownTestBed({
+    ...emulators,
+    stateBucket: STATE_BUCKET,
+    resources: dedicatedProject('dev', 'old'),
+  }));
+  let registryTable: string;
+  ({ registryTable, lockTable } = await createBackendTables(dynamodb));
+  registry = new DeploymentRegistry({ client: dynamodb, tableName: registryTable });
   await stateS3.send(
     new PutObjectCommand({
       Bucket: STATE_BUCKET,
@@ -138,7 +121,7 @@ describe('sweepAndRecord', () => {
       destroyedBy: 'reaper',
       teardown: { method: 'sweep', runs: 1, deleted: r.sweep.deletedSoFar },
     });
-    const archived = await s3
+    const archived = await emulators.s3
       .client()
       .send(
         new GetObjectCommand({ Bucket: STATE_BUCKET, Key: archivedStateKey('dev', 'old', T0) }),

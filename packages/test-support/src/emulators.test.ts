@@ -49,13 +49,8 @@ describe('emulators', () => {
   });
 
   it('s3rver honours If-None-Match: * on PUT, so exactly one of several racing creators wins', async () => {
-    const s3 = await startS3rver({ buckets: ['locks'] });
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      region: EMULATOR_REGION,
-      credentials: EMULATOR_CREDENTIALS,
-      forcePathStyle: true,
-    });
+    const s3 = await startLocalS3(['locks']);
+    const client = s3.client();
     const create = (body: string) =>
       client.send(
         new PutObjectCommand({ Bucket: 'locks', Key: 'a/b.tflock', Body: body, IfNoneMatch: '*' }),
@@ -83,13 +78,8 @@ describe('emulators', () => {
   });
 
   it('s3rver without conditionalWrites shows the gap: both conditional creates succeed', async () => {
-    const s3 = await startS3rver({ buckets: ['locks'], conditionalWrites: false });
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      region: EMULATOR_REGION,
-      credentials: EMULATOR_CREDENTIALS,
-      forcePathStyle: true,
-    });
+    const s3 = await startLocalS3(['locks'], { conditionalWrites: false });
+    const client = s3.client();
     try {
       const create = (body: string) =>
         client.send(

@@ -312,3 +312,23 @@ export async function startLocalS3(
       }),
   );
 }
+
+/** dynalite and s3rver side by side: a state backend's DynamoDB and S3. */
+export interface BackendEmulators {
+  readonly dynamo: LocalDynamo;
+  readonly s3: LocalS3;
+  /** Stops both (and destroys their clients). */
+  stop(): Promise<void>;
+}
+
+/** Starts dynalite and s3rver (holding `buckets`) together. */
+export async function startBackendEmulators(buckets: readonly string[]): Promise<BackendEmulators> {
+  const [dynamo, s3] = await Promise.all([startLocalDynamo(), startLocalS3(buckets)]);
+  return {
+    dynamo,
+    s3,
+    async stop() {
+      await Promise.all([dynamo.stop(), s3.stop()]);
+    },
+  };
+}

@@ -45,3 +45,23 @@ export async function createLockTable(client: DynamoDBClient, tableName: string)
     }),
   );
 }
+
+let tables = 0;
+
+/**
+ * A registry table and a lock table. The names default to fresh ones, so tests can share one
+ * emulator; give them where a policy or a configuration expects particular names.
+ */
+export async function createBackendTables(
+  client: DynamoDBClient,
+  names: { readonly registryTable?: string; readonly lockTable?: string } = {},
+): Promise<{ registryTable: string; lockTable: string }> {
+  const n = ++tables;
+  const registryTable = names.registryTable ?? `registry-${n}`;
+  const lockTable = names.lockTable ?? `locks-${n}`;
+  await Promise.all([
+    createRegistryTable(client, registryTable),
+    createLockTable(client, lockTable),
+  ]);
+  return { registryTable, lockTable };
+}

@@ -37,24 +37,8 @@ import {
 
 const PACKAGE_ROOT = resolve(__dirname, '..');
 
-/** Props of {@link Reaper}. */
-export interface ReaperProps extends TerraformMetaArguments {
-  /** Name prefix, e.g. `automock`. */
-  readonly prefix: string;
-  /** Environment name. */
-  readonly env: string;
-  /** Account id (for ARNs in policies). */
-  readonly accountId: string;
-  /** Region (for ARNs in policies). */
-  readonly region: string;
-  /** AWS partition. @default 'aws' */
-  readonly partition?: string;
-  /** State bucket (core's `stateBackendNames`): state archive and the destroyer script live here. */
-  readonly stateBucketName: string;
-  /** Terraform lock table. */
-  readonly lockTableName: string;
-  /** Deployments registry table. */
-  readonly registryTableName: string;
+/** Props of {@link Reaper}: names and ARNs it is scoped to ({@link PolicyScope}), and its settings. */
+export interface ReaperProps extends TerraformMetaArguments, PolicyScope {
   /** Topic for the one-hour warning. @default - no warnings */
   readonly notificationTopicArn?: string;
   /** KMS key that encrypts that topic (publishing needs kms:GenerateDataKey and kms:Decrypt). @default - an unencrypted topic */
@@ -242,16 +226,6 @@ export class Reaper extends Construct {
 
     const meta = { provider: p.provider, dependsOn: p.dependsOn };
     const parts = { prefix: p.prefix, env: p.env };
-    const policyScope: PolicyScope & { readonly partition: string } = {
-      prefix: p.prefix,
-      env: p.env,
-      accountId: p.accountId,
-      region: p.region,
-      partition: p.partition,
-      stateBucketName: p.stateBucketName,
-      lockTableName: p.lockTableName,
-      registryTableName: p.registryTableName,
-    };
     const functionName = resourceName('lambda', { ...parts, kind: 'reaper' });
 
     this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
@@ -274,7 +248,7 @@ export class Reaper extends Construct {
       permissionsBoundary: p.permissionsBoundary,
     });
     const statements: Statement[] = [
-      ...reaperStatements(policyScope),
+      ...reaperStatements(p),
       {
         Sid: 'OwnLogs',
         Effect: 'Allow',
@@ -316,7 +290,7 @@ export class Reaper extends Construct {
     if (p.destroyer) {
       this.destroyer = new ReaperDestroyerTask(this, 'Destroyer', {
         ...meta,
-        scope: policyScope,
+        policyScope: p,
         destroyer: p.destroyer,
         scriptPath: p.destroyerScriptPath,
         logRetentionDays: p.logRetentionDays,

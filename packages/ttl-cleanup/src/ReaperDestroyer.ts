@@ -66,7 +66,7 @@ export interface ResolvedReaperDestroyerProps extends ReaperDestroyerProps {
 /** Props of {@link ReaperDestroyerTask}: the reaper's resolved settings it shares. */
 export interface ReaperDestroyerTaskProps extends TerraformMetaArguments {
   /** Names, ARNs and the state backend the task's policy is scoped to. */
-  readonly scope: PolicyScope & { readonly partition: string };
+  readonly policyScope: PolicyScope & { readonly partition: string };
   /** Where and with what the task runs. */
   readonly destroyer: ResolvedReaperDestroyerProps;
   /** The bundled destroyer script (an asset, stored in the state bucket). */
@@ -104,7 +104,7 @@ export class ReaperDestroyerTask extends Construct {
   constructor(scope: Construct, id: string, props: ReaperDestroyerTaskProps) {
     super(scope, id);
     const reaper = scope;
-    const s = props.scope;
+    const s = props.policyScope;
     const d = props.destroyer;
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
     const parts = { prefix: s.prefix, env: s.env };
@@ -247,7 +247,7 @@ export class ReaperDestroyerTask extends Construct {
    * script.
    */
   private containers(props: ReaperDestroyerTaskProps) {
-    const s = props.scope;
+    const s = props.policyScope;
     const images = props.destroyer.images;
     const log = (stream: string) => ({
       logDriver: 'awslogs',

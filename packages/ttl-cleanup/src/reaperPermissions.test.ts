@@ -1,29 +1,23 @@
 import type {} from 'cdktf/lib/testing/adapters/jest';
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { REGISTRY_SCHEMA, projectStackObjectKey, projectStateKey } from '@automock/core';
 import { DeploymentRegistry } from '@automock/registry';
-import {
-  EMULATOR_CREDENTIALS,
-  EMULATOR_REGION,
-  type LocalDynamo,
-  type LocalS3,
-  startLocalDynamo,
-  startLocalS3,
-} from '@automock/test-support/emulators';
+import { type BackendEmulators, startBackendEmulators } from '@automock/test-support/emulators';
 import {
   type FakeAws,
   type FakeResource,
+  type TeardownTestBed,
   dedicatedProject,
-  fakeAws,
   instantClock,
-  mockedServiceClients,
+  type mockedServiceClients,
+  teardownTestBed,
 } from '@automock/test-support/fake-aws';
 import { type Decision, type SimRequest, decide } from '@automock/test-support/iam';
 import { type SdkCall, mockedCalls, recordCalls } from '@automock/test-support/sdk-calls';
-import { createLockTable, createRegistryTable } from '@automock/test-support/tables';
+import { createBackendTables } from '@automock/test-support/tables';
 import { TerraformStack, Testing } from 'cdktf';
 import { mockClient } from 'aws-sdk-client-mock';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -321,15 +315,14 @@ function requestsFor(
 }
 
 // Fresh emulators per test: the tables and bucket carry the names the policies are scoped to.
-let dynamo: LocalDynamo;
-let s3: LocalS3;
+let emulators: BackendEmulators;
 let workDir: string;
 beforeEach(async () => {
-  [dynamo, s3] = await Promise.all([startLocalDynamo(), startLocalS3([NAMES.stateBucketName])]);
+  emulators = await startBackendEmulators([NAMES.stateBucketName]);
   workDir = await mkdtemp(join(tmpdir(), 'reaper-permissions-'));
 });
 afterEach(async () => {
-  await Promise.all([dynamo.stop(), s3.stop(), rm(workDir, { recursive: true, force: true })]);
+  await Promise.all([emulators.stop(), rm(workDir, { recursive: true, force: true })]);
 });
 
 const { policies, roles } = synthesisedReaper();
@@ -351,9 +344,11 @@ const denied = (d: Awaited<ReturnType<typeof decisions>>) =>
   d.filter((x) => x.decision !== 'Allowed').map((x) => `${x.request.action} ${x.request.resource}`);
 
 async function backend(): Promise<{ dynamodb: DynamoDBClient; registry: DeploymentRegistry }> {
-  const setup = dynamo.client();
-  await createRegistryTable(setup, NAMES.registryTableName);
-  await createLockTable(setup, NAMES.lockTableName);
+  const setup = emulators.dynamo.client();
+  await createBackendTables(setup, {
+    registryTable: NAMES.registryTableName,
+    lockTable: NAMES.lockTableName,
+  });
   return {
     dynamodb: setup,
     registry: new DeploymentRegistry({ client: setup, tableName: NAMES.registryTableName }),
@@ -361,7 +356,7 @@ async function backend(): Promise<{ dynamodb: DynamoDBClient; registry: Deployme
 }
 
 async function putState(dynamodb: DynamoDBClient, project: string, stack = false) {
-  const client = s3.client();
+  const client = emulators.s3.client();
   await client.send(
     new PutObjectCommand({
       Bucket: NAMES.stateBucketName,
@@ -405,9 +400,16 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
   it('the Lambda: warning, destroyer task started, followed, stopped, the sweep and finalisation', async () => {
     const { dynamodb: setup, registry } = await backend();
     const resources = [...dedicatedProject(ENV, 'old'), ...dedicatedProject('staging', 'old')];
-    const services = mockedServiceClients();
-    const configS3 = new S3Client({ region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS });
-    fake = fakeAws({ ...services, s3: configS3 }, resources, { enis: ['eni-lingering'] });
+    let services: ReturnType<typeof mockedServiceClients>;
+    let clients: TeardownTestBed['clients'];
+    let dynamodb: DynamoDBClient;
+    let stateS3: S3Client;
+    ({ clients, fake, services, dynamodb, stateS3 } = teardownTestBed({
+      ...emulators,
+      stateBucket: NAMES.stateBucketName,
+      resources,
+      fake: { enis: ['eni-lingering'] },
+    }));
     const sns = mockClient(services.sns);
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const ecs = fake.mocks.ecs;
@@ -425,16 +427,8 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
 
     // The clients the reaper runs with record what they send.
     const real: SdkCall[] = [];
-    const dynamodb = dynamo.client();
-    const stateS3 = s3.client();
     recordCalls(dynamodb, real);
     recordCalls(stateS3, real);
-    const s3Router = {
-      send: (cmd: { input: { Bucket?: string } }) =>
-        cmd.input.Bucket === NAMES.stateBucketName
-          ? stateS3.send(cmd as never)
-          : configS3.send(cmd as never),
-    } as unknown as S3Client;
     const config: ReaperConfig = {
       env: ENV,
       registryTable: NAMES.registryTableName,
@@ -452,7 +446,7 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
     };
     const reap = (minutes: number) =>
       runReaper({
-        clients: { ...services, dynamodb, s3: s3Router },
+        clients,
         config,
         clock: instantClock(),
         now: () => at(minutes),
@@ -560,7 +554,7 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
     await chmod(terraform, 0o755);
 
     const calls: SdkCall[] = [];
-    const clients = { s3: s3.client(), dynamodb: dynamo.client() };
+    const clients = { s3: emulators.s3.client(), dynamodb: emulators.dynamo.client() };
     recordCalls(clients.s3, calls);
     recordCalls(clients.dynamodb, calls);
     const run = (project: string, tf: string) =>

@@ -3,8 +3,78 @@
 // Packages lint their TypeScript (`eslint src`, through turbo); the root's `lint:js` lints every
 // plain JavaScript file (scripts, bin/, jest configs, benchmarks), which no package build checks.
 import js from '@eslint/js';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+
+// Packages meet only through their public entry points (the `exports` map of each package.json):
+// an import of another package's dist/ or src/, or a relative path into another package, is
+// refused wherever a module is named (import, export from, require, import(), import types).
+const INTERNAL = /^@automock\/[^/]+\/(dist|src)(\/|$)/;
+const WORKSPACE_ROOT = dirname(fileURLToPath(import.meta.url));
+const packageRoots = new Map();
+function packageRootOf(dir) {
+  if (!packageRoots.has(dir)) {
+    const parent = dirname(dir);
+    packageRoots.set(
+      dir,
+      existsSync(resolve(dir, 'package.json')) || parent === dir ? dir : packageRootOf(parent),
+    );
+  }
+  return packageRoots.get(dir);
+}
+const packageBoundaries = {
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'import other packages by name through their exports, never their internals',
+    },
+    schema: [],
+  },
+  create(context) {
+    const file = context.filename;
+    const check = (node) => {
+      const spec = node && typeof node.value === 'string' ? node.value : undefined;
+      if (!spec) return;
+      if (INTERNAL.test(spec)) {
+        context.report({
+          node,
+          message: `'${spec}' reaches into a package's build or sources: import '${spec.split('/').slice(0, 2).join('/')}' or a subpath its package.json exports`,
+        });
+      } else if (spec.startsWith('.')) {
+        const target = resolve(dirname(file), spec);
+        const from = packageRootOf(dirname(file));
+        const to = packageRootOf(dirname(target));
+        // The repository root holds the shared configuration (jest preset, tsconfig base).
+        if (to !== from && to !== WORKSPACE_ROOT && !target.startsWith(`${from}/node_modules/`))
+          context.report({
+            node,
+            message: `'${spec}' is a path into another package: import it by its name through its exports`,
+          });
+      }
+    };
+    const isRequire = (callee) =>
+      (callee.type === 'Identifier' && callee.name === 'require') ||
+      (callee.type === 'MemberExpression' &&
+        callee.object.type === 'Identifier' &&
+        callee.object.name === 'require' &&
+        callee.property.type === 'Identifier' &&
+        callee.property.name === 'resolve');
+    return {
+      ImportDeclaration: (n) => check(n.source),
+      ExportNamedDeclaration: (n) => check(n.source),
+      ExportAllDeclaration: (n) => check(n.source),
+      ImportExpression: (n) => check(n.source),
+      TSExternalModuleReference: (n) => check(n.expression),
+      TSImportType: (n) => check(n.argument?.literal),
+      CallExpression: (n) => {
+        if (isRequire(n.callee)) check(n.arguments[0]);
+      },
+    };
+  },
+};
 
 export default tseslint.config(
   {
@@ -19,7 +89,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    plugins: { automock: { rules: { 'package-boundaries': packageBoundaries } } },
     rules: {
+      'automock/package-boundaries': 'error',
       'no-restricted-imports': [
         'error',
         {

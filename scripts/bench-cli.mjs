@@ -12,14 +12,15 @@ const require = createRequire(import.meta.url);
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const cli = join(root, 'packages', 'cli', 'bin', 'run.js');
 
-let core, registryPkg, ddb, stacksEnvs;
+let core, stacksEnvs, childModules;
 try {
-  core = require(join(root, 'packages/core/dist/index.js'));
-  registryPkg = require(join(root, 'packages/registry/dist/index.js'));
-  ddb = require(
-    require.resolve('@aws-sdk/client-dynamodb', { paths: [join(root, 'packages/registry')] }),
-  );
-  stacksEnvs = require(join(root, 'stacks/dist/environments.js'));
+  core = require('@automock/core');
+  stacksEnvs = require('@automock/stacks/environments');
+  childModules = {
+    emulators: require.resolve('@automock/test-support/emulators'),
+    tables: require.resolve('@automock/test-support/tables'),
+    registry: require.resolve('@automock/registry'),
+  };
 } catch (e) {
   console.error(`bench-cli: build first (pnpm build): ${e.message}`);
   process.exit(1);
@@ -27,14 +28,25 @@ try {
 
 const dev = stacksEnvs.ENVIRONMENTS.find((e) => e.name === 'dev');
 const names = core.stateBackendNames(dev.prefix, dev.accountId, dev.region);
-// dynalite runs in a child process: measure() blocks this one (spawnSync) while the CLI queries it.
+// dynalite and the registry it holds live in a child process: measure() blocks this one
+// (spawnSync) while the CLI queries it. The table comes from the tests' own helper.
 const server = spawn(
   process.execPath,
   [
     '-e',
-    `require(${JSON.stringify(join(root, 'packages/state-backend/dist/testing/emulators.js'))})
-      .startDynalite().then((d) => console.log(d.endpoint));
-     process.stdin.on('end', () => process.exit(0)); process.stdin.resume();`,
+    `const { startLocalDynamo } = require(${JSON.stringify(childModules.emulators)});
+     const { createRegistryTable } = require(${JSON.stringify(childModules.tables)});
+     const { DeploymentRegistry } = require(${JSON.stringify(childModules.registry)});
+     (async () => {
+       const d = await startLocalDynamo();
+       await createRegistryTable(d.client(), ${JSON.stringify(names.registryTable)});
+       const registry = new DeploymentRegistry({ client: d.client(), tableName: ${JSON.stringify(names.registryTable)} });
+       for (let i = 0; i < 20; i++)
+         await registry.register({ env: 'dev', project: 'mock-' + i, createdBy: 'bench', ttlHours: 1 + i, size: 'small' });
+       console.log(d.endpoint);
+       process.stdin.on('end', () => d.stop().then(() => process.exit(0)));
+       process.stdin.resume();
+     })().catch((e) => { console.error(e); process.exit(1); });`,
   ],
   { stdio: ['pipe', 'pipe', 'inherit'] },
 );
@@ -46,46 +58,7 @@ const dynamo = {
   stop: () => server.stdin.end(),
 };
 const creds = { accessKeyId: 'bench', secretAccessKey: 'bench' };
-const client = new ddb.DynamoDBClient({
-  endpoint: dynamo.endpoint,
-  region: dev.region,
-  credentials: creds,
-});
 try {
-  const S = core.REGISTRY_SCHEMA;
-  await client.send(
-    new ddb.CreateTableCommand({
-      TableName: names.registryTable,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: S.partitionKey, AttributeType: 'S' },
-        { AttributeName: S.envAttribute, AttributeType: 'S' },
-        { AttributeName: S.expiresAtAttribute, AttributeType: 'S' },
-      ],
-      KeySchema: [{ AttributeName: S.partitionKey, KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: S.envIndex,
-          KeySchema: [
-            { AttributeName: S.envAttribute, KeyType: 'HASH' },
-            { AttributeName: S.expiresAtAttribute, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
-  const registry = new registryPkg.DeploymentRegistry({ client, tableName: names.registryTable });
-  for (let i = 0; i < 20; i++) {
-    await registry.register({
-      env: 'dev',
-      project: `mock-${i}`,
-      createdBy: 'bench',
-      ttlHours: 1 + i,
-      size: 'small',
-    });
-  }
-
   const env = {
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ACCESS_KEY_ID: creds.accessKeyId,
@@ -114,6 +87,5 @@ try {
     `  --help target < 300 ms: ${help < 300 ? 'met' : 'NOT met'} (${help.toFixed(0)} ms)`,
   );
 } finally {
-  client.destroy();
   dynamo.stop();
 }

@@ -19,7 +19,7 @@ const SIZES = [1, 10, 100];
 
 let stacks;
 try {
-  stacks = require('../stacks/dist/index.js');
+  stacks = require('@automock/stacks');
 } catch (e) {
   console.error(
     `bench-projects: build first (pnpm turbo run build --filter=@automock/stacks): ${e.message}`,

@@ -4,7 +4,7 @@
 // sweep of one dedicated project against the aws-sdk-client-mock fake used by the tests.
 // Run after `pnpm build` (needs packages/ttl-cleanup/dist).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -14,7 +14,7 @@ const runs = Number(process.env.BENCH_RUNS ?? 5);
 const pkg = join(root, 'packages', 'ttl-cleanup');
 const lambda = join(pkg, 'dist', 'lambda', 'index.js');
 const destroyer = join(pkg, 'dist', 'destroyer-task', 'index.js');
-if (!existsSync(lambda) || !existsSync(join(pkg, 'dist', 'runtime.js'))) {
+if (!existsSync(lambda)) {
   console.error('bench-reaper: build first (pnpm --filter @automock/ttl-cleanup build)');
   process.exit(1);
 }
@@ -53,44 +53,24 @@ console.log(
   `  Cold-start import of the bundle: ${median(imports).toFixed(0)} ms (process wall ${median(walls).toFixed(0)} ms)`,
 );
 
-// Sweep of a dedicated project against the fake (built from the tests' own source).
-// Inside the package so the built fake resolves the same SDK modules as dist/runtime.js.
-const tmp = mkdtempSync(join(pkg, '.bench-'));
-try {
+// Sweep of a dedicated project against the tests' fake AWS (@automock/test-support), resolved
+// from the package so the fake and the sweep share the same SDK modules.
+{
   const req = createRequire(join(pkg, 'package.json'));
-  // esbuild is a devDependency of the package, not of the root.
-  const { build } = req('esbuild');
-  const fakeJs = join(tmp, 'fake.cjs');
-  await build({
-    entryPoints: [join(pkg, 'src', 'testing', 'fakeAws.ts')],
-    outfile: fakeJs,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    logLevel: 'error',
-  });
-  const { dedicatedProject, fakeAws } = req(fakeJs);
-  const { sweepProject } = req(join(pkg, 'dist', 'runtime.js'));
-  const sdk = (name, cls) =>
-    new (req(`@aws-sdk/client-${name}`)[cls])({
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
+  const { dedicatedProject, fakeAws, mockedServiceClients } = req(
+    '@automock/test-support/fake-aws',
+  );
+  const { EMULATOR_CREDENTIALS, EMULATOR_REGION } = req('@automock/test-support/emulators');
+  const { sweepProject } = req('@automock/teardown');
+  const { S3Client } = req('@aws-sdk/client-s3');
   const times = [];
   let calls = 0;
   let mutating = 0;
   let resources = 0;
   for (let i = 0; i < runs + 1; i++) {
     const clients = {
-      tagging: sdk('resource-groups-tagging-api', 'ResourceGroupsTaggingAPIClient'),
-      ecs: sdk('ecs', 'ECSClient'),
-      elbv2: sdk('elastic-load-balancing-v2', 'ElasticLoadBalancingV2Client'),
-      ec2: sdk('ec2', 'EC2Client'),
-      logs: sdk('cloudwatch-logs', 'CloudWatchLogsClient'),
-      cloudwatch: sdk('cloudwatch', 'CloudWatchClient'),
-      autoscaling: sdk('application-auto-scaling', 'ApplicationAutoScalingClient'),
-      s3: sdk('s3', 'S3Client'),
+      ...mockedServiceClients(),
+      s3: new S3Client({ region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS }),
     };
     // 2,500 object versions in the config bucket, two lingering ENIs.
     const fake = fakeAws(clients, dedicatedProject('dev', 'loadtest'), {
@@ -115,6 +95,4 @@ try {
     `  Sweep of a dedicated project (${resources} resources, 2,500 object versions) against mocks: ` +
       `${calls} API calls (${mutating} mutating), ${median(times).toFixed(0)} ms`,
   );
-} finally {
-  rmSync(tmp, { recursive: true, force: true });
 }

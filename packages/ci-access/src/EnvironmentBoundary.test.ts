@@ -3,7 +3,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import type {} from 'cdktf/lib/testing/adapters/jest';
 import { EnvironmentBoundary, EnvironmentBoundaryProps } from './EnvironmentBoundary';
 import { PolicyDocument } from '@automock/core';
-import { decide, SimRequest } from './testing/iam-simulator';
+import { decide, SimRequest } from '@automock/test-support/iam';
 
 const ACCOUNT = '111111111111';
 const BUCKET = 'automock-tfstate-111111111111-us-east-1';

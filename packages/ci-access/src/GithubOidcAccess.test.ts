@@ -11,7 +11,7 @@ import {
 } from './GithubOidcAccess';
 import { PolicyDocument, PolicyStatement } from '@automock/core';
 import { RESOURCE_ACTIONS } from './resource-actions';
-import { decide, decideAssume, SimRequest } from './testing/iam-simulator';
+import { decide, decideAssume, SimRequest } from '@automock/test-support/iam';
 
 const ACCOUNT = '111111111111';
 const REPO = 'acme/mock-infra';

@@ -2,7 +2,8 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ConfigValidationError, NEVER_EXPIRES, REGISTRY_SCHEMA } from '@automock/core';
 import { DeploymentRegistry, DESTROYED_RETENTION_DAYS } from './DeploymentRegistry';
 import { RegistryConflictError } from './RegistryConflictError';
-import { type LocalDynamo, createRegistryTable, startLocalDynamo } from './testing/registryTable';
+import { type LocalDynamo, startLocalDynamo } from '@automock/test-support/emulators';
+import { createRegistryTable } from '@automock/test-support/tables';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');
 const hours = (h: number) => new Date(T0.getTime() + h * 3_600_000);
@@ -377,6 +378,95 @@ describe('extendTtl', () => {
     await expect(
       registry.extendTtl('dev', 'petstore', 1, T0, { expectedVersion: 1 }),
     ).rejects.toBeInstanceOf(RegistryConflictError);
+  });
+});
+
+describe('update', () => {
+  async function destroying() {
+    const a = await registerActive();
+    return registry.transition('dev', 'petstore', {
+      from: ['active'],
+      to: 'destroying',
+      expectedVersion: a.version,
+      fields: { teardown: { method: 'sweep', startedAt: hours(1).toISOString(), deleted: [] } },
+      now: hours(1),
+    });
+  }
+
+  it('sets fields and leaves the status, conditional on the version read', async () => {
+    const d = await destroying();
+    const next = await registry.update('dev', 'petstore', {
+      statuses: ['destroying'],
+      expectedVersion: d.version,
+      fields: { teardown: { ...d.teardown!, deleted: ['arn:a'], runs: 1 } },
+      by: 'reaper',
+      now: hours(2),
+    });
+    expect(next).toMatchObject({
+      status: 'destroying',
+      version: d.version + 1,
+      updatedBy: 'reaper',
+      updatedAt: hours(2).toISOString(),
+      teardown: { method: 'sweep', deleted: ['arn:a'], runs: 1 },
+    });
+    // A writer that read the older version loses, and is told what it found.
+    const err = await registry
+      .update('dev', 'petstore', {
+        statuses: ['destroying'],
+        expectedVersion: d.version,
+        fields: { failureReason: 'late' },
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RegistryConflictError);
+    expect((err as Error).message).toMatch(
+      new RegExp(
+        `update failureReason \\(status destroying unchanged\\) expected status destroying at version ${d.version}, found destroying at version ${d.version + 1}`,
+      ),
+    );
+  });
+
+  it('without a version, reads it, and refuses an item in another status', async () => {
+    await registerActive();
+    await expect(
+      registry.update('dev', 'petstore', {
+        statuses: ['destroying'],
+        fields: { failureReason: 'x' },
+      }),
+    ).rejects.toThrow(/expected status destroying, found active at version 2/);
+    const cleared = await registry.update('dev', 'petstore', {
+      statuses: ['active'],
+      fields: { warnedAt: null, outputs: { url: 'http://new.example' } },
+    });
+    expect(cleared).toMatchObject({
+      status: 'active',
+      version: 3,
+      outputs: { url: 'http://new.example' },
+    });
+  });
+
+  it('rejects an update with nothing to set or an unknown status, and writes nothing', async () => {
+    const a = await registerActive();
+    const err = await registry
+      .update('dev', 'petstore', { statuses: ['gone' as never], fields: {} })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigValidationError);
+    expect((err as Error).message).toMatch(/statuses: got "gone", must be one of deploying/);
+    expect((err as Error).message).toMatch(
+      /fields: got \{\}, must set or remove at least one field/,
+    );
+    expect((await registry.get('dev', 'petstore'))?.version).toBe(a.version);
+  });
+
+  it('is the only way to change fields: a transition to the same status is refused', async () => {
+    const d = await destroying();
+    await expect(
+      registry.transition('dev', 'petstore', {
+        from: ['destroying'],
+        to: 'destroying',
+        fields: { failureReason: 'x' },
+      }),
+    ).rejects.toThrow(/to: got "destroying", is the status it moves from: .* update\(\)/);
+    expect((await registry.get('dev', 'petstore'))?.version).toBe(d.version);
   });
 });
 

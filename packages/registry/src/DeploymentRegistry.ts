@@ -89,6 +89,23 @@ export interface TransitionOptions {
   readonly expiredBy?: Date;
 }
 
+/** A change of fields that leaves the status as it is, conditional on it (and the version). */
+export interface UpdateOptions {
+  /** Statuses the item must be in; it stays in the one it is in. */
+  readonly statuses: readonly DeploymentStatus[];
+  /** Fields to set (`null` removes). */
+  readonly fields: DeploymentFields;
+  /**
+   * Version the caller read. @default - the item is read first and its version used, so the write
+   * still cannot overwrite a change made between that read and the write
+   */
+  readonly expectedVersion?: number;
+  /** Who writes. @default 'automock' */
+  readonly by?: string;
+  /** Write time. @default new Date() */
+  readonly now?: Date;
+}
+
 /** Options of {@link DeploymentRegistry.extendTtl}. */
 export interface ExtendTtlOptions {
   /** Who extends. @default 'automock' */
@@ -232,6 +249,12 @@ export class DeploymentRegistry {
     for (const s of opts.from ?? []) {
       if (!DEPLOYMENT_STATUSES.includes(s))
         issues.add('from', s, `must be one of ${DEPLOYMENT_STATUSES.join(', ')}`);
+      else if (s === opts.to)
+        issues.add(
+          'to',
+          opts.to,
+          `is the status it moves from: set fields without a status change with update()`,
+        );
       else if (!ALLOWED_TRANSITIONS[s].includes(opts.to))
         issues.add(
           'to',
@@ -244,18 +267,11 @@ export class DeploymentRegistry {
 
     const now = opts.now ?? new Date();
     const by = opts.by ?? 'automock';
-    const expected: RegistryExpectation = {
+    const expected = await this.expect(env, project, {
       action: `${opts.from.join('|')} -> ${opts.to}`,
       statuses: opts.from,
       version: opts.expectedVersion,
-    };
-    let version = opts.expectedVersion;
-    if (version === undefined) {
-      const cur = await this.get(env, project);
-      if (!cur || !opts.from.includes(cur.status))
-        throw new RegistryConflictError(env, project, expected, cur && currentOf(cur));
-      version = cur.version;
-    }
+    });
     const fields: Record<string, unknown> = { ...(opts.fields ?? {}) };
     if (opts.to === 'destroyed') {
       const at = (fields.destroyedAt as string | undefined) ?? now.toISOString();
@@ -264,15 +280,41 @@ export class DeploymentRegistry {
       fields[REGISTRY_SCHEMA.purgeAtAttribute] =
         Math.floor(Date.parse(at) / 1000) + DESTROYED_RETENTION_DAYS * 86_400;
     }
-    return this.update(
-      env,
-      project,
-      { ...expected, version },
-      {
-        set: { ...fields, status: opts.to, updatedAt: now.toISOString(), updatedBy: by },
-        expiredBy: opts.expiredBy,
-      },
+    return this.write(env, project, expected, {
+      set: { ...fields, status: opts.to, updatedAt: now.toISOString(), updatedBy: by },
+      expiredBy: opts.expiredBy,
+    });
+  }
+
+  /**
+   * Sets fields of a deployment without changing its status (teardown progress, a released
+   * warning claim), conditional on the status being one of `statuses` and on the version, like
+   * every write. Status changes go through {@link transition}.
+   */
+  async update(env: string, project: string, opts: UpdateOptions): Promise<Deployment> {
+    const issues = new IssueCollector();
+    if (!Array.isArray(opts.statuses) || opts.statuses.length === 0)
+      issues.add('statuses', opts.statuses, 'must list at least one status');
+    for (const s of opts.statuses ?? [])
+      if (!DEPLOYMENT_STATUSES.includes(s))
+        issues.add('statuses', s, `must be one of ${DEPLOYMENT_STATUSES.join(', ')}`);
+    const names = Object.keys(opts.fields ?? {}).filter(
+      (k) => opts.fields[k as keyof DeploymentFields] !== undefined,
     );
+    if (names.length === 0)
+      issues.add('fields', opts.fields, 'must set or remove at least one field');
+    checkFields(issues, opts.fields ?? {});
+    issues.throwIfAny('registry update');
+
+    const now = opts.now ?? new Date();
+    const expected = await this.expect(env, project, {
+      action: `update ${names.join(', ')} (status ${opts.statuses.join('|')} unchanged)`,
+      statuses: opts.statuses,
+      version: opts.expectedVersion,
+    });
+    return this.write(env, project, expected, {
+      set: { ...opts.fields, updatedAt: now.toISOString(), updatedBy: opts.by ?? 'automock' },
+    });
   }
 
   /**
@@ -325,7 +367,7 @@ export class DeploymentRegistry {
         ttlHours = Math.ceil((next - Date.parse(cur.createdAt)) / HOUR_MS);
       }
       try {
-        return await this.update(
+        return await this.write(
           env,
           project,
           { ...expected, version: cur.version },
@@ -357,7 +399,7 @@ export class DeploymentRegistry {
     opts: { readonly expectedVersion: number; readonly now?: Date; readonly by?: string },
   ): Promise<Deployment> {
     const now = opts.now ?? new Date();
-    return this.update(
+    return this.write(
       env,
       project,
       {
@@ -422,11 +464,27 @@ export class DeploymentRegistry {
     );
   }
 
+  /**
+   * The condition of a write: `expected` with the version the caller read, or else the current
+   * version, read now (refused at once when the item is not in one of the statuses).
+   */
+  private async expect(
+    env: string,
+    project: string,
+    expected: RegistryExpectation,
+  ): Promise<RegistryExpectation & { version: number }> {
+    if (expected.version !== undefined) return { ...expected, version: expected.version };
+    const cur = await this.get(env, project);
+    if (!cur || !expected.statuses.includes(cur.status))
+      throw new RegistryConflictError(env, project, expected, cur && currentOf(cur));
+    return { ...expected, version: cur.version };
+  }
+
   private key(env: string, project: string): Record<string, AttributeValue> {
     return { [REGISTRY_SCHEMA.partitionKey]: { S: registryKey(env, project) } };
   }
 
-  private async update(
+  private async write(
     env: string,
     project: string,
     expected: RegistryExpectation & { version: number | undefined },

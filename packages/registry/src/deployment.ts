@@ -19,20 +19,20 @@ export const REREGISTRABLE_STATUSES: readonly DeploymentStatus[] = ['destroyed',
 export const EXTENDABLE_STATUSES: readonly DeploymentStatus[] = ['deploying', 'active'];
 
 /**
- * Moves the registry accepts. `deploying` is also reached from `destroyed`/`failed`, but only
- * through {@link DeploymentRegistry.register}, which resets the item.
+ * Status changes the registry accepts. `deploying` is also reached from `destroyed`/`failed`, but
+ * only through {@link DeploymentRegistry.register}, which resets the item. Fields change without a
+ * status change through {@link DeploymentRegistry.update}, under the same conditions.
  */
 export const ALLOWED_TRANSITIONS: Readonly<Record<DeploymentStatus, readonly DeploymentStatus[]>> =
   {
-    // Same-status moves record progress or metadata (outputs, teardown state) under the same guard.
-    deploying: ['deploying', 'active', 'failed', 'expiring', 'destroying'],
+    deploying: ['active', 'failed', 'expiring', 'destroying'],
     // active -> deploying is a redeploy (new config, new image) of a running project.
-    active: ['active', 'deploying', 'expiring', 'destroying', 'failed'],
+    active: ['deploying', 'expiring', 'destroying', 'failed'],
     expiring: ['destroying', 'destroyed', 'failed'],
-    destroying: ['destroying', 'destroyed', 'failed'],
+    destroying: ['destroyed', 'failed'],
     destroyed: [],
     // A failed deploy or teardown still costs money until it is torn down again.
-    failed: ['failed', 'expiring', 'destroying', 'destroyed'],
+    failed: ['expiring', 'destroying', 'destroyed'],
   };
 
 /** How a deployment was torn down. */
@@ -98,8 +98,8 @@ export interface Deployment {
 }
 
 /**
- * Fields a transition may set. `null` removes the attribute (e.g. `warnedAt: null` after an
- * extension); `undefined` leaves it alone.
+ * Fields a transition or an update may set. `null` removes the attribute (e.g. `warnedAt: null`
+ * after an extension); `undefined` leaves it alone.
  */
 export type DeploymentFields = {
   -readonly [

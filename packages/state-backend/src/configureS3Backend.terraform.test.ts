@@ -10,12 +10,11 @@
  */
 import {
   DeleteItemCommand,
-  DynamoDBClient,
-  CreateTableCommand,
+  type DynamoDBClient,
   GetItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { environmentStateKey } from '@automock/core';
 import { App, DataResource, TerraformStack } from 'cdktf';
 import { spawn, spawnSync } from 'node:child_process';
@@ -24,14 +23,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configureS3Backend } from './configureS3Backend';
 import {
-  EMULATOR_CREDENTIALS,
   EMULATOR_REGION,
-  EmulatorHandle,
-  S3rverHandle,
+  type LocalDynamo,
+  type LocalS3,
   emulatorEnv,
-  startDynalite,
-  startS3rver,
-} from './testing/emulators';
+  startLocalDynamo,
+  startLocalS3,
+} from '@automock/test-support/emulators';
+import { createLockTable } from '@automock/test-support/tables';
 
 const TERRAFORM = process.env.TERRAFORM_BINARY_NAME || 'terraform';
 const BUCKET = 'automock-tfstate-test';
@@ -100,32 +99,23 @@ async function expectOk(cwd: string, args: string[]): Promise<RunResult> {
 describeTerraform(`S3 backend with real Terraform ${version ?? ''}`, () => {
   // A loaded 2-core CI machine can take a while to start several terraform processes.
   jest.setTimeout(180_000);
-  let s3: S3rverHandle;
-  let dynamo: EmulatorHandle;
+  let s3: LocalS3;
+  let dynamo: LocalDynamo;
   let s3Client: S3Client;
   let ddb: DynamoDBClient;
   let workDir: string;
 
   beforeAll(async () => {
-    [s3, dynamo] = await Promise.all([startS3rver({ buckets: [BUCKET] }), startDynalite()]);
-    const clientConfig = { region: EMULATOR_REGION, credentials: { ...EMULATOR_CREDENTIALS } };
-    s3Client = new S3Client({ ...clientConfig, endpoint: s3.endpoint, forcePathStyle: true });
-    ddb = new DynamoDBClient({ ...clientConfig, endpoint: dynamo.endpoint });
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: LOCK_TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-      }),
-    );
+    [s3, dynamo] = await Promise.all([startLocalS3([BUCKET]), startLocalDynamo()]);
+    s3Client = s3.client();
+    ddb = dynamo.client();
+    await createLockTable(ddb, LOCK_TABLE);
     workDir = mkdtempSync(join(tmpdir(), 'automock-tf-backend-'));
   });
 
   afterAll(async () => {
     for (const child of running) child.kill('SIGKILL');
-    s3Client?.destroy();
-    ddb?.destroy();
+    // Stopping the emulators destroys their clients.
     await Promise.all([s3?.stop(), dynamo?.stop()]);
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });

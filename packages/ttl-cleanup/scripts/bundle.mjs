@@ -42,6 +42,11 @@ async function bundle(entry, outDir) {
     legalComments: 'none',
     // Prefer ESM builds of the SDK so unused code is tree-shaken.
     mainFields: ['module', 'main'],
+    // Workspace packages the handlers import (the sweep library) are bundled from their
+    // TypeScript through this export condition: their CommonJS dist would defeat tree-shaking
+    // and pull in every command of every SDK client they import.
+    // Naming conditions drops esbuild's implicit 'module' one, so it is named again.
+    conditions: ['@automock/source', 'module'],
     plugins: [stubConstructLibraries],
     logLevel: 'warning',
   });
@@ -49,12 +54,12 @@ async function bundle(entry, outDir) {
   console.log(`${outDir}: ${(size / 1024).toFixed(0)} KiB`);
 }
 
-await bundle('lambda.ts', 'lambda');
+await bundle('runtime/lambda.ts', 'lambda');
 // The Lambda's deployment package, built once here rather than zipped at every synthesis.
 const zip = deterministicZip([
   { name: 'index.js', data: await readFile(join(root, 'dist', 'lambda', 'index.js')) },
 ]);
 await writeFile(join(root, 'dist', 'lambda', 'reaper.zip'), zip);
 console.log(`lambda zip: ${(zip.length / 1024).toFixed(0)} KiB`);
-// Not dist/destroyer: that is where tsc puts the compiled src/destroyer modules.
-await bundle('destroyer/main.ts', 'destroyer-task');
+// Beside dist/runtime, where tsc puts the compiled handler modules.
+await bundle('runtime/destroyer/main.ts', 'destroyer-task');

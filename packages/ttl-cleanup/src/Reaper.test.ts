@@ -4,8 +4,8 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { TerraformStack, Testing } from 'cdktf';
-import { DESTROYER_IMAGES, Reaper, type ReaperProps } from './Reaper';
-import { TAG_CONDITIONED_DELETES } from './reaperPolicies';
+import { REAPER_DEFAULTS, Reaper, type ReaperProps, resolveReaperProps } from './Reaper';
+import { DESTROYER_IMAGES } from './ReaperDestroyer';
 
 const BASE: ReaperProps = {
   prefix: 'automock',
@@ -105,8 +105,8 @@ describe('Reaper', () => {
     const { json } = synth();
     const stmts = policies(json).reaper!;
     for (const s of stmts) for (const a of s.Action) expect(a).not.toMatch(/\*/);
+    // Which calls these statements allow is reaperPermissions.test.ts's job (iam-simulate).
     const tagged = stmts.find((s) => s.Sid === 'SweepTaggedDeletes')!;
-    expect(tagged.Action).toEqual([...TAG_CONDITIONED_DELETES]);
     expect(tagged.Condition).toEqual({
       StringEquals: { 'aws:ResourceTag/automock:env': 'dev' },
       StringNotEquals: { 'aws:ResourceTag/automock:project': '_environment' },
@@ -272,6 +272,81 @@ describe('Reaper', () => {
     ],
   ])('rejects %j', (bad, message) => {
     expect(() => synth(bad as Partial<ReaperProps>)).toThrow(message);
+  });
+});
+
+describe('resolveReaperProps', () => {
+  it("fills every default from REAPER_DEFAULTS, the destroyer's included, and keeps what is given", () => {
+    const p = resolveReaperProps({
+      ...BASE,
+      destroyer: { ...DESTROYER, cpu: 1024, memoryMiB: 2048 },
+    });
+    expect(p).toMatchObject({
+      partition: REAPER_DEFAULTS.partition,
+      schedule: REAPER_DEFAULTS.schedule,
+      enabled: true,
+      logRetentionDays: REAPER_DEFAULTS.logRetentionDays,
+      timeoutSeconds: REAPER_DEFAULTS.timeoutSeconds,
+      memoryMiB: REAPER_DEFAULTS.memoryMiB,
+      dryRun: false,
+      destroyer: {
+        cpu: 1024,
+        memoryMiB: 2048,
+        timeoutMinutes: REAPER_DEFAULTS.destroyer.timeoutMinutes,
+        images: DESTROYER_IMAGES,
+      },
+    });
+    expect(resolveReaperProps({ ...BASE, enabled: false, dryRun: true })).toMatchObject({
+      enabled: false,
+      dryRun: true,
+    });
+  });
+
+  it('rejects bad props before the reaper joins the tree', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'test');
+    expect(() => new Reaper(stack, 'reaper', { ...BASE, memoryMiB: 64 })).toThrow(/memoryMiB/);
+    expect(stack.node.tryFindChild('reaper')).toBeUndefined();
+  });
+});
+
+describe('ReaperDestroyerTask', () => {
+  it("returns what the reaper needs instead of writing into it, and keeps its resources' construct ids", () => {
+    const { json, reaper } = synth({ destroyer: DESTROYER });
+    const task = reaper.destroyer!;
+    expect(task.reaperStatements.map((s) => s.Sid)).toEqual([
+      'RunDestroyer',
+      'TagDestroyerTask',
+      'FollowDestroyer',
+      'StopDestroyer',
+      'PassDestroyerRoles',
+    ]);
+    expect(Object.keys(task.reaperEnvironment)).toEqual([
+      'DESTROYER_CLUSTER',
+      'DESTROYER_TASK_DEFINITION',
+      'DESTROYER_CONTAINER',
+      'DESTROYER_SUBNETS',
+      'DESTROYER_SECURITY_GROUPS',
+      'DESTROYER_PUBLIC_IP',
+      'DESTROYER_TIMEOUT_MINUTES',
+    ]);
+    // A construct id is a resource's identity in state: the split must not move any of them.
+    const ids = (type: string) => Object.keys(json.resource[type]);
+    expect(ids('aws_ecs_task_definition')).toEqual([
+      expect.stringMatching(/^reaper_DestroyerTaskDefinition_[0-9A-F]{8}$/),
+    ]);
+    expect(ids('aws_iam_role').sort()).toEqual([
+      expect.stringMatching(/^reaper_DestroyerExecutionRole_/),
+      expect.stringMatching(/^reaper_DestroyerTaskRole_/),
+      expect.stringMatching(/^reaper_Role_/),
+    ]);
+    expect(ids('aws_security_group')).toEqual([
+      expect.stringMatching(/^reaper_DestroyerSecurityGroup_/),
+    ]);
+    expect(ids('aws_s3_object')).toEqual([expect.stringMatching(/^reaper_DestroyerScriptObject_/)]);
+    expect(Object.values<any>(json.resource.aws_s3_object)[0].source).toMatch(
+      /^assets\/reaper_DestroyerScript_[0-9A-F]{8}\//,
+    );
   });
 });
 

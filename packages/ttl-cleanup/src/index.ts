@@ -1,3 +1,4 @@
 export * from './Reaper';
+export * from './ReaperDestroyer';
 export * from './reaperEnv';
 export * from './reaperPolicies';

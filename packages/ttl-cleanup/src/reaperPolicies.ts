@@ -7,13 +7,21 @@ import {
 
 /** What the policies are scoped to. */
 export interface PolicyScope {
+  /** Name prefix, e.g. `automock`. */
   readonly prefix: string;
+  /** Environment name. */
   readonly env: string;
+  /** Account id (for ARNs in policies). */
   readonly accountId: string;
+  /** Region (for ARNs in policies). */
   readonly region: string;
+  /** AWS partition. @default 'aws' */
   readonly partition?: string;
+  /** State bucket (core's `stateBackendNames`): state archive and the destroyer script live here. */
   readonly stateBucketName: string;
+  /** Terraform lock table. */
   readonly lockTableName: string;
+  /** Deployments registry table. */
   readonly registryTableName: string;
 }
 

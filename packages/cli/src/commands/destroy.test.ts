@@ -1,3 +1,5 @@
+import { CloudWatchClient, DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
@@ -13,6 +15,8 @@ import { Harness, startHarness, withTerminal } from '../testing/harness';
 
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);
 const ec2 = mockClient(EC2Client);
+const logs = mockClient(CloudWatchLogsClient);
+const cloudwatch = mockClient(CloudWatchClient);
 const STACK = JSON.stringify({
   terraform: { backend: { s3: { key: 'projects/test/alpha/terraform.tfstate' } } },
   resource: { terraform_data: { service: {} } },
@@ -26,6 +30,8 @@ describe('automock destroy', () => {
     });
     tagging.reset();
     ec2.reset();
+    logs.reset();
+    cloudwatch.reset();
     await h.registry.register({ env: 'test', project: 'alpha', createdBy: 'alice', ttlHours: 4 });
     await h.registry.transition('test', 'alpha', { from: ['deploying'], to: 'active' });
     await h.s3Client.send(
@@ -135,6 +141,49 @@ describe('automock destroy', () => {
       status: 'destroyed',
       destroyMethod: 'sweep',
     });
+  });
+
+  it('--sweep that cannot finish records its progress; the next --sweep resumes without deleting twice', async () => {
+    const tags = [
+      { Key: 'automock:env', Value: 'test' },
+      { Key: 'automock:project', Value: 'alpha' },
+    ];
+    const logGroup = 'arn:aws:logs:us-east-1:123456789012:log-group:/automock/test/alpha';
+    const alarm = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:test-alpha-cpu-high';
+    tagging.on(GetResourcesCommand).resolves({
+      ResourceTagMappingList: [
+        { ResourceARN: logGroup, Tags: tags },
+        { ResourceARN: alarm, Tags: tags },
+      ],
+    });
+    logs.on(DeleteLogGroupCommand).resolves({});
+    cloudwatch
+      .on(DeleteAlarmsCommand)
+      .rejectsOnce(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }))
+      .resolves({});
+
+    const first = await h.run(['destroy', '-e', 'test', '-p', 'alpha', '--sweep', '--yes']);
+    expect(first.error?.message).toMatch(/Sweep of test\/alpha is incomplete: 1 deleted, 1 failed/);
+    expect(await h.registry.get('test', 'alpha')).toMatchObject({
+      status: 'destroying',
+      teardown: {
+        method: 'sweep',
+        deleted: [logGroup],
+        runs: 1,
+        lastError: `${alarm}: AccessDenied: not authorized`,
+      },
+    });
+
+    const second = await h.run(['destroy', '-e', 'test', '-p', 'alpha', '--sweep', '--yes']);
+    expect(second.error).toBeUndefined();
+    expect(logs.commandCalls(DeleteLogGroupCommand)).toHaveLength(1);
+    expect(cloudwatch.commandCalls(DeleteAlarmsCommand)).toHaveLength(2);
+    expect(await h.registry.get('test', 'alpha')).toMatchObject({
+      status: 'destroyed',
+      destroyMethod: 'sweep',
+      teardown: { deleted: [logGroup, alarm] },
+    });
+    expect(await keys()).not.toContain(projectStateKey('test', 'alpha'));
   });
 
   it('refuses a project that is being deployed or is already destroyed', async () => {

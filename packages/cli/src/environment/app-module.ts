@@ -41,7 +41,7 @@ export function loadAppModule(): AppModule {
 export function loadEnvironments(): readonly Environment[] {
   if (process.env.AUTOMOCK_APP_MODULE) return loadAppModule().ENVIRONMENTS;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('@automock/stacks/dist/environments') as { ENVIRONMENTS: readonly Environment[] })
+  return (require('@automock/stacks/environments') as { ENVIRONMENTS: readonly Environment[] })
     .ENVIRONMENTS;
 }
 
@@ -52,7 +52,7 @@ export function loadEnvironments(): readonly Environment[] {
 export function loadGithubCi(): GithubCiSettings | undefined {
   if (process.env.AUTOMOCK_APP_MODULE) return loadAppModule().GITHUB_CI;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('@automock/stacks/dist/github') as { GITHUB_CI: GithubCiSettings }).GITHUB_CI;
+  return (require('@automock/stacks/github') as { GITHUB_CI: GithubCiSettings }).GITHUB_CI;
 }
 
 /** The named environment, or an error listing the ones that exist. */

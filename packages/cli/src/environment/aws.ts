@@ -10,7 +10,7 @@ import type { STSClient } from '@aws-sdk/client-sts';
 /* eslint-disable @typescript-eslint/no-require-imports */
 
 /** True when S3 is pointed somewhere else than AWS: such servers want path-style addressing. */
-function customS3Endpoint(): boolean {
+export function customS3Endpoint(): boolean {
   return Boolean(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
 }
 

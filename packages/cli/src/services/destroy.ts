@@ -2,7 +2,7 @@ import { Deployment } from '@automock/registry';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { dynamoClient } from '../environment/aws';
+import { customS3Endpoint, dynamoClient } from '../environment/aws';
 import { EnvironmentContext } from '../environment/environment-context';
 import { CliError, EXIT } from '../errors';
 import { TerraformRunner } from '../terraform/terraform';
@@ -58,49 +58,15 @@ async function fetchStack(s3: S3Client, bucket: string, key: string): Promise<st
   }
 }
 
-function sweepClients(region: string) {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { ResourceGroupsTaggingAPIClient } =
-    require('@aws-sdk/client-resource-groups-tagging-api') as typeof import('@aws-sdk/client-resource-groups-tagging-api');
-  const { ECSClient } = require('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs');
-  const { ElasticLoadBalancingV2Client } =
-    require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2');
-  const { EC2Client } = require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2');
-  const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
-  const { CloudWatchLogsClient } =
-    require('@aws-sdk/client-cloudwatch-logs') as typeof import('@aws-sdk/client-cloudwatch-logs');
-  const { CloudWatchClient } =
-    require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch');
-  const { ApplicationAutoScalingClient } =
-    require('@aws-sdk/client-application-auto-scaling') as typeof import('@aws-sdk/client-application-auto-scaling');
-  const { SecretsManagerClient } =
-    require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const c = { region };
-  return {
-    tagging: new ResourceGroupsTaggingAPIClient(c),
-    ecs: new ECSClient(c),
-    elbv2: new ElasticLoadBalancingV2Client(c),
-    ec2: new EC2Client(c),
-    s3: new S3Client({
-      ...c,
-      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL),
-    }),
-    logs: new CloudWatchLogsClient(c),
-    cloudwatch: new CloudWatchClient(c),
-    autoscaling: new ApplicationAutoScalingClient(c),
-    secrets: new SecretsManagerClient(c),
-  };
-}
-
 /** Sweep budget for one CLI run; a longer teardown resumes on the next `destroy --sweep`. */
 const SWEEP_BUDGET_MS = 15 * 60_000;
 
 /**
  * Tears a project down: `terraform destroy` of the synthesised stack stored at deploy time (state
- * stays true), or with `sweep` the tag-scoped API sweep from ttl-cleanup. Then archives the state
- * and marks the registry `destroyed` (ttl-cleanup's finalizeTeardown). A failure marks it `failed`
- * with the reason, so it is retried, never forgotten.
+ * stays true), or with `sweep` the tag-scoped API sweep, recorded as the reaper records it
+ * (@automock/teardown's sweepAndRecord). Then archives the state and marks the registry
+ * `destroyed`. A failure marks it `failed` with the reason, so it is retried, never forgotten; an
+ * incomplete sweep stays `destroying` with its progress, and the next `--sweep` resumes it.
  */
 export async function destroyProject(
   root: string,
@@ -110,79 +76,32 @@ export async function destroyProject(
 ): Promise<DestroyResult> {
   const env = ctx.env.name;
   const project = d.project;
-  // By path, not the package index: the index also loads the Lambda and destroyer entry points
-  // (and their bundling step replaces dist/destroyer), none of which the CLI needs.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const ttl = {
-    ...(require('@automock/ttl-cleanup/dist/sweep') as typeof import('@automock/ttl-cleanup/dist/sweep')),
-    ...(require('@automock/ttl-cleanup/dist/finalize') as typeof import('@automock/ttl-cleanup/dist/finalize')),
-  };
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const startedAt = new Date().toISOString();
+  // Loaded on use: the sweep library brings the SDK clients of every service it deletes from.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const teardown = require('@automock/teardown') as typeof import('@automock/teardown');
   const method = opts.sweep ? 'sweep' : 'cli';
-  await ctx.registry.transition(env, project, {
-    from: DESTROYABLE,
-    to: 'destroying',
-    by: opts.by,
-    fields: {
-      teardown: {
-        method,
-        startedAt,
-        ...(d.teardown?.deleted ? { deleted: d.teardown.deleted } : {}),
-      },
+  const destroying = await teardown.beginTeardown(
+    ctx.registry,
+    d,
+    {
+      method,
+      startedAt: new Date().toISOString(),
+      ...(d.teardown?.deleted ? { deleted: d.teardown.deleted } : {}),
     },
-  });
-  let deleted: readonly string[] | undefined;
+    { by: opts.by, from: DESTROYABLE },
+  );
   try {
-    if (opts.sweep) {
-      const started = Date.now();
-      const result = await ttl.sweepProject(sweepClients(ctx.env.region), {
-        env,
-        project,
-        alreadyDeleted: d.teardown?.deleted ?? [],
-        protectedNames: [ctx.names.bucket, ctx.names.lockTable, ctx.names.registryTable],
-        clock: {
-          timeLeftMs: () => SWEEP_BUDGET_MS - (Date.now() - started),
-          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-        },
-        log: opts.log,
-      });
-      deleted = result.deleted;
-      if (!result.complete) {
-        await ctx.registry.transition(env, project, {
-          from: ['destroying'],
-          to: 'destroying',
-          by: opts.by,
-          fields: {
-            teardown: {
-              method,
-              startedAt,
-              deleted: result.deletedSoFar,
-              lastError:
-                result.failures.map((f) => `${f.arn}: ${f.error}`).join('; ') ||
-                'stopped before its deadline',
-            },
-          },
-        });
-        throw new CliError(
-          `Sweep of ${env}/${project} is incomplete: ${result.deletedSoFar.length} deleted, ${result.failures.length} failed${result.stoppedForDeadline ? ', stopped at its time budget' : ''}`,
-          [
-            `Run it again to resume: automock destroy --env ${env} --project ${project} --sweep --yes`,
-          ],
-        );
-      }
-    } else {
-      if (!opts.runner)
-        throw new Error('destroyProject: a terraform runner is required without sweep');
-      const json = await fetchStack(ctx.s3Client, ctx.names.bucket, d.stackObjectKey);
-      const name = `${env}-${project}`;
-      const dir = workdirFor(root, name);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'cdk.tf.json'), json);
-      await opts.runner.init(dir, name);
-      await opts.runner.plan(dir, name, 'destroy.tfplan', { destroy: true });
-      await opts.runner.apply(dir, name, 'destroy.tfplan');
-    }
+    if (opts.sweep) return await sweep(teardown, ctx, destroying, opts);
+    if (!opts.runner)
+      throw new Error('destroyProject: a terraform runner is required without sweep');
+    const json = await fetchStack(ctx.s3Client, ctx.names.bucket, d.stackObjectKey);
+    const name = `${env}-${project}`;
+    const dir = workdirFor(root, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'cdk.tf.json'), json);
+    await opts.runner.init(dir, name);
+    await opts.runner.plan(dir, name, 'destroy.tfplan', { destroy: true });
+    await opts.runner.apply(dir, name, 'destroy.tfplan');
   } catch (e) {
     if (!(e instanceof CliError && opts.sweep)) {
       await ctx.registry
@@ -200,7 +119,7 @@ export async function destroyProject(
   }
   const dynamodb = dynamoClient(ctx.env.region);
   try {
-    const { archivedTo } = await ttl.finalizeTeardown(
+    const { archivedTo } = await teardown.finalizeTeardown(
       { s3: ctx.s3Client, dynamodb },
       ctx.registry,
       {
@@ -208,13 +127,50 @@ export async function destroyProject(
         project,
         stateBucket: ctx.names.bucket,
         lockTable: ctx.names.lockTable,
-        method: opts.sweep ? 'sweep' : 'cli',
+        method: 'cli',
         by: opts.by,
         now: new Date(),
       },
     );
-    return { env, project, method, archivedTo, deleted };
+    return { env, project, method, archivedTo };
   } finally {
     dynamodb.destroy();
+  }
+}
+
+async function sweep(
+  teardown: typeof import('@automock/teardown'),
+  ctx: EnvironmentContext,
+  d: Deployment,
+  opts: { by: string; log: (line: string) => void },
+): Promise<DestroyResult> {
+  const { env, project } = d;
+  const clients = teardown.teardownClients({
+    region: ctx.env.region,
+    forcePathStyle: customS3Endpoint(),
+  });
+  const started = Date.now();
+  try {
+    const r = await teardown.sweepAndRecord(clients, ctx.registry, {
+      deployment: d,
+      stateBucket: ctx.names.bucket,
+      lockTable: ctx.names.lockTable,
+      by: opts.by,
+      clock: {
+        timeLeftMs: () => SWEEP_BUDGET_MS - (Date.now() - started),
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      },
+      log: opts.log,
+    });
+    if (!r.complete)
+      throw new CliError(
+        `Sweep of ${env}/${project} is incomplete: ${r.sweep.deletedSoFar.length} deleted, ${r.sweep.failures.length} failed${r.stoppedForDeadline ? ', stopped at its time budget' : ''}`,
+        [
+          `Run it again to resume: automock destroy --env ${env} --project ${project} --sweep --yes`,
+        ],
+      );
+    return { env, project, method: 'sweep', archivedTo: r.archivedTo, deleted: r.sweep.deleted };
+  } finally {
+    teardown.destroyClients(clients);
   }
 }

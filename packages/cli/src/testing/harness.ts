@@ -4,18 +4,18 @@
  * directory; the SDK and terraform pointed at the emulators through the environment; optionally
  * the recording fake terraform first on the way to terraform.
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { stateBackendNames, StateBackendNames } from '@automock/core';
 import { DeploymentRegistry } from '@automock/registry';
-import { createRegistryTable } from '@automock/registry/src/testing/registryTable';
+import { createLockTable, createRegistryTable } from '@automock/test-support/tables';
 import {
   EMULATOR_CREDENTIALS,
   EmulatorHandle,
   S3rverHandle,
   startDynalite,
   startS3rver,
-} from '@automock/state-backend/dist/testing/emulators';
+} from '@automock/test-support/emulators';
 import { runCommand } from '@oclif/test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,14 +112,7 @@ export async function startHarness(
   const dynamoClient = new DynamoDBClient({ ...client, endpoint: dynamo.endpoint });
   const s3Client = new S3Client({ ...client, endpoint: s3.endpoint, forcePathStyle: true });
   await createRegistryTable(dynamoClient, names.registryTable);
-  await dynamoClient.send(
-    new CreateTableCommand({
-      TableName: names.lockTable,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-    }),
-  );
+  await createLockTable(dynamoClient, names.lockTable);
   const registry = new DeploymentRegistry({ client: dynamoClient, tableName: names.registryTable });
   return {
     root,

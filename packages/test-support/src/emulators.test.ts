@@ -1,3 +1,4 @@
+import { REGISTRY_SCHEMA } from '@automock/core';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -17,8 +18,11 @@ import {
   EMULATOR_REGION,
   emulatorEnv,
   startDynalite,
+  startLocalDynamo,
+  startLocalS3,
   startS3rver,
 } from './emulators';
+import { createLockTable, createRegistryTable } from './tables';
 
 describe('emulators', () => {
   it('s3rver serves pre-created buckets, objects round-trip, and stop removes its data', async () => {
@@ -45,13 +49,8 @@ describe('emulators', () => {
   });
 
   it('s3rver honours If-None-Match: * on PUT, so exactly one of several racing creators wins', async () => {
-    const s3 = await startS3rver({ buckets: ['locks'] });
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      region: EMULATOR_REGION,
-      credentials: EMULATOR_CREDENTIALS,
-      forcePathStyle: true,
-    });
+    const s3 = await startLocalS3(['locks']);
+    const client = s3.client();
     const create = (body: string) =>
       client.send(
         new PutObjectCommand({ Bucket: 'locks', Key: 'a/b.tflock', Body: body, IfNoneMatch: '*' }),
@@ -79,19 +78,18 @@ describe('emulators', () => {
   });
 
   it('s3rver without conditionalWrites shows the gap: both conditional creates succeed', async () => {
-    const s3 = await startS3rver({ buckets: ['locks'], conditionalWrites: false });
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      region: EMULATOR_REGION,
-      credentials: EMULATOR_CREDENTIALS,
-      forcePathStyle: true,
-    });
+    const s3 = await startLocalS3(['locks'], { conditionalWrites: false });
+    const client = s3.client();
     try {
-      for (const body of ['1', '2']) {
-        await client.send(
+      const create = (body: string) =>
+        client.send(
           new PutObjectCommand({ Bucket: 'locks', Key: 'k', Body: body, IfNoneMatch: '*' }),
         );
-      }
+      await expect(create('1')).resolves.toMatchObject({ $metadata: { httpStatusCode: 200 } });
+      // S3 would answer 412 here; the bare emulator overwrites.
+      await expect(create('2')).resolves.toMatchObject({ $metadata: { httpStatusCode: 200 } });
+      const got = await client.send(new GetObjectCommand({ Bucket: 'locks', Key: 'k' }));
+      expect(await got.Body?.transformToString()).toBe('2');
     } finally {
       client.destroy();
       await s3.stop();
@@ -132,5 +130,25 @@ describe('emulators', () => {
     expect(env.TF_IN_AUTOMATION).toBe('1');
     expect('AWS_SESSION_TOKEN' in env).toBe(false);
     expect('AWS_PROFILE' in env).toBe(false);
+  });
+
+  it('startLocalS3 and startLocalDynamo hand out clients for themselves, destroyed on stop', async () => {
+    const [s3, dynamo] = await Promise.all([startLocalS3(['config']), startLocalDynamo()]);
+    try {
+      const s3Client = s3.client();
+      await s3Client.send(new PutObjectCommand({ Bucket: 'config', Key: 'a/b.json', Body: '{}' }));
+      const got = await s3Client.send(new GetObjectCommand({ Bucket: 'config', Key: 'a/b.json' }));
+      expect(await got.Body?.transformToString()).toBe('{}');
+      const ddb = dynamo.client();
+      await createRegistryTable(ddb, 'registry');
+      await createLockTable(ddb, 'locks');
+      const registry = await ddb.send(new DescribeTableCommand({ TableName: 'registry' }));
+      expect(registry.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual([
+        REGISTRY_SCHEMA.envIndex,
+      ]);
+      expect((await ddb.send(new ListTablesCommand({}))).TableNames).toEqual(['locks', 'registry']);
+    } finally {
+      await Promise.all([s3.stop(), dynamo.stop()]);
+    }
   });
 });

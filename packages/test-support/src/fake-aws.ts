@@ -4,12 +4,13 @@
  * in one global order so tests can assert sequence, retries and "never twice".
  */
 import {
+  ApplicationAutoScalingClient,
   DeregisterScalableTargetCommand,
   DescribeScalableTargetsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchClient, DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DeleteInternetGatewayCommand,
   DeleteNatGatewayCommand,
@@ -24,6 +25,7 @@ import {
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupRulesCommand,
   DetachInternetGatewayCommand,
+  EC2Client,
   ReleaseAddressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
@@ -31,6 +33,7 @@ import {
   DeleteClusterCommand,
   DeleteServiceCommand,
   DeregisterTaskDefinitionCommand,
+  ECSClient,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import {
@@ -38,16 +41,35 @@ import {
   DeleteLoadBalancerCommand,
   DeleteRuleCommand,
   DeleteTargetGroupCommand,
+  ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
+import {
+  GetResourcesCommand,
+  ResourceGroupsTaggingAPIClient,
+} from '@aws-sdk/client-resource-groups-tagging-api';
 import {
   DeleteBucketCommand,
   DeleteObjectsCommand,
   ListObjectVersionsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { SweepClients } from '../sweep';
+import { EMULATOR_CREDENTIALS, EMULATOR_REGION, type LocalDynamo, type LocalS3 } from './emulators';
+
+/** The clients a sweep uses (the shape of `@automock/teardown`'s `SweepClients`). */
+export interface SweepClients {
+  readonly tagging: ResourceGroupsTaggingAPIClient;
+  readonly ecs: ECSClient;
+  readonly elbv2: ElasticLoadBalancingV2Client;
+  readonly ec2: EC2Client;
+  readonly s3: S3Client;
+  readonly logs: CloudWatchLogsClient;
+  readonly cloudwatch: CloudWatchClient;
+  readonly autoscaling: ApplicationAutoScalingClient;
+  readonly secrets: SecretsManagerClient;
+}
 
 export interface FakeResource {
   readonly arn: string;
@@ -112,6 +134,18 @@ function mockAll(c: Omit<SweepClients, 's3'> & { s3?: S3Client }) {
   };
 }
 
+/** Options of {@link fakeAws}. */
+export interface FakeAwsOptions {
+  /** Answer GetResources with every resource, whatever its filters ask. @default false */
+  readonly ignoreTagFilters?: boolean;
+  /** Detached network interfaces DescribeNetworkInterfaces finds. @default [] */
+  readonly enis?: readonly string[];
+  /** Versions (half of them delete markers) each config bucket starts with. @default 3 */
+  readonly versionsPerBucket?: number;
+  /** Tagging API page size. @default 5 */
+  readonly pageSize?: number;
+}
+
 /**
  * Installs the fake on `clients`. `s3` (optional) is a client to mock for config buckets; each
  * bucket starts with `versionsPerBucket` versions (half of them delete markers).
@@ -119,12 +153,7 @@ function mockAll(c: Omit<SweepClients, 's3'> & { s3?: S3Client }) {
 export function fakeAws(
   clients: Omit<SweepClients, 's3'> & { s3?: S3Client },
   resources: readonly FakeResource[],
-  opts: {
-    ignoreTagFilters?: boolean;
-    enis?: readonly string[];
-    versionsPerBucket?: number;
-    pageSize?: number;
-  } = {},
+  opts: FakeAwsOptions = {},
 ): FakeAws {
   const calls: string[] = [];
   const failures = new Map<string, { name: string; left: number }>();
@@ -207,7 +236,10 @@ export function fakeAws(
     InternetGateways: [
       {
         InternetGatewayId: i.InternetGatewayIds[0],
-        Attachments: [{ VpcId: 'vpc-attached', State: 'available' }],
+        // Attached to the project's own VPC, as a dedicated project's gateway is.
+        Attachments: [
+          { VpcId: String(i.InternetGatewayIds[0]).replace(/^igw-/, 'vpc-'), State: 'available' },
+        ],
       },
     ],
   }));
@@ -314,4 +346,80 @@ export function fakeAws(
       for (const m of Object.values(mocks)) m?.restore();
     },
   };
+}
+
+/** Clients for the mocked services (each a fresh instance for aws-sdk-client-mock). */
+export function mockedServiceClients() {
+  const o = { region: EMULATOR_REGION, credentials: { ...EMULATOR_CREDENTIALS } };
+  return {
+    sns: new SNSClient(o),
+    tagging: new ResourceGroupsTaggingAPIClient(o),
+    ecs: new ECSClient(o),
+    elbv2: new ElasticLoadBalancingV2Client(o),
+    ec2: new EC2Client(o),
+    logs: new CloudWatchLogsClient(o),
+    cloudwatch: new CloudWatchClient(o),
+    autoscaling: new ApplicationAutoScalingClient(o),
+    secrets: new SecretsManagerClient(o),
+  };
+}
+
+/** A clock that never runs out and does not wait, recording the pauses asked for. */
+export function instantClock(): {
+  timeLeftMs: () => number;
+  sleep: (ms: number) => Promise<void>;
+  sleeps: number[];
+} {
+  const sleeps: number[] = [];
+  return {
+    timeLeftMs: () => 600_000,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    sleeps,
+  };
+}
+
+/** What {@link teardownTestBed} sets up. */
+export interface TeardownTestBed {
+  /** The clients to run a teardown with (the reaper's: the sweep's, DynamoDB and SNS). */
+  readonly clients: SweepClients & { readonly dynamodb: DynamoDBClient; readonly sns: SNSClient };
+  /** The fake behind every service but DynamoDB and the state bucket. */
+  readonly fake: FakeAws;
+  /** The mocked service clients (to mock SNS, say, or read a mock's calls). */
+  readonly services: ReturnType<typeof mockedServiceClients>;
+  /** The DynamoDB client on dynalite (registry and lock table). */
+  readonly dynamodb: DynamoDBClient;
+  /** The S3 client on s3rver, for the state bucket. */
+  readonly stateS3: S3Client;
+}
+
+/**
+ * Clients for a teardown test: DynamoDB and the state bucket on the emulators, as real as it gets
+ * here; every other service on {@link fakeAws}, config buckets included (they need versioning,
+ * which s3rver lacks), with `resources` as what the Tagging API knows.
+ */
+export function teardownTestBed(opts: {
+  /** The emulators (startBackendEmulators). */
+  readonly dynamo: LocalDynamo;
+  readonly s3: LocalS3;
+  readonly stateBucket: string;
+  readonly resources: readonly FakeResource[];
+  readonly fake?: FakeAwsOptions;
+}): TeardownTestBed {
+  const services = mockedServiceClients();
+  const dynamodb = opts.dynamo.client();
+  const stateS3 = opts.s3.client();
+  const configS3 = new S3Client({
+    region: EMULATOR_REGION,
+    credentials: { ...EMULATOR_CREDENTIALS },
+  });
+  const s3 = {
+    send: (cmd: { input: { Bucket?: string } }) =>
+      cmd.input.Bucket === opts.stateBucket
+        ? stateS3.send(cmd as never)
+        : configS3.send(cmd as never),
+  } as unknown as S3Client;
+  const fake = fakeAws({ ...services, s3: configS3 }, opts.resources, opts.fake);
+  return { clients: { ...services, dynamodb, s3 }, fake, services, dynamodb, stateS3 };
 }

@@ -1,21 +1,12 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 /**
  * The reaper Lambda's entry point (bundled to `dist/lambda/index.js`). Builds real clients and
  * its configuration from environment variables the Reaper construct sets; clients get no fixed
  * endpoint, so `AWS_ENDPOINT_URL` keeps working.
  */
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { teardownClients } from '@automock/teardown';
 import { type ReaperClients, type ReaperConfig, type ReaperReport, runReaper } from './runReaper';
-import { REAPER_ENV } from './reaperEnv';
+import { REAPER_ENV } from '../reaperEnv';
 
 export { REAPER_ENV };
 
@@ -59,19 +50,7 @@ export function configFromEnv(e: NodeJS.ProcessEnv): ReaperConfig {
 
 /** Real clients, one each, created per container (reused across warm invocations). */
 export function realClients(): ReaperClients {
-  return {
-    dynamodb: new DynamoDBClient({}),
-    sns: new SNSClient({}),
-    s3: new S3Client({}),
-    tagging: new ResourceGroupsTaggingAPIClient({}),
-    ecs: new ECSClient({}),
-    elbv2: new ElasticLoadBalancingV2Client({}),
-    ec2: new EC2Client({}),
-    logs: new CloudWatchLogsClient({}),
-    cloudwatch: new CloudWatchClient({}),
-    autoscaling: new ApplicationAutoScalingClient({}),
-    secrets: new SecretsManagerClient({}),
-  };
+  return { ...teardownClients(), sns: new SNSClient({}) };
 }
 
 let clients: ReaperClients | undefined;

@@ -1,4 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeTasksCommand,
   RunTaskCommand,
@@ -10,18 +9,25 @@ import {
   type Deployment,
   DeploymentRegistry,
   RegistryConflictError,
-  type TeardownProgress,
   WARNING_LEAD_MS,
   isExpired,
   isWarningDue,
 } from '@automock/registry';
-import { finalizeTeardown } from './finalize';
-import { type Clock, type RetryOptions, errorName } from './retry';
-import { type SweepClients, type SweepItem, sweepProject } from './sweep';
+import {
+  type Clock,
+  type RetryOptions,
+  type SweepItem,
+  type TeardownClients,
+  beginTeardown,
+  errorName,
+  finalizeTeardown,
+  sweepAndRecord,
+  sweepProject,
+  sweepTeardown,
+} from '@automock/teardown';
 
 /** Every client the reaper uses. */
-export interface ReaperClients extends SweepClients {
-  readonly dynamodb: DynamoDBClient;
+export interface ReaperClients extends TeardownClients {
   readonly sns: SNSClient;
 }
 
@@ -87,6 +93,11 @@ export interface ProjectOutcome {
   readonly detail?: string;
   /** Dry run: what the sweep would delete. */
   readonly wouldDelete?: readonly SweepItem[];
+  /**
+   * True when this project's sweep stopped to stay inside the run's deadline (the next run
+   * resumes it). @default - not stopped
+   */
+  readonly stoppedForDeadline?: boolean;
 }
 
 /** What a run did. */
@@ -131,7 +142,7 @@ export async function runReaper(run: ReaperRun): Promise<ReaperReport> {
         log(
           `${config.env}/${outcome.project}: ${outcome.action}${outcome.detail ? ` (${outcome.detail})` : ''}`,
         );
-        if (outcome.detail?.startsWith('stopped before the deadline')) stoppedForDeadline = true;
+        if (outcome.stoppedForDeadline) stoppedForDeadline = true;
       }
     } catch (err) {
       const detail = `${errorName(err)}: ${(err as Error).message}`;
@@ -162,7 +173,15 @@ async function reapOne(
 
   if (live) {
     if (config.dryRun) {
-      const plan = await sweepProject(run.clients, sweepOptions(run, d, true));
+      const plan = await sweepProject(run.clients, {
+        env: d.env,
+        project: d.project,
+        dryRun: true,
+        alreadyDeleted: d.teardown?.deleted ?? [],
+        protectedNames: [config.stateBucket, config.lockTable, config.registryTable],
+        clock: run.clock,
+        log: run.log,
+      });
       return { project: d.project, action: 'would-tear-down', wouldDelete: plan.planned };
     }
     let expiring: Deployment;
@@ -246,9 +265,8 @@ async function warn(
   } catch (err) {
     // Release the claim so the next run tries again.
     await registry
-      .transition(d.env, d.project, {
-        from: [claimed.status],
-        to: claimed.status,
+      .update(d.env, d.project, {
+        statuses: [claimed.status],
         expectedVersion: claimed.version,
         fields: { warnedAt: null },
         by: BY,
@@ -269,24 +287,15 @@ async function startTeardown(
   const dt = run.config.destroyer;
   const t = now();
   if (!dt) {
-    const swept = await registry.transition(d.env, d.project, {
-      from: [d.status],
-      to: 'destroying',
-      expectedVersion: d.version,
-      by: BY,
-      now: t,
-      fields: { teardown: { method: 'sweep', startedAt: t.toISOString(), deleted: [], runs: 0 } },
-    });
+    const swept = await beginTeardown(registry, d, sweepTeardown(t), { by: BY, now: t });
     return continueSweep(run, registry, swept, now);
   }
-  const destroying = await registry.transition(d.env, d.project, {
-    from: [d.status],
-    to: 'destroying',
-    expectedVersion: d.version,
-    by: BY,
-    now: t,
-    fields: { teardown: { method: 'terraform-task', startedAt: t.toISOString() } },
-  });
+  const destroying = await beginTeardown(
+    registry,
+    d,
+    { method: 'terraform-task', startedAt: t.toISOString() },
+    { by: BY, now: t },
+  );
   let taskArn: string | undefined;
   let why = '';
   try {
@@ -332,9 +341,8 @@ async function startTeardown(
     why = `${errorName(err)}: ${(err as Error).message}`;
   }
   if (!taskArn) return fallBackToSweep(run, registry, destroying, now, `RunTask failed: ${why}`);
-  await registry.transition(d.env, d.project, {
-    from: ['destroying'],
-    to: 'destroying',
+  await registry.update(d.env, d.project, {
+    statuses: ['destroying'],
     expectedVersion: destroying.version,
     by: BY,
     now: t,
@@ -414,36 +422,8 @@ async function fallBackToSweep(
   why: string,
 ): Promise<ProjectOutcome> {
   const t = now();
-  const next = await registry.transition(d.env, d.project, {
-    from: ['destroying'],
-    to: 'destroying',
-    expectedVersion: d.version,
-    by: BY,
-    now: t,
-    fields: {
-      teardown: {
-        method: 'sweep',
-        startedAt: t.toISOString(),
-        deleted: [],
-        runs: 0,
-        lastError: why.slice(0, 2000),
-      },
-    },
-  });
+  const next = await beginTeardown(registry, d, sweepTeardown(t, why), { by: BY, now: t });
   return continueSweep(run, registry, next, now);
-}
-
-function sweepOptions(run: ReaperRun, d: Deployment, dryRun: boolean) {
-  return {
-    env: d.env,
-    project: d.project,
-    dryRun,
-    alreadyDeleted: d.teardown?.deleted ?? [],
-    protectedNames: [run.config.stateBucket, run.config.lockTable, run.config.registryTable],
-    clock: run.clock,
-    retry: run.config.retry,
-    log: run.log,
-  };
 }
 
 async function continueSweep(
@@ -452,50 +432,30 @@ async function continueSweep(
   d: Deployment,
   now: () => Date,
 ): Promise<ProjectOutcome> {
-  const result = await sweepProject(run.clients, sweepOptions(run, d, false));
-  const td: TeardownProgress = {
-    ...(d.teardown ?? { method: 'sweep', startedAt: now().toISOString() }),
-    method: 'sweep',
-    deleted: result.deletedSoFar,
-    runs: (d.teardown?.runs ?? 0) + 1,
-    lastError: result.failures.length
-      ? result.failures
-          .map((f) => `${f.arn}: ${f.error}`)
-          .join('\n')
-          .slice(0, 2000)
-      : d.teardown?.lastError,
-  };
-  // Record progress before anything else, so a crash after this point never re-deletes.
-  await registry.transition(d.env, d.project, {
-    from: ['destroying'],
-    to: 'destroying',
-    expectedVersion: d.version,
-    by: BY,
-    now: now(),
-    fields: { teardown: td },
-  });
-  if (!result.complete) {
-    const why = result.stoppedForDeadline
-      ? 'stopped before the deadline; the next run resumes'
-      : `${result.failures.length} deletes failed; the next run retries`;
-    return {
-      project: d.project,
-      action: 'sweep-in-progress',
-      detail: `${why} (${result.deletedSoFar.length} deleted so far, ${result.failures.length} failed)`,
-    };
-  }
-  await finalizeTeardown(run.clients, registry, {
-    env: d.env,
-    project: d.project,
+  const r = await sweepAndRecord(run.clients, registry, {
+    deployment: d,
     stateBucket: run.config.stateBucket,
     lockTable: run.config.lockTable,
-    method: 'sweep',
     by: BY,
-    now: now(),
+    clock: run.clock,
+    retry: run.config.retry,
+    log: run.log,
+    now,
   });
+  const deleted = r.sweep.deletedSoFar.length;
+  if (r.complete)
+    return {
+      project: d.project,
+      action: 'destroyed',
+      detail: `sweep deleted ${deleted} resources`,
+    };
+  const why = r.stoppedForDeadline
+    ? 'stopped before the deadline; the next run resumes'
+    : `${r.sweep.failures.length} deletes failed; the next run retries`;
   return {
     project: d.project,
-    action: 'destroyed',
-    detail: `sweep deleted ${result.deletedSoFar.length} resources`,
+    action: 'sweep-in-progress',
+    detail: `${why} (${deleted} deleted so far, ${r.sweep.failures.length} failed)`,
+    ...(r.stoppedForDeadline ? { stoppedForDeadline: true } : {}),
   };
 }

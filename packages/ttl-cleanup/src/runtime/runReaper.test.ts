@@ -13,19 +13,15 @@ import { DeploymentRegistry } from '@automock/registry';
 import { mockClient } from 'aws-sdk-client-mock';
 import { configFromEnv } from './lambda';
 import { type ReaperClients, type ReaperConfig, runReaper } from './runReaper';
-import { type FakeAws, dedicatedProject, fakeAws } from './testing/fakeAws';
+import { type BackendEmulators, startBackendEmulators } from '@automock/test-support/emulators';
 import {
-  CREDENTIALS,
-  type LocalDynamo,
-  type LocalS3,
-  REGION,
-  createLockTable,
-  createRegistryTable,
+  type FakeAws,
+  dedicatedProject,
   instantClock,
-  mockedServiceClients,
-  startLocalDynamo,
-  startLocalS3,
-} from './testing/harness';
+  type mockedServiceClients,
+  teardownTestBed,
+} from '@automock/test-support/fake-aws';
+import { createBackendTables } from '@automock/test-support/tables';
 
 const T0 = new Date('2026-05-04T08:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -33,9 +29,7 @@ const STATE_BUCKET = 'automock-tfstate-123456789012-us-east-1';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:automock-dev-notifications';
 const TASK_ARN = 'arn:aws:ecs:us-east-1:123456789012:task/automock-dev/0f5c1d';
 
-let dynamo: LocalDynamo;
-let s3: LocalS3;
-let seq = 0;
+let emulators: BackendEmulators;
 let registry: DeploymentRegistry;
 let dynamodb: DynamoDBClient;
 let stateS3: S3Client;
@@ -47,40 +41,30 @@ let ecs: ReturnType<typeof mockClient>;
 let now: Date;
 
 beforeAll(async () => {
-  [dynamo, s3] = await Promise.all([startLocalDynamo(), startLocalS3([STATE_BUCKET])]);
+  emulators = await startBackendEmulators([STATE_BUCKET]);
 });
-afterAll(async () => {
-  await Promise.all([dynamo.stop(), s3.stop()]);
-});
+afterAll(() => emulators.stop());
 
 beforeEach(async () => {
-  seq++;
-  dynamodb = dynamo.client();
-  stateS3 = s3.client();
-  await createRegistryTable(dynamodb, `registry-${seq}`);
-  await createLockTable(dynamodb, `locks-${seq}`);
-  registry = new DeploymentRegistry({ client: dynamodb, tableName: `registry-${seq}` });
+  let services: ReturnType<typeof mockedServiceClients>;
+  ({ clients, fake, services, dynamodb, stateS3 } = teardownTestBed({
+    ...emulators,
+    stateBucket: STATE_BUCKET,
+    resources: [
+      ...dedicatedProject('dev', 'old'),
+      ...dedicatedProject('dev', 'fresh'),
+      ...dedicatedProject('staging', 'old'),
+    ],
+  }));
+  const { registryTable, lockTable } = await createBackendTables(dynamodb);
+  registry = new DeploymentRegistry({ client: dynamodb, tableName: registryTable });
   config = {
     env: 'dev',
-    registryTable: `registry-${seq}`,
-    lockTable: `locks-${seq}`,
+    registryTable,
+    lockTable,
     stateBucket: STATE_BUCKET,
     topicArn: TOPIC,
   };
-  const services = mockedServiceClients();
-  const configS3 = new S3Client({ region: REGION, credentials: CREDENTIALS });
-  // The state bucket is real (s3rver); config buckets need versioning, which s3rver lacks, so
-  // they go to the mocked client.
-  const s3Router = {
-    send: (cmd: { input: { Bucket?: string } }) =>
-      cmd.input.Bucket === STATE_BUCKET ? stateS3.send(cmd as never) : configS3.send(cmd as never),
-  } as unknown as S3Client;
-  clients = { ...services, dynamodb, s3: s3Router };
-  fake = fakeAws({ ...services, s3: configS3 }, [
-    ...dedicatedProject('dev', 'old'),
-    ...dedicatedProject('dev', 'fresh'),
-    ...dedicatedProject('staging', 'old'),
-  ]);
   sns = mockClient(services.sns);
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   ecs = fake.mocks.ecs as unknown as ReturnType<typeof mockClient>;
@@ -364,7 +348,7 @@ describe('races and resumption', () => {
     config = { ...config, destroyer };
     await active('old', 1);
     const other = new DeploymentRegistry({
-      client: dynamo.client(),
+      client: emulators.dynamo.client(),
       tableName: config.registryTable,
     });
     // The user extends right after the reaper has listed the environment.

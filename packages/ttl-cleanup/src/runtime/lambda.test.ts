@@ -4,15 +4,12 @@ import { inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DeploymentRegistry } from '@automock/registry';
-import { type LocalDynamo, createRegistryTable, startLocalDynamo } from './testing/harness';
+import { handler } from './lambda';
+import { type LocalDynamo, startLocalDynamo } from '@automock/test-support/emulators';
+import { createRegistryTable } from '@automock/test-support/tables';
 
 const run = promisify(execFile);
-const BUNDLE = join(__dirname, '..', 'dist', 'lambda', 'index.js');
-
-type Handler = (
-  e: unknown,
-  c: { getRemainingTimeInMillis(): number },
-) => Promise<{ env: string; outcomes: readonly unknown[] }>;
+const BUNDLE = join(__dirname, '..', '..', 'dist', 'lambda', 'index.js');
 
 describe('Lambda handler wiring', () => {
   let dynamo: LocalDynamo;
@@ -45,7 +42,6 @@ describe('Lambda handler wiring', () => {
   });
 
   it('the source handler builds real clients that honour AWS_ENDPOINT_URL_*', async () => {
-    const { handler } = (await import('./lambda')) as { handler: Handler };
     const report = await handler({}, { getRemainingTimeInMillis: () => 60_000 });
     expect(report).toEqual({ env: 'dev', outcomes: [], stoppedForDeadline: false });
   });
@@ -72,7 +68,6 @@ describe('Lambda handler wiring', () => {
 
   it('fails the invocation (for the failure destination) when the registry cannot be read', async () => {
     process.env.REGISTRY_TABLE = 'no-such-table';
-    const { handler } = (await import('./lambda')) as { handler: Handler };
     await expect(handler({}, { getRemainingTimeInMillis: () => 60_000 })).rejects.toThrow(
       /Requested resource not found/,
     );
@@ -81,7 +76,7 @@ describe('Lambda handler wiring', () => {
 });
 
 describe('Lambda deployment package', () => {
-  const ZIP = join(__dirname, '..', 'dist', 'lambda', 'reaper.zip');
+  const ZIP = join(__dirname, '..', '..', 'dist', 'lambda', 'reaper.zip');
 
   it('is a zip holding exactly the bundle as index.js, with fixed timestamps', () => {
     // test depends on build: the zip is made by scripts/bundle.mjs

@@ -14,15 +14,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CREDENTIALS,
-  type LocalDynamo,
-  type LocalS3,
-  REGION,
-  createLockTable,
-  createRegistryTable,
-  startLocalDynamo,
-  startLocalS3,
-} from '../testing/harness';
+  type BackendEmulators,
+  EMULATOR_CREDENTIALS as CREDENTIALS,
+  EMULATOR_REGION as REGION,
+  startBackendEmulators,
+} from '@automock/test-support/emulators';
+import { createBackendTables } from '@automock/test-support/tables';
 import { runDestroyer } from './runDestroyer';
 
 function findTerraform(): string | undefined {
@@ -34,7 +31,7 @@ function findTerraform(): string | undefined {
 const TERRAFORM = findTerraform();
 const run = promisify(execFile);
 const BUCKET = 'automock-tfstate-123456789012-us-east-1';
-const BUNDLE = join(__dirname, '..', '..', 'dist', 'destroyer-task', 'index.js');
+const BUNDLE = join(__dirname, '..', '..', '..', 'dist', 'destroyer-task', 'index.js');
 if (!TERRAFORM)
   console.warn(
     'runDestroyer tests skipped: no terraform binary on PATH (set TERRAFORM_BINARY_NAME)',
@@ -42,30 +39,22 @@ if (!TERRAFORM)
 const describeTf = TERRAFORM ? describe : describe.skip;
 
 describeTf('runDestroyer with real terraform, s3rver and dynalite', () => {
-  let dynamo: LocalDynamo;
-  let s3: LocalS3;
+  let emulators: BackendEmulators;
   let dynamodb: DynamoDBClient;
   let stateS3: S3Client;
   let registry: DeploymentRegistry;
   let dirs: string[] = [];
-  let seq = 0;
   let lockTable: string;
   let registryTable: string;
 
   beforeAll(async () => {
-    [dynamo, s3] = await Promise.all([startLocalDynamo(), startLocalS3([BUCKET])]);
+    emulators = await startBackendEmulators([BUCKET]);
   });
-  afterAll(async () => {
-    await Promise.all([dynamo.stop(), s3.stop()]);
-  });
+  afterAll(() => emulators.stop());
   beforeEach(async () => {
-    seq++;
-    dynamodb = dynamo.client();
-    stateS3 = s3.client();
-    lockTable = `locks-${seq}`;
-    registryTable = `registry-${seq}`;
-    await createLockTable(dynamodb, lockTable);
-    await createRegistryTable(dynamodb, registryTable);
+    dynamodb = emulators.dynamo.client();
+    stateS3 = emulators.s3.client();
+    ({ registryTable, lockTable } = await createBackendTables(dynamodb));
     registry = new DeploymentRegistry({ client: dynamodb, tableName: registryTable });
   });
   afterEach(async () => {
@@ -95,7 +84,7 @@ describeTf('runDestroyer with real terraform, s3rver and dynalite', () => {
             region: REGION,
             dynamodb_table: lockTable,
             encrypt: true,
-            endpoints: { s3: s3.endpoint, dynamodb: dynamo.endpoint },
+            endpoints: { s3: emulators.s3.endpoint, dynamodb: emulators.dynamo.endpoint },
             use_path_style: true,
             skip_credentials_validation: true,
             skip_requesting_account_id: true,
@@ -272,8 +261,8 @@ describeTf('runDestroyer with real terraform, s3rver and dynalite', () => {
       const r = await run(process.execPath, [BUNDLE], {
         env: {
           ...tfEnv(),
-          AWS_ENDPOINT_URL_S3: s3.endpoint,
-          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+          AWS_ENDPOINT_URL_S3: emulators.s3.endpoint,
+          AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamo.endpoint,
           AUTOMOCK_ENV: 'dev',
           AUTOMOCK_PROJECT: 'bundled',
           STATE_BUCKET: BUCKET,

@@ -2,17 +2,12 @@
  * Local AWS emulators for tests: s3rver (S3) and dynalite (DynamoDB), each on 127.0.0.1 with a
  * port the OS picks, so parallel jest workers never collide.
  *
- * Not exported from the package index (a construct package must not pull test servers into
- * synthesis). Other packages' tests import it by path:
- *
  * ```ts
- * import { startDynalite, startS3rver } from '@automock/state-backend/dist/testing/emulators';
+ * import { startLocalDynamo, startLocalS3 } from '@automock/test-support/emulators';
  * ```
  *
  * s3rver and dynalite are loaded lazily inside the start functions, so importing this module
- * costs nothing and needs neither until a server is started. They are devDependencies of
- * `@automock/state-backend`, which pnpm links into this package in the workspace; a consumer only
- * needs `"@automock/state-backend": "workspace:*"`.
+ * needs neither until a server is started.
  *
  * Known emulator gaps (checked against s3rver 3.7.1 and dynalite 4.0.0):
  * - s3rver ignores `If-None-Match` on PUT (S3's conditional writes, which Terraform's
@@ -21,6 +16,8 @@
  *   `If-Match` on PUT is still not supported.
  * - s3rver has no versioning, encryption or bucket-policy APIs; dynalite has no TTL or PITR.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -250,4 +247,88 @@ export function emulatorEnv(
   }
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   return env;
+}
+
+/** A running emulator that also hands out SDK clients for itself. */
+export interface EmulatorWithClients<C> extends EmulatorHandle {
+  /** A new client for this emulator; {@link EmulatorHandle.stop} destroys it. */
+  client(): C;
+}
+
+/** dynalite with DynamoDB clients. */
+export type LocalDynamo = EmulatorWithClients<DynamoDBClient>;
+
+/** s3rver with (path-style) S3 clients. */
+export type LocalS3 = EmulatorWithClients<S3Client>;
+
+function withClients<C extends { destroy(): void }>(
+  server: EmulatorHandle,
+  make: () => C,
+): EmulatorWithClients<C> {
+  const clients: C[] = [];
+  return {
+    endpoint: server.endpoint,
+    port: server.port,
+    client() {
+      const c = make();
+      clients.push(c);
+      return c;
+    },
+    async stop() {
+      for (const c of clients.splice(0)) c.destroy();
+      await server.stop();
+    },
+  };
+}
+
+/** {@link startDynalite}, with clients for it. */
+export async function startLocalDynamo(options: StartDynaliteOptions = {}): Promise<LocalDynamo> {
+  const server = await startDynalite(options);
+  return withClients(
+    server,
+    () =>
+      new DynamoDBClient({
+        endpoint: server.endpoint,
+        region: EMULATOR_REGION,
+        credentials: { ...EMULATOR_CREDENTIALS },
+      }),
+  );
+}
+
+/** {@link startS3rver} holding `buckets`, with clients for it. */
+export async function startLocalS3(
+  buckets: readonly string[],
+  options: Omit<StartS3rverOptions, 'buckets'> = {},
+): Promise<LocalS3> {
+  const server = await startS3rver({ ...options, buckets });
+  return withClients(
+    server,
+    () =>
+      new S3Client({
+        endpoint: server.endpoint,
+        region: EMULATOR_REGION,
+        credentials: { ...EMULATOR_CREDENTIALS },
+        forcePathStyle: true,
+      }),
+  );
+}
+
+/** dynalite and s3rver side by side: a state backend's DynamoDB and S3. */
+export interface BackendEmulators {
+  readonly dynamo: LocalDynamo;
+  readonly s3: LocalS3;
+  /** Stops both (and destroys their clients). */
+  stop(): Promise<void>;
+}
+
+/** Starts dynalite and s3rver (holding `buckets`) together. */
+export async function startBackendEmulators(buckets: readonly string[]): Promise<BackendEmulators> {
+  const [dynamo, s3] = await Promise.all([startLocalDynamo(), startLocalS3(buckets)]);
+  return {
+    dynamo,
+    s3,
+    async stop() {
+      await Promise.all([dynamo.stop(), s3.stop()]);
+    },
+  };
 }

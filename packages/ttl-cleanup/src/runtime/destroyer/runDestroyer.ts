@@ -5,7 +5,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { projectStackObjectKey } from '@automock/core';
 import { DeploymentRegistry } from '@automock/registry';
-import { finalizeTeardown, type StateLocation } from '../finalize';
+import { finalizeTeardown, type StateLocation } from '@automock/teardown';
 
 /** What the destroyer task is told (through its environment, see `main.ts`). */
 export interface DestroyerOptions extends StateLocation {
@@ -87,9 +87,8 @@ export async function runDestroyer(o: DestroyerOptions): Promise<DestroyerResult
   const fail = async (error: string): Promise<DestroyerResult> => {
     log(`destroy failed: ${error}`);
     try {
-      await registry.transition(o.env, o.project, {
-        from: ['destroying'],
-        to: 'destroying',
+      await registry.update(o.env, o.project, {
+        statuses: ['destroying'],
         by: 'destroyer-task',
         fields: {
           teardown: {

@@ -1,0 +1,44 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { TeardownClients } from './record';
+
+/** Options of {@link teardownClients}. */
+export interface TeardownClientOptions {
+  /** Region of every client. @default - the SDK's own (AWS_REGION, the Lambda's region) */
+  readonly region?: string;
+  /** Path-style S3 addressing, which S3 emulators want. @default false */
+  readonly forcePathStyle?: boolean;
+}
+
+/**
+ * One client of each service a teardown uses. None gets a fixed endpoint, so the SDK's own
+ * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> handling stays in charge.
+ */
+export function teardownClients(opts: TeardownClientOptions = {}): TeardownClients {
+  const c = opts.region === undefined ? {} : { region: opts.region };
+  return {
+    dynamodb: new DynamoDBClient(c),
+    s3: new S3Client(opts.forcePathStyle ? { ...c, forcePathStyle: true } : c),
+    tagging: new ResourceGroupsTaggingAPIClient(c),
+    ecs: new ECSClient(c),
+    elbv2: new ElasticLoadBalancingV2Client(c),
+    ec2: new EC2Client(c),
+    logs: new CloudWatchLogsClient(c),
+    cloudwatch: new CloudWatchClient(c),
+    autoscaling: new ApplicationAutoScalingClient(c),
+    secrets: new SecretsManagerClient(c),
+  };
+}
+
+/** Destroys every client (their keep-alive sockets would hold a CLI process open). */
+export function destroyClients(clients: TeardownClients): void {
+  for (const c of Object.values(clients) as { destroy(): void }[]) c.destroy();
+}

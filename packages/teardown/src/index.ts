@@ -1,0 +1,5 @@
+export * from './clients';
+export * from './finalize';
+export * from './record';
+export * from './retry';
+export * from './sweep';

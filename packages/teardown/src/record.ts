@@ -1,0 +1,158 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type {
+  Deployment,
+  DeploymentRegistry,
+  DeploymentStatus,
+  TeardownProgress,
+} from '@automock/registry';
+import { finalizeTeardown, type StateLocation } from './finalize';
+import type { Clock, RetryOptions } from './retry';
+import { type SweepClients, type SweepResult, sweepProject } from './sweep';
+
+/** The clients of a recorded teardown: the sweep's, and DynamoDB for the lock table. */
+export interface TeardownClients extends SweepClients {
+  readonly dynamodb: DynamoDBClient;
+}
+
+/** Longest `lastError` kept on the registry item. */
+const LAST_ERROR_MAX = 2000;
+
+/** Options of {@link beginTeardown}. */
+export interface BeginTeardownOptions {
+  /** Who tears it down (`reaper`, a user). */
+  readonly by: string;
+  /**
+   * Statuses the teardown may start from. @default - only the one `deployment` was read in, at
+   * the version it was read at
+   */
+  readonly from?: readonly DeploymentStatus[];
+  /** @default new Date() */
+  readonly now?: Date;
+}
+
+/**
+ * Records that `deployment` is being torn down as `teardown` says: moves it to `destroying`, or,
+ * when it is `destroying` already (a teardown resumed or switched to the sweep), replaces its
+ * teardown record with a field update. Without `from`, conditional on the version it was read at
+ * (a reaper acting on its listing); with `from`, on the status and version found now (a user's
+ * command). Returns the item as written.
+ */
+export async function beginTeardown(
+  registry: DeploymentRegistry,
+  deployment: Deployment,
+  teardown: TeardownProgress,
+  opts: BeginTeardownOptions,
+): Promise<Deployment> {
+  const { env, project } = deployment;
+  const expectedVersion = opts.from ? undefined : deployment.version;
+  const write = { expectedVersion, by: opts.by, now: opts.now, fields: { teardown } };
+  if (deployment.status === 'destroying')
+    return registry.update(env, project, { ...write, statuses: ['destroying'] });
+  const from = (opts.from ?? [deployment.status]).filter((s) => s !== 'destroying');
+  return registry.transition(env, project, { ...write, from, to: 'destroying' });
+}
+
+/** A fresh sweep record: nothing deleted yet, optionally why the sweep took over. */
+export function sweepTeardown(startedAt: Date, lastError?: string): TeardownProgress {
+  return {
+    method: 'sweep',
+    startedAt: startedAt.toISOString(),
+    deleted: [],
+    runs: 0,
+    ...(lastError === undefined ? {} : { lastError: lastError.slice(0, LAST_ERROR_MAX) }),
+  };
+}
+
+/** Options of {@link sweepAndRecord}. */
+export interface SweepAndRecordOptions extends StateLocation {
+  /**
+   * The project being torn down, `destroying`, as last read or written: its version guards the
+   * progress write, and its `teardown.deleted` is where the sweep resumes.
+   */
+  readonly deployment: Deployment;
+  /** Who writes (`reaper`, a user). */
+  readonly by: string;
+  /** Deadline and sleep of the sweep. */
+  readonly clock: Clock;
+  /** Backoff for "not yet" errors. @default withRetry's defaults */
+  readonly retry?: RetryOptions;
+  /** Progress lines. @default - silent */
+  readonly log?: (line: string) => void;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** What {@link sweepAndRecord} did. */
+export interface SweepAndRecordResult {
+  /** This sweep's own result. */
+  readonly sweep: SweepResult;
+  /** The registry item now: `destroyed` when complete, else `destroying` with the progress. */
+  readonly deployment: Deployment;
+  /** True when nothing tagged is left and the teardown was finalised. */
+  readonly complete: boolean;
+  /** True when the sweep stopped to stay inside its deadline; the next run resumes. */
+  readonly stoppedForDeadline: boolean;
+  /** Where the state was archived, when complete and there was state. */
+  readonly archivedTo?: string;
+}
+
+/**
+ * One sweep of a project being torn down, with its bookkeeping, for the reaper and
+ * `automock destroy --sweep` alike: deletes what still carries the project's tags (never what
+ * earlier runs deleted; never the state bucket, lock table or registry), records the progress on
+ * the registry item before anything else (a crash after that never deletes twice), and when
+ * nothing is left, finalises the teardown (state archived, lock digest dropped, `destroyed`).
+ */
+export async function sweepAndRecord(
+  clients: TeardownClients,
+  registry: DeploymentRegistry,
+  opts: SweepAndRecordOptions,
+): Promise<SweepAndRecordResult> {
+  const d = opts.deployment;
+  const now = opts.now ?? (() => new Date());
+  const sweep = await sweepProject(clients, {
+    env: d.env,
+    project: d.project,
+    alreadyDeleted: d.teardown?.deleted ?? [],
+    protectedNames: [opts.stateBucket, opts.lockTable, registry.tableName],
+    clock: opts.clock,
+    retry: opts.retry,
+    log: opts.log,
+  });
+  const progress: TeardownProgress = {
+    ...(d.teardown ?? { startedAt: now().toISOString() }),
+    method: 'sweep',
+    deleted: sweep.deletedSoFar,
+    runs: (d.teardown?.runs ?? 0) + 1,
+    lastError: sweep.failures.length
+      ? sweep.failures
+          .map((f) => `${f.arn}: ${f.error}`)
+          .join('\n')
+          .slice(0, LAST_ERROR_MAX)
+      : d.teardown?.lastError,
+  };
+  const recorded = await registry.update(d.env, d.project, {
+    statuses: ['destroying'],
+    expectedVersion: d.version,
+    fields: { teardown: progress },
+    by: opts.by,
+    now: now(),
+  });
+  if (!sweep.complete)
+    return {
+      sweep,
+      deployment: recorded,
+      complete: false,
+      stoppedForDeadline: sweep.stoppedForDeadline,
+    };
+  const { archivedTo, deployment } = await finalizeTeardown(clients, registry, {
+    env: d.env,
+    project: d.project,
+    stateBucket: opts.stateBucket,
+    lockTable: opts.lockTable,
+    method: 'sweep',
+    by: opts.by,
+    now: now(),
+  });
+  return { sweep, deployment, complete: true, stoppedForDeadline: false, archivedTo };
+}

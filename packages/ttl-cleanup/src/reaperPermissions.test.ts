@@ -1,0 +1,630 @@
+import type {} from 'cdktf/lib/testing/adapters/jest';
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import {
+  type PolicyDocument,
+  REGISTRY_SCHEMA,
+  projectStackObjectKey,
+  projectStateKey,
+} from '@automock/core';
+import { DeploymentRegistry } from '@automock/registry';
+import { type BackendEmulators, startBackendEmulators } from '@automock/test-support/emulators';
+import {
+  type FakeAws,
+  type FakeResource,
+  type TeardownTestBed,
+  dedicatedProject,
+  instantClock,
+  type mockedServiceClients,
+  teardownTestBed,
+} from '@automock/test-support/fake-aws';
+import { type Decision, type SimRequest, decide } from '@automock/test-support/iam';
+import { type SdkCall, mockedCalls, recordCalls } from '@automock/test-support/sdk-calls';
+import { createBackendTables } from '@automock/test-support/tables';
+import { TerraformStack, Testing } from 'cdktf';
+import { mockClient } from 'aws-sdk-client-mock';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Reaper } from './Reaper';
+import { runDestroyer } from './runtime/destroyer/runDestroyer';
+import { type ReaperConfig, runReaper } from './runtime/runReaper';
+
+// Every API call the reaper's code makes (the Lambda's run: warning, destroyer task, sweep,
+// finalisation; and the destroyer task's own) is recorded as it happens against the emulators
+// and the fake AWS, then put to @cloud-copilot/iam-simulate with the policies the Reaper
+// construct synthesised: AWS's evaluation logic decides, not the constants that built them.
+// Terraform's own calls inside the destroyer task cannot be checked here (its AWS provider
+// cannot be downloaded), see the README.
+
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+const ENV = 'dev';
+const NAMES = {
+  stateBucketName: 'automock-tfstate-123456789012-us-east-1',
+  lockTableName: 'automock-terraform-locks',
+  registryTableName: 'automock-deployments',
+};
+const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:automock-dev-notifications`;
+const TOPIC_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+// A key policy must allow every call on its key; the environment's notification key has the
+// default statement that hands the decision to the account's IAM policies (the reaper's role).
+const KEY_POLICY: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+  ],
+};
+const CLUSTER = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/automock-dev`;
+const FAMILY = 'automock-dev-destroyer';
+const taskArn = (project: string) =>
+  `arn:aws:ecs:${REGION}:${ACCOUNT}:task/automock-dev/${project}`;
+const T0 = new Date('2026-07-01T08:00:00.000Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+
+/** The synthesised reaper: its two role policies and role ARNs, references resolved to ARNs. */
+function synthesisedReaper() {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new Reaper(stack, 'reaper', {
+    prefix: 'automock',
+    env: ENV,
+    accountId: ACCOUNT,
+    region: REGION,
+    ...NAMES,
+    notificationTopicArn: TOPIC,
+    notificationTopicKeyArn: TOPIC_KEY,
+    destroyer: {
+      clusterArn: CLUSTER,
+      clusterName: 'automock-dev',
+      vpcId: 'vpc-env',
+      subnetIds: ['subnet-a'],
+      assignPublicIp: true,
+    },
+  });
+  const json = JSON.parse(Testing.synth(stack));
+  const arnOf = (type: string, id: string): string => {
+    const r = json.resource[type]?.[id];
+    if (!r) throw new Error(`no ${type}.${id} in the synthesised stack`);
+    switch (type) {
+      case 'aws_iam_role':
+        return `arn:aws:iam::${ACCOUNT}:role/${r.name}`;
+      case 'aws_cloudwatch_log_group':
+        return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${r.name}`;
+      case 'aws_sqs_queue':
+        return `arn:aws:sqs:${REGION}:${ACCOUNT}:${r.name}`;
+      default:
+        // Refuse what this test cannot turn into an ARN rather than guess.
+        throw new Error(`cannot resolve a reference to ${type}`);
+    }
+  };
+  const resolve = (s: string) =>
+    s.replace(/\$\{(aws_[a-z0-9_]+)\.([A-Za-z0-9_]+)\.arn\}/g, (_, t: string, id: string) =>
+      arnOf(t, id),
+    );
+  const policies: Record<string, PolicyDocument> = {};
+  for (const p of Object.values<{ name: string; policy: string }>(
+    json.resource.aws_iam_role_policy,
+  ))
+    policies[p.name] = JSON.parse(resolve(p.policy));
+  const roles: Record<string, string> = {};
+  for (const [id, r] of Object.entries<{ name: string }>(json.resource.aws_iam_role))
+    roles[r.name] = arnOf('aws_iam_role', id);
+  return { policies, roles };
+}
+
+/** Where each simulated call's resource tags come from: the fake's tagged resources. */
+function tagLookup(resources: readonly FakeResource[]) {
+  const byArn = new Map(resources.map((r) => [r.arn, r.tags]));
+  return (arn: string): Record<string, string> => {
+    const tags = byArn.get(arn) ?? {};
+    return Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
+  };
+}
+
+/** The IAM requests AWS authorises for one SDK call (sources cited where a name differs). */
+function requestsFor(
+  call: SdkCall,
+  resources: readonly FakeResource[],
+  passedRoles: readonly string[],
+): SimRequest[] {
+  const tags = tagLookup(resources);
+  const i = call.input as Record<string, any>;
+  const arn = (service: string, resource: string) =>
+    `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
+  const tagged = (action: string, resource: string, extra: Record<string, string> = {}) => ({
+    action,
+    resource,
+    context: { ...tags(resource), ...extra },
+  });
+  const any = (action: string): SimRequest => ({ action, resource: '*' });
+  const op = call.operation;
+  switch (call.client) {
+    case 'DynamoDBClient': {
+      const table = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${i.TableName}`;
+      if (op === 'Query')
+        return [
+          {
+            action: 'dynamodb:Query',
+            resource: `${table}/index/${i.IndexName}`,
+            context: {
+              'dynamodb:LeadingKeys': [
+                String(Object.values<any>(i.ExpressionAttributeValues)[0].S),
+              ],
+            },
+          },
+        ];
+      const key = (i.Key ?? i.Item) as Record<string, { S: string }>;
+      const hash = i.TableName === NAMES.lockTableName ? 'LockID' : REGISTRY_SCHEMA.partitionKey;
+      return [
+        {
+          action: `dynamodb:${op}`,
+          resource: table,
+          context: { 'dynamodb:LeadingKeys': [key[hash]!.S] },
+        },
+      ];
+    }
+    case 'S3Client': {
+      const object = (bucket: string, key: string) => `arn:aws:s3:::${bucket}/${key}`;
+      switch (op) {
+        // S3 API reference: ListObjectVersions needs s3:ListBucketVersions ("be aware of the
+        // name difference"); DeleteObjects needs s3:DeleteObject per key, s3:DeleteObjectVersion
+        // for a versioned one; CopyObject reads the source and writes the target.
+        case 'ListObjectVersions':
+          return [{ action: 's3:ListBucketVersions', resource: `arn:aws:s3:::${i.Bucket}` }];
+        case 'DeleteObjects':
+          return i.Delete.Objects.map((o: { Key: string; VersionId?: string }) => ({
+            action: o.VersionId ? 's3:DeleteObjectVersion' : 's3:DeleteObject',
+            resource: object(i.Bucket, o.Key),
+          }));
+        case 'CopyObject': {
+          const source = decodeURIComponent(String(i.CopySource));
+          return [
+            { action: 's3:GetObject', resource: `arn:aws:s3:::${source}` },
+            { action: 's3:PutObject', resource: object(i.Bucket, i.Key) },
+          ];
+        }
+        case 'DeleteBucket':
+          return [{ action: 's3:DeleteBucket', resource: `arn:aws:s3:::${i.Bucket}` }];
+        default:
+          return [{ action: `s3:${op}`, resource: object(i.Bucket, i.Key) }];
+      }
+    }
+    case 'SNSClient':
+      // Publishing to a topic encrypted with a customer key needs kms:GenerateDataKey and
+      // kms:Decrypt on that key (SNS developer guide, key management).
+      return [
+        { action: 'sns:Publish', resource: i.TopicArn },
+        { action: 'kms:GenerateDataKey', resource: TOPIC_KEY, resourcePolicy: KEY_POLICY },
+        { action: 'kms:Decrypt', resource: TOPIC_KEY, resourcePolicy: KEY_POLICY },
+      ];
+    case 'ECSClient':
+      switch (op) {
+        case 'RunTask':
+          return [
+            {
+              action: 'ecs:RunTask',
+              // The latest revision of the family runs; the ARN names it.
+              resource: arn('ecs', `task-definition/${i.taskDefinition}:7`),
+              context: { 'ecs:cluster': i.cluster },
+            },
+            // Tags given to RunTask are authorised as ecs:TagResource with ecs:CreateAction
+            // (ECS developer guide, "Grant permission to tag resources on creation").
+            {
+              action: 'ecs:TagResource',
+              resource: taskArn(String(i.group).split(':')[1]!),
+              context: { 'ecs:CreateAction': 'RunTask' },
+            },
+            // The task definition's roles are passed to ECS (IAM user guide, iam:PassRole).
+            ...passedRoles.map((role) => ({
+              action: 'iam:PassRole',
+              resource: role,
+              context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+            })),
+          ];
+        case 'DescribeTasks':
+          return i.tasks.map((t: string) => ({
+            action: 'ecs:DescribeTasks',
+            resource: t,
+            context: { 'ecs:cluster': i.cluster },
+          }));
+        case 'StopTask':
+          // The reaper tagged the task at RunTask with the environment.
+          return [
+            {
+              action: 'ecs:StopTask',
+              resource: i.task,
+              context: { 'ecs:cluster': i.cluster, [`aws:ResourceTag/automock:env`]: ENV },
+            },
+          ];
+        case 'UpdateService':
+        case 'DeleteService':
+          return [tagged(`ecs:${op}`, arn('ecs', `service/${i.cluster}/${i.service}`))];
+        case 'DeleteCluster':
+          return [tagged('ecs:DeleteCluster', arn('ecs', `cluster/${i.cluster}`))];
+        case 'DeregisterTaskDefinition':
+          return [any('ecs:DeregisterTaskDefinition')];
+      }
+      break;
+    case 'EC2Client': {
+      const ec2 = (type: string, id: string) => arn('ec2', `${type}/${id}`);
+      if (op.startsWith('Describe')) return [any(`ec2:${op}`)];
+      const one: Record<string, [string, string]> = {
+        DeleteSubnet: ['subnet', i.SubnetId],
+        DeleteRouteTable: ['route-table', i.RouteTableId],
+        DeleteVpc: ['vpc', i.VpcId],
+        DeleteSecurityGroup: ['security-group', i.GroupId],
+        RevokeSecurityGroupIngress: ['security-group', i.GroupId],
+        RevokeSecurityGroupEgress: ['security-group', i.GroupId],
+        DeleteInternetGateway: ['internet-gateway', i.InternetGatewayId],
+        DeleteNatGateway: ['natgateway', i.NatGatewayId],
+        ReleaseAddress: ['elastic-ip', i.AllocationId],
+        DeleteNetworkInterface: ['network-interface', i.NetworkInterfaceId],
+      };
+      if (one[op]) return [tagged(`ec2:${op}`, ec2(...one[op]!))];
+      if (op === 'DeleteVpcEndpoints')
+        return i.VpcEndpointIds.map((id: string) =>
+          tagged('ec2:DeleteVpcEndpoints', ec2('vpc-endpoint', id)),
+        );
+      if (op === 'DetachInternetGateway')
+        return [
+          tagged('ec2:DetachInternetGateway', ec2('internet-gateway', i.InternetGatewayId)),
+          tagged('ec2:DetachInternetGateway', ec2('vpc', i.VpcId)),
+        ];
+      break;
+    }
+    case 'ElasticLoadBalancingV2Client': {
+      const target = i.RuleArn ?? i.ListenerArn ?? i.TargetGroupArn ?? i.LoadBalancerArn;
+      return [tagged(`elasticloadbalancing:${op}`, target)];
+    }
+    case 'ResourceGroupsTaggingAPIClient':
+      return [any(`tag:${op}`)];
+    case 'CloudWatchLogsClient':
+      return [tagged(`logs:${op}`, arn('logs', `log-group:${i.logGroupName}`))];
+    case 'CloudWatchClient':
+      return i.AlarmNames.map((n: string) =>
+        tagged(`cloudwatch:${op}`, arn('cloudwatch', `alarm:${n}`)),
+      );
+    case 'ApplicationAutoScalingClient': {
+      if (op === 'DescribeScalableTargets')
+        return [any('application-autoscaling:DescribeScalableTargets')];
+      // The fake's targets are `service/<env>/<project>`: the one of that project's resources.
+      const [, env, project] = String(i.ResourceId).split('/');
+      const target = resources.find(
+        (r) =>
+          r.arn.includes(':scalable-target/') &&
+          r.tags['automock:env'] === env &&
+          r.tags['automock:project'] === project,
+      )!;
+      return [tagged(`application-autoscaling:${op}`, target.arn)];
+    }
+    case 'SecretsManagerClient':
+      return [tagged(`secretsmanager:${op}`, i.SecretId)];
+  }
+  throw new Error(`no IAM mapping for ${call.client}.${op}: add it to this test`);
+}
+
+// Fresh emulators per test: the tables and bucket carry the names the policies are scoped to.
+let emulators: BackendEmulators;
+let workDir: string;
+beforeEach(async () => {
+  emulators = await startBackendEmulators([NAMES.stateBucketName]);
+  workDir = await mkdtemp(join(tmpdir(), 'reaper-permissions-'));
+});
+afterEach(async () => {
+  await Promise.all([emulators.stop(), rm(workDir, { recursive: true, force: true })]);
+});
+
+const { policies, roles } = synthesisedReaper();
+const REAPER_ROLE = roles['automock-dev-reaper']!;
+const TASK_ROLE = roles['automock-dev-destroyer-task']!;
+const PASSED = [roles['automock-dev-destroyer-execution']!, TASK_ROLE];
+
+/** What the simulator decides for each request, for the principal with `policy`. */
+async function decisions(roleArn: string, policy: PolicyDocument, requests: readonly SimRequest[]) {
+  const out: { request: SimRequest; decision: Decision }[] = [];
+  for (const request of requests)
+    out.push({
+      request,
+      decision: await decide({ accountId: ACCOUNT, roleArn }, [policy], request),
+    });
+  return out;
+}
+const denied = (d: Awaited<ReturnType<typeof decisions>>) =>
+  d.filter((x) => x.decision !== 'Allowed').map((x) => `${x.request.action} ${x.request.resource}`);
+
+async function backend(): Promise<{ dynamodb: DynamoDBClient; registry: DeploymentRegistry }> {
+  const setup = emulators.dynamo.client();
+  await createBackendTables(setup, {
+    registryTable: NAMES.registryTableName,
+    lockTable: NAMES.lockTableName,
+  });
+  return {
+    dynamodb: setup,
+    registry: new DeploymentRegistry({ client: setup, tableName: NAMES.registryTableName }),
+  };
+}
+
+async function putState(dynamodb: DynamoDBClient, project: string, stack = false) {
+  const client = emulators.s3.client();
+  await client.send(
+    new PutObjectCommand({
+      Bucket: NAMES.stateBucketName,
+      Key: projectStateKey(ENV, project),
+      Body: '{"version":4}',
+    }),
+  );
+  if (stack)
+    await client.send(
+      new PutObjectCommand({
+        Bucket: NAMES.stateBucketName,
+        Key: projectStackObjectKey(ENV, project),
+        Body: '{"terraform":{}}',
+      }),
+    );
+  await dynamodb.send(
+    new PutItemCommand({
+      TableName: NAMES.lockTableName,
+      Item: {
+        LockID: { S: `${NAMES.stateBucketName}/${projectStateKey(ENV, project)}-md5` },
+        Digest: { S: 'abc' },
+      },
+    }),
+  );
+}
+
+async function activeProject(registry: DeploymentRegistry, project: string, ttlHours: number) {
+  const d = await registry.register({ env: ENV, project, createdBy: 'alice', ttlHours, now: T0 });
+  return registry.transition(ENV, project, {
+    from: ['deploying'],
+    to: 'active',
+    expectedVersion: d.version,
+    now: T0,
+  });
+}
+
+describe("the reaper's synthesised policies allow every call its code makes", () => {
+  let fake: FakeAws | undefined;
+  afterEach(() => fake?.restore());
+
+  it('the Lambda: warning, destroyer task started, followed, stopped, the sweep and finalisation', async () => {
+    const { dynamodb: setup, registry } = await backend();
+    const resources = [...dedicatedProject(ENV, 'old'), ...dedicatedProject('staging', 'old')];
+    let services: ReturnType<typeof mockedServiceClients>;
+    let clients: TeardownTestBed['clients'];
+    let dynamodb: DynamoDBClient;
+    let stateS3: S3Client;
+    ({ clients, fake, services, dynamodb, stateS3 } = teardownTestBed({
+      ...emulators,
+      stateBucket: NAMES.stateBucketName,
+      resources,
+      fake: { enis: ['eni-lingering'] },
+    }));
+    const sns = mockClient(services.sns);
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const ecs = fake.mocks.ecs;
+    ecs.on(RunTaskCommand).callsFake((input: { group: string }) => ({
+      tasks: [{ taskArn: taskArn(input.group.split(':')[1]!) }],
+    }));
+    ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
+      tasks: input.tasks.map((t) =>
+        t.endsWith('/done')
+          ? { taskArn: t, lastStatus: 'STOPPED', containers: [{ name: 'destroyer', exitCode: 0 }] }
+          : { taskArn: t, lastStatus: 'RUNNING' },
+      ),
+    }));
+    ecs.on(StopTaskCommand).resolves({});
+
+    // The clients the reaper runs with record what they send.
+    const real: SdkCall[] = [];
+    recordCalls(dynamodb, real);
+    recordCalls(stateS3, real);
+    const config: ReaperConfig = {
+      env: ENV,
+      registryTable: NAMES.registryTableName,
+      stateBucket: NAMES.stateBucketName,
+      lockTable: NAMES.lockTableName,
+      topicArn: TOPIC,
+      destroyer: {
+        cluster: CLUSTER,
+        taskDefinition: FAMILY,
+        containerName: 'destroyer',
+        subnets: ['subnet-a'],
+        securityGroups: ['sg-destroyer'],
+        assignPublicIp: true,
+      },
+    };
+    const reap = (minutes: number) =>
+      runReaper({
+        clients,
+        config,
+        clock: instantClock(),
+        now: () => at(minutes),
+        log: () => undefined,
+      });
+
+    await activeProject(registry, 'soon', 2);
+    await activeProject(registry, 'old', 1);
+    await activeProject(registry, 'done', 1);
+    await putState(setup, 'old');
+    await putState(setup, 'done');
+    const outcomes = [
+      ...(await reap(60)).outcomes,
+      ...(await reap(76)).outcomes,
+      ...(await reap(107)).outcomes,
+    ].map((o) => `${o.project} ${o.action}`);
+    // Every path ran: the test checks calls that really happened.
+    expect(outcomes.sort()).toEqual([
+      'done destroyed',
+      'done task-started',
+      'old destroyed',
+      'old task-running',
+      'old task-started',
+      'soon warned',
+    ]);
+
+    const calls = [
+      ...real,
+      ...mockedCalls('SNSClient', sns),
+      ...mockedCalls('ECSClient', fake.mocks.ecs),
+      ...mockedCalls('EC2Client', fake.mocks.ec2),
+      ...mockedCalls('ElasticLoadBalancingV2Client', fake.mocks.elbv2),
+      ...mockedCalls('ResourceGroupsTaggingAPIClient', fake.mocks.tagging),
+      ...mockedCalls('CloudWatchLogsClient', fake.mocks.logs),
+      ...mockedCalls('CloudWatchClient', fake.mocks.cloudwatch),
+      ...mockedCalls('ApplicationAutoScalingClient', fake.mocks.autoscaling),
+      ...mockedCalls('SecretsManagerClient', fake.mocks.secrets),
+      ...mockedCalls('S3Client', fake.mocks.s3!),
+    ];
+    const requests = calls.flatMap((c) => requestsFor(c, resources, PASSED));
+    const actions = [...new Set(requests.map((r) => r.action))].sort();
+    // What the run called: reads, tag-scoped deletes, bucket emptying, the task, state, registry.
+    expect(actions).toEqual([
+      'application-autoscaling:DeregisterScalableTarget',
+      'application-autoscaling:DescribeScalableTargets',
+      'cloudwatch:DeleteAlarms',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'ec2:DeleteInternetGateway',
+      'ec2:DeleteNatGateway',
+      'ec2:DeleteNetworkInterface',
+      'ec2:DeleteRouteTable',
+      'ec2:DeleteSecurityGroup',
+      'ec2:DeleteSubnet',
+      'ec2:DeleteVpc',
+      'ec2:DescribeInternetGateways',
+      'ec2:DescribeNatGateways',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSecurityGroupRules',
+      'ec2:DetachInternetGateway',
+      'ec2:ReleaseAddress',
+      'ec2:RevokeSecurityGroupIngress',
+      'ecs:DeleteService',
+      'ecs:DeregisterTaskDefinition',
+      'ecs:DescribeTasks',
+      'ecs:RunTask',
+      'ecs:StopTask',
+      'ecs:TagResource',
+      'ecs:UpdateService',
+      'elasticloadbalancing:DeleteListener',
+      'elasticloadbalancing:DeleteLoadBalancer',
+      'elasticloadbalancing:DeleteRule',
+      'elasticloadbalancing:DeleteTargetGroup',
+      'iam:PassRole',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'logs:DeleteLogGroup',
+      's3:DeleteBucket',
+      's3:DeleteObject',
+      's3:DeleteObjectVersion',
+      's3:GetObject',
+      's3:ListBucketVersions',
+      's3:PutObject',
+      'secretsmanager:DeleteSecret',
+      'sns:Publish',
+      'tag:GetResources',
+    ]);
+    expect(denied(await decisions(REAPER_ROLE, policies.reaper!, requests))).toEqual([]);
+  });
+
+  it('the destroyer task: registry, the stored stack, state archive and lock digest', async () => {
+    const { dynamodb: setup, registry } = await backend();
+    const d = await activeProject(registry, 'gone', 1);
+    await registry.transition(ENV, 'gone', {
+      from: ['active'],
+      to: 'destroying',
+      expectedVersion: d.version,
+      fields: { teardown: { method: 'terraform-task', startedAt: T0.toISOString() } },
+    });
+    await putState(setup, 'gone', true);
+    const terraform = join(workDir, 'terraform');
+    await writeFile(terraform, '#!/bin/sh\nexit 0\n');
+    await chmod(terraform, 0o755);
+
+    const calls: SdkCall[] = [];
+    const clients = { s3: emulators.s3.client(), dynamodb: emulators.dynamo.client() };
+    recordCalls(clients.s3, calls);
+    recordCalls(clients.dynamodb, calls);
+    const run = (project: string, tf: string) =>
+      runDestroyer({
+        env: ENV,
+        project,
+        stateBucket: NAMES.stateBucketName,
+        lockTable: NAMES.lockTableName,
+        registryTable: NAMES.registryTableName,
+        terraformBinary: tf,
+        workDir: join(workDir, project),
+        clients,
+        log: () => undefined,
+      });
+    expect((await run('gone', terraform)).ok).toBe(true);
+    // And a failure, which the task records on the registry item.
+    const again = await activeProject(registry, 'fails', 1);
+    await registry.transition(ENV, 'fails', {
+      from: ['active'],
+      to: 'destroying',
+      expectedVersion: again.version,
+    });
+    await putState(setup, 'fails', true);
+    expect((await run('fails', join(workDir, 'no-such-terraform'))).ok).toBe(false);
+
+    const requests = calls.flatMap((c) => requestsFor(c, [], []));
+    expect(new Set(requests.map((r) => r.action))).toEqual(
+      new Set([
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        's3:GetObject',
+        's3:PutObject',
+        's3:DeleteObject',
+      ]),
+    );
+    expect(denied(await decisions(TASK_ROLE, policies['destroy-projects']!, requests))).toEqual([]);
+  });
+
+  it('and refuse what the reaper must never do (the test can fail)', async () => {
+    const other = dedicatedProject('staging', 'old');
+    const subnet = other.find((r) => r.arn.includes(':subnet/'))!;
+    const never: SimRequest[] = [
+      // Another environment's resource, though it carries a project tag.
+      {
+        action: 'ec2:DeleteSubnet',
+        resource: subnet.arn,
+        context: tagLookup(other)(subnet.arn),
+      },
+      // An environment-level resource of this environment.
+      {
+        action: 'ec2:DeleteSubnet',
+        resource: `arn:aws:ec2:${REGION}:${ACCOUNT}:subnet/subnet-env`,
+        context: {
+          'aws:ResourceTag/automock:env': ENV,
+          'aws:ResourceTag/automock:project': '_environment',
+        },
+      },
+      // The state bucket, whatever its tags.
+      { action: 's3:DeleteBucket', resource: `arn:aws:s3:::${NAMES.stateBucketName}` },
+      // Another environment's registry items.
+      {
+        action: 'dynamodb:UpdateItem',
+        resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${NAMES.registryTableName}`,
+        context: { 'dynamodb:LeadingKeys': ['staging#old'] },
+      },
+      // Another task definition than the destroyer's.
+      {
+        action: 'ecs:RunTask',
+        resource: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/automock-dev-petstore:1`,
+        context: { 'ecs:cluster': CLUSTER },
+      },
+    ];
+    const d = await decisions(REAPER_ROLE, policies.reaper!, never);
+    expect(d.map((x) => x.decision)).toEqual(never.map(() => 'ImplicitlyDenied'));
+  });
+});

@@ -13,13 +13,16 @@ type StacksModule = typeof import('@automock/stacks');
 
 /**
  * What the CLI uses of the CDKTF app module. Apps other than the default need not declare
- * projects (`PROJECTS`) or a GitHub repository (`GITHUB_CI`).
+ * projects (`PROJECTS`), a GitHub repository (`GITHUB_CI`) or the streamed, cached synthesis
+ * (`synthesizeStacks`; `synthesizeApp` is used without it).
  */
 export type AppModule = Pick<
   StacksModule,
   'buildApp' | 'synthesizeApp' | 'AutomockStack' | 'ENVIRONMENTS'
 > &
-  Partial<Pick<StacksModule, 'PROJECTS'>> & { readonly GITHUB_CI?: GithubCiSettings };
+  Partial<Pick<StacksModule, 'PROJECTS' | 'synthesizeStacks'>> & {
+    readonly GITHUB_CI?: GithubCiSettings;
+  };
 
 /**
  * The CDKTF app module, loaded on first use rather than at import: it pulls in cdktf and the

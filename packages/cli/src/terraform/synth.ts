@@ -52,19 +52,24 @@ export function synthesize(options: SynthOptions): SynthResult {
   mkdirSync(parent, { recursive: true });
   const tmp = join(parent, `.${basename(outDir)}.tmp-${process.pid}-${Date.now()}`);
   try {
-    const { synthesizeApp, AutomockStack } = loadAppModule();
+    const app = loadAppModule();
     const { root: _root, outDir: _out, ...appOptions } = options;
+    const buildOptions = { ...appOptions, outdir: tmp, context: cdktfContext(options.root) };
     // Same path as main.ts (`cdktf synth`); throws before anything is written.
-    const { app, policy } = synthesizeApp({
-      ...appOptions,
-      outdir: tmp,
-      context: cdktfContext(options.root),
-    });
+    let infos: readonly StackInfo[];
+    let policy: PolicyReport;
+    if (app.synthesizeStacks) {
+      ({ stacks: infos, policy } = app.synthesizeStacks(buildOptions));
+    } else {
+      const whole = app.synthesizeApp(buildOptions);
+      infos = app.AutomockStack.all(whole.app).map((s) => s.info);
+      policy = whole.policy;
+    }
     const manifest = JSON.parse(readFileSync(join(tmp, 'manifest.json'), 'utf8')) as Manifest;
-    const stacks = AutomockStack.all(app).map((s) => {
+    const stacks = infos.map((info) => {
       const file =
-        manifest.stacks[s.info.name]?.synthesizedStackPath ?? `stacks/${s.info.name}/cdk.tf.json`;
-      return { ...s.info, file, resources: countResources(join(tmp, file)) };
+        manifest.stacks[info.name]?.synthesizedStackPath ?? `stacks/${info.name}/cdk.tf.json`;
+      return { ...info, file, resources: countResources(join(tmp, file)) };
     });
     replaceDir(tmp, outDir);
     return {

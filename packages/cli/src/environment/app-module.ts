@@ -58,6 +58,18 @@ export function loadGithubCi(): GithubCiSettings | undefined {
   return (require('@automock/stacks/github') as { GITHUB_CI: GithubCiSettings }).GITHUB_CI;
 }
 
+/**
+ * The streamed, cached synthesis (stacks' `synthesizeStacks`), or undefined when the app module
+ * has none. With the default app this loads neither cdktf nor the stack classes until a stack
+ * has to be built: a synthesis served from the cache never loads them.
+ */
+export function loadSynthesizer(): AppModule['synthesizeStacks'] {
+  if (process.env.AUTOMOCK_APP_MODULE) return loadAppModule().synthesizeStacks;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@automock/stacks/synthesize') as Pick<AppModule, 'synthesizeStacks'>)
+    .synthesizeStacks;
+}
+
 /** The named environment, or an error listing the ones that exist. */
 export function resolveEnvironment(name: string): Environment {
   const all = loadEnvironments();

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { basename, dirname, join, resolve } from 'node:path';
 import type { PolicyReport } from '@automock/guardrails';
 import type { BuildAppOptions, StackInfo } from '@automock/stacks';
-import { loadAppModule } from '../environment/app-module';
+import { loadAppModule, loadSynthesizer } from '../environment/app-module';
 import { cdktfContext } from '../environment/project-root';
 
 /** One synthesised stack. */
@@ -52,15 +52,16 @@ export function synthesize(options: SynthOptions): SynthResult {
   mkdirSync(parent, { recursive: true });
   const tmp = join(parent, `.${basename(outDir)}.tmp-${process.pid}-${Date.now()}`);
   try {
-    const app = loadAppModule();
+    const synthesizeStacks = loadSynthesizer();
     const { root: _root, outDir: _out, ...appOptions } = options;
     const buildOptions = { ...appOptions, outdir: tmp, context: cdktfContext(options.root) };
     // Same path as main.ts (`cdktf synth`); throws before anything is written.
     let infos: readonly StackInfo[];
     let policy: PolicyReport;
-    if (app.synthesizeStacks) {
-      ({ stacks: infos, policy } = app.synthesizeStacks(buildOptions));
+    if (synthesizeStacks) {
+      ({ stacks: infos, policy } = synthesizeStacks(buildOptions));
     } else {
+      const app = loadAppModule();
       const whole = app.synthesizeApp(buildOptions);
       infos = app.AutomockStack.all(whole.app).map((s) => s.info);
       policy = whole.policy;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `pnpm bench`: prints figures, asserts nothing (shared, noisy machines). Run after `pnpm build`.
+// `node scripts/bench.mjs --synth-only` stops after the synthesis of the default app.
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -99,7 +100,8 @@ try {
   rmSync(keep, { recursive: true, force: true });
 }
 
-// Other packages' benchmarks, each a script of its own.
+// Other packages' benchmarks, each a script of its own (`--synth-only` skips them).
+if (process.argv.includes('--synth-only')) process.exit();
 for (const f of readdirSync(join(root, 'scripts'))
   .filter((f) => /^bench-(?!lib|synth-driver).+\.mjs$/.test(f))
   .sort()) {

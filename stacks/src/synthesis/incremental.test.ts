@@ -9,7 +9,7 @@ import { ProjectDeclaration } from '../projects';
 import { synthesizeApp } from '../synthesize-app';
 import { synthesizeStacks, SynthesizeStacksOptions } from '../synthesize-stacks';
 import { newManifest } from './manifest';
-import { canonicalJson, fingerprintOf, StackCache } from './stack-cache';
+import { appCodeSources, canonicalJson, fingerprintOf, StackCache } from './stack-cache';
 
 const tmp: string[] = [];
 afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -179,6 +179,14 @@ describe('cache keys', () => {
     expect(() => canonicalJson({ a: { f: () => 1 } })).toThrow(/\$\.a\.f: got a function/);
     expect(() => canonicalJson({ a: [new Map()] })).toThrow(/\$\.a\[0\]: got a Map/);
     expect(() => canonicalJson({ n: NaN })).toThrow(/\$\.n: got NaN/);
+  });
+
+  it("cover this package's code, every workspace package it builds with, and the lockfile", () => {
+    const { dirs, files } = appCodeSources();
+    expect(dirs[0]).toBe(join(__dirname, '..'));
+    for (const pkg of ['core', 'ecs-service', 'ci-access', 'guardrails', 'ttl-cleanup', 'network'])
+      expect(dirs).toContain(join(__dirname, '..', '..', '..', 'packages', pkg, 'dist'));
+    expect(files).toContain(join(__dirname, '..', '..', '..', 'pnpm-lock.yaml'));
   });
 
   it('change with any file of the code, not with typings or source maps', () => {

@@ -73,13 +73,24 @@ export interface SynthesizedStacks {
   readonly cached: readonly string[];
 }
 
+/* eslint-disable @typescript-eslint/no-require-imports */
 let builderModule: typeof Builder | undefined;
-/** cdktf, the provider classes and the stack classes, on first need. */
+/** cdktf and what building any stack needs, on first need. */
 function builder(): typeof Builder {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   builderModule ??= require('./synthesis/stack-builder') as typeof Builder;
   return builderModule;
 }
+
+// Each stack class (and the provider classes it imports) is loaded when a stack of its kind is
+// built, so rebuilding one project stack does not load the environment and bootstrap stacks'.
+const stackClasses = {
+  environment: () =>
+    (require('./environment-stack') as typeof import('./environment-stack')).EnvironmentStack,
+  project: () => (require('./project-stack') as typeof import('./project-stack')).ProjectStack,
+  bootstrap: () =>
+    (require('./bootstrap-stack') as typeof import('./bootstrap-stack')).BootstrapStack,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function environmentSpec(environment: Environment, state: StateOptions): StackSpec {
   return {
@@ -87,7 +98,7 @@ function environmentSpec(environment: Environment, state: StateOptions): StackSp
     kind: 'environment',
     inputs: { environment, state },
     policy: { environment },
-    build: (app) => new (builder().EnvironmentStack)(app, { environment, ...state }),
+    build: (app) => new (stackClasses.environment())(app, { environment, ...state }),
   };
 }
 
@@ -100,7 +111,7 @@ function projectSpec(project: Project, state: StateOptions): StackSpec {
       environment: project.env,
       project: { name: project.name, suppressions: project.suppressions },
     },
-    build: (app) => new (builder().ProjectStack)(app, { project, ...state }),
+    build: (app) => new (stackClasses.project())(app, { project, ...state }),
   };
 }
 
@@ -115,7 +126,7 @@ function bootstrapSpec(
     inputs: { environments: group.environments, inventories, state },
     policy: { sharedBy: group.environments },
     build: (app) =>
-      new (builder().BootstrapStack)(app, group.name, {
+      new (stackClasses.bootstrap())(app, group.name, {
         environments: group.environments,
         inventories,
         ...state,

@@ -8,10 +8,6 @@ import { AutomockStack, StackInfo } from '../automock-stack';
 import { inventoryOf } from '../ci-inventory';
 import { ensureBackend, taggableAddresses } from './check-app';
 
-export { BootstrapStack } from '../bootstrap-stack';
-export { EnvironmentStack } from '../environment-stack';
-export { ProjectStack } from '../project-stack';
-
 /** What synthesis keeps of a stack once its constructs are gone (and what the cache stores). */
 export interface StackMeta {
   readonly info: StackInfo;

@@ -1,7 +1,6 @@
 import {
   bootstrapStateKey,
   Environment,
-  IssueCollector,
   stateBackendNames,
   StandardTagsAspect,
   standardTags,
@@ -13,6 +12,9 @@ import { Construct } from 'constructs';
 import { AutomockStack, StateOptions } from './automock-stack';
 import { GITHUB_CI, GithubCiConfig } from './github';
 import { awsProvider } from './providers';
+
+// Planning helpers live with the app plan (no provider classes), re-exported where they were.
+export { bootstrapGroups, bootstrapStackName } from './app-plan';
 
 export interface BootstrapStackProps extends StateOptions {
   /** The environments whose state lives in this account and region (at least one). */
@@ -150,47 +152,4 @@ export class BootstrapStack extends AutomockStack {
       }
     }
   }
-}
-
-/**
- * Groups environments by account and region (one bootstrap stack each). The stack is named
- * `bootstrap-<region>`, or `bootstrap-<region>-<account>` when several accounts share a region.
- */
-export function bootstrapGroups(
-  envs: readonly Environment[],
-): { name: string; environments: Environment[] }[] {
-  const groups = new Map<string, Environment[]>();
-  for (const e of envs) {
-    const key = `${e.region}|${e.accountId}`;
-    groups.set(key, [...(groups.get(key) ?? []), e]);
-  }
-  const accountsPerRegion = new Map<string, number>();
-  for (const key of groups.keys()) {
-    const region = key.split('|')[0]!;
-    accountsPerRegion.set(region, (accountsPerRegion.get(region) ?? 0) + 1);
-  }
-  const issues = new IssueCollector();
-  for (const members of groups.values()) {
-    for (const e of members.slice(1)) {
-      if (e.prefix !== members[0]!.prefix) {
-        issues.add(
-          `environment[${e.name}].prefix`,
-          e.prefix,
-          `must equal ${JSON.stringify(members[0]!.prefix)} (the prefix of ${members[0]!.name}): environments in one account and region share one state bucket`,
-        );
-      }
-    }
-  }
-  issues.throwIfAny('environments');
-  return [...groups.entries()].map(([key, environments]) => {
-    const [region, account] = key.split('|') as [string, string];
-    const name =
-      accountsPerRegion.get(region)! > 1 ? `bootstrap-${region}-${account}` : `bootstrap-${region}`;
-    return { name, environments };
-  });
-}
-
-/** Name of the bootstrap stack that holds `env`'s state. */
-export function bootstrapStackName(envs: readonly Environment[], env: Environment): string {
-  return bootstrapGroups(envs).find((g) => g.environments.includes(env))!.name;
 }

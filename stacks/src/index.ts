@@ -1,4 +1,5 @@
 export * from './app';
+export * from './app-plan';
 export * from './automock-stack';
 export * from './bootstrap-stack';
 export * from './environment-outputs';
@@ -9,5 +10,6 @@ export * from './project-stack';
 export * from './projects';
 export * from './providers';
 export * from './synthesize-app';
+export * from './synthesize-stacks';
 export * from './synthesis/check-app';
 export * from './synthesis/token-traces';

@@ -3,11 +3,11 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 (require('node:module') as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 import { formatPolicyReport, PolicyViolationError } from '@automock/guardrails';
-import { synthesizeApp } from './synthesize-app';
+import { synthesizeStacks } from './synthesize-stacks';
 
 try {
   // The policy check runs before anything is written; an error leaves cdktf.out as it was.
-  process.stdout.write(formatPolicyReport(synthesizeApp().policy));
+  process.stdout.write(formatPolicyReport(synthesizeStacks().policy));
 } catch (e) {
   process.stderr.write(
     e instanceof PolicyViolationError ? formatPolicyReport(e.report) : `${(e as Error).message}\n`,

@@ -1,6 +1,7 @@
 import { Command, Errors } from '@oclif/core';
 import { ConfigValidationError } from '@automock/core';
-import { RegistryConflictError } from '@automock/registry';
+// The error class alone: the registry's DynamoDB client is for the commands that use it.
+import { RegistryConflictError } from '@automock/registry/errors';
 import { CliError, EXIT } from './errors';
 
 /**

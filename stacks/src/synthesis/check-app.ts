@@ -73,15 +73,27 @@ function defaultProject(stack: TerraformStack): ProjectPolicyConfig | undefined 
     : undefined;
 }
 
-/** Asks the provider classes which resources accept tags (they have a `tagsInput`). */
-function taggableFromConstructs(stack: TerraformStack): (el: TfElement) => boolean {
-  const known = new Map<string, boolean>();
+/**
+ * Asks the provider classes which resources accept tags (they have a `tagsInput`), by Terraform
+ * address: what {@link StackPolicyInput.isTaggable} answers for a stack that is no longer held.
+ */
+export function taggableAddresses(stack: TerraformStack): Record<string, boolean> {
+  const known: Record<string, boolean> = {};
   for (const node of stack.node.findAll()) {
     if (node instanceof TerraformResource) {
-      known.set(`${node.terraformResourceType}.${node.friendlyUniqueId}`, 'tagsInput' in node);
+      known[`${node.terraformResourceType}.${node.friendlyUniqueId}`] = 'tagsInput' in node;
     }
   }
-  return (el) => known.get(el.address) ?? taggableFromJson(el);
+  return known;
+}
+
+/** {@link taggableAddresses} as a predicate, falling back to the JSON for what it does not know. */
+export function taggableFrom(known: Readonly<Record<string, boolean>>): (el: TfElement) => boolean {
+  return (el) => (Object.hasOwn(known, el.address) ? known[el.address]! : taggableFromJson(el));
+}
+
+function taggableFromConstructs(stack: TerraformStack): (el: TfElement) => boolean {
+  return taggableFrom(taggableAddresses(stack));
 }
 
 /**
@@ -121,7 +133,7 @@ export function policyInputs(app: IConstruct, options: CheckAppOptions = {}): St
 }
 
 /** The part of `prepareStack()` that is not the preparing resolve: a local backend if none is set. */
-function ensureBackend(stack: TerraformStack): void {
+export function ensureBackend(stack: TerraformStack): void {
   const s = stack as unknown as { ensureBackendExists?: () => void };
   if (typeof s.ensureBackendExists !== 'function') {
     throw new Error(

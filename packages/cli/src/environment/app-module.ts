@@ -13,13 +13,16 @@ type StacksModule = typeof import('@automock/stacks');
 
 /**
  * What the CLI uses of the CDKTF app module. Apps other than the default need not declare
- * projects (`PROJECTS`) or a GitHub repository (`GITHUB_CI`).
+ * projects (`PROJECTS`), a GitHub repository (`GITHUB_CI`) or the streamed, cached synthesis
+ * (`synthesizeStacks`; `synthesizeApp` is used without it).
  */
 export type AppModule = Pick<
   StacksModule,
   'buildApp' | 'synthesizeApp' | 'AutomockStack' | 'ENVIRONMENTS'
 > &
-  Partial<Pick<StacksModule, 'PROJECTS'>> & { readonly GITHUB_CI?: GithubCiSettings };
+  Partial<Pick<StacksModule, 'PROJECTS' | 'synthesizeStacks'>> & {
+    readonly GITHUB_CI?: GithubCiSettings;
+  };
 
 /**
  * The CDKTF app module, loaded on first use rather than at import: it pulls in cdktf and the
@@ -53,6 +56,18 @@ export function loadGithubCi(): GithubCiSettings | undefined {
   if (process.env.AUTOMOCK_APP_MODULE) return loadAppModule().GITHUB_CI;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('@automock/stacks/github') as { GITHUB_CI: GithubCiSettings }).GITHUB_CI;
+}
+
+/**
+ * The streamed, cached synthesis (stacks' `synthesizeStacks`), or undefined when the app module
+ * has none. With the default app this loads neither cdktf nor the stack classes until a stack
+ * has to be built: a synthesis served from the cache never loads them.
+ */
+export function loadSynthesizer(): AppModule['synthesizeStacks'] {
+  if (process.env.AUTOMOCK_APP_MODULE) return loadAppModule().synthesizeStacks;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@automock/stacks/synthesize') as Pick<AppModule, 'synthesizeStacks'>)
+    .synthesizeStacks;
 }
 
 /** The named environment, or an error listing the ones that exist. */

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { basename, dirname, join, resolve } from 'node:path';
 import type { PolicyReport } from '@automock/guardrails';
 import type { BuildAppOptions, StackInfo } from '@automock/stacks';
-import { loadAppModule } from '../environment/app-module';
+import { loadAppModule, loadSynthesizer } from '../environment/app-module';
 import { cdktfContext } from '../environment/project-root';
 
 /** One synthesised stack. */
@@ -52,19 +52,25 @@ export function synthesize(options: SynthOptions): SynthResult {
   mkdirSync(parent, { recursive: true });
   const tmp = join(parent, `.${basename(outDir)}.tmp-${process.pid}-${Date.now()}`);
   try {
-    const { synthesizeApp, AutomockStack } = loadAppModule();
+    const synthesizeStacks = loadSynthesizer();
     const { root: _root, outDir: _out, ...appOptions } = options;
+    const buildOptions = { ...appOptions, outdir: tmp, context: cdktfContext(options.root) };
     // Same path as main.ts (`cdktf synth`); throws before anything is written.
-    const { app, policy } = synthesizeApp({
-      ...appOptions,
-      outdir: tmp,
-      context: cdktfContext(options.root),
-    });
+    let infos: readonly StackInfo[];
+    let policy: PolicyReport;
+    if (synthesizeStacks) {
+      ({ stacks: infos, policy } = synthesizeStacks(buildOptions));
+    } else {
+      const app = loadAppModule();
+      const whole = app.synthesizeApp(buildOptions);
+      infos = app.AutomockStack.all(whole.app).map((s) => s.info);
+      policy = whole.policy;
+    }
     const manifest = JSON.parse(readFileSync(join(tmp, 'manifest.json'), 'utf8')) as Manifest;
-    const stacks = AutomockStack.all(app).map((s) => {
+    const stacks = infos.map((info) => {
       const file =
-        manifest.stacks[s.info.name]?.synthesizedStackPath ?? `stacks/${s.info.name}/cdk.tf.json`;
-      return { ...s.info, file, resources: countResources(join(tmp, file)) };
+        manifest.stacks[info.name]?.synthesizedStackPath ?? `stacks/${info.name}/cdk.tf.json`;
+      return { ...info, file, resources: countResources(join(tmp, file)) };
     });
     replaceDir(tmp, outDir);
     return {

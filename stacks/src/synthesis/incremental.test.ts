@@ -1,0 +1,230 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { App, Manifest } from 'cdktf';
+import { PolicyViolationError } from '@automock/guardrails';
+import { buildApp } from '../app';
+import { ENVIRONMENTS } from '../environments';
+import { ProjectDeclaration } from '../projects';
+import { synthesizeApp } from '../synthesize-app';
+import { synthesizeStacks, SynthesizeStacksOptions } from '../synthesize-stacks';
+import { newManifest } from './manifest';
+import { appCodeSources, canonicalJson, fingerprintOf, StackCache } from './stack-cache';
+
+const tmp: string[] = [];
+afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
+function dir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  tmp.push(d);
+  return d;
+}
+
+/** Every file under `root`, relative path to content. */
+function tree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const full = join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else out[relative(root, full)] = readFileSync(full).toString('base64');
+    }
+  };
+  walk(root);
+  return out;
+}
+
+const ALL_DEFAULT = [
+  'dev',
+  'staging',
+  'prod',
+  'dev-petstore',
+  'staging-petstore',
+  'bootstrap-us-east-1',
+  'bootstrap-us-west-2',
+];
+
+describe('synthesizeStacks (one stack at a time)', () => {
+  let plain: string;
+  let streamed: string;
+  let streamedReport: ReturnType<typeof synthesizeStacks>;
+  beforeAll(() => {
+    plain = dir('plain');
+    streamed = join(dir('streamed'), 'out');
+    buildApp({ outdir: plain }).synth();
+    streamedReport = synthesizeStacks({ outdir: streamed, cache: false });
+  });
+
+  it("writes exactly what cdktf's own synth writes: every stack file, asset and the manifest", () => {
+    expect(Object.keys(tree(streamed)).length).toBeGreaterThan(ALL_DEFAULT.length + 1);
+    expect(tree(streamed)).toEqual(tree(plain));
+  });
+
+  it('reports what the whole-app check reports, in the same order', () => {
+    const whole = synthesizeApp({ outdir: dir('whole') }).policy;
+    expect(streamedReport.policy).toEqual(whole);
+    expect(streamedReport.built).toEqual(ALL_DEFAULT);
+    expect(streamedReport.stacks.map((s) => s.name)).toEqual([
+      'bootstrap-us-east-1',
+      'bootstrap-us-west-2',
+      'dev',
+      'staging',
+      'prod',
+      'dev-petstore',
+      'staging-petstore',
+    ]);
+  });
+
+  it('writes nothing, and leaves no staging directory, when a guardrail fails', () => {
+    const parent = dir('policy');
+    const outdir = join(parent, 'out');
+    mkdirSync(outdir);
+    writeFileSync(join(outdir, 'keep'), 'previous');
+    const bad = ENVIRONMENTS.map((e) =>
+      e.name === 'dev'
+        ? { ...e, suppressions: [{ id: 'AM-NOPE-1', reason: 'no such rule here' }] }
+        : e,
+    );
+    expect(() =>
+      synthesizeStacks({ outdir, definitions: bad, environments: ['dev'], cache: false }),
+    ).toThrow(PolicyViolationError);
+    expect(readdirSync(parent)).toEqual(['out']);
+    expect(tree(outdir)).toEqual({ keep: Buffer.from('previous').toString('base64') });
+  });
+});
+
+describe('the per-stack cache', () => {
+  const expectations = (path: string) => [
+    { httpRequest: { method: 'GET', path }, httpResponse: { statusCode: 200, body: path } },
+  ];
+  let files: string;
+  let cacheDir: string;
+  let projects: ProjectDeclaration[];
+  const options = (fingerprint: string, extra: SynthesizeStacksOptions = {}) => ({
+    declaredProjects: true,
+    projects,
+    cache: { dir: cacheDir, fingerprint },
+    ...extra,
+  });
+  beforeAll(() => {
+    files = dir('projects');
+    cacheDir = join(dir('cache'), 'c');
+    for (const name of ['alpha', 'beta']) {
+      writeFileSync(join(files, `${name}.json`), JSON.stringify(expectations(`/${name}`)));
+    }
+    projects = ['alpha', 'beta'].map((name, i) => ({
+      env: 'dev',
+      project: { name, listenerPort: 11000 + i, expectations: join(files, `${name}.json`) },
+    }));
+  });
+
+  it('restores unchanged stacks, byte for byte what a full synthesis writes', () => {
+    const first = synthesizeStacks({ ...options('code-1'), outdir: join(dir('a'), 'out') });
+    expect(first.cached).toEqual([]);
+    const outdir = join(dir('b'), 'out');
+    const second = synthesizeStacks({ ...options('code-1'), outdir });
+    expect(second.built).toEqual([]);
+    expect(second.cached).toHaveLength(first.built.length);
+    const full = join(dir('c'), 'out');
+    synthesizeStacks({ ...options('code-1'), cache: false, outdir: full });
+    expect(tree(outdir)).toEqual(tree(full));
+    expect(second.policy).toEqual(first.policy);
+  });
+
+  it('rebuilds only the stack of a project whose expectations changed, and matches a full synthesis', () => {
+    synthesizeStacks({ ...options('code-2'), outdir: join(dir('d'), 'out') });
+    writeFileSync(join(files, 'beta.json'), JSON.stringify(expectations('/beta-v2')));
+    const outdir = join(dir('e'), 'out');
+    const changed = synthesizeStacks({ ...options('code-2'), outdir });
+    expect(changed.built).toEqual(['dev-beta']);
+    const full = join(dir('f'), 'out');
+    synthesizeStacks({ ...options('code-2'), cache: false, outdir: full });
+    expect(tree(outdir)).toEqual(tree(full));
+    expect(readFileSync(join(outdir, 'stacks', 'dev-beta', 'cdk.tf.json'), 'utf8')).toContain(
+      'beta-v2',
+    );
+  });
+
+  it('rebuilds every stack when the shared code changes', () => {
+    synthesizeStacks({ ...options('code-3'), outdir: join(dir('g'), 'out') });
+    const after = synthesizeStacks({ ...options('code-4'), outdir: join(dir('h'), 'out') });
+    expect(after.cached).toEqual([]);
+    expect([...after.built].sort()).toEqual([...ALL_DEFAULT, 'dev-alpha', 'dev-beta'].sort());
+  });
+
+  it('rebuilds every stack when the context changes, and keys the selection the same', () => {
+    synthesizeStacks({ ...options('code-5'), outdir: join(dir('i'), 'out') });
+    const dev = synthesizeStacks({
+      ...options('code-5'),
+      environments: ['dev'],
+      outdir: join(dir('j'), 'out'),
+    });
+    expect(dev.built).toEqual([]);
+    const other = synthesizeStacks({
+      ...options('code-5'),
+      context: { note: 'x' },
+      environments: ['dev'],
+      outdir: join(dir('k'), 'out'),
+    });
+    expect(other.cached).toEqual([]);
+  });
+});
+
+describe('cache keys', () => {
+  it('do not depend on key order, and refuse what they cannot key', () => {
+    expect(canonicalJson({ b: 1, a: [1, { d: 2, c: null }] })).toBe(
+      '{"a":[1,{"c":null,"d":2}],"b":1}',
+    );
+    expect(StackCache.key('f', { a: 1, b: 2 })).toBe(StackCache.key('f', { b: 2, a: 1 }));
+    expect(StackCache.key('f', { a: 1 })).not.toBe(StackCache.key('g', { a: 1 }));
+    expect(() => canonicalJson({ a: { f: () => 1 } })).toThrow(/\$\.a\.f: got a function/);
+    expect(() => canonicalJson({ a: [new Map()] })).toThrow(/\$\.a\[0\]: got a Map/);
+    expect(() => canonicalJson({ n: NaN })).toThrow(/\$\.n: got NaN/);
+  });
+
+  it("cover this package's code, every workspace package it builds with, and the lockfile", () => {
+    const { dirs, files } = appCodeSources();
+    expect(dirs[0]).toBe(join(__dirname, '..'));
+    for (const pkg of ['core', 'ecs-service', 'ci-access', 'guardrails', 'ttl-cleanup', 'network'])
+      expect(dirs).toContain(join(__dirname, '..', '..', '..', 'packages', pkg, 'dist'));
+    expect(files).toContain(join(__dirname, '..', '..', '..', 'pnpm-lock.yaml'));
+  });
+
+  it('change with any file of the code, not with typings or source maps', () => {
+    const code = dir('code');
+    mkdirSync(join(code, 'lib'));
+    writeFileSync(join(code, 'lib', 'a.js'), 'exports.a = 1;');
+    writeFileSync(join(code, 'lib', 'a.d.ts'), 'export declare const a = 1;');
+    const lock = join(code, 'lock.yaml');
+    writeFileSync(lock, 'a: 1');
+    const sources = { dirs: [join(code, 'lib')], files: [lock] };
+    const base = fingerprintOf(sources);
+    expect(fingerprintOf(sources)).toBe(base);
+    writeFileSync(join(code, 'lib', 'a.d.ts'), 'export declare const a = 2;');
+    writeFileSync(join(code, 'lib', 'a.js.map'), '{}');
+    expect(fingerprintOf(sources)).toBe(base);
+    writeFileSync(join(code, 'lib', 'a.js'), 'exports.a = 2;');
+    const changed = fingerprintOf(sources);
+    expect(changed).not.toBe(base);
+    writeFileSync(join(code, 'lib', 'b.js'), '');
+    expect(fingerprintOf(sources)).not.toBe(changed);
+    writeFileSync(lock, 'a: 2');
+    expect(fingerprintOf(sources)).not.toBe(changed);
+  });
+});
+
+describe('the cdktf internals streamed synthesis relies on', () => {
+  it("cdktf/lib/manifest is cdktf's Manifest, made as an App makes it", () => {
+    const a = dir('manifest-a');
+    const b = dir('manifest-b');
+    const ours = newManifest(a);
+    const app = new App({ outdir: b });
+    expect(ours).toBeInstanceOf(Manifest);
+    expect(ours.version).toBe(app.manifest.version);
+    expect(ours.hclOutput).toBe(app.manifest.hclOutput);
+    ours.writeToFile();
+    app.manifest.writeToFile();
+    expect(readFileSync(join(a, 'manifest.json'), 'utf8')).toBe(
+      readFileSync(join(b, 'manifest.json'), 'utf8'),
+    );
+  });
+});

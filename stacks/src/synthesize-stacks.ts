@@ -1,0 +1,322 @@
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { EnvironmentInventory } from '@automock/ci-access';
+import type { Environment, Project } from '@automock/core';
+import {
+  checkStacks,
+  PolicyReport,
+  PolicyViolationError,
+  StackPolicyInput,
+  taggableFromJson,
+  TfElement,
+} from '@automock/guardrails';
+import type { App } from 'cdktf';
+import {
+  AppPlan,
+  BootstrapGroup,
+  BuildAppOptions,
+  canonicalStackNames,
+  declaredProjectsOf,
+  planApp,
+} from './app-plan';
+import type { AutomockStack, StackInfo, StackKind, StateOptions } from './automock-stack';
+import { newManifest } from './synthesis/manifest';
+import { appCodeFingerprint, defaultCacheDir, StackCache } from './synthesis/stack-cache';
+import type * as Builder from './synthesis/stack-builder';
+import { withCheapTokenTraces } from './synthesis/token-traces';
+
+/** One stack to synthesise: what it is made from, and how to build it. */
+export interface StackSpec {
+  /** Stack name (its directory under `cdktf.out/stacks`). */
+  readonly name: string;
+  readonly kind: StackKind;
+  /**
+   * Everything the stack is made from besides the app's code (validated configuration, file
+   * contents, what it derives from other stacks): plain data, hashed into its cache key. What
+   * is not here or in the code must not change the stack.
+   */
+  readonly inputs: unknown;
+  /** How the guardrails see it (level, suppressions). */
+  readonly policy: Pick<StackPolicyInput, 'environment' | 'sharedBy' | 'project'>;
+  /** Adds the stack to `app`. */
+  readonly build: (app: App) => AutomockStack;
+}
+
+/** The per-stack cache. */
+export interface SynthCacheOptions {
+  /** Where entries live. @default - `AUTOMOCK_SYNTH_CACHE_DIR`, else `stacks/node_modules/.cache/automock-synth` */
+  readonly dir?: string;
+  /**
+   * Hash of the code shared by every stack; a different value invalidates every entry.
+   * @default - the app's code, its workspace packages' build output, the lockfile and Node.js
+   */
+  readonly fingerprint?: string;
+}
+
+export interface SynthesizeStacksOptions extends BuildAppOptions {
+  /**
+   * Reuse stacks whose inputs and code are unchanged since an earlier synthesis, or `false` to
+   * build every stack.
+   * @default - on, unless `AUTOMOCK_SYNTH_CACHE=0`
+   */
+  readonly cache?: SynthCacheOptions | false;
+}
+
+/** What {@link synthesizeStacks} wrote. */
+export interface SynthesizedStacks {
+  /** Every stack written: bootstrap stacks, then environments, then projects. */
+  readonly stacks: readonly StackInfo[];
+  readonly policy: PolicyReport;
+  /** Stacks built and resolved in this run. */
+  readonly built: readonly string[];
+  /** Stacks restored from the cache. */
+  readonly cached: readonly string[];
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+let builderModule: typeof Builder | undefined;
+/** cdktf and what building any stack needs, on first need. */
+function builder(): typeof Builder {
+  builderModule ??= require('./synthesis/stack-builder') as typeof Builder;
+  return builderModule;
+}
+
+// Each stack class (and the provider classes it imports) is loaded when a stack of its kind is
+// built, so rebuilding one project stack does not load the environment and bootstrap stacks'.
+const stackClasses = {
+  environment: () =>
+    (require('./environment-stack') as typeof import('./environment-stack')).EnvironmentStack,
+  project: () => (require('./project-stack') as typeof import('./project-stack')).ProjectStack,
+  bootstrap: () =>
+    (require('./bootstrap-stack') as typeof import('./bootstrap-stack')).BootstrapStack,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+function environmentSpec(environment: Environment, state: StateOptions): StackSpec {
+  return {
+    name: environment.name,
+    kind: 'environment',
+    inputs: { environment, state },
+    policy: { environment },
+    build: (app) => new (stackClasses.environment())(app, { environment, ...state }),
+  };
+}
+
+function projectSpec(project: Project, state: StateOptions): StackSpec {
+  return {
+    name: `${project.env.name}-${project.name}`,
+    kind: 'project',
+    inputs: { project, state },
+    policy: {
+      environment: project.env,
+      project: { name: project.name, suppressions: project.suppressions },
+    },
+    build: (app) => new (stackClasses.project())(app, { project, ...state }),
+  };
+}
+
+function bootstrapSpec(
+  group: BootstrapGroup,
+  inventories: Record<string, EnvironmentInventory>,
+  state: StateOptions,
+): StackSpec {
+  return {
+    name: group.name,
+    kind: 'bootstrap',
+    inputs: { environments: group.environments, inventories, state },
+    policy: { sharedBy: group.environments },
+    build: (app) =>
+      new (stackClasses.bootstrap())(app, group.name, {
+        environments: group.environments,
+        inventories,
+        ...state,
+      }),
+  };
+}
+
+/** The union of stacks' inventories: what `inventoryOf` gives for the stacks together. */
+export function mergeInventories(parts: readonly EnvironmentInventory[]): EnvironmentInventory {
+  const union = (pick: (i: EnvironmentInventory) => readonly string[]) =>
+    [...new Set(parts.flatMap(pick))].sort();
+  return {
+    resources: union((i) => i.resources),
+    dataSources: union((i) => i.dataSources),
+    roleActions: union((i) => i.roleActions),
+    roleServices: union((i) => i.roleServices),
+    attachedPolicyArns: union((i) => i.attachedPolicyArns),
+  };
+}
+
+/** The context an App would end with: the one given, then `CDKTF_CONTEXT_JSON` over it. */
+function effectiveContext(context: Record<string, unknown> | undefined): unknown {
+  const fromEnv = process.env.CDKTF_CONTEXT_JSON;
+  return { ...(context ?? {}), ...(fromEnv ? (JSON.parse(fromEnv) as object) : {}) };
+}
+
+function openCache(option: SynthCacheOptions | false | undefined) {
+  // HCL output is written by another path of cdktf, which this one does not cache.
+  if (option === false || process.env.AUTOMOCK_SYNTH_CACHE === '0') return undefined;
+  if (process.env.SYNTH_HCL_OUTPUT !== undefined) return undefined;
+  return {
+    store: new StackCache<Builder.StackMeta>(option?.dir ?? defaultCacheDir()),
+    fingerprint: option?.fingerprint ?? appCodeFingerprint(),
+  };
+}
+
+/**
+ * Synthesises the app one stack at a time: each is built in an App of its own, resolved once,
+ * written and dropped, so memory holds one construct tree (plus every stack's JSON for the
+ * guardrails), not the whole fleet's. A stack whose inputs ({@link StackSpec.inputs}) and code
+ * are unchanged since an earlier run is restored from the cache instead. The files written are
+ * byte for byte what `buildApp(options).synth()` writes (synthesis.test.ts).
+ *
+ * Bootstrap stacks come last: their CI permissions are the union of what each environment's
+ * canonical stacks hold, kept per stack (or built aside when not part of this run).
+ *
+ * Everything is written to a directory beside `outdir` and moved into it only when the
+ * guardrails found no error.
+ *
+ * @throws ConfigValidationError for invalid configuration, PolicyViolationError for a policy
+ *   error; in both cases `outdir` is left as it was.
+ */
+export function synthesizeStacks(options: SynthesizeStacksOptions = {}): SynthesizedStacks {
+  return withCheapTokenTraces(() => synthesizePlan(planApp(options), options));
+}
+
+interface StackResult {
+  readonly spec: StackSpec;
+  readonly meta: Builder.StackMeta;
+}
+
+function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): SynthesizedStacks {
+  const outdir = resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+  mkdirSync(dirname(outdir), { recursive: true });
+  const staging = mkdtempSync(join(dirname(outdir), `.${basename(outdir)}.staging-`));
+  try {
+    const cache = openCache(options.cache);
+    const shared = {
+      context: effectiveContext(options.context),
+      continueOnErrorAnnotations: process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS ?? null,
+    };
+    const keyOf = (spec: StackSpec) =>
+      cache &&
+      StackCache.key(cache.fingerprint, {
+        shared,
+        kind: spec.kind,
+        name: spec.name,
+        inputs: spec.inputs,
+      });
+    const ctx = { outdir: staging, context: options.context };
+    const manifest = newManifest(staging);
+    const built: string[] = [];
+    const cached: string[] = [];
+    const results: StackResult[] = [];
+
+    const synth = (spec: StackSpec): StackResult => {
+      const key = keyOf(spec);
+      const hit = cache && key ? cache.store.get(key) : undefined;
+      let meta: Builder.StackMeta;
+      if (cache && key && hit) {
+        cache.store.restore(key, join(staging, hit.manifest.workingDirectory));
+        manifest.stacks[spec.name] = hit.manifest;
+        meta = hit;
+        cached.push(spec.name);
+      } else {
+        meta = builder().synthesizeStack(spec.build, ctx, manifest);
+        if (cache && key) cache.store.put(key, meta, join(staging, meta.manifest.workingDirectory));
+        built.push(spec.name);
+      }
+      const result = { spec, meta };
+      results.push(result);
+      return result;
+    };
+
+    for (const env of plan.selected) synth(environmentSpec(env, plan.state));
+    for (const project of plan.projects) synth(projectSpec(project, plan.state));
+
+    // A stack of this run stands for the canonical stack of its name (as in buildApp).
+    const inventoryOf = (spec: StackSpec): EnvironmentInventory => {
+      const present = results.find((r) => r.spec.name === spec.name);
+      if (present) return present.meta.inventory;
+      const key = keyOf(spec);
+      const hit = cache && key ? cache.store.get(key) : undefined;
+      if (hit) return hit.inventory;
+      if (!cache || !key) return builder().inventoryOnly(spec.build, ctx);
+      // Written aside and cached, so the next run (e.g. `--env dev` again) reads it back.
+      const aside = mkdtempSync(join(dirname(outdir), `.${basename(outdir)}.aside-`));
+      try {
+        const meta = builder().synthesizeStack(
+          spec.build,
+          { ...ctx, outdir: aside },
+          newManifest(aside),
+        );
+        cache.store.put(key, meta, join(aside, meta.manifest.workingDirectory));
+        return meta.inventory;
+      } finally {
+        rmSync(aside, { recursive: true, force: true });
+      }
+    };
+    for (const group of plan.groups) {
+      const inventories: Record<string, EnvironmentInventory> = {};
+      for (const env of group.environments) {
+        const specs = [
+          environmentSpec(env, plan.state),
+          ...declaredProjectsOf(env, plan.all).map((p) => projectSpec(p, plan.state)),
+        ];
+        const names = canonicalStackNames(env);
+        inventories[env.name] = mergeInventories(
+          specs.filter((s) => names.includes(s.name)).map(inventoryOf),
+        );
+      }
+      synth(bootstrapSpec(group, inventories, plan.state));
+    }
+
+    const report = checkStacks(
+      results.map(({ spec, meta }) => ({
+        name: spec.name,
+        json: meta.json,
+        ...spec.policy,
+        isTaggable: taggableFrom(meta.taggable),
+      })),
+    );
+    if (report.errors > 0) throw new PolicyViolationError(report);
+    manifest.writeToFile();
+    install(staging, outdir);
+    cache?.store.prune();
+    const order: Record<StackKind, number> = { bootstrap: 0, environment: 1, project: 2 };
+    return {
+      stacks: results
+        .map((r, i) => ({ info: r.meta.info, i }))
+        .sort((a, b) => order[a.info.kind] - order[b.info.kind] || a.i - b.i)
+        .map((r) => r.info),
+      policy: report,
+      built,
+      cached,
+    };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** check-app's `taggableFrom`, without loading cdktf: known addresses, else the JSON's judgement. */
+function taggableFrom(known: Readonly<Record<string, boolean>>): (el: TfElement) => boolean {
+  return (el) => (Object.hasOwn(known, el.address) ? known[el.address]! : taggableFromJson(el));
+}
+
+/**
+ * Moves the staged output into `outdir`: the whole directory when there is none yet, else each
+ * stack's directory (replacing its previous files) and the manifest.
+ */
+function install(staging: string, outdir: string): void {
+  if (!existsSync(outdir)) {
+    renameSync(staging, outdir);
+    return;
+  }
+  mkdirSync(join(outdir, 'stacks'), { recursive: true });
+  for (const name of readdirSync(join(staging, 'stacks'))) {
+    const target = join(outdir, 'stacks', name);
+    rmSync(target, { recursive: true, force: true });
+    renameSync(join(staging, 'stacks', name), target);
+  }
+  renameSync(join(staging, 'manifest.json'), join(outdir, 'manifest.json'));
+}

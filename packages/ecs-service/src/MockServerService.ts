@@ -180,6 +180,8 @@ export class MockServerService extends Construct {
   readonly url: string;
   /** Dashboard URL. */
   readonly dashboardUrl: string;
+  /** CloudWatch `LoadBalancer` dimension of the ALB the service sits behind (`app/<name>/<id>`). */
+  readonly loadBalancerArnSuffix: string;
 
   constructor(scope: Construct, id: string, props: MockServerServiceProps) {
     super(scope, id);
@@ -252,6 +254,7 @@ export class MockServerService extends Construct {
       this.url = this.attachment.url;
     }
     this.dashboardUrl = `${this.url}/mockserver/dashboard`;
+    this.loadBalancerArnSuffix = albArnSuffix;
 
     const readConfig: PolicyStatement = {
       Sid: 'ReadOwnConfig',

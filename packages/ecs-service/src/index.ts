@@ -6,6 +6,7 @@ export * from './EcsCluster';
 export * from './FargateService';
 export * from './MockServerService';
 export * from './mockserver-log-queries';
+export * from './mockserver-settings';
 export * from './routing';
 export * from './SavedLogQueries';
 export * from './ServiceAlarms';

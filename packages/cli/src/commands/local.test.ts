@@ -5,7 +5,7 @@ import { validateExpectationsText } from '@automock/core';
 import { MOCKSERVER_IMAGE } from '@automock/ecs-service/mockserver-settings';
 import { buildApp } from '@automock/stacks';
 import { runCommand } from '@oclif/test';
-import { PKG_ROOT } from '../testing/harness';
+import { PKG_ROOT, startHarness } from '../testing/harness';
 
 const EXPECTATIONS = JSON.stringify([
   { id: 'hello', httpRequest: { path: '/hello' }, httpResponse: { statusCode: 200, body: 'hi' } },
@@ -175,5 +175,26 @@ describe('automock local', () => {
     expect(error?.oclif?.exit).toBe(2);
     expect(error?.message).toMatch(/bad\.json: \$\[0\]\.httpResponse\.statusCode: got "200"/);
     expect(() => readFileSync(record)).toThrow();
+  });
+
+  it("takes an environment's image and default size with --env, and refuses an unknown one (exit 2)", async () => {
+    const h = await startHarness({ fake: false });
+    try {
+      writeFileSync(join(h.root, 'expectations.json'), EXPECTATIONS, { mode: 0o644 });
+      const bad = await run(['--expectations', 'expectations.json', '--env', 'nope', '--print']);
+      expect(bad.error?.oclif?.exit).toBe(2);
+      expect(bad.error?.message).toMatch(/env: got "nope", must be one of test, other/);
+      const { stdout, error } = await run([
+        '--expectations',
+        'expectations.json',
+        '--env',
+        'test',
+        '--print',
+      ]);
+      expect(error).toBeUndefined();
+      expect(stdout).toMatch(/ --memory 512m --cpus 0\.25 .* mockserver\/mockserver:9\.4\.0$/m);
+    } finally {
+      await h.stop();
+    }
   });
 });

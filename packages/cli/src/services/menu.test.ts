@@ -54,9 +54,12 @@ describe('the interactive menu', () => {
     expect(here).toEqual(
       expect.arrayContaining(['deploy', 'status', 'extend-ttl', 'destroy', 'local']),
     );
-    const without = { findCommand: (id: string) => (id === 'update' ? undefined : ({} as never)) };
+    type Finder = Pick<Config, 'findCommand'>;
+    const without = {
+      findCommand: (id: string) => (id === 'update' ? undefined : {}),
+    } as unknown as Finder;
     expect(availableEntries(without).map((e) => e.command)).not.toContain('update');
-    const withUpdate = { findCommand: () => ({}) as never };
+    const withUpdate = { findCommand: () => ({}) } as unknown as Finder;
     expect(availableEntries(withUpdate).map((e) => e.label)).toContain('Update expectations');
   });
 

@@ -9,6 +9,7 @@ import {
   ENV_OUTPUT,
   MOCKSERVER_SERVICE,
   PROJECT_OUTPUT,
+  projectDashboardName,
 } from '@automock/core';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
@@ -113,6 +114,7 @@ describe('example project petstore', () => {
     it('exports URLs, names and log groups', () => {
       expect(Object.keys(json.output).sort()).toEqual(
         [
+          'cloudwatch_dashboard_url',
           'cluster_name',
           'config_bucket',
           'control_plane_secret_name',
@@ -126,6 +128,29 @@ describe('example project petstore', () => {
         'config-loader': '/ecs/automock/dev/petstore/config-loader',
         mockserver: '/ecs/automock/dev/petstore/mockserver',
       });
+    });
+
+    it('has a CloudWatch dashboard of its service and ALB, and saved Logs Insights queries', () => {
+      const [dash] = Object.values<any>(json.resource.aws_cloudwatch_dashboard);
+      expect(dash.dashboard_name).toBe(projectDashboardName('automock', 'dev', 'petstore'));
+      expect(json.output.cloudwatch_dashboard_url.value).toBe(
+        'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=automock-dev-petstore',
+      );
+      // The body is JSON once Terraform has filled in the target groups and the shared ALB.
+      const body = dash.dashboard_body as string;
+      expect(body).toContain('${aws_lb_target_group.mockserver_ApiTargetGroup_');
+      expect(body).toContain(`outputs.${ENV_OUTPUT.albArn}), 1)}`);
+      expect(body).toContain('"ServiceName","automock-dev-petstore-mockserver"');
+      // A shared ALB's own 5XX mixes every project: left out.
+      expect(body).not.toContain('HTTPCode_ELB_5XX_Count');
+      const queries = Object.values<any>(json.resource.aws_cloudwatch_query_definition);
+      expect(queries.map((q) => q.name).sort()).toEqual([
+        'automock-dev-petstore-expectations-loaded',
+        'automock-dev-petstore-requests',
+        'automock-dev-petstore-unmatched',
+      ]);
+      for (const q of queries)
+        expect(q.log_group_names).toContain('/ecs/automock/dev/petstore/mockserver');
     });
 
     it("keeps core's contract with the CLI: output names, and the service and bucket it finds by name", () => {
@@ -150,6 +175,11 @@ describe('example project petstore', () => {
         drop_invalid_header_fields: true,
         enable_deletion_protection: false,
       });
+    });
+
+    it("charts its own ALB's 5XX on its dashboard", () => {
+      const [dash] = Object.values<any>(json.resource.aws_cloudwatch_dashboard);
+      expect(dash.dashboard_body).toContain('HTTPCode_ELB_5XX_Count');
     });
 
     it('runs tasks privately in its own VPC', () => {

@@ -1,19 +1,29 @@
 import {
   albAccessLogBucketName,
   albAccessLogPrefix,
+  cloudwatchDashboardUrl,
   CONTROL_PLANE_HEADER,
   controlPlaneSecretName,
   ENV_OUTPUT,
   Environment,
   Project,
   PROJECT_OUTPUT,
+  projectDashboardName,
   projectStateKey,
   resourceName,
   stateBackendNames,
   StandardTagsAspect,
   standardTags,
 } from '@automock/core';
-import { MockServerService, MockServerSharedAlb } from '@automock/ecs-service';
+import {
+  CONFIG_LOADER_CONTAINER,
+  MOCKSERVER_CONTAINER,
+  MockServerService,
+  MockServerSharedAlb,
+  mockServerLogQueries,
+  SavedLogQueries,
+  ServiceDashboard,
+} from '@automock/ecs-service';
 import { Network } from '@automock/network';
 import { ConfigBucket } from '@automock/s3-config';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
@@ -55,6 +65,10 @@ export class ProjectStack extends AutomockStack {
   readonly configBucket: ConfigBucket;
   readonly mockServer: MockServerService;
   readonly network?: Network;
+  /** The project's CloudWatch dashboard (requests, 5XX, latency, CPU, memory, tasks). */
+  readonly dashboard: ServiceDashboard;
+  /** The project's saved Logs Insights queries. */
+  readonly logQueries: SavedLogQueries;
 
   constructor(scope: Construct, props: ProjectStackProps) {
     const p = props.project;
@@ -173,10 +187,44 @@ export class ProjectStack extends AutomockStack {
     });
     this.configBucket.grantRead(this.mockServer.fargate.taskRole.arn);
 
+    const logGroups = this.mockServer.fargate.logGroupNames;
+    const queries = mockServerLogQueries({
+      mockserver: logGroups[MOCKSERVER_CONTAINER]!,
+      configLoader: logGroups[CONFIG_LOADER_CONTAINER]!,
+    });
+    this.dashboard = new ServiceDashboard(this, 'dashboard', {
+      dashboardName: projectDashboardName(env.prefix, env.name, p.name),
+      region: env.region,
+      clusterName: envOut.string(ENV_OUTPUT.clusterName),
+      serviceName: this.mockServer.fargate.serviceName,
+      loadBalancerArnSuffix: this.mockServer.loadBalancerArnSuffix,
+      targetGroupArnSuffixes: {
+        api: this.mockServer.apiTargetGroup.arnSuffix,
+        control: this.mockServer.controlPlaneTargetGroup.arnSuffix,
+      },
+      includeLoadBalancer5xx: dedicated,
+      logWidgets: [
+        {
+          title: 'Requests without a matching expectation',
+          logGroupNames: queries.find((q) => q.key === 'unmatched')!.logGroupNames,
+          query: queries.find((q) => q.key === 'unmatched')!.queryString,
+        },
+      ],
+    });
+    this.logQueries = new SavedLogQueries(this, 'log-queries', {
+      namePrefix: resourceName('queryDefinition', parts),
+      queries,
+    });
+
     const out = (name: string, value: unknown, description: string) =>
       new TerraformOutput(this, name, { value, description });
     out(PROJECT_OUTPUT.url, this.mockServer.url, 'MockServer base URL');
     out(PROJECT_OUTPUT.dashboardUrl, this.mockServer.dashboardUrl, 'MockServer dashboard URL');
+    out(
+      PROJECT_OUTPUT.metricsDashboardUrl,
+      cloudwatchDashboardUrl(env.region, this.dashboard.dashboardName),
+      'CloudWatch dashboard: requests, 5XX, latency, CPU, memory, tasks',
+    );
     out(PROJECT_OUTPUT.clusterName, envOut.string(ENV_OUTPUT.clusterName), 'ECS cluster');
     out(PROJECT_OUTPUT.serviceName, this.mockServer.fargate.serviceName, 'ECS service');
     out(PROJECT_OUTPUT.logGroups, this.mockServer.fargate.logGroupNames, 'Log groups by container');

@@ -165,6 +165,19 @@ const ECS_NAME = all(lengthAtMost(255), matches(/^[A-Za-z0-9_-]+$/, 'letters, di
 const NAME_RULES: Record<string, Record<string, { rule: Rule; literal?: boolean }>> = {
   aws_acm_certificate: { domain_name: { rule: lengthAtMost(64), literal: true } },
   aws_appautoscaling_policy: { name: { rule: lengthAtMost(256), literal: true } },
+  // PutDashboard: 1-255 of A-Z, a-z, 0-9, - and _.
+  aws_cloudwatch_dashboard: {
+    dashboard_name: {
+      rule: all(lengthAtMost(255), matches(/^[A-Za-z0-9_-]+$/, 'dashboard name characters')),
+      literal: true,
+    },
+  },
+  // PutQueryDefinition (CloudWatch Logs API reference): a name of 1-255 characters, a query of
+  // 1-10,000.
+  aws_cloudwatch_query_definition: {
+    name: { rule: lengthAtMost(255), literal: true },
+    query_string: { rule: lengthAtMost(10000) },
+  },
   aws_cloudwatch_event_rule: {
     name: {
       rule: all(lengthAtMost(64), matches(/^[.\-_A-Za-z0-9]+$/, 'rule name characters')),

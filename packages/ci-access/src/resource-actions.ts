@@ -414,6 +414,22 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     delete: ['cloudwatch:DeleteAlarms'],
     tag: ['cloudwatch:TagResource', 'cloudwatch:UntagResource', 'cloudwatch:ListTagsForResource'],
   },
+  // Neither a dashboard nor a query definition takes tags in the provider (6.x).
+  aws_cloudwatch_dashboard: {
+    create: ['cloudwatch:PutDashboard', 'cloudwatch:GetDashboard'],
+    read: ['cloudwatch:GetDashboard'],
+    update: ['cloudwatch:PutDashboard'],
+    delete: ['cloudwatch:DeleteDashboards'],
+    tag: [],
+  },
+  aws_cloudwatch_query_definition: {
+    // The provider finds a definition again by listing those with its name as prefix.
+    create: ['logs:PutQueryDefinition', 'logs:DescribeQueryDefinitions'],
+    read: ['logs:DescribeQueryDefinitions'],
+    update: ['logs:PutQueryDefinition'],
+    delete: ['logs:DeleteQueryDefinition'],
+    tag: [],
+  },
   aws_appautoscaling_target: {
     // Application Auto Scaling checks the ECS service on the caller's behalf.
     create: [

@@ -40,7 +40,10 @@ export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   'elasticloadbalancing:DescribeTargetGroups',
   'kms:CreateKey',
   'kms:ListAliases',
+  'logs:DeleteQueryDefinition',
   'logs:DescribeLogGroups',
+  'logs:DescribeQueryDefinitions',
+  'logs:PutQueryDefinition',
 ]);
 
 /**
@@ -194,7 +197,11 @@ export function namedResources(
     case 'secretsmanager':
       return [regional('secretsmanager', `secret:${s.prefix}/${s.env}/*`)];
     case 'cloudwatch':
-      return [regional('cloudwatch', `alarm:${own}-*`)];
+      return [
+        regional('cloudwatch', `alarm:${own}-*`),
+        // Dashboards are global: their ARNs carry no region.
+        `arn:${s.partition}:cloudwatch::${s.accountId}:dashboard/${own}-*`,
+      ];
     case 'ecs':
       return [
         regional('ecs', `cluster/${own}`),

@@ -6,5 +6,8 @@ require('node:module').enableCompileCache?.();
 
 (async () => {
   const oclif = require('@oclif/core');
-  await oclif.execute({ dir: __dirname });
+  // No arguments on a terminal opens the interactive menu; elsewhere oclif prints the help.
+  const { interactive } = require('../dist/presentation/prompt.js');
+  const args = process.argv.length <= 2 && interactive() ? ['menu'] : undefined;
+  await oclif.execute({ dir: __dirname, args });
 })();

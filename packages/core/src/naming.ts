@@ -19,6 +19,8 @@ export type ResourceKind =
   | 'snsTopic'
   | 'eventRule'
   | 'alarm'
+  | 'dashboard'
+  | 'queryDefinition'
   | 'generic';
 
 interface KindRule {
@@ -51,6 +53,10 @@ export const NAME_RULES: Readonly<Record<ResourceKind, KindRule>> = {
   snsTopic: { max: 256, lower: false, extra: '-_', sep: '-' },
   eventRule: { max: 64, lower: false, extra: '-_.', sep: '-' },
   alarm: { max: 255, lower: false, extra: '-_. ', sep: '-' },
+  // PutDashboard: 1-255 of A-Z, a-z, 0-9, '-' and '_'.
+  dashboard: { max: 255, lower: false, extra: '-_', sep: '-' },
+  // PutQueryDefinition: 1-255 characters; kept to the dashboard's set so names read alike.
+  queryDefinition: { max: 255, lower: false, extra: '-_', sep: '-' },
   generic: { max: 64, lower: false, extra: '-_', sep: '-' },
 };
 

@@ -43,6 +43,8 @@ export const PROJECT_OUTPUT = {
   logGroups: 'log_group_names',
   configBucket: 'config_bucket',
   controlPlaneSecret: 'control_plane_secret_name',
+  /** The project's CloudWatch dashboard in the AWS console (not MockServer's own dashboard). */
+  metricsDashboardUrl: 'cloudwatch_dashboard_url',
 } as const;
 
 export type ProjectOutputName = (typeof PROJECT_OUTPUT)[keyof typeof PROJECT_OUTPUT];
@@ -73,4 +75,17 @@ export function configBucketName(
   accountId: string,
 ): string {
   return resourceName('s3Bucket', { prefix, env, project, kind: `config-${accountId}` });
+}
+
+/** Name of a project's CloudWatch dashboard (ecs-service's `ServiceDashboard`). */
+export function projectDashboardName(prefix: string, env: string, project: string): string {
+  return resourceName('dashboard', { prefix, env, project });
+}
+
+/**
+ * The AWS console page of a CloudWatch dashboard. Dashboards are global; `region` is the console
+ * region the page opens in (the region of the dashboard's metrics).
+ */
+export function cloudwatchDashboardUrl(region: string, dashboardName: string): string {
+  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${encodeURIComponent(dashboardName)}`;
 }

@@ -4,7 +4,6 @@ import {
   DEFAULT_DATA_PLANE_CIDRS,
   HARDENING_EXCEPTION_LABELS,
   IssueCollector,
-  jvmHeapMiB,
   MOCKSERVER_SERVICE,
   PolicyStatement,
   ProjectAccess,
@@ -15,6 +14,15 @@ import {
 import { dependable, ITerraformDependable, TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
 import { ControlPlaneToken } from './ControlPlaneToken';
+import {
+  CONFIG_MOUNT_PATH,
+  initializationJsonPath,
+  MOCKSERVER_IMAGE,
+  MOCKSERVER_PORT,
+  MOCKSERVER_READINESS_PATH,
+  MOCKSERVER_USER,
+  mockServerEnvironment,
+} from './mockserver-settings';
 import { checkDedicatedAlb, DedicatedAlb } from './DedicatedAlb';
 import { checkFargateService, ContainerSpec, FargateService } from './FargateService';
 import { ProtectedPaths } from './routing';
@@ -22,27 +30,18 @@ import { ScalingTables } from './ServiceAutoscaling';
 import { checkSharedAlbAttachment, SharedAlbAttachment, SharedAlbRef } from './SharedAlbAttachment';
 import { ServiceTargetGroup } from './ServiceTargetGroup';
 
-/**
- * MockServer's image, by tag: the current release (9.4.0, 2026-11-20). Pin its digest with the
- * environment's `images.mockserver` (see the README: no digest is built in).
- */
-export const MOCKSERVER_IMAGE = 'mockserver/mockserver:9.4.0';
+export {
+  CONFIG_MOUNT_PATH,
+  MOCKSERVER_IMAGE,
+  MOCKSERVER_PORT,
+  MOCKSERVER_READINESS_PATH,
+  MOCKSERVER_USER,
+} from './mockserver-settings';
 /**
  * Image of the config loader: the AWS CLI v2, the same tag the destroyer task uses, so one image
  * is pinned for both. It has a shell, unlike MockServer's distroless image.
  */
 export const CONFIG_LOADER_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.22.35';
-export const MOCKSERVER_PORT = 1080;
-/**
- * MockServer's readiness endpoint: 503 until the initialisation file is loaded, then 200. The
- * liveness endpoints (`PUT /mockserver/status`, `livenessHttpGetPath`) answer 200 as soon as the
- * port binds, before any expectation is loaded, so they must not gate traffic.
- */
-export const MOCKSERVER_READINESS_PATH = '/mockserver/ready';
-/** The image's user: `USER nonroot` of its distroless base, uid and gid 65532. */
-export const MOCKSERVER_USER = '65532:65532';
-/** Where the shared volume is mounted in both containers. */
-export const CONFIG_MOUNT_PATH = '/config';
 export const CONFIG_VOLUME = 'config';
 /** Scratch volume at /tmp, the only writable path of a read-only root file system. */
 export const TMP_VOLUME = 'tmp';
@@ -180,6 +179,8 @@ export class MockServerService extends Construct {
   readonly url: string;
   /** Dashboard URL. */
   readonly dashboardUrl: string;
+  /** CloudWatch `LoadBalancer` dimension of the ALB the service sits behind (`app/<name>/<id>`). */
+  readonly loadBalancerArnSuffix: string;
 
   constructor(scope: Construct, id: string, props: MockServerServiceProps) {
     super(scope, id);
@@ -252,6 +253,7 @@ export class MockServerService extends Construct {
       this.url = this.attachment.url;
     }
     this.dashboardUrl = `${this.url}/mockserver/dashboard`;
+    this.loadBalancerArnSuffix = albArnSuffix;
 
     const readConfig: PolicyStatement = {
       Sid: 'ReadOwnConfig',
@@ -389,7 +391,7 @@ function checkMockServerService(
 
 /** The config loader, then MockServer once the loader has copied the expectations. */
 function mockServerContainers(props: MockServerServiceProps): ContainerSpec[] {
-  const initFile = `${CONFIG_MOUNT_PATH}/${props.config.expectationsKey.split('/').pop()}`;
+  const initFile = initializationJsonPath(props.config.expectationsKey);
   return [
     {
       name: CONFIG_LOADER_CONTAINER,
@@ -432,23 +434,12 @@ function mockServerContainers(props: MockServerServiceProps): ContainerSpec[] {
         { sourceVolume: TMP_VOLUME, containerPath: '/tmp' },
       ],
       secrets: props.secrets,
-      environment: {
-        MOCKSERVER_LOG_LEVEL: 'INFO',
-        // MockServer's hardening advice: answer 404 to unmatched requests instead of proxying
-        // them to whatever their Host header names (from inside the VPC).
-        MOCKSERVER_ATTEMPT_TO_PROXY_IF_NO_MATCHING_EXPECTATION: 'false',
-        ...props.environment,
-        MOCKSERVER_SERVER_PORT: String(MOCKSERVER_PORT),
-        MOCKSERVER_INITIALIZATION_JSON_PATH: initFile,
-        // A file MockServer cannot load stops the task (the circuit breaker rolls back)
-        // instead of serving no expectations while the health checks pass.
-        MOCKSERVER_FAIL_ON_INITIALIZATION_ERROR: 'true',
-        // An explicit -Xmx overrides the image's -XX:MaxRAMPercentage=75.0 entry-point flag.
-        JAVA_TOOL_OPTIONS: `-Xmx${jvmHeapMiB(props.size.memory)}m`,
-        // Not read by MockServer: a new value changes the task definition, so a content
-        // change rolls the tasks and they load the new file.
-        AUTOMOCK_EXPECTATIONS_VERSION: props.config.version,
-      },
+      environment: mockServerEnvironment({
+        initializationJsonPath: initFile,
+        memoryMiB: props.size.memory,
+        expectationsVersion: props.config.version,
+        environment: props.environment,
+      }),
     },
   ];
 }

@@ -216,6 +216,12 @@ const OWN: Record<
     rt: 'alarm',
     arn: (r, x) => x.at('cloudwatch', `alarm:${x.lit(r, r.body.alarm_name)}`),
   },
+  aws_cloudwatch_dashboard: {
+    svc: 'cloudwatch',
+    rt: 'dashboard',
+    arn: (r, x) =>
+      `arn:aws:cloudwatch::${x.env.accountId}:dashboard/${x.lit(r, r.body.dashboard_name)}`,
+  },
   aws_cloudwatch_event_rule: {
     svc: 'events',
     rt: 'rule-on-default-event-bus',

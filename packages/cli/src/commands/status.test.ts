@@ -25,6 +25,8 @@ describe('automock status and list', () => {
       fields: {
         outputs: {
           mockserver_url: 'http://alb.example.com:10001',
+          cloudwatch_dashboard_url:
+            'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=automock-test-alpha',
           cluster_name: 'test-cluster',
           service_name: 'test-alpha',
         },
@@ -78,6 +80,9 @@ describe('automock status and list', () => {
     expect(stdout).toMatch(/expires\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \((3h 59m|4h 0m) left\)/);
     expect(stdout).toMatch(/url\s+http:\/\/alb\.example\.com:10001$/m);
     expect(stdout).toMatch(/dashboard\s+http:\/\/alb\.example\.com:10001\/mockserver\/dashboard$/m);
+    expect(stdout).toMatch(
+      /metrics\s+https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#dashboards:name=automock-test-alpha$/m,
+    );
     expect(stdout).toMatch(/tasks\s+1 running, 2 desired, 1 pending/);
     expect(stdout).toMatch(/rollout\s+IN_PROGRESS \(ECS deployment in progress\)/);
     expect(stdout).toMatch(

@@ -51,6 +51,7 @@ export default class Status extends AutomockCommand {
     if (s.size) rows.push(['size', `${s.size}${s.isolation ? `, ${s.isolation} ALB` : ''}`]);
     if (s.urls.mockserver) rows.push(['url', s.urls.mockserver]);
     if (s.urls.dashboard) rows.push(['dashboard', s.urls.dashboard]);
+    if (s.urls.metrics) rows.push(['metrics', s.urls.metrics]);
     if (s.failureReason) rows.push(['failure', s.failureReason]);
     if (s.service && 'error' in s.service) rows.push(['service', `unknown (${s.service.error})`]);
     else if (s.service) {

@@ -4,10 +4,12 @@ import { PROJECT_OUTPUT } from '@automock/core';
 export interface ProjectUrls {
   readonly mockserver?: string;
   readonly dashboard?: string;
+  /** The project's CloudWatch dashboard (requests, 5XX, latency, CPU, memory, tasks). */
+  readonly metrics?: string;
 }
 
 /**
- * The MockServer and dashboard URLs among a project stack's outputs ({@link PROJECT_OUTPUT});
+ * The MockServer, its dashboard and the CloudWatch dashboard URLs among a project stack's outputs ({@link PROJECT_OUTPUT});
  * outputs of stacks written without that contract are searched for a URL.
  */
 export function urlsFrom(outputs: Readonly<Record<string, string>>): ProjectUrls {
@@ -20,5 +22,6 @@ export function urlsFrom(outputs: Readonly<Record<string, string>>): ProjectUrls
   const dashboard =
     outputs[PROJECT_OUTPUT.dashboardUrl] ??
     (mockserver ? `${mockserver.replace(/\/$/, '')}/mockserver/dashboard` : undefined);
-  return { mockserver, dashboard };
+  const metrics = outputs[PROJECT_OUTPUT.metricsDashboardUrl];
+  return { mockserver, dashboard, ...(metrics ? { metrics } : {}) };
 }

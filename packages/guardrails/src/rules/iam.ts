@@ -27,6 +27,10 @@ export const RESOURCE_WILDCARD_ACTIONS: readonly string[] = [
   'ec2:Describe*',
   'elasticloadbalancing:Describe*',
   'logs:DescribeLogGroups',
+  // Saved Logs Insights queries (a project's query definitions) have no ARN to scope by
+  'logs:PutQueryDefinition',
+  'logs:DescribeQueryDefinitions',
+  'logs:DeleteQueryDefinition',
   'tag:GetResources',
   'sts:GetCallerIdentity',
   'cloudwatch:PutMetricData',

@@ -92,6 +92,9 @@ describe('estimateStackCost', () => {
     expect(() => estimateStackCost('dev-demo', STACK, { tasks: { max: -1 } })).toThrow(
       'tasks.max: got -1, must be a whole number of tasks, 0 or more',
     );
+    expect(() => estimateStackCost('dev-demo', STACK, { tasks: { min: 5, max: 2 } })).toThrow(
+      'tasks.max: got 2, must be at least tasks.min (5)',
+    );
   });
 
   it("uses the price table of the stack's region, and refuses a region without one", () => {

@@ -1,4 +1,4 @@
-import { ConfigValidationError } from './errors';
+import { ConfigValidationError, IssueCollector } from './errors';
 import { HOURS_PER_MONTH, pricesFor, RegionPrices } from './prices';
 
 /**
@@ -169,12 +169,25 @@ export function expressionReferences(value: unknown): string[] {
   return [...out];
 }
 
-function checkCount(field: string, n: number | undefined): void {
-  if (n !== undefined && (!Number.isInteger(n) || n < 0)) {
-    throw new ConfigValidationError('cost estimate', [
-      { field, value: n, rule: 'must be a whole number of tasks, 0 or more' },
-    ]);
+/**
+ * Checks task counts to price (whole numbers, 0 or more, the maximum at least the minimum),
+ * naming them `<prefix>min` and `<prefix>max` (e.g. `tasks.min`, or `--min-tasks` style names
+ * through `names`).
+ */
+export function checkTaskCounts(
+  tasks: TaskCounts | undefined,
+  names: { readonly min: string; readonly max: string } = { min: 'tasks.min', max: 'tasks.max' },
+): void {
+  const issues = new IssueCollector();
+  for (const key of ['min', 'max'] as const) {
+    const n = tasks?.[key];
+    if (n !== undefined && (!Number.isInteger(n) || n < 0))
+      issues.add(names[key], n, 'must be a whole number of tasks, 0 or more');
   }
+  const { min, max } = tasks ?? {};
+  if (min !== undefined && max !== undefined && max < min)
+    issues.add(names.max, max, `must be at least ${names.min} (${min})`);
+  issues.throwIfAny('task counts');
 }
 
 /**
@@ -188,8 +201,7 @@ export function estimateCost(input: CostInput, options: EstimateOptions): CostEs
   const prices = options.prices.prices;
   const A = options.assumptions ?? USAGE_ASSUMPTIONS;
   const atMax = (options.at ?? 'minimum') === 'maximum';
-  checkCount('tasks.min', options.tasks?.min);
-  checkCount('tasks.max', options.tasks?.max);
+  checkTaskCounts(options.tasks);
   const refs =
     input.references ??
     ((address: string, attribute: string) => {

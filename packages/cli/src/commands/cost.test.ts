@@ -91,7 +91,7 @@ describe('automock cost', () => {
     expect(load.maximum.hourly).toBeGreaterThan(load.minimum.hourly * 10);
 
     const bad = await h.run(['cost', '--env', 'test', '--min-tasks', '5', '--max-tasks', '2']);
-    expect(bad.error?.message).toMatch(/max-tasks: got 2, must be at least --min-tasks \(5\)/);
+    expect(bad.error?.message).toMatch(/--max-tasks: got 2, must be at least --min-tasks \(5\)/);
     expect(bad.error?.oclif?.exit).toBe(2);
 
     const d = (await h.registry.get('test', 'demo'))!;

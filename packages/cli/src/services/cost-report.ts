@@ -1,5 +1,5 @@
 import {
-  ConfigValidationError,
+  checkTaskCounts,
   HOURS_PER_MONTH,
   PriceSources,
   pricesFor,
@@ -95,15 +95,10 @@ export async function costReport(
   root: string,
   opts: { env?: string; project?: string; hours?: number; minTasks?: number; maxTasks?: number },
 ): Promise<CostReport> {
-  if (opts.minTasks !== undefined && opts.maxTasks !== undefined && opts.maxTasks < opts.minTasks) {
-    throw new ConfigValidationError('cost options', [
-      {
-        field: 'max-tasks',
-        value: opts.maxTasks,
-        rule: `must be at least --min-tasks (${opts.minTasks})`,
-      },
-    ]);
-  }
+  checkTaskCounts(
+    { min: opts.minTasks, max: opts.maxTasks },
+    { min: '--min-tasks', max: '--max-tasks' },
+  );
   if (opts.env) resolveEnvironment(opts.env);
   const tasks: TaskCounts = { min: opts.minTasks, max: opts.maxTasks };
   // A stack without an AWS provider region (none of its resources is AWS's) is priced in the

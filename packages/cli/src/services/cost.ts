@@ -14,12 +14,13 @@ export type DeployEstimate =
   | { readonly cost?: undefined; readonly unpriced: string };
 
 /**
- * The estimate `automock deploy` prints. A region without a price table leaves the estimate out
- * with the reason (the deployment itself does not depend on prices); `automock cost` refuses it.
+ * The estimate `automock deploy` prints (`region`: the stack's, for a stack whose provider names
+ * none). A region without a price table leaves the estimate out with the reason (the deployment
+ * itself does not depend on prices); `automock cost` refuses it.
  */
-export function deployEstimate(stack: string, json: string): DeployEstimate {
+export function deployEstimate(stack: string, json: string, region: string): DeployEstimate {
   try {
-    return { cost: estimateStackCost(stack, json) };
+    return { cost: estimateStackCost(stack, json, { region }) };
   } catch (e) {
     if (e instanceof ConfigValidationError) return { unpriced: e.issues[0]!.rule };
     throw e;

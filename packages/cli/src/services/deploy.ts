@@ -144,7 +144,7 @@ export async function prepareDeploy(
     stack,
     outDir,
     stackJson,
-    ...deployEstimate(stack.name, stackJson),
+    ...deployEstimate(stack.name, stackJson, stack.region),
     createdBy: who.name,
   };
 }

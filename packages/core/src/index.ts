@@ -12,6 +12,7 @@ export * from './tags';
 export * from './expectations';
 export * from './project';
 export * from './prices';
+export * from './cost';
 export * from './regions';
 export * from './routing';
 export * from './access';

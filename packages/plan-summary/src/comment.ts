@@ -1,3 +1,4 @@
+import { renderCostTable } from './cost-table';
 import { hasChanges, StackPlanSummary } from './plan-json';
 import { cleanPlanText, fitReport, GITHUB_COMMENT_MAX_LENGTH, ReportBlock } from './report';
 import { renderSummaryTable } from './summary-table';
@@ -88,11 +89,18 @@ export function renderComment(options: RenderCommentOptions): string {
     marker: options.marker ?? COMMENT_MARKER,
     title: options.title ?? '### Terraform plan',
     table: (n) =>
-      renderSummaryTable(options.summaries, n === undefined ? {} : { maxListedAddresses: n }),
+      joinSections(
+        renderSummaryTable(options.summaries, n === undefined ? {} : { maxListedAddresses: n }),
+        renderCostTable(options.summaries),
+      ),
     tableCutRow: '| … | table cut: too many stacks for one comment, see the artifact | | | | | |',
     blocks,
     artifactUrl: options.artifactUrl,
     maxLength: options.maxLength,
     footer: options.footer,
   });
+}
+
+function joinSections(...sections: string[]): string {
+  return sections.filter((s) => s !== '').join('\n');
 }

@@ -1,5 +1,7 @@
 export * from './cli';
 export * from './comment';
+export * from './cost';
+export * from './cost-table';
 export * from './gather';
 export * from './github';
 export * from './plan-json';

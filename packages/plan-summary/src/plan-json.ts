@@ -1,3 +1,5 @@
+import { planCostChange, StackCostChange } from './cost';
+
 /**
  * The subset of `terraform show -json <planfile>` this package reads (format_version 1.x).
  * See https://developer.hashicorp.com/terraform/internals/json-format#plan-representation.
@@ -46,6 +48,11 @@ export interface StackPlanSummary {
   readonly replaced: readonly string[];
   /** Why the plan failed, when {@link status} is `failed`. */
   readonly error?: string;
+  /**
+   * What the plan does to the stack's running cost; absent when it touches nothing priced (or
+   * the plan failed).
+   */
+  readonly cost?: StackCostChange;
 }
 
 /** Options of {@link parsePlanJson}. */
@@ -157,7 +164,14 @@ export function parsePlanJson(
     destroyed,
     replaced,
     ...(p.errored === true ? { error: 'terraform reported the plan as errored (incomplete)' } : {}),
+    ...costOf(p),
   };
+}
+
+function costOf(p: PlanJson): { cost?: StackCostChange } {
+  if (p.errored === true) return {};
+  const cost = planCostChange(p as Parameters<typeof planCostChange>[0]);
+  return cost ? { cost } : {};
 }
 
 /** Summary of a stack whose plan produced no usable JSON (terraform failed, or the job died). */

@@ -41,6 +41,23 @@ if (!jq)
     expect(parseDrift(reduce(fixture('drift.plan.json'))).deleted).toEqual(['fake_object.c']);
   });
 
+  test('the reduced JSON keeps what the cost estimate reads, and no other value', () => {
+    for (const f of [
+      'cost-resize.plan.json',
+      'cost-nat.plan.json',
+      'cost-unpriced-region.plan.json',
+    ]) {
+      const full = parsePlanJson(fixture(f), { stack: 's' });
+      expect(full.cost).toBeDefined();
+      expect(parsePlanJson(reduce(fixture(f)), { stack: 's' })).toEqual(full);
+    }
+    const reduced = reduce(fixture('cost-resize.plan.json'));
+    expect(fixture('cost-resize.plan.json')).toContain('s3cret-do-not-upload');
+    expect(reduced).not.toContain('s3cret-do-not-upload');
+    expect(reduced).not.toContain('container_definitions');
+    expect(reduced).not.toContain('automock-dev-petstore-task');
+  });
+
   test('attribute values are gone', () => {
     const reduced = reduce(fixture('mixed.plan.json'));
     expect(fixture('mixed.plan.json')).toContain('"gone"');
@@ -48,6 +65,7 @@ if (!jq)
     expect(fixture('drift.plan.json')).toContain('changed by hand');
     expect(reduce(fixture('drift.plan.json'))).not.toContain('changed by hand');
     expect(reduced).not.toMatch(/"(before|after|planned_values|prior_state|configuration)"/);
+    expect(JSON.parse(reduced).pricing).toEqual({ region: null, references: [] });
   });
 
   if (!tf.bin) console.warn(`Skipping the sensitive-value check: ${tf.reason}`);

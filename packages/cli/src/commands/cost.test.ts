@@ -1,3 +1,4 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { planJson } from '../testing/fake-terraform';
@@ -39,13 +40,79 @@ describe('automock cost', () => {
       '8',
     ]);
     expect(error).toBeUndefined();
-    expect(stdout).toMatch(/^test-demo: \$0\.\d+\/hour, \$\d+\.\d\d\/month$/m);
     expect(stdout).toMatch(
-      /aws_ecs_service\.mock\s+Fargate vCPU\s+\$0\.0202\/h\s+2 tasks x 0\.25 vCPU x \$0\.04048\/vCPU-h/,
+      /^test-demo \(us-east-1\): \$0\.\d+\/hour, \$\d+\.\d\d\/month at the minimum \(2 tasks\); \$[\d.]+\/hour, \$\d+(\.\d\d)?\/month at the maximum \(\d+ tasks\)$/m,
+    );
+    expect(stdout).toMatch(
+      /aws_ecs_service\.mock\s+Fargate vCPU\s+\$0\.0202\/h\s+\$[\d.]+\/h\s+2 tasks x 0\.25 vCPU x \$0\.04048\/vCPU-h/,
     );
     expect(stdout).toMatch(/Public IPv4 \(tasks\)\s+\$0\.0100\/h/);
-    expect(stdout).toMatch(/^Total: .* for a 8 h session$/m);
-    expect(stdout).toMatch(/^Prices: us-east-1 on-demand list prices as of \d{4}-\d\d-\d\d\.$/m);
+    expect(stdout).toMatch(/^Total at the minimum \(2 tasks\): .* for a 8 h session$/m);
+    expect(stdout).toMatch(/^Total at the maximum \(\d+ tasks\): .* for a 8 h session$/m);
+    expect(stdout).toMatch(
+      /^Prices: us-east-1 on-demand list prices as of \d{4}-\d\d-\d\d, from https:\/\/aws\.amazon\.com\/fargate\/pricing\/ /m,
+    );
+  });
+
+  it('prices another task range, and refuses a stored stack whose region has no price table', async () => {
+    const dep = await h.run([
+      'deploy',
+      '-e',
+      'test',
+      '-p',
+      'demo',
+      '--expectations',
+      writeExpectations(h.root),
+    ]);
+    expect(dep.error).toBeUndefined();
+    const load = JSON.parse(
+      (
+        await h.run([
+          'cost',
+          '--env',
+          'test',
+          '--project',
+          'demo',
+          '--min-tasks',
+          '10',
+          '--max-tasks',
+          '200',
+          '--json',
+        ])
+      ).stdout,
+    );
+    expect(load).toMatchObject({
+      tasks: { min: 10, max: 200 },
+      minimum: { tasks: 10 },
+      maximum: { tasks: 200 },
+      assumptions: { albLcuPerTaskHourAtMaximum: 1 },
+      priceTables: [{ region: 'us-east-1', sources: { fargate: expect.stringMatching(/^https/) } }],
+    });
+    expect(load.maximum.hourly).toBeGreaterThan(load.minimum.hourly * 10);
+
+    const bad = await h.run(['cost', '--env', 'test', '--min-tasks', '5', '--max-tasks', '2']);
+    expect(bad.error?.message).toMatch(/--max-tasks: got 2, must be at least --min-tasks \(5\)/);
+    expect(bad.error?.oclif?.exit).toBe(2);
+
+    const d = (await h.registry.get('test', 'demo'))!;
+    const stored = await h.s3Client.send(
+      new GetObjectCommand({ Bucket: h.names.bucket, Key: d.stackObjectKey }),
+    );
+    const doc = JSON.parse(await stored.Body!.transformToString());
+    // The stack's own provider region wins over its environment's.
+    doc.provider = { aws: [{ region: 'ap-southeast-7' }] };
+    await h.s3Client.send(
+      new PutObjectCommand({
+        Bucket: h.names.bucket,
+        Key: d.stackObjectKey,
+        Body: JSON.stringify(doc),
+      }),
+    );
+    const { error } = await h.run(['cost', '--env', 'test', '--project', 'demo']);
+    expect(error?.message).toMatch(
+      /test-demo\.region: got "ap-southeast-7", no price table for region ap-southeast-7; known: us-east-1, us-west-2/,
+    );
+    expect(error?.oclif?.exit).toBe(2);
   });
 
   it('returns the report as JSON for an environment', async () => {

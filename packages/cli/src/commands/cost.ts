@@ -10,17 +10,18 @@ export default class Cost extends AutomockCommand {
   static override summary =
     'Estimate what stacks cost per resource, per hour, per month and per TTL session.';
 
-  static override description = `Prices the synthesised stacks with the dated us-east-1 price table in @automock/core: Fargate (and Spot) by task size at the autoscaling minimum, load balancers, NAT gateways, public IPv4 addresses, interface endpoints, logs, S3 and DynamoDB. Usage-based parts (LCUs, data processed, log volume) use a stated assumption. Other regions cost up to about 30% more.`;
+  static override description = `Prices the synthesised stacks with the dated price table of each stack's region (@automock/core; a region without one is refused): Fargate (and Spot) by task size, load balancers, NAT gateways, public IPv4 addresses, interface endpoints, logs, S3 and DynamoDB, at the autoscaling minimum and at the maximum. Usage-based parts (ALB LCUs, data transfer out, NAT and endpoint data, log volume) use the assumptions printed with the estimate (and in --json). --min-tasks/--max-tasks price another range, e.g. a load test from 10 to 200 tasks.`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --env dev',
     '<%= config.bin %> <%= command.id %> --env dev --project user-api --hours 8',
+    '<%= config.bin %> <%= command.id %> --env staging --project petstore --min-tasks 10 --max-tasks 200',
     '<%= config.bin %> <%= command.id %> --json',
   ];
 
   static exitCodes = exitCodes({
     [EXIT.usage]:
-      'bad input: flags, an unknown environment, or a project neither declared nor deployed',
+      'bad input: flags, an unknown environment, a project neither declared nor deployed, or a region without a price table',
   });
 
   static override enableJsonFlag = true;
@@ -40,43 +41,73 @@ export default class Cost extends AutomockCommand {
         'Length of the session to price. @default the environment’s default TTL (a month when it is 0, never), or 8',
       min: 1,
     }),
+    'min-tasks': Flags.integer({
+      summary: 'Tasks of every service at the minimum. @default each service’s autoscaling minimum',
+      min: 0,
+    }),
+    'max-tasks': Flags.integer({
+      summary:
+        'Tasks of every service at the maximum (at least --min-tasks). @default each service’s autoscaling maximum',
+      min: 0,
+    }),
   };
 
   async run(): Promise<CostReport> {
     const { flags } = await this.parse(Cost);
-    const r = await costReport(findProjectRoot(), flags);
+    const r = await costReport(findProjectRoot(), {
+      ...flags,
+      minTasks: flags['min-tasks'],
+      maxTasks: flags['max-tasks'],
+    });
     if (this.jsonEnabled()) return r;
     const assumptions = new Set<string>();
+    const ratePer = (n: number) => `$${n.toFixed(4)}/h`;
     for (const s of r.stacks) {
-      this.log(`${s.stack}: ${money(s.hourly)}/hour, ${money(s.monthly)}/month`);
-      if (s.lines.length === 0) {
+      this.log(
+        `${s.stack} (${s.region}): ${money(s.minimum.hourly)}/hour, ${money(s.minimum.monthly)}/month at the minimum (${tasksText(s.minimum.tasks)}); ${money(s.maximum.hourly)}/hour, ${money(s.maximum.monthly)}/month at the maximum (${tasksText(s.maximum.tasks)})`,
+      );
+      if (s.minimum.lines.length === 0) {
         this.log('  (nothing with a running cost)');
         continue;
       }
       this.log(
         table(
-          s.lines.map((l) => {
-            if (l.assumption) assumptions.add(`${l.item}: ${l.assumption}`);
+          s.minimum.lines.map((l, i) => {
+            const atMax = s.maximum.lines[i]!;
+            for (const a of [l.assumption, atMax.assumption])
+              if (a) assumptions.add(`${l.item}: ${a}`);
             return [
               `  ${l.resource}`,
               l.item,
-              `$${l.hourly.toFixed(4)}/h`,
+              ratePer(l.hourly),
+              ratePer(atMax.hourly),
               l.basis + (l.assumption ? ' *' : ''),
             ];
           }),
-          ['  resource', 'item', 'per hour', 'basis'],
+          ['  resource', 'item', 'minimum', 'maximum', 'basis (at the minimum)'],
         ),
       );
       this.log('');
     }
+    const session = `${r.hours} h session${r.hoursFrom === 'no-ttl' ? ` (${flags.env}'s projects never expire: a month)` : ''}`;
     this.log(
-      `Total: ${money(r.hourly)}/hour, ${money(r.monthly)}/month (${r.hoursPerMonth} h), ${money(r.session)} for a ${r.hours} h session${r.hoursFrom === 'no-ttl' ? ` (${flags.env}'s projects never expire: a month)` : ''}`,
+      `Total at the minimum (${tasksText(r.minimum.tasks)}): ${money(r.minimum.hourly)}/hour, ${money(r.minimum.monthly)}/month (${r.hoursPerMonth} h), ${money(r.minimum.session)} for a ${session}`,
     );
-    this.log(`Prices: ${r.prices}.`);
+    this.log(
+      `Total at the maximum (${tasksText(r.maximum.tasks)}): ${money(r.maximum.hourly)}/hour, ${money(r.maximum.monthly)}/month, ${money(r.maximum.session)} for a ${session}`,
+    );
+    for (const t of r.priceTables) {
+      const pages = [...new Set(Object.values(t.sources))].join(' ');
+      this.log(`Prices: ${t.region} on-demand list prices as of ${t.asOf}, from ${pages}`);
+    }
     if (assumptions.size) {
       this.log('* usage-based, assumed:');
       for (const a of assumptions) this.log(`  - ${a}`);
     }
     return r;
   }
+}
+
+function tasksText(n: number): string {
+  return `${n} task${n === 1 ? '' : 's'}`;
 }

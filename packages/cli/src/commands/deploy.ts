@@ -129,9 +129,10 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
       this.log(
         `  Expires:        ${showExpiry(result.expiresAt)}${result.ttlHours > 0 ? ` (TTL ${result.ttlHours} h)` : ''}`,
       );
-      this.log(
-        `  Cost:           ~${money(result.cost.hourly)}/hour${result.cost.session !== undefined ? `, ~${money(result.cost.session)} for this TTL` : ''}`,
-      );
+      if (result.cost)
+        this.log(
+          `  Cost:           ~${money(result.cost.hourly)}/hour${result.cost.session !== undefined ? `, ~${money(result.cost.session)} for this TTL` : ''}`,
+        );
       this.log(
         `  Extend:         automock extend-ttl --env ${result.env} --project ${result.project} --hours 4`,
       );
@@ -149,7 +150,9 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
       `Deploying ${p.ctx.env.name}/${p.project.name}: ${size}, ${p.project.minTasks}-${p.project.maxTasks} tasks, ${p.project.isolation} ALB, TTL ${ttl ? `${ttl} h` : 'none'}, ${p.project.expectations.count} expectation${p.project.expectations.count === 1 ? '' : 's'}`,
     );
     this.logToStderr(
-      `Estimated cost: ~${money(p.cost.hourly)}/hour${ttl ? `, ~${money(p.cost.hourly * ttl)} for ${ttl} h` : `, ~${money(p.cost.monthly)}/month`} (${priceSource()}; usage-based parts assumed, see automock cost)`,
+      p.cost
+        ? `Estimated cost: ~${money(p.cost.hourly)}/hour${ttl ? `, ~${money(p.cost.hourly * ttl)} for ${ttl} h` : `, ~${money(p.cost.monthly)}/month`} (${priceSource(p.cost)}; usage-based parts assumed, see automock cost)`
+        : `Estimated cost: unknown (${p.unpriced})`,
     );
   }
 }

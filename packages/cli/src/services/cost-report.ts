@@ -1,4 +1,12 @@
-import { HOURS_PER_MONTH } from '@automock/core';
+import {
+  checkTaskCounts,
+  HOURS_PER_MONTH,
+  PriceSources,
+  pricesFor,
+  TaskCounts,
+  USAGE_ASSUMPTIONS,
+  UsageAssumptions,
+} from '@automock/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveEnvironment } from '../environment/app-module';
@@ -7,9 +15,33 @@ import { EnvironmentContext } from '../environment/environment-context';
 import { CliError, EXIT } from '../errors';
 import { synthesize } from '../terraform/synth';
 
+/** A price table an estimate used. */
+export interface PriceTableUsed {
+  readonly region: string;
+  /** Date the table's figures were checked. */
+  readonly asOf: string;
+  /** AWS pricing page of each part of the table. */
+  readonly sources: PriceSources;
+}
+
+/** Totals at one end of the autoscaling range. */
+export interface CostTotals {
+  /** USD per hour. */
+  readonly hourly: number;
+  /** USD per month. */
+  readonly monthly: number;
+  /** Cost of running everything for the session's hours. */
+  readonly session: number;
+  /** Fargate tasks running, all stacks together. */
+  readonly tasks: number;
+}
+
 /** What `automock cost` reports. */
 export interface CostReport {
+  /** The price tables used, as one line per region (region, date). */
   readonly prices: string;
+  /** The price tables used, with their sources. */
+  readonly priceTables: readonly PriceTableUsed[];
   /** Hours of the session priced in {@link session}. */
   readonly hours: number;
   /**
@@ -18,11 +50,21 @@ export interface CostReport {
    * environment named).
    */
   readonly hoursFrom: 'flag' | 'ttl' | 'no-ttl' | 'default';
+  /** Task counts given with --min-tasks/--max-tasks (otherwise each service's own range). */
+  readonly tasks: TaskCounts;
+  /** Usage assumed for the usage-based parts (ALB LCUs, data transfer, logs...). */
+  readonly assumptions: UsageAssumptions;
   readonly stacks: readonly StackCost[];
+  /** USD per hour at the autoscaling minimum. */
   readonly hourly: number;
+  /** USD per month at the autoscaling minimum. */
   readonly monthly: number;
-  /** Cost of running everything for {@link hours}. */
+  /** Cost of running everything at the minimum for {@link hours}. */
   readonly session: number;
+  /** Totals at the autoscaling minimum (the same as hourly, monthly, session). */
+  readonly minimum: CostTotals;
+  /** Totals with every service at its autoscaling maximum, traffic in proportion. */
+  readonly maximum: CostTotals;
   readonly hoursPerMonth: number;
 }
 
@@ -51,9 +93,18 @@ function sessionHours(opts: { env?: string; hours?: number }): {
  */
 export async function costReport(
   root: string,
-  opts: { env?: string; project?: string; hours?: number },
+  opts: { env?: string; project?: string; hours?: number; minTasks?: number; maxTasks?: number },
 ): Promise<CostReport> {
+  checkTaskCounts(
+    { min: opts.minTasks, max: opts.maxTasks },
+    { min: '--min-tasks', max: '--max-tasks' },
+  );
   if (opts.env) resolveEnvironment(opts.env);
+  const tasks: TaskCounts = { min: opts.minTasks, max: opts.maxTasks };
+  // A stack without an AWS provider region (none of its resources is AWS's) is priced in the
+  // region the app built it for.
+  const estimate = (name: string, json: string, region: string) =>
+    estimateStackCost(name, json, { tasks, region });
   const synth = synthesize({
     root,
     outDir: join(root, '.automock', 'synth', 'cost'),
@@ -65,7 +116,7 @@ export async function costReport(
     const s = synth.stacks.find(
       (x) => x.kind === 'project' && x.project === opts.project && x.environment === opts.env,
     );
-    if (s) stacks = [estimateStackCost(s.name, jsonOf(s.file))];
+    if (s) stacks = [estimate(s.name, jsonOf(s.file), s.region)];
     else {
       const ctx = EnvironmentContext.open(opts.env!);
       const d = await ctx.registry.get(opts.env!, opts.project);
@@ -84,25 +135,46 @@ export async function costReport(
         new GetObjectCommand({ Bucket: ctx.names.bucket, Key: d.stackObjectKey }),
       );
       stacks = [
-        estimateStackCost(
+        estimate(
           `${opts.env}-${opts.project}`,
           (await out.Body?.transformToString()) ?? '{}',
+          ctx.env.region,
         ),
       ];
     }
   } else {
-    stacks = synth.stacks.map((s) => estimateStackCost(s.name, jsonOf(s.file)));
+    stacks = synth.stacks.map((s) => estimate(s.name, jsonOf(s.file), s.region));
   }
   const { hours, hoursFrom } = sessionHours(opts);
-  const hourly = stacks.reduce((a, s) => a + s.hourly, 0);
+  const totals = (at: 'minimum' | 'maximum'): CostTotals => {
+    const hourly = stacks.reduce((a, s) => a + s[at].hourly, 0);
+    return {
+      hourly,
+      monthly: hourly * HOURS_PER_MONTH,
+      session: hourly * hours,
+      tasks: stacks.reduce((a, s) => a + s[at].tasks, 0),
+    };
+  };
+  const minimum = totals('minimum');
+  const regions = [...new Set(stacks.map((s) => s.region))].sort();
   return {
-    prices: priceSource(),
+    prices: regions
+      .map((r) => priceSource({ region: r, pricesAsOf: pricesFor(r).asOf }))
+      .join('; '),
+    priceTables: regions.map((r) => {
+      const t = pricesFor(r);
+      return { region: r, asOf: t.asOf, sources: t.sources };
+    }),
     hours,
     hoursFrom,
+    tasks,
+    assumptions: USAGE_ASSUMPTIONS,
     stacks,
-    hourly,
-    monthly: hourly * HOURS_PER_MONTH,
-    session: hourly * hours,
+    hourly: minimum.hourly,
+    monthly: minimum.monthly,
+    session: minimum.session,
+    minimum,
+    maximum: totals('maximum'),
     hoursPerMonth: HOURS_PER_MONTH,
   };
 }

@@ -10,7 +10,7 @@ import { Deployment, REREGISTRABLE_STATUSES } from '@automock/registry';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { estimateStackCost, StackCost } from './cost';
+import { deployEstimate, StackCost } from './cost';
 import { ProjectUrls, urlsFrom } from './urls';
 import {
   callerIdentity,
@@ -46,7 +46,10 @@ export interface PreparedDeploy {
   readonly stack: SynthesizedStack;
   readonly outDir: string;
   readonly stackJson: string;
-  readonly cost: StackCost;
+  /** The estimate, unless the region has no price table ({@link unpriced} says so). */
+  readonly cost?: StackCost;
+  /** Why there is no estimate. */
+  readonly unpriced?: string;
   readonly createdBy: string;
 }
 
@@ -59,7 +62,8 @@ export interface DeployResult {
   readonly ttlHours: number;
   readonly urls: ProjectUrls;
   readonly outputs: Readonly<Record<string, string>>;
-  readonly cost: { readonly hourly: number; readonly session?: number };
+  /** Absent when the region has no price table. */
+  readonly cost?: { readonly hourly: number; readonly session?: number };
 }
 
 const BUSY = ['deploying', 'active', 'expiring', 'destroying'];
@@ -140,7 +144,7 @@ export async function prepareDeploy(
     stack,
     outDir,
     stackJson,
-    cost: estimateStackCost(stack.name, stackJson),
+    ...deployEstimate(stack.name, stackJson, stack.region),
     createdBy: who.name,
   };
 }
@@ -269,7 +273,7 @@ function result(
     ttlHours: active.ttlHours,
     urls: urlsFrom(outputs),
     outputs,
-    cost: {
+    cost: p.cost && {
       hourly: p.cost.hourly,
       session: active.ttlHours > 0 ? p.cost.hourly * active.ttlHours : undefined,
     },

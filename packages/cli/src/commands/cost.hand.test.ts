@@ -1,0 +1,98 @@
+import { runCommand } from '@oclif/test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PKG_ROOT } from '../testing/harness';
+import type { CostReport } from '../services/cost-report';
+
+/**
+ * `automock cost` against a hand calculation for the default dev project: the real app of this
+ * repository (stacks/src: the `dev` environment, us-east-1, no NAT, public tasks, a shared ALB in
+ * two AZs; its `petstore` project, size small = 256 CPU units / 512 MiB, 1 to 4 tasks). Every
+ * term is written out from the us-east-1 table (aws.amazon.com pricing pages, as of the table's
+ * date) and the project's sizes, so a change to the model, the table or the app shows up here.
+ */
+describe('automock cost against a hand calculation', () => {
+  const saved = process.env.AUTOMOCK_APP_MODULE;
+  const cwd = process.cwd();
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'automock-cost-'));
+    writeFileSync(
+      join(root, 'cdktf.json'),
+      JSON.stringify({ language: 'typescript', app: 'true' }),
+    );
+    process.chdir(root);
+    delete process.env.AUTOMOCK_APP_MODULE;
+  });
+  afterAll(() => {
+    process.chdir(cwd);
+    if (saved !== undefined) process.env.AUTOMOCK_APP_MODULE = saved;
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  // us-east-1 on-demand list prices (USD)
+  const FARGATE_VCPU_HOUR = 0.04048; // aws.amazon.com/fargate/pricing, Linux/x86
+  const FARGATE_GB_HOUR = 0.004445;
+  const ALB_HOUR = 0.0225; // aws.amazon.com/elasticloadbalancing/pricing
+  const ALB_LCU_HOUR = 0.008;
+  const PUBLIC_IPV4_HOUR = 0.005; // aws.amazon.com/vpc/pricing
+  const DATA_OUT_GB = 0.09; // aws.amazon.com/ec2/pricing/on-demand, first 10 TB
+  const LOGS_INGEST_GB = 0.5; // aws.amazon.com/cloudwatch/pricing
+  const SECRET_MONTH = 0.4; // aws.amazon.com/secrets-manager/pricing
+  const KMS_KEY_MONTH = 1; // aws.amazon.com/kms/pricing
+  const S3_GB_MONTH = 0.023; // aws.amazon.com/s3/pricing
+  const HOURS_PER_MONTH = 730;
+
+  /** The dev project per hour with `tasks` petstore tasks and the stated traffic assumptions. */
+  function byHand(tasks: number, lcu: number, gbOut: number): number {
+    const vcpu = 256 / 1024; // size small
+    const gb = 512 / 1024;
+    const fargate = tasks * vcpu * FARGATE_VCPU_HOUR + tasks * gb * FARGATE_GB_HOUR;
+    const taskAddresses = tasks * PUBLIC_IPV4_HOUR; // dev: taskPlacement public
+    const alb = ALB_HOUR + 2 * PUBLIC_IPV4_HOUR; // shared ALB, one address in each of 2 AZs
+    const lcus = lcu * ALB_LCU_HOUR;
+    const dataOut = gbOut * DATA_OUT_GB;
+    const nat = 0; // dev: nat 'none'
+    // Log groups: the mock and its config loader (project), the reaper and its destroyer (dev),
+    // 10 MB/h each.
+    const logs = 4 * 0.01 * LOGS_INGEST_GB;
+    const secret = SECRET_MONTH / HOURS_PER_MONTH; // the control-plane token
+    const key = KMS_KEY_MONTH / HOURS_PER_MONTH; // dev's notification key
+    const bucket = (1 * S3_GB_MONTH) / HOURS_PER_MONTH; // the config bucket, 1 GB
+    return fargate + taskAddresses + alb + lcus + dataOut + nat + logs + secret + key + bucket;
+  }
+
+  it('agrees within 5% at the autoscaling minimum and maximum', async () => {
+    const { stdout, error } = await runCommand(['cost', '--env', 'dev', '--json'], {
+      root: PKG_ROOT,
+    });
+    expect(error).toBeUndefined();
+    const r = JSON.parse(stdout) as CostReport;
+    const dev = r.stacks.filter((s) => s.stack === 'dev' || s.stack === 'dev-petstore');
+    expect(dev.map((s) => [s.stack, s.region])).toEqual([
+      ['dev', 'us-east-1'],
+      ['dev-petstore', 'us-east-1'],
+    ]);
+    const tool = (at: 'minimum' | 'maximum') => dev.reduce((a, s) => a + s[at].hourly, 0);
+
+    // Minimum: 1 task, 1 LCU and 0.05 GB/h out (light test traffic).
+    const min = byHand(1, 1, 0.05);
+    expect(min).toBeCloseTo(0.0843, 4);
+    expect(Math.abs(tool('minimum') - min) / min).toBeLessThan(0.05);
+
+    // Maximum: 4 tasks, 1 LCU and 0.5 GB/h out per task.
+    const max = byHand(4, 4, 4 * 0.5);
+    expect(max).toBeCloseTo(0.3358, 4);
+    expect(Math.abs(tool('maximum') - max) / max).toBeLessThan(0.05);
+    expect(dev.reduce((a, s) => a + s.maximum.tasks, 0)).toBe(4);
+  });
+
+  it('has a price table for every region of the default environments', async () => {
+    const { stdout, error } = await runCommand(['cost', '--json'], { root: PKG_ROOT });
+    expect(error).toBeUndefined();
+    const r = JSON.parse(stdout) as CostReport;
+    expect(r.priceTables.map((t) => t.region)).toEqual(['us-east-1', 'us-west-2']);
+    expect(r.stacks.find((s) => s.stack === 'prod')?.region).toBe('us-west-2');
+  });
+});

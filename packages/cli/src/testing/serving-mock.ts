@@ -97,7 +97,12 @@ export async function startFakeMockServer(
   const { port } = server.address() as AddressInfo;
   Object.assign(state, {
     url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise<void>((r) => server.close(() => r())),
+    stop: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        // fetch keeps connections alive; close() alone would wait for them.
+        server.closeAllConnections();
+      }),
   });
   return state;
 }

@@ -10,8 +10,19 @@ import { CliError, EXIT } from './errors';
  * a non-zero exit code instead of a stack trace.
  */
 export abstract class AutomockCommand extends Command {
+  protected override async init(): Promise<void> {
+    quietAwsSdkNodeWarning(this.argv);
+    await super.init();
+  }
+
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
-    return super.catch(toCliError(err));
+    const e = toCliError(err) as Error & { exitCode?: number; oclif?: { exit?: number } };
+    // One exit code for the process and the JSON body. oclif keeps an exit code already set on the
+    // process (`process.exitCode ?? err.exitCode`), so a step that set one earlier could make an
+    // error end with 0; and an unexpected error carries no code in its JSON body at all.
+    e.exitCode = exitCodeOf(e);
+    process.exitCode = e.exitCode;
+    return super.catch(e);
   }
 
   /**
@@ -26,6 +37,30 @@ export abstract class AutomockCommand extends Command {
     return { error };
   }
 }
+
+/** The code an error ends the process with: the one it carries, else oclif's, else 1. */
+export function exitCodeOf(err: { exitCode?: unknown; oclif?: { exit?: unknown } }): number {
+  for (const c of [err.exitCode, err.oclif?.exit])
+    if (typeof c === 'number' && Number.isInteger(c) && c > 0) return c;
+  return EXIT.failure;
+}
+
+/**
+ * The AWS SDK prints a multi-line NodeVersionSupportWarning on stderr the first time a client is
+ * built on Node < 22 (`@aws-sdk/core`'s emitWarningIfUnsupportedVersion). It tells the operator of
+ * a CLI nothing they can act on mid-command and breaks "one line per step", so it is switched off
+ * through the SDK's own switch unless `--verbose` is given or the variable is already set.
+ */
+export function quietAwsSdkNodeWarning(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  if (argv.includes('--verbose')) return;
+  env[AWS_SDK_NODE_WARNING_SWITCH] ??= 'true';
+}
+
+/** The variable `@aws-sdk/core` reads to skip its Node version warning. */
+export const AWS_SDK_NODE_WARNING_SWITCH = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 
 const CREDENTIAL_ERRORS = new Set([
   'CredentialsProviderError',

@@ -28,6 +28,8 @@ describe('automock cost', () => {
       writeExpectations(h.root),
       '--min-tasks',
       '2',
+      // What is priced is the stored stack; the mock is not waited for.
+      '--no-wait',
     ]);
     expect(dep.error).toBeUndefined();
     const { stdout, error } = await h.run([

@@ -1,5 +1,10 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+} from '@aws-sdk/client-ecs';
 import { projectStackObjectKey } from '@automock/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { writeFileSync } from 'node:fs';
@@ -12,19 +17,42 @@ import {
   writeExpectations,
 } from '../testing/harness';
 import { planJson } from '../testing/fake-terraform';
+import {
+  awsMocks,
+  FakeMockServer,
+  mockServingAws,
+  service,
+  startFakeMockServer,
+} from '../testing/serving-mock';
 
 const sts = mockClient(STSClient);
-const OUTPUTS = {
-  mockserver_url: { value: 'http://test-alb.example.com:10001' },
-  cluster_name: { value: 'test-cluster' },
-  service_name: { value: 'test-demo' },
-  secret: { value: 'x', sensitive: true },
-};
+const aws = awsMocks();
+let mock: FakeMockServer;
+let OUTPUTS: Record<string, { value: string; sensitive?: boolean }>;
+let URL_RE: string;
+beforeAll(async () => {
+  // The deployed mock: what the wait reaches through the stack's URL output.
+  mock = await startFakeMockServer();
+  URL_RE = mock.url.replace(/[.:/]/g, (c) => `\\${c}`);
+  OUTPUTS = {
+    mockserver_url: { value: mock.url },
+    cluster_name: { value: 'test-cluster' },
+    service_name: { value: 'test-demo' },
+    secret: { value: 'x', sensitive: true },
+  };
+});
+afterAll(() => mock.stop());
 
 describe('automock deploy', () => {
   let h: Harness;
   let expectations: string;
   beforeEach(async () => {
+    mockServingAws(aws);
+    mock.ready = true;
+    mock.expectations = [
+      { httpRequest: { method: 'GET', path: '/users' }, httpResponse: { statusCode: 200 } },
+    ];
+    mock.requests.length = 0;
     h = await startHarness({
       fake: { planJson: planJson({ 'terraform_data.service': ['create'] }), outputs: OUTPUTS },
     });
@@ -51,10 +79,8 @@ describe('automock deploy', () => {
   it('registers, stores the synthesised stack, applies the saved plan and marks the project active with its URLs', async () => {
     const { stdout, error } = await deploy('--ttl-hours', '6', '--size', 'medium');
     expect(error).toBeUndefined();
-    expect(stdout).toMatch(/MockServer URL: http:\/\/test-alb\.example\.com:10001/);
-    expect(stdout).toMatch(
-      /Dashboard:\s+http:\/\/test-alb\.example\.com:10001\/mockserver\/dashboard/,
-    );
+    expect(stdout).toMatch(new RegExp(`MockServer URL: ${URL_RE}`));
+    expect(stdout).toMatch(new RegExp(`Dashboard:\\s+${URL_RE}/mockserver/dashboard`));
     expect(stdout).toMatch(/Expires:\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(TTL 6 h\)/);
     expect(stdout).toMatch(/Cost:\s+~\$[\d.]+\/hour, ~\$[\d.]+ for this TTL/);
 
@@ -67,7 +93,7 @@ describe('automock deploy', () => {
       isolation: 'shared',
     });
     expect(d!.outputs).toEqual({
-      mockserver_url: 'http://test-alb.example.com:10001',
+      mockserver_url: mock.url,
       cluster_name: 'test-cluster',
       service_name: 'test-demo',
     });
@@ -100,10 +126,120 @@ describe('automock deploy', () => {
       project: 'demo',
       status: 'active',
       ttlHours: 4,
-      urls: { mockserver: 'http://test-alb.example.com:10001' },
+      urls: { mockserver: mock.url },
     });
     expect(r.cost.hourly).toBeGreaterThan(0);
     expect(r.cost.session).toBeCloseTo(r.cost.hourly * 4);
+  });
+
+  it('waits for the service, the targets and the mock before saying deployed, one line per step off a terminal', async () => {
+    const { stdout, stderr, error } = await deploy();
+    expect(error).toBeUndefined();
+    expect(stderr).toMatch(
+      /^ {2}ok {2}ECS service stable: 1\/1 tasks running, rollout COMPLETED \(\d+ s\)$/m,
+    );
+    expect(stderr).toMatch(
+      /^ {2}ok {2}load balancer targets healthy: automock-test-demo-api 1\/1 healthy \(\d+ s\)$/m,
+    );
+    expect(stderr).toMatch(
+      /^ {2}ok {2}MockServer answering with its expectations: ready, 1 expectation active \(\d+ s\)$/m,
+    );
+    // No in-place rewriting in a log.
+    expect(stderr).not.toMatch(/\r/);
+    expect(stdout).toMatch(/Deployed test\/demo: serving its expectations after \d+ s/);
+    expect(aws.ecs.commandCalls(DescribeServicesCommand)[0]!.args[0].input).toEqual({
+      cluster: 'test-cluster',
+      services: ['test-demo'],
+    });
+    expect(mock.requests.filter((r) => !r.authorised)).toEqual([]);
+  });
+
+  it('marks the project failed, never active, when the circuit breaker rolls the deployment back', async () => {
+    aws.ecs.on(DescribeServicesCommand).resolves({
+      services: [
+        service({
+          runningCount: 0,
+          deployments: [
+            {
+              id: 'ecs-svc/1',
+              status: 'PRIMARY',
+              rolloutState: 'FAILED',
+              rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+            },
+          ],
+          events: [
+            {
+              createdAt: new Date('2026-01-01T10:05:00Z'),
+              message:
+                '(service test-demo) failed to launch a task with (error ECS was unable to assume the role).',
+            },
+          ],
+        }),
+      ],
+    });
+    const { stdout } = await deploy('--json');
+    const { error } = JSON.parse(stdout);
+    expect(error.message).toMatch(/rolled back by the circuit breaker/);
+    // The JSON body and the exit code agree.
+    expect(error.exitCode).toBe(1);
+    expect(process.exitCode).toBe(1);
+    process.exitCode = undefined;
+    const d = await h.registry.get('test', 'demo');
+    expect(d!.status).toBe('failed');
+    expect(d!.failureReason).toMatch(
+      /circuit breaker: tasks failed to start\.\nECS events \(newest first\):\n {2}2026-01-01T10:05:00\.000Z \(service test-demo\) failed to launch a task/,
+    );
+    // Where to look: the outputs of the applied stack are kept.
+    expect(d!.outputs.cluster_name).toBe('test-cluster');
+  });
+
+  it('marks the project failed when its tasks stop (a broken file makes MockServer exit)', async () => {
+    aws.ecs
+      .on(DescribeServicesCommand)
+      .resolves({ services: [service({ runningCount: 0 })] })
+      .on(ListTasksCommand)
+      .resolves({ taskArns: ['arn:aws:ecs:us-east-1:123456789012:task/c/t1'] })
+      .on(DescribeTasksCommand)
+      .resolves({
+        tasks: [
+          {
+            taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/c/t1',
+            startedBy: service().deployments![0]!.id,
+            stopCode: 'EssentialContainerExited',
+            stoppedReason: 'Essential container in task exited',
+            containers: [{ name: 'mockserver', exitCode: 1 }],
+          },
+        ],
+      });
+    const { error } = await deploy();
+    expect(error?.message).toMatch(
+      /1 task of the deployment stopped: t1: Essential container in task exited \[mockserver exit 1\]/,
+    );
+    expect((await h.registry.get('test', 'demo'))!).toMatchObject({ status: 'failed' });
+  });
+
+  it('with --no-wait marks the project active once applied, without asking ECS', async () => {
+    const { stdout, error } = await deploy('--no-wait');
+    expect(error).toBeUndefined();
+    expect(stdout).toMatch(/Deployed test\/demo \(not waited for: --no-wait\)/);
+    expect(aws.ecs.commandCalls(DescribeServicesCommand)).toHaveLength(0);
+    expect(mock.requests).toEqual([]);
+    expect((await h.registry.get('test', 'demo'))!.status).toBe('active');
+  });
+
+  it('reports a bad project before a missing terraform (validation comes first)', async () => {
+    process.env.TERRAFORM_BINARY_NAME = join(h.root, 'no-terraform-here');
+    const { error } = await h.run([
+      'deploy',
+      '--env',
+      'test',
+      '--project',
+      'Bad_Name',
+      '--expectations',
+      expectations,
+    ]);
+    expect(error?.message).toMatch(/name: got "Bad_Name"/);
+    expect(error?.oclif?.exit).toBe(2);
   });
 
   it('refuses a project that is already active and suggests extend-ttl', async () => {

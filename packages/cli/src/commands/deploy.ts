@@ -14,7 +14,10 @@ import {
   executeDeploy,
   prepareDeploy,
   PreparedDeploy,
+  validateDeploy,
 } from '../services/deploy';
+import { WAIT_DEFAULTS } from '../services/wait-for-mock';
+import { waitProgress } from '../presentation/progress';
 import { resolveEnvironment } from '../environment/app-module';
 import { CliError, EXIT, exitCodes, TERRAFORM_EXIT_CODES } from '../errors';
 import { findProjectRoot } from '../environment/project-root';
@@ -25,7 +28,7 @@ import { showExpiry } from '../presentation/time';
 export default class Deploy extends AutomockCommand {
   static override summary = 'Deploy a MockServer for a project, with a time to live.';
 
-  static override description = `Validates the expectations file and options, refuses a project that is already active, registers the project as deploying, synthesises its stack, stores the synthesised JSON in the state bucket (the teardown destroys from it), applies it and marks it active with its URLs. A failed or interrupted apply marks it failed with the reason.
+  static override description = `Validates the options and the expectations file (before anything else, the terraform check included), refuses a project that is already active, registers the project as deploying, synthesises its stack, stores the synthesised JSON in the state bucket (the teardown destroys from it) and applies it. It then waits until the ECS service is stable, its load balancer targets are healthy and the mock answers GET /mockserver/ready through its URL with its expectations loaded (on a terminal one progress line, elsewhere one line per step; --no-wait skips this), and only then marks it active with its URLs. A failed or interrupted apply, a circuit-breaker rollback, tasks that stop or the --wait-timeout mark it failed with the reason and ECS's latest events.
 
 On a terminal, options not given (size, TTL, notification email) are asked for, and the cost estimate is shown for confirmation before anything is created.`;
 
@@ -38,7 +41,7 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
   static exitCodes = exitCodes({
     ...TERRAFORM_EXIT_CODES,
     [EXIT.failure]:
-      'terraform or AWS failed (the registry says failed, with the reason), or the project is already deployed',
+      'terraform or AWS failed, or the mock did not come up (rollback, stopped tasks, timeout): the registry says failed, with the reason; or the project is already deployed',
     [EXIT.usage]:
       'bad input: flags, an unknown environment, an invalid project (field, value and rule named) or expectations file',
     [EXIT.declined]: 'not confirmed at the prompt; nothing was created',
@@ -73,13 +76,30 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
       summary: 'Do not ask; deploy with the flags given and the environment’s defaults.',
       default: false,
     }),
-    verbose: Flags.boolean({ summary: 'Stream terraform’s output.', default: false }),
+    wait: Flags.boolean({
+      summary:
+        'Wait until the service is stable, its targets healthy and the mock answers with its expectations (--no-wait: done once applied).',
+      default: true,
+      allowNo: true,
+    }),
+    'wait-timeout': Flags.integer({
+      summary: 'Minutes to wait for the mock before marking it failed.',
+      default: WAIT_DEFAULTS.timeoutMs / 60_000,
+      min: 1,
+      max: 60,
+    }),
+    verbose: Flags.boolean({
+      summary: 'Stream terraform’s output (and show the AWS SDK’s warnings).',
+      default: false,
+    }),
   };
 
   async run(): Promise<DeployResult> {
     const { flags } = await this.parse(Deploy);
     const root = findProjectRoot();
     const env = resolveEnvironment(flags.env);
+    // Bad flags and files are reported before anything else (questions, the terraform check, AWS).
+    validateDeploy(this.request(flags, flags.size as InstanceSizeName | undefined));
     const ask = !flags.yes && !this.jsonEnabled() && prompt.interactive();
     let size = flags.size as InstanceSizeName | undefined;
     let ttl = flags['ttl-hours'];
@@ -103,27 +123,25 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
       if (email === undefined && ttl > 0)
         email = (await prompt.ask('Notification email (optional)')) || undefined;
     }
-    const req: DeployRequest = {
-      env: flags.env,
-      project: flags.project,
-      expectations: flags.expectations,
-      ttlHours: ttl,
-      size,
-      minTasks: flags['min-tasks'],
-      maxTasks: flags['max-tasks'],
-      isolation: flags.isolation as DeployRequest['isolation'],
-      notificationEmail: email,
-    };
+    const req = this.request(flags, size, ttl, email);
+    const validated = validateDeploy(req);
     const runner = new TerraformRunner({ verbose: flags.verbose });
-    const prepared = await prepareDeploy(root, req);
+    const prepared = await prepareDeploy(root, req, undefined, validated);
     this.showPlan(prepared);
     if (ask && !(await prompt.confirm('Proceed with deployment?', true))) {
       throw new CliError('Deployment cancelled; nothing was created.', [], EXIT.declined);
     }
-    const result = await executeDeploy(prepared, runner);
+    const result = await executeDeploy(prepared, runner, {
+      wait: flags.wait && {
+        timeoutMs: flags['wait-timeout'] * 60_000,
+        progress: this.jsonEnabled() ? undefined : waitProgress(),
+      },
+    });
     if (!this.jsonEnabled()) {
       this.log('');
-      this.log(`Deployed ${result.env}/${result.project}`);
+      this.log(
+        `Deployed ${result.env}/${result.project}${result.serving ? `: serving its expectations after ${Math.round(result.serving.waitedMs / 1000)} s` : ' (not waited for: --no-wait)'}`,
+      );
       if (result.urls.mockserver) this.log(`  MockServer URL: ${result.urls.mockserver}`);
       if (result.urls.dashboard) this.log(`  Dashboard:      ${result.urls.dashboard}`);
       this.log(
@@ -138,6 +156,34 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
       );
     }
     return result;
+  }
+
+  private request(
+    flags: {
+      env: string;
+      project: string;
+      expectations: string;
+      'ttl-hours'?: number;
+      'min-tasks'?: number;
+      'max-tasks'?: number;
+      isolation?: string;
+      'notification-email'?: string;
+    },
+    size: InstanceSizeName | undefined,
+    ttl = flags['ttl-hours'],
+    email = flags['notification-email'],
+  ): DeployRequest {
+    return {
+      env: flags.env,
+      project: flags.project,
+      expectations: flags.expectations,
+      ttlHours: ttl,
+      size,
+      minTasks: flags['min-tasks'],
+      maxTasks: flags['max-tasks'],
+      isolation: flags.isolation as DeployRequest['isolation'],
+      notificationEmail: email,
+    };
   }
 
   private showPlan(p: PreparedDeploy): void {

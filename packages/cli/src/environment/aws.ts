@@ -1,5 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -27,6 +29,18 @@ export function dynamoClient(region: string): DynamoDBClient {
 
 export function ecsClient(region: string): ECSClient {
   const { ECSClient: C } = require('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs');
+  return new C({ region });
+}
+
+export function logsClient(region: string): CloudWatchLogsClient {
+  const { CloudWatchLogsClient: C } =
+    require('@aws-sdk/client-cloudwatch-logs') as typeof import('@aws-sdk/client-cloudwatch-logs');
+  return new C({ region });
+}
+
+export function elbClient(region: string): ElasticLoadBalancingV2Client {
+  const { ElasticLoadBalancingV2Client: C } =
+    require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2');
   return new C({ region });
 }
 

@@ -1,8 +1,10 @@
 import {
   defineProject,
+  Environment,
   InstanceSizeName,
   Project,
   ProjectInput,
+  PROJECT_OUTPUT,
   ProjectIsolation,
   projectStackObjectKey,
 } from '@automock/core';
@@ -11,6 +13,9 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deployEstimate, StackCost } from './cost';
+import { serviceNames } from './status';
+import { expectedFrom, waitForMock, WaitClients, WaitProgress, WaitResult } from './wait-for-mock';
+import { ecsClient, elbClient, secretsManagerClient } from '../environment/aws';
 import { ProjectUrls, urlsFrom } from './urls';
 import {
   callerIdentity,
@@ -18,7 +23,7 @@ import {
   EnvironmentContext,
 } from '../environment/environment-context';
 import { CliError, EXIT } from '../errors';
-import { loadAppModule } from '../environment/app-module';
+import { loadAppModule, resolveEnvironment } from '../environment/app-module';
 import { synthesize, SynthesizedStack } from '../terraform/synth';
 import { TerraformRunner } from '../terraform/terraform';
 import { prepareWorkdir } from '../terraform/workdir';
@@ -64,6 +69,11 @@ export interface DeployResult {
   readonly outputs: Readonly<Record<string, string>>;
   /** Absent when the region has no price table. */
   readonly cost?: { readonly hourly: number; readonly session?: number };
+  /** How the wait for the mock went; absent with `--no-wait`. */
+  readonly serving?: {
+    readonly waitedMs: number;
+    readonly steps: WaitResult['steps'];
+  };
 }
 
 const BUSY = ['deploying', 'active', 'expiring', 'destroying'];
@@ -90,16 +100,20 @@ export function checkNotDeployed(d: Deployment | undefined): void {
   }
 }
 
+/** A deploy request that passed validation: nothing has been read from AWS or run yet. */
+export interface ValidatedDeploy {
+  readonly env: Environment;
+  readonly input: ProjectInput;
+  readonly project: Project;
+}
+
 /**
- * Validates the request (core's defineProject, which also validates the expectations file),
- * checks the account and that the project is not already deployed, and synthesises the project's stack. Nothing is registered or created yet.
+ * Validates the request: the environment exists, and core's defineProject accepts the options and
+ * the expectations file. Runs before anything else (the terraform check, AWS calls), so bad input
+ * is always reported as such, with exit code 2.
  */
-export async function prepareDeploy(
-  root: string,
-  req: DeployRequest,
-  now: Date = new Date(),
-): Promise<PreparedDeploy> {
-  const ctx = EnvironmentContext.open(req.env);
+export function validateDeploy(req: DeployRequest, now: Date = new Date()): ValidatedDeploy {
+  const env = resolveEnvironment(req.env);
   const input: ProjectInput = {
     name: req.project,
     size: req.size,
@@ -112,7 +126,22 @@ export async function prepareDeploy(
     ephemeral: true,
     createdAt: now.toISOString(),
   };
-  const project = defineProject(input, ctx.env);
+  return { env, input, project: defineProject(input, env) };
+}
+
+/**
+ * Validates the request ({@link validateDeploy}, unless already done), checks the account and
+ * that the project is not already deployed, and synthesises the project's stack. Nothing is
+ * registered or created yet.
+ */
+export async function prepareDeploy(
+  root: string,
+  req: DeployRequest,
+  now: Date = new Date(),
+  validated: ValidatedDeploy = validateDeploy(req, now),
+): Promise<PreparedDeploy> {
+  const { input, project } = validated;
+  const ctx = new EnvironmentContext(validated.env);
   const who = await callerIdentity(ctx.env.region);
   checkAccount(ctx.env, who);
   checkNotDeployed(await ctx.registry.get(ctx.env.name, project.name));
@@ -171,12 +200,17 @@ async function sharedProjectsDeployed(ctx: EnvironmentContext, self: string): Pr
 }
 
 /** Keeps a registry entry from ever saying `active` for something that failed. */
-async function markFailed(p: PreparedDeploy, reason: string): Promise<void> {
+async function markFailed(
+  p: PreparedDeploy,
+  reason: string,
+  outputs?: Record<string, string>,
+): Promise<void> {
   try {
     await p.ctx.registry.transition(p.ctx.env.name, p.project.name, {
       from: ['deploying'],
       to: 'failed',
-      fields: { failureReason: reason.slice(0, 1000) },
+      // The outputs of an applied stack that never came up say where to look (status, logs).
+      fields: { failureReason: reason.slice(0, 1000), ...(outputs ? { outputs } : {}) },
       by: p.createdBy,
     });
   } catch (e) {
@@ -186,14 +220,85 @@ async function markFailed(p: PreparedDeploy, reason: string): Promise<void> {
   }
 }
 
+/** How `executeDeploy` waits for the mock after the apply. */
+export interface DeployWaitOptions {
+  /** @default WAIT_DEFAULTS.timeoutMs */
+  readonly timeoutMs?: number;
+  /** @default WAIT_DEFAULTS.pollMs */
+  readonly pollMs?: number;
+  /** @default no progress output */
+  readonly progress?: WaitProgress;
+  /** @default clients for the environment's region */
+  readonly clients?: WaitClients;
+  /** @default never */
+  readonly signal?: AbortSignal;
+}
+
+export interface ExecuteDeployOptions {
+  /**
+   * Wait until the mock serves before marking it `active` ({@link waitForMock}); `false` marks it
+   * active as soon as the apply succeeded.
+   * @default {} (wait, with the defaults)
+   */
+  readonly wait?: DeployWaitOptions | false;
+}
+
+/**
+ * Waits for a freshly applied project's mock ({@link waitForMock}) with the names and URL from its
+ * outputs.
+ */
+export async function waitUntilServing(
+  p: PreparedDeploy,
+  outputs: Readonly<Record<string, string>>,
+  opts: DeployWaitOptions = {},
+): Promise<WaitResult> {
+  const { ctx, project } = p;
+  const url = urlsFrom(outputs).mockserver;
+  if (!url)
+    throw new CliError(
+      `${ctx.env.name}/${project.name}: the stack has no ${PROJECT_OUTPUT.url} output, so there is no URL to wait for`,
+    );
+  const { cluster, service } = serviceNames(ctx, { project: project.name, outputs });
+  const own = opts.clients ? undefined : waitClients(ctx.env.region);
+  try {
+    return await waitForMock({
+      env: ctx.env,
+      project: project.name,
+      cluster,
+      service,
+      baseUrl: url,
+      expected: expectedFrom(project.expectations.items),
+      clients: opts.clients ?? own!,
+      timeoutMs: opts.timeoutMs,
+      pollMs: opts.pollMs,
+      progress: opts.progress,
+      signal: opts.signal,
+    });
+  } finally {
+    own?.ecs.destroy();
+    own?.elb.destroy();
+    own?.secrets.destroy();
+  }
+}
+
+function waitClients(region: string) {
+  return {
+    ecs: ecsClient(region),
+    elb: elbClient(region),
+    secrets: secretsManagerClient(region),
+  };
+}
+
 /**
  * Registers the project as `deploying`, stores its synthesised stack in the state bucket (the
- * teardown task destroys from it), applies it, and marks it `active` with its outputs. Any failure
- * (including Ctrl-C) marks it `failed` with the reason.
+ * teardown task destroys from it), applies it, waits until the mock serves (unless told not to),
+ * and marks it `active` with its outputs. Any failure (including Ctrl-C, a rollback, stopped
+ * tasks or the wait's timeout) marks it `failed` with the reason, never `active`.
  */
 export async function executeDeploy(
   p: PreparedDeploy,
   runner: TerraformRunner,
+  options: ExecuteDeployOptions = {},
 ): Promise<DeployResult> {
   const { ctx, project } = p;
   const key = projectStackObjectKey(ctx.env.name, project.name);
@@ -201,8 +306,10 @@ export async function executeDeploy(
   // registry saying `deploying`: note it, stop at the next step, record the failure. (During a
   // terraform step the runner forwards it to terraform as well.)
   let interrupted = false;
+  const abort = new AbortController();
   const onSigint = () => {
     interrupted = true;
+    abort.abort();
   };
   process.on('SIGINT', onSigint);
   const stopIfInterrupted = () => {
@@ -223,7 +330,8 @@ export async function executeDeploy(
       isolation: project.isolation,
       stackObjectKey: key,
     });
-    let outputs: Record<string, string>;
+    let outputs: Record<string, string> | undefined;
+    let waited: WaitResult | undefined;
     try {
       stopIfInterrupted();
       await ctx.s3Client.send(
@@ -243,8 +351,11 @@ export async function executeDeploy(
       stopIfInterrupted();
       await runner.apply(dir, p.stack.name, 'automock.tfplan');
       outputs = await runner.outputs(dir, p.stack.name);
+      stopIfInterrupted();
+      if (options.wait !== false)
+        waited = await waitUntilServing(p, outputs, { signal: abort.signal, ...options.wait });
     } catch (e) {
-      await markFailed(p, (e as Error).message);
+      await markFailed(p, (e as Error).message, outputs);
       throw e;
     }
     const active = await ctx.registry.transition(ctx.env.name, project.name, {
@@ -253,7 +364,7 @@ export async function executeDeploy(
       fields: { outputs },
       by: p.createdBy,
     });
-    return result(p, active, outputs);
+    return result(p, active, outputs, waited);
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -263,6 +374,7 @@ function result(
   p: PreparedDeploy,
   active: Deployment,
   outputs: Record<string, string>,
+  waited: WaitResult | undefined,
 ): DeployResult {
   const { ctx, project } = p;
   return {
@@ -277,5 +389,6 @@ function result(
       hourly: p.cost.hourly,
       session: active.ttlHours > 0 ? p.cost.hourly * active.ttlHours : undefined,
     },
+    serving: waited ? { waitedMs: waited.durationMs, steps: waited.steps } : undefined,
   };
 }

@@ -47,7 +47,7 @@ export interface ProjectStatus {
  */
 export function serviceNames(
   ctx: EnvironmentContext,
-  d: Deployment,
+  d: Pick<Deployment, 'project' | 'outputs'>,
 ): { cluster: string; service: string } {
   const o = d.outputs;
   const { prefix, name: env } = ctx.env;

@@ -1,4 +1,9 @@
 /** @type {import('jest').Config} */
-module.exports = require('../../jest.preset.js')(__dirname, {
-  setupFiles: [require('node:path').join(__dirname, 'jest.console.js')],
-});
+const path = require('node:path');
+const preset = require('../../jest.preset.js')(__dirname);
+
+module.exports = {
+  ...preset,
+  setupFiles: [path.join(__dirname, 'jest.console.js')],
+  setupFilesAfterEnv: [...preset.setupFilesAfterEnv, path.join(__dirname, 'jest.exit-code.js')],
+};

@@ -43,6 +43,8 @@ export const PROJECT_OUTPUT = {
   logGroups: 'log_group_names',
   configBucket: 'config_bucket',
   controlPlaneSecret: 'control_plane_secret_name',
+  /** Only when the deployer gave an address: the project's topic (the reaper notifies it too). */
+  notificationTopic: 'notification_topic_arn',
 } as const;
 
 export type ProjectOutputName = (typeof PROJECT_OUTPUT)[keyof typeof PROJECT_OUTPUT];

@@ -72,6 +72,11 @@ export const TAG_CONDITIONED_DELETES = [
  */
 const SWEEP_READS = [
   'tag:GetResources',
+  // The account check before any write (GetCallerIdentity needs no permission; named so the
+  // policy says what the code does).
+  'sts:GetCallerIdentity',
+  // Project roles are found by name: ListRoles has no resource-level permissions.
+  'iam:ListRoles',
   'ec2:DescribeNatGateways',
   'ec2:DescribeNetworkInterfaces',
   'ec2:DescribeInternetGateways',
@@ -89,6 +94,7 @@ function arns(s: PolicyScope) {
     lockTable: table(s.lockTableName),
     bucket: `arn:${p}:s3:::${s.stateBucketName}`,
     projectBuckets: `arn:${p}:s3:::${s.prefix}-${s.env}-*`,
+    projectRoles: `arn:${p}:iam::${s.accountId}:role/${s.prefix}-${s.env}-*`,
   };
 }
 
@@ -181,6 +187,32 @@ function sweepStatements(s: PolicyScope): Statement[] {
       Effect: 'Allow',
       Action: ['ec2:DeleteNetworkInterface'],
       Resource: `arn:${a.p}:ec2:${s.region}:${s.accountId}:network-interface/*`,
+    },
+    // IAM is not in the Tagging API: roles named <prefix>-<env>-* are read, and deleted only when
+    // they carry the environment's tags and a project's (IAM roles support aws:ResourceTag).
+    {
+      Sid: 'SweepRoleReads',
+      Effect: 'Allow',
+      Action: [
+        'iam:ListRoleTags',
+        'iam:ListRolePolicies',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListInstanceProfilesForRole',
+      ],
+      Resource: a.projectRoles,
+    },
+    {
+      Sid: 'SweepProjectRoles',
+      Effect: 'Allow',
+      Action: ['iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
+      Resource: a.projectRoles,
+      Condition: projectResourceCondition(s.env),
+    },
+    {
+      Sid: 'SweepRoleInstanceProfiles',
+      Effect: 'Allow',
+      Action: ['iam:RemoveRoleFromInstanceProfile'],
+      Resource: `arn:${a.p}:iam::${s.accountId}:instance-profile/${s.prefix}-${s.env}-*`,
     },
     // S3 bucket actions do not evaluate aws:ResourceTag: scoped by name to <prefix>-<env>-*,
     // which never matches the state bucket.

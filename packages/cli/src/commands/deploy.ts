@@ -135,6 +135,7 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
       this.log(
         `  Extend:         automock extend-ttl --env ${result.env} --project ${result.project} --hours 4`,
       );
+      if (req.notificationEmail) this.log(emailConfirmationNote(req.notificationEmail));
     }
     return result;
   }
@@ -152,4 +153,16 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
       `Estimated cost: ~${money(p.cost.hourly)}/hour${ttl ? `, ~${money(p.cost.hourly * ttl)} for ${ttl} h` : `, ~${money(p.cost.monthly)}/month`} (${priceSource()}; usage-based parts assumed, see automock cost)`,
     );
   }
+}
+
+/**
+ * SNS delivers nothing to an email address until its owner confirms the subscription: the apply
+ * created it "pending confirmation" and SNS mailed a link, valid for three days (SNS API
+ * reference, Subscribe). Said after every deploy with an address, since the CLI cannot tell.
+ */
+export function emailConfirmationNote(email: string): string {
+  return (
+    `  Notifications:  SNS has sent a confirmation email to ${email}; expiry warnings, alarms and ` +
+    `the teardown notice reach it only after the link in it is clicked (valid for 3 days)`
+  );
 }

@@ -218,6 +218,8 @@ export async function executeDeploy(
       size: project.sizeName,
       isolation: project.isolation,
       stackObjectKey: key,
+      // For the teardown notice's session cost.
+      hourlyCost: p.cost.hourly,
     });
     let outputs: Record<string, string>;
     try {

@@ -29,6 +29,7 @@ import {
 } from './deployment';
 import { WARNING_LEAD_MS, expiryFor } from './expiry';
 import { type RegistryExpectation, RegistryConflictError } from './RegistryConflictError';
+import { SlotAllocator } from './SlotAllocator';
 
 const HOUR_MS = 3_600_000;
 
@@ -63,6 +64,8 @@ export interface RegisterInput {
   readonly isolation?: 'shared' | 'dedicated';
   /** Estimated USD per hour (core's price table). @default - not recorded */
   readonly hourlyCost?: number;
+  /** The shared-ALB slot allocated to it ({@link DeploymentRegistry.slots}). @default - none */
+  readonly albSlot?: Deployment['albSlot'];
   /** Registration time. @default new Date() */
   readonly now?: Date;
 }
@@ -160,6 +163,8 @@ function isConditionFailure(err: unknown): boolean {
 export class DeploymentRegistry {
   private readonly client: DynamoDBClient;
   readonly tableName: string;
+  /** Shared-ALB listener ports and rule priorities, allocated through the same table. */
+  readonly slots: SlotAllocator;
 
   constructor(props: DeploymentRegistryProps) {
     if (typeof props.tableName !== 'string' || props.tableName.length < 3) {
@@ -169,6 +174,10 @@ export class DeploymentRegistry {
     }
     this.client = props.client;
     this.tableName = props.tableName;
+    this.slots = new SlotAllocator(props.client, props.tableName, async (env, project) => {
+      const d = await this.get(env, project);
+      return d !== undefined && d.status !== 'destroyed';
+    });
   }
 
   /** Reads one deployment (strongly consistent). */
@@ -233,6 +242,7 @@ export class DeploymentRegistry {
       size: input.size,
       isolation: input.isolation,
       hourlyCost: input.hourlyCost,
+      albSlot: input.albSlot,
     };
     let names: Record<string, string> = { '#pk': REGISTRY_SCHEMA.partitionKey };
     const values: Record<string, AttributeValue> = {};
@@ -495,7 +505,8 @@ export class DeploymentRegistry {
           Limit: opts.pageSize,
         }),
       );
-      for (const item of page.Items ?? []) out.push(toDeployment(item));
+      // Slot allocations share the table; they are not deployments.
+      for (const item of page.Items ?? []) if (!item.slotKind) out.push(toDeployment(item));
       start = page.LastEvaluatedKey;
     } while (start);
     return out.sort(
@@ -662,6 +673,7 @@ export function toDeployment(item: Record<string, AttributeValue>): Deployment {
     warnedAt: str('warnedAt'),
     warnedStage: typeof o.warnedStage === 'number' ? o.warnedStage : undefined,
     hourlyCost: typeof o.hourlyCost === 'number' ? o.hourlyCost : undefined,
+    albSlot: o.albSlot,
     outputs: (o.outputs as Record<string, string> | undefined) ?? {},
     stackObjectKey: str('stackObjectKey') ?? '',
     size: str('size'),

@@ -87,6 +87,8 @@ export interface Deployment {
    * default); an item with `warnedAt` and no stage had the single one-hour warning of old.
    */
   readonly warnedStage?: number;
+  /** The shared-ALB slot the project holds (freed on teardown). */
+  readonly albSlot?: { readonly kind: 'listener-port' | 'rule-priority'; readonly value: number };
   /** Estimated USD per hour at deploy time (core's price table), for the teardown notice. */
   readonly hourlyCost?: number;
   /** Stack outputs worth showing (URLs), by name. */

@@ -235,6 +235,30 @@ describe('sweepAndRecord', () => {
     expect(confirmed.deployment.status).toBe('destroyed');
   });
 
+  it("frees the project's shared-ALB slot when it is done", async () => {
+    const port = await registry.slots.allocate('dev', 'old', 'listener-port', {
+      first: 10001,
+      min: 10000,
+      max: 19999,
+    });
+    const d0 = await registry.register({
+      env: 'dev',
+      project: 'old',
+      createdBy: 'alice',
+      ttlHours: 1,
+      albSlot: { kind: 'listener-port', value: port },
+    });
+    const a = await registry.transition('dev', 'old', {
+      from: ['deploying'],
+      to: 'active',
+      expectedVersion: d0.version,
+    });
+    const d = await beginTeardown(registry, a, sweepTeardown(T0), { by: 'reaper' });
+    expect(await registry.slots.holder('dev', 'listener-port', port)).toBe('old');
+    expect((await record(d)).complete).toBe(true);
+    expect(await registry.slots.holder('dev', 'listener-port', port)).toBeUndefined();
+  });
+
   it('finding nothing for a deploy that never applied is a plain success', async () => {
     const d = await beginTeardown(registry, await active('never'), sweepTeardown(T0), {
       by: 'reaper',

@@ -106,7 +106,8 @@ function registryStatement(s: PolicyScope, actions: readonly string[]): Statemen
     Effect: 'Allow',
     Action: actions,
     Resource: [a.registry, a.registryIndexes],
-    // Item keys are `<env>#<project>`; the env index's partition key is the env itself.
+    // Item keys are `<env>#<project>` (and `<env>#<kind>#<n>` for shared-ALB slots); the env
+    // index's partition key is the env itself.
     Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${s.env}#*`, s.env] } },
   };
 }
@@ -234,7 +235,13 @@ function sweepStatements(s: PolicyScope): Statement[] {
 /** The reaper Lambda's statements (besides its own logs, DLQ, SNS and RunTask). */
 export function reaperStatements(s: PolicyScope): Statement[] {
   return [
-    registryStatement(s, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query']),
+    // DeleteItem: a finished teardown frees the project's shared-ALB slot (`<env>#<kind>#<n>`).
+    registryStatement(s, [
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+      'dynamodb:DeleteItem',
+    ]),
     ...stateStatements(s, false),
     ...sweepStatements(s),
   ];
@@ -373,7 +380,7 @@ export function destroyerStatements(s: PolicyScope, scriptKey: string): Statemen
       Action: ['s3:GetObject'],
       Resource: `${a.bucket}/envs/${s.env}/terraform.tfstate`,
     },
-    registryStatement(s, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+    registryStatement(s, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
     ...stateStatements(s, true),
     { Sid: 'RefreshReads', Effect: 'Allow', Action: DESTROYER_GLOBAL_READS, Resource: '*' },
     ...scopedReads(s),

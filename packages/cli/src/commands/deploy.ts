@@ -67,7 +67,16 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
         'shared: a rule on the environment’s ALB (cheap, fast); dedicated: own network and ALB (load tests).',
       options: ['shared', 'dedicated'],
     }),
-    'notification-email': Flags.string({ summary: 'Email for the expiry warning and alarms.' }),
+    'notification-email': Flags.string({
+      summary:
+        'Email for the expiry warnings, alarms and the teardown notice (SNS asks it to confirm first).',
+    }),
+    'listener-port': Flags.integer({
+      summary:
+        'Port of the project’s listener on the shared ALB (environment without a domain). @default a free one, allocated through the registry',
+      min: 1024,
+      max: 65535,
+    }),
     yes: Flags.boolean({
       char: 'y',
       summary: 'Do not ask; deploy with the flags given and the environment’s defaults.',
@@ -113,6 +122,7 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
       maxTasks: flags['max-tasks'],
       isolation: flags.isolation as DeployRequest['isolation'],
       notificationEmail: email,
+      listenerPort: flags['listener-port'],
     };
     const runner = new TerraformRunner({ verbose: flags.verbose });
     const prepared = await prepareDeploy(root, req);

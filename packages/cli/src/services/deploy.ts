@@ -10,6 +10,7 @@ import { Deployment, REREGISTRABLE_STATUSES } from '@automock/registry';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { allocateSharedAlbSlot } from './alb-slot';
 import { estimateStackCost, StackCost } from './cost';
 import { ProjectUrls, urlsFrom } from './urls';
 import {
@@ -35,6 +36,8 @@ export interface DeployRequest {
   readonly maxTasks?: number;
   readonly isolation?: ProjectIsolation;
   readonly notificationEmail?: string;
+  /** Listener port on the shared ALB (environment without a domain). @default - a free one */
+  readonly listenerPort?: number;
 }
 
 /** A validated, synthesised deployment, ready to apply. */
@@ -48,6 +51,8 @@ export interface PreparedDeploy {
   readonly stackJson: string;
   readonly cost: StackCost;
   readonly createdBy: string;
+  /** The shared-ALB slot allocated to it. @default - none (dedicated) */
+  readonly albSlot?: Deployment['albSlot'];
 }
 
 /** What a deploy produced. */
@@ -108,10 +113,11 @@ export async function prepareDeploy(
     ephemeral: true,
     createdAt: now.toISOString(),
   };
-  const project = defineProject(input, ctx.env);
+  const validated = defineProject({ ...input, listenerPort: req.listenerPort }, ctx.env);
   const who = await callerIdentity(ctx.env.region);
   checkAccount(ctx.env, who);
-  checkNotDeployed(await ctx.registry.get(ctx.env.name, project.name));
+  checkNotDeployed(await ctx.registry.get(ctx.env.name, validated.name));
+  const { project, albSlot } = await withAllocatedSlot(ctx, input, validated, req, who.name);
   const alreadyDeployed = await sharedProjectsDeployed(ctx, project.name);
 
   const outDir = join(root, '.automock', 'synth', `${ctx.env.name}-${project.name}`);
@@ -119,7 +125,7 @@ export async function prepareDeploy(
     root,
     outDir,
     environments: [ctx.env.name],
-    projects: [{ env: ctx.env.name, project: input }],
+    projects: [{ env: ctx.env.name, project: { ...input, ...slotInput(albSlot) } }],
     alreadyDeployed: { [ctx.env.name]: alreadyDeployed },
   });
   const stack = synth.stacks.find(
@@ -133,16 +139,46 @@ export async function prepareDeploy(
   }
   const stackJson = readFileSync(join(outDir, stack.file), 'utf8');
   return {
+    albSlot,
     root,
     ctx,
     project,
-    input,
+    input: { ...input, ...slotInput(albSlot) },
     stack,
     outDir,
     stackJson,
     cost: estimateStackCost(stack.name, stackJson),
     createdBy: who.name,
   };
+}
+
+/** The project input fields that carry an allocated slot into synthesis. */
+function slotInput(
+  slot: Deployment['albSlot'],
+): Pick<ProjectInput, 'listenerPort' | 'rulePriority'> {
+  if (!slot) return {};
+  return slot.kind === 'listener-port'
+    ? { listenerPort: slot.value }
+    : { rulePriority: slot.value };
+}
+
+/**
+ * Allocates the project's shared-ALB slot (see allocateSharedAlbSlot) and defines the project
+ * again with it, so what is synthesised is what the registry handed out.
+ */
+async function withAllocatedSlot(
+  ctx: EnvironmentContext,
+  input: ProjectInput,
+  validated: Project,
+  req: DeployRequest,
+  by: string,
+): Promise<{ project: Project; albSlot: Deployment['albSlot'] }> {
+  const albSlot = await allocateSharedAlbSlot(ctx, validated, {
+    requestedPort: req.listenerPort,
+    by,
+  });
+  if (!albSlot) return { project: validated, albSlot };
+  return { project: defineProject({ ...input, ...slotInput(albSlot) }, ctx.env), albSlot };
 }
 
 /**
@@ -220,6 +256,7 @@ export async function executeDeploy(
       stackObjectKey: key,
       // For the teardown notice's session cost.
       hourlyCost: p.cost.hourly,
+      albSlot: p.albSlot,
     });
     let outputs: Record<string, string>;
     try {

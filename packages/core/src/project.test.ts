@@ -365,7 +365,7 @@ describe('shared ALB capacity', () => {
   });
 });
 
-describe('the environment\'s maximum TTL', () => {
+describe("the environment's maximum TTL", () => {
   const capped = defineEnvironment({
     name: 'dev',
     accountId: '123456789012',

@@ -182,6 +182,7 @@ export class EnvironmentStack extends AutomockStack {
       registryTableName: backend.registryTable,
       notificationTopicArn: this.notificationTopic.arn,
       notificationTopicKeyArn: this.notificationKey.arn,
+      warningMinutes: env.expiryWarningMinutes,
       logRetentionDays: env.logRetentionDays,
       permissionsBoundary,
       destroyer: {

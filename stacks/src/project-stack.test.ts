@@ -154,7 +154,12 @@ describe('example project petstore', () => {
     });
 
     it("keeps core's contract with the CLI: output names, and the service and bucket it finds by name", () => {
-      expect(Object.keys(json.output).sort()).toEqual(Object.values(PROJECT_OUTPUT).sort());
+      // The deployer's topic exists only with a notification email, which petstore has none of.
+      expect(Object.keys(json.output).sort()).toEqual(
+        Object.values(PROJECT_OUTPUT)
+          .filter((o) => o !== PROJECT_OUTPUT.notificationTopic)
+          .sort(),
+      );
       const service = Object.values<any>(json.resource.aws_ecs_service)[0];
       expect(service.name).toBe(ecsServiceName('automock', 'dev', 'petstore', MOCKSERVER_SERVICE));
       const bucket = Object.values<any>(json.resource.aws_s3_bucket)[0];
@@ -316,6 +321,20 @@ describe('ephemeral projects from the CLI', () => {
     });
     const target = Object.values<any>(json.resource.aws_appautoscaling_target)[0];
     expect([target.min_capacity, target.max_capacity]).toEqual([1, 20]);
+  });
+
+  it("with the deployer's email: a topic of its own, subscribed, and its ARN for the reaper", () => {
+    const { json } = projectJson('dev-tmp', {
+      projects: [
+        {
+          env: 'dev',
+          project: { name: 'tmp', ephemeral: true, notificationEmail: 'dev@example.com' },
+        },
+      ],
+    });
+    const subscription = Object.values<any>(json.resource.aws_sns_topic_subscription)[0];
+    expect(subscription).toMatchObject({ protocol: 'email', endpoint: 'dev@example.com' });
+    expect(json.output[PROJECT_OUTPUT.notificationTopic].value).toBe(subscription.topic_arn);
   });
 
   it('in prod are routed by host name on the shared HTTPS listener', () => {

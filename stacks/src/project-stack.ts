@@ -127,11 +127,12 @@ export class ProjectStack extends AutomockStack {
     });
 
     const topics = [envOut.string(ENV_OUTPUT.notificationTopicArn)];
+    let projectTopic: SnsTopic | undefined;
     if (p.notificationEmail) {
-      const topic = new SnsTopic(this, 'notifications', {
+      const topic = (projectTopic = new SnsTopic(this, 'notifications', {
         name: resourceName('snsTopic', { ...parts, kind: 'alarms' }),
         kmsMasterKeyId: envOut.string(ENV_OUTPUT.notificationKeyArn),
-      });
+      }));
       new SnsTopicSubscription(this, 'notification-email', {
         topicArn: topic.arn,
         protocol: 'email',
@@ -234,5 +235,11 @@ export class ProjectStack extends AutomockStack {
       this.mockServer.controlPlaneToken.secret.name,
       `Secrets Manager secret whose value goes in the ${CONTROL_PLANE_HEADER} header of /mockserver/* requests`,
     );
+    if (projectTopic)
+      out(
+        PROJECT_OUTPUT.notificationTopic,
+        projectTopic.arn,
+        "The deployer's topic: alarms, expiry warnings and the teardown notice",
+      );
   }
 }

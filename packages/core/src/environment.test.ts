@@ -248,3 +248,33 @@ describe('environment names and CI isolation', () => {
     ).not.toThrow();
   });
 });
+
+describe('TTL limits and expiry warnings', () => {
+  it('warns at 60 and 15 minutes by default, latest stage first', () => {
+    expect(defineEnvironment(valid).expiryWarningMinutes).toEqual([60, 15]);
+    expect(
+      defineEnvironment({ ...valid, expiryWarningMinutes: [5, 120, 30] }).expiryWarningMinutes,
+    ).toEqual([120, 30, 5]);
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['no stage', { expiryWarningMinutes: [] }, /expiryWarningMinutes: \[\]: must list 1-4/],
+    ['a duplicate', { expiryWarningMinutes: [15, 15] }, /expiryWarningMinutes: \[15,15\]/],
+    ['over a day', { expiryWarningMinutes: [1441] }, /expiryWarningMinutes: \[1441\]/],
+    ['a fraction', { expiryWarningMinutes: [7.5] }, /expiryWarningMinutes: \[7\.5\]/],
+    ['a max of 0', { maxTtlHours: 0 }, /maxTtlHours: 0: must be a whole number of hours from 1/],
+    ['a max over 720', { maxTtlHours: 721 }, /maxTtlHours: 721/],
+    [
+      'a default above the max',
+      { maxTtlHours: 8, defaultTtlHours: 12 },
+      /defaultTtlHours: 12: must be from 1 to maxTtlHours \(8\)/,
+    ],
+    [
+      'a never-expiring default with a max',
+      { maxTtlHours: 8, defaultTtlHours: 0 },
+      /defaultTtlHours: 0: must be from 1 to maxTtlHours/,
+    ],
+  ])('refuses %s', (_what, input, rule) => {
+    expect(issuesOf(input).join('\n')).toMatch(rule);
+  });
+});

@@ -59,6 +59,20 @@ export interface EnvironmentInput {
   readonly defaultSize?: InstanceSizeName;
   /** Time-to-live for projects that give none; 0 means never expire. @default 4 */
   readonly defaultTtlHours?: number;
+  /**
+   * Longest time-to-live an ephemeral project may ask for, at deploy and by `extend-ttl` (1-720);
+   * when set, 0 (never expire) is refused too and `defaultTtlHours` must be within it. A request
+   * above it fails naming the limit (exit 2).
+   * @default - 720 (MAX_TTL_HOURS), and 0 allowed
+   */
+  readonly maxTtlHours?: number;
+  /**
+   * Minutes before expiry at which the reaper warns the environment's topic and the deployer's
+   * address (1-4 distinct whole numbers, 1-1440); a run that missed a stage sends only the latest
+   * one due.
+   * @default [60, 15]
+   */
+  readonly expiryWarningMinutes?: readonly number[];
   /** CloudWatch Logs retention in days (one of CloudWatch's allowed values). @default 14 */
   readonly logRetentionDays?: number;
   /** Optional domain: projects get HTTPS at `<project>.<domain>`. @default - plain HTTP on the ALB's DNS name */
@@ -109,6 +123,8 @@ export interface Environment {
   readonly taskPlacement: TaskPlacement;
   readonly defaultSize: InstanceSizeName;
   readonly defaultTtlHours: number;
+  readonly maxTtlHours?: number;
+  readonly expiryWarningMinutes: readonly number[];
   readonly logRetentionDays: number;
   readonly domain?: DomainConfig;
   readonly notificationEmail?: string;
@@ -132,6 +148,7 @@ export const ENVIRONMENT_DEFAULTS = {
   taskPlacement: 'private',
   defaultSize: 'small',
   defaultTtlHours: 4,
+  expiryWarningMinutes: [60, 15],
   logRetentionDays: 14,
   deletionProtection: false,
   flowLogs: false,
@@ -169,6 +186,25 @@ export function checkTtlHours(issues: IssueCollector, field: string, v: unknown)
       `must be a whole number of hours from 0 (never expire) to ${MAX_TTL_HOURS}`,
     );
   }
+}
+
+/** Most expiry warning stages an environment may set. */
+export const MAX_WARNING_STAGES = 4;
+
+/** Checks expiry warning stages: 1-4 distinct whole minutes from 1 to 1440 (a day). */
+export function checkWarningMinutes(issues: IssueCollector, field: string, v: unknown): void {
+  if (
+    !Array.isArray(v) ||
+    v.length < 1 ||
+    v.length > MAX_WARNING_STAGES ||
+    v.some((m) => typeof m !== 'number' || !Number.isInteger(m) || m < 1 || m > 1440) ||
+    new Set(v).size !== v.length
+  )
+    issues.add(
+      field,
+      v,
+      `must list 1-${MAX_WARNING_STAGES} distinct whole numbers of minutes from 1 to 1440, e.g. [60, 15]`,
+    );
 }
 
 /** Checks a DNS-safe name (environment or project). */
@@ -260,6 +296,29 @@ export function defineEnvironment(input: EnvironmentInput): Environment {
     issues.add(f('defaultSize'), v.defaultSize, `must be one of ${INSTANCE_SIZE_NAMES.join(', ')}`);
   }
   checkTtlHours(issues, f('defaultTtlHours'), v.defaultTtlHours);
+  if (v.maxTtlHours !== undefined) {
+    if (
+      typeof v.maxTtlHours !== 'number' ||
+      !Number.isInteger(v.maxTtlHours) ||
+      v.maxTtlHours < 1 ||
+      v.maxTtlHours > MAX_TTL_HOURS
+    )
+      issues.add(
+        f('maxTtlHours'),
+        v.maxTtlHours,
+        `must be a whole number of hours from 1 to ${MAX_TTL_HOURS}`,
+      );
+    else if (
+      typeof v.defaultTtlHours === 'number' &&
+      (v.defaultTtlHours === 0 || v.defaultTtlHours > v.maxTtlHours)
+    )
+      issues.add(
+        f('defaultTtlHours'),
+        v.defaultTtlHours,
+        `must be from 1 to maxTtlHours (${v.maxTtlHours})`,
+      );
+  }
+  checkWarningMinutes(issues, f('expiryWarningMinutes'), v.expiryWarningMinutes);
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(v.logRetentionDays)) {
     issues.add(
       f('logRetentionDays'),
@@ -342,6 +401,8 @@ export function defineEnvironment(input: EnvironmentInput): Environment {
     dataPlaneCidrs: Object.freeze([...(v.dataPlaneCidrs ?? DEFAULT_DATA_PLANE_CIDRS)]),
     controlPlaneCidrs: Object.freeze([...(v.controlPlaneCidrs ?? [])]),
     images: Object.freeze({ ...(v.images ?? {}) }),
+    // Latest stage first, the order the reaper sends them in.
+    expiryWarningMinutes: Object.freeze([...v.expiryWarningMinutes].sort((a, b) => b - a)),
     albAccessLogs: v.albAccessLogs ?? production,
   });
 }

@@ -364,3 +364,32 @@ describe('shared ALB capacity', () => {
     expect(() => checkProjectSet(dedicated)).not.toThrow();
   });
 });
+
+describe("the environment's maximum TTL", () => {
+  const capped = defineEnvironment({
+    name: 'dev',
+    accountId: '123456789012',
+    region: 'us-east-1',
+    maxTtlHours: 8,
+  });
+
+  it('accepts up to the maximum and takes the default within it', () => {
+    expect(defineProject({ name: 'a', ttlHours: 8, ephemeral: true }, capped).ttlHours).toBe(8);
+    expect(defineProject({ name: 'a', ephemeral: true }, capped).ttlHours).toBe(4);
+  });
+
+  it.each([9, 0])('refuses %i h naming the limit', (ttlHours) => {
+    const issues = issuesOf({ name: 'a', ttlHours, ephemeral: true }, capped);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        field: 'project[dev/a].ttlHours',
+        value: ttlHours,
+        rule: expect.stringMatching(/must be from 1 to 8: environment dev sets maxTtlHours 8/),
+      }),
+    ]);
+  });
+
+  it('does not apply to long-lived projects (declared, never expiring)', () => {
+    expect(defineProject({ name: 'a' }, capped).ttlHours).toBe(0);
+  });
+});

@@ -318,6 +318,17 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
 
   const ttlHours = input.ttlHours ?? (ephemeral ? env.defaultTtlHours : 0);
   checkTtlHours(issues, f('ttlHours'), ttlHours);
+  if (
+    ephemeral &&
+    env.maxTtlHours !== undefined &&
+    typeof ttlHours === 'number' &&
+    (ttlHours === 0 || ttlHours > env.maxTtlHours)
+  )
+    issues.add(
+      f('ttlHours'),
+      ttlHours,
+      `must be from 1 to ${env.maxTtlHours}: environment ${env.name} sets maxTtlHours ${env.maxTtlHours} (0, never expire, is not allowed there)`,
+    );
 
   const defaults = ephemeral ? PROJECT_DEFAULTS.ephemeral : PROJECT_DEFAULTS.longLived;
   const minTasks = input.minTasks ?? defaults.minTasks;

@@ -45,6 +45,8 @@ export const PROJECT_OUTPUT = {
   controlPlaneSecret: 'control_plane_secret_name',
   /** The project's CloudWatch dashboard in the AWS console (not MockServer's own dashboard). */
   metricsDashboardUrl: 'cloudwatch_dashboard_url',
+  /** Only when the deployer gave an address: the project's topic (the reaper notifies it too). */
+  notificationTopic: 'notification_topic_arn',
 } as const;
 
 export type ProjectOutputName = (typeof PROJECT_OUTPUT)[keyof typeof PROJECT_OUTPUT];

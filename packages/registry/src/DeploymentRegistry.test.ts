@@ -2,6 +2,8 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ConfigValidationError, NEVER_EXPIRES, REGISTRY_SCHEMA } from '@automock/core';
 import { DeploymentRegistry, DESTROYED_RETENTION_DAYS } from './DeploymentRegistry';
 import { RegistryConflictError } from './RegistryConflictError';
+import type { Deployment } from './deployment';
+import { dueWarningStage } from './expiry';
 import { type LocalDynamo, startLocalDynamo } from '@automock/test-support/emulators';
 import { createRegistryTable } from '@automock/test-support/tables';
 
@@ -359,6 +361,20 @@ describe('extendTtl', () => {
     await expect(registry.extendTtl('dev', 'petstore', -1, T0)).rejects.toThrow(/hours: got -1/);
   });
 
+  it("refuses to pass the environment's maximum, naming it, and refuses never-expire there", async () => {
+    await registerActive('petstore', 4);
+    await expect(
+      registry.extendTtl('dev', 'petstore', 8, hours(1), { maxTtlHours: 8 }),
+    ).rejects.toThrow(/hours: got 8, must keep the expiry within 8 h of now .*at most 5 more h/);
+    await expect(
+      registry.extendTtl('dev', 'petstore', 0, hours(1), { maxTtlHours: 8 }),
+    ).rejects.toThrow(
+      /hours: got 0, must not be 0 \(never expire\): environment dev allows at most 8 h/,
+    );
+    const e = await registry.extendTtl('dev', 'petstore', 5, hours(1), { maxTtlHours: 8 });
+    expect(e.expiresAt).toBe(hours(9).toISOString());
+  });
+
   it('cannot extend once teardown has begun', async () => {
     const d = await registerActive();
     await registry.transition('dev', 'petstore', {
@@ -482,8 +498,67 @@ describe('recordWarning', () => {
         expectedVersion: d.version + 1,
         now: hours(3.2),
       }),
-    ).rejects.toThrow(/record the expiry warning/);
+    ).rejects.toThrow(/record the 60-minute expiry warning/);
     expect((await registry.get('dev', 'petstore'))?.warnedAt).toBe(hours(3.1).toISOString());
+  });
+
+  it('records each stage once: a tighter stage after a wider one, never the same or a wider one again', async () => {
+    const d = await registerActive();
+    const w60 = await registry.recordWarning('dev', 'petstore', {
+      expectedVersion: d.version,
+      stage: 60,
+      now: hours(3.1),
+    });
+    const w15 = await registry.recordWarning('dev', 'petstore', {
+      expectedVersion: w60.version,
+      stage: 15,
+      now: hours(3.8),
+    });
+    expect(w15).toMatchObject({ warnedStage: 15, warnedAt: hours(3.8).toISOString() });
+    // Even with the current version, the same or a wider stage is refused by the condition.
+    for (const stage of [15, 60])
+      await expect(
+        registry.recordWarning('dev', 'petstore', { expectedVersion: w15.version, stage }),
+      ).rejects.toBeInstanceOf(RegistryConflictError);
+    await expect(
+      registry.recordWarning('dev', 'petstore', { expectedVersion: w15.version, stage: 0 }),
+    ).rejects.toThrow(/stage: got 0, must be a whole number of minutes, 1 or more/);
+  });
+
+  it('an extension clears the stages: the new expiry gets every warning again', async () => {
+    const d = await registerActive();
+    const w = await registry.recordWarning('dev', 'petstore', {
+      expectedVersion: d.version,
+      stage: 15,
+      now: hours(3.8),
+    });
+    const e = await registry.extendTtl('dev', 'petstore', 2, hours(3.9));
+    expect(e.warnedStage).toBeUndefined();
+    expect(e.version).toBe(w.version + 1);
+  });
+});
+
+describe('dueWarningStage', () => {
+  const d = { expiresAt: hours(4).toISOString() };
+  const at = (minutesLeft: number) => new Date(hours(4).getTime() - minutesLeft * 60_000);
+
+  it.each<[string, number, Partial<Deployment>, number | undefined]>([
+    ['more than an hour left', 61, {}, undefined],
+    ['an hour left', 60, {}, 60],
+    ['the 60 sent, 20 left', 20, { warnedStage: 60 }, undefined],
+    ['the 60 sent, 15 left', 15, { warnedStage: 60 }, 15],
+    ['the 15 sent', 5, { warnedStage: 15 }, undefined],
+    ['the 60 missed, 10 left', 10, {}, 15],
+    ['an old single warning (warnedAt, no stage), 15 left', 15, { warnedAt: 'x' }, 15],
+    ['an old single warning, 30 left', 30, { warnedAt: 'x' }, undefined],
+    ['expired', 0, {}, undefined],
+  ])('%s: %s', (_what, left, extra, stage) => {
+    expect(dueWarningStage({ ...d, ...extra }, at(left))).toBe(stage);
+  });
+
+  it('never for a project that never expires, and follows the stages given', () => {
+    expect(dueWarningStage({ expiresAt: NEVER_EXPIRES }, T0)).toBeUndefined();
+    expect(dueWarningStage(d, at(100), [120, 30])).toBe(120);
   });
 });
 

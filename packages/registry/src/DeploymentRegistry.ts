@@ -27,8 +27,9 @@ import {
   EXTENDABLE_STATUSES,
   REREGISTRABLE_STATUSES,
 } from './deployment';
-import { expiryFor } from './expiry';
+import { WARNING_LEAD_MS, expiryFor } from './expiry';
 import { type RegistryExpectation, RegistryConflictError } from './RegistryConflictError';
+import { SlotAllocator } from './SlotAllocator';
 
 const HOUR_MS = 3_600_000;
 
@@ -61,6 +62,10 @@ export interface RegisterInput {
   readonly size?: string;
   /** Isolation mode. @default - not recorded */
   readonly isolation?: 'shared' | 'dedicated';
+  /** Estimated USD per hour (core's price table). @default - not recorded */
+  readonly hourlyCost?: number;
+  /** The shared-ALB slot allocated to it ({@link DeploymentRegistry.slots}). @default - none */
+  readonly albSlot?: Deployment['albSlot'];
   /** Registration time. @default new Date() */
   readonly now?: Date;
 }
@@ -115,6 +120,23 @@ export interface ExtendTtlOptions {
    * retried up to 3 times while the deployment stays extendable
    */
   readonly expectedVersion?: number;
+  /**
+   * The environment's longest TTL: the expiry may not move further than this from now, and
+   * "never expire" (0) is refused. @default - MAX_TTL_HOURS, and 0 allowed
+   */
+  readonly maxTtlHours?: number;
+}
+
+/** Options of {@link DeploymentRegistry.recordWarning}. */
+export interface RecordWarningOptions {
+  /** Version the caller read. */
+  readonly expectedVersion: number;
+  /** The stage sent (minutes before expiry). @default 60 */
+  readonly stage?: number;
+  /** @default new Date() */
+  readonly now?: Date;
+  /** @default 'reaper' */
+  readonly by?: string;
 }
 
 /** Options of {@link DeploymentRegistry.listByEnvironment}. */
@@ -141,6 +163,8 @@ function isConditionFailure(err: unknown): boolean {
 export class DeploymentRegistry {
   private readonly client: DynamoDBClient;
   readonly tableName: string;
+  /** Shared-ALB listener ports and rule priorities, allocated through the same table. */
+  readonly slots: SlotAllocator;
 
   constructor(props: DeploymentRegistryProps) {
     if (typeof props.tableName !== 'string' || props.tableName.length < 3) {
@@ -150,6 +174,10 @@ export class DeploymentRegistry {
     }
     this.client = props.client;
     this.tableName = props.tableName;
+    this.slots = new SlotAllocator(props.client, props.tableName, async (env, project) => {
+      const d = await this.get(env, project);
+      return d !== undefined && d.status !== 'destroyed';
+    });
   }
 
   /** Reads one deployment (strongly consistent). */
@@ -177,6 +205,13 @@ export class DeploymentRegistry {
       issues.add('createdBy', input.createdBy, 'must be a non-empty string');
     if (input.isolation !== undefined && !['shared', 'dedicated'].includes(input.isolation))
       issues.add('isolation', input.isolation, "must be 'shared' or 'dedicated'");
+    if (
+      input.hourlyCost !== undefined &&
+      (typeof input.hourlyCost !== 'number' ||
+        !Number.isFinite(input.hourlyCost) ||
+        input.hourlyCost < 0)
+    )
+      issues.add('hourlyCost', input.hourlyCost, 'must be a number of USD, 0 or more');
     issues.throwIfAny('deployment registration');
 
     const { env, project } = input;
@@ -206,6 +241,8 @@ export class DeploymentRegistry {
       stackObjectKey: input.stackObjectKey ?? projectStackObjectKey(env, project),
       size: input.size,
       isolation: input.isolation,
+      hourlyCost: input.hourlyCost,
+      albSlot: input.albSlot,
     };
     let names: Record<string, string> = { '#pk': REGISTRY_SCHEMA.partitionKey };
     const values: Record<string, AttributeValue> = {};
@@ -332,6 +369,13 @@ export class DeploymentRegistry {
   ): Promise<Deployment> {
     const issues = new IssueCollector();
     checkTtlHours(issues, 'hours', hours);
+    const limit = opts.maxTtlHours ?? MAX_TTL_HOURS;
+    if (opts.maxTtlHours !== undefined && hours === 0)
+      issues.add(
+        'hours',
+        hours,
+        `must not be 0 (never expire): environment ${env} allows at most ${limit} h`,
+      );
     issues.throwIfAny('TTL extension');
     const action = hours === 0 ? 'remove the expiry' : `extend TTL by ${hours} h`;
     const attempts = opts.expectedVersion === undefined ? 3 : 1;
@@ -352,13 +396,13 @@ export class DeploymentRegistry {
       if (hours > 0 && cur.expiresAt !== NEVER_EXPIRES) {
         const base = Math.max(Date.parse(cur.expiresAt), now.getTime());
         const next = base + hours * HOUR_MS;
-        const maxAt = now.getTime() + MAX_TTL_HOURS * HOUR_MS;
+        const maxAt = now.getTime() + limit * HOUR_MS;
         if (next > maxAt) {
           const room = Math.floor((maxAt - base) / HOUR_MS);
           issues.add(
             'hours',
             hours,
-            `must keep the expiry within ${MAX_TTL_HOURS} h of now (it is ${cur.expiresAt}; ` +
+            `must keep the expiry within ${limit} h of now (it is ${cur.expiresAt}; ` +
               `at most ${Math.max(room, 0)} more h now, or 0 to never expire)`,
           );
           issues.throwIfAny('TTL extension');
@@ -376,6 +420,7 @@ export class DeploymentRegistry {
               expiresAt,
               ttlHours,
               warnedAt: null,
+              warnedStage: null,
               updatedAt: now.toISOString(),
               updatedBy: opts.by ?? 'automock',
             },
@@ -390,30 +435,37 @@ export class DeploymentRegistry {
   }
 
   /**
-   * Records that the one-hour warning went out for the current expiry. Conditional on the version
-   * the caller read and on no warning being recorded, so two reapers cannot both send it.
+   * Records that warning stage `stage` (minutes before expiry) went out for the current expiry.
+   * Conditional on the version the caller read and on no stage this tight or tighter being
+   * recorded, so two reapers cannot both send it.
    */
   async recordWarning(
     env: string,
     project: string,
-    opts: { readonly expectedVersion: number; readonly now?: Date; readonly by?: string },
+    opts: RecordWarningOptions,
   ): Promise<Deployment> {
     const now = opts.now ?? new Date();
+    const stage = opts.stage ?? WARNING_LEAD_MS / 60_000;
+    const issues = new IssueCollector();
+    if (!Number.isInteger(stage) || stage < 1)
+      issues.add('stage', stage, 'must be a whole number of minutes, 1 or more');
+    issues.throwIfAny('expiry warning');
     return this.write(
       env,
       project,
       {
-        action: 'record the expiry warning',
+        action: `record the ${stage}-minute expiry warning`,
         statuses: EXTENDABLE_STATUSES,
         version: opts.expectedVersion,
       },
       {
         set: {
           warnedAt: now.toISOString(),
+          warnedStage: stage,
           updatedAt: now.toISOString(),
           updatedBy: opts.by ?? 'reaper',
         },
-        notWarned: true,
+        notWarnedAt: stage,
       },
     );
   }
@@ -453,7 +505,8 @@ export class DeploymentRegistry {
           Limit: opts.pageSize,
         }),
       );
-      for (const item of page.Items ?? []) out.push(toDeployment(item));
+      // Slot allocations share the table; they are not deployments.
+      for (const item of page.Items ?? []) if (!item.slotKind) out.push(toDeployment(item));
       start = page.LastEvaluatedKey;
     } while (start);
     return out.sort(
@@ -491,7 +544,8 @@ export class DeploymentRegistry {
     what: {
       set: Record<string, unknown>;
       expiredBy?: Date;
-      notWarned?: boolean;
+      /** Only if no warning stage of this many minutes or fewer was recorded. */
+      notWarnedAt?: number;
     },
   ): Promise<Deployment> {
     const names: Record<string, string> = { '#version': 'version', '#status': 'status' };
@@ -519,9 +573,10 @@ export class DeploymentRegistry {
       values[':now'] = { S: what.expiredBy.toISOString() };
       conditions.push('#exp <= :now');
     }
-    if (what.notWarned) {
-      names['#warned'] = 'warnedAt';
-      conditions.push('attribute_not_exists(#warned)');
+    if (what.notWarnedAt !== undefined) {
+      names['#stage'] = 'warnedStage';
+      values[':stage'] = { N: String(what.notWarnedAt) };
+      conditions.push('(attribute_not_exists(#stage) OR #stage > :stage)');
     }
     try {
       const out = await this.client.send(
@@ -616,6 +671,9 @@ export function toDeployment(item: Record<string, AttributeValue>): Deployment {
     ttlHours: typeof o.ttlHours === 'number' ? o.ttlHours : 0,
     expiresAt: str('expiresAt') ?? NEVER_EXPIRES,
     warnedAt: str('warnedAt'),
+    warnedStage: typeof o.warnedStage === 'number' ? o.warnedStage : undefined,
+    hourlyCost: typeof o.hourlyCost === 'number' ? o.hourlyCost : undefined,
+    albSlot: o.albSlot,
     outputs: (o.outputs as Record<string, string> | undefined) ?? {},
     stackObjectKey: str('stackObjectKey') ?? '',
     size: str('size'),

@@ -52,6 +52,11 @@ export interface TeardownProgress {
   readonly runs?: number;
   /** Last error seen, for `automock status`. */
   readonly lastError?: string;
+  /**
+   * Why the sweep took over from the terraform task (RunTask failed, the destroy timed out...):
+   * kept for the whole teardown, never overwritten by the sweep's own later errors.
+   */
+  readonly fallbackReason?: string;
 }
 
 /** One item of the deployments registry: a project deployed to an environment. */
@@ -75,8 +80,17 @@ export interface Deployment {
   readonly ttlHours: number;
   /** Absolute expiry (ISO-8601 UTC), or {@link NEVER_EXPIRES} when `ttlHours` is 0. */
   readonly expiresAt: string;
-  /** When the one-hour warning was sent for the current expiry. */
+  /** When the last expiry warning was sent for the current expiry. */
   readonly warnedAt?: string;
+  /**
+   * Minutes-before-expiry of the last warning stage sent for the current expiry (60, then 15 by
+   * default); an item with `warnedAt` and no stage had the single one-hour warning of old.
+   */
+  readonly warnedStage?: number;
+  /** The shared-ALB slot the project holds (freed on teardown). */
+  readonly albSlot?: { readonly kind: 'listener-port' | 'rule-priority'; readonly value: number };
+  /** Estimated USD per hour at deploy time (core's price table), for the teardown notice. */
+  readonly hourlyCost?: number;
   /** Stack outputs worth showing (URLs), by name. */
   readonly outputs: Readonly<Record<string, string>>;
   /** S3 key of the synthesised stack in the state bucket (for the destroyer task). */
@@ -107,6 +121,8 @@ export type DeploymentFields = {
       | 'expiresAt'
       | 'ttlHours'
       | 'warnedAt'
+      | 'warnedStage'
+      | 'hourlyCost'
       | 'outputs'
       | 'stackObjectKey'
       | 'size'

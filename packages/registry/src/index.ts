@@ -3,3 +3,4 @@ export * from './deployment';
 export * from './DeploymentRegistry';
 export * from './expiry';
 export * from './RegistryConflictError';
+export * from './SlotAllocator';

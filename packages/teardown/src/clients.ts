@@ -3,6 +3,8 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { STSClient } from '@aws-sdk/client-sts';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -35,6 +37,8 @@ export function teardownClients(opts: TeardownClientOptions = {}): TeardownClien
     cloudwatch: new CloudWatchClient(c),
     autoscaling: new ApplicationAutoScalingClient(c),
     secrets: new SecretsManagerClient(c),
+    iam: new IAMClient(c),
+    sts: new STSClient(c),
   };
 }
 

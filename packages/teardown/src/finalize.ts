@@ -32,7 +32,8 @@ export function lockDigestId(stateBucket: string, stateKey: string): string {
  * After a teardown: moves the project's state object to the archive prefix (the bucket is
  * versioned, so both are recoverable), removes its lock digest (a later deploy of the same name
  * then starts from empty state without a checksum mismatch), and marks the registry item
- * `destroyed` with when and how. Each step is idempotent, so a retry after a crash is safe.
+ * `destroyed` with when and how, and frees its shared-ALB slot. Each step is idempotent, so a
+ * retry after a crash is safe.
  * Returns the archive key, or undefined when there was no state to archive.
  */
 export async function finalizeTeardown(
@@ -70,5 +71,14 @@ export async function finalizeTeardown(
     now: opts.now,
     fields: { destroyMethod: opts.method, destroyedBy: opts.by, failureReason: null },
   });
+  // Its listener port or rule priorities are free for the next deploy (conditional: never a
+  // slot another project holds by now).
+  if (deployment.albSlot)
+    await registry.slots.release(
+      opts.env,
+      opts.project,
+      deployment.albSlot.kind,
+      deployment.albSlot.value,
+    );
   return { archivedTo, deployment };
 }

@@ -3,3 +3,4 @@ export * from './finalize';
 export * from './record';
 export * from './retry';
 export * from './sweep';
+export * from './orphans';

@@ -52,19 +52,42 @@ export async function beginTeardown(
   return registry.transition(env, project, { ...write, from, to: 'destroying' });
 }
 
-/** A fresh sweep record: nothing deleted yet, optionally why the sweep took over. */
-export function sweepTeardown(startedAt: Date, lastError?: string): TeardownProgress {
+/**
+ * A fresh sweep record: nothing deleted yet, optionally why the sweep took over from the
+ * terraform task (kept as `fallbackReason`, which the sweep's own errors never overwrite).
+ */
+export function sweepTeardown(startedAt: Date, fallbackReason?: string): TeardownProgress {
   return {
     method: 'sweep',
     startedAt: startedAt.toISOString(),
     deleted: [],
     runs: 0,
-    ...(lastError === undefined ? {} : { lastError: lastError.slice(0, LAST_ERROR_MAX) }),
+    ...(fallbackReason === undefined
+      ? {}
+      : { fallbackReason: fallbackReason.slice(0, LAST_ERROR_MAX) }),
   };
+}
+
+/**
+ * Whether a sweep that finds nothing is a finding rather than a success: the project was applied
+ * (it has outputs) and no terraform task ran that might have removed everything already.
+ */
+export function expectsResources(d: Deployment): boolean {
+  return Object.keys(d.outputs).length > 0 && !d.teardown?.taskArn;
 }
 
 /** Options of {@link sweepAndRecord}. */
 export interface SweepAndRecordOptions extends StateLocation {
+  /** The environment's account: the sweep refuses other credentials. */
+  readonly accountId: string;
+  /** The environment's name prefix (project roles are `<prefix>-<env>-*`). */
+  readonly namePrefix: string;
+  /**
+   * Finalise even when the sweep finds nothing for a project believed to have resources
+   * ({@link expectsResources}); a person's decision after checking account and region.
+   * @default false
+   */
+  readonly confirmEmpty?: boolean;
   /**
    * The project being torn down, `destroying`, as last read or written: its version guards the
    * progress write, and its `teardown.deleted` is where the sweep resumes.
@@ -94,6 +117,20 @@ export interface SweepAndRecordResult {
   readonly stoppedForDeadline: boolean;
   /** Where the state was archived, when complete and there was state. */
   readonly archivedTo?: string;
+  /**
+   * True when the sweep found nothing for a project believed to have resources: not finalised,
+   * recorded as the teardown's last error, to be checked (and confirmed) by a person.
+   */
+  readonly foundNothing: boolean;
+}
+
+/** Message recorded (and reported) when a sweep finds nothing for a project believed alive. */
+export function foundNothingMessage(d: Pick<Deployment, 'env' | 'project'>, accountId: string) {
+  return (
+    `the sweep found nothing tagged automock:env=${d.env}, automock:project=${d.project} in account ${accountId} ` +
+    `although the project was deployed: check the region and the credentials; if it really has no resources left, ` +
+    `finish with: automock destroy --env ${d.env} --project ${d.project} --sweep --confirm-empty`
+  );
 }
 
 /**
@@ -110,40 +147,58 @@ export async function sweepAndRecord(
 ): Promise<SweepAndRecordResult> {
   const d = opts.deployment;
   const now = opts.now ?? (() => new Date());
+  const base: TeardownProgress = {
+    ...(d.teardown ?? { startedAt: now().toISOString() }),
+    method: 'sweep',
+    runs: (d.teardown?.runs ?? 0) + 1,
+  };
+  // Each delete is recorded as it happens, each write conditional on the one before: a run
+  // killed mid-way (the Lambda's timeout) has lost nothing, and a concurrent writer is noticed.
+  let current = d;
+  const record = async (fields: Partial<TeardownProgress>): Promise<Deployment> => {
+    current = await registry.update(d.env, d.project, {
+      statuses: ['destroying'],
+      expectedVersion: current.version,
+      fields: { teardown: { ...base, ...current.teardown, ...fields, runs: base.runs } },
+      by: opts.by,
+      now: now(),
+    });
+    return current;
+  };
   const sweep = await sweepProject(clients, {
     env: d.env,
     project: d.project,
+    accountId: opts.accountId,
+    namePrefix: opts.namePrefix,
     alreadyDeleted: d.teardown?.deleted ?? [],
     protectedNames: [opts.stateBucket, opts.lockTable, registry.tableName],
     clock: opts.clock,
     retry: opts.retry,
     log: opts.log,
+    onProgress: async (deleted) => {
+      await record({ deleted });
+    },
   });
-  const progress: TeardownProgress = {
-    ...(d.teardown ?? { startedAt: now().toISOString() }),
-    method: 'sweep',
-    deleted: sweep.deletedSoFar,
-    runs: (d.teardown?.runs ?? 0) + 1,
-    lastError: sweep.failures.length
+  const foundNothing = sweep.foundNothing && expectsResources(d) && !opts.confirmEmpty;
+  const lastError = foundNothing
+    ? foundNothingMessage(d, opts.accountId)
+    : sweep.failures.length
       ? sweep.failures
           .map((f) => `${f.arn}: ${f.error}`)
           .join('\n')
           .slice(0, LAST_ERROR_MAX)
-      : d.teardown?.lastError,
-  };
-  const recorded = await registry.update(d.env, d.project, {
-    statuses: ['destroying'],
-    expectedVersion: d.version,
-    fields: { teardown: progress },
-    by: opts.by,
-    now: now(),
+      : d.teardown?.lastError;
+  const recorded = await record({
+    deleted: sweep.deletedSoFar,
+    ...(lastError === undefined ? {} : { lastError: lastError.slice(0, LAST_ERROR_MAX) }),
   });
-  if (!sweep.complete)
+  if (!sweep.complete || foundNothing)
     return {
       sweep,
       deployment: recorded,
       complete: false,
       stoppedForDeadline: sweep.stoppedForDeadline,
+      foundNothing,
     };
   const { archivedTo, deployment } = await finalizeTeardown(clients, registry, {
     env: d.env,
@@ -154,5 +209,12 @@ export async function sweepAndRecord(
     by: opts.by,
     now: now(),
   });
-  return { sweep, deployment, complete: true, stoppedForDeadline: false, archivedTo };
+  return {
+    sweep,
+    deployment,
+    complete: true,
+    stoppedForDeadline: false,
+    archivedTo,
+    foundNothing: false,
+  };
 }

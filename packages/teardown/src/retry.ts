@@ -15,6 +15,9 @@ const RETRYABLE = new Set([
   'ConcurrentUpdateException',
   'InternalError',
   'ServiceUnavailable',
+  // IAM: a policy attached or an instance profile added while the role was being emptied.
+  'DeleteConflict',
+  'DeleteConflictException',
 ]);
 
 /** Error names that mean the thing is already gone, which for a teardown is success. */
@@ -26,6 +29,9 @@ const GONE = new Set([
   'ClusterNotFoundException',
   'ObjectNotFoundException',
   'ResourceNotFound',
+  // IAM's "not found".
+  'NoSuchEntity',
+  'NoSuchEntityException',
 ]);
 
 export function errorName(err: unknown): string {

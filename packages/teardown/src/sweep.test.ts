@@ -1,10 +1,13 @@
 import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
-import { classify, emptyBucket, sweepProject, SWEEP_ORDER } from './sweep';
+import { DeadlineReachedError } from './retry';
+import { WrongAccountError, classify, emptyBucket, sweepProject, SWEEP_ORDER } from './sweep';
 import {
   EMULATOR_CREDENTIALS as CREDENTIALS,
   EMULATOR_REGION as REGION,
 } from '@automock/test-support/emulators';
 import {
+  FAKE_ACCOUNT,
+  projectRoles,
   type FakeAws,
   type FakeResource,
   dedicatedProject,
@@ -14,6 +17,8 @@ import {
 } from '@automock/test-support/fake-aws';
 
 const ENV = 'dev';
+/** The environment's account and name prefix, as the fake's STS and roles have them. */
+const SCOPE = { accountId: FAKE_ACCOUNT, namePrefix: 'automock' };
 const PROJECT = 'loadtest';
 
 let fake: FakeAws;
@@ -61,7 +66,12 @@ const COMMAND_ORDER = [
 describe('sweepProject', () => {
   it('deletes a dedicated project in dependency order, each resource once', async () => {
     setup(undefined, { enis: ['eni-lingering'] });
-    const r = await sweepProject(clients, { env: ENV, project: PROJECT, clock: instantClock() });
+    const r = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: PROJECT,
+      clock: instantClock(),
+    });
     expect(r.complete).toBe(true);
     expect(r.failures).toEqual([]);
     const commands = fake.calls.map((c) => c.split(' ')[0]!);
@@ -82,7 +92,7 @@ describe('sweepProject', () => {
     setup();
     fake.failNext('DeleteSubnet', 'subnet-dev-loadtest-a', 'DependencyViolation', 2);
     const clock = instantClock();
-    const r = await sweepProject(clients, { env: ENV, project: PROJECT, clock });
+    const r = await sweepProject(clients, { ...SCOPE, env: ENV, project: PROJECT, clock });
     expect(r.complete).toBe(true);
     expect(fake.calls.filter((c) => c.startsWith('DeleteSubnet subnet-dev-loadtest-a'))).toEqual([
       'DeleteSubnet subnet-dev-loadtest-a -> DependencyViolation',
@@ -100,7 +110,12 @@ describe('sweepProject', () => {
       'LoadBalancerNotFound',
       1,
     );
-    const r = await sweepProject(clients, { env: ENV, project: PROJECT, clock: instantClock() });
+    const r = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: PROJECT,
+      clock: instantClock(),
+    });
     expect(r.complete).toBe(true);
     expect(r.deleted).toContain(dedicatedProject(ENV, PROJECT)[3]!.arn);
   });
@@ -108,7 +123,12 @@ describe('sweepProject', () => {
   it('records a hard failure, carries on with the rest, and is not complete', async () => {
     setup();
     fake.failNext('DeleteLogGroup', '/automock/dev/loadtest', 'AccessDeniedException', 1);
-    const r = await sweepProject(clients, { env: ENV, project: PROJECT, clock: instantClock() });
+    const r = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: PROJECT,
+      clock: instantClock(),
+    });
     expect(r.complete).toBe(false);
     expect(r.failures).toEqual([
       {
@@ -146,6 +166,7 @@ describe('sweepProject', () => {
     // Even if the Tagging API's filter were wrong and returned everything.
     setup(others, { ignoreTagFilters: true });
     const r = await sweepProject(clients, {
+      ...SCOPE,
       env: ENV,
       project: PROJECT,
       clock: instantClock(),
@@ -166,19 +187,20 @@ describe('sweepProject', () => {
   it('refuses to sweep an environment-level selection or a wildcard', async () => {
     setup([]);
     await expect(
-      sweepProject(clients, { env: ENV, project: '_environment', clock: instantClock() }),
+      sweepProject(clients, { ...SCOPE, env: ENV, project: '_environment', clock: instantClock() }),
     ).rejects.toThrow(/must name one project/);
     await expect(
-      sweepProject(clients, { env: ENV, project: '', clock: instantClock() }),
+      sweepProject(clients, { ...SCOPE, env: ENV, project: '', clock: instantClock() }),
     ).rejects.toThrow(/must name one project/);
     await expect(
-      sweepProject(clients, { env: '*', project: 'x', clock: instantClock() }),
+      sweepProject(clients, { ...SCOPE, env: '*', project: 'x', clock: instantClock() }),
     ).rejects.toThrow(/no wildcards/);
   });
 
   it('dry run lists what it would delete, in order, and deletes nothing', async () => {
     setup();
     const r = await sweepProject(clients, {
+      ...SCOPE,
       env: ENV,
       project: PROJECT,
       dryRun: true,
@@ -200,7 +222,7 @@ describe('sweepProject', () => {
       timeLeftMs: () => (budget-- > 0 ? 60_000 : 0),
       sleep: async () => undefined,
     };
-    const first = await sweepProject(clients, { env: ENV, project: PROJECT, clock });
+    const first = await sweepProject(clients, { ...SCOPE, env: ENV, project: PROJECT, clock });
     expect(first.stoppedForDeadline).toBe(true);
     expect(first.complete).toBe(false);
     expect(first.deleted.length).toBeGreaterThan(3);
@@ -208,6 +230,7 @@ describe('sweepProject', () => {
     const callsAfterFirst = fake.calls.length;
 
     const second = await sweepProject(clients, {
+      ...SCOPE,
       env: ENV,
       project: PROJECT,
       clock: instantClock(),
@@ -224,7 +247,174 @@ describe('sweepProject', () => {
   });
 });
 
+describe('project IAM roles (not in the Tagging API)', () => {
+  const bystanders = [
+    // Another project, another environment, the environment's own, an untagged one.
+    ...projectRoles(ENV, 'other'),
+    ...projectRoles('staging', PROJECT),
+    {
+      name: 'automock-dev-reaper',
+      tags: { 'automock:env': ENV, 'automock:project': '_environment' },
+    },
+    { name: `automock-dev-${PROJECT}-hand-made`, tags: {}, inline: ['x'] },
+    // The right tags under another name scheme: not selected by name.
+    {
+      name: `someone-elses-${PROJECT}`,
+      tags: { 'automock:env': ENV, 'automock:project': PROJECT },
+    },
+  ];
+
+  it('deletes the project roles after emptying them, and nothing else', async () => {
+    setup(dedicatedProject(ENV, PROJECT), {
+      roles: [...projectRoles(ENV, PROJECT), ...bystanders],
+    });
+    const r = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: PROJECT,
+      clock: instantClock(),
+    });
+    expect(r.complete).toBe(true);
+    const iamCalls = fake.calls.filter((c) => /Role/.test(c));
+    expect(iamCalls).toEqual([
+      `DeleteRolePolicy automock-dev-${PROJECT}-mockserver-execution/execution`,
+      `DetachRolePolicy automock-dev-${PROJECT}-mockserver-execution/arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`,
+      `DeleteRole automock-dev-${PROJECT}-mockserver-execution`,
+      `DeleteRolePolicy automock-dev-${PROJECT}-mockserver-task/task`,
+      `DeleteRole automock-dev-${PROJECT}-mockserver-task`,
+    ]);
+    // After the services that assume them.
+    expect(
+      fake.calls.indexOf(`DeleteRole automock-dev-${PROJECT}-mockserver-task`),
+    ).toBeGreaterThan(fake.calls.indexOf(`DeleteService automock-dev/${PROJECT}`));
+    expect(r.deletedSoFar).toContain(
+      `arn:aws:iam::${FAKE_ACCOUNT}:role/automock-dev-${PROJECT}-mockserver-task`,
+    );
+  });
+
+  it('a role already gone counts as deleted; a resumed run does not touch it again', async () => {
+    setup([], { roles: projectRoles(ENV, PROJECT) });
+    const first = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: PROJECT,
+      clock: instantClock(),
+    });
+    expect(first.deletedSoFar).toHaveLength(2);
+    const before = fake.calls.length;
+    const second = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: PROJECT,
+      clock: instantClock(),
+      alreadyDeleted: first.deletedSoFar,
+    });
+    expect(second.complete).toBe(true);
+    expect(fake.calls.length).toBe(before);
+  });
+
+  it('dry run lists the roles and changes nothing', async () => {
+    setup([], { roles: [...projectRoles(ENV, PROJECT), ...bystanders] });
+    const r = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: PROJECT,
+      dryRun: true,
+      clock: instantClock(),
+    });
+    expect(r.planned.map((i) => `${i.kind} ${i.id}`)).toEqual([
+      `iam-role automock-dev-${PROJECT}-mockserver-execution`,
+      `iam-role automock-dev-${PROJECT}-mockserver-task`,
+    ]);
+    expect(fake.calls).toEqual([]);
+  });
+});
+
+describe('safety', () => {
+  it('refuses credentials of another account before anything, and deletes nothing', async () => {
+    setup(dedicatedProject(ENV, PROJECT), {
+      account: '210987654321',
+      roles: projectRoles(ENV, PROJECT),
+    });
+    await expect(
+      sweepProject(clients, { ...SCOPE, env: ENV, project: PROJECT, clock: instantClock() }),
+    ).rejects.toThrow(
+      /AWS credentials are for account 210987654321 .* but the environment is in account 123456789012; nothing was swept/,
+    );
+    await expect(
+      sweepProject(clients, { ...SCOPE, env: ENV, project: PROJECT, clock: instantClock() }),
+    ).rejects.toBeInstanceOf(WrongAccountError);
+    expect(fake.calls).toEqual([]);
+    expect(fake.mocks.tagging.calls()).toHaveLength(0);
+  });
+
+  it('de-duplicates what the Tagging API returns twice', async () => {
+    setup(dedicatedProject(ENV, PROJECT), { duplicateMappings: true });
+    const r = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: PROJECT,
+      clock: instantClock(),
+    });
+    expect(r.complete).toBe(true);
+    expect(r.planned).toHaveLength(20);
+    expect(new Set(fake.calls).size).toBe(fake.calls.length);
+  });
+
+  it('says when it found nothing at all', async () => {
+    setup(dedicatedProject(ENV, 'other'));
+    const r = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: PROJECT,
+      clock: instantClock(),
+    });
+    expect(r).toMatchObject({ foundNothing: true, complete: true, planned: [] });
+  });
+});
+
 describe('emptyBucket', () => {
+  it('stops between rounds at its deadline; the next run carries on', async () => {
+    setup([], { versionsPerBucket: 2500 });
+    let rounds = 2;
+    const clock = { ...instantClock(), timeLeftMs: () => (rounds-- > 0 ? 1000 : 0) };
+    await expect(emptyBucket(clients.s3, 'cfg', clock)).rejects.toBeInstanceOf(
+      DeadlineReachedError,
+    );
+    expect(fake.calls).toEqual(['DeleteObjects cfg:1000', 'DeleteObjects cfg:1000']);
+    expect(await emptyBucket(clients.s3, 'cfg', instantClock())).toBe(500);
+  });
+
+  it("a sweep emptying a large bucket honours the sweep's deadline and resumes", async () => {
+    setup(
+      [
+        {
+          arn: 'arn:aws:s3:::automock-dev-loadtest-config',
+          tags: { 'automock:env': ENV, 'automock:project': PROJECT },
+        },
+      ],
+      { versionsPerBucket: 5000 },
+    );
+    let left = 3;
+    const first = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: PROJECT,
+      clock: { ...instantClock(), timeLeftMs: () => (left-- > 0 ? 1000 : 0) },
+    });
+    expect(first).toMatchObject({ complete: false, stoppedForDeadline: true });
+    expect(fake.calls.filter((c) => c.startsWith('DeleteObjects'))).toHaveLength(2);
+    const second = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: PROJECT,
+      clock: instantClock(),
+      alreadyDeleted: first.deletedSoFar,
+    });
+    expect(second.complete).toBe(true);
+    expect(fake.calls.at(-1)).toBe('DeleteBucket automock-dev-loadtest-config');
+  });
+
   it('empties a bucket of 2,500 versions and delete markers in batches of at most 1000', async () => {
     // s3rver has no versioning API, so this bucket is a stateful aws-sdk-client-mock fake.
     setup([], { versionsPerBucket: 2500 });
@@ -260,7 +450,12 @@ describe('emptyBucket', () => {
         versionsPerBucket: 2500,
       },
     );
-    const r = await sweepProject(clients, { env: ENV, project: PROJECT, clock: instantClock() });
+    const r = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: PROJECT,
+      clock: instantClock(),
+    });
     expect(r.complete).toBe(true);
     expect(fake.calls.at(-1)).toBe('DeleteBucket automock-dev-loadtest-config');
   });

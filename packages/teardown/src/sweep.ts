@@ -41,9 +41,22 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesForRoleCommand,
+  ListRolePoliciesCommand,
+  ListRoleTagsCommand,
+  ListRolesCommand,
+  RemoveRoleFromInstanceProfileCommand,
+} from '@aws-sdk/client-iam';
+import {
   GetResourcesCommand,
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   DeleteBucketCommand,
   DeleteObjectsCommand,
@@ -64,6 +77,10 @@ export interface SweepClients {
   readonly cloudwatch: CloudWatchClient;
   readonly autoscaling: ApplicationAutoScalingClient;
   readonly secrets: SecretsManagerClient;
+  /** Project roles: the Tagging API does not return IAM roles. */
+  readonly iam: IAMClient;
+  /** The caller's account, checked before anything else. */
+  readonly sts: STSClient;
 }
 
 /**
@@ -92,6 +109,9 @@ export const SWEEP_ORDER = [
   'log-group',
   'alarm',
   'scalable-target',
+  // IAM does not stop a role from being deleted while a task uses it: deleted once the services
+  // that assume it are gone, so nothing running loses its credentials mid-teardown.
+  'iam-role',
   // The control-plane token: nothing depends on it; deleted without a recovery window so the
   // project can be deployed again under its name.
   'secret',
@@ -101,7 +121,7 @@ export type SweepKind = (typeof SWEEP_ORDER)[number];
 
 /** One resource the sweep would delete (or has). */
 export interface SweepItem {
-  /** ARN (from the Tagging API), or `eni:<id>` for a lingering network interface. */
+  /** ARN (from the Tagging API or IAM), or `eni:<id>` for a lingering network interface. */
   readonly arn: string;
   readonly kind: SweepKind;
   /** The id the delete call takes (name, id or ARN). */
@@ -118,6 +138,24 @@ export interface SweepSkip {
 export interface SweepOptions {
   readonly env: string;
   readonly project: string;
+  /**
+   * The environment's AWS account. The sweep asks STS who it runs as first and refuses, touching
+   * nothing, when it is another account: with the wrong credentials it would find nothing and
+   * report a teardown that never happened.
+   */
+  readonly accountId: string;
+  /**
+   * The environment's name prefix (`automock`). Project roles are found by name,
+   * `<namePrefix>-<env>-*` (how core's resourceName names them), then kept only when they carry
+   * both tags.
+   */
+  readonly namePrefix: string;
+  /**
+   * Called after each delete with every ARN deleted so far (this and earlier runs), and awaited:
+   * the caller records progress as it goes, so a run killed mid-way (a Lambda timeout) loses
+   * nothing. @default - nothing recorded until the sweep returns
+   */
+  readonly onProgress?: (deletedSoFar: readonly string[]) => Promise<void>;
   /** Only list what would be deleted. @default false */
   readonly dryRun?: boolean;
   /** ARNs a previous run already deleted: never sent a delete again. @default [] */
@@ -153,6 +191,32 @@ export interface SweepResult {
   readonly complete: boolean;
   /** True when the run stopped to stay inside its deadline. */
   readonly stoppedForDeadline: boolean;
+  /**
+   * True when nothing carrying the project's tags was found and no earlier run deleted anything:
+   * for a project believed alive that is a finding (wrong region, tags lost), not a success.
+   */
+  readonly foundNothing: boolean;
+}
+
+/** The credentials are for another account than the environment's; the sweep touched nothing. */
+export class WrongAccountError extends Error {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+    readonly arn: string,
+  ) {
+    super(
+      `AWS credentials are for account ${actual} (${arn}), but the environment is in account ${expected}; nothing was swept`,
+    );
+    this.name = 'WrongAccountError';
+  }
+}
+
+/** Refuses to go on when the caller's credentials are not for `accountId`. */
+export async function checkSweepAccount(sts: STSClient, accountId: string): Promise<void> {
+  const who = await sts.send(new GetCallerIdentityCommand({}));
+  if (who.Account !== accountId)
+    throw new WrongAccountError(accountId, who.Account ?? 'unknown', who.Arn ?? 'unknown');
 }
 
 interface ParsedArn {
@@ -249,6 +313,7 @@ export async function sweepProject(
       `sweep: env ${JSON.stringify(env)} / project ${JSON.stringify(project)} must name one project ` +
         `(not empty, not '${ENVIRONMENT_PROJECT}', no wildcards)`,
     );
+  await checkSweepAccount(clients.sts, opts.accountId);
   const log = opts.log ?? (() => undefined);
   const protectedNames = new Set(opts.protectedNames ?? []);
   const done = new Set(opts.alreadyDeleted ?? []);
@@ -258,6 +323,8 @@ export async function sweepProject(
 
   // 1. Discover by both tags; re-check the tags ourselves so a filter mistake cannot widen it.
   const planned: SweepItem[] = [];
+  // The Tagging API can return one resource twice (across pages, or under two mappings).
+  const seen = new Set<string>();
   let token: string | undefined;
   do {
     const page = await clients.tagging.send(
@@ -272,7 +339,8 @@ export async function sweepProject(
     );
     for (const m of page.ResourceTagMappingList ?? []) {
       const arn = m.ResourceARN;
-      if (!arn) continue;
+      if (!arn || seen.has(arn)) continue;
+      seen.add(arn);
       const tags = new Map((m.Tags ?? []).map((t) => [t.Key, t.Value]));
       if (tags.get(TAG_ENV) !== env || tags.get(TAG_PROJECT) !== project) {
         skipped.push({
@@ -297,6 +365,8 @@ export async function sweepProject(
     }
     token = page.PaginationToken;
   } while (token);
+
+  planned.push(...(await projectRoles(clients.iam, opts)));
 
   // Lingering ENIs (ALB, NAT, task leftovers) carry no tags of ours; they are only considered
   // inside a VPC that carries both tags, i.e. one dedicated to this project, and only when detached.
@@ -328,6 +398,7 @@ export async function sweepProject(
     (a, b) => ORDER_INDEX.get(a.kind)! - ORDER_INDEX.get(b.kind)! || a.arn.localeCompare(b.arn),
   );
 
+  const foundNothing = planned.length === 0 && done.size === 0;
   const result = (complete: boolean, stoppedForDeadline: boolean): SweepResult => ({
     planned,
     deleted,
@@ -336,6 +407,7 @@ export async function sweepProject(
     failures,
     complete,
     stoppedForDeadline,
+    foundNothing,
   });
   if (opts.dryRun) return result(false, false);
 
@@ -355,7 +427,7 @@ export async function sweepProject(
       try {
         const how = await withRetry(
           `deleting ${item.kind} ${item.id}`,
-          () => deleteOne(clients, item, scalable),
+          () => deleteOne(clients, item, scalable, clock),
           clock,
           opts.retry,
         );
@@ -366,7 +438,11 @@ export async function sweepProject(
         if (err instanceof DeadlineReachedError) throw err;
         failures.push({ arn: item.arn, error: `${errorName(err)}: ${(err as Error).message}` });
         log(`failed: ${item.kind} ${item.arn}: ${errorName(err)}`);
+        continue;
       }
+      // Outside the per-item catch: a progress write that fails (another writer got in) stops
+      // the sweep rather than being counted as a failed delete.
+      if (opts.onProgress) await opts.onProgress([...done]);
     }
   } catch (err) {
     if (err instanceof DeadlineReachedError) {
@@ -382,6 +458,7 @@ async function deleteOne(
   c: SweepClients,
   item: SweepItem,
   scalable: ReadonlyMap<string, ScalableTarget>,
+  clock: Clock,
 ): Promise<void> {
   switch (item.kind) {
     case 'ecs-service': {
@@ -447,7 +524,7 @@ async function deleteOne(
       await c.ec2.send(new DeleteVpcCommand({ VpcId: item.id }));
       return;
     case 's3-bucket':
-      await emptyBucket(c.s3, item.id);
+      await emptyBucket(c.s3, item.id, clock);
       await c.s3.send(new DeleteBucketCommand({ Bucket: item.id }));
       return;
     case 'log-group':
@@ -470,6 +547,9 @@ async function deleteOne(
       );
       return;
     }
+    case 'iam-role':
+      await deleteRole(c.iam, item.id);
+      return;
     case 'secret':
       await c.secrets.send(
         new DeleteSecretCommand({ SecretId: item.id, ForceDeleteWithoutRecovery: true }),
@@ -504,11 +584,15 @@ async function revokeGroupReferences(ec2: EC2Client, groupId: string): Promise<v
 /**
  * Deletes every object version and delete marker, 1000 per DeleteObjects call (the API's limit).
  * Lists from the start each round: what was deleted no longer appears, so no markers are needed.
+ * With a `clock`, stops with {@link DeadlineReachedError} between rounds once its time is up (a
+ * bucket of millions of versions takes longer than a Lambda runs); the next run carries on.
  */
-export async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
+export async function emptyBucket(s3: S3Client, bucket: string, clock?: Clock): Promise<number> {
   let removed = 0;
   let previousFirst: string | undefined;
   for (;;) {
+    if (clock && clock.timeLeftMs() <= 0)
+      throw new DeadlineReachedError(`emptying ${bucket} (${removed} versions deleted this run)`);
     const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 1000 }));
     const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
       .filter((o) => o.Key !== undefined)
@@ -538,6 +622,79 @@ export async function emptyBucket(s3: S3Client, bucket: string): Promise<number>
       removed += batch.length;
     }
   }
+}
+
+/**
+ * The project's IAM roles: named `<namePrefix>-<env>-*` and carrying both tags (ListRoles returns
+ * no tags, so each candidate's are read). A role of another project, of the environment itself
+ * (`_environment`) or of nothing of ours is never selected.
+ */
+async function projectRoles(iam: IAMClient, opts: SweepOptions): Promise<SweepItem[]> {
+  const namePrefix = `${opts.namePrefix}-${opts.env}-`;
+  const out: SweepItem[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(new ListRolesCommand({ Marker: marker }));
+    for (const role of page.Roles ?? []) {
+      if (!role.RoleName?.startsWith(namePrefix) || !role.Arn) continue;
+      const tags = await roleTags(iam, role.RoleName);
+      if (tags.get(TAG_ENV) === opts.env && tags.get(TAG_PROJECT) === opts.project)
+        out.push({ arn: role.Arn, kind: 'iam-role', id: role.RoleName });
+    }
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return out;
+}
+
+async function roleTags(iam: IAMClient, roleName: string): Promise<Map<string, string>> {
+  const tags = new Map<string, string>();
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(new ListRoleTagsCommand({ RoleName: roleName, Marker: marker }));
+    for (const t of page.Tags ?? []) if (t.Key) tags.set(t.Key, t.Value ?? '');
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return tags;
+}
+
+/**
+ * IAM refuses to delete a role that still has inline or attached policies or instance profiles
+ * (DeleteConflict): those go first. Attached managed policies are only detached, never deleted.
+ */
+async function deleteRole(iam: IAMClient, roleName: string): Promise<void> {
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(
+      new ListRolePoliciesCommand({ RoleName: roleName, Marker: marker }),
+    );
+    for (const name of page.PolicyNames ?? [])
+      await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  do {
+    const page = await iam.send(
+      new ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker: marker }),
+    );
+    for (const p of page.AttachedPolicies ?? [])
+      if (p.PolicyArn)
+        await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: p.PolicyArn }));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  do {
+    const page = await iam.send(
+      new ListInstanceProfilesForRoleCommand({ RoleName: roleName, Marker: marker }),
+    );
+    for (const ip of page.InstanceProfiles ?? [])
+      if (ip.InstanceProfileName)
+        await iam.send(
+          new RemoveRoleFromInstanceProfileCommand({
+            RoleName: roleName,
+            InstanceProfileName: ip.InstanceProfileName,
+          }),
+        );
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
 }
 
 async function scalableTargetsByArn(

@@ -44,6 +44,19 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesForRoleCommand,
+  ListRolePoliciesCommand,
+  ListRoleTagsCommand,
+  ListRolesCommand,
+  RemoveRoleFromInstanceProfileCommand,
+} from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import {
   GetResourcesCommand,
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -69,6 +82,8 @@ export interface SweepClients {
   readonly cloudwatch: CloudWatchClient;
   readonly autoscaling: ApplicationAutoScalingClient;
   readonly secrets: SecretsManagerClient;
+  readonly iam: IAMClient;
+  readonly sts: STSClient;
 }
 
 export interface FakeResource {
@@ -109,6 +124,35 @@ export function dedicatedProject(env: string, project: string): FakeResource[] {
   return arns.map((arn) => ({ arn, tags }));
 }
 
+/** An IAM role the fake knows (IAM is not in the Tagging API). */
+export interface FakeRole {
+  readonly name: string;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Inline policy names. @default [] */
+  readonly inline?: readonly string[];
+  /** Attached managed policy ARNs. @default [] */
+  readonly attached?: readonly string[];
+  /** Instance profiles holding it. @default [] */
+  readonly instanceProfiles?: readonly string[];
+}
+
+/** The roles a project's service gets (core's naming: `<prefix>-<env>-<project>-<service>-…`). */
+export function projectRoles(env: string, project: string, prefix = 'automock'): FakeRole[] {
+  const tags = { 'automock:env': env, 'automock:project': project, Project: project };
+  return [
+    {
+      name: `${prefix}-${env}-${project}-mockserver-execution`,
+      tags,
+      inline: ['execution'],
+      attached: ['arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'],
+    },
+    { name: `${prefix}-${env}-${project}-mockserver-task`, tags, inline: ['task'] },
+  ];
+}
+
+/** The account the fake's STS answers with. */
+export const FAKE_ACCOUNT = '123456789012';
+
 export interface FakeAws {
   /** Every mutating call, in order, as `Command id`. */
   readonly calls: string[];
@@ -130,6 +174,8 @@ function mockAll(c: Omit<SweepClients, 's3'> & { s3?: S3Client }) {
     cloudwatch: mockClient(c.cloudwatch),
     autoscaling: mockClient(c.autoscaling),
     secrets: mockClient(c.secrets),
+    iam: mockClient(c.iam),
+    sts: mockClient(c.sts),
     s3: c.s3 ? mockClient(c.s3) : undefined,
   };
 }
@@ -144,6 +190,12 @@ export interface FakeAwsOptions {
   readonly versionsPerBucket?: number;
   /** Tagging API page size. @default 5 */
   readonly pageSize?: number;
+  /** IAM roles in the account (ListRoles pages of 2). @default [] */
+  readonly roles?: readonly FakeRole[];
+  /** The account STS says the credentials are for. @default FAKE_ACCOUNT */
+  readonly account?: string;
+  /** Return every Tagging API mapping twice, as the API sometimes does. @default false */
+  readonly duplicateMappings?: boolean;
 }
 
 /**
@@ -182,7 +234,8 @@ export function fakeAws(
             (input.TagFilters ?? []).every((f) => f.Values.includes(r.tags[f.Key] ?? '\u0000')),
         );
         const start = Number(input.PaginationToken || 0);
-        const page = match.slice(start, start + pageSize);
+        const slice = match.slice(start, start + pageSize);
+        const page = opts.duplicateMappings ? [...slice, ...slice] : slice;
         return {
           ResourceTagMappingList: page.map((r) => ({
             ResourceARN: r.arn,
@@ -284,6 +337,82 @@ export function fakeAws(
     return rec('DeleteSecret', i.SecretId.split(':').pop());
   });
 
+  const account = opts.account ?? FAKE_ACCOUNT;
+  mocks.sts.on(GetCallerIdentityCommand).resolves({
+    Account: account,
+    Arn: `arn:aws:sts::${account}:assumed-role/automock-dev-reaper/reaper`,
+  });
+  // IAM roles with their policies: deletes really remove, and DeleteRole refuses a role that
+  // still has policies or instance profiles, as IAM does (DeleteConflict).
+  const roles = new Map(
+    (opts.roles ?? []).map((r) => [
+      r.name,
+      {
+        tags: r.tags,
+        inline: new Set(r.inline ?? []),
+        attached: new Set(r.attached ?? []),
+        profiles: new Set(r.instanceProfiles ?? []),
+      },
+    ]),
+  );
+  const role = (name: string) => {
+    const r = roles.get(name);
+    if (!r)
+      throw Object.assign(new Error(`role ${name} not found (fake)`), { name: 'NoSuchEntity' });
+    return r;
+  };
+  mocks.iam.on(ListRolesCommand).callsFake((i) => {
+    const names = [...roles.keys()].sort();
+    const start = Number(i.Marker || 0);
+    const page = names.slice(start, start + 2);
+    const more = start + 2 < names.length;
+    return {
+      Roles: page.map((n) => ({ RoleName: n, Arn: `arn:aws:iam::${account}:role/${n}` })),
+      IsTruncated: more,
+      Marker: more ? String(start + 2) : undefined,
+    };
+  });
+  mocks.iam.on(ListRoleTagsCommand).callsFake((i) => ({
+    Tags: Object.entries(role(i.RoleName).tags).map(([Key, Value]) => ({ Key, Value })),
+    IsTruncated: false,
+  }));
+  mocks.iam.on(ListRolePoliciesCommand).callsFake((i) => ({
+    PolicyNames: [...role(i.RoleName).inline],
+    IsTruncated: false,
+  }));
+  mocks.iam.on(ListAttachedRolePoliciesCommand).callsFake((i) => ({
+    AttachedPolicies: [...role(i.RoleName).attached].map((PolicyArn) => ({ PolicyArn })),
+    IsTruncated: false,
+  }));
+  mocks.iam.on(ListInstanceProfilesForRoleCommand).callsFake((i) => ({
+    InstanceProfiles: [...role(i.RoleName).profiles].map((InstanceProfileName) => ({
+      InstanceProfileName,
+    })),
+    IsTruncated: false,
+  }));
+  mocks.iam.on(DeleteRolePolicyCommand).callsFake((i) => {
+    role(i.RoleName).inline.delete(i.PolicyName);
+    return rec('DeleteRolePolicy', `${i.RoleName}/${i.PolicyName}`);
+  });
+  mocks.iam.on(DetachRolePolicyCommand).callsFake((i) => {
+    role(i.RoleName).attached.delete(i.PolicyArn);
+    return rec('DetachRolePolicy', `${i.RoleName}/${i.PolicyArn}`);
+  });
+  mocks.iam.on(RemoveRoleFromInstanceProfileCommand).callsFake((i) => {
+    role(i.RoleName).profiles.delete(i.InstanceProfileName);
+    return rec('RemoveRoleFromInstanceProfile', `${i.RoleName}/${i.InstanceProfileName}`);
+  });
+  mocks.iam.on(DeleteRoleCommand).callsFake((i) => {
+    const r = role(i.RoleName);
+    if (r.inline.size || r.attached.size || r.profiles.size)
+      throw Object.assign(new Error(`role ${i.RoleName} still has policies (fake)`), {
+        name: 'DeleteConflict',
+      });
+    const out = rec('DeleteRole', i.RoleName);
+    roles.delete(i.RoleName);
+    return out;
+  });
+
   // Versioned buckets: a version list DeleteObjects really shrinks.
   const buckets = new Map<string, { Key: string; VersionId: string; marker: boolean }[]>();
   const bucketOf = (name: string) => {
@@ -361,6 +490,8 @@ export function mockedServiceClients() {
     cloudwatch: new CloudWatchClient(o),
     autoscaling: new ApplicationAutoScalingClient(o),
     secrets: new SecretsManagerClient(o),
+    iam: new IAMClient(o),
+    sts: new STSClient(o),
   };
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   checkIamPolicyArn,
+  checkWarningMinutes,
   IssueCollector,
   LOG_RETENTION_DAYS,
   isValidFargateSize,
@@ -40,6 +41,11 @@ export interface ReaperProps extends TerraformMetaArguments, PolicyScope {
   readonly notificationTopicArn?: string;
   /** KMS key that encrypts that topic (publishing needs kms:GenerateDataKey and kms:Decrypt). @default - an unencrypted topic */
   readonly notificationTopicKeyArn?: string;
+  /**
+   * Minutes before expiry at which warnings go out (the environment's `expiryWarningMinutes`).
+   * @default [60, 15]
+   */
+  readonly warningMinutes?: readonly number[];
   /** EventBridge schedule. @default 'rate(15 minutes)' */
   readonly schedule?: string;
   /** Run on the schedule at all (false keeps everything but disables the rule). @default true */
@@ -75,6 +81,7 @@ const LAMBDA_ZIP = 'reaper.zip';
 /** Defaults of {@link ReaperProps} (and its `destroyer`), merged field by field. */
 export const REAPER_DEFAULTS = {
   partition: 'aws',
+  warningMinutes: [60, 15],
   schedule: 'rate(15 minutes)',
   enabled: true,
   logRetentionDays: 14,
@@ -89,6 +96,7 @@ export const REAPER_DEFAULTS = {
 /** {@link ReaperProps} with every default filled in. */
 export interface ResolvedReaperProps extends ReaperProps {
   readonly partition: string;
+  readonly warningMinutes: readonly number[];
   readonly schedule: string;
   readonly enabled: boolean;
   readonly logRetentionDays: number;
@@ -148,6 +156,8 @@ export function resolveReaperProps(props: ReaperProps): ResolvedReaperProps {
       schedule,
       "must be an EventBridge expression like 'rate(15 minutes)' or 'cron(0/15 * * * ? *)'",
     );
+  const warningMinutes = props.warningMinutes ?? REAPER_DEFAULTS.warningMinutes;
+  checkWarningMinutes(issues, 'warningMinutes', warningMinutes);
   const logRetentionDays = props.logRetentionDays ?? REAPER_DEFAULTS.logRetentionDays;
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays))
     issues.add(
@@ -184,6 +194,7 @@ export function resolveReaperProps(props: ReaperProps): ResolvedReaperProps {
   return {
     ...props,
     partition: props.partition ?? REAPER_DEFAULTS.partition,
+    warningMinutes,
     schedule,
     enabled: props.enabled ?? REAPER_DEFAULTS.enabled,
     logRetentionDays,
@@ -266,7 +277,7 @@ export class Reaper extends Construct {
         Action: ['sns:Publish'],
         Resource: p.notificationTopicArn,
       });
-    if (p.notificationTopicArn && p.notificationTopicKeyArn)
+    if (p.notificationTopicKeyArn)
       statements.push({
         Sid: 'EncryptWarnings',
         Effect: 'Allow',
@@ -274,8 +285,19 @@ export class Reaper extends Construct {
         Resource: p.notificationTopicKeyArn,
       });
 
+    // Projects' own topics (their deployers' addresses) get the warnings and notices too; they
+    // are encrypted with the environment's key.
+    statements.push({
+      Sid: 'ProjectTopics',
+      Effect: 'Allow',
+      Action: ['sns:Publish'],
+      Resource: `arn:${p.partition}:sns:${p.region}:${p.accountId}:${p.prefix}-${p.env}-*`,
+    });
     const environment: Record<string, string> = {
       [REAPER_ENV.env]: p.env,
+      [REAPER_ENV.accountId]: p.accountId,
+      [REAPER_ENV.namePrefix]: p.prefix,
+      [REAPER_ENV.warningMinutes]: p.warningMinutes.join(','),
       [REAPER_ENV.registryTable]: p.registryTableName,
       [REAPER_ENV.stateBucket]: p.stateBucketName,
       [REAPER_ENV.lockTable]: p.lockTableName,

@@ -1,6 +1,9 @@
 /** Environment variable names the construct sets. */
 export const REAPER_ENV = {
   env: 'AUTOMOCK_ENV',
+  accountId: 'AUTOMOCK_ACCOUNT_ID',
+  namePrefix: 'AUTOMOCK_NAME_PREFIX',
+  warningMinutes: 'WARNING_MINUTES',
   registryTable: 'REGISTRY_TABLE',
   stateBucket: 'STATE_BUCKET',
   lockTable: 'LOCK_TABLE',

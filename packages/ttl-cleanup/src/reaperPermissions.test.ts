@@ -16,6 +16,7 @@ import {
   type FakeResource,
   type TeardownTestBed,
   dedicatedProject,
+  projectRoles,
   instantClock,
   type mockedServiceClients,
   teardownTestBed,
@@ -306,6 +307,22 @@ function requestsFor(
     }
     case 'SecretsManagerClient':
       return [tagged(`secretsmanager:${op}`, i.SecretId)];
+    case 'STSClient':
+      // GetCallerIdentity needs no permission; the policy names it all the same.
+      return [any(`sts:${op}`)];
+    case 'IAMClient': {
+      if (op === 'ListRoles') return [any('iam:ListRoles')];
+      const role = `arn:aws:iam::${ACCOUNT}:role/${i.RoleName}`;
+      if (op === 'RemoveRoleFromInstanceProfile')
+        return [
+          {
+            action: `iam:${op}`,
+            resource: `arn:aws:iam::${ACCOUNT}:instance-profile/${i.InstanceProfileName}`,
+          },
+        ];
+      if (op.startsWith('List')) return [{ action: `iam:${op}`, resource: role }];
+      return [tagged(`iam:${op}`, role)];
+    }
   }
   throw new Error(`no IAM mapping for ${call.client}.${op}: add it to this test`);
 }
@@ -396,6 +413,12 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
   it('the Lambda: warning, destroyer task started, followed, stopped, the sweep and finalisation', async () => {
     const { dynamodb: setup, registry } = await backend();
     const resources = [...dedicatedProject(ENV, 'old'), ...dedicatedProject('staging', 'old')];
+    const roles = [...projectRoles(ENV, 'old'), ...projectRoles('staging', 'old')];
+    // The roles' tags, for the simulator (IAM is not in the Tagging API the fake answers from).
+    const withRoles = [
+      ...resources,
+      ...roles.map((r) => ({ arn: `arn:aws:iam::${ACCOUNT}:role/${r.name}`, tags: r.tags })),
+    ];
     let services: ReturnType<typeof mockedServiceClients>;
     let clients: TeardownTestBed['clients'];
     let dynamodb: DynamoDBClient;
@@ -404,7 +427,7 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
       ...emulators,
       stateBucket: NAMES.stateBucketName,
       resources,
-      fake: { enis: ['eni-lingering'] },
+      fake: { enis: ['eni-lingering'], roles },
     }));
     const sns = mockClient(services.sns);
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
@@ -427,6 +450,8 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
     recordCalls(stateS3, real);
     const config: ReaperConfig = {
       env: ENV,
+      accountId: ACCOUNT,
+      namePrefix: 'automock',
       registryTable: NAMES.registryTableName,
       stateBucket: NAMES.stateBucketName,
       lockTable: NAMES.lockTableName,
@@ -449,7 +474,17 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
         log: () => undefined,
       });
 
-    await activeProject(registry, 'soon', 2);
+    const soon = await activeProject(registry, 'soon', 2);
+    // The deployer's own topic gets the warnings too.
+    await registry.update(ENV, 'soon', {
+      statuses: ['active'],
+      expectedVersion: soon.version,
+      fields: {
+        outputs: {
+          notification_topic_arn: `arn:aws:sns:${REGION}:${ACCOUNT}:automock-dev-soon-alarms`,
+        },
+      },
+    });
     await activeProject(registry, 'old', 1);
     await activeProject(registry, 'done', 1);
     await putState(setup, 'old');
@@ -466,6 +501,8 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
       'old destroyed',
       'old task-running',
       'old task-started',
+      // The 60- and the 15-minute warnings.
+      'soon warned',
       'soon warned',
     ]);
 
@@ -480,9 +517,17 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
       ...mockedCalls('CloudWatchClient', fake.mocks.cloudwatch),
       ...mockedCalls('ApplicationAutoScalingClient', fake.mocks.autoscaling),
       ...mockedCalls('SecretsManagerClient', fake.mocks.secrets),
+      ...mockedCalls('IAMClient', fake.mocks.iam),
+      ...mockedCalls('STSClient', fake.mocks.sts),
       ...mockedCalls('S3Client', fake.mocks.s3!),
     ];
-    const requests = calls.flatMap((c) => requestsFor(c, resources, PASSED));
+    expect(calls.filter((c) => c.operation === 'DeleteRole').map((c) => c.input.RoleName)).toEqual(
+      projectRoles(ENV, 'old').map((r) => r.name),
+    );
+    expect(calls.filter((c) => c.operation === 'Publish').map((c) => c.input.TopicArn)).toContain(
+      `arn:aws:sns:${REGION}:${ACCOUNT}:automock-dev-soon-alarms`,
+    );
+    const requests = calls.flatMap((c) => requestsFor(c, withRoles, PASSED));
     const actions = [...new Set(requests.map((r) => r.action))].sort();
     // What the run called: reads, tag-scoped deletes, bucket emptying, the task, state, registry.
     expect(actions).toEqual([
@@ -518,6 +563,14 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
       'elasticloadbalancing:DeleteLoadBalancer',
       'elasticloadbalancing:DeleteRule',
       'elasticloadbalancing:DeleteTargetGroup',
+      'iam:DeleteRole',
+      'iam:DeleteRolePolicy',
+      'iam:DetachRolePolicy',
+      'iam:ListAttachedRolePolicies',
+      'iam:ListInstanceProfilesForRole',
+      'iam:ListRolePolicies',
+      'iam:ListRoleTags',
+      'iam:ListRoles',
       'iam:PassRole',
       'kms:Decrypt',
       'kms:GenerateDataKey',
@@ -530,6 +583,7 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
       's3:PutObject',
       'secretsmanager:DeleteSecret',
       'sns:Publish',
+      'sts:GetCallerIdentity',
       'tag:GetResources',
     ]);
     expect(denied(await decisions(REAPER_ROLE, policies.reaper!, requests))).toEqual([]);
@@ -617,6 +671,25 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
         resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${NAMES.registryTableName}`,
         context: { 'dynamodb:LeadingKeys': ['staging#old'] },
       },
+      // Another environment's project role, and a role of this environment's own.
+      {
+        action: 'iam:DeleteRole',
+        resource: `arn:aws:iam::${ACCOUNT}:role/automock-staging-old-mockserver-task`,
+        context: {
+          'aws:ResourceTag/automock:env': 'staging',
+          'aws:ResourceTag/automock:project': 'old',
+        },
+      },
+      {
+        action: 'iam:DeleteRole',
+        resource: `arn:aws:iam::${ACCOUNT}:role/automock-dev-reaper`,
+        context: {
+          'aws:ResourceTag/automock:env': ENV,
+          'aws:ResourceTag/automock:project': '_environment',
+        },
+      },
+      // A role named like a project's but without our tags.
+      { action: 'iam:DeleteRole', resource: `arn:aws:iam::${ACCOUNT}:role/automock-dev-hand-made` },
       // Another task definition than the destroyer's.
       {
         action: 'ecs:RunTask',

@@ -72,6 +72,11 @@ export const TAG_CONDITIONED_DELETES = [
  */
 const SWEEP_READS = [
   'tag:GetResources',
+  // The account check before any write (GetCallerIdentity needs no permission; named so the
+  // policy says what the code does).
+  'sts:GetCallerIdentity',
+  // Project roles are found by name: ListRoles has no resource-level permissions.
+  'iam:ListRoles',
   'ec2:DescribeNatGateways',
   'ec2:DescribeNetworkInterfaces',
   'ec2:DescribeInternetGateways',
@@ -89,6 +94,7 @@ function arns(s: PolicyScope) {
     lockTable: table(s.lockTableName),
     bucket: `arn:${p}:s3:::${s.stateBucketName}`,
     projectBuckets: `arn:${p}:s3:::${s.prefix}-${s.env}-*`,
+    projectRoles: `arn:${p}:iam::${s.accountId}:role/${s.prefix}-${s.env}-*`,
   };
 }
 
@@ -100,7 +106,8 @@ function registryStatement(s: PolicyScope, actions: readonly string[]): Statemen
     Effect: 'Allow',
     Action: actions,
     Resource: [a.registry, a.registryIndexes],
-    // Item keys are `<env>#<project>`; the env index's partition key is the env itself.
+    // Item keys are `<env>#<project>` (and `<env>#<kind>#<n>` for shared-ALB slots); the env
+    // index's partition key is the env itself.
     Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${s.env}#*`, s.env] } },
   };
 }
@@ -182,6 +189,32 @@ function sweepStatements(s: PolicyScope): Statement[] {
       Action: ['ec2:DeleteNetworkInterface'],
       Resource: `arn:${a.p}:ec2:${s.region}:${s.accountId}:network-interface/*`,
     },
+    // IAM is not in the Tagging API: roles named <prefix>-<env>-* are read, and deleted only when
+    // they carry the environment's tags and a project's (IAM roles support aws:ResourceTag).
+    {
+      Sid: 'SweepRoleReads',
+      Effect: 'Allow',
+      Action: [
+        'iam:ListRoleTags',
+        'iam:ListRolePolicies',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListInstanceProfilesForRole',
+      ],
+      Resource: a.projectRoles,
+    },
+    {
+      Sid: 'SweepProjectRoles',
+      Effect: 'Allow',
+      Action: ['iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
+      Resource: a.projectRoles,
+      Condition: projectResourceCondition(s.env),
+    },
+    {
+      Sid: 'SweepRoleInstanceProfiles',
+      Effect: 'Allow',
+      Action: ['iam:RemoveRoleFromInstanceProfile'],
+      Resource: `arn:${a.p}:iam::${s.accountId}:instance-profile/${s.prefix}-${s.env}-*`,
+    },
     // S3 bucket actions do not evaluate aws:ResourceTag: scoped by name to <prefix>-<env>-*,
     // which never matches the state bucket.
     {
@@ -202,7 +235,13 @@ function sweepStatements(s: PolicyScope): Statement[] {
 /** The reaper Lambda's statements (besides its own logs, DLQ, SNS and RunTask). */
 export function reaperStatements(s: PolicyScope): Statement[] {
   return [
-    registryStatement(s, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query']),
+    // DeleteItem: a finished teardown frees the project's shared-ALB slot (`<env>#<kind>#<n>`).
+    registryStatement(s, [
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+      'dynamodb:DeleteItem',
+    ]),
     ...stateStatements(s, false),
     ...sweepStatements(s),
   ];
@@ -341,7 +380,7 @@ export function destroyerStatements(s: PolicyScope, scriptKey: string): Statemen
       Action: ['s3:GetObject'],
       Resource: `${a.bucket}/envs/${s.env}/terraform.tfstate`,
     },
-    registryStatement(s, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+    registryStatement(s, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
     ...stateStatements(s, true),
     { Sid: 'RefreshReads', Effect: 'Allow', Action: DESTROYER_GLOBAL_READS, Resource: '*' },
     ...scopedReads(s),

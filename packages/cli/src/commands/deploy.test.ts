@@ -5,7 +5,7 @@ import {
   DescribeTasksCommand,
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
-import { projectStackObjectKey } from '@automock/core';
+import { DERIVED_PORT_RANGE, derivedListenerPort, projectStackObjectKey } from '@automock/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -115,6 +115,49 @@ describe('automock deploy', () => {
       TF_IN_AUTOMATION: '1',
       TF_INPUT: '0',
       AWS_REGION: 'us-east-1',
+    });
+  });
+
+  it('allocates the listener port through the registry, synthesises it, and records the hourly estimate', async () => {
+    const port = derivedListenerPort('demo');
+    // Another deploy holds the port derived from the name: this one gets the next free one.
+    await h.registry.slots.allocate('test', 'other', 'listener-port', {
+      first: port,
+      min: DERIVED_PORT_RANGE.min,
+      max: DERIVED_PORT_RANGE.max,
+    });
+    const { error } = await deploy();
+    expect(error).toBeUndefined();
+    const d = await h.registry.get('test', 'demo');
+    expect(d?.albSlot).toEqual({ kind: 'listener-port', value: port + 1 });
+    expect(d?.hourlyCost).toBeGreaterThan(0);
+    expect(await h.registry.slots.holder('test', 'listener-port', port + 1)).toBe('demo');
+    const stored = await h.s3Client.send(
+      new GetObjectCommand({ Bucket: h.names.bucket, Key: projectStackObjectKey('test', 'demo') }),
+    );
+    const service = JSON.parse(await stored.Body!.transformToString()).resource.terraform_data
+      .service;
+    expect(service.input.listener_port).toBe(port + 1);
+  });
+
+  it('--listener-port taken by another project is refused naming it (exit 2), nothing registered', async () => {
+    await h.registry.slots.allocate('test', 'other', 'listener-port', {
+      first: 12345,
+      min: 1024,
+      max: 65535,
+      exact: true,
+    });
+    const { error } = await deploy('--listener-port', '12345');
+    expect(error?.message).toMatch(
+      /listenerPort: got 12345, listener-port 12345 in test is held by project other; choose another --listener-port/,
+    );
+    expect(error?.oclif?.exit).toBe(2);
+    expect(await h.registry.get('test', 'demo')).toBeUndefined();
+    const ok = await deploy('--listener-port', '12346');
+    expect(ok.error).toBeUndefined();
+    expect((await h.registry.get('test', 'demo'))?.albSlot).toEqual({
+      kind: 'listener-port',
+      value: 12346,
     });
   });
 

@@ -70,7 +70,16 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
         'shared: a rule on the environment’s ALB (cheap, fast); dedicated: own network and ALB (load tests).',
       options: ['shared', 'dedicated'],
     }),
-    'notification-email': Flags.string({ summary: 'Email for the expiry warning and alarms.' }),
+    'notification-email': Flags.string({
+      summary:
+        'Email for the expiry warnings, alarms and the teardown notice (SNS asks it to confirm first).',
+    }),
+    'listener-port': Flags.integer({
+      summary:
+        'Port of the project’s listener on the shared ALB (environment without a domain). @default a free one, allocated through the registry',
+      min: 1024,
+      max: 65535,
+    }),
     yes: Flags.boolean({
       char: 'y',
       summary: 'Do not ask; deploy with the flags given and the environment’s defaults.',
@@ -154,6 +163,7 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
       this.log(
         `  Extend:         automock extend-ttl --env ${result.env} --project ${result.project} --hours 4`,
       );
+      if (req.notificationEmail) this.log(emailConfirmationNote(req.notificationEmail));
     }
     return result;
   }
@@ -168,6 +178,7 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
       'max-tasks'?: number;
       isolation?: string;
       'notification-email'?: string;
+      'listener-port'?: number;
     },
     size: InstanceSizeName | undefined,
     ttl = flags['ttl-hours'],
@@ -183,6 +194,7 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
       maxTasks: flags['max-tasks'],
       isolation: flags.isolation as DeployRequest['isolation'],
       notificationEmail: email,
+      listenerPort: flags['listener-port'],
     };
   }
 
@@ -201,4 +213,16 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
         : `Estimated cost: unknown (${p.unpriced})`,
     );
   }
+}
+
+/**
+ * SNS delivers nothing to an email address until its owner confirms the subscription: the apply
+ * created it "pending confirmation" and SNS mailed a link, valid for three days (SNS API
+ * reference, Subscribe). Said after every deploy with an address, since the CLI cannot tell.
+ */
+export function emailConfirmationNote(email: string): string {
+  return (
+    `  Notifications:  SNS has sent a confirmation email to ${email}; expiry warnings, alarms and ` +
+    `the teardown notice reach it only after the link in it is clicked (valid for 3 days)`
+  );
 }

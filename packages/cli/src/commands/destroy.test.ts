@@ -1,6 +1,17 @@
 import { CloudWatchClient, DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesForRoleCommand,
+  ListRolePoliciesCommand,
+  ListRoleTagsCommand,
+  ListRolesCommand,
+} from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   GetResourcesCommand,
@@ -11,12 +22,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planJson } from '../testing/fake-terraform';
-import { Harness, startHarness, withTerminal } from '../testing/harness';
+import { Harness, startHarness, TEST_ACCOUNT, withTerminal } from '../testing/harness';
 
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);
 const ec2 = mockClient(EC2Client);
 const logs = mockClient(CloudWatchLogsClient);
 const cloudwatch = mockClient(CloudWatchClient);
+const sts = mockClient(STSClient);
+const iam = mockClient(IAMClient);
 const STACK = JSON.stringify({
   terraform: { backend: { s3: { key: 'projects/test/alpha/terraform.tfstate' } } },
   resource: { terraform_data: { service: {} } },
@@ -32,6 +45,13 @@ describe('automock destroy', () => {
     ec2.reset();
     logs.reset();
     cloudwatch.reset();
+    sts.reset();
+    sts.on(GetCallerIdentityCommand).resolves({
+      Account: TEST_ACCOUNT,
+      Arn: `arn:aws:sts::${TEST_ACCOUNT}:assumed-role/dev/alice`,
+    });
+    iam.reset();
+    iam.on(ListRolesCommand).resolves({ Roles: [], IsTruncated: false });
     await h.registry.register({ env: 'test', project: 'alpha', createdBy: 'alice', ttlHours: 4 });
     await h.registry.transition('test', 'alpha', { from: ['deploying'], to: 'active' });
     await h.s3Client.send(
@@ -193,5 +213,96 @@ describe('automock destroy', () => {
     await h.run(['destroy', '-e', 'test', '-p', 'alpha', '--yes']);
     const gone = await h.run(['destroy', '-e', 'test', '-p', 'alpha', '--yes']);
     expect(gone.error?.message).toMatch(/^test\/alpha is already destroyed/);
+  });
+
+  it('refuses credentials of another account: nothing swept, nothing recorded, state kept', async () => {
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: '999999999999', Arn: 'arn:aws:iam::999999999999:user/bob' });
+    tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
+    const before = await h.registry.get('test', 'alpha');
+    const { error } = await h.run(['destroy', '-e', 'test', '-p', 'alpha', '--sweep', '--yes']);
+    expect(error?.message).toMatch(
+      /AWS credentials are for account 999999999999 .* environment test is in account 123456789012/,
+    );
+    expect(error?.oclif?.exit).toBe(1);
+    expect(tagging.commandCalls(GetResourcesCommand)).toHaveLength(0);
+    expect(await h.registry.get('test', 'alpha')).toMatchObject({
+      status: 'active',
+      version: before!.version,
+    });
+    expect(await keys()).toContain(projectStateKey('test', 'alpha'));
+  });
+
+  it("--sweep removes the project's IAM roles with their inline policies", async () => {
+    const role = 'automock-test-alpha-mockserver-task';
+    tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
+    iam.on(ListRolesCommand).resolves({
+      Roles: [
+        { RoleName: role, Arn: `arn:aws:iam::${TEST_ACCOUNT}:role/${role}` } as never,
+        {
+          RoleName: 'automock-test-beta-mockserver-task',
+          Arn: `arn:aws:iam::${TEST_ACCOUNT}:role/automock-test-beta-mockserver-task`,
+        } as never,
+      ],
+      IsTruncated: false,
+    });
+    iam.on(ListRoleTagsCommand, { RoleName: role }).resolves({
+      Tags: [
+        { Key: 'automock:env', Value: 'test' },
+        { Key: 'automock:project', Value: 'alpha' },
+      ],
+    });
+    iam.on(ListRoleTagsCommand, { RoleName: 'automock-test-beta-mockserver-task' }).resolves({
+      Tags: [
+        { Key: 'automock:env', Value: 'test' },
+        { Key: 'automock:project', Value: 'beta' },
+      ],
+    });
+    iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: ['task'] });
+    iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
+    iam.on(ListInstanceProfilesForRoleCommand).resolves({ InstanceProfiles: [] });
+    iam.on(DeleteRolePolicyCommand).resolves({});
+    iam.on(DeleteRoleCommand).resolves({});
+    const { error } = await h.run(['destroy', '-e', 'test', '-p', 'alpha', '--sweep', '--yes']);
+    expect(error).toBeUndefined();
+    expect(iam.commandCalls(DeleteRolePolicyCommand).map((c) => c.args[0].input)).toEqual([
+      { RoleName: role, PolicyName: 'task' },
+    ]);
+    expect(iam.commandCalls(DeleteRoleCommand).map((c) => c.args[0].input.RoleName)).toEqual([
+      role,
+    ]);
+    expect(await h.registry.get('test', 'alpha')).toMatchObject({
+      status: 'destroyed',
+      teardown: { deleted: [`arn:aws:iam::${TEST_ACCOUNT}:role/${role}`] },
+    });
+  });
+
+  it('--sweep that finds nothing of a deployed project says so, and --confirm-empty finishes it', async () => {
+    await h.registry.register({ env: 'test', project: 'gamma', createdBy: 'alice', ttlHours: 4 });
+    await h.registry.transition('test', 'gamma', {
+      from: ['deploying'],
+      to: 'active',
+      fields: { outputs: { mockserver_url: 'http://gamma.example' } },
+    });
+    tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
+    const first = await h.run(['destroy', '-e', 'test', '-p', 'gamma', '--sweep', '--yes']);
+    expect(first.error?.message).toMatch(
+      /Sweep of test\/gamma found nothing: the sweep found nothing tagged .* in account 123456789012/,
+    );
+    expect((await h.registry.get('test', 'gamma'))?.status).toBe('destroying');
+
+    const second = await h.run([
+      'destroy',
+      '-e',
+      'test',
+      '-p',
+      'gamma',
+      '--sweep',
+      '--confirm-empty',
+      '--yes',
+    ]);
+    expect(second.error).toBeUndefined();
+    expect((await h.registry.get('test', 'gamma'))?.status).toBe('destroyed');
   });
 });

@@ -38,6 +38,12 @@ export default class Destroy extends AutomockCommand {
       summary: 'Delete the resources tagged with the project instead of terraform destroy.',
       default: false,
     }),
+    'confirm-empty': Flags.boolean({
+      summary:
+        'With --sweep: finish even though nothing tagged with the project is found (after checking the account and region).',
+      default: false,
+      dependsOn: ['sweep'],
+    }),
     verbose: Flags.boolean({
       summary: 'Stream terraform’s output.',
       default: false,
@@ -51,6 +57,7 @@ export default class Destroy extends AutomockCommand {
     const root = findProjectRoot();
     const ctx = EnvironmentContext.open(flags.env);
     const d = await checkDestroyable(ctx, flags.project);
+    await ctx.requireAccount();
     const runner = flags.sweep ? undefined : new TerraformRunner({ verbose: flags.verbose });
     if (!flags.yes) {
       if (!prompt.interactive()) {
@@ -70,6 +77,7 @@ export default class Destroy extends AutomockCommand {
       sweep: flags.sweep,
       by: process.env.USER || userInfo().username,
       runner,
+      confirmEmpty: flags['confirm-empty'],
       log: (l) => this.logToStderr(`  ${l}`),
     });
     this.log(

@@ -1,6 +1,10 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { resourceName } from '@automock/core';
-import { Harness, startHarness } from '../testing/harness';
+import { mockClient } from 'aws-sdk-client-mock';
+import { Harness, startHarness, TEST_ACCOUNT } from '../testing/harness';
+
+const sts = mockClient(STSClient);
 
 const CONFIG_BUCKET = resourceName('s3Bucket', {
   prefix: 'automock',
@@ -13,6 +17,11 @@ describe('automock extend-ttl', () => {
   let h: Harness;
   let expiresAt: string;
   beforeEach(async () => {
+    sts.reset();
+    sts.on(GetCallerIdentityCommand).resolves({
+      Account: TEST_ACCOUNT,
+      Arn: `arn:aws:sts::${TEST_ACCOUNT}:assumed-role/dev/alice`,
+    });
     h = await startHarness({ fake: false, extraBuckets: [CONFIG_BUCKET] });
     const d = await h.registry.register({
       env: 'test',
@@ -148,5 +157,18 @@ describe('automock extend-ttl', () => {
       /project-metadata\.json not refreshed: could not read s3:\/\/\S+ NoSuchKey/,
     );
     expect((await h.registry.get('test', 'alpha'))!.ttlHours).toBe(5);
+  });
+
+  it('refuses credentials of another account before writing anything', async () => {
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: '999999999999', Arn: 'arn:aws:iam::999999999999:user/bob' });
+    const before = await h.registry.get('test', 'alpha');
+    const { error } = await h.run(['extend-ttl', '-e', 'test', '-p', 'alpha', '--hours', '2']);
+    expect(error?.message).toMatch(
+      /AWS credentials are for account 999999999999 .* environment test is in account 123456789012/,
+    );
+    expect(error?.oclif?.exit).toBe(1);
+    expect((await h.registry.get('test', 'alpha'))?.version).toBe(before?.version);
   });
 });

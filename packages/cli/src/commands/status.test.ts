@@ -134,6 +134,40 @@ describe('automock status and list', () => {
     expect(r[2]!.service.status).toBe('MISSING');
   });
 
+  it('shows the teardown progress and the last error of a project stuck in destroying', async () => {
+    await h.registry.transition('test', 'alpha', {
+      from: ['active'],
+      to: 'destroying',
+      fields: {
+        teardown: {
+          method: 'sweep',
+          startedAt: '2026-11-30T10:00:00.000Z',
+          runs: 3,
+          deleted: ['arn:aws:logs:us-east-1:123456789012:log-group:/automock/test/alpha'],
+          fallbackReason: 'RunTask failed: RESOURCE:ENI',
+          lastError:
+            'arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1: DependencyViolation: in use\nmore',
+        },
+      },
+    });
+    ecs.on(DescribeServicesCommand).resolves({ services: [] });
+    const { stdout } = await h.run(['status', '--env', 'test', '--project', 'alpha']);
+    expect(stdout).toMatch(
+      /teardown\s+sweep since 2026-11-30T10:00:00.000Z: 3 runs, 1 resources deleted so far/,
+    );
+    expect(stdout).toMatch(/fell back\s+RunTask failed: RESOURCE:ENI/);
+    expect(stdout).toMatch(/last error\s+arn:aws:ec2:.*vpc-1: DependencyViolation: in use\n/);
+    const json = await h.run(['status', '--env', 'test', '--project', 'alpha', '--json']);
+    expect(JSON.parse(json.stdout)[0].teardown).toEqual({
+      method: 'sweep',
+      startedAt: '2026-11-30T10:00:00.000Z',
+      runs: 3,
+      deleted: 1,
+      fallbackReason: 'RunTask failed: RESOURCE:ENI',
+      lastError: 'arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1: DependencyViolation: in use\nmore',
+    });
+  });
+
   it('names the deployed projects when asked about an unknown one', async () => {
     const { error } = await h.run(['status', '--env', 'test', '--project', 'gamma']);
     expect(error?.message).toBe(

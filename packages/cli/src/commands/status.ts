@@ -53,6 +53,17 @@ export default class Status extends AutomockCommand {
     if (s.urls.dashboard) rows.push(['dashboard', s.urls.dashboard]);
     if (s.urls.metrics) rows.push(['metrics', s.urls.metrics]);
     if (s.failureReason) rows.push(['failure', s.failureReason]);
+    if (s.teardown && s.status !== 'destroyed') {
+      const t = s.teardown;
+      rows.push([
+        'teardown',
+        `${t.method} since ${t.startedAt}` +
+          (t.method === 'sweep' ? `: ${t.runs} runs, ${t.deleted} resources deleted so far` : '') +
+          (t.taskArn ? ` (task ${t.taskArn})` : ''),
+      ]);
+      if (t.fallbackReason) rows.push(['fell back', t.fallbackReason]);
+      if (t.lastError) rows.push(['last error', t.lastError.split('\n')[0]!]);
+    }
     if (s.service && 'error' in s.service) rows.push(['service', `unknown (${s.service.error})`]);
     else if (s.service) {
       const v = s.service;

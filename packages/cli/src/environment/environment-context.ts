@@ -35,6 +35,17 @@ export class EnvironmentContext {
     return this.s3;
   }
 
+  /**
+   * The account guard of every command that writes (deploy, extend-ttl, destroy...): asks STS who
+   * the credentials are and refuses, before anything is written, when they are for another account
+   * than the environment's. Returns who it is (for `createdBy`/`by`).
+   */
+  async requireAccount(): Promise<CallerIdentity> {
+    const who = await callerIdentity(this.env.region);
+    checkAccount(this.env, who);
+    return who;
+  }
+
   /** The project's deployment, or an error naming the ones that exist. */
   async requireDeployment(project: string): Promise<Deployment> {
     const d = await this.registry.get(this.env.name, project);

@@ -12,6 +12,7 @@ import { Deployment, REREGISTRABLE_STATUSES } from '@automock/registry';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { allocateSharedAlbSlot } from './alb-slot';
 import { deployEstimate, StackCost } from './cost';
 import { serviceNames } from './status';
 import { expectedFrom, waitForMock, WaitClients, WaitProgress, WaitResult } from './wait-for-mock';
@@ -40,6 +41,8 @@ export interface DeployRequest {
   readonly maxTasks?: number;
   readonly isolation?: ProjectIsolation;
   readonly notificationEmail?: string;
+  /** Listener port on the shared ALB (environment without a domain). @default - a free one */
+  readonly listenerPort?: number;
 }
 
 /** A validated, synthesised deployment, ready to apply. */
@@ -56,6 +59,8 @@ export interface PreparedDeploy {
   /** Why there is no estimate. */
   readonly unpriced?: string;
   readonly createdBy: string;
+  /** The shared-ALB slot allocated to it. @default - none (dedicated) */
+  readonly albSlot?: Deployment['albSlot'];
 }
 
 /** What a deploy produced. */
@@ -126,7 +131,8 @@ export function validateDeploy(req: DeployRequest, now: Date = new Date()): Vali
     ephemeral: true,
     createdAt: now.toISOString(),
   };
-  return { env, input, project: defineProject(input, env) };
+  // The requested port is checked here with the rest; the allocated one joins the input later.
+  return { env, input, project: defineProject({ ...input, listenerPort: req.listenerPort }, env) };
 }
 
 /**
@@ -140,11 +146,12 @@ export async function prepareDeploy(
   now: Date = new Date(),
   validated: ValidatedDeploy = validateDeploy(req, now),
 ): Promise<PreparedDeploy> {
-  const { input, project } = validated;
+  const { input, project: requested } = validated;
   const ctx = new EnvironmentContext(validated.env);
   const who = await callerIdentity(ctx.env.region);
   checkAccount(ctx.env, who);
-  checkNotDeployed(await ctx.registry.get(ctx.env.name, project.name));
+  checkNotDeployed(await ctx.registry.get(ctx.env.name, requested.name));
+  const { project, albSlot } = await withAllocatedSlot(ctx, input, requested, req, who.name);
   const alreadyDeployed = await sharedProjectsDeployed(ctx, project.name);
 
   const outDir = join(root, '.automock', 'synth', `${ctx.env.name}-${project.name}`);
@@ -152,7 +159,7 @@ export async function prepareDeploy(
     root,
     outDir,
     environments: [ctx.env.name],
-    projects: [{ env: ctx.env.name, project: input }],
+    projects: [{ env: ctx.env.name, project: { ...input, ...slotInput(albSlot) } }],
     alreadyDeployed: { [ctx.env.name]: alreadyDeployed },
   });
   const stack = synth.stacks.find(
@@ -166,16 +173,46 @@ export async function prepareDeploy(
   }
   const stackJson = readFileSync(join(outDir, stack.file), 'utf8');
   return {
+    albSlot,
     root,
     ctx,
     project,
-    input,
+    input: { ...input, ...slotInput(albSlot) },
     stack,
     outDir,
     stackJson,
     ...deployEstimate(stack.name, stackJson, stack.region),
     createdBy: who.name,
   };
+}
+
+/** The project input fields that carry an allocated slot into synthesis. */
+function slotInput(
+  slot: Deployment['albSlot'],
+): Pick<ProjectInput, 'listenerPort' | 'rulePriority'> {
+  if (!slot) return {};
+  return slot.kind === 'listener-port'
+    ? { listenerPort: slot.value }
+    : { rulePriority: slot.value };
+}
+
+/**
+ * Allocates the project's shared-ALB slot (see allocateSharedAlbSlot) and defines the project
+ * again with it, so what is synthesised is what the registry handed out.
+ */
+async function withAllocatedSlot(
+  ctx: EnvironmentContext,
+  input: ProjectInput,
+  validated: Project,
+  req: DeployRequest,
+  by: string,
+): Promise<{ project: Project; albSlot: Deployment['albSlot'] }> {
+  const albSlot = await allocateSharedAlbSlot(ctx, validated, {
+    requestedPort: req.listenerPort,
+    by,
+  });
+  if (!albSlot) return { project: validated, albSlot };
+  return { project: defineProject({ ...input, ...slotInput(albSlot) }, ctx.env), albSlot };
 }
 
 /**
@@ -329,6 +366,9 @@ export async function executeDeploy(
       size: project.sizeName,
       isolation: project.isolation,
       stackObjectKey: key,
+      // For the teardown notice's session cost.
+      hourlyCost: p.cost?.hourly,
+      albSlot: p.albSlot,
     });
     let outputs: Record<string, string> | undefined;
     let waited: WaitResult | undefined;

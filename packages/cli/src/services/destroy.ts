@@ -72,7 +72,14 @@ export async function destroyProject(
   root: string,
   ctx: EnvironmentContext,
   d: Deployment,
-  opts: { sweep: boolean; by: string; runner?: TerraformRunner; log: (line: string) => void },
+  opts: {
+    sweep: boolean;
+    by: string;
+    runner?: TerraformRunner;
+    log: (line: string) => void;
+    /** Finish a sweep that finds nothing of a project believed to have resources. */
+    confirmEmpty?: boolean;
+  },
 ): Promise<DestroyResult> {
   const env = ctx.env.name;
   const project = d.project;
@@ -142,7 +149,7 @@ async function sweep(
   teardown: typeof import('@automock/teardown'),
   ctx: EnvironmentContext,
   d: Deployment,
-  opts: { by: string; log: (line: string) => void },
+  opts: { by: string; log: (line: string) => void; confirmEmpty?: boolean },
 ): Promise<DestroyResult> {
   const { env, project } = d;
   const clients = teardown.teardownClients({
@@ -153,6 +160,9 @@ async function sweep(
   try {
     const r = await teardown.sweepAndRecord(clients, ctx.registry, {
       deployment: d,
+      accountId: ctx.env.accountId,
+      namePrefix: ctx.env.prefix,
+      confirmEmpty: opts.confirmEmpty,
       stateBucket: ctx.names.bucket,
       lockTable: ctx.names.lockTable,
       by: opts.by,
@@ -162,6 +172,14 @@ async function sweep(
       },
       log: opts.log,
     });
+    if (r.foundNothing)
+      throw new CliError(
+        `Sweep of ${env}/${project} found nothing: ${r.deployment.teardown?.lastError ?? ''}`,
+        [
+          `automock status --env ${env} --project ${project}`,
+          `If it really has nothing left: automock destroy --env ${env} --project ${project} --sweep --confirm-empty --yes`,
+        ],
+      );
     if (!r.complete)
       throw new CliError(
         `Sweep of ${env}/${project} is incomplete: ${r.sweep.deletedSoFar.length} deleted, ${r.sweep.failures.length} failed${r.stoppedForDeadline ? ', stopped at its time budget' : ''}`,

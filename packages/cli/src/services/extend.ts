@@ -65,6 +65,7 @@ export async function extendTtl(
 ): Promise<ExtendResult> {
   const ctx = EnvironmentContext.open(env);
   const d = await ctx.requireDeployment(project);
+  await ctx.requireAccount();
   if (!EXTENDABLE_STATUSES.includes(d.status)) {
     const why =
       d.status === 'expiring' || d.status === 'destroying'
@@ -77,7 +78,10 @@ export async function extendTtl(
       `automock status --env ${env} --project ${project}`,
     ]);
   }
-  const updated = await ctx.registry.extendTtl(env, project, hours, new Date(), { by });
+  const updated = await ctx.registry.extendTtl(env, project, hours, new Date(), {
+    by,
+    maxTtlHours: ctx.env.maxTtlHours,
+  });
   const note = await refreshMetadata(
     ctx.s3Client,
     ctx.configBucket(project, updated.outputs),

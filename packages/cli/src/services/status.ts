@@ -36,6 +36,20 @@ export interface ProjectStatus {
   readonly isolation?: string;
   readonly urls: ProjectUrls;
   readonly failureReason?: string;
+  /**
+   * The teardown in progress (or last done): how, since when, how many runs, what is deleted so
+   * far, why the sweep took over and its last error; what to look at for a project stuck in
+   * `destroying`.
+   */
+  readonly teardown?: {
+    readonly method: string;
+    readonly startedAt: string;
+    readonly runs: number;
+    readonly deleted: number;
+    readonly taskArn?: string;
+    readonly fallbackReason?: string;
+    readonly lastError?: string;
+  };
   /** ECS service state; `error` when it could not be read. */
   readonly service?: ServiceState | { readonly error: string };
 }
@@ -120,6 +134,19 @@ function toStatus(d: Deployment, now: Date): ProjectStatus {
     isolation: d.isolation,
     urls: urlsFrom(d.outputs),
     failureReason: d.failureReason,
+    ...(d.teardown
+      ? {
+          teardown: {
+            method: d.teardown.method,
+            startedAt: d.teardown.startedAt,
+            runs: d.teardown.runs ?? 0,
+            deleted: d.teardown.deleted?.length ?? 0,
+            ...(d.teardown.taskArn ? { taskArn: d.teardown.taskArn } : {}),
+            ...(d.teardown.fallbackReason ? { fallbackReason: d.teardown.fallbackReason } : {}),
+            ...(d.teardown.lastError ? { lastError: d.teardown.lastError } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -160,6 +160,8 @@ export function buildApp(options: TestAppOptions = {}): App {
     new Data(stack, 'service', {
       size: p.size ?? env.defaultSize,
       ttl: p.ttlHours ?? env.defaultTtlHours,
+      // What the deploy handed out for the shared ALB, as the real stack's listener would use.
+      ...(p.listenerPort === undefined ? {} : { listener_port: p.listenerPort }),
     });
     // Priced by `automock cost`; only the fake terraform ever sees these.
     const tags = {

@@ -31,6 +31,8 @@ describe('Lambda handler wiring', () => {
       // Real clients take their endpoint from the environment, as the handler builds them.
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AUTOMOCK_ENV: 'dev',
+      AUTOMOCK_ACCOUNT_ID: '123456789012',
+      AUTOMOCK_NAME_PREFIX: 'automock',
       REGISTRY_TABLE: 'registry-wiring',
       STATE_BUCKET: 'state',
       LOCK_TABLE: 'locks',

@@ -12,9 +12,9 @@ export { REAPER_ENV };
 
 /** Reads the reaper's configuration; throws naming every missing variable. */
 export function configFromEnv(e: NodeJS.ProcessEnv): ReaperConfig {
-  const missing = (['env', 'registryTable', 'stateBucket', 'lockTable'] as const).filter(
-    (k) => !e[REAPER_ENV[k]],
-  );
+  const missing = (
+    ['env', 'accountId', 'namePrefix', 'registryTable', 'stateBucket', 'lockTable'] as const
+  ).filter((k) => !e[REAPER_ENV[k]]);
   if (missing.length)
     throw new Error(
       `reaper: environment variables ${missing.map((k) => REAPER_ENV[k]).join(', ')} are required`,
@@ -28,11 +28,16 @@ export function configFromEnv(e: NodeJS.ProcessEnv): ReaperConfig {
   const taskDefinition = e[REAPER_ENV.taskDefinition];
   return {
     env: e[REAPER_ENV.env]!,
+    accountId: e[REAPER_ENV.accountId]!,
+    namePrefix: e[REAPER_ENV.namePrefix]!,
     registryTable: e[REAPER_ENV.registryTable]!,
     stateBucket: e[REAPER_ENV.stateBucket]!,
     lockTable: e[REAPER_ENV.lockTable]!,
     topicArn: e[REAPER_ENV.topicArn] || undefined,
     dryRun: e[REAPER_ENV.dryRun] === 'true',
+    warningMinutes: e[REAPER_ENV.warningMinutes]
+      ? list(e[REAPER_ENV.warningMinutes]).map(Number)
+      : undefined,
     destroyer:
       cluster && taskDefinition
         ? {
@@ -71,7 +76,10 @@ export async function handler(
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     },
   });
-  const errors = report.outcomes.filter((o) => o.action === 'error');
+  // A sweep that found nothing of a project believed alive is a finding for a person.
+  const errors = report.outcomes.filter(
+    (o) => o.action === 'error' || o.action === 'found-nothing',
+  );
   console.log(
     JSON.stringify({
       env: report.env,

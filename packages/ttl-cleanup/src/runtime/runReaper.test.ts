@@ -60,6 +60,8 @@ beforeEach(async () => {
   registry = new DeploymentRegistry({ client: dynamodb, tableName: registryTable });
   config = {
     env: 'dev',
+    accountId: '123456789012',
+    namePrefix: 'automock',
     registryTable,
     lockTable,
     stateBucket: STATE_BUCKET,
@@ -75,7 +77,12 @@ afterEach(() => {
   sns.restore();
 });
 
-async function active(project: string, ttlHours: number, createdAt = T0) {
+async function active(
+  project: string,
+  ttlHours: number,
+  createdAt = T0,
+  extra: { outputs?: Record<string, string>; hourlyCost?: number } = {},
+) {
   const d = await registry.register({
     env: 'dev',
     project,
@@ -83,12 +90,13 @@ async function active(project: string, ttlHours: number, createdAt = T0) {
     ttlHours,
     now: createdAt,
     isolation: 'dedicated',
+    hourlyCost: extra.hourlyCost,
   });
   return registry.transition('dev', project, {
     from: ['deploying'],
     to: 'active',
     expectedVersion: d.version,
-    fields: { outputs: { url: `http://${project}.example` } },
+    fields: { outputs: { url: `http://${project}.example`, ...extra.outputs } },
     now: createdAt,
   });
 }
@@ -165,7 +173,7 @@ describe('warnings', () => {
       {
         project: 'soon',
         action: 'warned',
-        detail: 'automock extend-ttl --env dev --project soon --hours 2',
+        detail: '60 min: automock extend-ttl --env dev --project soon --hours 2',
       },
     ]);
     const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
@@ -178,6 +186,51 @@ describe('warnings', () => {
     now = at(90);
     await reap();
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it('stages the warnings: 60 minutes before, then 15, each once', async () => {
+    await active('soon', 2);
+    const warned = async (minute: number) => {
+      now = at(minute);
+      return (await reap()).outcomes.map((o) => `${o.action} ${o.detail?.split(':')[0]}`);
+    };
+    expect(await warned(60)).toEqual(['warned 60 min']);
+    expect(await warned(75)).toEqual([]);
+    expect(await warned(104)).toEqual([]);
+    expect(await warned(105)).toEqual(['warned 15 min']);
+    expect(await warned(110)).toEqual([]);
+    const subjects = sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject);
+    expect(subjects).toEqual([
+      '[automock] dev/soon will be torn down in 60 min',
+      '[automock] dev/soon will be torn down in 15 min',
+    ]);
+    expect(await registry.get('dev', 'soon')).toMatchObject({
+      warnedStage: 15,
+      warnedAt: at(105).toISOString(),
+    });
+  });
+
+  it("a run that missed a stage sends only the latest one due, and follows the environment's stages", async () => {
+    config = { ...config, warningMinutes: [120, 30, 5] };
+    await active('soon', 3);
+    now = at(175); // 5 min left: the 120 and 30 stages were missed
+    const r = await reap();
+    expect(r.outcomes.map((o) => o.detail?.split(':')[0])).toEqual(['5 min']);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    now = at(176);
+    expect((await reap()).outcomes).toEqual([]);
+  });
+
+  it("warns the deployer's own topic as well as the environment's", async () => {
+    const own = 'arn:aws:sns:us-east-1:123456789012:automock-dev-soon-alarms';
+    await active('soon', 1, T0, { outputs: { notification_topic_arn: own } });
+    now = at(10);
+    await reap();
+    const topics = sns.commandCalls(PublishCommand).map((c) => c.args[0].input.TopicArn);
+    expect(topics).toEqual([TOPIC, own]);
+    const input = sns.commandCalls(PublishCommand)[1]!.args[0].input;
+    expect(input.Message).toContain('automock extend-ttl --env dev --project soon --hours 1');
+    expect(input.MessageAttributes!.kind.StringValue).toBe('expiry-warning');
   });
 
   it('a failed publish releases the claim so the next run warns', async () => {
@@ -308,7 +361,7 @@ describe('teardown through the destroyer task', () => {
     ]);
     const d = await registry.get('dev', 'old');
     expect(d).toMatchObject({ status: 'destroyed', destroyMethod: 'sweep' });
-    expect(d?.teardown?.lastError).toMatch(
+    expect(d?.teardown?.fallbackReason).toMatch(
       /destroyer task stopped \(Essential container exited; exit 1\)/,
     );
     expect(fake.calls.some((c) => c.startsWith('DeleteVpc vpc-dev-old'))).toBe(true);
@@ -337,7 +390,7 @@ describe('teardown through the destroyer task', () => {
     now = at(61);
     const r = await reap();
     expect(r.outcomes[0]).toMatchObject({ project: 'old', action: 'destroyed' });
-    expect((await registry.get('dev', 'old'))?.teardown?.lastError).toBe(
+    expect((await registry.get('dev', 'old'))?.teardown?.fallbackReason).toBe(
       'RunTask failed: RESOURCE:ENI',
     );
   });
@@ -448,7 +501,7 @@ describe('races and resumption', () => {
     expect(r.outcomes).toEqual([
       { project: 'old', action: 'destroyed', detail: 'sweep deleted 20 resources' },
     ]);
-    expect((await registry.get('dev', 'old'))?.teardown?.lastError).toBe(
+    expect((await registry.get('dev', 'old'))?.teardown?.fallbackReason).toBe(
       'no destroyer task was recorded',
     );
   });
@@ -491,11 +544,98 @@ describe('races and resumption', () => {
   });
 });
 
+describe('the teardown notice', () => {
+  it('after a sweep: what was removed, how, why the sweep took over, and the session cost', async () => {
+    const own = 'arn:aws:sns:us-east-1:123456789012:automock-dev-old-alarms';
+    ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: 'RESOURCE:ENI' }] });
+    config = { ...config, destroyer };
+    await active('old', 2, T0, { outputs: { notification_topic_arn: own }, hourlyCost: 0.1234 });
+    now = at(125);
+    const r = await reap();
+    expect(r.outcomes[0]).toMatchObject({ action: 'destroyed' });
+    const notices = sns
+      .commandCalls(PublishCommand)
+      .map((c) => c.args[0].input)
+      .filter((i) => i.MessageAttributes!.kind.StringValue === 'teardown');
+    expect(notices.map((n) => n.TopicArn)).toEqual([TOPIC, own]);
+    const n = notices[0]!;
+    expect(n.Subject).toBe('[automock] dev/old was torn down');
+    expect(n.Message).toContain('with the tag-scoped sweep');
+    expect(n.Message).toContain('The sweep took over because: RunTask failed: RESOURCE:ENI');
+    expect(n.Message).toContain('Removed 20 resources:');
+    expect(n.Message).toContain('arn:aws:ec2:us-east-1:123456789012:vpc/vpc-dev-old');
+    // Registered at T0, torn down at +125 min: 3 billed hours at $0.1234.
+    expect(n.Message).toMatch(
+      /Session cost: about \$0\.37 \(3 h at \$0\.1234\/h, the estimate from the price table of \d{4}-\d{2}-\d{2}/,
+    );
+  });
+
+  it('after the terraform task: terraform destroyed it; no cost recorded is said so', async () => {
+    config = { ...config, destroyer };
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
+    await active('old', 1);
+    await putState('old');
+    now = at(61);
+    await reap();
+    ecs.on(DescribeTasksCommand).resolves({
+      tasks: [
+        {
+          taskArn: TASK_ARN,
+          lastStatus: 'STOPPED',
+          containers: [{ name: 'destroyer', exitCode: 0 }],
+        },
+      ],
+    });
+    now = at(80);
+    await reap();
+    const n = sns.commandCalls(PublishCommand).at(-1)!.args[0].input;
+    expect(n.Subject).toBe('[automock] dev/old was torn down');
+    expect(n.Message).toContain('with terraform destroy of the stored stack');
+    expect(n.Message).toContain('State archived to archive/dev/old/');
+    expect(n.Message).toContain('Session cost: not known');
+  });
+
+  it('a notice that cannot be sent never undoes the teardown', async () => {
+    sns
+      .on(PublishCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AuthorizationError' }));
+    await active('old', 1);
+    now = at(61);
+    const lines: string[] = [];
+    const r = await reap({ log: (l: string) => lines.push(l) });
+    expect(r.outcomes[0]).toMatchObject({ action: 'destroyed' });
+    expect((await registry.get('dev', 'old'))?.status).toBe('destroyed');
+    expect(lines.join('\n')).toMatch(/teardown notice not sent: AuthorizationError/);
+  });
+});
+
+describe('a sweep that finds nothing of a deployed project', () => {
+  it('is reported (the run fails for the failure destination), not finalised', async () => {
+    await active('vanished', 1);
+    now = at(61);
+    const r = await reap();
+    expect(r.outcomes).toEqual([
+      {
+        project: 'vanished',
+        action: 'found-nothing',
+        detail: expect.stringMatching(/found nothing tagged .*automock:project=vanished/),
+      },
+    ]);
+    const d = await registry.get('dev', 'vanished');
+    expect(d?.status).toBe('destroying');
+    expect(d?.teardown?.lastError).toMatch(/check the region and the credentials/);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+});
+
 describe('configFromEnv', () => {
   it('reads the construct-set variables', () => {
     expect(
       configFromEnv({
         AUTOMOCK_ENV: 'dev',
+        AUTOMOCK_ACCOUNT_ID: '123456789012',
+        AUTOMOCK_NAME_PREFIX: 'automock',
+        WARNING_MINUTES: '120,30,5',
         REGISTRY_TABLE: 'r',
         STATE_BUCKET: 'b',
         LOCK_TABLE: 'l',
@@ -507,6 +647,9 @@ describe('configFromEnv', () => {
       }),
     ).toMatchObject({
       env: 'dev',
+      accountId: '123456789012',
+      namePrefix: 'automock',
+      warningMinutes: [120, 30, 5],
       topicArn: undefined,
       destroyer: { subnets: ['a', 'b'], assignPublicIp: true, containerName: 'destroyer' },
     });
@@ -514,7 +657,7 @@ describe('configFromEnv', () => {
 
   it('names every missing variable', () => {
     expect(() => configFromEnv({ AUTOMOCK_ENV: 'dev' })).toThrow(
-      /REGISTRY_TABLE, STATE_BUCKET, LOCK_TABLE are required/,
+      /AUTOMOCK_ACCOUNT_ID, AUTOMOCK_NAME_PREFIX, REGISTRY_TABLE, STATE_BUCKET, LOCK_TABLE are required/,
     );
   });
 });

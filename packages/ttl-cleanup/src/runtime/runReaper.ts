@@ -5,13 +5,14 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PROJECT_OUTPUT } from '@automock/core';
 import {
+  DEFAULT_WARNING_MINUTES,
   type Deployment,
   DeploymentRegistry,
   RegistryConflictError,
-  WARNING_LEAD_MS,
+  dueWarningStage,
   isExpired,
-  isWarningDue,
 } from '@automock/registry';
 import {
   type Clock,
@@ -25,6 +26,7 @@ import {
   sweepProject,
   sweepTeardown,
 } from '@automock/teardown';
+import { teardownNotice, warningMessage } from './notices';
 
 /** Every client the reaper uses. */
 export interface ReaperClients extends TeardownClients {
@@ -50,17 +52,25 @@ export interface DestroyerTaskConfig {
 /** What the reaper works on. */
 export interface ReaperConfig {
   readonly env: string;
+  /** The environment's account: the sweep refuses credentials of another. */
+  readonly accountId: string;
+  /** The environment's name prefix (`automock`): project roles are `<prefix>-<env>-*`. */
+  readonly namePrefix: string;
   readonly registryTable: string;
   readonly stateBucket: string;
   readonly lockTable: string;
-  /** SNS topic for the expiry warning. @default - no warnings sent */
+  /**
+   * The environment's SNS topic, for the expiry warnings and teardown notices. A project's own
+   * topic (its deployer's address, output `notification_topic_arn`) gets them as well.
+   * @default - only projects' own topics
+   */
   readonly topicArn?: string;
   /** The terraform-destroy task. @default - sweep only */
   readonly destroyer?: DestroyerTaskConfig;
   /** Report what would happen; write, start and delete nothing. @default false */
   readonly dryRun?: boolean;
-  /** @default one hour */
-  readonly warningLeadMs?: number;
+  /** Minutes before expiry at which warnings go out. @default [60, 15] */
+  readonly warningMinutes?: readonly number[];
   /** Backoff for the sweep. @default withRetry's defaults */
   readonly retry?: RetryOptions;
 }
@@ -82,6 +92,7 @@ export interface ProjectOutcome {
   readonly project: string;
   readonly action:
     | 'warned'
+    | 'found-nothing'
     | 'left-alone'
     | 'task-started'
     | 'task-running'
@@ -165,10 +176,11 @@ async function reapOne(
   const live = d.status === 'deploying' || d.status === 'active' || d.status === 'failed';
 
   if (live && !isExpired(d, t)) {
-    if (d.status === 'failed' || !config.topicArn) return undefined;
-    if (!isWarningDue(d, t, config.warningLeadMs ?? WARNING_LEAD_MS)) return undefined;
-    if (config.dryRun) return { project: d.project, action: 'would-warn' };
-    return warn(run, registry, d, t);
+    if (d.status === 'failed' || topicsOf(config, d).length === 0) return undefined;
+    const stage = dueWarningStage(d, t, config.warningMinutes ?? DEFAULT_WARNING_MINUTES);
+    if (stage === undefined) return undefined;
+    if (config.dryRun) return { project: d.project, action: 'would-warn', detail: `${stage} min` };
+    return warn(run, registry, d, t, stage);
   }
 
   if (live) {
@@ -176,6 +188,8 @@ async function reapOne(
       const plan = await sweepProject(run.clients, {
         env: d.env,
         project: d.project,
+        accountId: config.accountId,
+        namePrefix: config.namePrefix,
         dryRun: true,
         alreadyDeleted: d.teardown?.deleted ?? [],
         protectedNames: [config.stateBucket, config.lockTable, config.registryTable],
@@ -216,17 +230,54 @@ async function reapOne(
   return continueSweep(run, registry, d, now);
 }
 
+/** Where a project's warnings and notices go: the environment's topic and its own, if any. */
+function topicsOf(config: ReaperConfig, d: Deployment): string[] {
+  const own = d.outputs[PROJECT_OUTPUT.notificationTopic];
+  return [...new Set([config.topicArn, own].filter((t): t is string => !!t))];
+}
+
+/** Publishes one message to every topic of the project; throws the first failure after trying all. */
+async function publish(
+  run: ReaperRun,
+  d: Deployment,
+  message: { subject: string; body: string; kind: string },
+): Promise<void> {
+  let failure: unknown;
+  for (const topic of topicsOf(run.config, d)) {
+    try {
+      await run.clients.sns.send(
+        new PublishCommand({
+          TopicArn: topic,
+          // SNS limits a subject to 100 characters.
+          Subject: message.subject.slice(0, 99),
+          Message: message.body,
+          MessageAttributes: {
+            env: { DataType: 'String', StringValue: d.env },
+            project: { DataType: 'String', StringValue: d.project },
+            kind: { DataType: 'String', StringValue: message.kind },
+          },
+        }),
+      );
+    } catch (err) {
+      failure ??= err;
+    }
+  }
+  if (failure) throw failure;
+}
+
 async function warn(
   run: ReaperRun,
   registry: DeploymentRegistry,
   d: Deployment,
   t: Date,
+  stage: number,
 ): Promise<ProjectOutcome> {
   // Claim first (conditional), then send: two overlapping runs cannot both send it.
   let claimed: Deployment;
   try {
     claimed = await registry.recordWarning(d.env, d.project, {
       expectedVersion: d.version,
+      stage,
       now: t,
       by: BY,
     });
@@ -235,47 +286,40 @@ async function warn(
       return { project: d.project, action: 'left-alone', detail: err.message };
     throw err;
   }
-  const minutes = Math.max(1, Math.round((Date.parse(d.expiresAt) - t.getTime()) / 60_000));
-  const hours = Math.min(Math.max(d.ttlHours, 1), 24);
-  const command = `automock extend-ttl --env ${d.env} --project ${d.project} --hours ${hours}`;
+  const message = warningMessage(d, t);
   try {
-    await run.clients.sns.send(
-      new PublishCommand({
-        TopicArn: run.config.topicArn,
-        Subject: `[automock] ${d.env}/${d.project} will be torn down in ${minutes} min`.slice(
-          0,
-          99,
-        ),
-        Message: [
-          `Project ${d.project} in environment ${d.env} expires at ${d.expiresAt} (in about ${minutes} minutes).`,
-          `It will then be torn down automatically.`,
-          ``,
-          `To keep it ${hours} more hours, run:`,
-          `  ${command}`,
-          ``,
-          `Deployed by ${d.createdBy} at ${d.createdAt}.`,
-          ...Object.entries(d.outputs).map(([k, v]) => `${k}: ${v}`),
-        ].join('\n'),
-        MessageAttributes: {
-          env: { DataType: 'String', StringValue: d.env },
-          project: { DataType: 'String', StringValue: d.project },
-        },
-      }),
-    );
+    await publish(run, d, message);
   } catch (err) {
     // Release the claim so the next run tries again.
     await registry
       .update(d.env, d.project, {
         statuses: [claimed.status],
         expectedVersion: claimed.version,
-        fields: { warnedAt: null },
+        fields: { warnedAt: d.warnedAt ?? null, warnedStage: d.warnedStage ?? null },
         by: BY,
         now: t,
       })
       .catch(() => undefined);
     throw err;
   }
-  return { project: d.project, action: 'warned', detail: command };
+  return { project: d.project, action: 'warned', detail: `${stage} min: ${message.command}` };
+}
+
+/** Sends the teardown notice; a failure to send is logged, never undoes the teardown. */
+async function notifyTornDown(
+  run: ReaperRun,
+  d: Deployment,
+  done: { method: string; deleted?: readonly string[]; archivedTo?: string },
+  now: Date,
+): Promise<void> {
+  if (topicsOf(run.config, d).length === 0) return;
+  try {
+    await publish(run, d, teardownNotice(d, { ...done, at: now }));
+  } catch (err) {
+    (run.log ?? console.log)(
+      `${d.env}/${d.project}: teardown notice not sent: ${errorName(err)}: ${(err as Error).message}`,
+    );
+  }
 }
 
 async function startTeardown(
@@ -396,7 +440,7 @@ async function followTask(
     log(
       `${d.env}/${d.project}: destroyer task succeeded but the registry still says destroying; finalizing`,
     );
-    await finalizeTeardown(run.clients, registry, {
+    const { archivedTo } = await finalizeTeardown(run.clients, registry, {
       env: d.env,
       project: d.project,
       stateBucket: run.config.stateBucket,
@@ -405,6 +449,7 @@ async function followTask(
       by: BY,
       now: now(),
     });
+    await notifyTornDown(run, d, { method: 'terraform-task', archivedTo }, now());
     return { project: d.project, action: 'destroyed', detail: 'terraform-task' };
   }
   const why =
@@ -434,6 +479,8 @@ async function continueSweep(
 ): Promise<ProjectOutcome> {
   const r = await sweepAndRecord(run.clients, registry, {
     deployment: d,
+    accountId: run.config.accountId,
+    namePrefix: run.config.namePrefix,
     stateBucket: run.config.stateBucket,
     lockTable: run.config.lockTable,
     by: BY,
@@ -443,11 +490,24 @@ async function continueSweep(
     now,
   });
   const deleted = r.sweep.deletedSoFar.length;
-  if (r.complete)
+  if (r.complete) {
+    await notifyTornDown(
+      run,
+      r.deployment,
+      { method: 'sweep', deleted: r.sweep.deletedSoFar, archivedTo: r.archivedTo },
+      now(),
+    );
     return {
       project: d.project,
       action: 'destroyed',
       detail: `sweep deleted ${deleted} resources`,
+    };
+  }
+  if (r.foundNothing)
+    return {
+      project: d.project,
+      action: 'found-nothing',
+      detail: r.deployment.teardown?.lastError,
     };
   const why = r.stoppedForDeadline
     ? 'stopped before the deadline; the next run resumes'

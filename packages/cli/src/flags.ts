@@ -23,7 +23,8 @@ export const stackFlags = {
     helpValue: 'REF|DIR',
   }),
   'summary-md': Flags.string({
-    summary: 'Also write a Markdown table of adds, changes and destroys per stack to this file.',
+    summary:
+      'Also write a Markdown table of adds, changes and destroys per stack, and the cost difference, to this file.',
     helpValue: 'FILE',
   }),
   verbose: Flags.boolean({

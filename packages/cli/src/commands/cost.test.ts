@@ -65,6 +65,7 @@ describe('automock cost', () => {
       'demo',
       '--expectations',
       writeExpectations(h.root),
+      '--no-wait',
     ]);
     expect(dep.error).toBeUndefined();
     const load = JSON.parse(

@@ -134,6 +134,37 @@ describe('automock plan and apply (recording fake terraform)', () => {
     expect(h.tf!.subcommands()).toEqual(['init', 'plan', 'show']);
   });
 
+  it('adds the cost section of the pull-request comment to --summary-md when a plan changes what is priced', async () => {
+    // A NAT gateway created in us-east-1: the hourly price of one gateway appears as the difference.
+    h.tf!.script({
+      planJson: {
+        format_version: '1.2',
+        resource_changes: [
+          {
+            address: 'aws_nat_gateway.nat',
+            mode: 'managed',
+            type: 'aws_nat_gateway',
+            name: 'nat',
+            provider_name: 'registry.terraform.io/hashicorp/aws',
+            change: { actions: ['create'], before: null, after: { connectivity_type: 'public' } },
+          },
+        ],
+        configuration: {
+          provider_config: {
+            aws: { name: 'aws', expressions: { region: { constant_value: 'us-east-1' } } },
+          },
+          root_module: { resources: [] },
+        },
+      },
+    });
+    const md = join(h.root, 'plan.md');
+    const { error } = await h.run(['plan', '--env', 'test', '--summary-md', md]);
+    expect(error).toBeUndefined();
+    const text = readFileSync(md, 'utf8');
+    expect(text).toMatch(/^#### Cost$/m);
+    expect(text).toMatch(/\| `test` \| us-east-1 \|.*\+\$0\.0[0-9]+/);
+  });
+
   it('plans only the stacks that changed since a previous synth directory', async () => {
     const { stdout } = await h.run(['synth', '--out', join(h.root, 'base')]);
     expect(stdout).toMatch(/Synthesised 3 stacks/);

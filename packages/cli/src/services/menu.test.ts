@@ -181,7 +181,7 @@ describe('the interactive menu', () => {
     );
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(
-      /What next\? 1\) Deploy {2}2\) Status {2}3\) Extend time to live {2}4\) Destroy {2}5\) Run locally {2}6\) Quit \[Quit\]:/,
+      /What next\? 1\) Deploy {2}2\) Update expectations {2}3\) Status {2}4\) Extend time to live {2}5\) Destroy {2}6\) Run locally {2}7\) Quit \[Quit\]:/,
     );
     expect(r.stdout).not.toMatch(/^USAGE/m);
   });

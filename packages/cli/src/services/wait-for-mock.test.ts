@@ -111,18 +111,10 @@ describe('waitForMock', () => {
         ],
       })
       .resolves({ TargetHealthDescriptions: [{ TargetHealth: { State: 'healthy' } }] });
-    mock.ready = false;
-    const r = wait();
-    // The fake clock makes every poll immediate; flip readiness after the first mock check.
-    const t = setInterval(() => {
-      if (mock.requests.length) mock.ready = true;
-    }, 5);
-    try {
-      const res = await r;
-      expect(res.durationMs).toBe(30_000);
-    } finally {
-      clearInterval(t);
-    }
+    // One 503 from readiness, then ready: counted in checks, not in wall-clock time.
+    mock.unreadyChecks = 1;
+    const res = await wait();
+    expect(res.durationMs).toBe(30_000);
     expect(lines).toContain('update service: 0/1 tasks running, rollout IN_PROGRESS');
     expect(lines).toContain(
       'update targets: automock-test-demo-api 0/1 healthy (initial: Elb.RegistrationInProgress)',

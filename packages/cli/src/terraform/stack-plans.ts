@@ -2,6 +2,7 @@ import {
   failedStackSummary,
   hasChanges,
   parsePlanJson,
+  renderCostTable,
   renderSummaryTable,
   StackPlanSummary,
 } from '@automock/plan-summary';
@@ -99,9 +100,17 @@ export async function planStacks(
   return plans;
 }
 
-/** Writes the Markdown summary table (destroys highlighted) to `file`. */
+/**
+ * Writes the Markdown summary table (destroys highlighted) to `file`, followed by the cost
+ * section the pull-request comment shows (when a plan touches something priced).
+ */
 export function writeSummaryMarkdown(file: string, plans: readonly StackPlan[]): void {
-  writeFileSync(file, renderSummaryTable(plans.map((p) => p.summary)));
+  const summaries = plans.map((p) => p.summary);
+  const cost = renderCostTable(summaries);
+  writeFileSync(
+    file,
+    cost === '' ? renderSummaryTable(summaries) : `${renderSummaryTable(summaries)}\n${cost}`,
+  );
 }
 
 /** One line per stack for a terminal: counts, and the destroyed addresses. */

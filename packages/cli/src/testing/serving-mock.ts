@@ -36,6 +36,11 @@ export interface FakeMockServer {
   readonly url: string;
   /** 503 from /mockserver/ready while false. */
   ready: boolean;
+  /**
+   * How many more readiness checks answer 503 before `ready` decides: a mock that becomes ready
+   * after a set number of polls, whatever the machine's speed.
+   */
+  unreadyChecks: number;
   /** Active expectations, in order. */
   expectations: Record<string, unknown>[];
   readonly requests: SeenRequest[];
@@ -57,6 +62,7 @@ export async function startFakeMockServer(
   const state: FakeMockServer = {
     url: '',
     ready: initial.ready ?? true,
+    unreadyChecks: 0,
     expectations: [...(initial.expectations ?? [])],
     requests: [],
     stop: async () => undefined,
@@ -72,6 +78,10 @@ export async function startFakeMockServer(
         res.end(json === undefined ? '' : JSON.stringify(json));
       };
       if (path.startsWith('/mockserver/') && !authorised) return send(403);
+      if (req.method === 'GET' && path === '/mockserver/ready' && state.unreadyChecks > 0) {
+        state.unreadyChecks -= 1;
+        return send(503, { status: 'NOT_READY' });
+      }
       if (req.method === 'GET' && path === '/mockserver/ready')
         return state.ready ? send(200, { status: 'READY' }) : send(503, { status: 'NOT_READY' });
       if (req.method === 'PUT' && path.startsWith('/mockserver/retrieve?type=active_expectations'))

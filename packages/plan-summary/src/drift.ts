@@ -2,6 +2,7 @@ import { planTextOf } from './comment';
 import { PlanJson } from './plan-json';
 import { cleanPlanText, fitReport, ReportBlock } from './report';
 import { inlineCode } from './summary-table';
+import { failPlanJson, readPlanDocument } from './plan-document';
 
 /** `terraform show -json` of a refresh-only plan, as far as the drift report reads it. */
 export interface DriftPlanJson extends PlanJson {
@@ -32,12 +33,6 @@ export interface StackDriftSummary {
   readonly error?: string;
 }
 
-function fail(field: string, value: unknown, rule: string): never {
-  const shown =
-    typeof value === 'string' ? JSON.stringify(value.slice(0, 80)) : JSON.stringify(value);
-  throw new Error(`terraform plan JSON: ${field}: got ${shown ?? String(value)}, ${rule}`);
-}
-
 /**
  * Reads the drift of a refresh-only plan (`terraform plan -refresh-only -out=tfplan`, then
  * `terraform show -json tfplan`, reduced or not): `resource_drift` entries of managed resources
@@ -50,41 +45,27 @@ export function parseDrift(
   json: string | DriftPlanJson,
   options: { readonly stack?: string } = {},
 ): StackDriftSummary {
-  let plan: unknown = json;
-  if (typeof json === 'string') {
-    try {
-      plan = JSON.parse(json);
-    } catch (e) {
-      fail(
-        'document',
-        json,
-        `must be JSON from \`terraform show -json <planfile>\` (${(e as Error).message})`,
-      );
-    }
-  }
-  if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) {
-    fail('document', plan, 'must be an object from `terraform show -json <planfile>`');
-  }
-  const p = plan as DriftPlanJson;
-  if (typeof p.format_version !== 'string' || !p.format_version.startsWith('1.')) {
-    fail('format_version', p.format_version, 'must be 1.x (is this the JSON of a plan file?)');
-  }
+  const p = readPlanDocument(json);
   const drift = p.resource_drift ?? [];
-  if (!Array.isArray(drift)) fail('resource_drift', drift, 'must be an array');
+  if (!Array.isArray(drift)) failPlanJson('resource_drift', drift, 'must be an array');
   const changed: string[] = [];
   const deleted: string[] = [];
   drift.forEach((rd, i) => {
     const actions = rd?.change?.actions;
     if (!Array.isArray(actions))
-      fail(`resource_drift[${i}].change.actions`, actions, 'must be an array');
+      failPlanJson(`resource_drift[${i}].change.actions`, actions, 'must be an array');
     if (typeof rd.address !== 'string')
-      fail(`resource_drift[${i}].address`, rd.address, 'must be a string');
+      failPlanJson(`resource_drift[${i}].address`, rd.address, 'must be a string');
     if (rd.mode === 'data') return;
     const key = actions.join(',');
     if (key === 'update') changed.push(rd.address);
     else if (key === 'delete') deleted.push(rd.address);
     else if (key !== 'no-op')
-      fail(`resource_drift[${i}].change.actions`, actions, 'is not a drift this report knows');
+      failPlanJson(
+        `resource_drift[${i}].change.actions`,
+        actions,
+        'is not a drift this report knows',
+      );
   });
   return {
     stack: options.stack ?? '',

@@ -1,4 +1,5 @@
 import { planCostChange, StackCostChange } from './cost';
+import { failPlanJson, readPlanDocument } from './plan-document';
 
 /**
  * The subset of `terraform show -json <planfile>` this package reads (format_version 1.x).
@@ -64,12 +65,6 @@ export interface ParsePlanOptions {
   readonly stack?: string;
 }
 
-function fail(field: string, value: unknown, rule: string): never {
-  const shown =
-    typeof value === 'string' ? JSON.stringify(value.slice(0, 80)) : JSON.stringify(value);
-  throw new Error(`terraform plan JSON: ${field}: got ${shown ?? String(value)}, ${rule}`);
-}
-
 /**
  * Counts what a plan does from the output of `terraform show -json <planfile>` (a string or the
  * parsed object). Replacements (`["delete","create"]` or `["create","delete"]`) count once as
@@ -80,27 +75,9 @@ export function parsePlanJson(
   json: string | PlanJson,
   options: ParsePlanOptions = {},
 ): StackPlanSummary {
-  let plan: unknown = json;
-  if (typeof json === 'string') {
-    try {
-      plan = JSON.parse(json);
-    } catch (e) {
-      fail(
-        'document',
-        json,
-        `must be JSON from \`terraform show -json <planfile>\` (${(e as Error).message})`,
-      );
-    }
-  }
-  if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) {
-    fail('document', plan, 'must be an object from `terraform show -json <planfile>`');
-  }
-  const p = plan as PlanJson;
-  if (typeof p.format_version !== 'string' || !p.format_version.startsWith('1.')) {
-    fail('format_version', p.format_version, 'must be 1.x (is this the JSON of a plan file?)');
-  }
+  const p = readPlanDocument(json);
   const changes = p.resource_changes ?? [];
-  if (!Array.isArray(changes)) fail('resource_changes', changes, 'must be an array');
+  if (!Array.isArray(changes)) failPlanJson('resource_changes', changes, 'must be an array');
 
   let add = 0;
   let change = 0;
@@ -113,7 +90,7 @@ export function parsePlanJson(
   changes.forEach((rc, i) => {
     const actions = rc?.change?.actions;
     if (!Array.isArray(actions))
-      fail(`resource_changes[${i}].change.actions`, actions, 'must be an array');
+      failPlanJson(`resource_changes[${i}].change.actions`, actions, 'must be an array');
     if (rc.mode === 'data') return;
     const key = [...actions].sort().join(',');
     switch (key) {
@@ -140,7 +117,7 @@ export function parsePlanJson(
         break;
       default:
         // A future action kind must not vanish silently from a review summary.
-        fail(
+        failPlanJson(
           `resource_changes[${i}].change.actions`,
           actions,
           'is not an action this summary knows',

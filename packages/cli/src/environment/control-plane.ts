@@ -73,12 +73,14 @@ export async function readControlPlaneToken(
  * 403 and the request never reaches MockServer). Used by `automock deploy` to wait for
  * `GET /mockserver/ready` and by `automock update` to `PUT /mockserver/expectation`.
  *
+ * @param token - the project's token when the caller already read it (a poll loop reads it once)
  * @throws CliError for a path outside the control plane, or when the token cannot be read.
  */
 export async function controlPlaneRequest(
   client: SecretsManagerClient,
   target: ControlPlaneTarget,
   request: { readonly path: string; readonly method?: string; readonly body?: unknown },
+  token?: string,
 ): Promise<PreparedRequest> {
   if (!isControlPlanePath(request.path))
     throw new CliError(
@@ -86,8 +88,10 @@ export async function controlPlaneRequest(
       [],
       EXIT.usage,
     );
-  const token = await readControlPlaneToken(client, target.env, target.project);
-  const headers: Record<string, string> = { [CONTROL_PLANE_HEADER]: token };
+  const headers: Record<string, string> = {
+    [CONTROL_PLANE_HEADER]:
+      token ?? (await readControlPlaneToken(client, target.env, target.project)),
+  };
   let body: string | undefined;
   if (request.body !== undefined) {
     body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);

@@ -9,7 +9,7 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   awsMocks,
   FakeMockServer,
@@ -115,6 +115,8 @@ describe('waitForMock', () => {
     mock.unreadyChecks = 1;
     const res = await wait();
     expect(res.durationMs).toBe(30_000);
+    // Two readiness checks and a retrieve, one read of the token.
+    expect(aws.secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     expect(lines).toContain('update service: 0/1 tasks running, rollout IN_PROGRESS');
     expect(lines).toContain(
       'update targets: automock-test-demo-api 0/1 healthy (initial: Elb.RegistrationInProgress)',

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { setTimeout as delay } from 'node:timers/promises';
-import { controlPlaneRequest } from '../environment/control-plane';
+import { controlPlaneRequest, readControlPlaneToken } from '../environment/control-plane';
 import { CliError, EXIT } from '../errors';
 
 /** The steps a mock goes through before it counts as deployed, in order. */
@@ -164,6 +164,10 @@ export async function waitForMock(opts: WaitForMockOptions): Promise<WaitResult>
   const base = `--env ${opts.env.name} --project ${opts.project}`;
   let lastService: Service | undefined;
   let waitingFor = '';
+  // Read once, on the first check of the mock: the token does not change while a deploy waits.
+  let token: Promise<string> | undefined;
+  const readToken = () =>
+    (token ??= readControlPlaneToken(opts.clients.secrets, opts.env, opts.project));
 
   for (const step of WAIT_STEPS) {
     opts.progress?.start(step);
@@ -173,7 +177,7 @@ export async function waitForMock(opts: WaitForMockOptions): Promise<WaitResult>
       const svc = await describe(opts);
       lastService = svc ?? lastService;
       await failOnBrokenDeployment(opts, svc, where, base);
-      const check = await checkStep(step, opts, svc);
+      const check = await checkStep(step, opts, svc, readToken);
       if (check.ok) {
         steps.push({ step, detail: check.detail });
         opts.progress?.done(step, check.detail);
@@ -290,6 +294,7 @@ async function checkStep(
   step: WaitStep,
   opts: WaitForMockOptions,
   svc: Service | undefined,
+  readToken: () => Promise<string>,
 ): Promise<{ ok: boolean; detail: string }> {
   if (!svc || svc.status !== 'ACTIVE')
     return { ok: false, detail: `service ${svc?.status ?? 'not found yet'}` };
@@ -307,7 +312,7 @@ async function checkStep(
     return { ok, detail };
   }
   if (step === 'targets') return checkTargets(opts, svc, desired);
-  return checkMock(opts);
+  return checkMock(opts, await readToken());
 }
 
 async function checkTargets(
@@ -346,12 +351,18 @@ async function checkTargets(
   return { ok, detail: parts.join(', ') };
 }
 
-async function checkMock(opts: WaitForMockOptions): Promise<{ ok: boolean; detail: string }> {
+async function checkMock(
+  opts: WaitForMockOptions,
+  token: string,
+): Promise<{ ok: boolean; detail: string }> {
   const doFetch = opts.fetch ?? fetch;
   const target = { env: opts.env, project: opts.project, baseUrl: opts.baseUrl };
-  const ready = await controlPlaneRequest(opts.clients.secrets, target, {
-    path: '/mockserver/ready',
-  });
+  const ready = await controlPlaneRequest(
+    opts.clients.secrets,
+    target,
+    { path: '/mockserver/ready' },
+    token,
+  );
   let res: Response;
   try {
     res = await doFetch(ready.url, { ...ready.init, signal: AbortSignal.timeout(10_000) });
@@ -361,10 +372,12 @@ async function checkMock(opts: WaitForMockOptions): Promise<{ ok: boolean; detai
   if (res.status !== 200) {
     return { ok: false, detail: `GET /mockserver/ready answered ${res.status}` };
   }
-  const retrieve = await controlPlaneRequest(opts.clients.secrets, target, {
-    path: '/mockserver/retrieve?type=active_expectations&format=json',
-    method: 'PUT',
-  });
+  const retrieve = await controlPlaneRequest(
+    opts.clients.secrets,
+    target,
+    { path: '/mockserver/retrieve?type=active_expectations&format=json', method: 'PUT' },
+    token,
+  );
   let active: { id?: unknown }[];
   try {
     const r = await doFetch(retrieve.url, {

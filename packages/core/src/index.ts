@@ -18,3 +18,4 @@ export * from './routing';
 export * from './access';
 export * from './images';
 export * from './iam';
+export * from './workload/section';

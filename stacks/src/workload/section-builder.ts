@@ -1,0 +1,52 @@
+import type { Environment, WorkloadResourceRef, WorkloadRefKind } from '@automock/core';
+import type { Construct } from 'constructs';
+
+/**
+ * The synthesis half of a workload section (core's `WorkloadSection` is the validation half):
+ * it turns the section's resolved value into constructs inside the workload stack.
+ * The workload stack calls builders in ascending {@link WorkloadSectionBuilder.order}, so a
+ * resource is provided before anything that looks it up.
+ */
+export interface WorkloadSectionBuilder<Resolved = unknown> {
+  /** The core section's key, e.g. `queues`. */
+  readonly key: string;
+  /** Data and messaging 10, services 20, scheduled and event tasks 30. */
+  readonly order: number;
+  build(resolved: Resolved, ctx: WorkloadBuildContext): void;
+}
+
+/** Name parts for core's `resourceName`: the workload takes the project's place. */
+export interface WorkloadNameParts {
+  readonly prefix: string;
+  readonly env: string;
+  readonly project: string;
+}
+
+/** Network the workload runs on: the environment's, or its own when it asks for a dedicated one. */
+export interface WorkloadNetwork {
+  readonly vpcId: string;
+  readonly vpcCidr: string;
+  readonly privateSubnetIds: string[];
+  readonly publicSubnetIds: string[];
+  /** Whether tasks run in public subnets with public IPs (environment's `taskPlacement`). */
+  readonly publicTasks: boolean;
+}
+
+/** Everything a section builder may use. */
+export interface WorkloadBuildContext {
+  /** The workload stack; builders create their constructs under it. */
+  readonly scope: Construct;
+  readonly env: Environment;
+  /** The workload's name. */
+  readonly workload: string;
+  readonly nameParts: WorkloadNameParts;
+  readonly network: WorkloadNetwork;
+  /** The environment's ECS cluster (or the workload's own when on a dedicated network). */
+  readonly cluster: { readonly name: string; readonly arn: string };
+  /** ARN of the permissions boundary every IAM role the workload creates must carry. */
+  readonly permissionsBoundary: string;
+  /** Publishes a resource for other sections (one per kind and name). */
+  provide(ref: WorkloadResourceRef): void;
+  /** A resource another section provided; throws if absent (validation makes that impossible). */
+  lookup(kind: WorkloadRefKind, name: string): WorkloadResourceRef;
+}

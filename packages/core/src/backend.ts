@@ -35,6 +35,11 @@ export function projectStateKey(env: string, project: string): string {
   return `projects/${env}/${project}/terraform.tfstate`;
 }
 
+/** Backend key of a workload stack (`<env>-<workload>`): beside the projects', never sharing their keys. */
+export function workloadStateKey(env: string, workload: string): string {
+  return `workloads/${env}/${workload}/terraform.tfstate`;
+}
+
 /** Backend key of the bootstrap stack of a region. */
 export function bootstrapStateKey(region: string): string {
   return `bootstrap/${region}/terraform.tfstate`;

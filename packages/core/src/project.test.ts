@@ -129,6 +129,18 @@ describe('defineProject', () => {
     expect(issues.map((i) => i.field.split('.').pop())).toEqual(['name', 'size', 'ttlHours']);
   });
 
+  it('rejects unknown keys instead of dropping them', () => {
+    const issues = issuesOf({ name: 'pets', minTask: 3, listenerport: 10080 } as never);
+    expect(issues).toEqual([
+      {
+        field: 'project[dev/pets].minTask',
+        value: 3,
+        rule: expect.stringMatching(/^is not a known key \(allowed: name, size, .*minTasks/),
+      },
+      expect.objectContaining({ field: 'project[dev/pets].listenerport', value: 10080 }),
+    ]);
+  });
+
   describe('expectations', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-proj-'));
     afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

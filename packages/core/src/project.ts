@@ -162,6 +162,35 @@ export interface Project {
   readonly expiresAt?: string;
 }
 
+/** Every key a {@link ProjectInput} may have; any other is an error, not silently dropped. */
+export const PROJECT_INPUT_KEYS = [
+  'name',
+  'size',
+  'ttlHours',
+  'minTasks',
+  'maxTasks',
+  'isolation',
+  'listenerPort',
+  'rulePriority',
+  'expectations',
+  'maxExpectationsBytes',
+  'notificationEmail',
+  'ephemeral',
+  'capacity',
+  'environment',
+  'secrets',
+  'suppressions',
+  'createdAt',
+  'dataPlaneCidrs',
+] as const satisfies readonly (keyof ProjectInput)[];
+
+// Fails to compile when ProjectInput gains a key the list above lacks.
+const allProjectKeysListed: Record<
+  Exclude<keyof ProjectInput, (typeof PROJECT_INPUT_KEYS)[number]>,
+  never
+> = {};
+void allProjectKeysListed;
+
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ENV_VAR_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_ARN_RE =
@@ -283,6 +312,13 @@ export function defineProject(input: ProjectInput, env: Environment): Project {
   const label = `project[${env.name}/${typeof input.name === 'string' ? input.name : '?'}]`;
   const f = (k: string) => `${label}.${k}`;
 
+  for (const k of Object.keys(input))
+    if (!(PROJECT_INPUT_KEYS as readonly string[]).includes(k))
+      issues.add(
+        f(k),
+        (input as unknown as Record<string, unknown>)[k],
+        `is not a known key (allowed: ${PROJECT_INPUT_KEYS.join(', ')})`,
+      );
   checkDnsName(issues, f('name'), input.name, PROJECT_NAME_MAX);
 
   const ephemeral = input.ephemeral ?? false;

@@ -5,10 +5,20 @@ import {
   IssueCollector,
   Project,
   StackNameEntry,
+  WORKLOAD_SECTIONS,
+  WorkloadSection,
 } from '@automock/core';
 import type { StateOptions } from './automock-stack';
 import { ENVIRONMENTS } from './environments';
 import { ProjectDeclaration, PROJECTS, resolveProjects } from './projects';
+import type { WorkloadSectionBuilder } from './workload/section-builder';
+import {
+  declaredWorkloadSources,
+  PlannedWorkload,
+  resolveWorkloads,
+  WorkloadSource,
+  WORKLOADS_DIR,
+} from './workloads';
 
 export interface BuildAppOptions extends StateOptions {
   /** Output directory. @default - cdktf's default (`CDKTF_OUTDIR` or `cdktf.out`) */
@@ -29,6 +39,16 @@ export interface BuildAppOptions extends StateOptions {
    * @default {}
    */
   readonly alreadyDeployed?: Readonly<Record<string, number>>;
+  /** Workloads to add besides the declared ones. @default [] */
+  readonly workloads?: readonly WorkloadSource[];
+  /** Include the declared workloads (YAML in `workloadsDir` and `WORKLOADS`). @default true */
+  readonly declaredWorkloads?: boolean;
+  /** Where the declared YAML workloads are. @default WORKLOADS_DIR (`stacks/workloads`) */
+  readonly workloadsDir?: string;
+  /** The sections a workload may hold. @default WORKLOAD_SECTIONS */
+  readonly workloadSections?: readonly WorkloadSection[];
+  /** The builders of those sections. @default WORKLOAD_BUILDERS */
+  readonly workloadBuilders?: readonly WorkloadSectionBuilder[];
 }
 
 /** One bootstrap stack: the environments sharing an account and region. */
@@ -49,6 +69,13 @@ export interface AppPlan {
   readonly selected: readonly Environment[];
   /** The projects of the selected environments, validated: one project stack each. */
   readonly projects: readonly Project[];
+  /** The workloads of the selected environments, validated: one stack per workload and environment. */
+  readonly workloads: readonly PlannedWorkload[];
+  /** The declared workloads, read once, validated per environment when needed (CI inventories). */
+  readonly declaredWorkloadSources: readonly WorkloadSource[];
+  readonly workloadSections: readonly WorkloadSection[];
+  /** @default - WORKLOAD_BUILDERS */
+  readonly workloadBuilders?: readonly WorkloadSectionBuilder[];
   /** The bootstrap stacks serving a selected environment. */
   readonly groups: readonly BootstrapGroup[];
   readonly state: StateOptions;
@@ -70,13 +97,25 @@ export function planApp(options: BuildAppOptions = {}): AppPlan {
     all,
     { alreadyDeployed: options.alreadyDeployed },
   );
+  const workloadSections = options.workloadSections ?? WORKLOAD_SECTIONS;
+  const declared = declaredWorkloadSources(options.workloadsDir ?? WORKLOADS_DIR);
+  const workloads = resolveWorkloads(
+    [...(options.declaredWorkloads === false ? [] : declared), ...(options.workloads ?? [])],
+    selected,
+    all,
+    workloadSections,
+  );
   const allGroups = bootstrapGroups(all);
-  checkStackNameCollisions(allGroups, all, projects);
+  checkStackNameCollisions(allGroups, all, projects, workloads);
   const groups = allGroups.filter((g) => g.environments.some((e) => selected.includes(e)));
   return {
     all,
     selected,
     projects,
+    workloads,
+    declaredWorkloadSources: declared,
+    workloadSections,
+    ...(options.workloadBuilders ? { workloadBuilders: options.workloadBuilders } : {}),
     groups,
     state: { backendEndpoints: options.backendEndpoints },
   };
@@ -94,16 +133,35 @@ export function declaredProjectsOf(env: Environment, all: readonly Environment[]
   );
 }
 
-/** Names of the stacks CI plans and applies for `env`: its own and its declared projects'. */
-export function canonicalStackNames(env: Environment): string[] {
+/** The declared workloads of `env`, validated: CI plans and applies them with its environment. */
+export function declaredWorkloadsOf(
+  plan: Pick<AppPlan, 'all' | 'declaredWorkloadSources' | 'workloadSections'>,
+  env: Environment,
+): PlannedWorkload[] {
+  return resolveWorkloads(plan.declaredWorkloadSources, [env], plan.all, plan.workloadSections);
+}
+
+/**
+ * Names of the stacks CI plans and applies for `env`: its own, its declared projects' and its
+ * declared workloads' (`workloads`, as read for the plan).
+ */
+export function canonicalStackNames(
+  env: Environment,
+  workloads: readonly WorkloadSource[] = [],
+): string[] {
+  const inEnv = (s: WorkloadSource) =>
+    typeof s.name === 'string' &&
+    Array.isArray(s.environments) &&
+    s.environments.includes(env.name);
   return [
     env.name,
     ...PROJECTS.filter((d) => d.env === env.name).map((d) => `${env.name}-${d.project.name}`),
+    ...workloads.filter(inEnv).map((s) => `${env.name}-${s.name as string}`),
   ];
 }
 
 /**
- * Every stack name must be unique: `<env>-<project>` can equal an environment's name (an
+ * Every stack name must be unique: `<env>-<project>` and `<env>-<workload>` can equal an environment's name (an
  * environment called `dev-petstore`) or another project's stack, and `bootstrap-<region>` an
  * environment's. Checked before any construct exists, so a clash is a validation error naming
  * both, not a construct-tree exception.
@@ -112,6 +170,7 @@ function checkStackNameCollisions(
   groups: readonly BootstrapGroup[],
   envs: readonly Environment[],
   projects: readonly Project[],
+  workloads: readonly PlannedWorkload[] = [],
 ): void {
   const entries: StackNameEntry[] = [
     ...groups.map((g) => ({
@@ -128,6 +187,11 @@ function checkStackNameCollisions(
       name: `${p.env.name}-${p.name}`,
       field: `project[${p.env.name}/${p.name}].name`,
       what: `project stack "${p.env.name}-${p.name}"`,
+    })),
+    ...workloads.map(({ workload: w, origin }) => ({
+      name: `${w.env.name}-${w.name}`,
+      field: `workload[${w.env.name}/${w.name}].name`,
+      what: `workload stack "${w.env.name}-${w.name}" (${origin})`,
     })),
   ];
   const issues = new IssueCollector();

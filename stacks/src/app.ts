@@ -1,16 +1,17 @@
-import { Environment } from '@automock/core';
 import { App } from 'cdktf';
 import {
   AppPlan,
   BuildAppOptions,
   canonicalStackNames,
   declaredProjectsOf,
+  declaredWorkloadsOf,
   planApp,
 } from './app-plan';
 import { BootstrapStack } from './bootstrap-stack';
 import { CanonicalStacks, ciInventories } from './ci-inventory';
 import { EnvironmentStack } from './environment-stack';
 import { ProjectStack } from './project-stack';
+import { WorkloadStack } from './workload-stack';
 
 export type { BuildAppOptions } from './app-plan';
 
@@ -36,9 +37,11 @@ export function buildPlannedApp(
   const state = plan.state;
   for (const env of plan.selected) new EnvironmentStack(app, { environment: env, ...state });
   for (const project of plan.projects) new ProjectStack(app, { project, ...state });
+  for (const { workload } of plan.workloads)
+    new WorkloadStack(app, { workload, builders: plan.workloadBuilders, ...state });
   // Last, because the CI permissions they hold are derived from the stacks above
   // (AutomockStack.all still lists them first).
-  const canonical = canonicalStacks(plan.all);
+  const canonical = canonicalStacks(plan);
   for (const g of plan.groups) {
     const inventories = ciInventories(g.environments, app, canonical, {
       outdir: options.outdir,
@@ -52,15 +55,17 @@ export function buildPlannedApp(
 
 /**
  * The stacks CI plans and applies for an environment: its environment stack and the stacks of
- * its declared projects (PROJECTS), whatever a command selected.
+ * its declared projects (PROJECTS) and workloads, whatever a command selected.
  */
-export function canonicalStacks(all: readonly Environment[]): CanonicalStacks {
+export function canonicalStacks(plan: AppPlan): CanonicalStacks {
   return {
-    names: canonicalStackNames,
+    names: (env) => canonicalStackNames(env, plan.declaredWorkloadSources),
     build: (app, env, state) => {
       new EnvironmentStack(app, { environment: env, ...state });
-      for (const project of declaredProjectsOf(env, all))
+      for (const project of declaredProjectsOf(env, plan.all))
         new ProjectStack(app, { project, ...state });
+      for (const { workload } of declaredWorkloadsOf(plan, env))
+        new WorkloadStack(app, { workload, builders: plan.workloadBuilders, ...state });
     },
   };
 }

@@ -2,9 +2,10 @@ import { Environment, StateBackendNames } from '@automock/core';
 import { configureS3Backend } from '@automock/state-backend';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { STACK_KIND_ORDER, StackKind } from './stack-kinds';
 
-/** What kind of stack this is; the CLI groups and filters on it. */
-export type StackKind = 'bootstrap' | 'environment' | 'project';
+export { STACK_KIND_ORDER } from './stack-kinds';
+export type { StackKind } from './stack-kinds';
 
 /** Facts about a stack that tools need without synthesising it. */
 export interface StackInfo {
@@ -12,6 +13,8 @@ export interface StackInfo {
   readonly kind: StackKind;
   readonly environment?: string;
   readonly project?: string;
+  /** The workload's name, for a `workload` stack. */
+  readonly workload?: string;
   readonly region: string;
   readonly accountId: string;
   /** S3 bucket holding the stack's state. */
@@ -52,9 +55,9 @@ export abstract class AutomockStack extends TerraformStack {
     });
   }
 
-  /** Every AutoMock stack under `scope`: bootstrap stacks, then environments, then projects. */
+  /** Every AutoMock stack under `scope`: bootstrap stacks, then environments, projects, workloads. */
   static all(scope: Construct): AutomockStack[] {
-    const order: Record<StackKind, number> = { bootstrap: 0, environment: 1, project: 2 };
+    const order = STACK_KIND_ORDER;
     return scope.node.children
       .filter((c): c is AutomockStack => c instanceof AutomockStack)
       .map((s, i) => ({ s, i }))

@@ -13,3 +13,7 @@ export * from './synthesize-app';
 export * from './synthesize-stacks';
 export * from './synthesis/check-app';
 export * from './synthesis/token-traces';
+export * from './workload-stack';
+export * from './workloads';
+export * from './workload/builders';
+export * from './workload/section-builder';

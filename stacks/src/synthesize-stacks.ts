@@ -17,13 +17,16 @@ import {
   BuildAppOptions,
   canonicalStackNames,
   declaredProjectsOf,
+  declaredWorkloadsOf,
   planApp,
 } from './app-plan';
+import { STACK_KIND_ORDER } from './stack-kinds';
 import type { AutomockStack, StackInfo, StackKind, StateOptions } from './automock-stack';
 import { newManifest } from './synthesis/manifest';
 import { appCodeFingerprint, defaultCacheDir, StackCache } from './synthesis/stack-cache';
 import type * as Builder from './synthesis/stack-builder';
 import { withCheapTokenTraces } from './synthesis/token-traces';
+import type { PlannedWorkload } from './workloads';
 
 /** One stack to synthesise: what it is made from, and how to build it. */
 export interface StackSpec {
@@ -64,7 +67,7 @@ export interface SynthesizeStacksOptions extends BuildAppOptions {
 
 /** What {@link synthesizeStacks} wrote. */
 export interface SynthesizedStacks {
-  /** Every stack written: bootstrap stacks, then environments, then projects. */
+  /** Every stack written: bootstrap stacks, then environments, projects and workloads. */
   readonly stacks: readonly StackInfo[];
   readonly policy: PolicyReport;
   /** Stacks built and resolved in this run. */
@@ -89,6 +92,7 @@ const stackClasses = {
   project: () => (require('./project-stack') as typeof import('./project-stack')).ProjectStack,
   bootstrap: () =>
     (require('./bootstrap-stack') as typeof import('./bootstrap-stack')).BootstrapStack,
+  workload: () => (require('./workload-stack') as typeof import('./workload-stack')).WorkloadStack,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -112,6 +116,34 @@ function projectSpec(project: Project, state: StateOptions): StackSpec {
       project: { name: project.name, suppressions: project.suppressions },
     },
     build: (app) => new (stackClasses.project())(app, { project, ...state }),
+  };
+}
+
+/**
+ * A workload's stack. Keyed on its validated definition and on what it was declared from (the
+ * YAML file's text, or the TypeScript object), so editing one workload rebuilds only its stacks.
+ */
+function workloadSpec(
+  planned: PlannedWorkload,
+  state: StateOptions,
+  builders: AppPlan['workloadBuilders'],
+): StackSpec {
+  const { workload, content } = planned;
+  return {
+    name: `${workload.env.name}-${workload.name}`,
+    kind: 'workload',
+    // Builders given in place of the registry (tests) are code outside the app's fingerprint.
+    inputs: {
+      workload,
+      content,
+      state,
+      builders: builders?.map((b) => `${b.key}:${b.order}:${String(b.build)}`),
+    },
+    policy: {
+      environment: workload.env,
+      project: { name: workload.name, suppressions: workload.suppressions },
+    },
+    build: (app) => new (stackClasses.workload())(app, { workload, builders, ...state }),
   };
 }
 
@@ -233,6 +265,7 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
 
     for (const env of plan.selected) synth(environmentSpec(env, plan.state));
     for (const project of plan.projects) synth(projectSpec(project, plan.state));
+    for (const w of plan.workloads) synth(workloadSpec(w, plan.state, plan.workloadBuilders));
 
     // A stack of this run stands for the canonical stack of its name (as in buildApp).
     const inventoryOf = (spec: StackSpec): EnvironmentInventory => {
@@ -262,8 +295,11 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
         const specs = [
           environmentSpec(env, plan.state),
           ...declaredProjectsOf(env, plan.all).map((p) => projectSpec(p, plan.state)),
+          ...declaredWorkloadsOf(plan, env).map((w) =>
+            workloadSpec(w, plan.state, plan.workloadBuilders),
+          ),
         ];
-        const names = canonicalStackNames(env);
+        const names = canonicalStackNames(env, plan.declaredWorkloadSources);
         inventories[env.name] = mergeInventories(
           specs.filter((s) => names.includes(s.name)).map(inventoryOf),
         );
@@ -283,7 +319,7 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
     manifest.writeToFile();
     install(staging, outdir);
     cache?.store.prune();
-    const order: Record<StackKind, number> = { bootstrap: 0, environment: 1, project: 2 };
+    const order = STACK_KIND_ORDER;
     return {
       stacks: results
         .map((r, i) => ({ info: r.meta.info, i }))

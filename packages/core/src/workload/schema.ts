@@ -62,7 +62,7 @@ export const WORKLOAD_TOP_LEVEL_SCHEMA = {
   description: {
     type: 'string',
     maxLength: WORKLOAD_DESCRIPTION_MAX,
-    description: 'What the workload is, for people (tagged on its resources as Description).',
+    description: 'What the workload is, for people (not deployed).',
   },
   tags: {
     type: 'object',

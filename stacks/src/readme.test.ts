@@ -1,4 +1,9 @@
-import { bootstrapStateKey, environmentStateKey, projectStateKey } from '@automock/core';
+import {
+  bootstrapStateKey,
+  environmentStateKey,
+  projectStateKey,
+  workloadStateKey,
+} from '@automock/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AutomockStack } from './automock-stack';
@@ -15,7 +20,8 @@ describe('README', () => {
     expect(readme).toMatch(row('bootstrap-<region>', bootstrapStateKey('<region>')));
     expect(readme).toMatch(row('<env>', environmentStateKey('<env>')));
     expect(readme).toMatch(row('<env>-<project>', projectStateKey('<env>', '<project>')));
-    // And the app has exactly those three kinds.
+    expect(readme).toMatch(row('<env>-<workload>', workloadStateKey('<env>', '<workload>')));
+    // And the default app (which declares no workload yet) has exactly the other three kinds.
     const kinds = new Set(AutomockStack.all(buildApp()).map((s) => s.info.kind));
     expect([...kinds].sort()).toEqual(['bootstrap', 'environment', 'project']);
   });

@@ -17,6 +17,7 @@ export const journalsSection: WorkloadSection<JournalsInput[], JournalsResolved>
   key: 'journals',
   schema: {
     type: 'array',
+    description: 'Log groups.',
     items: {
       type: 'object',
       additionalProperties: false,
@@ -43,6 +44,7 @@ export const readersSection: WorkloadSection<{ journal: string }[], string[]> = 
   key: 'readers',
   schema: {
     type: 'array',
+    description: 'Outputs of journal ARNs.',
     items: {
       type: 'object',
       additionalProperties: false,

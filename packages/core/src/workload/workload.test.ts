@@ -1,5 +1,7 @@
 import { defineEnvironment, Environment } from '../environment';
 import { ConfigValidationError } from '../errors';
+import { findJsonSchemaProblem } from '../json-schema-check';
+import { workloadJsonSchema } from './schema';
 import type { WorkloadSection } from './section';
 import { WORKLOAD_SECTIONS } from './sections';
 import {
@@ -312,6 +314,15 @@ describe('loadWorkloadYaml', () => {
         loadWorkloadYaml({ text: 'name: a\nname: b\nenvironments: [dev]\n', path: 'd.yaml' }, env),
       ),
     ).toEqual([expect.objectContaining({ rule: expect.stringMatching(/unique/i) })]);
+  });
+});
+
+describe('workloadJsonSchema', () => {
+  it("is valid draft-07 with each section's schema under its key", () => {
+    const schema = workloadJsonSchema(sections) as { properties: Record<string, unknown> };
+    expect(findJsonSchemaProblem({ path: '$', schema })).toBeUndefined();
+    expect(schema.properties.widgets).toBe(widgets.schema);
+    expect(findJsonSchemaProblem({ path: '$', schema: workloadJsonSchema() })).toBeUndefined();
   });
 });
 

@@ -1,9 +1,11 @@
 import { runCommand } from '@oclif/test';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { exitCodeOf, quietAwsSdkNodeWarning } from '../base-command';
+import { ConfigValidationError } from '@automock/core';
+import { exitCodeOf, quietAwsSdkNodeWarning, toCliError } from '../base-command';
+import { synthesize } from '../terraform/synth';
 import { Harness, PKG_ROOT, startHarness } from '../testing/harness';
 
 /**
@@ -94,6 +96,63 @@ describe('exit codes', () => {
       delete process.env.AUTOMOCK_TEST_APP_CONFIG;
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('a bad YAML workload', () => {
+    let dir: string;
+    const saved = { app: process.env.AUTOMOCK_APP_MODULE };
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'automock-exit-'));
+      const config = join(dir, 'app.json');
+      writeFileSync(
+        config,
+        JSON.stringify({
+          environments: [{ name: 'dev', accountId: '123456789012', region: 'us-east-1' }],
+        }),
+      );
+      mkdirSync(join(dir, 'workloads'));
+      writeFileSync(
+        join(dir, 'workloads', 'shop.yaml'),
+        'name: shop\nenvironments: [dev]\nnetwork: private\ncolour: red\n',
+      );
+      process.env.AUTOMOCK_APP_MODULE = join(__dirname, '../testing/config-app.ts');
+      process.env.AUTOMOCK_TEST_APP_CONFIG = config;
+    });
+    afterEach(() => {
+      process.env.AUTOMOCK_APP_MODULE = saved.app;
+      delete process.env.AUTOMOCK_TEST_APP_CONFIG;
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const NETWORK =
+      /workload\[dev\/shop\]\.network: got "private", must be one of "shared", "dedicated" \(.*shop\.yaml:3\)/;
+    const COLOUR = /workload\[dev\/shop\]\.colour: got "red", is not a known key/;
+
+    it('stops synthesis with exit 2 naming each field and its line, with nothing written', () => {
+      let err: unknown;
+      try {
+        synthesize({ root: resolve(PKG_ROOT, '../..'), outDir: join(dir, 'out') });
+      } catch (e) {
+        err = e;
+      }
+      if (!(err instanceof ConfigValidationError)) throw err;
+      const cli = toCliError(err as Error);
+      expect(cli.message).toMatch(NETWORK);
+      expect(cli.message).toMatch(COLOUR);
+      expect(exitCodeOf(cli as never)).toBe(2);
+      expect(readdirSync(dir).sort()).toEqual(['app.json', 'workloads']);
+    });
+
+    it('makes `automock synth --json` exit 2 in the body and the process', async () => {
+      const { stdout } = await runCommand(['synth', '--out', join(dir, 'out'), '--json'], {
+        root: PKG_ROOT,
+      });
+      const { error } = JSON.parse(stdout);
+      expect(error.message).toMatch(NETWORK);
+      expect(error.message).toMatch(COLOUR);
+      expect(error.exitCode).toBe(2);
+      expect(process.exitCode).toBe(2);
+      expect(readdirSync(dir).sort()).toEqual(['app.json', 'workloads']);
+    });
   });
 });
 

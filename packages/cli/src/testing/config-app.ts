@@ -21,12 +21,21 @@ export { AutomockStack } from '@automock/stacks';
 export interface TestAppConfig {
   readonly environments: readonly EnvironmentInput[];
   readonly projects?: readonly stacks.ProjectDeclaration[];
+  /**
+   * Directory of YAML workloads, relative to the file. @default 'workloads' (none when absent);
+   * the repository's own are never read, as their environments are not these.
+   */
+  readonly workloadsDir?: string;
 }
 
 // Commands that only list environments see none; synth reads the file when it builds the app.
 export const ENVIRONMENTS: readonly Environment[] = [];
 
-function load(): { definitions: Environment[]; projects: stacks.ProjectDeclaration[] } {
+function load(): {
+  definitions: Environment[];
+  projects: stacks.ProjectDeclaration[];
+  workloadsDir: string;
+} {
   const file = process.env.AUTOMOCK_TEST_APP_CONFIG;
   if (!file) throw new Error('AUTOMOCK_TEST_APP_CONFIG must name the JSON configuration');
   const config = JSON.parse(fs.readFileSync(file, 'utf8')) as TestAppConfig;
@@ -48,24 +57,27 @@ function load(): { definitions: Environment[]; projects: stacks.ProjectDeclarati
       ? { ...d, project: { ...d.project, expectations: path.join(path.dirname(file), x) } }
       : d;
   });
-  return { definitions, projects };
+  const workloadsDir = path.resolve(path.dirname(file), config.workloadsDir ?? 'workloads');
+  return { definitions, projects, workloadsDir };
 }
 
 export function buildApp(options: stacks.BuildAppOptions = {}) {
-  const { definitions, projects } = load();
+  const { definitions, projects, workloadsDir } = load();
   return stacks.buildApp({
     ...options,
     definitions,
+    workloadsDir,
     declaredProjects: false,
     projects: [...projects, ...(options.projects ?? [])],
   });
 }
 
 export function synthesizeApp(options: stacks.BuildAppOptions = {}) {
-  const { definitions, projects } = load();
+  const { definitions, projects, workloadsDir } = load();
   return stacks.synthesizeApp({
     ...options,
     definitions,
+    workloadsDir,
     declaredProjects: false,
     projects: [...projects, ...(options.projects ?? [])],
   });

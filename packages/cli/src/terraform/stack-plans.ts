@@ -13,7 +13,8 @@ import type { SynthesizedStack } from './synth';
 import { TerraformError, TerraformInterruptedError, TerraformRunner } from './terraform';
 import { prepareWorkdir } from './workdir';
 
-const KIND_ORDER = { bootstrap: 0, environment: 1, project: 2 } as const;
+// Workloads read their environment's outputs like projects, so they come after it too.
+const KIND_ORDER = { bootstrap: 0, environment: 1, project: 2, workload: 3 } as const;
 
 /**
  * Which stacks a plan or apply covers: by name, by environment, or all. One of the three, as the

@@ -22,6 +22,7 @@ export const WORKLOAD_SECTIONS: readonly WorkloadSection[] = [
  * The typed input of each registered section, by key, for `defineWorkload` in TypeScript
  * (`readonly queues?: QueuesInput;`). Every section is optional; a workload declares at least one.
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- empty until wave 1's sections add their line
 export interface WorkloadSectionInputs {
   // readonly services?: ServicesInput; (13V)
   // readonly scheduledTasks?: ScheduledTasksInput; (13T)

@@ -24,9 +24,12 @@ function sharedByOf(stack: TerraformStack): readonly Environment[] | undefined {
   return facts.environments;
 }
 
+type Suppressible = { name?: unknown; suppressions?: readonly RuleSuppression[] };
+
+// A workload stack's workload is what a project stack's project is to the guardrails.
 function projectOf(stack: TerraformStack): ProjectPolicyConfig | undefined {
-  const p = (stack as { project?: { name?: unknown; suppressions?: readonly RuleSuppression[] } })
-    .project;
+  const facts = stack as { project?: Suppressible; workload?: Suppressible };
+  const p = facts.project ?? facts.workload;
   return p && typeof p.name === 'string'
     ? { name: p.name, suppressions: p.suppressions }
     : undefined;
@@ -34,7 +37,8 @@ function projectOf(stack: TerraformStack): ProjectPolicyConfig | undefined {
 
 /**
  * How the guardrails see this app: environment and project stacks carry their `environment`
- * (level and environment suppressions), project stacks their `project` (project suppressions),
+ * (level and environment suppressions), project and workload stacks their `project` or
+ * `workload` (its suppressions),
  * and bootstrap stacks are shared by the environments of their account and region.
  */
 export const POLICY_OPTIONS: CheckAppOptions = {

@@ -14,6 +14,7 @@ import { canonicalStacks } from './app';
 import { canonicalStackNames, planApp } from './app-plan';
 import { AutomockStack } from './automock-stack';
 import { ENVIRONMENTS } from './environments';
+import { synthesizeApp } from './synthesize-app';
 import { synthesizeStacks } from './synthesize-stacks';
 import { TEST_BUILDERS, TEST_SECTIONS } from './testing/workload-fixture';
 import { WorkloadResources, WorkloadStack } from './workload-stack';
@@ -278,5 +279,23 @@ describe('workload synthesis', () => {
     expect(error).toBeInstanceOf(PolicyViolationError);
     expect((error as Error).message).toMatch(/AM-LOG-1 dev-shop aws_cloudwatch_log_group/);
     expect(readFileSync(join(outParent, 'out', 'previous.txt'), 'utf8')).toBe('kept');
+  });
+
+  it("applies the workload's suppressions, streamed and as a whole app alike", () => {
+    const suppressed = `${SHOP_YAML.replace('14', '0')}suppressions:
+  - id: AM-LOG-1
+    reason: a test journal whose logs are kept on purpose
+`;
+    const options = {
+      ...testOptions,
+      environments: ['dev'],
+      workloadsDir: workloadsDir({ 'shop.yaml': suppressed }),
+    };
+    const streamed = synthesizeStacks({ ...options, outdir: join(dir('s'), 'out'), cache: false });
+    const whole = synthesizeApp({ ...options, outdir: join(dir('w'), 'out') });
+    for (const report of [streamed.policy, whole.policy]) {
+      expect(report.errors).toBe(0);
+      expect(JSON.stringify(report)).toContain('AM-LOG-1');
+    }
   });
 });

@@ -21,6 +21,7 @@ export const FIELD_TABLES = [
   { id: 'images', file: 'images.ts', name: 'ContainerImages' },
   { id: 'project', file: 'project.ts', name: 'ProjectInput' },
   { id: 'task-size', file: 'sizes.ts', name: 'TaskSize' },
+  { id: 'workload', file: 'workload/workload.ts', name: 'WorkloadBaseInput' },
 ] as const;
 
 /**

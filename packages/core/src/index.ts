@@ -19,3 +19,4 @@ export * from './access';
 export * from './images';
 export * from './iam';
 export * from './workload/section';
+export * from './workload/services';

@@ -217,8 +217,7 @@ describe('servicesSection.resolve', () => {
     expect((out![0]!.routing as { priority: number }).priority).toBeGreaterThan(0);
     expect(out![1]!.routing).toEqual({
       kind: 'dedicated',
-      hosts: [],
-      paths: [],
+      hostname: 'b-shop.example.com',
       tlsPolicy: DEFAULT_SERVICE_TLS_POLICY,
       deregistrationDelaySeconds: 30,
     });

@@ -1,3 +1,4 @@
+import { ACM_DOMAIN_NAME_MAX } from '../aws-limits';
 import { LOG_RETENTION_DAYS } from '../environment';
 import { PolicyStatement } from '../iam';
 import { derivedRulePriority, RULE_PRIORITY_BLOCK } from '../project';
@@ -129,8 +130,8 @@ export type ServiceRoutingInput =
       /** Listener rule priority, 1-50000. @default - derived from workload and service */
       readonly priority?: number;
     })
-  | (RuleInput & {
-      /** An internet ALB of its own. */
+  | {
+      /** An internet ALB of its own: every request on it reaches the service. */
       readonly kind: 'dedicated';
       /** ACM certificate ARN for HTTPS. @default - a DNS-validated certificate in the environment's domain */
       readonly certificateArn?: string;
@@ -138,7 +139,7 @@ export type ServiceRoutingInput =
       readonly tlsPolicy?: string;
       /** Seconds the target group drains a deregistered task. @default 30 */
       readonly deregistrationDelaySeconds?: number;
-    })
+    }
   | {
       /** Reachable only inside the VPC, by Cloud Map private DNS. */
       readonly kind: 'internal';
@@ -263,8 +264,11 @@ export type ResolvedServiceRouting =
     }
   | {
       readonly kind: 'dedicated';
-      readonly hosts: readonly string[];
-      readonly paths: readonly string[];
+      /**
+       * `<service>-<workload>.<domain>` when the environment has a domain: the alias record's
+       * name, and the certificate's when none is given.
+       */
+      readonly hostname?: string;
       readonly certificateArn?: string;
       readonly tlsPolicy: string;
       readonly deregistrationDelaySeconds: number;
@@ -655,7 +659,6 @@ const serviceSchema = {
           required: ['kind'],
           properties: {
             kind: { const: 'dedicated', description: 'An internet ALB of its own.' },
-            ...ruleProperties,
             certificateArn: {
               type: 'string',
               description: "ACM certificate ARN; the environment's domain by default.",
@@ -877,10 +880,25 @@ function resolveOne(
         undefined,
         'must be given: the environment has no domain to issue a certificate in',
       );
+    // One label under the domain, like a project's `<project>.<domain>`.
+    const hostname = ctx.env.domain
+      ? `${s.name}-${ctx.workload}.${ctx.env.domain.name}`
+      : undefined;
+    if (hostname && !routingIn.certificateArn && hostname.length > ACM_DOMAIN_NAME_MAX)
+      bad(
+        'name',
+        s.name,
+        `must be shorter: ${hostname} is over ACM's ${ACM_DOMAIN_NAME_MAX} characters for a certificate's first name (or give routing.certificateArn)`,
+      );
+    if (hostname && hostname.split('.')[0]!.length > 63)
+      bad(
+        'name',
+        s.name,
+        `must be shorter: ${hostname.split('.')[0]} is over DNS's 63-character label`,
+      );
     routing = {
       kind: 'dedicated',
-      hosts: routingIn.hosts ?? [],
-      paths: routingIn.paths ?? [],
+      ...(hostname ? { hostname } : {}),
       ...(routingIn.certificateArn ? { certificateArn: routingIn.certificateArn } : {}),
       tlsPolicy: routingIn.tlsPolicy ?? DEFAULT_SERVICE_TLS_POLICY,
       deregistrationDelaySeconds:

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- synthesised JSON is untyped */
 import {
   Environment,
   IssueCollector,

@@ -450,6 +450,26 @@ describe('servicesSection.resolve', () => {
     );
   });
 
+  it('requires unique statement ids and a task definition that fits', () => {
+    const st = { sid: 'A', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] };
+    const { issues } = resolve([
+      { name: 'a', image: 'i', iam: [st, st] },
+      { name: 'b', image: 'i', environment: { BIG: 'x'.repeat(70000) } },
+    ]);
+    expect(issues).toEqual([
+      {
+        field: 'workload[dev/shop].services[0].iam[1].sid',
+        value: 'A',
+        rule: 'must be unique in the service',
+      },
+      {
+        field: 'workload[dev/shop].services[1].environment',
+        value: expect.stringMatching(/^\d+ bytes of environment variables and secrets$/),
+        rule: expect.stringContaining('must take at most'),
+      },
+    ]);
+  });
+
   it('keeps shared services of one workload in distinct priority blocks', () => {
     const { out, issues } = resolve([
       {

@@ -1,8 +1,14 @@
-import { ACM_DOMAIN_NAME_MAX } from '../aws-limits';
+import {
+  ACM_DOMAIN_NAME_MAX,
+  CONTAINER_ENVIRONMENT_MAX_BYTES,
+  containerEnvironmentBudget,
+  containerEnvironmentBytes,
+} from '../aws-limits';
 import { LOG_RETENTION_DAYS } from '../environment';
 import { PolicyStatement } from '../iam';
 import { derivedRulePriority, RULE_PRIORITY_BLOCK } from '../project';
 import { FARGATE_COMBINATIONS, isValidFargateSize } from '../sizes';
+import { standardTags } from '../tags';
 import type {
   WorkloadAccessMode,
   WorkloadDeclaration,
@@ -92,7 +98,10 @@ export interface ServiceIamStatementInput {
   readonly actions: readonly string[];
   /** Resource ARNs; `*` only with `allowWildcard`. */
   readonly resources: readonly string[];
-  /** Admit `*` in actions or resources. @default false */
+  /**
+   * Admit `*` in actions or resources. The guardrails (AM-IAM-1/AM-IAM-2) still flag the
+   * statement unless the environment suppresses them with a reason. @default false
+   */
   readonly allowWildcard?: boolean;
   /** Why a wildcard is needed; required with `allowWildcard`. @default - none */
   readonly reason?: string;
@@ -740,8 +749,6 @@ function checkSteps(
   });
 }
 
-const hasWildcard = (values: readonly string[]) => values.some((v) => v.includes('*'));
-
 function resolveOne(
   s: ServiceInput,
   f: string,
@@ -800,6 +807,26 @@ function resolveOne(
     }
   }
 
+  // A workload secret's ARN is known only at apply: count the longest it can be (Secrets
+  // Manager names are at most 512 characters, plus the 7-character random suffix).
+  const valueFrom = Object.fromEntries(
+    Object.entries(secrets).map(([k, v]) => {
+      const arn =
+        v.source === 'workloadSecret'
+          ? `arn:aws:secretsmanager:${ctx.env.region}:${ctx.env.accountId}:secret:${'x'.repeat(519)}`
+          : v.arn;
+      return [k, 'key' in v && v.key ? `${arn}:${v.key}::` : arn];
+    }),
+  );
+  const bytes = containerEnvironmentBytes(s.environment ?? {}, valueFrom);
+  const budget = containerEnvironmentBudget(standardTags(ctx.env.name, ctx.workload, ctx.env.tags));
+  if (bytes > budget)
+    bad(
+      'environment',
+      `${bytes} bytes of environment variables and secrets`,
+      `must take at most ${budget} bytes: an ECS task definition is limited, and its tags take ${CONTAINER_ENVIRONMENT_MAX_BYTES - budget}`,
+    );
+
   let capacity: ResolvedCapacityItem[];
   const c = s.capacity ?? 'fargate';
   if (c === 'fargate') capacity = [{ capacityProvider: 'FARGATE', weight: 1, base: 0 }];
@@ -837,13 +864,22 @@ function resolveOne(
     bad('healthCheck.path', hc.path, 'must be left out for a worker (no load balancer checks it)');
 
   const iam: PolicyStatement[] = [];
+  const sids = new Set<string>();
   (s.iam ?? []).forEach((st, i) => {
-    const wild = hasWildcard(st.actions) || hasWildcard(st.resources);
-    if (wild && !st.allowWildcard)
+    if (st.sid !== undefined) {
+      if (sids.has(st.sid)) bad(`iam[${i}].sid`, st.sid, 'must be unique in the service');
+      sids.add(st.sid);
+    }
+    // A wildcard inside an ARN (`arn:aws:s3:::bucket/*`) scopes; `*` alone does not.
+    const wild = [
+      ...st.actions.filter((a) => a.includes('*')),
+      ...st.resources.filter((r) => r === '*'),
+    ];
+    if (wild.length > 0 && !st.allowWildcard)
       bad(
         `iam[${i}]`,
-        [...st.actions, ...st.resources].filter((v) => v.includes('*')),
-        'must not use * in actions or resources unless allowWildcard is true with a reason',
+        wild,
+        'must not use wildcard actions or the * resource unless allowWildcard is true with a reason',
       );
     if (st.allowWildcard && !st.reason)
       bad(`iam[${i}].reason`, undefined, 'must say why the wildcard is needed');

@@ -74,6 +74,19 @@ describe('the resource type → IAM actions table', () => {
     expect(WILDCARD_ONLY_ACTIONS.has('acm:RequestCertificate')).toBe(true);
   });
 
+  test('workload services: Cloud Map services are created, waited on, tagged and deleted', () => {
+    const sd = RESOURCE_ACTIONS.aws_service_discovery_service!;
+    expect(sd.create).toEqual(expect.arrayContaining(['servicediscovery:CreateService']));
+    expect(sd.update).toEqual(
+      expect.arrayContaining(['servicediscovery:UpdateService', 'servicediscovery:GetOperation']),
+    );
+    expect(sd.delete).toEqual(['servicediscovery:DeleteService']);
+    expect(UNTAG_ACTIONS).toContain('servicediscovery:UntagResource');
+    expect(TAG_SCOPED_SERVICES.servicediscovery!.creates).toEqual([
+      'servicediscovery:CreateService',
+    ]);
+  });
+
   test('a type without a row fails, naming every such type', () => {
     expect(() =>
       actionsForTypes(

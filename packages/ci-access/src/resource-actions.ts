@@ -459,6 +459,25 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     tag: [],
   },
 
+  // ---- workload services (issue 13, services section): Cloud Map registration of internal
+  // services. pike's row, corrected against internal/service/servicediscovery/service.go: the
+  // update waits on the operation it starts (GetOperation); tags go with CreateService.
+  aws_service_discovery_service: {
+    create: [
+      'servicediscovery:CreateService',
+      'servicediscovery:GetService',
+      'servicediscovery:ListTagsForResource',
+    ],
+    read: ['servicediscovery:GetService', 'servicediscovery:ListTagsForResource'],
+    update: ['servicediscovery:UpdateService', 'servicediscovery:GetOperation'],
+    delete: ['servicediscovery:DeleteService'],
+    tag: [
+      'servicediscovery:TagResource',
+      'servicediscovery:UntagResource',
+      'servicediscovery:ListTagsForResource',
+    ],
+  },
+
   // ---- IAM (roles of tasks, the reaper and flow logs)
   aws_iam_role: {
     create: ['iam:CreateRole', 'iam:GetRole'],

@@ -44,6 +44,10 @@ export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   'logs:DescribeLogGroups',
   'logs:DescribeQueryDefinitions',
   'logs:PutQueryDefinition',
+  // Workload services (issue 13): Cloud Map's tagging calls name no resource type.
+  'servicediscovery:ListTagsForResource',
+  'servicediscovery:TagResource',
+  'servicediscovery:UntagResource',
 ]);
 
 /**
@@ -113,6 +117,8 @@ export const TAG_SCOPED_SERVICES: Readonly<
     ],
   },
   acm: { creates: ['acm:RequestCertificate', 'acm:AddTagsToCertificate'] },
+  // Workload services (issue 13): Cloud Map ids are generated, so services are scoped by tag.
+  servicediscovery: { creates: ['servicediscovery:CreateService'] },
 };
 
 /** A service's tagging action and the condition key naming the create call it is part of. */
@@ -137,6 +143,7 @@ export const UNTAG_ACTIONS: readonly string[] = [
   'lambda:UntagResource',
   'logs:UntagResource',
   'secretsmanager:UntagResource',
+  'servicediscovery:UntagResource',
   'sns:UntagResource',
   'sqs:UntagQueue',
 ];

@@ -22,3 +22,4 @@ export * from './workload/section';
 export * from './workload/sections';
 export * from './workload/schema';
 export * from './workload/workload';
+export * from './workload/services';

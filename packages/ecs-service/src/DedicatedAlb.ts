@@ -23,6 +23,13 @@ export interface DedicatedAlbProps extends InternetAlbProps {
   readonly allowedCidrs?: readonly string[];
   /** With a domain: certificate, HTTPS listener (TLS 1.3 policy), HTTP redirect, alias record. @default - HTTP on the ALB's DNS name */
   readonly domain?: ProjectDomain;
+  /**
+   * An ACM certificate to serve instead of issuing one for `domain` (which then only names the
+   * alias record). @default - a DNS-validated certificate for `domain.hostname`
+   */
+  readonly certificateArn?: string;
+  /** TLS policy of the HTTPS listener. @default TLS_POLICY (TLS 1.3 and 1.2) */
+  readonly tlsPolicy?: string;
 }
 
 /**
@@ -68,7 +75,7 @@ export class DedicatedAlb extends Construct {
     ({ securityGroup: this.securityGroup, alb: this.alb } = createInternetAlb(
       this,
       props,
-      props.domain ? [80, 443] : [80],
+      props.domain || props.certificateArn ? [80, 443] : [80],
       'Project ALB: listener ports from the internet, traffic to the VPC only',
     ));
     this.securityGroupId = this.securityGroup.id;
@@ -82,19 +89,20 @@ export class DedicatedAlb extends Construct {
     });
 
     let serving: LbListener;
-    if (props.domain) {
-      this.certificate = new DnsValidatedCertificate(this, 'Certificate', {
-        ...meta,
-        domainName: props.domain.hostname,
-        hostedZoneId: props.domain.hostedZoneId,
-      });
+    if (props.domain || props.certificateArn) {
+      if (props.certificateArn === undefined)
+        this.certificate = new DnsValidatedCertificate(this, 'Certificate', {
+          ...meta,
+          domainName: props.domain!.hostname,
+          hostedZoneId: props.domain!.hostedZoneId,
+        });
       this.httpsListener = new LbListener(this, 'Https', {
         ...meta,
         loadBalancerArn: this.alb.arn,
         port: 443,
         protocol: 'HTTPS',
-        sslPolicy: TLS_POLICY,
-        certificateArn: this.certificate.certificateArn,
+        sslPolicy: props.tlsPolicy ?? TLS_POLICY,
+        certificateArn: props.certificateArn ?? this.certificate!.certificateArn,
         defaultAction: [defaultAction],
       });
       this.httpListener = new LbListener(this, 'Http', {
@@ -109,15 +117,16 @@ export class DedicatedAlb extends Construct {
           },
         ],
       });
-      this.aliasRecord = new Route53Record(this, 'Alias', {
-        ...meta,
-        zoneId: props.domain.hostedZoneId,
-        name: props.domain.hostname,
-        type: 'A',
-        alias: { name: this.alb.dnsName, zoneId: this.alb.zoneId, evaluateTargetHealth: true },
-      });
+      if (props.domain)
+        this.aliasRecord = new Route53Record(this, 'Alias', {
+          ...meta,
+          zoneId: props.domain.hostedZoneId,
+          name: props.domain.hostname,
+          type: 'A',
+          alias: { name: this.alb.dnsName, zoneId: this.alb.zoneId, evaluateTargetHealth: true },
+        });
       serving = this.httpsListener;
-      this.url = `https://${props.domain.hostname}`;
+      this.url = `https://${props.domain?.hostname ?? this.alb.dnsName}`;
     } else {
       this.httpListener = new LbListener(this, 'Http', {
         ...meta,

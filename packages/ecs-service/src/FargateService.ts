@@ -20,7 +20,12 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { ITerraformDependable, TerraformMetaArguments, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ServiceAlarms } from './ServiceAlarms';
-import { checkScalingTables, ScalingTables, ServiceAutoscaling } from './ServiceAutoscaling';
+import {
+  checkScalingTables,
+  ScalingTables,
+  ServiceAutoscaling,
+  TargetTracking,
+} from './ServiceAutoscaling';
 
 /** A container of the task. */
 export interface ContainerSpec {
@@ -36,8 +41,12 @@ export interface ContainerSpec {
   readonly command?: string[];
   /** Plain environment variables. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
-  /** Secrets: variable name to a Secrets Manager secret or SSM parameter ARN. @default {} */
-  readonly secrets?: Readonly<Record<string, string>>;
+  /**
+   * Secrets: variable name to a Secrets Manager secret or SSM parameter ARN (a literal), or to a
+   * {@link SecretSource} (which may hold a token of a secret created in the same stack).
+   * @default {}
+   */
+  readonly secrets?: Readonly<Record<string, string | SecretSource>>;
   /** Whether the task stops when this container stops. @default true */
   readonly essential?: boolean;
   /** Containers that must reach a state first. @default [] */
@@ -54,7 +63,17 @@ export interface ContainerSpec {
   /** User (uid or uid:gid) to run as. @default - the image's */
   readonly user?: string;
   /** Container health check command (CMD or CMD-SHELL form). @default - none */
-  readonly healthCheck?: { readonly command: string[]; readonly startPeriod?: number };
+  readonly healthCheck?: {
+    readonly command: string[];
+    /** Seconds failures are ignored after start. @default 60 */
+    readonly startPeriod?: number;
+    /** Seconds between checks. @default 30 */
+    readonly interval?: number;
+    /** Seconds a check may take. @default 5 */
+    readonly timeout?: number;
+    /** Failures before the container is unhealthy. @default 3 */
+    readonly retries?: number;
+  };
   /** Read-only root file system. @default false */
   readonly readonlyRootFilesystem?: boolean;
   /**
@@ -62,6 +81,41 @@ export interface ContainerSpec {
    * root or with a writable root file system. @default {}
    */
   readonly dockerLabels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Where a secret variable comes from, by kind, so an ARN that is a token (a secret of the same
+ * stack) still gets exactly the permission its kind needs.
+ */
+export type SecretSource =
+  | {
+      /** Secrets Manager secret ARN (full or partial; a token is fine). */
+      readonly secretsManagerArn: string;
+      /** A JSON key of the secret value. @default - the whole value */
+      readonly key?: string;
+    }
+  | {
+      /** SSM parameter ARN (a token is fine). */
+      readonly ssmParameterArn: string;
+    };
+
+/** One item of a capacity provider strategy. */
+export interface CapacityProviderItem {
+  readonly capacityProvider: 'FARGATE' | 'FARGATE_SPOT';
+  /** Share of the tasks beyond the bases. */
+  readonly weight: number;
+  /** Tasks that always run on this provider. @default 0 */
+  readonly base?: number;
+}
+
+/** Rolling deployment settings. */
+export interface DeploymentSettings {
+  /** @default 100 */
+  readonly minimumHealthyPercent?: number;
+  /** @default 200 */
+  readonly maximumPercent?: number;
+  /** Circuit breaker. @default { enable: true, rollback: true } */
+  readonly circuitBreaker?: { readonly enable: boolean; readonly rollback: boolean };
 }
 
 /** A target group the service registers its tasks in. */
@@ -104,20 +158,38 @@ export interface FargateServiceProps extends TerraformMetaArguments {
   readonly volumes?: readonly string[];
   /** CloudWatch Logs retention in days. */
   readonly logRetentionDays: number;
-  /** Security group of the load balancer: the only source admitted to the container ports. */
-  readonly loadBalancerSecurityGroupId: string;
+  /**
+   * Security group of the load balancer: the only source admitted to the container ports.
+   * @default - no load balancer source (a worker, or `ingressCidrs`)
+   */
+  readonly loadBalancerSecurityGroupId?: string;
+  /**
+   * Networks admitted to the container ports, for services reached without a load balancer
+   * (Cloud Map), e.g. the VPC's CIDR; never 0.0.0.0/0. @default []
+   */
+  readonly ingressCidrs?: readonly string[];
+  /** Cloud Map service the tasks register in (A records, awsvpc). @default - none */
+  readonly serviceDiscoveryArn?: string;
   /** Target groups to register in. @default [] */
   readonly targets?: readonly ServiceTarget[];
   /** CloudWatch `LoadBalancer` dimension, for request scaling and ALB alarms. @default - none */
   readonly loadBalancerArnSuffix?: string;
   /** Listeners or rules that must exist before the service registers targets. @default [] */
   readonly listenerDependencies?: ITerraformDependable[];
-  /** Minimum (and initial) task count. */
+  /** Minimum (and, unless `desiredCount`, initial) task count; 0 only without targets. */
   readonly minTasks: number;
+  /** Initial task count. @default minTasks */
+  readonly desiredCount?: number;
   /** Maximum task count. */
   readonly maxTasks: number;
   /** Step-scaling tables. @default DEFAULT_SCALING */
   readonly scaling?: ScalingTables;
+  /** Target tracking instead of step tables. @default - step tables */
+  readonly targetTracking?: TargetTracking;
+  /** Whether to autoscale at all (a fixed count needs none). @default true */
+  readonly autoscaling?: boolean;
+  /** Rolling deployment. @default 100/200 with a circuit breaker that rolls back */
+  readonly deployment?: DeploymentSettings;
   /** SNS topics for alarms. @default - no alarms */
   readonly alarmTopicArns?: readonly string[];
   /** Also alarm on ALB-generated 5XX (own ALB only). @default false */
@@ -126,8 +198,11 @@ export interface FargateServiceProps extends TerraformMetaArguments {
   readonly healthCheckGracePeriodSeconds?: number;
   /** ECS Exec (`aws ecs execute-command`). @default false */
   readonly enableExecuteCommand?: boolean;
-  /** Fargate or Fargate Spot (the cluster must offer it). @default 'FARGATE' */
-  readonly capacity?: 'FARGATE' | 'FARGATE_SPOT';
+  /**
+   * Fargate, Fargate Spot, or a strategy mixing both (the cluster must offer them).
+   * @default 'FARGATE'
+   */
+  readonly capacity?: 'FARGATE' | 'FARGATE_SPOT' | readonly CapacityProviderItem[];
   /** Statements for the task role (what the application may do). @default [] */
   readonly taskRoleStatements?: readonly PolicyStatement[];
   /** KMS keys that encrypt the secrets, when not AWS-managed. @default [] */
@@ -162,6 +237,28 @@ export function secretResourceArn(valueFrom: string): string {
 }
 
 /**
+ * IAM resource of a Secrets Manager ARN: a complete ARN (or a token, which is always the
+ * complete ARN of a secret resource) as is; a partial one (no `-XXXXXX` suffix AWS appends)
+ * with `-??????`, the pattern Secrets Manager's documentation gives for a name's random suffix.
+ */
+export function secretPolicyResource(arn: string): string {
+  if (Token.isUnresolved(arn)) return arn;
+  const base = secretResourceArn(arn);
+  const name = base.split(':')[6] ?? '';
+  return /-[A-Za-z0-9]{6}$/.test(name) ? base : `${base}-??????`;
+}
+
+/**
+ * The `valueFrom` ECS reads: the ARN, or for a JSON key of a Secrets Manager secret
+ * `<arn>:<key>::` (key, then empty version stage and id).
+ */
+export function secretValueFrom(source: string | SecretSource): string {
+  if (typeof source === 'string') return source;
+  if ('ssmParameterArn' in source) return source.ssmParameterArn;
+  return source.key ? `${source.secretsManagerArn}:${source.key}::` : source.secretsManagerArn;
+}
+
+/**
  * What {@link checkFargateService} reads: the props, with targets reduced to the container they
  * reach, so a construct that creates the target groups can check before creating them.
  */
@@ -173,6 +270,10 @@ export type FargateServiceCheck = Pick<
   | 'volumes'
   | 'minTasks'
   | 'maxTasks'
+  | 'desiredCount'
+  | 'capacity'
+  | 'deployment'
+  | 'ingressCidrs'
   | 'scaling'
   | 'healthCheckGracePeriodSeconds'
   | 'permissionsBoundary'
@@ -212,7 +313,7 @@ export function checkFargateService(
       if (!(props.volumes ?? []).includes(m.sourceVolume))
         bad(`containers[${c.name}].mountPoints`, m.sourceVolume, 'must name a declared volume');
     for (const [k, arn] of Object.entries(c.secrets ?? {}))
-      if (!arn.includes(':secretsmanager:') && !arn.includes(':ssm:'))
+      if (typeof arn === 'string' && !arn.includes(':secretsmanager:') && !arn.includes(':ssm:'))
         bad(
           `containers[${c.name}].secrets`,
           arn,
@@ -228,8 +329,36 @@ export function checkFargateService(
   for (const t of props.targets ?? [])
     if (!props.containers.some((c) => c.name === t.containerName && c.port === t.containerPort))
       bad('targets', `${t.containerName}:${t.containerPort}`, 'must name a container and its port');
-  if (!Number.isInteger(props.minTasks) || props.minTasks < 1)
-    bad('minTasks', props.minTasks, 'must be a whole number of at least 1');
+  // A worker may idle at zero; a load-balanced service must keep a task to answer.
+  const leastTasks = (props.targets ?? []).length > 0 ? 1 : 0;
+  if (!Number.isInteger(props.minTasks) || props.minTasks < leastTasks)
+    bad('minTasks', props.minTasks, `must be a whole number of at least ${leastTasks}`);
+  const desired = props.desiredCount;
+  if (
+    desired !== undefined &&
+    (!Number.isInteger(desired) || desired < props.minTasks || desired > props.maxTasks)
+  )
+    bad('desiredCount', desired, 'must be a whole number from minTasks to maxTasks');
+  if (Array.isArray(props.capacity)) {
+    const items = props.capacity as readonly CapacityProviderItem[];
+    if (items.length === 0 || !items.some((i) => i.weight > 0))
+      bad('capacity', items, 'must give at least one provider a weight above 0');
+    if (new Set(items.map((i) => i.capacityProvider)).size !== items.length)
+      bad('capacity', items, 'must name each capacity provider once');
+    if (items.filter((i) => (i.base ?? 0) > 0).length > 1)
+      bad('capacity', items, 'must give a base to at most one provider (ECS rule)');
+  }
+  const d = props.deployment;
+  if (
+    d?.minimumHealthyPercent !== undefined &&
+    !(d.minimumHealthyPercent >= 0 && d.minimumHealthyPercent <= 100)
+  )
+    bad('deployment.minimumHealthyPercent', d.minimumHealthyPercent, 'must be from 0 to 100');
+  if (d?.maximumPercent !== undefined && !(d.maximumPercent >= 100 && d.maximumPercent <= 200))
+    bad('deployment.maximumPercent', d.maximumPercent, 'must be from 100 to 200');
+  for (const cidr of props.ingressCidrs ?? [])
+    if (cidr === '0.0.0.0/0' || cidr === '::/0')
+      bad('ingressCidrs', cidr, 'must not admit the internet: only load balancers face it');
   if (!Number.isInteger(props.maxTasks) || props.maxTasks < props.minTasks)
     bad(
       'maxTasks',
@@ -255,7 +384,8 @@ export class FargateService extends Construct {
   readonly service: EcsService;
   readonly securityGroup: SecurityGroup;
   readonly logGroups: Record<string, CloudwatchLogGroup> = {};
-  readonly autoscaling: ServiceAutoscaling;
+  /** Undefined when `autoscaling` is false. */
+  readonly autoscaling?: ServiceAutoscaling;
   readonly alarms?: ServiceAlarms;
   /** ECS service name. */
   readonly serviceName: string;
@@ -359,14 +489,26 @@ export class FargateService extends Construct {
       ]),
     ];
     for (const port of ports) {
-      new VpcSecurityGroupIngressRule(this, `FromLoadBalancer${port}`, {
-        ...meta,
-        securityGroupId: this.securityGroup.id,
-        description: `Port ${port} from the load balancer only`,
-        ipProtocol: 'tcp',
-        fromPort: port,
-        toPort: port,
-        referencedSecurityGroupId: props.loadBalancerSecurityGroupId,
+      if (props.loadBalancerSecurityGroupId !== undefined)
+        new VpcSecurityGroupIngressRule(this, `FromLoadBalancer${port}`, {
+          ...meta,
+          securityGroupId: this.securityGroup.id,
+          description: `Port ${port} from the load balancer only`,
+          ipProtocol: 'tcp',
+          fromPort: port,
+          toPort: port,
+          referencedSecurityGroupId: props.loadBalancerSecurityGroupId,
+        });
+      (props.ingressCidrs ?? []).forEach((cidr, i) => {
+        new VpcSecurityGroupIngressRule(this, `FromNetwork${port}-${i}`, {
+          ...meta,
+          securityGroupId: this.securityGroup.id,
+          description: `Port ${port} from ${cidr}`,
+          ipProtocol: 'tcp',
+          fromPort: port,
+          toPort: port,
+          cidrIpv4: cidr,
+        });
       });
     }
     new VpcSecurityGroupEgressRule(this, 'Egress', {
@@ -377,22 +519,33 @@ export class FargateService extends Construct {
       cidrIpv4: '0.0.0.0/0',
     });
 
-    const spot = props.capacity === 'FARGATE_SPOT';
+    const strategy: readonly CapacityProviderItem[] | undefined = Array.isArray(props.capacity)
+      ? props.capacity
+      : props.capacity === 'FARGATE_SPOT'
+        ? [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]
+        : undefined;
+    const deployment = props.deployment ?? {};
     this.service = new EcsService(this, 'Service', {
       provider: props.provider,
       dependsOn: [...(props.dependsOn ?? []), ...(props.listenerDependencies ?? [])],
       name: this.serviceName,
       cluster: props.clusterArn,
       taskDefinition: this.taskDefinition.arn,
-      desiredCount: props.minTasks,
-      launchType: spot ? undefined : 'FARGATE',
-      capacityProviderStrategy: spot
-        ? [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]
-        : undefined,
+      desiredCount: props.desiredCount ?? props.minTasks,
+      // A launch type and a capacity provider strategy exclude each other.
+      launchType: strategy ? undefined : 'FARGATE',
+      capacityProviderStrategy: strategy?.map((i) => ({
+        capacityProvider: i.capacityProvider,
+        weight: i.weight,
+        ...(i.base ? { base: i.base } : {}),
+      })),
       platformVersion: 'LATEST',
-      deploymentMaximumPercent: 200,
-      deploymentMinimumHealthyPercent: 100,
-      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentMaximumPercent: deployment.maximumPercent ?? 200,
+      deploymentMinimumHealthyPercent: deployment.minimumHealthyPercent ?? 100,
+      deploymentCircuitBreaker: {
+        enable: deployment.circuitBreaker?.enable ?? true,
+        rollback: deployment.circuitBreaker?.rollback ?? true,
+      },
       healthCheckGracePeriodSeconds:
         (props.targets ?? []).length > 0 ? (props.healthCheckGracePeriodSeconds ?? 60) : undefined,
       enableExecuteCommand: props.enableExecuteCommand ?? false,
@@ -403,6 +556,9 @@ export class FargateService extends Construct {
         securityGroups: [this.securityGroup.id],
         assignPublicIp: props.assignPublicIp ?? false,
       },
+      serviceRegistries: props.serviceDiscoveryArn
+        ? { registryArn: props.serviceDiscoveryArn }
+        : undefined,
       loadBalancer: (props.targets ?? []).map((t) => ({
         targetGroupArn: t.targetGroupArn,
         containerName: t.containerName,
@@ -413,22 +569,24 @@ export class FargateService extends Construct {
     });
 
     const primary = (props.targets ?? [])[0];
-    this.autoscaling = new ServiceAutoscaling(this, 'Autoscaling', {
-      ...meta,
-      namePrefix: `${namePrefix}-${props.serviceName}`,
-      clusterName: props.clusterName,
-      serviceName: this.service.name,
-      minTasks: props.minTasks,
-      maxTasks: props.maxTasks,
-      tables: props.scaling,
-      requests:
-        primary && props.loadBalancerArnSuffix
-          ? {
-              loadBalancerArnSuffix: props.loadBalancerArnSuffix,
-              targetGroupArnSuffix: primary.arnSuffix,
-            }
-          : undefined,
-    });
+    if (props.autoscaling ?? true)
+      this.autoscaling = new ServiceAutoscaling(this, 'Autoscaling', {
+        ...meta,
+        namePrefix: `${namePrefix}-${props.serviceName}`,
+        clusterName: props.clusterName,
+        serviceName: this.service.name,
+        minTasks: props.minTasks,
+        maxTasks: props.maxTasks,
+        tables: props.scaling,
+        targetTracking: props.targetTracking,
+        requests:
+          primary && props.loadBalancerArnSuffix
+            ? {
+                loadBalancerArnSuffix: props.loadBalancerArnSuffix,
+                targetGroupArnSuffix: primary.arnSuffix,
+              }
+            : undefined,
+      });
 
     if ((props.alarmTopicArns ?? []).length > 0) {
       this.alarms = new ServiceAlarms(this, 'Alarms', {
@@ -476,11 +634,27 @@ export class FargateService extends Construct {
         },
       );
     }
-    const secretArns = props.containers.flatMap((c) => Object.values(c.secrets ?? {}));
+    const sources = props.containers.flatMap((c) => Object.values(c.secrets ?? {}));
     const sm = [
-      ...new Set(secretArns.filter((a) => a.includes(':secretsmanager:')).map(secretResourceArn)),
+      ...new Set([
+        ...sources
+          .filter((a): a is string => typeof a === 'string' && a.includes(':secretsmanager:'))
+          .map(secretResourceArn),
+        ...sources.flatMap((a) =>
+          typeof a !== 'string' && 'secretsManagerArn' in a
+            ? [secretPolicyResource(a.secretsManagerArn)]
+            : [],
+        ),
+      ]),
     ];
-    const ssm = [...new Set(secretArns.filter((a) => a.includes(':ssm:')))];
+    const ssm = [
+      ...new Set([
+        ...sources.filter((a): a is string => typeof a === 'string' && a.includes(':ssm:')),
+        ...sources.flatMap((a) =>
+          typeof a !== 'string' && 'ssmParameterArn' in a ? [a.ssmParameterArn] : [],
+        ),
+      ]),
+    ];
     if (sm.length > 0)
       statements.push({
         Sid: 'ReadOwnSecrets',
@@ -514,7 +688,7 @@ export class FargateService extends Construct {
       .map(([name, value]) => ({ name, value }));
     const secrets = Object.entries(c.secrets ?? {})
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([name, valueFrom]) => ({ name, valueFrom }));
+      .map(([name, source]) => ({ name, valueFrom: secretValueFrom(source) }));
     return {
       name: c.name,
       image: c.image,
@@ -552,9 +726,9 @@ export class FargateService extends Construct {
         ? {
             healthCheck: {
               command: c.healthCheck.command,
-              interval: 30,
-              timeout: 5,
-              retries: 3,
+              interval: c.healthCheck.interval ?? 30,
+              timeout: c.healthCheck.timeout ?? 5,
+              retries: c.healthCheck.retries ?? 3,
               startPeriod: c.healthCheck.startPeriod ?? 60,
             },
           }

@@ -64,6 +64,20 @@ export const DEFAULT_SCALING: ScalingTables = {
   scaleInCooldownSeconds: 300,
 };
 
+/** Target tracking: Application Auto Scaling holds each given metric near its target. */
+export interface TargetTracking {
+  /** Average service CPU percent to hold. @default - not tracked */
+  readonly cpuPercent?: number;
+  /** Average service memory percent to hold. @default - not tracked */
+  readonly memoryPercent?: number;
+  /** ALB requests per target (per minute) to hold; needs `requests`. @default - not tracked */
+  readonly requestsPerTarget?: number;
+  /** Seconds after a scale-out before another. @default 60 */
+  readonly scaleOutCooldownSeconds?: number;
+  /** Seconds after a scale-in before another. @default 300 */
+  readonly scaleInCooldownSeconds?: number;
+}
+
 /** Props of {@link ServiceAutoscaling}. */
 export interface ServiceAutoscalingProps extends TerraformMetaArguments {
   /** Name prefix for policies and alarms, e.g. `automock-dev-petstore`. */
@@ -74,6 +88,8 @@ export interface ServiceAutoscalingProps extends TerraformMetaArguments {
   readonly maxTasks: number;
   /** Step tables. @default DEFAULT_SCALING */
   readonly tables?: ScalingTables;
+  /** Target tracking policies instead of the step tables. @default - step tables */
+  readonly targetTracking?: TargetTracking;
   /** Request scaling needs the ALB and target group CloudWatch dimensions. @default - no request scaling */
   readonly requests?: {
     readonly loadBalancerArnSuffix: string;
@@ -102,12 +118,16 @@ export function checkScalingTables(
   if (tables === undefined) return;
   checkSteps(issues, `${field}.cpu`, tables.cpu);
   checkSteps(issues, `${field}.memory`, tables.memory);
-  checkSteps(issues, `${field}.requestsPerTarget`, tables.requestsPerTarget);
+  // An empty request table means no request scaling.
+  if (tables.requestsPerTarget.length > 0)
+    checkSteps(issues, `${field}.requestsPerTarget`, tables.requestsPerTarget);
 }
 
 /**
  * Step scaling of an ECS service per a table: one high alarm and one policy per metric, and a
  * metric-math alarm for scale-in that fires only when the larger of CPU and memory is low.
+ * Or, with `targetTracking`, one target tracking policy per tracked metric (AWS creates and owns
+ * their alarms).
  */
 export class ServiceAutoscaling extends Construct {
   readonly target: AppautoscalingTarget;
@@ -118,6 +138,21 @@ export class ServiceAutoscaling extends Construct {
     super(scope, id);
     const issues = new IssueCollector();
     checkScalingTables(issues, 'ServiceAutoscaling.tables', props.tables);
+    const tt = props.targetTracking;
+    if (tt) {
+      if (
+        tt.cpuPercent === undefined &&
+        tt.memoryPercent === undefined &&
+        tt.requestsPerTarget === undefined
+      )
+        issues.add('ServiceAutoscaling.targetTracking', tt, 'must track at least one metric');
+      if (tt.requestsPerTarget !== undefined && !props.requests)
+        issues.add(
+          'ServiceAutoscaling.targetTracking.requestsPerTarget',
+          tt.requestsPerTarget,
+          'needs requests (a load balancer and target group)',
+        );
+    }
     issues.throwIfAny('ServiceAutoscaling');
     const t = props.tables ?? DEFAULT_SCALING;
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
@@ -136,6 +171,10 @@ export class ServiceAutoscaling extends Construct {
       scalableDimension: this.target.scalableDimension,
       resourceId: this.target.resourceId,
     };
+    if (props.targetTracking) {
+      this.trackTargets(props, props.targetTracking, scalable, meta);
+      return;
+    }
 
     const stepOut = (
       key: string,
@@ -197,7 +236,7 @@ export class ServiceAutoscaling extends Construct {
       statistic: 'Average',
       dimensions: service,
     });
-    if (props.requests) {
+    if (props.requests && t.requestsPerTarget.length > 0) {
       stepOut('Requests', t.requestsPerTarget, {
         namespace: 'AWS/ApplicationELB',
         metricName: 'RequestCountPerTarget',
@@ -258,5 +297,41 @@ export class ServiceAutoscaling extends Construct {
       ],
       alarmActions: [scaleIn.arn],
     });
+  }
+
+  private trackTargets(
+    props: ServiceAutoscalingProps,
+    tt: TargetTracking,
+    scalable: { serviceNamespace: string; scalableDimension: string; resourceId: string },
+    meta: TerraformMetaArguments,
+  ): void {
+    const track = (key: string, metricType: string, targetValue: number, label?: string) => {
+      this.policies[`${key}Tracking`] = new AppautoscalingPolicy(this, `${key}Tracking`, {
+        ...meta,
+        ...scalable,
+        name: `${props.namePrefix}-${key.toLowerCase()}-tracking`,
+        policyType: 'TargetTrackingScaling',
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue,
+          scaleInCooldown: tt.scaleInCooldownSeconds ?? 300,
+          scaleOutCooldown: tt.scaleOutCooldownSeconds ?? 60,
+          predefinedMetricSpecification: {
+            predefinedMetricType: metricType,
+            ...(label ? { resourceLabel: label } : {}),
+          },
+        },
+      });
+    };
+    if (tt.cpuPercent !== undefined) track('Cpu', 'ECSServiceAverageCPUUtilization', tt.cpuPercent);
+    if (tt.memoryPercent !== undefined)
+      track('Memory', 'ECSServiceAverageMemoryUtilization', tt.memoryPercent);
+    if (tt.requestsPerTarget !== undefined && props.requests)
+      track(
+        'Requests',
+        'ALBRequestCountPerTarget',
+        tt.requestsPerTarget,
+        // app/<alb>/<id>/targetgroup/<tg>/<id>: the ALB's and the target group's suffixes.
+        `${props.requests.loadBalancerArnSuffix}/${props.requests.targetGroupArnSuffix}`,
+      );
   }
 }

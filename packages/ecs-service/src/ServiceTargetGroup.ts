@@ -23,6 +23,14 @@ export interface ServiceTargetGroupProps extends TerraformMetaArguments {
   readonly healthyCodes?: string;
   /** Seconds between health checks. @default 30 */
   readonly healthCheckIntervalSeconds?: number;
+  /** Seconds a check may take (less than the interval). @default 5 */
+  readonly healthCheckTimeoutSeconds?: number;
+  /** Successes that make a target healthy. @default 2 */
+  readonly healthyThreshold?: number;
+  /** Failures that make a target unhealthy. @default 3 */
+  readonly unhealthyThreshold?: number;
+  /** Seconds a deregistered target drains. @default DEREGISTRATION_DELAY_SECONDS */
+  readonly deregistrationDelaySeconds?: number;
 }
 
 /** An IP target group for Fargate tasks, with deregistration delay 30 s and an HTTP health check. */
@@ -51,7 +59,7 @@ export class ServiceTargetGroup extends Construct {
       port: props.port,
       protocol: 'HTTP',
       targetType: 'ip',
-      deregistrationDelay: String(DEREGISTRATION_DELAY_SECONDS),
+      deregistrationDelay: String(props.deregistrationDelaySeconds ?? DEREGISTRATION_DELAY_SECONDS),
       healthCheck: {
         enabled: true,
         path: props.healthCheckPath,
@@ -59,9 +67,9 @@ export class ServiceTargetGroup extends Construct {
         port: 'traffic-port',
         matcher: props.healthyCodes ?? '200',
         interval: props.healthCheckIntervalSeconds ?? 30,
-        timeout: 5,
-        healthyThreshold: 2,
-        unhealthyThreshold: 3,
+        timeout: props.healthCheckTimeoutSeconds ?? 5,
+        healthyThreshold: props.healthyThreshold ?? 2,
+        unhealthyThreshold: props.unhealthyThreshold ?? 3,
       },
     });
     this.targetGroupArn = this.targetGroup.arn;

@@ -32,6 +32,15 @@ export interface WorkloadNetwork {
   readonly publicTasks: boolean;
 }
 
+/** The environment's shared ALB as a workload sees it. */
+export interface WorkloadSharedAlb {
+  readonly arn: string;
+  /** Its security group: the only source a shared-routed service admits. */
+  readonly securityGroupId: string;
+  /** The listener workload rules go on: HTTPS when the environment has a domain, else HTTP. */
+  readonly listenerArn: string;
+}
+
 /** Everything a section builder may use. */
 export interface WorkloadBuildContext {
   /** The workload stack; builders create their constructs under it. */
@@ -45,6 +54,16 @@ export interface WorkloadBuildContext {
   readonly cluster: { readonly name: string; readonly arn: string };
   /** ARN of the permissions boundary every IAM role the workload creates must carry. */
   readonly permissionsBoundary: string;
+  /**
+   * The environment's shared ALB, for services routed through it (references from the
+   * environment's outputs). @default - none: a service with shared routing cannot be built
+   */
+  readonly sharedAlb?: WorkloadSharedAlb;
+  /**
+   * The environment's Cloud Map private DNS namespace, for internal services.
+   * @default - none: a service with internal routing cannot be built
+   */
+  readonly serviceDiscoveryNamespace?: { readonly id: string; readonly name: string };
   /** Publishes a resource for other sections (one per kind and name). */
   provide(ref: WorkloadResourceRef): void;
   /** A resource another section provided; throws if absent (validation makes that impossible). */

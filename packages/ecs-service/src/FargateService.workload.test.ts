@@ -1,0 +1,270 @@
+import { ConfigValidationError } from '@automock/core';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { Testing } from 'cdktf';
+import { DedicatedAlb } from './DedicatedAlb';
+import {
+  FargateService,
+  FargateServiceProps,
+  secretPolicyResource,
+  secretValueFrom,
+} from './FargateService';
+import { ServiceAutoscaling } from './ServiceAutoscaling';
+import { only, resources, testStack } from './testing/fixtures';
+
+const ACCOUNT = '123456789012';
+
+/** A worker: what the workload layer's services without a load balancer look like. */
+function worker(over: Partial<FargateServiceProps> = {}, stack = testStack()) {
+  const svc = new FargateService(stack, 'Worker', {
+    prefix: 'automock',
+    env: 'dev',
+    project: 'shop',
+    serviceName: 'worker',
+    region: 'us-east-1',
+    clusterName: 'automock-dev',
+    clusterArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/automock-dev`,
+    vpcId: 'vpc-1',
+    subnetIds: ['subnet-a'],
+    size: { cpu: 256, memory: 512 },
+    logRetentionDays: 14,
+    minTasks: 0,
+    maxTasks: 2,
+    containers: [{ name: 'worker', image: 'img:1', port: 9000 }],
+    ...over,
+  });
+  const json = JSON.parse(Testing.synth(stack)) as any;
+  return { svc, json, stack };
+}
+
+describe('FargateService beyond MockServer', () => {
+  it('runs a worker at zero tasks with no inbound rule', () => {
+    const { json } = worker();
+    expect(only(json, 'aws_ecs_service').desired_count).toBe(0);
+    expect(resources(json, 'aws_vpc_security_group_ingress_rule')).toEqual({});
+  });
+
+  it('admits given networks (an internal service) and registers in Cloud Map', () => {
+    const { json } = worker({
+      ingressCidrs: ['10.0.0.0/16'],
+      serviceDiscoveryArn: `arn:aws:servicediscovery:us-east-1:${ACCOUNT}:service/srv-1`,
+    });
+    expect(Object.values(resources(json, 'aws_vpc_security_group_ingress_rule'))).toEqual([
+      expect.objectContaining({ from_port: 9000, to_port: 9000, cidr_ipv4: '10.0.0.0/16' }),
+    ]);
+    expect(only(json, 'aws_ecs_service').service_registries).toEqual({
+      registry_arn: `arn:aws:servicediscovery:us-east-1:${ACCOUNT}:service/srv-1`,
+    });
+  });
+
+  it.each([
+    [{ ingressCidrs: ['0.0.0.0/0'] }, 'FargateService.ingressCidrs', '0.0.0.0/0'],
+    [{ minTasks: 1, desiredCount: 5 }, 'FargateService.desiredCount', 5],
+    [{ capacity: [] }, 'FargateService.capacity', []],
+    [
+      {
+        capacity: [
+          { capacityProvider: 'FARGATE', weight: 1, base: 1 },
+          { capacityProvider: 'FARGATE_SPOT', weight: 1, base: 1 },
+        ],
+      },
+      'FargateService.capacity',
+      expect.anything(),
+    ],
+    [{ deployment: { maximumPercent: 250 } }, 'FargateService.deployment.maximumPercent', 250],
+    [
+      { deployment: { minimumHealthyPercent: -1 } },
+      'FargateService.deployment.minimumHealthyPercent',
+      -1,
+    ],
+  ] as const)('refuses %j', (over, field, value) => {
+    let error: unknown;
+    try {
+      worker(over as Partial<FargateServiceProps>);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect((error as ConfigValidationError).issues).toContainEqual(
+      expect.objectContaining({ field, value }),
+    );
+  });
+
+  it('still needs a task when a load balancer targets it', () => {
+    expect(() =>
+      worker({
+        loadBalancerSecurityGroupId: 'sg-alb',
+        targets: [
+          {
+            label: 'w',
+            targetGroupArn: 'arn:tg',
+            arnSuffix: 'targetgroup/w/1',
+            containerName: 'worker',
+            containerPort: 9000,
+          },
+        ],
+      }),
+    ).toThrow(/minTasks/);
+  });
+
+  it('mixes capacity providers, and sets deployment and circuit breaker', () => {
+    const { json } = worker({
+      capacity: [
+        { capacityProvider: 'FARGATE', weight: 1, base: 2 },
+        { capacityProvider: 'FARGATE_SPOT', weight: 4 },
+      ],
+      deployment: {
+        minimumHealthyPercent: 50,
+        maximumPercent: 100,
+        circuitBreaker: { enable: false, rollback: false },
+      },
+    });
+    const svc = only(json, 'aws_ecs_service');
+    expect(svc.launch_type).toBeUndefined();
+    expect(svc.capacity_provider_strategy).toEqual([
+      { capacity_provider: 'FARGATE', weight: 1, base: 2 },
+      { capacity_provider: 'FARGATE_SPOT', weight: 4 },
+    ]);
+    expect(svc.deployment_minimum_healthy_percent).toBe(50);
+    expect(svc.deployment_maximum_percent).toBe(100);
+    expect(svc.deployment_circuit_breaker).toEqual({ enable: false, rollback: false });
+  });
+
+  it('accepts a secret created in the same stack, and grants exactly its ARN', () => {
+    const stack = testStack();
+    const secret = new SecretsmanagerSecret(stack, 'Token', { name: 'automock/dev/shop/token' });
+    const { json } = worker(
+      {
+        containers: [
+          {
+            name: 'worker',
+            image: 'img:1',
+            secrets: {
+              TOKEN: { secretsManagerArn: secret.arn, key: 'value' },
+              FLAG: { ssmParameterArn: `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/flag` },
+            },
+          },
+        ],
+      },
+      stack,
+    );
+    const defs = JSON.parse(only(json, 'aws_ecs_task_definition').container_definitions);
+    expect(defs[0].secrets).toEqual([
+      { name: 'FLAG', valueFrom: `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/flag` },
+      { name: 'TOKEN', valueFrom: '${aws_secretsmanager_secret.Token.arn}:value::' },
+    ]);
+    const policy = Object.values(resources(json, 'aws_iam_role_policy')).find(
+      (p: any) => p.name === 'execution',
+    ) as any;
+    const statements = JSON.parse(policy.policy).Statement;
+    expect(statements).toContainEqual({
+      Sid: 'ReadOwnSecrets',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: ['${aws_secretsmanager_secret.Token.arn}'],
+    });
+    expect(statements).toContainEqual({
+      Sid: 'ReadOwnParameters',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameters'],
+      Resource: [`arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/flag`],
+    });
+    expect(statements.map((s: any) => s.Sid)).not.toContain('DecryptOwnSecrets');
+  });
+
+  it('sets the container health check timing', () => {
+    const { json } = worker({
+      containers: [
+        {
+          name: 'worker',
+          image: 'img:1',
+          healthCheck: { command: ['CMD', 'true'], interval: 10, timeout: 3, retries: 5 },
+        },
+      ],
+    });
+    const defs = JSON.parse(only(json, 'aws_ecs_task_definition').container_definitions);
+    expect(defs[0].healthCheck).toEqual({
+      command: ['CMD', 'true'],
+      interval: 10,
+      timeout: 3,
+      retries: 5,
+      startPeriod: 60,
+    });
+  });
+
+  it('skips autoscaling when told, and tracks targets when asked', () => {
+    const fixed = worker({ autoscaling: false, minTasks: 1, maxTasks: 1 });
+    expect(fixed.svc.autoscaling).toBeUndefined();
+    expect(resources(fixed.json, 'aws_appautoscaling_target')).toEqual({});
+    const tracked = worker({ targetTracking: { cpuPercent: 50, scaleInCooldownSeconds: 120 } });
+    expect(only(tracked.json, 'aws_appautoscaling_policy')).toMatchObject({
+      name: 'automock-dev-shop-worker-cpu-tracking',
+      policy_type: 'TargetTrackingScaling',
+      target_tracking_scaling_policy_configuration: {
+        target_value: 50,
+        scale_in_cooldown: 120,
+        scale_out_cooldown: 60,
+      },
+    });
+    expect(resources(tracked.json, 'aws_cloudwatch_metric_alarm')).toEqual({});
+  });
+
+  it('refuses request tracking without a load balancer, and tracking nothing', () => {
+    const stack = testStack();
+    const base = {
+      namePrefix: 'x',
+      clusterName: 'c',
+      serviceName: 's',
+      minTasks: 1,
+      maxTasks: 2,
+    };
+    expect(
+      () =>
+        new ServiceAutoscaling(stack, 'A', { ...base, targetTracking: { requestsPerTarget: 9 } }),
+    ).toThrow(/requestsPerTarget/);
+    expect(() => new ServiceAutoscaling(stack, 'B', { ...base, targetTracking: {} })).toThrow(
+      /at least one metric/,
+    );
+  });
+});
+
+describe('secret references', () => {
+  it('keys a JSON field as <arn>:<key>:: and leaves other sources alone', () => {
+    expect(secretValueFrom({ secretsManagerArn: 'arn:s', key: 'k' })).toBe('arn:s:k::');
+    expect(secretValueFrom({ secretsManagerArn: 'arn:s' })).toBe('arn:s');
+    expect(secretValueFrom({ ssmParameterArn: 'arn:p' })).toBe('arn:p');
+    expect(secretValueFrom('arn:literal')).toBe('arn:literal');
+  });
+
+  it("matches a partial secret ARN's random suffix, and keeps a complete one", () => {
+    const base = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:`;
+    expect(secretPolicyResource(`${base}db`)).toBe(`${base}db-??????`);
+    expect(secretPolicyResource(`${base}db-AbCdEf`)).toBe(`${base}db-AbCdEf`);
+    expect(secretPolicyResource(`${base}db-AbCdEf:key::`)).toBe(`${base}db-AbCdEf`);
+  });
+});
+
+describe('DedicatedAlb with a given certificate', () => {
+  it('serves HTTPS with the certificate and policy given, and redirects HTTP', () => {
+    const stack = testStack();
+    new DedicatedAlb(stack, 'Alb', {
+      name: 'automock-dev-shop-api',
+      securityGroupName: 'automock-dev-shop-api-alb',
+      vpcId: 'vpc-1',
+      vpcCidr: '10.0.0.0/16',
+      publicSubnetIds: ['subnet-a', 'subnet-b'],
+      defaultTargetGroupArn: 'arn:tg',
+      certificateArn: `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/abc`,
+      tlsPolicy: 'ELBSecurityPolicy-TLS13-1-3-2021-06',
+    });
+    const json = JSON.parse(Testing.synth(stack)) as any;
+    const listeners = Object.values(resources(json, 'aws_lb_listener')) as any[];
+    expect(listeners.find((l) => l.port === 443)).toMatchObject({
+      protocol: 'HTTPS',
+      certificate_arn: `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/abc`,
+      ssl_policy: 'ELBSecurityPolicy-TLS13-1-3-2021-06',
+    });
+    expect(listeners.find((l) => l.port === 80).default_action[0].type).toBe('redirect');
+    expect(resources(json, 'aws_acm_certificate')).toEqual({});
+    expect(resources(json, 'aws_route53_record')).toEqual({});
+  });
+});

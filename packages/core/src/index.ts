@@ -19,3 +19,5 @@ export * from './access';
 export * from './images';
 export * from './iam';
 export * from './workload/section';
+export * from './workload/schedule-expression';
+export * from './workload/tasks';

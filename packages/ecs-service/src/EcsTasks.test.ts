@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- synthesised JSON is untyped */
 import type {} from 'cdktf/lib/testing/adapters/jest';
 import { Testing } from 'cdktf';
 import { EcsTaskProps, EventEcsTask, scheduleGroup, ScheduledEcsTask } from './EcsTasks';

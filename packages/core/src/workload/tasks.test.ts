@@ -200,7 +200,10 @@ describe('scheduledTasksSection', () => {
   });
 
   it.each([
-    [{ name: 'Bad_Name', image: 'x', schedule: 'rate(1 day)' }, '/name must match pattern "^[a-z][a-z0-9-]{0,31}$"'],
+    [
+      { name: 'Bad_Name', image: 'x', schedule: 'rate(1 day)' },
+      '/name must match pattern "^[a-z][a-z0-9-]{0,31}$"',
+    ],
     [{ name: 'job', image: 'x' }, " must have required property 'schedule'"],
     [
       { name: 'job', image: 'x', schedule: 'rate(1 day)', extra: 1 },

@@ -139,6 +139,7 @@ export const UNTAG_ACTIONS: readonly string[] = [
   'secretsmanager:UntagResource',
   'sns:UntagResource',
   'sqs:UntagQueue',
+  'scheduler:UntagResource',
 ];
 
 /** Where one environment's resources are, for scoping its CI permissions. */
@@ -193,6 +194,13 @@ export function namedResources(
       ];
     case 'events':
       return [regional('events', `rule/${own}-*`)];
+    // A workload's schedules live in its group `<prefix>-<env>-<workload>`: schedule ARNs are
+    // `schedule/<group>/<name>`.
+    case 'scheduler':
+      return [
+        regional('scheduler', `schedule-group/${own}-*`),
+        regional('scheduler', `schedule/${own}-*/*`),
+      ];
     // Secret names are paths: `<prefix>/<env>/…` (the delimiter keeps `dev-eu` out of `dev`).
     case 'secretsmanager':
       return [regional('secretsmanager', `secret:${s.prefix}/${s.env}/*`)];

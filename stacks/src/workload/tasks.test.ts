@@ -6,6 +6,7 @@ import {
   scheduledTasksSection,
   WorkloadSectionContext,
 } from '@automock/core';
+import { checkStacks, TASK_RULES } from '@automock/guardrails';
 import { decide, Decision } from '@automock/test-support/iam';
 import { TerraformOutput, Testing } from 'cdktf';
 import { eventTasksBuilder, scheduledTasksBuilder } from './tasks';
@@ -216,6 +217,14 @@ describe('eventTasksBuilder', () => {
       deadLetterQueueArn: expect.stringMatching(/^\$\{aws_sqs_queue\..*\.arn\}$/),
       deadLetterQueueUrl: expect.stringMatching(/^\$\{aws_sqs_queue\..*\.url\}$/),
     });
+  });
+});
+
+describe('guardrails', () => {
+  it('the synthesised tasks satisfy AM-TASK-1, -2 and -3', () => {
+    const report = checkStacks([{ name: 'test', json, environment: env }], { rules: TASK_RULES });
+    expect(report.findings).toEqual([]);
+    expect(report.rulesChecked).toBe(3);
   });
 });
 

@@ -117,3 +117,42 @@ describe('the resource type → IAM actions table', () => {
     expect(valueReaders).toEqual(['aws_secretsmanager_secret_version']);
   });
 });
+
+describe('scheduled and event tasks (workload sections scheduledTasks and eventTasks)', () => {
+  test('schedules, their group and queue policies are mapped, passing the target role', () => {
+    const schedule = RESOURCE_ACTIONS.aws_scheduler_schedule!;
+    expect(schedule.create).toEqual(
+      expect.arrayContaining(['scheduler:CreateSchedule', 'iam:PassRole']),
+    );
+    expect(schedule.update).toEqual(
+      expect.arrayContaining(['scheduler:UpdateSchedule', 'iam:PassRole']),
+    );
+    expect(schedule.delete).toEqual(['scheduler:DeleteSchedule']);
+    const group = RESOURCE_ACTIONS.aws_scheduler_schedule_group!;
+    expect(group.create).toEqual(
+      expect.arrayContaining(['scheduler:CreateScheduleGroup', 'scheduler:TagResource']),
+    );
+    expect(group.delete).toContain('scheduler:DeleteScheduleGroup');
+    expect(group.tag).toContain('scheduler:UntagResource');
+    const policy = RESOURCE_ACTIONS.aws_sqs_queue_policy!;
+    expect([...policy.create, ...policy.delete]).toEqual(
+      expect.arrayContaining(['sqs:SetQueueAttributes']),
+    );
+    expect(
+      actionsForTypes(
+        {
+          resources: ['aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target', 'aws_sqs_queue'],
+          dataSources: [],
+        },
+        'all',
+      ).actions,
+    ).toEqual(
+      expect.arrayContaining([
+        'events:PutRule',
+        'events:PutTargets',
+        'events:RemoveTargets',
+        'sqs:CreateQueue',
+      ]),
+    );
+  });
+});

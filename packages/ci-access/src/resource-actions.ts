@@ -378,10 +378,43 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     tag: ['events:TagResource', 'events:UntagResource', 'events:ListTagsForResource'],
   },
   aws_cloudwatch_event_target: {
-    create: ['events:PutTargets', 'events:ListTargetsByRule'],
+    // iam:PassRole: a target with a role_arn (an ECS task's invoke role) is put with its RoleArn.
+    create: ['events:PutTargets', 'events:ListTargetsByRule', 'iam:PassRole'],
     read: ['events:ListTargetsByRule'],
-    update: ['events:PutTargets'],
+    update: ['events:PutTargets', 'iam:PassRole'],
     delete: ['events:RemoveTargets'],
+    tag: [],
+  },
+
+  // ---- scheduled and event tasks (workload sections scheduledTasks and eventTasks): pike's
+  // scheduler and sqs mappings; PutTargets and CreateSchedule hand EventBridge the target's
+  // role (iam:PassRole, as the provider sends RoleArn); a queue policy is removed by setting
+  // the Policy attribute empty (SetQueueAttributes, internal/service/sqs/queue_policy.go), and a
+  // schedule group's delete is waited for with GetScheduleGroup.
+  aws_scheduler_schedule_group: {
+    create: [
+      'scheduler:CreateScheduleGroup',
+      'scheduler:GetScheduleGroup',
+      'scheduler:TagResource',
+      'scheduler:ListTagsForResource',
+    ],
+    read: ['scheduler:GetScheduleGroup', 'scheduler:ListTagsForResource'],
+    update: [],
+    delete: ['scheduler:DeleteScheduleGroup', 'scheduler:GetScheduleGroup'],
+    tag: ['scheduler:TagResource', 'scheduler:UntagResource', 'scheduler:ListTagsForResource'],
+  },
+  aws_scheduler_schedule: {
+    create: ['scheduler:CreateSchedule', 'scheduler:GetSchedule', 'iam:PassRole'],
+    read: ['scheduler:GetSchedule'],
+    update: ['scheduler:UpdateSchedule', 'iam:PassRole'],
+    delete: ['scheduler:DeleteSchedule'],
+    tag: [],
+  },
+  aws_sqs_queue_policy: {
+    create: ['sqs:SetQueueAttributes', 'sqs:GetQueueAttributes'],
+    read: ['sqs:GetQueueAttributes'],
+    update: ['sqs:SetQueueAttributes'],
+    delete: ['sqs:SetQueueAttributes'],
     tag: [],
   },
 

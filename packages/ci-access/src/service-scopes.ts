@@ -146,6 +146,7 @@ export const UNTAG_ACTIONS: readonly string[] = [
   'servicediscovery:UntagResource',
   'sns:UntagResource',
   'sqs:UntagQueue',
+  'scheduler:UntagResource',
 ];
 
 /** Where one environment's resources are, for scoping its CI permissions. */
@@ -200,6 +201,13 @@ export function namedResources(
       ];
     case 'events':
       return [regional('events', `rule/${own}-*`)];
+    // A workload's schedules live in its group `<prefix>-<env>-<workload>`: schedule ARNs are
+    // `schedule/<group>/<name>`.
+    case 'scheduler':
+      return [
+        regional('scheduler', `schedule-group/${own}-*`),
+        regional('scheduler', `schedule/${own}-*/*`),
+      ];
     // Secret names are paths: `<prefix>/<env>/…` (the delimiter keeps `dev-eu` out of `dev`).
     case 'secretsmanager':
       return [regional('secretsmanager', `secret:${s.prefix}/${s.env}/*`)];

@@ -23,3 +23,5 @@ export * from './workload/sections';
 export * from './workload/schema';
 export * from './workload/workload';
 export * from './workload/services';
+export * from './workload/schedule-expression';
+export * from './workload/tasks';

@@ -21,6 +21,8 @@ export type ResourceKind =
   | 'alarm'
   | 'dashboard'
   | 'queryDefinition'
+  | 'schedule'
+  | 'sqsQueue'
   | 'generic';
 
 interface KindRule {
@@ -57,6 +59,10 @@ export const NAME_RULES: Readonly<Record<ResourceKind, KindRule>> = {
   dashboard: { max: 255, lower: false, extra: '-_', sep: '-' },
   // PutQueryDefinition: 1-255 characters; kept to the dashboard's set so names read alike.
   queryDefinition: { max: 255, lower: false, extra: '-_', sep: '-' },
+  // CreateSchedule: Name 1-64 of [0-9a-zA-Z-_.].
+  schedule: { max: 64, lower: false, extra: '-_.', sep: '-' },
+  // CreateQueue: up to 80 alphanumerics, hyphens and underscores (a FIFO queue's .fifo counts).
+  sqsQueue: { max: 80, lower: false, extra: '-_', sep: '-' },
   generic: { max: 64, lower: false, extra: '-_', sep: '-' },
 };
 

@@ -11,6 +11,7 @@ import {
   SNS_RULES,
   STATE_RULES,
   TAG_RULES,
+  TASK_RULES,
   VPC_RULES,
 } from './rules/index';
 
@@ -28,6 +29,7 @@ export const RULES: readonly PolicyRule[] = [
   ...VPC_RULES,
   ...STATE_RULES,
   ...TAG_RULES,
+  ...TASK_RULES,
 ];
 
 /** Checks about the suppressions themselves; they cannot be suppressed. */

@@ -63,6 +63,19 @@ import {
   ListObjectVersionsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import {
+  DeleteRuleCommand as DeleteEventRuleCommand,
+  EventBridgeClient,
+  ListTargetsByRuleCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  DeleteScheduleGroupCommand,
+  ListScheduleGroupsCommand,
+  ListTagsForResourceCommand as ListSchedulerTagsCommand,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
+import { DeleteQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ENVIRONMENT_PROJECT, TAG_ENV, TAG_PROJECT } from '@automock/core';
 import { type Clock, DeadlineReachedError, type RetryOptions, errorName, withRetry } from './retry';
 
@@ -81,6 +94,14 @@ export interface SweepClients {
   readonly iam: IAMClient;
   /** The caller's account, checked before anything else. */
   readonly sts: STSClient;
+  // ---- scheduled and event tasks (workload sections scheduledTasks and eventTasks). Optional
+  // so callers that sweep only mocks need not build them; teardownClients always does.
+  /** Schedule groups (found by name and tags: schedules themselves carry no tags). */
+  readonly scheduler?: SchedulerClient;
+  /** Rules of event tasks (their targets are removed first). */
+  readonly eventbridge?: EventBridgeClient;
+  /** Dead-letter queues of event tasks. */
+  readonly sqs?: SQSClient;
 }
 
 /**
@@ -89,6 +110,12 @@ export interface SweepClients {
  * deleted (ResourceInUse), so the other order would only wait out its retries.
  */
 export const SWEEP_ORDER = [
+  // ---- scheduled and event tasks: what starts tasks goes first, so none starts mid-teardown.
+  // Deleting a schedule group deletes its schedules; a rule's targets are removed before it;
+  // a dead-letter queue once the rule that sends to it is gone.
+  'scheduler-schedule-group',
+  'event-rule',
+  'sqs-queue',
   'ecs-service',
   'ecs-task-definition',
   'ecs-cluster',
@@ -283,6 +310,17 @@ export function classify(arn: string): SweepItem | undefined {
     case 'secretsmanager':
       if (after(r, 'secret:')) return { arn, kind: 'secret', id: arn };
       return undefined;
+    // ---- scheduled and event tasks
+    case 'scheduler':
+      if ((v = after(r, 'schedule-group/')))
+        return { arn, kind: 'scheduler-schedule-group', id: v };
+      return undefined;
+    case 'events':
+      // rule/<name> on the default bus, rule/<bus>/<name> on another: the id keeps both.
+      if ((v = after(r, 'rule/'))) return { arn, kind: 'event-rule', id: v };
+      return undefined;
+    case 'sqs':
+      return r && !r.includes('/') ? { arn, kind: 'sqs-queue', id: r } : undefined;
     default:
       return undefined;
   }
@@ -367,6 +405,12 @@ export async function sweepProject(
   } while (token);
 
   planned.push(...(await projectRoles(clients.iam, opts)));
+  // ---- scheduled and event tasks: schedule groups, if the Tagging API did not list them.
+  for (const g of await projectScheduleGroups(clients.scheduler, opts))
+    if (!seen.has(g.arn)) {
+      seen.add(g.arn);
+      planned.push(g);
+    }
 
   // Lingering ENIs (ALB, NAT, task leftovers) carry no tags of ours; they are only considered
   // inside a VPC that carries both tags, i.e. one dedicated to this project, and only when detached.
@@ -555,7 +599,88 @@ async function deleteOne(
         new DeleteSecretCommand({ SecretId: item.id, ForceDeleteWithoutRecovery: true }),
       );
       return;
+    // ---- scheduled and event tasks
+    case 'scheduler-schedule-group':
+      await need(c.scheduler, 'Scheduler').send(new DeleteScheduleGroupCommand({ Name: item.id }));
+      return;
+    case 'event-rule':
+      await deleteEventRule(need(c.eventbridge, 'EventBridge'), item.id);
+      return;
+    case 'sqs-queue':
+      await deleteQueue(need(c.sqs, 'SQS'), item);
+      return;
   }
+}
+
+// ---- scheduled and event tasks (workload sections scheduledTasks and eventTasks)
+
+function need<T>(client: T | undefined, service: string): T {
+  if (!client) throw new Error(`the sweep was given no ${service} client`);
+  return client;
+}
+
+/**
+ * The project's schedule group: schedules take no tags, so workloads keep theirs in a group named
+ * `<namePrefix>-<env>-<project>` that carries both tags (checked here, as for roles).
+ */
+async function projectScheduleGroups(
+  scheduler: SchedulerClient | undefined,
+  opts: SweepOptions,
+): Promise<SweepItem[]> {
+  if (!scheduler) return [];
+  const name = `${opts.namePrefix}-${opts.env}-${opts.project}`;
+  const out: SweepItem[] = [];
+  let token: string | undefined;
+  do {
+    const page = await scheduler.send(
+      new ListScheduleGroupsCommand({ NamePrefix: name, NextToken: token }),
+    );
+    for (const g of page.ScheduleGroups ?? []) {
+      if (g.Name !== name || !g.Arn) continue;
+      const tags = await scheduler.send(new ListSchedulerTagsCommand({ ResourceArn: g.Arn }));
+      const byKey = new Map((tags.Tags ?? []).map((t) => [t.Key, t.Value]));
+      if (byKey.get(TAG_ENV) === opts.env && byKey.get(TAG_PROJECT) === opts.project)
+        out.push({ arn: g.Arn, kind: 'scheduler-schedule-group', id: g.Name });
+    }
+    token = page.NextToken;
+  } while (token);
+  return out;
+}
+
+/** EventBridge refuses to delete a rule that still has targets: they go first. */
+async function deleteEventRule(events: EventBridgeClient, id: string): Promise<void> {
+  const slash = id.lastIndexOf('/');
+  const rule = {
+    Rule: id.slice(slash + 1),
+    EventBusName: slash < 0 ? undefined : id.slice(0, slash),
+  };
+  let token: string | undefined;
+  do {
+    const page = await events.send(new ListTargetsByRuleCommand({ ...rule, NextToken: token }));
+    const ids = (page.Targets ?? []).map((t) => t.Id).filter((x): x is string => !!x);
+    if (ids.length > 0) await events.send(new RemoveTargetsCommand({ ...rule, Ids: ids }));
+    token = page.NextToken;
+  } while (token);
+  await events.send(
+    new DeleteEventRuleCommand({ Name: rule.Rule, EventBusName: rule.EventBusName }),
+  );
+}
+
+/** DeleteQueue takes the queue's URL; a queue that no longer exists counts as deleted. */
+async function deleteQueue(sqs: SQSClient, item: SweepItem): Promise<void> {
+  const account = item.arn.split(':')[4];
+  let url: string | undefined;
+  try {
+    url = (
+      await sqs.send(
+        new GetQueueUrlCommand({ QueueName: item.id, QueueOwnerAWSAccountId: account }),
+      )
+    ).QueueUrl;
+  } catch (err) {
+    if (/QueueDoesNotExist|NonExistentQueue/.test(errorName(err))) return;
+    throw err;
+  }
+  if (url) await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
 }
 
 /**

@@ -127,7 +127,7 @@ describe('servicesBuilder', () => {
     expect(svc.service_registries).toBeUndefined();
     expect(all('aws_vpc_security_group_ingress_rule')).toEqual([]);
     expect(all('aws_lb')).toEqual([]);
-    expect(svc.network_configuration.subnets).toEqual(['subnet-priv-a', 'subnet-priv-b']);
+    expect(svc.network_configuration.subnets).toEqual(['subnet-private-a', 'subnet-private-b']);
     expect(svc.network_configuration.assign_public_ip).toBe(false);
     const c = container();
     expect(c.command).toEqual(['run', 'jobs']);

@@ -1,4 +1,5 @@
-import { defineEnvironment, Environment, WorkloadResourceRef } from '@automock/core';
+import type { Environment, WorkloadRefKind, WorkloadResourceRef } from '@automock/core';
+import { defineEnvironment } from '@automock/core';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import type { WorkloadBuildContext } from './section-builder';
@@ -15,51 +16,62 @@ export function testWorkloadEnvironment(
   });
 }
 
+/** A hand-built build context for section builder tests (no workload stack needed). */
+export interface TestWorkloadContext extends WorkloadBuildContext {
+  readonly stack: TerraformStack;
+  /** What builders provided, by `kind/name`. */
+  readonly provided: ReadonlyMap<string, WorkloadResourceRef>;
+}
+
 /**
- * A workload build context over a fresh test stack, as the workload stack would give it, with
- * refs kept in a map (`refs`) so a test can pre-provide what other sections would.
+ * A plain cdktf stack with a provider and a build context over it, as the workload stack would
+ * give it; `refs` are provided first (what other sections would), and any field of the context
+ * may be replaced.
  */
 export function testWorkloadContext(
-  over: Partial<WorkloadBuildContext> & { readonly refs?: readonly WorkloadResourceRef[] } = {},
-): WorkloadBuildContext & {
-  readonly stack: TerraformStack;
-  readonly provided: Map<string, WorkloadResourceRef>;
-} {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, 'dev-shop');
-  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-  const provided = new Map<string, WorkloadResourceRef>();
-  for (const r of over.refs ?? []) provided.set(`${r.kind}/${r.name}`, r);
+  opts: Partial<Omit<WorkloadBuildContext, 'provide' | 'lookup'>> & {
+    readonly publicTasks?: boolean;
+    readonly refs?: readonly WorkloadResourceRef[];
+  } = {},
+): TestWorkloadContext {
+  const { publicTasks, refs, ...over } = opts;
   const env = over.env ?? testWorkloadEnvironment();
-  return {
-    stack,
-    provided,
+  const workload = over.workload ?? 'shop';
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new AwsProvider(stack, 'aws', { region: env.region });
+  const provided = new Map<string, WorkloadResourceRef>();
+  const key = (kind: WorkloadRefKind, name: string) => `${kind}/${name}`;
+  const ctx: TestWorkloadContext = {
     scope: stack,
-    env,
-    workload: 'shop',
-    nameParts: { prefix: env.prefix, env: env.name, project: 'shop' },
+    nameParts: { prefix: env.prefix, env: env.name, project: workload },
     network: {
-      vpcId: 'vpc-1',
+      vpcId: 'vpc-0123456789abcdef0',
       vpcCidr: '10.0.0.0/16',
-      privateSubnetIds: ['subnet-priv-a', 'subnet-priv-b'],
-      publicSubnetIds: ['subnet-pub-a', 'subnet-pub-b'],
-      publicTasks: false,
+      privateSubnetIds: ['subnet-private-a', 'subnet-private-b'],
+      publicSubnetIds: ['subnet-public-a', 'subnet-public-b'],
+      publicTasks: publicTasks ?? false,
     },
     cluster: {
-      name: 'automock-dev',
-      arn: 'arn:aws:ecs:us-east-1:123456789012:cluster/automock-dev',
+      name: `${env.prefix}-${env.name}`,
+      arn: `arn:aws:ecs:${env.region}:${env.accountId}:cluster/${env.prefix}-${env.name}`,
     },
-    permissionsBoundary: 'arn:aws:iam::123456789012:policy/automock-dev-boundary',
+    permissionsBoundary: `arn:aws:iam::${env.accountId}:policy/${env.prefix}-${env.name}-boundary`,
+    ...over,
+    env,
+    workload,
+    stack,
+    provided,
     provide(ref) {
-      const key = `${ref.kind}/${ref.name}`;
-      if (provided.has(key)) throw new Error(`${key} provided twice`);
-      provided.set(key, ref);
+      const k = key(ref.kind, ref.name);
+      if (provided.has(k)) throw new Error(`${k} provided twice`);
+      provided.set(k, ref);
     },
     lookup(kind, name) {
-      const ref = provided.get(`${kind}/${name}`);
-      if (!ref) throw new Error(`no ${kind} ${name}`);
+      const ref = provided.get(key(kind, name));
+      if (!ref) throw new Error(`nothing provided ${key(kind, name)}`);
       return ref;
     },
-    ...over,
   };
+  for (const r of refs ?? []) ctx.provide(r);
+  return ctx;
 }

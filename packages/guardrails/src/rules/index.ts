@@ -11,3 +11,4 @@ export * from './sns';
 export * from './state';
 export * from './tags';
 export * from './vpc';
+export * from './tasks';

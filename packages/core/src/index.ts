@@ -19,3 +19,8 @@ export * from './access';
 export * from './images';
 export * from './iam';
 export * from './workload/section';
+export * from './workload/data-common';
+export * from './workload/tables';
+export * from './workload/secrets';
+export * from './workload/queues';
+export * from './workload/topics';

@@ -24,10 +24,15 @@ export interface QueueProps {
   /** @default 0 */
   readonly receiveWaitSeconds?: number;
   /**
-   * A dead-letter queue named `<queueName>-dlq`, created alongside, with the same encryption.
+   * A dead-letter queue created alongside, with the same encryption and policy; named
+   * `queueName` (without `.fifo`), by default `<queueName>-dlq`.
    * @default - none
    */
-  readonly deadLetter?: { readonly maxReceiveCount: number; readonly retentionSeconds: number };
+  readonly deadLetter?: {
+    readonly maxReceiveCount: number;
+    readonly retentionSeconds: number;
+    readonly queueName?: string;
+  };
   /** Customer managed KMS key. @default - SQS-managed encryption (SSE-SQS) */
   readonly kmsKeyArn?: string;
   /** @default [] */
@@ -79,7 +84,7 @@ export class Queue extends Construct {
     if (props.deadLetter) {
       this.deadLetterQueue = new SqsQueue(this, 'DeadLetter', {
         ...common,
-        name: `${props.queueName}-dlq${suffix}`,
+        name: `${props.deadLetter.queueName ?? `${props.queueName}-dlq`}${suffix}`,
         messageRetentionSeconds: props.deadLetter.retentionSeconds,
       });
       this.tlsOnly('DeadLetterPolicy', this.deadLetterQueue, () => []);

@@ -45,6 +45,12 @@ export interface WorkloadBuildContext {
   readonly cluster: { readonly name: string; readonly arn: string };
   /** ARN of the permissions boundary every IAM role the workload creates must carry. */
   readonly permissionsBoundary: string;
+  /**
+   * ARN of the environment's notification key (its stack output), which encrypts the workload's
+   * topics that name no key of their own.
+   * @default - the topics builder creates one customer managed key for the workload's topics
+   */
+  readonly notificationKeyArn?: string;
   /** Publishes a resource for other sections (one per kind and name). */
   provide(ref: WorkloadResourceRef): void;
   /** A resource another section provided; throws if absent (validation makes that impossible). */

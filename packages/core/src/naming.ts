@@ -22,7 +22,6 @@ export type ResourceKind =
   | 'dashboard'
   | 'queryDefinition'
   | 'sqsQueue'
-  | 'secret'
   | 'generic';
 
 interface KindRule {
@@ -61,8 +60,6 @@ export const NAME_RULES: Readonly<Record<ResourceKind, KindRule>> = {
   queryDefinition: { max: 255, lower: false, extra: '-_', sep: '-' },
   // CreateQueue: 1-80 of A-Z, a-z, 0-9, '-' and '_', a FIFO queue's `.fifo` included: 75 + 5.
   sqsQueue: { max: 75, lower: false, extra: '-_', sep: '-' },
-  // CreateSecret: 1-512 of A-Z, a-z, 0-9 and /_+=.@-; kept short enough to read in a console.
-  secret: { max: 256, lower: false, extra: '-_+=.@', sep: '-' },
   generic: { max: 64, lower: false, extra: '-_', sep: '-' },
 };
 

@@ -20,7 +20,7 @@ import { topicsBuilder } from './topics';
 const ACCOUNT = '123456789012';
 const ARN = {
   table: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/automock-dev-shop-pool`,
-  secret: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:automock-dev-shop-api-token-AbCdEf`,
+  secret: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:automock/dev/shop/api-token-AbCdEf`,
   queue: `arn:aws:sqs:us-east-1:${ACCOUNT}:automock-dev-shop-orders`,
   topic: `arn:aws:sns:us-east-1:${ACCOUNT}:automock-dev-shop-events`,
   key: `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
@@ -116,8 +116,8 @@ describe('data and messaging builders', () => {
         .sort();
     expect(names('aws_dynamodb_table')).toEqual(['automock-dev-shop-pool']);
     expect(names('aws_secretsmanager_secret')).toEqual([
-      'automock-dev-shop-api-token',
-      'automock-dev-shop-partner',
+      'automock/dev/shop/api-token',
+      'automock/dev/shop/partner',
     ]);
     expect(names('aws_sqs_queue')).toEqual([
       'automock-dev-shop-orders',
@@ -143,7 +143,7 @@ describe('data and messaging builders', () => {
     expect(s.refs.get('secret/partner')!.attributes).toMatchObject({
       valueFrom: 'user',
       putValueCommand:
-        'aws secretsmanager put-secret-value --secret-id automock-dev-shop-partner --secret-string file://value.txt',
+        'aws secretsmanager put-secret-value --secret-id automock/dev/shop/partner --secret-string file://value.txt',
     });
     expect(s.refs.get('secret/api-token')!.attributes!.valueFrom).toBe('generated');
   });

@@ -1,4 +1,4 @@
-import { resourceName, Secret as ResolvedSecret } from '@automock/core';
+import { Secret as ResolvedSecret, workloadSecretName } from '@automock/core';
 import { Secret } from '@automock/data-messaging';
 import type { WorkloadSectionBuilder } from './section-builder';
 
@@ -11,7 +11,8 @@ export const secretsBuilder: WorkloadSectionBuilder<readonly ResolvedSecret[]> =
   order: 10,
   build(secrets, ctx) {
     for (const s of secrets) {
-      const secretName = resourceName('secret', { ...ctx.nameParts, kind: s.name });
+      const { prefix, env, project } = ctx.nameParts;
+      const secretName = workloadSecretName(prefix, env, project, s.name);
       const secret = new Secret(ctx.scope, `secret-${s.name}`, {
         secretName,
         ...(s.description ? { description: s.description } : {}),

@@ -4,7 +4,8 @@ import type { WorkloadDeclaration, WorkloadRefKind } from './section';
  * A KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`). Not an alias: the grants AutoMock
  * writes name the key, and IAM matches a key's use against its key ARN, never an alias ARN.
  */
-export const KMS_KEY_ARN_PATTERN = '^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\\d{12}:key/[A-Za-z0-9-]{1,128}$';
+export const KMS_KEY_ARN_PATTERN =
+  '^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\\d{12}:key/[A-Za-z0-9-]{1,128}$';
 
 /** JSON Schema of an optional customer managed KMS key. */
 export const kmsKeyArnSchema = (what: string): Record<string, unknown> => ({

@@ -28,7 +28,7 @@ export interface SecretGenerateInput {
 export interface SecretInput {
   /**
    * Name within the workload (1-256 of `[A-Za-z0-9/_+=.@-]`); the secret is created as
-   * `<prefix>-<env>-<workload>-<name>`.
+   * `<prefix>/<env>/<workload>/<name>` ({@link workloadSecretName}).
    */
   readonly name: string;
   /** What the secret is for. @default - none */
@@ -67,6 +67,22 @@ export interface Secret {
     { readonly kind: 'generate'; readonly generate: SecretGenerate } | { readonly kind: 'user' };
   readonly kmsKeyArn?: string;
   readonly recoveryWindowDays: number;
+}
+
+/**
+ * The Secrets Manager name of a workload's secret: a path under the environment's
+ * `<prefix>/<env>/`, like the projects' control-plane tokens, so the environment's CI roles and
+ * sweep find it by the same prefix (ci-access scopes secrets to `secret:<prefix>/<env>/*`).
+ * Prefix (<= 20), env (<= 12) and name (<= 256) leave 220 characters of CreateSecret's 512 for
+ * the workload's name.
+ */
+export function workloadSecretName(
+  prefix: string,
+  env: string,
+  workload: string,
+  name: string,
+): string {
+  return `${prefix}/${env}/${workload}/${name}`;
 }
 
 /** Secrets Manager's name characters. */

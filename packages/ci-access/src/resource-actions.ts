@@ -699,6 +699,46 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     tag: [],
   },
 
+  // ---- workload data and messaging (issue 13 D1: tables, secrets, queues, topics). Queues,
+  // topics, subscriptions, secrets, versions and KMS keys have rows above.
+  aws_dynamodb_table: {
+    // pike's aws_dynamodb_table mapping, corrected: CreateTable with tags needs TagResource; PITR
+    // and TTL are separate calls after the create (UpdateContinuousBackups, UpdateTimeToLive),
+    // read back by every refresh with DescribeContinuousBackups and DescribeTimeToLive.
+    create: [
+      'dynamodb:CreateTable',
+      'dynamodb:DescribeTable',
+      'dynamodb:TagResource',
+      'dynamodb:UpdateContinuousBackups',
+      'dynamodb:DescribeContinuousBackups',
+      'dynamodb:UpdateTimeToLive',
+      'dynamodb:DescribeTimeToLive',
+      'dynamodb:ListTagsOfResource',
+    ],
+    read: [
+      'dynamodb:DescribeTable',
+      'dynamodb:DescribeContinuousBackups',
+      'dynamodb:DescribeTimeToLive',
+      'dynamodb:ListTagsOfResource',
+    ],
+    update: [
+      'dynamodb:UpdateTable',
+      'dynamodb:UpdateContinuousBackups',
+      'dynamodb:UpdateTimeToLive',
+    ],
+    delete: ['dynamodb:DeleteTable', 'dynamodb:DescribeTable'],
+    tag: ['dynamodb:TagResource', 'dynamodb:UntagResource', 'dynamodb:ListTagsOfResource'],
+  },
+  aws_sqs_queue_policy: {
+    // pike: the policy is the queue's Policy attribute (SetQueueAttributes, read back with
+    // GetQueueAttributes); destroying it sets an empty policy.
+    create: ['sqs:SetQueueAttributes', 'sqs:GetQueueAttributes'],
+    read: ['sqs:GetQueueAttributes'],
+    update: ['sqs:SetQueueAttributes'],
+    delete: ['sqs:SetQueueAttributes'],
+    tag: [],
+  },
+
   // ---- no AWS calls
   terraform_data: none,
 };
@@ -715,6 +755,9 @@ export const DATA_SOURCE_ACTIONS: Readonly<Record<string, readonly string[]>> = 
   terraform_remote_state: [],
   // The provider's own table of the load balancers' accounts per region: no call.
   aws_elb_service_account: [],
+  // Issue 13 D1: the ephemeral resource of this type (a workload secret's generated value) is
+  // opened at every plan and apply, like a data source read, and calls GetRandomPassword.
+  aws_secretsmanager_random_password: ['secretsmanager:GetRandomPassword'],
 };
 
 /** Thrown when the app synthesises a type {@link RESOURCE_ACTIONS} does not know. */

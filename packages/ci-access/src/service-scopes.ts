@@ -48,6 +48,7 @@ export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   'servicediscovery:ListTagsForResource',
   'servicediscovery:TagResource',
   'servicediscovery:UntagResource',
+  'secretsmanager:GetRandomPassword',
 ]);
 
 /**
@@ -134,6 +135,7 @@ export const UNTAG_ACTIONS: readonly string[] = [
   'acm:RemoveTagsFromCertificate',
   'application-autoscaling:UntagResource',
   'cloudwatch:UntagResource',
+  'dynamodb:UntagResource',
   'ec2:DeleteTags',
   'ecs:UntagResource',
   'elasticloadbalancing:RemoveTags',
@@ -188,6 +190,11 @@ export function namedResources(
       return [regional('lambda', `function:${own}-*`)];
     case 'sqs':
       return [regional('sqs', `${own}-*`)];
+    // Workload tables (`<own>-<workload>-<name>`, their indexes and streams below them); the
+    // account's lock and registry tables are `<prefix>-terraform-locks` and `<prefix>-deployments`,
+    // names core refuses for environments.
+    case 'dynamodb':
+      return [regional('dynamodb', `table/${own}-*`)];
     // Subscriptions are `<topic ARN>:<id>`, so the topic pattern covers them.
     case 'sns':
       return [regional('sns', `${own}-*`)];

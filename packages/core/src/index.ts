@@ -25,3 +25,8 @@ export * from './workload/workload';
 export * from './workload/services';
 export * from './workload/schedule-expression';
 export * from './workload/tasks';
+export * from './workload/data-common';
+export * from './workload/tables';
+export * from './workload/secrets';
+export * from './workload/queues';
+export * from './workload/topics';

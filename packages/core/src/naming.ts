@@ -61,8 +61,8 @@ export const NAME_RULES: Readonly<Record<ResourceKind, KindRule>> = {
   queryDefinition: { max: 255, lower: false, extra: '-_', sep: '-' },
   // CreateSchedule: Name 1-64 of [0-9a-zA-Z-_.].
   schedule: { max: 64, lower: false, extra: '-_.', sep: '-' },
-  // CreateQueue: up to 80 alphanumerics, hyphens and underscores (a FIFO queue's .fifo counts).
-  sqsQueue: { max: 80, lower: false, extra: '-_', sep: '-' },
+  // CreateQueue: 1-80 of A-Z, a-z, 0-9, '-' and '_', a FIFO queue's `.fifo` included: 75 + 5.
+  sqsQueue: { max: 75, lower: false, extra: '-_', sep: '-' },
   generic: { max: 64, lower: false, extra: '-_', sep: '-' },
 };
 

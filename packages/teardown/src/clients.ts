@@ -12,6 +12,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { TeardownClients } from './record';
 
@@ -46,6 +48,8 @@ export function teardownClients(opts: TeardownClientOptions = {}): TeardownClien
     scheduler: new SchedulerClient(c),
     eventbridge: new EventBridgeClient(c),
     sqs: new SQSClient(c),
+    sns: new SNSClient(c),
+    kms: new KMSClient(c),
   };
 }
 

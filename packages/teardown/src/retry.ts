@@ -32,6 +32,9 @@ const GONE = new Set([
   // IAM's "not found".
   'NoSuchEntity',
   'NoSuchEntityException',
+  // SQS's (JSON protocol, and the query protocol's code).
+  'QueueDoesNotExist',
+  'AWS.SimpleQueueService.NonExistentQueue',
 ]);
 
 export function errorName(err: unknown): string {

@@ -159,7 +159,7 @@ describe('sweepProject', () => {
         tags: { 'automock:env': ENV, 'automock:project': PROJECT },
       },
       {
-        arn: 'arn:aws:sns:us-east-1:1:unsupported',
+        arn: 'arn:aws:ssm:us-east-1:1:parameter/unsupported',
         tags: { 'automock:env': ENV, 'automock:project': PROJECT },
       },
     ];
@@ -477,7 +477,7 @@ describe('classify', () => {
   });
 
   it('does not handle other types', () => {
-    expect(classify('arn:aws:dynamodb:us-east-1:1:table/automock-deployments')).toBeUndefined();
+    expect(classify('arn:aws:ssm:us-east-1:1:parameter/automock-deployments')).toBeUndefined();
     expect(classify('not-an-arn')).toBeUndefined();
   });
 });

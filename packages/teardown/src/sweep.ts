@@ -57,6 +57,16 @@ import {
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteAliasCommand,
+  DescribeKeyCommand,
+  type KMSClient,
+  ListAliasesCommand,
+  ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';
+import { DeleteTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { DeleteQueueCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
   DeleteBucketCommand,
   DeleteObjectsCommand,
@@ -94,14 +104,20 @@ export interface SweepClients {
   readonly iam: IAMClient;
   /** The caller's account, checked before anything else. */
   readonly sts: STSClient;
-  // ---- scheduled and event tasks (workload sections scheduledTasks and eventTasks). Optional
-  // so callers that sweep only mocks need not build them; teardownClients always does.
+  // ---- workload sections (issue 13). Optional so callers that sweep only mocks need not
+  // build them; teardownClients always does.
   /** Schedule groups (found by name and tags: schedules themselves carry no tags). */
   readonly scheduler?: SchedulerClient;
   /** Rules of event tasks (their targets are removed first). */
   readonly eventbridge?: EventBridgeClient;
-  /** Dead-letter queues of event tasks. */
+  /** Workload queues, their dead-letter queues and event tasks' dead-letter queues. */
   readonly sqs?: SQSClient;
+  /** Workload tables. */
+  readonly dynamodb?: DynamoDBClient;
+  /** Workload topics (deleting one deletes its subscriptions). */
+  readonly sns?: SNSClient;
+  /** A workload's own topic key and its alias. */
+  readonly kms?: KMSClient;
 }
 
 /**
@@ -112,10 +128,9 @@ export interface SweepClients {
 export const SWEEP_ORDER = [
   // ---- scheduled and event tasks: what starts tasks goes first, so none starts mid-teardown.
   // Deleting a schedule group deletes its schedules; a rule's targets are removed before it;
-  // a dead-letter queue once the rule that sends to it is gone.
+  // queues (event tasks' dead-letter queues among them) go with the data, below.
   'scheduler-schedule-group',
   'event-rule',
-  'sqs-queue',
   'ecs-service',
   'ecs-task-definition',
   'ecs-cluster',
@@ -136,12 +151,21 @@ export const SWEEP_ORDER = [
   'log-group',
   'alarm',
   'scalable-target',
+  // ---- workload data and messaging (issue 13 D1). Services and tasks that use them are gone by
+  // now. A topic goes first: DeleteTopic also removes its subscriptions, the queue's among them.
+  // A table with deletion protection on is refused by DynamoDB and reported as a failure: the
+  // sweep never turns protection off.
+  'sns-topic',
+  'sqs-queue',
+  'dynamodb-table',
   // IAM does not stop a role from being deleted while a task uses it: deleted once the services
   // that assume it are gone, so nothing running loses its credentials mid-teardown.
   'iam-role',
   // The control-plane token: nothing depends on it; deleted without a recovery window so the
   // project can be deployed again under its name.
   'secret',
+  // Issue 13 D1: last, after the topics it encrypts; KMS keeps it 7 days, then deletes it.
+  'kms-key',
 ] as const;
 
 export type SweepKind = (typeof SWEEP_ORDER)[number];
@@ -321,6 +345,17 @@ export function classify(arn: string): SweepItem | undefined {
       return undefined;
     case 'sqs':
       return r && !r.includes('/') ? { arn, kind: 'sqs-queue', id: r } : undefined;
+    // ---- workload data and messaging (issue 13 D1)
+    case 'sns':
+      // A topic's resource is its name; a subscription's is `<topic>:<id>` (never tagged).
+      return r && !r.includes(':') ? { arn, kind: 'sns-topic', id: arn } : undefined;
+    case 'dynamodb':
+      if ((v = after(r, 'table/')) && !v.includes('/'))
+        return { arn, kind: 'dynamodb-table', id: v };
+      return undefined;
+    case 'kms':
+      if ((v = after(r, 'key/'))) return { arn, kind: 'kms-key', id: v };
+      return undefined;
     default:
       return undefined;
   }
@@ -609,6 +644,27 @@ async function deleteOne(
     case 'sqs-queue':
       await deleteQueue(need(c.sqs, 'SQS'), item);
       return;
+    // ---- workload data and messaging (issue 13 D1)
+    case 'sns-topic':
+      await need(c.sns, 'SNS').send(new DeleteTopicCommand({ TopicArn: item.id }));
+      return;
+    case 'dynamodb-table':
+      await need(c.dynamodb, 'DynamoDB').send(new DeleteTableCommand({ TableName: item.id }));
+      return;
+    case 'kms-key': {
+      const key = await need(c.kms, 'KMS').send(new DescribeKeyCommand({ KeyId: item.id }));
+      // Already scheduled by an earlier run: rescheduling is refused (KMSInvalidStateException).
+      if (key.KeyMetadata?.KeyState === 'PendingDeletion') return;
+      // Aliases are not tagged: found by their key, and removed so a redeploy can create them.
+      const aliases = await need(c.kms, 'KMS').send(new ListAliasesCommand({ KeyId: item.id }));
+      for (const a of aliases.Aliases ?? [])
+        if (a.AliasName)
+          await need(c.kms, 'KMS').send(new DeleteAliasCommand({ AliasName: a.AliasName }));
+      await need(c.kms, 'KMS').send(
+        new ScheduleKeyDeletionCommand({ KeyId: item.id, PendingWindowInDays: 7 }),
+      );
+      return;
+    }
   }
 }
 

@@ -67,7 +67,9 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, type LocalDynamo, type LocalS3 } from './emulators';
 
@@ -84,6 +86,11 @@ export interface SweepClients {
   readonly secrets: SecretsManagerClient;
   readonly iam: IAMClient;
   readonly sts: STSClient;
+  // Issue 13 D1: workload data and messaging.
+  readonly dynamodb: DynamoDBClient;
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+  readonly kms: KMSClient;
 }
 
 export interface FakeResource {
@@ -492,6 +499,10 @@ export function mockedServiceClients() {
     secrets: new SecretsManagerClient(o),
     iam: new IAMClient(o),
     sts: new STSClient(o),
+    // Issue 13 D1: the sweep's workload data and messaging clients (tests mock them as needed).
+    dynamodb: new DynamoDBClient(o),
+    sqs: new SQSClient(o),
+    kms: new KMSClient(o),
   };
 }
 

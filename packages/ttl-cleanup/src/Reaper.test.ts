@@ -126,7 +126,11 @@ describe('Reaper', () => {
       'arn:aws:s3:::automock-dev-*',
       'arn:aws:s3:::automock-dev-*/*',
     ]);
-    expect(stmts.flatMap((s) => s.Action)).not.toContain('dynamodb:DeleteTable');
+    // Workload tables only (issue 13 D1): named for the environment, never the lock or registry.
+    const tableDeletes = stmts.filter((s) => s.Action.includes('dynamodb:DeleteTable'));
+    expect(tableDeletes.map((s) => [s.Resource, s.Condition])).toEqual([
+      ['arn:aws:dynamodb:us-east-1:123456789012:table/automock-dev-*', tagged.Condition],
+    ]);
     expect(stmts.find((s) => s.Sid === 'Warnings')?.Resource).toBe(BASE.notificationTopicArn);
   });
 

@@ -64,6 +64,13 @@ export const TAG_CONDITIONED_DELETES = [
   'cloudwatch:DeleteAlarms',
   'application-autoscaling:DeregisterScalableTarget',
   'secretsmanager:DeleteSecret',
+  // ---- workload data and messaging (issue 13 D1)
+  'sns:DeleteTopic',
+  'sqs:GetQueueUrl',
+  'sqs:DeleteQueue',
+  'kms:DescribeKey',
+  'kms:DeleteAlias',
+  'kms:ScheduleKeyDeletion',
 ] as const;
 
 /**
@@ -82,6 +89,8 @@ const SWEEP_READS = [
   'ec2:DescribeInternetGateways',
   'ec2:DescribeSecurityGroupRules',
   'application-autoscaling:DescribeScalableTargets',
+  // Issue 13 D1: a workload key's aliases are found by key (no resource-level permissions).
+  'kms:ListAliases',
 ];
 
 function arns(s: PolicyScope) {
@@ -173,6 +182,22 @@ function sweepStatements(s: PolicyScope): Statement[] {
       Action: TAG_CONDITIONED_DELETES,
       Resource: '*',
       Condition: projectResourceCondition(s.env),
+    },
+    // Workload tables (issue 13 D1): by name as well as by tags, so no tag mistake can reach the
+    // account's lock table or registry (`<prefix>-terraform-locks`, `<prefix>-deployments`).
+    {
+      Sid: 'SweepWorkloadTables',
+      Effect: 'Allow',
+      Action: ['dynamodb:DeleteTable'],
+      Resource: `arn:${a.p}:dynamodb:${s.region}:${s.accountId}:table/${s.prefix}-${s.env}-*`,
+      Condition: projectResourceCondition(s.env),
+    },
+    // DeleteAlias is authorised on the alias too, which carries no tags: the environment's names.
+    {
+      Sid: 'SweepKeyAliases',
+      Effect: 'Allow',
+      Action: ['kms:DeleteAlias'],
+      Resource: `arn:${a.p}:kms:${s.region}:${s.accountId}:alias/${s.prefix}-${s.env}-*`,
     },
     // No resource-level permissions either (and task definitions cost nothing).
     {

@@ -64,6 +64,12 @@ export interface WorkloadBuildContext {
    * @default - none: a service with internal routing cannot be built
    */
   readonly serviceDiscoveryNamespace?: { readonly id: string; readonly name: string };
+  /**
+   * ARN of the environment's notification key (its stack output), which encrypts the workload's
+   * topics that name no key of their own.
+   * @default - the topics builder creates one customer managed key for the workload's topics
+   */
+  readonly notificationKeyArn?: string;
   /** Publishes a resource for other sections (one per kind and name). */
   provide(ref: WorkloadResourceRef): void;
   /** A resource another section provided; throws if absent (validation makes that impossible). */

@@ -12,3 +12,5 @@ export * from './state';
 export * from './tags';
 export * from './vpc';
 export * from './tasks';
+export * from './sqs';
+export * from './secrets-manager';

@@ -1,0 +1,5 @@
+export * from './grants';
+export * from './Table';
+export * from './Secret';
+export * from './Queue';
+export * from './Topic';

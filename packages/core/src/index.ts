@@ -19,3 +19,6 @@ export * from './access';
 export * from './images';
 export * from './iam';
 export * from './workload/section';
+export * from './workload/buckets';
+export * from './workload/repositories';
+export * from './workload/endpoints';

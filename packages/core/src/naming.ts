@@ -21,6 +21,7 @@ export type ResourceKind =
   | 'alarm'
   | 'dashboard'
   | 'queryDefinition'
+  | 'ecrRepository'
   | 'generic';
 
 interface KindRule {
@@ -57,6 +58,8 @@ export const NAME_RULES: Readonly<Record<ResourceKind, KindRule>> = {
   dashboard: { max: 255, lower: false, extra: '-_', sep: '-' },
   // PutQueryDefinition: 1-255 characters; kept to the dashboard's set so names read alike.
   queryDefinition: { max: 255, lower: false, extra: '-_', sep: '-' },
+  // CreateRepository: 2-256 lowercase characters; `-` and `_` only inside (no `/` namespaces here).
+  ecrRepository: { max: 256, lower: true, extra: '-_', sep: '-', startLetter: true },
   generic: { max: 64, lower: false, extra: '-_', sep: '-' },
 };
 

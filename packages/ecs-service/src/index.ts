@@ -15,3 +15,4 @@ export * from './ServiceDashboard';
 export * from './ServiceTargetGroup';
 export * from './SharedAlb';
 export * from './SharedAlbAttachment';
+export * from './ContainerRepository';

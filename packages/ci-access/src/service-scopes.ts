@@ -129,6 +129,7 @@ export const UNTAG_ACTIONS: readonly string[] = [
   'application-autoscaling:UntagResource',
   'cloudwatch:UntagResource',
   'ec2:DeleteTags',
+  'ecr:UntagResource',
   'ecs:UntagResource',
   'elasticloadbalancing:RemoveTags',
   'events:UntagResource',
@@ -208,6 +209,9 @@ export function namedResources(
         regional('ecs', `service/${own}/*`),
         regional('ecs', `task-definition/${own}-*:*`),
       ];
+    // Workload repositories: `<prefix>-<env>-<workload>-<name>` (core's ecrRepository kind).
+    case 'ecr':
+      return [regional('ecr', `repository/${own}-*`)];
     case 'route53':
       return s.hostedZoneId
         ? [

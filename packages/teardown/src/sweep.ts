@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DeleteRepositoryCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import {
   DeleteInternetGatewayCommand,
   DeleteNatGatewayCommand,
@@ -77,6 +78,8 @@ export interface SweepClients {
   readonly cloudwatch: CloudWatchClient;
   readonly autoscaling: ApplicationAutoScalingClient;
   readonly secrets: SecretsManagerClient;
+  /** Workload container repositories (issue 13 D2). */
+  readonly ecr: ECRClient;
   /** Project roles: the Tagging API does not return IAM roles. */
   readonly iam: IAMClient;
   /** The caller's account, checked before anything else. */
@@ -106,6 +109,10 @@ export const SWEEP_ORDER = [
   'security-group',
   'vpc',
   's3-bucket',
+  // ---- workload data II (issue 13 D2): repositories hold images only; nothing depends on them.
+  // Buckets are emptied then deleted (s3-bucket), VPC endpoints go before their security groups.
+  'ecr-repository',
+  // ---- end of 13 D2
   'log-group',
   'alarm',
   'scalable-target',
@@ -282,6 +289,10 @@ export function classify(arn: string): SweepItem | undefined {
       return undefined;
     case 'secretsmanager':
       if (after(r, 'secret:')) return { arn, kind: 'secret', id: arn };
+      return undefined;
+    // ---- workload data II (issue 13 D2)
+    case 'ecr':
+      if ((v = after(r, 'repository/'))) return { arn, kind: 'ecr-repository', id: v };
       return undefined;
     default:
       return undefined;
@@ -554,6 +565,10 @@ async function deleteOne(
       await c.secrets.send(
         new DeleteSecretCommand({ SecretId: item.id, ForceDeleteWithoutRecovery: true }),
       );
+      return;
+    // ---- workload data II (issue 13 D2): force deletes the images with the repository.
+    case 'ecr-repository':
+      await c.ecr.send(new DeleteRepositoryCommand({ repositoryName: item.id, force: true }));
       return;
   }
 }

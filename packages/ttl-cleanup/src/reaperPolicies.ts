@@ -64,6 +64,8 @@ export const TAG_CONDITIONED_DELETES = [
   'cloudwatch:DeleteAlarms',
   'application-autoscaling:DeregisterScalableTarget',
   'secretsmanager:DeleteSecret',
+  // ---- workload data II (issue 13 D2): container repositories (buckets and endpoints above)
+  'ecr:DeleteRepository',
 ] as const;
 
 /**

@@ -1,12 +1,16 @@
 import {
   bucketsSection,
   endpointsSection,
+  estimateStackCost,
+  type PolicyStatement,
+  policyDocument,
   IssueCollector,
   publicBucketSuppressions,
   repositoriesSection,
   type WorkloadSection,
 } from '@automock/core';
 import { checkStacks } from '@automock/guardrails';
+import { decide, type SimRequest } from '@automock/test-support/iam';
 import { Testing } from 'cdktf';
 import { bucketsBuilder, endpointsBuilder, repositoriesBuilder } from './storage';
 import { TEST_ENV, TEST_NETWORK, testBuild } from './testing';
@@ -263,5 +267,93 @@ describe('endpoints builder', () => {
     expect(() =>
       endpointsBuilder.build(resolve(endpointsSection, [{ service: 's3' }]), ctx),
     ).toThrow(/WorkloadEndpoints\.privateRouteTableIds.*need the private route tables/s);
+  });
+});
+
+// What AWS would decide for a role holding exactly one grant (iam-simulate).
+describe('grants, as AWS would decide them', () => {
+  const ACCOUNT = '123456789012';
+  const principal = {
+    accountId: ACCOUNT,
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/automock-dev-shop-api-task`,
+  };
+  async function decisions(grant: readonly PolicyStatement[], requests: SimRequest[]) {
+    const out: string[] = [];
+    for (const r of requests) out.push(await decide(principal, [policyDocument(grant)], r));
+    return out;
+  }
+
+  test('bucket read lists and gets this bucket only; write puts and deletes objects only', async () => {
+    const { ctx, provided, resolve: tf } = testBuild();
+    const [b] = resolve(bucketsSection, [{ name: 'assets' }]);
+    bucketsBuilder.build([b!], ctx);
+    const ref = tf(provided.get('bucket:assets')!);
+    const arn = `arn:aws:s3:::${b!.bucketName}`;
+    const real = (g: readonly PolicyStatement[]) =>
+      JSON.parse(JSON.stringify(g).split(ref.arn).join(arn)) as PolicyStatement[];
+    const other = 'arn:aws:s3:::automock-dev-other-assets-123456789012';
+    expect(
+      await decisions(real(ref.grants!.read!), [
+        { action: 's3:ListBucket', resource: arn },
+        { action: 's3:GetObject', resource: `${arn}/img/logo.png` },
+        { action: 's3:PutObject', resource: `${arn}/img/logo.png` },
+        { action: 's3:GetObject', resource: `${other}/x` },
+      ]),
+    ).toEqual(['Allowed', 'Allowed', 'ImplicitlyDenied', 'ImplicitlyDenied']);
+    expect(
+      await decisions(real(ref.grants!.write!), [
+        { action: 's3:PutObject', resource: `${arn}/a` },
+        { action: 's3:DeleteObject', resource: `${arn}/a` },
+        { action: 's3:GetObject', resource: `${arn}/a` },
+        { action: 's3:DeleteBucket', resource: arn },
+      ]),
+    ).toEqual(['Allowed', 'Allowed', 'ImplicitlyDenied', 'ImplicitlyDenied']);
+  });
+
+  test('repository read pulls from this repository only (the login on *); write pushes', async () => {
+    const prod = { ...TEST_ENV, name: 'prod' };
+    const { ctx, provided } = testBuild({ env: prod });
+    repositoriesBuilder.build(
+      resolve(repositoriesSection, [{ name: 'backend', environments: ['dev'] }], prod),
+      ctx,
+    );
+    const ref = provided.get('repository:backend')!;
+    const other = `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/automock-dev-shop-worker`;
+    expect(
+      await decisions(ref.grants!.read!, [
+        { action: 'ecr:BatchGetImage', resource: ref.arn },
+        { action: 'ecr:GetDownloadUrlForLayer', resource: ref.arn },
+        { action: 'ecr:GetAuthorizationToken', resource: '*' },
+        { action: 'ecr:PutImage', resource: ref.arn },
+        { action: 'ecr:BatchGetImage', resource: other },
+      ]),
+    ).toEqual(['Allowed', 'Allowed', 'Allowed', 'ImplicitlyDenied', 'ImplicitlyDenied']);
+    expect(
+      await decisions(ref.grants!.write!, [
+        { action: 'ecr:PutImage', resource: ref.arn },
+        { action: 'ecr:UploadLayerPart', resource: ref.arn },
+        { action: 'ecr:DeleteRepository', resource: ref.arn },
+      ]),
+    ).toEqual(['Allowed', 'Allowed', 'ImplicitlyDenied']);
+  });
+});
+
+describe('endpoint cost', () => {
+  test('interface endpoints are priced per AZ-hour; gateway endpoints are free', () => {
+    const env = { ...TEST_ENV, region: 'us-east-1' };
+    const { stack, ctx } = testBuild({ env });
+    endpointsBuilder.build(
+      resolve(endpointsSection, [{ service: 'dynamodb' }, { service: 'ecr.dkr' }], env),
+      ctx,
+    );
+    const cost = estimateStackCost('dev-shop', Testing.synth(stack));
+    const lines = cost.lines.filter((l) => l.resource.startsWith('aws_vpc_endpoint.'));
+    expect(lines).toEqual([
+      expect.objectContaining({
+        item: 'Interface endpoint',
+        basis: expect.stringMatching(/^2 AZ x /),
+      }),
+    ]);
+    expect(lines[0]!.hourly).toBeGreaterThan(0);
   });
 });

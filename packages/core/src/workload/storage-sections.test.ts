@@ -2,13 +2,21 @@ import Ajv from 'ajv';
 import { defineEnvironment, type Environment } from '../environment';
 import { IssueCollector, type ValidationIssue } from '../errors';
 import {
+  type BucketCorsRuleInput,
   type BucketInput,
+  type BucketLifecycleRuleInput,
+  type BucketTransitionInput,
   bucketsSection,
   publicBucketSuppressions,
   workloadBucketName,
 } from './buckets';
 import { type EndpointInput, endpointsSection } from './endpoints';
-import { type RepositoryInput, repositoriesSection } from './repositories';
+import {
+  type RepositoryInput,
+  type RepositoryLifecycleInput,
+  type RepositoryRegistryInput,
+  repositoriesSection,
+} from './repositories';
 import type { WorkloadSection, WorkloadSectionContext } from './section';
 
 const DEV = defineEnvironment({ name: 'dev', accountId: '123456789012', region: 'eu-west-1' });
@@ -53,6 +61,16 @@ function run<I, R>(
   return { resolved, issues: ctx.issues.issues };
 }
 
+/** The property names of the schema object at `path` (through `items` and `properties`). */
+function nestedKeys(section: WorkloadSection, ...path: string[]): string[] {
+  let node = (section.schema as any).items;
+  for (const p of path) {
+    node = node.properties[p];
+    if (node.type === 'array') node = node.items;
+  }
+  return Object.keys(node.properties).sort();
+}
+
 /** Every key an input type has, checked against the schema's properties. */
 function schemaKeys(section: WorkloadSection): string[] {
   const items = (section.schema as { items: { properties: Record<string, unknown> } }).items;
@@ -71,6 +89,28 @@ describe('buckets section', () => {
       public: { reason: 'a long enough reason' },
     };
     expect(schemaKeys(bucketsSection)).toEqual(Object.keys(every).sort());
+    const rule: Required<BucketLifecycleRuleInput> = {
+      id: 'r',
+      prefix: '',
+      expireAfterDays: 1,
+      noncurrentExpireAfterDays: 1,
+      abortIncompleteMultipartAfterDays: 1,
+      transitions: [],
+    };
+    const transition: Required<BucketTransitionInput> = { storageClass: 'GLACIER', afterDays: 1 };
+    const cors: Required<BucketCorsRuleInput> = {
+      allowedMethods: ['GET'],
+      allowedOrigins: ['*'],
+      allowedHeaders: [],
+      exposeHeaders: [],
+      maxAgeSeconds: 1,
+    };
+    expect(nestedKeys(bucketsSection, 'lifecycle')).toEqual(Object.keys(rule).sort());
+    expect(nestedKeys(bucketsSection, 'lifecycle', 'transitions')).toEqual(
+      Object.keys(transition).sort(),
+    );
+    expect(nestedKeys(bucketsSection, 'cors')).toEqual(Object.keys(cors).sort());
+    expect(nestedKeys(bucketsSection, 'public')).toEqual(['reason']);
     const props = (bucketsSection.schema as any).items.properties;
     for (const k of Object.keys(props))
       expect([k, typeof props[k].description]).toEqual([k, 'string']);
@@ -298,6 +338,13 @@ describe('repositories section', () => {
       forceDelete: false,
     };
     expect(schemaKeys(repositoriesSection)).toEqual(Object.keys(every).sort());
+    const lifecycle: Required<RepositoryLifecycleInput> = {
+      keepLast: 1,
+      untaggedExpireAfterDays: 1,
+    };
+    const registry: Required<RepositoryRegistryInput> = { accountId: '1', region: 'r' };
+    expect(nestedKeys(repositoriesSection, 'lifecycle')).toEqual(Object.keys(lifecycle).sort());
+    expect(nestedKeys(repositoriesSection, 'registry')).toEqual(Object.keys(registry).sort());
     expect(schemaErrors(repositoriesSection, [every])).toEqual([]);
   });
 

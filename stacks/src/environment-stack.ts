@@ -89,6 +89,12 @@ export class EnvironmentStack extends AutomockStack {
       this.network.privateSubnetIds,
       'Private subnet ids, one per AZ',
     );
+    exportEnvOutput(
+      this,
+      ENV_OUTPUT.privateRouteTableIds,
+      this.network.privateRouteTableIds,
+      'Private route table ids, one per AZ',
+    );
 
     this.notificationKey = notificationKey(this, env);
     exportEnvOutput(

@@ -158,6 +158,50 @@ describe('the resource type → IAM actions table', () => {
       .map(([t]) => t);
     expect(valueReaders).toEqual(['aws_secretsmanager_secret_version']);
   });
+
+  test('workload data II (issue 13 D2): ECR rows are authorised on the repository, scoped by name', async () => {
+    const { actions } = actionsForTypes(
+      {
+        resources: [
+          'aws_ecr_repository',
+          'aws_ecr_lifecycle_policy',
+          'aws_s3_bucket_cors_configuration',
+        ],
+        dataSources: [],
+      },
+      'all',
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'ecr:CreateRepository',
+        'ecr:DeleteRepository',
+        'ecr:PutImageTagMutability',
+        'ecr:PutImageScanningConfiguration',
+        'ecr:PutLifecyclePolicy',
+        'ecr:DeleteLifecyclePolicy',
+        's3:PutBucketCORS',
+        's3:GetBucketCORS',
+      ]),
+    );
+    // Every ECR action is authorised against a repository, so the name pattern scopes it.
+    for (const a of actions.filter((x) => x.startsWith('ecr:'))) {
+      const d = (await details(a))!;
+      expect([a, d.resourceTypes.map((r) => r.name)]).toEqual([a, ['repository']]);
+    }
+    const scope = {
+      partition: 'aws',
+      accountId: '123456789012',
+      region: 'eu-west-1',
+      prefix: 'automock',
+      env: 'dev',
+      stateBucket: 'automock-tfstate-123456789012-eu-west-1',
+      lockTable: 'automock-terraform-locks',
+      stateRegion: 'eu-west-1',
+    };
+    expect(namedResources('ecr', scope)).toEqual([
+      'arn:aws:ecr:eu-west-1:123456789012:repository/automock-dev-*',
+    ]);
+  });
 });
 
 describe('scheduled and event tasks (workload sections scheduledTasks and eventTasks)', () => {

@@ -627,6 +627,34 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     tag: ['s3:PutObjectTagging', 's3:GetObjectTagging'],
   },
 
+  // ---- workload data II (issue 13 D2): buckets' CORS, ECR repositories; VPC endpoints and
+  // their security group use the network rows above. From pike's aws_ecr_repository and
+  // aws_ecr_lifecycle_policy mappings, with the provider's update calls added
+  // (PutImageTagMutability, PutImageScanningConfiguration) and TagResource on create (ECR checks
+  // it when CreateRepository carries tags). A KMS-encrypted repository also needs
+  // kms:CreateGrant and kms:DescribeKey on its key: not mapped, workload keys are not scoped yet.
+  aws_s3_bucket_cors_configuration: s3BucketSub('s3:PutBucketCORS', 's3:GetBucketCORS'),
+  aws_ecr_repository: {
+    create: [
+      'ecr:CreateRepository',
+      'ecr:TagResource',
+      'ecr:DescribeRepositories',
+      'ecr:ListTagsForResource',
+    ],
+    read: ['ecr:DescribeRepositories', 'ecr:ListTagsForResource'],
+    update: ['ecr:PutImageTagMutability', 'ecr:PutImageScanningConfiguration'],
+    // force_delete is DeleteRepository with force; the provider then waits with Describe.
+    delete: ['ecr:DeleteRepository', 'ecr:DescribeRepositories'],
+    tag: ['ecr:TagResource', 'ecr:UntagResource', 'ecr:ListTagsForResource'],
+  },
+  aws_ecr_lifecycle_policy: {
+    create: ['ecr:PutLifecyclePolicy', 'ecr:GetLifecyclePolicy'],
+    read: ['ecr:GetLifecyclePolicy'],
+    update: ['ecr:PutLifecyclePolicy'],
+    delete: ['ecr:DeleteLifecyclePolicy'],
+    tag: [],
+  },
+
   // ---- KMS (the environment's notification-topic key)
   aws_kms_key: {
     // CreateKey carries the tags (kms:TagResource, which KMS checks against the account's keys:

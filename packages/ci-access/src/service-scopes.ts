@@ -137,6 +137,7 @@ export const UNTAG_ACTIONS: readonly string[] = [
   'cloudwatch:UntagResource',
   'dynamodb:UntagResource',
   'ec2:DeleteTags',
+  'ecr:UntagResource',
   'ecs:UntagResource',
   'elasticloadbalancing:RemoveTags',
   'events:UntagResource',
@@ -230,6 +231,9 @@ export function namedResources(
         regional('ecs', `service/${own}/*`),
         regional('ecs', `task-definition/${own}-*:*`),
       ];
+    // Workload repositories: `<prefix>-<env>-<workload>-<name>` (core's ecrRepository kind).
+    case 'ecr':
+      return [regional('ecr', `repository/${own}-*`)];
     case 'route53':
       return s.hostedZoneId
         ? [

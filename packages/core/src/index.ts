@@ -30,3 +30,6 @@ export * from './workload/tables';
 export * from './workload/secrets';
 export * from './workload/queues';
 export * from './workload/topics';
+export * from './workload/buckets';
+export * from './workload/repositories';
+export * from './workload/endpoints';

@@ -23,6 +23,7 @@ export type ResourceKind =
   | 'queryDefinition'
   | 'schedule'
   | 'sqsQueue'
+  | 'ecrRepository'
   | 'generic';
 
 interface KindRule {
@@ -63,6 +64,8 @@ export const NAME_RULES: Readonly<Record<ResourceKind, KindRule>> = {
   schedule: { max: 64, lower: false, extra: '-_.', sep: '-' },
   // CreateQueue: 1-80 of A-Z, a-z, 0-9, '-' and '_', a FIFO queue's `.fifo` included: 75 + 5.
   sqsQueue: { max: 75, lower: false, extra: '-_', sep: '-' },
+  // CreateRepository: 2-256 lowercase characters; `-` and `_` only inside (no `/` namespaces here).
+  ecrRepository: { max: 256, lower: true, extra: '-_', sep: '-', startLetter: true },
   generic: { max: 64, lower: false, extra: '-_', sep: '-' },
 };
 

@@ -17,6 +17,8 @@ export const ENV_OUTPUT = {
   vpcCidr: 'vpc_cidr',
   publicSubnetIds: 'public_subnet_ids',
   privateSubnetIds: 'private_subnet_ids',
+  /** Route tables of the private subnets, one per AZ (a workload's gateway endpoints). */
+  privateRouteTableIds: 'private_route_table_ids',
   notificationTopicArn: 'notification_topic_arn',
   notificationKeyArn: 'notification_key_arn',
   clusterName: 'cluster_name',

@@ -16,3 +16,4 @@ export * from './ServiceTargetGroup';
 export * from './SharedAlb';
 export * from './SharedAlbAttachment';
 export * from './EcsTasks';
+export * from './ContainerRepository';

@@ -1,6 +1,7 @@
 import { PolicyRule } from './rule';
 import {
   DYNAMODB_RULES,
+  ECR_RULES,
   ECS_RULES,
   ELB_RULES,
   IAM_RULES,
@@ -23,6 +24,7 @@ export const RULES: readonly PolicyRule[] = [
   ...DYNAMODB_RULES,
   ...SECURITY_GROUP_RULES,
   ...ECS_RULES,
+  ...ECR_RULES,
   ...LOG_RULES,
   ...ELB_RULES,
   ...IAM_RULES,

@@ -14,15 +14,13 @@ import {
 } from '@automock/core';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { S3ObjectCopy } from '@cdktf/provider-aws/lib/s3-object-copy';
 import { Lazy, TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
+import { denyInsecureTransport, privateBucketControls } from './private-bucket';
 import { VersionStamp } from './VersionStamp';
 
 /** Object keys the bucket holds; the config loader and the reaper rely on them. */
@@ -157,27 +155,9 @@ export class ConfigBucket extends Construct implements IConfigBucket {
       ...b,
       versioningConfiguration: { status: 'Enabled' },
     });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
+    const { publicAccessBlock: publicAccess } = privateBucketControls(this, {
       ...b,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: props.kmsKeyArn
-            ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }
-            : { sseAlgorithm: 'AES256' },
-          bucketKeyEnabled: props.kmsKeyArn ? true : undefined,
-        },
-      ],
-    });
-    const publicAccess = new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
-      ...b,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, 'Ownership', {
-      ...b,
-      rule: { objectOwnership: 'BucketOwnerEnforced' },
+      kmsKeyArn: props.kmsKeyArn,
     });
     new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
       ...b,
@@ -276,16 +256,7 @@ export class ConfigBucket extends Construct implements IConfigBucket {
   }
 
   private policyJson(): string {
-    const statements: PolicyStatement[] = [
-      {
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: [this.bucketArn, `${this.bucketArn}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      },
-    ];
+    const statements: PolicyStatement[] = [denyInsecureTransport(this.bucketArn)];
     if (this.readers.length > 0) {
       statements.push({
         Sid: 'AllowProjectTaskRoleRead',

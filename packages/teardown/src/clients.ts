@@ -3,6 +3,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -42,6 +43,7 @@ export function teardownClients(opts: TeardownClientOptions = {}): TeardownClien
     cloudwatch: new CloudWatchClient(c),
     autoscaling: new ApplicationAutoScalingClient(c),
     secrets: new SecretsManagerClient(c),
+    ecr: new ECRClient(c),
     iam: new IAMClient(c),
     sts: new STSClient(c),
     // scheduled and event tasks

@@ -481,3 +481,76 @@ describe('classify', () => {
     expect(classify('not-an-arn')).toBeUndefined();
   });
 });
+
+// ---- workload data II (issue 13 D2): buckets, ECR repositories, VPC endpoints
+describe('workload buckets, repositories and endpoints', () => {
+  const R = 'us-east-1';
+  const A = FAKE_ACCOUNT;
+  const tags = { 'automock:env': ENV, 'automock:project': 'shop' };
+  const workload = (): FakeResource[] => [
+    { arn: `arn:aws:ecr:${R}:${A}:repository/automock-dev-shop-backend`, tags },
+    { arn: `arn:aws:ec2:${R}:${A}:security-group/sg-dev-shop-endpoints`, tags },
+    { arn: 'arn:aws:s3:::automock-dev-shop-assets-123456789012', tags },
+    { arn: `arn:aws:ec2:${R}:${A}:vpc-endpoint/vpce-dev-shop-ecr-api`, tags },
+    // Same names, one tag short: never touched.
+    {
+      arn: `arn:aws:ecr:${R}:${A}:repository/automock-dev-shop-worker`,
+      tags: { 'automock:env': ENV },
+    },
+    {
+      arn: `arn:aws:ec2:${R}:${A}:vpc-endpoint/vpce-other`,
+      tags: { 'automock:project': 'shop' },
+    },
+    { arn: 'arn:aws:s3:::automock-dev-other-assets', tags: { ...tags, 'automock:env': 'prod' } },
+  ];
+
+  it('deletes endpoints before their group, empties then deletes buckets, force-deletes repositories', async () => {
+    setup(workload(), { ignoreTagFilters: true });
+    const r = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: 'shop',
+      clock: instantClock(),
+    });
+    expect(r.failures).toEqual([]);
+    expect(r.complete).toBe(true);
+    const deletes = fake.calls.filter((c) => /^Delete/.test(c));
+    expect(deletes).toEqual([
+      'DeleteVpcEndpoints vpce-dev-shop-ecr-api',
+      'DeleteSecurityGroup sg-dev-shop-endpoints',
+      expect.stringMatching(/^DeleteObjects automock-dev-shop-assets-123456789012:\d+$/),
+      'DeleteBucket automock-dev-shop-assets-123456789012',
+      'DeleteRepository automock-dev-shop-backend',
+    ]);
+    expect(r.skipped.map((s) => s.arn).sort()).toEqual([
+      'arn:aws:ec2:us-east-1:123456789012:vpc-endpoint/vpce-other',
+      'arn:aws:ecr:us-east-1:123456789012:repository/automock-dev-shop-worker',
+      'arn:aws:s3:::automock-dev-other-assets',
+    ]);
+  });
+
+  it('a repository already gone counts as deleted', async () => {
+    setup(workload().slice(0, 1));
+    fake.failNext(
+      'DeleteRepository',
+      'automock-dev-shop-backend',
+      'RepositoryNotFoundException',
+      1,
+    );
+    const r = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: 'shop',
+      clock: instantClock(),
+    });
+    expect(r.deleted).toEqual([`arn:aws:ecr:${R}:${A}:repository/automock-dev-shop-backend`]);
+    expect(r.complete).toBe(true);
+  });
+
+  it('classifies repositories, and nothing else of ECR', () => {
+    const arn = `arn:aws:ecr:${R}:${A}:repository/automock-dev-shop-backend`;
+    expect(classify(arn)).toEqual({ arn, kind: 'ecr-repository', id: 'automock-dev-shop-backend' });
+    expect(classify(`arn:aws:ecr:${R}:${A}:pull-through-cache-rule/x`)).toBeUndefined();
+    expect(SWEEP_ORDER.indexOf('vpc-endpoint')).toBeLessThan(SWEEP_ORDER.indexOf('security-group'));
+  });
+});

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DeleteRepositoryCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import {
   DeleteInternetGatewayCommand,
   DeleteNatGatewayCommand,
@@ -100,6 +101,8 @@ export interface SweepClients {
   readonly cloudwatch: CloudWatchClient;
   readonly autoscaling: ApplicationAutoScalingClient;
   readonly secrets: SecretsManagerClient;
+  /** Workload container repositories (issue 13 D2). */
+  readonly ecr: ECRClient;
   /** Project roles: the Tagging API does not return IAM roles. */
   readonly iam: IAMClient;
   /** The caller's account, checked before anything else. */
@@ -148,6 +151,10 @@ export const SWEEP_ORDER = [
   'security-group',
   'vpc',
   's3-bucket',
+  // ---- workload data II (issue 13 D2): repositories hold images only; nothing depends on them.
+  // Buckets are emptied then deleted (s3-bucket), VPC endpoints go before their security groups.
+  'ecr-repository',
+  // ---- end of 13 D2
   'log-group',
   'alarm',
   'scalable-target',
@@ -355,6 +362,9 @@ export function classify(arn: string): SweepItem | undefined {
       return undefined;
     case 'kms':
       if ((v = after(r, 'key/'))) return { arn, kind: 'kms-key', id: v };
+    // ---- workload data II (issue 13 D2)
+    case 'ecr':
+      if ((v = after(r, 'repository/'))) return { arn, kind: 'ecr-repository', id: v };
       return undefined;
     default:
       return undefined;
@@ -665,6 +675,10 @@ async function deleteOne(
       );
       return;
     }
+    // ---- workload data II (issue 13 D2): force deletes the images with the repository.
+    case 'ecr-repository':
+      await c.ecr.send(new DeleteRepositoryCommand({ repositoryName: item.id, force: true }));
+      return;
   }
 }
 

@@ -11,6 +11,7 @@ import {
 import { CloudWatchClient, DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DeleteRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import {
   DeleteInternetGatewayCommand,
   DeleteNatGatewayCommand,
@@ -84,6 +85,7 @@ export interface SweepClients {
   readonly cloudwatch: CloudWatchClient;
   readonly autoscaling: ApplicationAutoScalingClient;
   readonly secrets: SecretsManagerClient;
+  readonly ecr: ECRClient;
   readonly iam: IAMClient;
   readonly sts: STSClient;
   // Issue 13 D1: workload data and messaging.
@@ -181,6 +183,7 @@ function mockAll(c: Omit<SweepClients, 's3'> & { s3?: S3Client }) {
     cloudwatch: mockClient(c.cloudwatch),
     autoscaling: mockClient(c.autoscaling),
     secrets: mockClient(c.secrets),
+    ecr: mockClient(c.ecr),
     iam: mockClient(c.iam),
     sts: mockClient(c.sts),
     s3: c.s3 ? mockClient(c.s3) : undefined,
@@ -343,6 +346,11 @@ export function fakeAws(
     if (i.ForceDeleteWithoutRecovery !== true) throw new Error('must skip the recovery window');
     return rec('DeleteSecret', i.SecretId.split(':').pop());
   });
+  mocks.ecr.on(DeleteRepositoryCommand).callsFake((i) => {
+    if (i.force !== true)
+      throw new Error('must force: a repository with images is refused otherwise');
+    return rec('DeleteRepository', i.repositoryName);
+  });
 
   const account = opts.account ?? FAKE_ACCOUNT;
   mocks.sts.on(GetCallerIdentityCommand).resolves({
@@ -497,6 +505,7 @@ export function mockedServiceClients() {
     cloudwatch: new CloudWatchClient(o),
     autoscaling: new ApplicationAutoScalingClient(o),
     secrets: new SecretsManagerClient(o),
+    ecr: new ECRClient(o),
     iam: new IAMClient(o),
     sts: new STSClient(o),
     // Issue 13 D1: the sweep's workload data and messaging clients (tests mock them as needed).

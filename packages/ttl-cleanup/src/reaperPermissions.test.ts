@@ -700,4 +700,28 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
     const d = await decisions(REAPER_ROLE, policies.reaper!, never);
     expect(d.map((x) => x.decision)).toEqual(never.map(() => 'ImplicitlyDenied'));
   });
+
+  // ---- workload data II (issue 13 D2)
+  it("deletes a workload's container repository only when it carries this environment's project tags", async () => {
+    const repo = (env: string, project: string, name: string): SimRequest => ({
+      action: 'ecr:DeleteRepository',
+      resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${name}`,
+      context: {
+        'aws:ResourceTag/automock:env': env,
+        'aws:ResourceTag/automock:project': project,
+      },
+    });
+    const d = await decisions(REAPER_ROLE, policies.reaper!, [
+      repo(ENV, 'shop', 'automock-dev-shop-backend'),
+      repo('staging', 'shop', 'automock-staging-shop-backend'),
+      repo(ENV, '_environment', 'automock-dev-base'),
+      { action: 'ecr:DeleteRepository', resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/x` },
+    ]);
+    expect(d.map((x) => x.decision)).toEqual([
+      'Allowed',
+      'ImplicitlyDenied',
+      'ImplicitlyDenied',
+      'ImplicitlyDenied',
+    ]);
+  });
 });

@@ -71,6 +71,8 @@ export const TAG_CONDITIONED_DELETES = [
   'kms:DescribeKey',
   'kms:DeleteAlias',
   'kms:ScheduleKeyDeletion',
+  // ---- workload data II (issue 13 D2): container repositories (buckets and endpoints above)
+  'ecr:DeleteRepository',
 ] as const;
 
 /**

@@ -30,6 +30,16 @@ export interface WorkloadNetwork {
   readonly publicSubnetIds: string[];
   /** Whether tasks run in public subnets with public IPs (environment's `taskPlacement`). */
   readonly publicTasks: boolean;
+  /**
+   * Route tables of the private subnets, for gateway endpoints (environment output
+   * `private_route_table_ids`). @default - unknown: a workload on this network cannot add gateway endpoints
+   */
+  readonly privateRouteTableIds?: string[];
+  /**
+   * Services the network already routes through gateway endpoints (the environment's network has
+   * `s3` and `dynamodb`): AWS refuses a second one on the same route tables. @default []
+   */
+  readonly gatewayEndpointServices?: readonly string[];
 }
 
 /** The environment's shared ALB as a workload sees it. */

@@ -1,8 +1,8 @@
 import type { Environment, WorkloadRefKind, WorkloadResourceRef } from '@automock/core';
-import { defineEnvironment } from '@automock/core';
+import { defineEnvironment, standardTags } from '@automock/core';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformStack, Testing } from 'cdktf';
-import type { WorkloadBuildContext } from './section-builder';
+import { DefaultTokenResolver, StringConcat, TerraformStack, Testing, Tokenization } from 'cdktf';
+import type { WorkloadBuildContext, WorkloadNetwork } from './section-builder';
 
 /** An environment for builder tests (no domain unless given). */
 export function testWorkloadEnvironment(
@@ -38,7 +38,11 @@ export function testWorkloadContext(
   const env = over.env ?? testWorkloadEnvironment();
   const workload = over.workload ?? 'shop';
   const stack = new TerraformStack(Testing.app(), 'test');
-  new AwsProvider(stack, 'aws', { region: env.region });
+  // Tagged like a workload stack: the sweep and the guardrails rely on both tags.
+  new AwsProvider(stack, 'aws', {
+    region: env.region,
+    defaultTags: [{ tags: standardTags(env.name, workload) }],
+  });
   const provided = new Map<string, WorkloadResourceRef>();
   const key = (kind: WorkloadRefKind, name: string) => `${kind}/${name}`;
   const ctx: TestWorkloadContext = {
@@ -74,4 +78,44 @@ export function testWorkloadContext(
   };
   for (const r of refs ?? []) ctx.provide(r);
   return ctx;
+}
+
+/** A development environment for builder tests, in another region than the default. */
+export const TEST_ENV: Environment = testWorkloadEnvironment({ region: 'eu-west-1' });
+
+/** A network like the environment's, with literal ids and route tables. */
+export const TEST_NETWORK: WorkloadNetwork = {
+  vpcId: 'vpc-0123456789abcdef0',
+  vpcCidr: '10.0.0.0/16',
+  privateSubnetIds: ['subnet-private-a', 'subnet-private-b'],
+  publicSubnetIds: ['subnet-public-a', 'subnet-public-b'],
+  publicTasks: false,
+  privateRouteTableIds: ['rtb-private-a', 'rtb-private-b'],
+};
+
+/** A build context with its stack and what builders provided, for builder unit tests. */
+export interface TestBuild {
+  readonly stack: TerraformStack;
+  readonly ctx: WorkloadBuildContext;
+  readonly provided: ReadonlyMap<string, WorkloadResourceRef>;
+  /** A provided value as it appears in the synthesised JSON (`${aws_s3_bucket.x.arn}`). */
+  resolve<T>(value: T): T;
+}
+
+/** {@link testWorkloadContext} in {@link TEST_ENV} on {@link TEST_NETWORK}, with a token resolver. */
+export function testBuild(
+  over: Partial<Omit<WorkloadBuildContext, 'provide' | 'lookup'>> = {},
+): TestBuild {
+  const ctx = testWorkloadContext({ network: TEST_NETWORK, ...over, env: over.env ?? TEST_ENV });
+  return {
+    stack: ctx.stack,
+    ctx,
+    provided: ctx.provided,
+    resolve: (value) =>
+      Tokenization.resolve(value, {
+        scope: ctx.stack,
+        preparing: false,
+        resolver: new DefaultTokenResolver(new StringConcat()),
+      }),
+  };
 }

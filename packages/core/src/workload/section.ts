@@ -65,6 +65,12 @@ export interface WorkloadSectionContext {
   readonly issues: IssueCollector;
   /** Field path of this section, e.g. `workload[dev/shop].queues`; report problems under it. */
   readonly field: string;
+  /**
+   * Whether the workload is deployed with a TTL (a preview environment): its data may be
+   * destroyed with it (buckets force-destroyed, repositories force-deleted).
+   * @default false
+   */
+  readonly ephemeral?: boolean;
   /** True when any section of the workload declares `name` of `kind`. */
   declared(kind: WorkloadRefKind, name: string): boolean;
 }

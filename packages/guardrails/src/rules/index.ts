@@ -1,4 +1,5 @@
 export * from './dynamodb';
+export * from './ecr';
 export * from './ecs';
 export * from './elb';
 export * from './iam';

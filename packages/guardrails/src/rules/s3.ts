@@ -148,4 +148,21 @@ export const S3_RULES: readonly PolicyRule[] = [
           : 'bucket policy has no Deny of s3:* for principal * when aws:SecureTransport is false';
       }),
   ),
+  errorRule(
+    'AM-S3-5',
+    'S3 bucket policies grant nothing to every principal (no public bucket without a suppression giving the reason)',
+    (stack) =>
+      eachBucket(stack, (b) => {
+        for (const p of bucketPolicies(stack, b)) {
+          const read = readPolicy(stack, p);
+          if (!read.ok) continue;
+          const open = read.statements.find(
+            (s) => s.effect === 'Allow' && s.anyPrincipal && s.conditions.length === 0,
+          );
+          if (open)
+            return `bucket policy allows ${(open.actions ?? ['(NotAction)']).join(', ')} to every principal; keep the bucket private, or suppress AM-S3-1 and AM-S3-5 with the reason it is public`;
+        }
+        return undefined;
+      }),
+  ),
 ];

@@ -20,7 +20,7 @@ import {
   planApp,
 } from './app-plan';
 import type { AutomockStack, StackInfo, StackKind, StateOptions } from './automock-stack';
-import { newManifest } from './synthesis/manifest';
+import { ManifestMemo, newManifest, StagedManifest } from './synthesis/manifest';
 import { appCodeFingerprint, defaultCacheDir, StackCache } from './synthesis/stack-cache';
 import type * as Builder from './synthesis/stack-builder';
 import { withCheapTokenTraces } from './synthesis/token-traces';
@@ -207,7 +207,7 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
         inputs: spec.inputs,
       });
     const ctx = { outdir: staging, context: options.context };
-    const manifest = newManifest(staging);
+    const manifest = new StagedManifest(staging);
     const built: string[] = [];
     const cached: string[] = [];
     const results: StackResult[] = [];
@@ -222,7 +222,7 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
         meta = hit;
         cached.push(spec.name);
       } else {
-        meta = builder().synthesizeStack(spec.build, ctx, manifest);
+        meta = builder().synthesizeStack(spec.build, ctx, manifest.cdktf());
         if (cache && key) cache.store.put(key, meta, join(staging, meta.manifest.workingDirectory));
         built.push(spec.name);
       }
@@ -280,7 +280,7 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
       })),
     );
     if (report.errors > 0) throw new PolicyViolationError(report);
-    manifest.writeToFile();
+    manifest.write(cache && manifestMemo(cache.store.dir, cache.fingerprint));
     install(staging, outdir);
     cache?.store.prune();
     const order: Record<StackKind, number> = { bootstrap: 0, environment: 1, project: 2 };
@@ -296,6 +296,16 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** `manifest.json` texts kept in the stack cache, keyed by the entries they were written for. */
+function manifestMemo(dir: string, fingerprint: string): ManifestMemo {
+  const store = new StackCache<{ readonly text: string }>(dir);
+  const keyOf = (entries: unknown) => StackCache.key(fingerprint, { manifestJson: entries });
+  return {
+    get: (entries) => store.get(keyOf(entries))?.text,
+    put: (entries, text) => store.put(keyOf(entries), { text }),
+  };
 }
 
 /** check-app's `taggableFrom`, without loading cdktf: known addresses, else the JSON's judgement. */

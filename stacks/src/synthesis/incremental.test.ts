@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -142,6 +143,34 @@ describe('the per-stack cache', () => {
     expect(readFileSync(join(outdir, 'stacks', 'dev-beta', 'cdk.tf.json'), 'utf8')).toContain(
       'beta-v2',
     );
+  });
+
+  it('serves a wholly cached synthesis without loading cdktf, constructs or a provider class', () => {
+    // In a process of its own (the compiled package), so require.cache shows what was loaded.
+    const run = (outdir: string) => {
+      const options = {
+        declaredProjects: true,
+        projects,
+        cache: { dir: cacheDir, fingerprint: 'code-6' },
+        outdir,
+      };
+      const script = `
+        const { synthesizeStacks } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'synthesize-stacks.js'))});
+        const r = synthesizeStacks(${JSON.stringify(options)});
+        const loaded = Object.keys(require.cache).filter((k) => /[\\/]node_modules[\\/](cdktf|constructs|@cdktf)[\\/]/.test(k));
+        console.log(JSON.stringify({ built: r.built, loaded }));`;
+      const res = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      expect(res.stderr).toBe('');
+      return JSON.parse(res.stdout) as { built: string[]; loaded: string[] };
+    };
+    const cold = run(join(dir('n'), 'out'));
+    expect(cold.built.length).toBeGreaterThan(0);
+    expect(cold.loaded.length).toBeGreaterThan(0);
+    const outdir = join(dir('o'), 'out');
+    expect(run(outdir)).toEqual({ built: [], loaded: [] });
+    const full = join(dir('p'), 'out');
+    synthesizeStacks({ ...options('code-6'), cache: false, outdir: full });
+    expect(tree(outdir)).toEqual(tree(full));
   });
 
   it('rebuilds every stack when the shared code changes', () => {

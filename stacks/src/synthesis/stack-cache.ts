@@ -210,13 +210,15 @@ export class StackCache<Meta> {
   }
 
   /**
-   * Stores a stack: its files (copied from `stackDir`) and `meta`. Written aside and renamed into
-   * place, so a reader never sees half an entry; a concurrent writer of the same key wins alone.
+   * Stores a stack: its files (copied from `stackDir`, when given) and `meta`. Written aside and
+   * renamed into place, so a reader never sees half an entry; a concurrent writer of the same key
+   * wins alone.
    */
-  put(key: string, meta: Meta, stackDir: string): void {
+  put(key: string, meta: Meta, stackDir?: string): void {
     const tmp = join(this.dir, `.tmp-${process.pid}-${this.written++}-${key.slice(0, 8)}`);
     try {
-      copyTree(stackDir, join(tmp, 'stack'));
+      if (stackDir === undefined) mkdirSync(tmp, { recursive: true });
+      else copyTree(stackDir, join(tmp, 'stack'));
       const entry: CachedStackEntry<Meta> = { format: CACHE_FORMAT, key, meta };
       writeFileSync(join(tmp, 'entry.json'), JSON.stringify(entry));
       const target = join(this.dir, key);

@@ -21,7 +21,12 @@ import {
 } from './app-plan';
 import type { AutomockStack, StackInfo, StackKind, StateOptions } from './automock-stack';
 import { ManifestMemo, newManifest, StagedManifest } from './synthesis/manifest';
-import { appCodeFingerprint, defaultCacheDir, StackCache } from './synthesis/stack-cache';
+import {
+  appCodeFingerprint,
+  CODE_DIGESTS,
+  defaultCacheDir,
+  StackCache,
+} from './synthesis/stack-cache';
 import type * as Builder from './synthesis/stack-builder';
 import { withCheapTokenTraces } from './synthesis/token-traces';
 
@@ -157,9 +162,10 @@ function openCache(option: SynthCacheOptions | false | undefined) {
   // HCL output is written by another path of cdktf, which this one does not cache.
   if (option === false || process.env.AUTOMOCK_SYNTH_CACHE === '0') return undefined;
   if (process.env.SYNTH_HCL_OUTPUT !== undefined) return undefined;
+  const dir = option?.dir ?? defaultCacheDir();
   return {
-    store: new StackCache<Builder.StackMeta>(option?.dir ?? defaultCacheDir()),
-    fingerprint: option?.fingerprint ?? appCodeFingerprint(),
+    store: new StackCache<Builder.StackMeta>(dir),
+    fingerprint: option?.fingerprint ?? appCodeFingerprint(join(dir, CODE_DIGESTS)),
   };
 }
 

@@ -2,7 +2,7 @@
 // file the benchmark rewrites between runs, in-process as `automock synth` does, and prints which
 // stacks were built and which came from the cache.
 //   node scripts/bench-synth-driver.cjs <outdir> <cache dir or "off"> <expectations file>
-const { synthesizeStacks } = require('@automock/stacks');
+const { synthesizeStacks } = require('@automock/stacks/synthesize');
 
 const [outdir, cacheDir, expectations] = process.argv.slice(2);
 const r = synthesizeStacks({

@@ -22,8 +22,13 @@ import {
 } from './app-plan';
 import { STACK_KIND_ORDER } from './stack-kinds';
 import type { AutomockStack, StackInfo, StackKind, StateOptions } from './automock-stack';
-import { newManifest } from './synthesis/manifest';
-import { appCodeFingerprint, defaultCacheDir, StackCache } from './synthesis/stack-cache';
+import { ManifestMemo, newManifest, StagedManifest } from './synthesis/manifest';
+import {
+  appCodeFingerprint,
+  CODE_DIGESTS,
+  defaultCacheDir,
+  StackCache,
+} from './synthesis/stack-cache';
 import type * as Builder from './synthesis/stack-builder';
 import { withCheapTokenTraces } from './synthesis/token-traces';
 import type { PlannedWorkload } from './workloads';
@@ -189,9 +194,10 @@ function openCache(option: SynthCacheOptions | false | undefined) {
   // HCL output is written by another path of cdktf, which this one does not cache.
   if (option === false || process.env.AUTOMOCK_SYNTH_CACHE === '0') return undefined;
   if (process.env.SYNTH_HCL_OUTPUT !== undefined) return undefined;
+  const dir = option?.dir ?? defaultCacheDir();
   return {
-    store: new StackCache<Builder.StackMeta>(option?.dir ?? defaultCacheDir()),
-    fingerprint: option?.fingerprint ?? appCodeFingerprint(),
+    store: new StackCache<Builder.StackMeta>(dir),
+    fingerprint: option?.fingerprint ?? appCodeFingerprint(join(dir, CODE_DIGESTS)),
   };
 }
 
@@ -239,7 +245,7 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
         inputs: spec.inputs,
       });
     const ctx = { outdir: staging, context: options.context };
-    const manifest = newManifest(staging);
+    const manifest = new StagedManifest(staging);
     const built: string[] = [];
     const cached: string[] = [];
     const results: StackResult[] = [];
@@ -254,7 +260,7 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
         meta = hit;
         cached.push(spec.name);
       } else {
-        meta = builder().synthesizeStack(spec.build, ctx, manifest);
+        meta = builder().synthesizeStack(spec.build, ctx, manifest.cdktf());
         if (cache && key) cache.store.put(key, meta, join(staging, meta.manifest.workingDirectory));
         built.push(spec.name);
       }
@@ -316,7 +322,7 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
       })),
     );
     if (report.errors > 0) throw new PolicyViolationError(report);
-    manifest.writeToFile();
+    manifest.write(cache && manifestMemo(cache.store.dir, cache.fingerprint));
     install(staging, outdir);
     cache?.store.prune();
     const order = STACK_KIND_ORDER;
@@ -332,6 +338,16 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** `manifest.json` texts kept in the stack cache, keyed by the entries they were written for. */
+function manifestMemo(dir: string, fingerprint: string): ManifestMemo {
+  const store = new StackCache<{ readonly text: string }>(dir);
+  const keyOf = (entries: unknown) => StackCache.key(fingerprint, { manifestJson: entries });
+  return {
+    get: (entries) => store.get(keyOf(entries))?.text,
+    put: (entries, text) => store.put(keyOf(entries), { text }),
+  };
 }
 
 /** check-app's `taggableFrom`, without loading cdktf: known addresses, else the JSON's judgement. */

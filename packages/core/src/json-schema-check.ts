@@ -1,4 +1,5 @@
-import type { default as AjvClass, ErrorObject } from 'ajv';
+import { join } from 'node:path';
+import type { default as AjvClass, ErrorObject, Options as AjvOptions } from 'ajv';
 
 /** A JSON Schema embedded in an expectation (a matcher), and where it is. */
 export interface SchemaSite {
@@ -19,38 +20,108 @@ const DRAFT_06 = [
 const DRAFT_2019 = ['https://json-schema.org/draft/2019-09/schema'];
 const DRAFT_2020 = ['https://json-schema.org/draft/2020-12/schema'];
 
-type Flavour = 'draft-07' | 'draft-06' | '2019-09' | '2020-12';
-const engines = new Map<Flavour, AjvClass>();
+/** A meta-schema ajv understands, as this module names it. */
+export type Flavour = 'draft-07' | 'draft-06' | '2019-09' | '2020-12';
 
-// ajv is loaded on first use: most expectations files have no schema matchers, and the CLI and
-// the reaper use core without paying for a schema engine.
-function engine(flavour: Flavour): AjvClass {
-  let ajv = engines.get(flavour);
-  if (ajv) return ajv;
-  // Unknown keywords and formats are MockServer's business (its validator ignores them too);
-  // only the meta-schema, patterns and references are checked here.
-  const options = {
-    strict: false,
-    validateFormats: false,
-    logger: false as const,
-    allErrors: false,
-  };
+/**
+ * ajv's options here. Unknown keywords and formats are MockServer's business (its validator
+ * ignores them too); only the meta-schema, patterns and references are checked here.
+ */
+export const AJV_OPTIONS = {
+  strict: false,
+  validateFormats: false,
+  logger: false as const,
+  allErrors: false,
+};
+
+/**
+ * Meta-schemas compiled to code at build time (scripts/build-meta-validators.js, with ajv's own
+ * standalone code generation and {@link AJV_OPTIONS}): the id each is looked up by, per flavour.
+ * Compiling a meta-schema is most of what checking one small schema costs.
+ */
+export const PRECOMPILED_META: Partial<Record<Flavour, string>> = {
+  'draft-07': 'http://json-schema.org/draft-07/schema',
+  'draft-06': 'http://json-schema.org/draft-06/schema',
+};
+
+/** Where the build writes the precompiled meta-schema validators (from `src` and from `dist`). */
+export const PRECOMPILED_META_DIR = join(__dirname, '..', 'dist', 'json-schema-meta');
+
+/**
+ * A new ajv for `flavour` with `options` (draft-07's vocabulary for draft-06 and draft-07, with
+ * draft-06's meta-schema added for draft-06). Loads ajv.
+ */
+export function createAjv(flavour: Flavour, options: AjvOptions): AjvClass {
   /* eslint-disable @typescript-eslint/no-require-imports */
   if (flavour === '2019-09') {
     const Ajv2019 = require('ajv/dist/2019').default as typeof AjvClass;
-    ajv = new Ajv2019(options);
-  } else if (flavour === '2020-12') {
-    const Ajv2020 = require('ajv/dist/2020').default as typeof AjvClass;
-    ajv = new Ajv2020(options);
-  } else {
-    const Ajv = require('ajv').default as typeof AjvClass;
-    ajv = new Ajv(options);
-    if (flavour === 'draft-06')
-      ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
+    return new Ajv2019(options);
   }
+  if (flavour === '2020-12') {
+    const Ajv2020 = require('ajv/dist/2020').default as typeof AjvClass;
+    return new Ajv2020(options);
+  }
+  const Ajv = require('ajv').default as typeof AjvClass;
+  const ajv = new Ajv(options);
+  if (flavour === 'draft-06') ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
   /* eslint-enable @typescript-eslint/no-require-imports */
-  engines.set(flavour, ajv);
   return ajv;
+}
+
+const engines = new Map<string, AjvClass>();
+
+// ajv is loaded on first use: most expectations files have no schema matchers, and the CLI and
+// the reaper use core without paying for a schema engine. `checksMeta: false` makes an engine
+// that only compiles (the meta-schema check was done by the precompiled validator).
+function engine(flavour: Flavour, checksMeta = true): AjvClass {
+  const id = `${flavour} ${checksMeta}`;
+  let ajv = engines.get(id);
+  if (!ajv) {
+    ajv = createAjv(flavour, checksMeta ? AJV_OPTIONS : { ...AJV_OPTIONS, validateSchema: false });
+    engines.set(id, ajv);
+  }
+  return ajv;
+}
+
+type MetaValidator = ((schema: unknown) => boolean) & { errors?: ErrorObject[] | null };
+const precompiled = new Map<Flavour, MetaValidator | null>();
+
+/** The build's validator for `flavour`'s meta-schema, or undefined (none, or not built). */
+function precompiledMeta(flavour: Flavour): MetaValidator | undefined {
+  if (!precompiled.has(flavour)) {
+    let validate: MetaValidator | null = null;
+    if (PRECOMPILED_META[flavour]) {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        validate = require(join(PRECOMPILED_META_DIR, `${flavour}.js`)) as MetaValidator;
+      } catch {
+        // Not built (a test run from source before `pnpm build`): ajv compiles it.
+      }
+    }
+    precompiled.set(flavour, validate);
+  }
+  return precompiled.get(flavour) ?? undefined;
+}
+
+/**
+ * Checks `schema` against `flavour`'s meta-schema as `ajv.validateSchema` does: true, or false
+ * with ajv's errors. Uses the precompiled validator when there is one and `$schema` is absent or
+ * a string (ajv itself throws for any other `$schema`).
+ */
+export function validateAgainstMeta(
+  flavour: Flavour,
+  schema: object,
+): { valid: boolean; errors: ErrorObject[] | null | undefined; precompiled: boolean } {
+  const declared = (schema as { $schema?: unknown }).$schema;
+  const validate =
+    declared === undefined || typeof declared === 'string' ? precompiledMeta(flavour) : undefined;
+  if (validate) {
+    const valid = validate(schema);
+    return { valid, errors: validate.errors, precompiled: true };
+  }
+  const ajv = engine(flavour);
+  const valid = ajv.validateSchema(schema) as boolean;
+  return { valid, errors: ajv.errors, precompiled: false };
 }
 
 function flavourOf(schema: unknown): Flavour | undefined {
@@ -105,15 +176,16 @@ export function findJsonSchemaProblem(
 ): { path: string; value: unknown; rule: string } | undefined {
   const flavour = flavourOf(site.schema);
   if (!flavour) return undefined;
-  const ajv = engine(flavour);
-  if (!ajv.validateSchema(site.schema as object)) {
-    const pointer = ajv.errors?.[0]?.instancePath ?? '';
+  const meta = validateAgainstMeta(flavour, site.schema as object);
+  if (!meta.valid) {
+    const pointer = meta.errors?.[0]?.instancePath ?? '';
     return {
       path: pointerToPath(site.path, pointer),
       value: valueAt(site.schema, pointer),
-      rule: `must be a valid JSON Schema (${flavour}): ${describe(ajv.errors)}`,
+      rule: `must be a valid JSON Schema (${flavour}): ${describe(meta.errors)}`,
     };
   }
+  const ajv = engine(flavour, !meta.precompiled);
   try {
     ajv.compile(site.schema as object);
   } catch (err) {

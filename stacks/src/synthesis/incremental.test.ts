@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { App, Manifest } from 'cdktf';
@@ -9,7 +18,13 @@ import { ProjectDeclaration } from '../projects';
 import { synthesizeApp } from '../synthesize-app';
 import { synthesizeStacks, SynthesizeStacksOptions } from '../synthesize-stacks';
 import { newManifest } from './manifest';
-import { appCodeSources, canonicalJson, fingerprintOf, StackCache } from './stack-cache';
+import {
+  appCodeSources,
+  canonicalJson,
+  CODE_DIGESTS,
+  fingerprintOf,
+  StackCache,
+} from './stack-cache';
 
 const tmp: string[] = [];
 afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -144,6 +159,34 @@ describe('the per-stack cache', () => {
     );
   });
 
+  it('serves a wholly cached synthesis without loading cdktf, constructs or a provider class', () => {
+    // In a process of its own (the compiled package), so require.cache shows what was loaded.
+    const run = (outdir: string) => {
+      const options = {
+        declaredProjects: true,
+        projects,
+        cache: { dir: cacheDir, fingerprint: 'code-6' },
+        outdir,
+      };
+      const script = `
+        const { synthesizeStacks } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'synthesize-stacks.js'))});
+        const r = synthesizeStacks(${JSON.stringify(options)});
+        const loaded = Object.keys(require.cache).filter((k) => /[\\/]node_modules[\\/](cdktf|constructs|@cdktf)[\\/]/.test(k));
+        console.log(JSON.stringify({ built: r.built, loaded }));`;
+      const res = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      expect(res.stderr).toBe('');
+      return JSON.parse(res.stdout) as { built: string[]; loaded: string[] };
+    };
+    const cold = run(join(dir('n'), 'out'));
+    expect(cold.built.length).toBeGreaterThan(0);
+    expect(cold.loaded.length).toBeGreaterThan(0);
+    const outdir = join(dir('o'), 'out');
+    expect(run(outdir)).toEqual({ built: [], loaded: [] });
+    const full = join(dir('p'), 'out');
+    synthesizeStacks({ ...options('code-6'), cache: false, outdir: full });
+    expect(tree(outdir)).toEqual(tree(full));
+  });
+
   it('rebuilds every stack when the shared code changes', () => {
     synthesizeStacks({ ...options('code-3'), outdir: join(dir('g'), 'out') });
     const after = synthesizeStacks({ ...options('code-4'), outdir: join(dir('h'), 'out') });
@@ -209,6 +252,52 @@ describe('cache keys', () => {
     expect(fingerprintOf(sources)).not.toBe(changed);
     writeFileSync(lock, 'a: 2');
     expect(fingerprintOf(sources)).not.toBe(changed);
+  });
+});
+
+describe('the code digests kept between runs', () => {
+  it('give the fingerprint a full read gives, and any change to a file still changes it', () => {
+    const code = dir('memo');
+    mkdirSync(join(code, 'lib'));
+    const a = join(code, 'lib', 'a.js');
+    writeFileSync(a, 'exports.a = 1;');
+    const lock = join(code, 'lock.yaml');
+    writeFileSync(lock, 'a: 1');
+    const sources = { dirs: [join(code, 'lib')], files: [lock] };
+    const memo = join(code, 'cache', CODE_DIGESTS);
+    const full = fingerprintOf(sources);
+    expect(fingerprintOf(sources, memo)).toBe(full);
+    expect(Object.keys(JSON.parse(readFileSync(memo, 'utf8')).entries).sort()).toEqual(
+      [a, lock].sort(),
+    );
+    expect(fingerprintOf(sources, memo)).toBe(full);
+
+    // Same size: the file times tell.
+    writeFileSync(a, 'exports.a = 2;');
+    const changed = fingerprintOf(sources);
+    expect(changed).not.toBe(full);
+    expect(fingerprintOf(sources, memo)).toBe(changed);
+    writeFileSync(join(code, 'lib', 'b.js'), '');
+    expect(fingerprintOf(sources, memo)).toBe(fingerprintOf(sources));
+    expect(fingerprintOf(sources, memo)).not.toBe(changed);
+  });
+
+  it('are what an unchanged file is taken for, and are not trusted once it is touched', () => {
+    const code = dir('memo-used');
+    const a = join(code, 'a.js');
+    writeFileSync(a, 'exports.a = 1;');
+    const sources = { dirs: [], files: [a] };
+    const memo = join(code, CODE_DIGESTS);
+    const truth = fingerprintOf(sources, memo);
+    const stored = JSON.parse(readFileSync(memo, 'utf8')) as {
+      entries: Record<string, unknown[]>;
+    };
+    stored.entries[a]![4] = '0'.repeat(64);
+    writeFileSync(memo, JSON.stringify(stored));
+    // The memo is read: a forged digest of an untouched file is believed.
+    expect(fingerprintOf(sources, memo)).not.toBe(truth);
+    utimesSync(a, new Date(), new Date(Date.now() + 5000));
+    expect(fingerprintOf(sources, memo)).toBe(truth);
   });
 });
 

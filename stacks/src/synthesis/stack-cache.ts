@@ -22,6 +22,9 @@ const CACHE_FORMAT = 1;
 /** Entries unused for this long are removed after a synthesis. */
 const MAX_AGE_MS = 14 * 24 * 3600 * 1000;
 
+/** The file in a cache directory that remembers the code files' digests (see fingerprintOf). */
+export const CODE_DIGESTS = 'code-digests.json';
+
 /**
  * Deterministic JSON of plain data (object keys sorted), for hashing. Refuses what JSON would
  * silently drop or change (functions, symbols, class instances, non-finite numbers), because a
@@ -59,7 +62,65 @@ export function canonicalJson(value: unknown, at = '$'): string {
 /** Files that never change what a stack synthesises to. */
 const IGNORED = /(\.d\.ts|\.map|\.tsbuildinfo|\.test\.[jt]s)$/;
 
-function hashTree(hash: Hash, dir: string, label: string): void {
+/**
+ * Digests of code files from an earlier run, by path, each valid while the file's size, inode,
+ * modification and change times are the ones recorded: reading and hashing the code (some 4 MB)
+ * on every synthesis costs more than the rest of a synthesis served from the cache.
+ */
+class DigestMemo {
+  private readonly entries: Record<string, readonly [number, number, number, number, string]>;
+  private readonly used: Record<string, readonly [number, number, number, number, string]> = {};
+  private changed = false;
+
+  constructor(private readonly file: string | undefined) {
+    let entries = {};
+    if (file) {
+      try {
+        const stored = JSON.parse(readFileSync(file, 'utf8')) as {
+          format?: unknown;
+          entries?: unknown;
+        };
+        if (stored.format === CACHE_FORMAT && typeof stored.entries === 'object' && stored.entries)
+          entries = stored.entries;
+      } catch {
+        // none yet, or unreadable: every file is hashed
+      }
+    }
+    this.entries = entries;
+  }
+
+  /** sha256 of the file's content, from the memo when the file is unchanged since. */
+  digest(path: string): string {
+    const st = statSync(path);
+    const seen = this.entries[path];
+    const stamp = [st.size, st.ino, st.mtimeMs, st.ctimeMs] as const;
+    if (seen && stamp.every((v, i) => seen[i] === v)) {
+      this.used[path] = seen;
+      return seen[4];
+    }
+    const digest = createHash('sha256').update(readFileSync(path)).digest('hex');
+    this.used[path] = [...stamp, digest];
+    this.changed = true;
+    return digest;
+  }
+
+  /** Keeps the digests used this time (written aside and renamed, for concurrent runs). */
+  save(): void {
+    if (!this.file) return;
+    if (!this.changed && Object.keys(this.used).length === Object.keys(this.entries).length) return;
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      writeFileSync(tmp, JSON.stringify({ format: CACHE_FORMAT, entries: this.used }));
+      renameSync(tmp, this.file);
+    } catch {
+      // Without a memo the next run hashes every file again.
+      rmSync(tmp, { force: true });
+    }
+  }
+}
+
+function hashTree(hash: Hash, dir: string, label: string, memo: DigestMemo): void {
   if (!existsSync(dir)) return;
   const walk = (d: string, rel: string) => {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) =>
@@ -69,10 +130,8 @@ function hashTree(hash: Hash, dir: string, label: string): void {
       const full = join(d, e.name);
       const r = `${rel}/${e.name}`;
       if (e.isDirectory()) walk(full, r);
-      else if (e.isFile() && !IGNORED.test(e.name)) {
-        const content = readFileSync(full);
-        hash.update(`${label}${r}\0${content.length}\0`).update(content);
-      }
+      else if (e.isFile() && !IGNORED.test(e.name))
+        hash.update(`${label}${r}\0${memo.digest(full)}\0`);
     }
   };
   walk(dir, '');
@@ -92,14 +151,19 @@ export interface CodeSources {
  * includes the reaper's Lambda bundle), the lockfile (cdktf, the AWS provider bindings and every
  * other third-party package), and the Node.js and zlib versions (the Lambda zip is deflated by
  * Node's zlib). Any change to any of them changes every stack's key.
+ *
+ * @param memoFile where to keep each file's digest between runs, reused while the file's size,
+ *   inode and times are unchanged; without it every file is read and hashed.
  */
-export function fingerprintOf(sources: CodeSources): string {
+export function fingerprintOf(sources: CodeSources, memoFile?: string): string {
+  const memo = new DigestMemo(memoFile);
   const hash = createHash('sha256');
   hash.update(`format ${CACHE_FORMAT}\0node ${process.version}\0zlib ${process.versions.zlib}\0`);
-  for (const d of sources.dirs) hashTree(hash, d, `${d}\0`);
+  for (const d of sources.dirs) hashTree(hash, d, `${d}\0`, memo);
   for (const f of sources.files) {
-    if (existsSync(f)) hash.update(`${f}\0`).update(readFileSync(f));
+    if (existsSync(f)) hash.update(`${f}\0${memo.digest(f)}\0`);
   }
+  memo.save();
   return hash.digest('hex');
 }
 
@@ -145,8 +209,8 @@ export function appCodeSources(): CodeSources {
 let appFingerprint: string | undefined;
 
 /** {@link fingerprintOf} of {@link appCodeSources}, computed once per process. */
-export function appCodeFingerprint(): string {
-  appFingerprint ??= fingerprintOf(appCodeSources());
+export function appCodeFingerprint(memoFile?: string): string {
+  appFingerprint ??= fingerprintOf(appCodeSources(), memoFile);
   return appFingerprint;
 }
 
@@ -210,13 +274,15 @@ export class StackCache<Meta> {
   }
 
   /**
-   * Stores a stack: its files (copied from `stackDir`) and `meta`. Written aside and renamed into
-   * place, so a reader never sees half an entry; a concurrent writer of the same key wins alone.
+   * Stores a stack: its files (copied from `stackDir`, when given) and `meta`. Written aside and
+   * renamed into place, so a reader never sees half an entry; a concurrent writer of the same key
+   * wins alone.
    */
-  put(key: string, meta: Meta, stackDir: string): void {
+  put(key: string, meta: Meta, stackDir?: string): void {
     const tmp = join(this.dir, `.tmp-${process.pid}-${this.written++}-${key.slice(0, 8)}`);
     try {
-      copyTree(stackDir, join(tmp, 'stack'));
+      if (stackDir === undefined) mkdirSync(tmp, { recursive: true });
+      else copyTree(stackDir, join(tmp, 'stack'));
       const entry: CachedStackEntry<Meta> = { format: CACHE_FORMAT, key, meta };
       writeFileSync(join(tmp, 'entry.json'), JSON.stringify(entry));
       const target = join(this.dir, key);

@@ -410,13 +410,7 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     delete: ['scheduler:DeleteSchedule'],
     tag: [],
   },
-  aws_sqs_queue_policy: {
-    create: ['sqs:SetQueueAttributes', 'sqs:GetQueueAttributes'],
-    read: ['sqs:GetQueueAttributes'],
-    update: ['sqs:SetQueueAttributes'],
-    delete: ['sqs:SetQueueAttributes'],
-    tag: [],
-  },
+  // aws_sqs_queue_policy: with the workload data rows below.
 
   // ---- notifications, logs, alarms, autoscaling
   aws_sns_topic: {

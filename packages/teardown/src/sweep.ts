@@ -67,7 +67,6 @@ import {
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import { DeleteTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { DeleteQueueCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
   DeleteBucketCommand,
   DeleteObjectsCommand,
@@ -362,6 +361,7 @@ export function classify(arn: string): SweepItem | undefined {
       return undefined;
     case 'kms':
       if ((v = after(r, 'key/'))) return { arn, kind: 'kms-key', id: v };
+      return undefined;
     // ---- workload data II (issue 13 D2)
     case 'ecr':
       if ((v = after(r, 'repository/'))) return { arn, kind: 'ecr-repository', id: v };

@@ -87,7 +87,7 @@ function shop(notificationKeyArn?: string) {
   const json = JSON.parse(out);
   const grants = (kind: string, name: string): Record<string, unknown> =>
     concrete(JSON.parse(json.output[`grants-${kind}-${name}`].value));
-  return { ...t, out, json, grants };
+  return { stack: ctx.stack, ctx, refs: ctx.provided, out, json, grants };
 }
 
 /** Replaces Terraform references in resolved statements by concrete ARNs, as after an apply. */

@@ -10,18 +10,19 @@ export default class Cost extends AutomockCommand {
   static override summary =
     'Estimate what stacks cost per resource, per hour, per month and per TTL session.';
 
-  static override description = `Prices the synthesised stacks with the dated price table of each stack's region (@automock/core; a region without one is refused): Fargate (and Spot) by task size, load balancers, NAT gateways, public IPv4 addresses, interface endpoints, logs, S3 and DynamoDB, at the autoscaling minimum and at the maximum. Usage-based parts (ALB LCUs, data transfer out, NAT and endpoint data, log volume) use the assumptions printed with the estimate (and in --json). --min-tasks/--max-tasks price another range, e.g. a load test from 10 to 200 tasks.`;
+  static override description = `Prices the synthesised stacks with the dated price table of each stack's region (@automock/core; a region without one is refused): Fargate (and Spot) by task size, load balancers, NAT gateways, public IPv4 addresses, interface endpoints, logs, S3 and DynamoDB, at the autoscaling minimum and at the maximum. Usage-based parts (ALB LCUs, data transfer out, NAT and endpoint data, log volume) use the assumptions printed with the estimate (and in --json). --min-tasks/--max-tasks price another range, e.g. a load test from 10 to 200 tasks. A workload (--workload) is priced the same way: its services' tasks, load balancers, endpoints, logs, buckets, tables, secrets and keys; not priced: its scheduled and event tasks' runs, SQS queues, SNS topics, ECR storage, EventBridge and Cloud Map (the price table holds no rates for them).`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --env dev',
     '<%= config.bin %> <%= command.id %> --env dev --project user-api --hours 8',
     '<%= config.bin %> <%= command.id %> --env staging --project petstore --min-tasks 10 --max-tasks 200',
+    '<%= config.bin %> <%= command.id %> --env staging --workload sandbox-broker',
     '<%= config.bin %> <%= command.id %> --json',
   ];
 
   static exitCodes = exitCodes({
     [EXIT.usage]:
-      'bad input: flags, an unknown environment, a project neither declared nor deployed, or a region without a price table',
+      'bad input: flags, an unknown environment, a project neither declared nor deployed, a workload not declared, or a region without a price table',
   });
 
   static override enableJsonFlag = true;
@@ -34,6 +35,12 @@ export default class Cost extends AutomockCommand {
     project: Flags.string({
       char: 'p',
       summary: 'Only this project (declared, or deployed with automock deploy).',
+      dependsOn: ['env'],
+      exclusive: ['workload'],
+    }),
+    workload: Flags.string({
+      char: 'w',
+      summary: 'Only this declared workload (stack <env>-<workload>).',
       dependsOn: ['env'],
     }),
     hours: Flags.integer({

@@ -13,14 +13,15 @@ type StacksModule = typeof import('@automock/stacks');
 
 /**
  * What the CLI uses of the CDKTF app module. Apps other than the default need not declare
- * projects (`PROJECTS`), a GitHub repository (`GITHUB_CI`) or the streamed, cached synthesis
- * (`synthesizeStacks`; `synthesizeApp` is used without it).
+ * projects (`PROJECTS`), a GitHub repository (`GITHUB_CI`), the streamed, cached synthesis
+ * (`synthesizeStacks`; `synthesizeApp` is used without it) or workloads (`planApp`, which
+ * `status --workload` reads them through).
  */
 export type AppModule = Pick<
   StacksModule,
   'buildApp' | 'synthesizeApp' | 'AutomockStack' | 'ENVIRONMENTS'
 > &
-  Partial<Pick<StacksModule, 'PROJECTS' | 'synthesizeStacks'>> & {
+  Partial<Pick<StacksModule, 'PROJECTS' | 'synthesizeStacks' | 'planApp'>> & {
     readonly GITHUB_CI?: GithubCiSettings;
   };
 

@@ -89,11 +89,20 @@ function sessionHours(opts: { env?: string; hours?: number }): {
 
 /**
  * Estimates stacks from their synthesised JSON: a project (from the app, or the stack stored in
- * the state bucket for an ephemeral one), an environment with its projects, or everything.
+ * the state bucket for an ephemeral one), a declared workload (`<env>-<workload>`: its services'
+ * tasks and whatever else of it the cost model prices), an environment with its projects and
+ * workloads, or everything.
  */
 export async function costReport(
   root: string,
-  opts: { env?: string; project?: string; hours?: number; minTasks?: number; maxTasks?: number },
+  opts: {
+    env?: string;
+    project?: string;
+    workload?: string;
+    hours?: number;
+    minTasks?: number;
+    maxTasks?: number;
+  },
 ): Promise<CostReport> {
   checkTaskCounts(
     { min: opts.minTasks, max: opts.maxTasks },
@@ -112,7 +121,24 @@ export async function costReport(
   });
   const jsonOf = (file: string) => readFileSync(join(synth.outDir, file), 'utf8');
   let stacks: StackCost[];
-  if (opts.project) {
+  if (opts.workload) {
+    const s = synth.stacks.find(
+      (x) => x.kind === 'workload' && x.workload === opts.workload && x.environment === opts.env,
+    );
+    if (!s) {
+      const declared = synth.stacks
+        .filter((x) => x.kind === 'workload' && x.environment === opts.env)
+        .map((x) => x.workload);
+      throw new CliError(
+        `workload: got ${JSON.stringify(opts.workload)}, not declared in environment ${opts.env} (declared: ${
+          declared.length ? declared.join(', ') : 'none'
+        })`,
+        [`automock stacks --env ${opts.env}`],
+        EXIT.usage,
+      );
+    }
+    stacks = [estimate(s.name, jsonOf(s.file), s.region)];
+  } else if (opts.project) {
     const s = synth.stacks.find(
       (x) => x.kind === 'project' && x.project === opts.project && x.environment === opts.env,
     );

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as core from '@automock/core';
 import {
   ConfigValidationError,
   defineEnvironment,
@@ -26,6 +27,28 @@ export interface TestAppConfig {
    * the repository's own are never read, as their environments are not these.
    */
   readonly workloadsDir?: string;
+  /**
+   * Keys of core's workload sections the workloads may hold (e.g. `services`), for tests that
+   * must not depend on which sections the app's registry lists. @default the registry's
+   */
+  readonly workloadSections?: readonly string[];
+}
+
+/** Core's exported workload sections named by `keys`; an unknown key is the test's mistake. */
+function coreSections(keys: readonly string[]): core.WorkloadSection[] {
+  const all = (Object.values(core) as unknown[]).filter(
+    (v): v is core.WorkloadSection =>
+      typeof v === 'object' &&
+      v !== null &&
+      typeof (v as { key?: unknown }).key === 'string' &&
+      typeof (v as { resolve?: unknown }).resolve === 'function' &&
+      typeof (v as { schema?: unknown }).schema === 'object',
+  );
+  return keys.map((k) => {
+    const s = all.find((x) => x.key === k);
+    if (!s) throw new Error(`config-app: core exports no workload section ${JSON.stringify(k)}`);
+    return s;
+  });
 }
 
 // Commands that only list environments see none; synth reads the file when it builds the app.
@@ -35,6 +58,7 @@ function load(): {
   definitions: Environment[];
   projects: stacks.ProjectDeclaration[];
   workloadsDir: string;
+  workloadSections?: core.WorkloadSection[];
 } {
   const file = process.env.AUTOMOCK_TEST_APP_CONFIG;
   if (!file) throw new Error('AUTOMOCK_TEST_APP_CONFIG must name the JSON configuration');
@@ -58,26 +82,45 @@ function load(): {
       : d;
   });
   const workloadsDir = path.resolve(path.dirname(file), config.workloadsDir ?? 'workloads');
-  return { definitions, projects, workloadsDir };
+  return {
+    definitions,
+    projects,
+    workloadsDir,
+    ...(config.workloadSections ? { workloadSections: coreSections(config.workloadSections) } : {}),
+  };
 }
 
 export function buildApp(options: stacks.BuildAppOptions = {}) {
-  const { definitions, projects, workloadsDir } = load();
+  const { definitions, projects, workloadsDir, workloadSections } = load();
   return stacks.buildApp({
     ...options,
     definitions,
     workloadsDir,
+    ...(workloadSections ? { workloadSections } : {}),
     declaredProjects: false,
     projects: [...projects, ...(options.projects ?? [])],
   });
 }
 
 export function synthesizeApp(options: stacks.BuildAppOptions = {}) {
-  const { definitions, projects, workloadsDir } = load();
+  const { definitions, projects, workloadsDir, workloadSections } = load();
   return stacks.synthesizeApp({
     ...options,
     definitions,
     workloadsDir,
+    ...(workloadSections ? { workloadSections } : {}),
+    declaredProjects: false,
+    projects: [...projects, ...(options.projects ?? [])],
+  });
+}
+
+export function planApp(options: stacks.BuildAppOptions = {}) {
+  const { definitions, projects, workloadsDir, workloadSections } = load();
+  return stacks.planApp({
+    ...options,
+    definitions,
+    workloadsDir,
+    ...(workloadSections ? { workloadSections } : {}),
     declaredProjects: false,
     projects: [...projects, ...(options.projects ?? [])],
   });

@@ -15,6 +15,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import type { TeardownClients } from './record';
 
 /** Options of {@link teardownClients}. */
@@ -46,12 +48,13 @@ export function teardownClients(opts: TeardownClientOptions = {}): TeardownClien
     iam: new IAMClient(c),
     sts: new STSClient(c),
     // Scheduled and event tasks: rules and queues are only touched when the Tagging API lists
-    // some. The Scheduler client (schedule groups are listed by name on every sweep) is left to
-    // the wave that sweeps workloads from the CLI and the reaper, with their tests' mocks.
+    // some; schedule groups are listed by name on every sweep (schedules carry no tags).
+    scheduler: new SchedulerClient(c),
     eventbridge: new EventBridgeClient(c),
     sqs: new SQSClient(c),
     sns: new SNSClient(c),
     kms: new KMSClient(c),
+    servicediscovery: new ServiceDiscoveryClient(c),
   };
 }
 

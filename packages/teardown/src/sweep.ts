@@ -85,6 +85,10 @@ import {
   ListTagsForResourceCommand as ListSchedulerTagsCommand,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
+import {
+  DeleteServiceCommand as DeleteCloudMapServiceCommand,
+  ServiceDiscoveryClient,
+} from '@aws-sdk/client-servicediscovery';
 import { DeleteQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ENVIRONMENT_PROJECT, TAG_ENV, TAG_PROJECT } from '@automock/core';
 import { type Clock, DeadlineReachedError, type RetryOptions, errorName, withRetry } from './retry';
@@ -120,6 +124,8 @@ export interface SweepClients {
   readonly sns?: SNSClient;
   /** A workload's own topic key and its alias. */
   readonly kms?: KMSClient;
+  /** Cloud Map services of internal workload services (issue 13, wave 2). */
+  readonly servicediscovery?: ServiceDiscoveryClient;
 }
 
 /**
@@ -134,6 +140,10 @@ export const SWEEP_ORDER = [
   'scheduler-schedule-group',
   'event-rule',
   'ecs-service',
+  // ---- Cloud Map (issue 13, wave 2): an internal service's DNS entry. ECS deregisters the
+  // service's instances as it deletes it; Cloud Map refuses to delete a service that still has
+  // some (ResourceInUse, retried), so it goes right after the ECS services.
+  'cloudmap-service',
   'ecs-task-definition',
   'ecs-cluster',
   'listener-rule',
@@ -361,6 +371,11 @@ export function classify(arn: string): SweepItem | undefined {
       return undefined;
     case 'kms':
       if ((v = after(r, 'key/'))) return { arn, kind: 'kms-key', id: v };
+      return undefined;
+    // ---- Cloud Map (issue 13, wave 2): services only; the namespace is the environment's.
+    case 'servicediscovery':
+      if ((v = after(r, 'service/')) && !v.includes('/'))
+        return { arn, kind: 'cloudmap-service', id: v };
       return undefined;
     // ---- workload data II (issue 13 D2)
     case 'ecr':
@@ -675,6 +690,12 @@ async function deleteOne(
       );
       return;
     }
+    // ---- Cloud Map (issue 13, wave 2)
+    case 'cloudmap-service':
+      await need(c.servicediscovery, 'Cloud Map').send(
+        new DeleteCloudMapServiceCommand({ Id: item.id }),
+      );
+      return;
     // ---- workload data II (issue 13 D2): force deletes the images with the repository.
     case 'ecr-repository':
       await c.ecr.send(new DeleteRepositoryCommand({ repositoryName: item.id, force: true }));

@@ -18,6 +18,7 @@ import {
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { projectStackObjectKey, projectStateKey } from '@automock/core';
+import { ListScheduleGroupsCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,8 @@ import { planJson } from '../testing/fake-terraform';
 import { Harness, startHarness, TEST_ACCOUNT, withTerminal } from '../testing/harness';
 
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);
+// The sweep lists the workload schedule group by name on every run (schedules carry no tags).
+const scheduler = mockClient(SchedulerClient);
 const ec2 = mockClient(EC2Client);
 const logs = mockClient(CloudWatchLogsClient);
 const cloudwatch = mockClient(CloudWatchClient);
@@ -42,6 +45,8 @@ describe('automock destroy', () => {
       fake: { planJson: planJson({ 'terraform_data.service': ['delete'] }) },
     });
     tagging.reset();
+    scheduler.reset();
+    scheduler.on(ListScheduleGroupsCommand).resolves({ ScheduleGroups: [] });
     ec2.reset();
     logs.reset();
     cloudwatch.reset();

@@ -5,10 +5,13 @@ import {
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { ListScheduleGroupsCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Harness, startHarness, TEST_ACCOUNT } from '../testing/harness';
 
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);
+// The sweep lists the workload schedule group by name on every run (schedules carry no tags).
+const scheduler = mockClient(SchedulerClient);
 const cloudwatch = mockClient(CloudWatchClient);
 const sts = mockClient(STSClient);
 const iam = mockClient(IAMClient);
@@ -25,6 +28,8 @@ describe('automock sweep --orphans', () => {
   beforeEach(async () => {
     h = await startHarness({ fake: false });
     for (const m of [tagging, cloudwatch, sts, iam]) m.reset();
+    scheduler.reset();
+    scheduler.on(ListScheduleGroupsCommand).resolves({ ScheduleGroups: [] });
     sts
       .on(GetCallerIdentityCommand)
       .resolves({ Account: TEST_ACCOUNT, Arn: `arn:aws:sts::${TEST_ACCOUNT}:assumed-role/ops/al` });

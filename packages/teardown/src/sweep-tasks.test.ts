@@ -131,12 +131,12 @@ describe('sweep: scheduled and event tasks', () => {
     });
   });
 
-  it('orders what starts tasks first: schedule group, rules, the task definitions, then their queues', () => {
+  it('orders what starts tasks first: schedule group, rules, the task definitions, then the queues', () => {
     const i = (k: (typeof SWEEP_ORDER)[number]) => SWEEP_ORDER.indexOf(k);
     expect(i('scheduler-schedule-group')).toBeLessThan(i('ecs-task-definition'));
-    expect(i('event-rule')).toBeLessThan(i('sqs-queue'));
-    // Queues go with the data, once nothing that uses them runs (wave 1's merge).
-    expect(i('ecs-task-definition')).toBeLessThan(i('sqs-queue'));
+    expect(i('event-rule')).toBeLessThan(i('ecs-task-definition'));
+    // Queues go with the workload's data, once nothing that could still use them is left.
+    expect(i('ecs-service')).toBeLessThan(i('sqs-queue'));
     expect(i('event-rule')).toBeLessThan(i('iam-role'));
   });
 

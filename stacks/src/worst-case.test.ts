@@ -127,7 +127,13 @@ let out: string;
 let stacks: Stack[];
 beforeAll(() => {
   out = fs.mkdtempSync(path.join(os.tmpdir(), 'automock-worst-case-'));
-  synthesizeApp({ outdir: out, definitions: ENVS, declaredProjects: false, projects: PROJECTS });
+  synthesizeApp({
+    outdir: out,
+    definitions: ENVS,
+    declaredProjects: false,
+    declaredWorkloads: false,
+    projects: PROJECTS,
+  });
   stacks = fs.readdirSync(path.join(out, 'stacks')).map((name) => ({
     name,
     json: JSON.parse(fs.readFileSync(path.join(out, 'stacks', name, 'cdk.tf.json'), 'utf8')),

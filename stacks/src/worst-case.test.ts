@@ -291,6 +291,17 @@ const NAME_RULES: Record<string, Record<string, { rule: Rule; literal?: boolean 
       literal: true,
     },
   },
+  // The environment's Cloud Map namespace: a private DNS name (253 characters, 63 per label).
+  aws_service_discovery_private_dns_namespace: {
+    name: {
+      rule: all(
+        lengthAtMost(253),
+        matches(/^([a-z0-9-]{1,63}\.)+[a-z0-9-]{1,63}$/, 'DNS labels of 1-63 characters'),
+      ),
+      literal: true,
+    },
+    description: { rule: lengthAtMost(1024) },
+  },
   aws_vpc_security_group_ingress_rule: { description: { rule: lengthAtMost(255) } },
   aws_vpc_security_group_egress_rule: { description: { rule: lengthAtMost(255) } },
 };

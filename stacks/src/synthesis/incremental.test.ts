@@ -54,10 +54,6 @@ const ALL_DEFAULT = [
   'prod',
   'dev-petstore',
   'staging-petstore',
-  // the declared workloads (stacks/workloads/*.yaml), after the projects
-  'dev-orders',
-  'staging-sandbox-broker',
-  'prod-sandbox-broker',
   'bootstrap-us-east-1',
   'bootstrap-us-west-2',
 ];

@@ -205,6 +205,22 @@ const OWN: Record<
     arn: (r, x) => x.at('lambda', `function:${x.lit(r, r.body.function_name)}`),
   },
   aws_sqs_queue: { svc: 'sqs', rt: 'queue', arn: (r, x) => x.at('sqs', x.lit(r, r.body.name)) },
+  aws_ecr_repository: {
+    svc: 'ecr',
+    rt: 'repository',
+    arn: (r, x) => x.at('ecr', `repository/${x.lit(r, r.body.name)}`),
+  },
+  aws_scheduler_schedule_group: {
+    svc: 'scheduler',
+    rt: 'schedule-group',
+    arn: (r, x) => x.at('scheduler', `schedule-group/${x.lit(r, r.body.name)}`),
+  },
+  aws_scheduler_schedule: {
+    svc: 'scheduler',
+    rt: 'schedule',
+    arn: (r, x) =>
+      x.at('scheduler', `schedule/${x.lit(r, r.body.group_name)}/${x.lit(r, r.body.name)}`),
+  },
   aws_dynamodb_table: {
     svc: 'dynamodb',
     rt: 'table',
@@ -294,6 +310,7 @@ const ON_PARENT: Record<string, string> = {
   aws_s3_bucket_lifecycle_configuration: 'bucket',
   aws_s3_bucket_policy: 'bucket',
   aws_secretsmanager_secret_version: 'Secret',
+  aws_ecr_lifecycle_policy: 'repository',
 };
 
 class Ctx {

@@ -113,7 +113,8 @@ export function planApp(options: BuildAppOptions = {}): AppPlan {
     selected,
     projects,
     workloads,
-    declaredWorkloadSources: declared,
+    // Without the declared workloads, CI's view of an environment leaves them out too.
+    declaredWorkloadSources: options.declaredWorkloads === false ? [] : declared,
     workloadSections,
     ...(options.workloadBuilders ? { workloadBuilders: options.workloadBuilders } : {}),
     groups,

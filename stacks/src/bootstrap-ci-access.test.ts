@@ -530,7 +530,7 @@ const PAIR = [
 ];
 suite(
   'two environments of one account in two regions',
-  () => synth({ definitions: PAIR, declaredProjects: false }),
+  () => synth({ definitions: PAIR, declaredProjects: false, declaredWorkloads: false }),
   PAIR,
 );
 

@@ -6,6 +6,7 @@ import {
   Environment,
   environmentStateKey,
   resourceName,
+  serviceDiscoveryNamespaceName,
   stateBackendNames,
   StandardTagsAspect,
   standardTags,
@@ -14,6 +15,7 @@ import { AccessLogBucket, EcsCluster, SharedAlb } from '@automock/ecs-service';
 import { Network } from '@automock/network';
 import { Reaper } from '@automock/ttl-cleanup';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { ServiceDiscoveryPrivateDnsNamespace } from '@cdktf/provider-aws/lib/service-discovery-private-dns-namespace';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Aspects } from 'cdktf';
@@ -41,6 +43,8 @@ export class EnvironmentStack extends AutomockStack {
   /** ALB access-log bucket, when the environment keeps access logs. */
   readonly accessLogBucket?: AccessLogBucket;
   readonly cluster: EcsCluster;
+  /** Cloud Map private DNS namespace of the environment's internal workload services. */
+  readonly serviceDiscoveryNamespace: ServiceDiscoveryPrivateDnsNamespace;
   readonly sharedAlb: SharedAlb;
   readonly reaper: Reaper;
 
@@ -127,6 +131,29 @@ export class EnvironmentStack extends AutomockStack {
       name: ecsClusterName(env.prefix, env.name),
       enableFargateSpot: true,
     });
+    // One private DNS namespace per environment: workloads' internal services register in it, so
+    // they find each other by name (a namespace per workload would mean a hosted zone each).
+    this.serviceDiscoveryNamespace = new ServiceDiscoveryPrivateDnsNamespace(
+      this,
+      'service-discovery',
+      {
+        name: serviceDiscoveryNamespaceName(env.prefix, env.name),
+        description: `Internal services of environment ${env.name}`,
+        vpc: this.network.vpcId,
+      },
+    );
+    exportEnvOutput(
+      this,
+      ENV_OUTPUT.serviceDiscoveryNamespaceId,
+      this.serviceDiscoveryNamespace.id,
+      'Cloud Map private DNS namespace id',
+    );
+    exportEnvOutput(
+      this,
+      ENV_OUTPUT.serviceDiscoveryNamespaceName,
+      this.serviceDiscoveryNamespace.name,
+      'Cloud Map private DNS namespace name',
+    );
     exportEnvOutput(this, ENV_OUTPUT.clusterName, this.cluster.clusterName, 'ECS cluster name');
     exportEnvOutput(this, ENV_OUTPUT.clusterArn, this.cluster.clusterArn, 'ECS cluster ARN');
     if (env.albAccessLogs) {

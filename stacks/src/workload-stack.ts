@@ -105,6 +105,10 @@ export class WorkloadStack extends AutomockStack {
 
     let network: WorkloadNetwork;
     let cluster: { name: string; arn: string };
+    let shared: Pick<
+      WorkloadBuildContext,
+      'sharedAlb' | 'serviceDiscoveryNamespace' | 'notificationKeyArn'
+    > = {};
     if (w.network === 'dedicated') {
       this.network = new Network(this, 'network', {
         prefix: env.prefix,
@@ -135,10 +139,29 @@ export class WorkloadStack extends AutomockStack {
         privateSubnetIds: envOut.list(ENV_OUTPUT.privateSubnetIds),
         publicSubnetIds: envOut.list(ENV_OUTPUT.publicSubnetIds),
         publicTasks,
+        privateRouteTableIds: envOut.list(ENV_OUTPUT.privateRouteTableIds),
+        // The environment's Network has these gateway endpoints on its private route tables.
+        gatewayEndpointServices: ['s3', 'dynamodb'],
       };
       cluster = {
         name: envOut.string(ENV_OUTPUT.clusterName),
         arn: envOut.string(ENV_OUTPUT.clusterArn),
+      };
+      // Each is a remote-state reference, which appears in the JSON only where a builder uses it.
+      shared = {
+        sharedAlb: {
+          arn: envOut.string(ENV_OUTPUT.albArn),
+          securityGroupId: envOut.string(ENV_OUTPUT.albSecurityGroupId),
+          // The HTTPS listener when the environment has a domain (HTTP then only redirects).
+          listenerArn: envOut.string(
+            env.domain ? ENV_OUTPUT.httpsListenerArn : ENV_OUTPUT.httpListenerArn,
+          ),
+        },
+        serviceDiscoveryNamespace: {
+          id: envOut.string(ENV_OUTPUT.serviceDiscoveryNamespaceId),
+          name: envOut.string(ENV_OUTPUT.serviceDiscoveryNamespaceName),
+        },
+        notificationKeyArn: envOut.string(ENV_OUTPUT.notificationKeyArn),
       };
     }
 
@@ -151,6 +174,8 @@ export class WorkloadStack extends AutomockStack {
       network,
       cluster,
       permissionsBoundary: boundary,
+      ephemeral: w.ephemeral,
+      ...shared,
       provide: (ref) => resources.provide(ref),
       lookup: (kind, name) => resources.lookup(kind, name),
     };

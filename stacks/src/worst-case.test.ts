@@ -127,7 +127,13 @@ let out: string;
 let stacks: Stack[];
 beforeAll(() => {
   out = fs.mkdtempSync(path.join(os.tmpdir(), 'automock-worst-case-'));
-  synthesizeApp({ outdir: out, definitions: ENVS, declaredProjects: false, projects: PROJECTS });
+  synthesizeApp({
+    outdir: out,
+    definitions: ENVS,
+    declaredProjects: false,
+    declaredWorkloads: false,
+    projects: PROJECTS,
+  });
   stacks = fs.readdirSync(path.join(out, 'stacks')).map((name) => ({
     name,
     json: JSON.parse(fs.readFileSync(path.join(out, 'stacks', name, 'cdk.tf.json'), 'utf8')),
@@ -284,6 +290,17 @@ const NAME_RULES: Record<string, Record<string, { rule: Rule; literal?: boolean 
       rule: all(lengthAtMost(80), matches(/^[A-Za-z0-9_-]+$/, 'queue characters')),
       literal: true,
     },
+  },
+  // The environment's Cloud Map namespace: a private DNS name (253 characters, 63 per label).
+  aws_service_discovery_private_dns_namespace: {
+    name: {
+      rule: all(
+        lengthAtMost(253),
+        matches(/^([a-z0-9-]{1,63}\.)+[a-z0-9-]{1,63}$/, 'DNS labels of 1-63 characters'),
+      ),
+      literal: true,
+    },
+    description: { rule: lengthAtMost(1024) },
   },
   aws_vpc_security_group_ingress_rule: { description: { rule: lengthAtMost(255) } },
   aws_vpc_security_group_egress_rule: { description: { rule: lengthAtMost(255) } },

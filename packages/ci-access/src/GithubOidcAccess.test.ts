@@ -33,6 +33,7 @@ const inventory: EnvironmentInventory = {
     'aws_lb_listener',
     'aws_s3_bucket',
     'aws_s3_object',
+    'aws_service_discovery_private_dns_namespace',
     'terraform_data',
   ],
   dataSources: ['aws_availability_zones', 'terraform_remote_state'],
@@ -375,6 +376,63 @@ describe('GithubOidcAccess: what the apply role may do (decided by iam-simulate)
       const action = `lambda:${verb}FunctionEventInvokeConfig`;
       expect([action, await apply('dev', { action, resource: fn })]).toEqual([action, 'Allowed']);
     }
+  });
+
+  test('the Cloud Map namespace: created tagged for the environment, its private zone created and read, no other DNS write', async () => {
+    const ns = at('servicediscovery', 'namespace/ns-0123456789abcdef');
+    expect(
+      await apply('dev', {
+        action: 'servicediscovery:CreatePrivateDnsNamespace',
+        resource: '*',
+        context: newDev,
+      }),
+    ).toBe('Allowed');
+    expect(
+      await apply('dev', {
+        action: 'servicediscovery:CreatePrivateDnsNamespace',
+        resource: '*',
+        context: { 'aws:RequestTag/automock:env': 'prod' },
+      }),
+    ).not.toBe('Allowed');
+    for (const action of ['route53:CreateHostedZone', 'route53:ListHostedZonesByName'])
+      expect([action, await apply('dev', { action, resource: '*' })]).toEqual([action, 'Allowed']);
+    const zone = 'arn:aws:route53:::hostedzone/Z0PRIVATE0123456789';
+    expect(await apply('dev', { action: 'route53:GetHostedZone', resource: zone })).toBe('Allowed');
+    // dev has no domain: no record changes and no zone deletion anywhere
+    for (const action of ['route53:ChangeResourceRecordSets', 'route53:DeleteHostedZone'])
+      expect([action, await apply('dev', { action, resource: zone })]).toEqual([
+        action,
+        'ImplicitlyDenied',
+      ]);
+    for (const action of [
+      'servicediscovery:GetNamespace',
+      'servicediscovery:GetOperation',
+      'servicediscovery:DeleteNamespace',
+    ]) {
+      expect([action, await apply('dev', { action, resource: ns, context: devTags })]).toEqual([
+        action,
+        'Allowed',
+      ]);
+      expect([
+        action,
+        await apply('dev', {
+          action,
+          resource: ns,
+          context: { 'aws:ResourceTag/automock:env': 'prod' },
+        }),
+      ]).toEqual([action, 'ImplicitlyDenied']);
+    }
+    // planning reads the namespace, never creates one
+    expect(
+      await plan('dev', {
+        action: 'servicediscovery:GetNamespace',
+        resource: ns,
+        context: devTags,
+      }),
+    ).toBe('Allowed');
+    expect(await plan('dev', { action: 'route53:CreateHostedZone', resource: '*' })).not.toBe(
+      'Allowed',
+    );
   });
 
   test('certificates are requested on "*", tagged for the environment', async () => {

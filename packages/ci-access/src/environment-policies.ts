@@ -6,6 +6,7 @@ import {
   ENV_TAG,
   EnvironmentScope,
   KMS_ALIAS_ACTIONS,
+  PRIVATE_DNS_NAMESPACE_TYPE,
   namedResources,
   secretValueResources,
   sidOf,
@@ -172,7 +173,22 @@ function scopedStatements(
   }
   const regionalAll = (svc: string) => `arn:${s.partition}:${svc}:${s.region}:${s.accountId}:*`;
 
-  for (const [svc, list] of byService(actions.filter((a) => !WILDCARD_ONLY_ACTIONS.has(a)))) {
+  for (const [svc, all] of byService(actions.filter((a) => !WILDCARD_ONLY_ACTIONS.has(a)))) {
+    let list = all;
+    if (svc === 'route53' && opts.types.resources.includes(PRIVATE_DNS_NAMESPACE_TYPE)) {
+      // Cloud Map reads the private hosted zone it creates for the namespace as the caller; the
+      // zone's id is AWS's, unknown before, and route53 has no tag conditions: read-only, any zone.
+      if (list.includes('route53:GetHostedZone'))
+        out.push(
+          allow(
+            'CloudMapPrivateZone',
+            ['route53:GetHostedZone'],
+            `arn:${s.partition}:route53:::hostedzone/*`,
+          ),
+        );
+      list = list.filter((a) => a !== 'route53:GetHostedZone');
+      if (list.length === 0) continue;
+    }
     if (svc === 'iam') {
       out.push(...iamStatements(list, s, mode, opts));
       continue;

@@ -8,6 +8,7 @@ import {
 import {
   namedResources,
   TAG_SCOPED_SERVICES,
+  TAGGED_WILDCARD_CREATES,
   UNTAG_ACTIONS,
   WILDCARD_ONLY_ACTIONS,
 } from './service-scopes';
@@ -80,6 +81,23 @@ describe('the resource type → IAM actions table', () => {
   });
 
   test('workload services: Cloud Map services are created, waited on, tagged and deleted', () => {
+    const ns = RESOURCE_ACTIONS.aws_service_discovery_private_dns_namespace!;
+    // Cloud Map creates the namespace's private hosted zone as the caller (API permissions reference)
+    expect(ns.create).toEqual(
+      expect.arrayContaining([
+        'servicediscovery:CreatePrivateDnsNamespace',
+        'route53:CreateHostedZone',
+        'route53:GetHostedZone',
+        'route53:ListHostedZonesByName',
+        'ec2:DescribeVpcs',
+        'ec2:DescribeRegions',
+      ]),
+    );
+    expect(ns.delete).toEqual([
+      'servicediscovery:DeleteNamespace',
+      'servicediscovery:GetOperation',
+    ]);
+    expect(TAGGED_WILDCARD_CREATES.has('servicediscovery:CreatePrivateDnsNamespace')).toBe(true);
     const sd = RESOURCE_ACTIONS.aws_service_discovery_service!;
     expect(sd.create).toEqual(expect.arrayContaining(['servicediscovery:CreateService']));
     expect(sd.update).toEqual(

@@ -505,6 +505,35 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     ],
   },
 
+  // ---- the environment's Cloud Map private DNS namespace (issue 13, internal workload services).
+  // pike's row (CreatePrivateDnsNamespace, UpdatePrivateDnsNamespace, tags), corrected against
+  // internal/service/servicediscovery/private_dns_namespace.go (create and delete wait on the
+  // operation they start: GetOperation; read is GetNamespace) and the Cloud Map API permissions
+  // reference: CreatePrivateDnsNamespace also needs route53:CreateHostedZone, GetHostedZone,
+  // ListHostedZonesByName, ec2:DescribeVpcs and ec2:DescribeRegions (Cloud Map creates the
+  // namespace's private hosted zone as the caller); DeleteNamespace needs only itself.
+  aws_service_discovery_private_dns_namespace: {
+    create: [
+      'servicediscovery:CreatePrivateDnsNamespace',
+      'servicediscovery:GetOperation',
+      'servicediscovery:GetNamespace',
+      'servicediscovery:ListTagsForResource',
+      'route53:CreateHostedZone',
+      'route53:GetHostedZone',
+      'route53:ListHostedZonesByName',
+      'ec2:DescribeVpcs',
+      'ec2:DescribeRegions',
+    ],
+    read: ['servicediscovery:GetNamespace', 'servicediscovery:ListTagsForResource'],
+    update: ['servicediscovery:UpdatePrivateDnsNamespace', 'servicediscovery:GetOperation'],
+    delete: ['servicediscovery:DeleteNamespace', 'servicediscovery:GetOperation'],
+    tag: [
+      'servicediscovery:TagResource',
+      'servicediscovery:UntagResource',
+      'servicediscovery:ListTagsForResource',
+    ],
+  },
+
   // ---- IAM (roles of tasks, the reaper and flow logs)
   aws_iam_role: {
     create: ['iam:CreateRole', 'iam:GetRole'],

@@ -49,6 +49,12 @@ export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   'servicediscovery:TagResource',
   'servicediscovery:UntagResource',
   'secretsmanager:GetRandomPassword',
+  // The environment's Cloud Map private DNS namespace: the calls Cloud Map makes as the caller to
+  // create its private hosted zone (route53:CreateHostedZone takes no tag condition).
+  'servicediscovery:CreatePrivateDnsNamespace',
+  'route53:CreateHostedZone',
+  'route53:ListHostedZonesByName',
+  'ec2:DescribeRegions',
 ]);
 
 /**
@@ -58,7 +64,11 @@ export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
 export const TAGGED_WILDCARD_CREATES: ReadonlySet<string> = new Set([
   'acm:RequestCertificate',
   'kms:CreateKey',
+  'servicediscovery:CreatePrivateDnsNamespace',
 ]);
+
+/** The Cloud Map namespace type whose private hosted zone CI must be able to read (any zone id). */
+export const PRIVATE_DNS_NAMESPACE_TYPE = 'aws_service_discovery_private_dns_namespace';
 
 /**
  * KMS actions authorised on an alias as well as on its key (the Service Authorization Reference

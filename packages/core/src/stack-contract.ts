@@ -32,6 +32,9 @@ export const ENV_OUTPUT = {
   reaperFunctionName: 'reaper_function_name',
   reaperDeadLetterQueueUrl: 'reaper_dead_letter_queue_url',
   destroyerTaskDefinitionFamily: 'destroyer_task_definition_family',
+  /** The Cloud Map private DNS namespace internal workload services register in. */
+  serviceDiscoveryNamespaceId: 'service_discovery_namespace_id',
+  serviceDiscoveryNamespaceName: 'service_discovery_namespace_name',
 } as const;
 
 export type EnvOutputName = (typeof ENV_OUTPUT)[keyof typeof ENV_OUTPUT];
@@ -52,6 +55,14 @@ export const PROJECT_OUTPUT = {
 } as const;
 
 export type ProjectOutputName = (typeof PROJECT_OUTPUT)[keyof typeof PROJECT_OUTPUT];
+
+/**
+ * DNS name of an environment's Cloud Map private namespace (`dev.automock.internal`): internal
+ * workload services answer at `<service>-<workload>.<namespace>` inside the VPC.
+ */
+export function serviceDiscoveryNamespaceName(prefix: string, env: string): string {
+  return `${env}.${prefix}.internal`;
+}
 
 /** Name of an environment's ECS cluster, which its projects' services run in. */
 export function ecsClusterName(prefix: string, env: string): string {

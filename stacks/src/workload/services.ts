@@ -1,4 +1,6 @@
 import {
+  albAccessLogBucketName,
+  albAccessLogPrefix,
   PolicyStatement,
   ResolvedService,
   ResolvedServiceSecret,
@@ -17,6 +19,7 @@ import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { ServiceDiscoveryService } from '@cdktf/provider-aws/lib/service-discovery-service';
 import { Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { resolveWorkloadText } from './references';
 import type { WorkloadBuildContext, WorkloadSectionBuilder } from './section-builder';
 
 /** Attribute keys of the `service` refs the builder provides (13T's tasks reuse them). */
@@ -74,6 +77,7 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
   const listenerDependencies: ITerraformDependable[] = [];
   let loadBalancerSecurityGroupId: string | undefined;
   let loadBalancerArnSuffix: string | undefined;
+  let dedicatedAlb: DedicatedAlb | undefined;
   let ingressCidrs: string[] | undefined;
   let serviceDiscoveryArn: string | undefined;
 
@@ -133,7 +137,18 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
           : {}),
         ...(r.certificateArn ? { certificateArn: r.certificateArn } : {}),
         tlsPolicy: r.tlsPolicy,
+        // Like a dedicated project's ALB: protected and logged where the environment says so.
+        deletionProtection: ctx.env.deletionProtection && !ctx.ephemeral,
+        ...(ctx.env.albAccessLogs
+          ? {
+              accessLogs: {
+                bucket: albAccessLogBucketName(ctx.env.prefix, ctx.env.name, ctx.env.accountId),
+                prefix: albAccessLogPrefix(`${ctx.workload}/${s.name}`),
+              },
+            }
+          : {}),
       });
+      dedicatedAlb = alb;
       listenerDependencies.push(...alb.dependables);
       loadBalancerSecurityGroupId = alb.securityGroupId;
       loadBalancerArnSuffix = alb.arnSuffix;
@@ -185,7 +200,9 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
         image: s.image,
         ...(s.port !== undefined ? { port: s.port } : {}),
         ...(s.command ? { command: [...s.command] } : {}),
-        environment: s.environment,
+        environment: Object.fromEntries(
+          Object.entries(s.environment).map(([k, v]) => [k, resolveWorkloadText(ctx, v)]),
+        ),
         secrets,
         ...(hc.command
           ? {
@@ -259,6 +276,8 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
       logGroupName: svc.logGroupNames[s.name]!,
       taskDefinitionArn: svc.taskDefinition.arn,
       port: s.port === undefined ? '' : String(s.port),
+      serviceName: svc.service.name,
+      ...(dedicatedAlb ? { albDnsName: dedicatedAlb.dnsName, url: dedicatedAlb.url } : {}),
     },
   });
 }

@@ -435,6 +435,7 @@ export const bucketsSection: WorkloadSection<readonly BucketInput[], BucketResol
     });
     return ctx.issues.issues.length > before ? undefined : out;
   },
+  suppressions: (resolved) => publicBucketSuppressions(resolved),
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { Environment } from '../environment';
+import type { Environment, RuleSuppression } from '../environment';
 import type { IssueCollector } from '../errors';
 import type { PolicyStatement } from '../iam';
 
@@ -32,6 +32,11 @@ export interface WorkloadSection<Input = unknown, Resolved = unknown> {
   declares?(input: unknown, field: string): readonly WorkloadDeclaration[];
   /** Semantic checks and defaults; report problems on `ctx.issues`, return undefined if any. */
   resolve(input: Input, ctx: WorkloadSectionContext): Resolved | undefined;
+  /**
+   * Guardrail findings the resolved value accepts by declaration (a public bucket carries its
+   * reason), added to the workload's suppressions. @default - none
+   */
+  suppressions?(resolved: Resolved): readonly RuleSuppression[];
 }
 
 /** Kinds of named things a workload declares. Strings, so later sections add kinds freely. */

@@ -1,4 +1,19 @@
+import { bucketsSection, type BucketInput } from './buckets';
+import { endpointsSection, type EndpointInput } from './endpoints';
+import { outputsSection, type OutputsInput } from './outputs';
+import { queuesSection, type QueueInput } from './queues';
+import { repositoriesSection, type RepositoryInput } from './repositories';
+import { secretsSection, type SecretInput } from './secrets';
 import type { WorkloadSection } from './section';
+import { servicesSection, type ServicesInput } from './services';
+import { tablesSection, type TableInput } from './tables';
+import {
+  eventTasksSection,
+  scheduledTasksSection,
+  type EventTaskInput,
+  type ScheduledTaskInput,
+} from './tasks';
+import { topicsSection, type TopicInput } from './topics';
 
 /**
  * Every section a workload file may hold, in the order their keys appear in the published JSON
@@ -6,32 +21,44 @@ import type { WorkloadSection } from './section';
  * definition, the schema and the validator pick it up from this list.
  */
 export const WORKLOAD_SECTIONS: readonly WorkloadSection[] = [
-  // services (13V)
-  // scheduledTasks (13T)
-  // eventTasks (13T)
-  // tables (13D1)
-  // secrets (13D1)
-  // queues (13D1)
-  // topics (13D1)
-  // buckets (13D2)
-  // repositories (13D2)
-  // endpoints (13D2)
+  servicesSection as WorkloadSection,
+  scheduledTasksSection as WorkloadSection,
+  eventTasksSection as WorkloadSection,
+  tablesSection as WorkloadSection,
+  secretsSection as WorkloadSection,
+  queuesSection as WorkloadSection,
+  topicsSection as WorkloadSection,
+  bucketsSection as WorkloadSection,
+  repositoriesSection as WorkloadSection,
+  endpointsSection as WorkloadSection,
+  outputsSection as WorkloadSection,
 ];
 
 /**
  * The typed input of each registered section, by key, for `defineWorkload` in TypeScript
  * (`readonly queues?: QueuesInput;`). Every section is optional; a workload declares at least one.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- empty until wave 1's sections add their line
 export interface WorkloadSectionInputs {
-  // readonly services?: ServicesInput; (13V)
-  // readonly scheduledTasks?: ScheduledTasksInput; (13T)
-  // readonly eventTasks?: EventTasksInput; (13T)
-  // readonly tables?: TablesInput; (13D1)
-  // readonly secrets?: SecretsInput; (13D1)
-  // readonly queues?: QueuesInput; (13D1)
-  // readonly topics?: TopicsInput; (13D1)
-  // readonly buckets?: BucketsInput; (13D2)
-  // readonly repositories?: RepositoriesInput; (13D2)
-  // readonly endpoints?: EndpointsInput; (13D2)
+  /** Containers on Fargate: routed, internal or workers. @default - none */
+  readonly services?: ServicesInput;
+  /** ECS tasks EventBridge Scheduler runs on a rate or cron. @default - none */
+  readonly scheduledTasks?: readonly ScheduledTaskInput[];
+  /** ECS tasks an EventBridge rule runs on matching events. @default - none */
+  readonly eventTasks?: readonly EventTaskInput[];
+  /** DynamoDB tables. @default - none */
+  readonly tables?: readonly TableInput[];
+  /** Secrets Manager secrets (AWS-generated or supplied at deploy time). @default - none */
+  readonly secrets?: readonly SecretInput[];
+  /** SQS queues. @default - none */
+  readonly queues?: readonly QueueInput[];
+  /** SNS topics. @default - none */
+  readonly topics?: readonly TopicInput[];
+  /** S3 buckets. @default - none */
+  readonly buckets?: readonly BucketInput[];
+  /** ECR repositories. @default - none */
+  readonly repositories?: readonly RepositoryInput[];
+  /** VPC endpoints. @default - none */
+  readonly endpoints?: readonly EndpointInput[];
+  /** Outputs of the workload's stack, by name. @default - none */
+  readonly outputs?: OutputsInput;
 }

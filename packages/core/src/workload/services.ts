@@ -5,6 +5,7 @@ import {
   containerEnvironmentBytes,
 } from '../aws-limits';
 import { LOG_RETENTION_DAYS } from '../environment';
+import { checkWorkloadReferences } from './references';
 import { PolicyStatement } from '../iam';
 import { derivedRulePriority, RULE_PRIORITY_BLOCK } from '../project';
 import { FARGATE_COMBINATIONS, isValidFargateSize } from '../sizes';
@@ -148,6 +149,12 @@ export type ServiceRoutingInput =
       readonly tlsPolicy?: string;
       /** Seconds the target group drains a deregistered task. @default 30 */
       readonly deregistrationDelaySeconds?: number;
+      /**
+       * Serve plain HTTP (port 80 forwards to the service) where the environment has no domain
+       * and no `certificateArn` is given, instead of refusing the workload; with a domain or a
+       * certificate, HTTP always redirects to HTTPS. @default false
+       */
+      readonly allowHttp?: boolean;
     }
   | {
       /** Reachable only inside the VPC, by Cloud Map private DNS. */
@@ -216,7 +223,11 @@ export interface ServiceInput {
   readonly port?: number;
   /** Overrides the image's command. @default - the image's */
   readonly command?: readonly string[];
-  /** Plain environment variables. @default {} */
+  /**
+   * Plain environment variables; values may hold `${<kind>:<name>:<attribute>}` references to
+   * the workload's tables, secrets, queues, topics, buckets and repositories, and `${aws:region}`
+   * and other stack values (core's `WORKLOAD_CONTEXT_VALUES`). @default {}
+   */
   readonly environment?: Readonly<Record<string, string>>;
   /** Secret environment variables. @default {} */
   readonly secrets?: Readonly<Record<string, ServiceSecretInput>>;
@@ -504,7 +515,8 @@ const serviceSchema = {
     command: strings("Overrides the image's command.", { type: 'string' }),
     environment: {
       type: 'object',
-      description: 'Plain environment variables.',
+      description:
+        "Plain environment variables; values may hold ${<kind>:<name>:<attribute>} references to the workload's tables, secrets, queues, topics, buckets and repositories, and ${aws:region}, ${env:name}, ${cluster:name} or ${network:vpcId}.",
       propertyNames: { pattern: ENV_NAME_PATTERN },
       additionalProperties: { type: 'string' },
       default: {},
@@ -680,6 +692,12 @@ const serviceSchema = {
               default: DEFAULT_SERVICE_TLS_POLICY,
             },
             deregistrationDelaySeconds: int('Seconds a deregistered task drains.', 0, 3600, 30),
+            allowHttp: {
+              type: 'boolean',
+              description:
+                'Serve plain HTTP (port 80 forwards) in an environment with no domain when no certificateArn is given; with a domain or a certificate, HTTP redirects to HTTPS.',
+              default: false,
+            },
           },
         },
         {
@@ -749,6 +767,16 @@ function checkSteps(
   });
 }
 
+/** Kinds a service's environment variables may refer to (`${table:pool:tableName}`). */
+export const SERVICE_ENVIRONMENT_REFERENCE_KINDS = [
+  'table',
+  'secret',
+  'queue',
+  'topic',
+  'bucket',
+  'repository',
+] as const;
+
 function resolveOne(
   s: ServiceInput,
   f: string,
@@ -781,6 +809,12 @@ function resolveOne(
       desiredCount,
       `must be from minCount (${minCount}) to maxCount (${maxCount})`,
     );
+
+  // Services are built after the data sections, so their variables may name those resources.
+  for (const [k, v] of Object.entries(s.environment ?? {}))
+    checkWorkloadReferences(ctx.issues, `${f}.environment.${k}`, v, ctx, {
+      kinds: SERVICE_ENVIRONMENT_REFERENCE_KINDS,
+    });
 
   const secrets: Record<string, ResolvedServiceSecret> = {};
   for (const [k, v] of Object.entries(s.secrets ?? {})) {
@@ -910,11 +944,11 @@ function resolveOne(
     if (!routingIn.hosts && !routingIn.paths)
       bad('routing', routingIn, 'must give hosts and/or paths: the shared ALB serves others too');
   } else if (routingIn.kind === 'dedicated') {
-    if (!routingIn.certificateArn && !ctx.env.domain)
+    if (!routingIn.certificateArn && !ctx.env.domain && routingIn.allowHttp !== true)
       bad(
         'routing.certificateArn',
         undefined,
-        'must be given: the environment has no domain to issue a certificate in',
+        'must be given (or routing.allowHttp: true for plain HTTP): the environment has no domain to issue a certificate in',
       );
     // One label under the domain, like a project's `<project>.<domain>`.
     const hostname = ctx.env.domain

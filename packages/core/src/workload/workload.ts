@@ -56,6 +56,7 @@ export interface Workload {
   readonly description?: string;
   /** The workload's own tags (the environment's are added by the stack). */
   readonly tags: Readonly<Record<string, string>>;
+  /** The user's, then those its sections declare (a public bucket's, with its reason). */
   readonly suppressions: readonly RuleSuppression[];
   /** Each present section's resolved value, by key, in registry order. */
   readonly sections: Readonly<Record<string, unknown>>;
@@ -291,6 +292,7 @@ function checkWorkload(
   }
   const name = typeof w.name === 'string' ? w.name : '';
   const resolved: Record<string, unknown> = {};
+  const declaredSuppressions: RuleSuppression[] = [];
   for (const s of present) {
     if (failed.has(s.key)) continue;
     const before = issues.issues.length;
@@ -299,11 +301,13 @@ function checkWorkload(
       workload: name,
       issues,
       field: f(s.key),
+      ephemeral: ephemeral === true,
       declared: (kind, n) => byName.has(`${kind}\0${n}`),
     });
     if (r === undefined && issues.issues.length === before)
       throw new Error(`section ${s.key} resolved to nothing without reporting a problem`);
     resolved[s.key] = r;
+    if (r !== undefined && s.suppressions) declaredSuppressions.push(...s.suppressions(r));
   }
 
   issues.throwIfAny(`workload ${JSON.stringify(w.name)} in environment ${env.name}`);
@@ -317,7 +321,10 @@ function checkWorkload(
     ttlHours,
     ...(w.description !== undefined ? { description: w.description as string } : {}),
     tags: Object.freeze({ ...((w.tags as Record<string, string> | undefined) ?? {}) }),
-    suppressions: Object.freeze([...((w.suppressions as RuleSuppression[] | undefined) ?? [])]),
+    suppressions: Object.freeze([
+      ...((w.suppressions as RuleSuppression[] | undefined) ?? []),
+      ...declaredSuppressions,
+    ]),
     sections: Object.freeze(resolved),
   });
 }

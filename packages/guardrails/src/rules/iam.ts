@@ -43,6 +43,14 @@ export const RESOURCE_WILDCARD_ACTIONS: readonly string[] = [
   'ec2:UnassignPrivateIpAddresses',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
+  // An environment's Cloud Map namespace has no ARN before it is created (the CI apply role
+  // scopes it by request tag), and Cloud Map's tagging calls name no resource type
+  'servicediscovery:CreatePrivateDnsNamespace',
+  'servicediscovery:TagResource',
+  'servicediscovery:UntagResource',
+  // ...nor has the private hosted zone Cloud Map creates for it, as the caller (Route 53 has no
+  // tag conditions; CI may not change records outside its environment's domain)
+  'route53:CreateHostedZone',
 ];
 
 /** AWS managed policies that grant everything, directly or by letting the holder write IAM. */

@@ -205,6 +205,12 @@ const OWN: Record<
     arn: (r, x) => x.at('lambda', `function:${x.lit(r, r.body.function_name)}`),
   },
   aws_sqs_queue: { svc: 'sqs', rt: 'queue', arn: (r, x) => x.at('sqs', x.lit(r, r.body.name)) },
+  // Cloud Map ids are AWS's: `ns-` and 16 characters.
+  aws_service_discovery_private_dns_namespace: {
+    svc: 'servicediscovery',
+    rt: 'namespace',
+    arn: (r, x) => x.at('servicediscovery', `namespace/ns-${fakeId(r.id)}${fakeId(r.id)}`),
+  },
   aws_ecr_repository: {
     svc: 'ecr',
     rt: 'repository',
@@ -493,6 +499,9 @@ async function callsOf(x: Ctx, r: Res, action: string, op: string): Promise<CiRe
     else if (rt === 'bucket' && r.type === 'aws_s3_object')
       arn = `arn:aws:s3:::${x.lit(r, r.body.bucket, 'bucket')}`;
     else if (rt === 'change') arn = `arn:aws:route53:::change/C${fakeId(r.id)}`;
+    // A Cloud Map namespace's private zone: its id is AWS's.
+    else if (rt === 'hostedzone' && r.type === 'aws_service_discovery_private_dns_namespace')
+      arn = `arn:aws:route53:::hostedzone/Z${fakeId(r.id).toUpperCase()}PRIVATE`;
     else if (rt === 'hostedzone') arn = `arn:aws:route53:::hostedzone/${x.lit(r, r.body.zone_id)}`;
     else arn = await generic(svc, rt, x, r);
     if (!arn) throw new Error(`${why}: no ARN for ${rt} of ${action}`);

@@ -49,7 +49,7 @@ describe('README command reference', () => {
       /\| `--verbose` \| not with `--sweep` \|/,
     );
     expect(renderCommand(manifest.commands.status!)).toMatch(
-      /\| `-p, --project <value>` \| needs `--env` \|/,
+      /\| `-p, --project <value>` \| needs `--env`, not with `--workload` \|/,
     );
   });
 

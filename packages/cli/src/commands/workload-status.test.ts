@@ -164,10 +164,13 @@ describe('workloads in status and cost', () => {
     jest
       .spyOn(appModule, 'resolveEnvironment')
       .mockImplementation(() => ({}) as ReturnType<typeof appModule.resolveEnvironment>);
-    // No sections: the registry of the app decides what a workload may hold, and synthesis
-    // needs their builders; selecting the stack is what is under test here.
+    // One queue: the smallest workload the registry accepts; selecting the stack is what is
+    // under test here.
     config({ environments: [{ name: 'dev', accountId: '123456789012', region: 'us-east-1' }] });
-    writeFileSync(join(dir, 'workloads', 'shop.yaml'), 'name: shop\nenvironments: [dev]\n');
+    writeFileSync(
+      join(dir, 'workloads', 'shop.yaml'),
+      'name: shop\nenvironments: [dev]\nqueues:\n  - name: jobs\n',
+    );
     // The repository's cdktf.json (its context), with the synthesis written under the temp dir.
     const root = dir;
     writeFileSync(join(dir, 'cdktf.json'), readFileSync(resolve(PKG_ROOT, '../../cdktf.json')));

@@ -55,22 +55,35 @@ export const ENDPOINTS_SCHEMA = {
           type: 'object',
           required: ['Effect', 'Action'],
           properties: {
-            Sid: { type: 'string', pattern: '^[A-Za-z0-9]*$' },
-            Effect: { type: 'string', enum: ['Allow', 'Deny'] },
-            Principal: {},
+            Sid: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9]*$',
+              description: 'Statement id: letters and digits.',
+            },
+            Effect: {
+              type: 'string',
+              enum: ['Allow', 'Deny'],
+              description: 'Allow or Deny.',
+            },
+            Principal: {
+              description:
+                'Who the statement applies to (required: use "*" and narrow with Condition).',
+            },
             Action: {
+              description: 'One action or a list of actions, `service:Action`.',
               anyOf: [
                 { type: 'string' },
                 { type: 'array', minItems: 1, items: { type: 'string' } },
               ],
             },
             Resource: {
+              description: 'One resource ARN or a list of them.',
               anyOf: [
                 { type: 'string' },
                 { type: 'array', minItems: 1, items: { type: 'string' } },
               ],
             },
-            Condition: { type: 'object' },
+            Condition: { type: 'object', description: 'IAM condition block.' },
           },
           additionalProperties: false,
         },

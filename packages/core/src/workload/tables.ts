@@ -182,6 +182,7 @@ const tableSchema = {
           properties: {
             provisioned: {
               type: 'object',
+              description: 'Provisioned capacity of the table and of each of its indexes.',
               additionalProperties: false,
               required: ['read', 'write'],
               properties: {

@@ -74,6 +74,29 @@ export function serviceNames(
 
 const EVENTS = 5;
 
+/** What ECS says about one service: counts, the primary deployment's rollout, latest events. */
+export function serviceState(
+  cluster: string,
+  service: string,
+  s: import('@aws-sdk/client-ecs').Service,
+): ServiceState {
+  const primary = s.deployments?.find((x) => x.status === 'PRIMARY') ?? s.deployments?.[0];
+  return {
+    cluster,
+    service,
+    status: s.status ?? 'UNKNOWN',
+    running: s.runningCount ?? 0,
+    desired: s.desiredCount ?? 0,
+    pending: s.pendingCount ?? 0,
+    rolloutState: primary?.rolloutState,
+    rolloutReason: primary?.rolloutStateReason,
+    events: (s.events ?? []).slice(0, EVENTS).map((e) => ({
+      at: e.createdAt ? new Date(e.createdAt).toISOString() : '',
+      message: e.message ?? '',
+    })),
+  };
+}
+
 async function describeService(
   ctx: EnvironmentContext,
   d: Deployment,
@@ -98,21 +121,7 @@ async function describeService(
         events: [],
       };
     }
-    const primary = s.deployments?.find((x) => x.status === 'PRIMARY') ?? s.deployments?.[0];
-    return {
-      cluster,
-      service,
-      status: s.status ?? 'UNKNOWN',
-      running: s.runningCount ?? 0,
-      desired: s.desiredCount ?? 0,
-      pending: s.pendingCount ?? 0,
-      rolloutState: primary?.rolloutState,
-      rolloutReason: primary?.rolloutStateReason,
-      events: (s.events ?? []).slice(0, EVENTS).map((e) => ({
-        at: e.createdAt ? new Date(e.createdAt).toISOString() : '',
-        message: e.message ?? '',
-      })),
-    };
+    return serviceState(cluster, service, s);
   } catch (e) {
     return { error: `${(e as Error).name}: ${(e as Error).message}` };
   } finally {

@@ -10,7 +10,7 @@ import {
 import { loadAppModule } from '../environment/app-module';
 import { ecsClient, elbClient } from '../environment/aws';
 import { CliError, EXIT } from '../errors';
-import type { ServiceState } from './status';
+import { type ServiceState, serviceState } from './status';
 
 /** How many targets of a target group are in each ELB health state, or why it is unknown. */
 export type TargetHealth =
@@ -47,7 +47,6 @@ export interface WorkloadStatusClients {
   readonly elb: ElasticLoadBalancingV2Client;
 }
 
-const EVENTS = 5;
 // DescribeServices takes at most 10 services per call.
 const DESCRIBE_BATCH = 10;
 
@@ -126,7 +125,6 @@ export async function workloadStatus(
         });
         continue;
       }
-      const primary = d.deployments?.find((x) => x.status === 'PRIMARY') ?? d.deployments?.[0];
       const targets: TargetHealth[] = [];
       for (const lb of d.loadBalancers ?? []) {
         const arn = lb.targetGroupArn;
@@ -149,20 +147,7 @@ export async function workloadStatus(
       result.push({
         name: s.name,
         routing: s.routing.kind,
-        ecs: {
-          cluster,
-          service,
-          status: d.status ?? 'UNKNOWN',
-          running: d.runningCount ?? 0,
-          desired: d.desiredCount ?? 0,
-          pending: d.pendingCount ?? 0,
-          rolloutState: primary?.rolloutState,
-          rolloutReason: primary?.rolloutStateReason,
-          events: (d.events ?? []).slice(0, EVENTS).map((e) => ({
-            at: e.createdAt ? new Date(e.createdAt).toISOString() : '',
-            message: e.message ?? '',
-          })),
-        },
+        ecs: serviceState(cluster, service, d),
         targets,
       });
     }

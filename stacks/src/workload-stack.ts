@@ -113,6 +113,7 @@ export class WorkloadStack extends AutomockStack {
         azCount: env.azCount,
         nat: publicTasks ? 'none' : env.nat,
         flowLogs: { enabled: env.flowLogs, retentionDays: env.logRetentionDays },
+        databaseSubnets: env.databaseSubnets,
         permissionsBoundary: boundary,
       });
       this.cluster = new EcsCluster(this, 'cluster', {
@@ -125,6 +126,10 @@ export class WorkloadStack extends AutomockStack {
         privateSubnetIds: this.network.privateSubnetIds,
         publicSubnetIds: this.network.publicSubnetIds,
         publicTasks,
+        ...(this.network.databaseSubnetGroupName !== undefined && {
+          databaseSubnetIds: this.network.databaseSubnetIds,
+          databaseSubnetGroupName: this.network.databaseSubnetGroupName,
+        }),
       };
       cluster = { name: this.cluster.clusterName, arn: this.cluster.clusterArn };
     } else {
@@ -135,6 +140,11 @@ export class WorkloadStack extends AutomockStack {
         privateSubnetIds: envOut.list(ENV_OUTPUT.privateSubnetIds),
         publicSubnetIds: envOut.list(ENV_OUTPUT.publicSubnetIds),
         publicTasks,
+        // The outputs exist only when the environment has the database tier.
+        ...(env.databaseSubnets && {
+          databaseSubnetIds: envOut.list(ENV_OUTPUT.databaseSubnetIds),
+          databaseSubnetGroupName: envOut.string(ENV_OUTPUT.databaseSubnetGroupName),
+        }),
       };
       cluster = {
         name: envOut.string(ENV_OUTPUT.clusterName),

@@ -123,6 +123,16 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     delete: ['ec2:DisassociateRouteTable'],
     tag: [],
   },
+  // ---- database tier (issue 14 A: network's database subnets): pike's rds/aws_db_subnet_group
+  // mapping; RDS creates its service-linked role with the first subnet group of an account.
+  aws_db_subnet_group: {
+    create: ['rds:CreateDBSubnetGroup', 'rds:DescribeDBSubnetGroups', 'rds:ListTagsForResource'],
+    read: ['rds:DescribeDBSubnetGroups', 'rds:ListTagsForResource'],
+    update: ['rds:ModifyDBSubnetGroup'],
+    delete: ['rds:DeleteDBSubnetGroup'],
+    tag: ['rds:AddTagsToResource', 'rds:RemoveTagsFromResource'],
+    serviceLinkedRoles: ['rds.amazonaws.com'],
+  },
   aws_security_group: {
     // Create removes the default allow-all egress rule, then adds the declared rules.
     create: [

@@ -145,6 +145,7 @@ export const UNTAG_ACTIONS: readonly string[] = [
   'kms:UntagResource',
   'lambda:UntagResource',
   'logs:UntagResource',
+  'rds:RemoveTagsFromResource',
   'secretsmanager:UntagResource',
   'servicediscovery:UntagResource',
   'sns:UntagResource',
@@ -234,6 +235,10 @@ export function namedResources(
     // Workload repositories: `<prefix>-<env>-<workload>-<name>` (core's ecrRepository kind).
     case 'ecr':
       return [regional('ecr', `repository/${own}-*`)];
+    // Database tier (issue 14 A): RDS resources are named `<prefix>-<env>-…`, and their ARNs
+    // carry the name after the resource type (`subgrp:`, `pg:`, `db:`, `snapshot:`).
+    case 'rds':
+      return ['subgrp', 'pg', 'db', 'snapshot'].map((t) => regional('rds', `${t}:${own}-*`));
     case 'route53':
       return s.hostedZoneId
         ? [

@@ -33,3 +33,6 @@ export * from './workload/topics';
 export * from './workload/buckets';
 export * from './workload/repositories';
 export * from './workload/endpoints';
+// ---- database tier (issue 14 A)
+export * from './workload/rds-postgres-versions';
+export * from './workload/database';

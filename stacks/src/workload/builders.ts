@@ -1,3 +1,4 @@
+import { databaseBuilder, databaseClientsBuilder } from './database';
 import type { WorkloadSectionBuilder } from './section-builder';
 
 /**
@@ -10,4 +11,6 @@ export const WORKLOAD_BUILDERS: readonly WorkloadSectionBuilder[] = [
   // bucketsBuilder, repositoriesBuilder, endpointsBuilder (13D2, order 10)
   // servicesBuilder (13V, order 20)
   // scheduledTasksBuilder, eventTasksBuilder (13T, order 30)
+  databaseBuilder, // (14A, order 10)
+  databaseClientsBuilder, // (14A, order 25: after the services it admits)
 ];

@@ -49,6 +49,9 @@ export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   'servicediscovery:TagResource',
   'servicediscovery:UntagResource',
   'secretsmanager:GetRandomPassword',
+  // ---- database tier (issue 14 A)
+  'ec2:DescribeAccountAttributes',
+  'ssm:DescribeParameters',
 ]);
 
 /**
@@ -146,6 +149,7 @@ export const UNTAG_ACTIONS: readonly string[] = [
   'lambda:UntagResource',
   'logs:UntagResource',
   'rds:RemoveTagsFromResource',
+  'ssm:RemoveTagsFromResource',
   'secretsmanager:UntagResource',
   'servicediscovery:UntagResource',
   'sns:UntagResource',
@@ -239,6 +243,13 @@ export function namedResources(
     // carry the name after the resource type (`subgrp:`, `pg:`, `db:`, `snapshot:`).
     case 'rds':
       return ['subgrp', 'pg', 'db', 'snapshot'].map((t) => regional('rds', `${t}:${own}-*`));
+    // A workload database's connection parameters, seed 004's `/<env>/<workload>/postgres_*`:
+    // exactly the four names it writes, so no other parameter under `/<env>/` (the seed keeps a
+    // password there) is readable by CI.
+    case 'ssm':
+      return ['host', 'port', 'database', 'username'].map((k) =>
+        regional('ssm', `parameter/${s.env}/*/postgres_${k}`),
+      );
     case 'route53':
       return s.hostedZoneId
         ? [

@@ -137,7 +137,7 @@ describe('sweep: workload database', () => {
 
   it('never deletes one without both tags', async () => {
     const { calls, run } = setup(
-      Object.values(ARNS).flatMap((arn, i) => [
+      Object.values(ARNS).flatMap((arn, i): FakeResource[] => [
         { arn, tags: { 'automock:env': ENV } },
         { arn: `${arn}-other${i}`, tags: { 'automock:project': WORKLOAD } },
       ]),

@@ -103,6 +103,8 @@ describe('sweep: workload database', () => {
       id: '/dev/shop/postgres_host',
     });
     expect(classify(`arn:aws:rds:${R}:${A}:subgrp:automock-dev-database`)).toBeUndefined();
+    expect(classify(`arn:aws:ssm:${R}:${A}:parameter/dev/shop/postgres_password`)).toBeUndefined();
+    expect(classify(`arn:aws:ssm:${R}:${A}:parameter/automock-deployments`)).toBeUndefined();
   });
 
   it('deletes the instance before security groups, without a final snapshot, then its group and parameters', async () => {

@@ -393,8 +393,13 @@ export function classify(arn: string): SweepItem | undefined {
       if ((v = after(r, 'pg:'))) return { arn, kind: 'rds-parameter-group', id: v };
       return undefined;
     case 'ssm':
-      // `parameter/dev/shop/postgres_host` names `/dev/shop/postgres_host`.
-      if ((v = after(r, 'parameter/'))) return { arn, kind: 'ssm-parameter', id: `/${v}` };
+      // Only a database's connection parameters (`parameter/dev/shop/postgres_host` names
+      // `/dev/shop/postgres_host`): no other parameter is AutoMock's to delete.
+      if (
+        (v = after(r, 'parameter/')) &&
+        /^[^/]+\/[^/]+\/postgres_(host|port|database|username)$/.test(v)
+      )
+        return { arn, kind: 'ssm-parameter', id: `/${v}` };
       return undefined;
     default:
       return undefined;

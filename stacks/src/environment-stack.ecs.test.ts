@@ -6,7 +6,8 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { Testing } from 'cdktf';
 import { buildApp } from './app';
 import { AutomockStack } from './automock-stack';
-import { ENV_OUTPUT } from '@automock/core';
+import { defineEnvironment, ENV_OUTPUT } from '@automock/core';
+import { EnvironmentStack } from './environment-stack';
 
 function envJson(name: string) {
   const stack = AutomockStack.all(buildApp({ declaredProjects: false })).find(
@@ -48,9 +49,33 @@ describe('environment stack: ECS cluster and shared ALB', () => {
     expect(raw).toHaveResourceWithProperties(Lb, { enable_deletion_protection: true });
   });
 
+  // The database tier's outputs exist only in environments that have the tier.
+  const DATABASE_OUTPUTS: string[] = [
+    ENV_OUTPUT.databaseSubnetIds,
+    ENV_OUTPUT.databaseSubnetGroupName,
+  ];
   it.each(['dev', 'staging', 'prod'])('%s exports every ENV_OUTPUT', (name) => {
     const { json } = envJson(name);
-    for (const o of Object.values(ENV_OUTPUT)) expect(json.output).toHaveProperty(o);
+    for (const o of Object.values(ENV_OUTPUT))
+      if (!DATABASE_OUTPUTS.includes(o)) expect(json.output).toHaveProperty(o);
+    for (const o of DATABASE_OUTPUTS) expect(json.output).not.toHaveProperty(o);
+  });
+
+  it('an environment with databaseSubnets exports its subnets and DB subnet group', () => {
+    const env = defineEnvironment({
+      name: 'dbenv',
+      accountId: '123456789012',
+      region: 'eu-west-1',
+      databaseSubnets: true,
+    });
+    const json = JSON.parse(
+      Testing.synth(new EnvironmentStack(Testing.app(), { environment: env })),
+    );
+    const [groupKey] = Object.keys(json.resource.aws_db_subnet_group);
+    expect(json.output[ENV_OUTPUT.databaseSubnetGroupName].value).toBe(
+      `\${aws_db_subnet_group.${groupKey}.name}`,
+    );
+    expect(json.output[ENV_OUTPUT.databaseSubnetIds].value).toHaveLength(2);
   });
 
   it('is unchanged when projects are added (project stacks read remote state)', () => {

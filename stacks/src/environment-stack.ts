@@ -77,6 +77,7 @@ export class EnvironmentStack extends AutomockStack {
       azCount: env.azCount,
       nat: env.nat,
       flowLogs: { enabled: env.flowLogs, retentionDays: env.logRetentionDays },
+      databaseSubnets: env.databaseSubnets,
       permissionsBoundary,
     });
     exportEnvOutput(this, ENV_OUTPUT.vpcId, this.network.vpcId, 'VPC id');
@@ -99,6 +100,21 @@ export class EnvironmentStack extends AutomockStack {
       this.network.privateRouteTableIds,
       'Private route table ids, one per AZ',
     );
+    // Only with the tier: an environment without it keeps its outputs (and plan) unchanged.
+    if (this.network.databaseSubnetGroupName !== undefined) {
+      exportEnvOutput(
+        this,
+        ENV_OUTPUT.databaseSubnetIds,
+        this.network.databaseSubnetIds,
+        'Database subnet ids, one per AZ',
+      );
+      exportEnvOutput(
+        this,
+        ENV_OUTPUT.databaseSubnetGroupName,
+        this.network.databaseSubnetGroupName,
+        'RDS DB subnet group of the database subnets',
+      );
+    }
 
     this.notificationKey = notificationKey(this, env);
     exportEnvOutput(

@@ -117,6 +117,7 @@ export class WorkloadStack extends AutomockStack {
         azCount: env.azCount,
         nat: publicTasks ? 'none' : env.nat,
         flowLogs: { enabled: env.flowLogs, retentionDays: env.logRetentionDays },
+        databaseSubnets: env.databaseSubnets,
         permissionsBoundary: boundary,
       });
       this.cluster = new EcsCluster(this, 'cluster', {
@@ -129,6 +130,10 @@ export class WorkloadStack extends AutomockStack {
         privateSubnetIds: this.network.privateSubnetIds,
         publicSubnetIds: this.network.publicSubnetIds,
         publicTasks,
+        ...(this.network.databaseSubnetGroupName !== undefined && {
+          databaseSubnetIds: this.network.databaseSubnetIds,
+          databaseSubnetGroupName: this.network.databaseSubnetGroupName,
+        }),
       };
       cluster = { name: this.cluster.clusterName, arn: this.cluster.clusterArn };
     } else {
@@ -142,6 +147,11 @@ export class WorkloadStack extends AutomockStack {
         privateRouteTableIds: envOut.list(ENV_OUTPUT.privateRouteTableIds),
         // The environment's Network has these gateway endpoints on its private route tables.
         gatewayEndpointServices: ['s3', 'dynamodb'],
+        // The outputs exist only when the environment has the database tier.
+        ...(env.databaseSubnets && {
+          databaseSubnetIds: envOut.list(ENV_OUTPUT.databaseSubnetIds),
+          databaseSubnetGroupName: envOut.string(ENV_OUTPUT.databaseSubnetGroupName),
+        }),
       };
       cluster = {
         name: envOut.string(ENV_OUTPUT.clusterName),

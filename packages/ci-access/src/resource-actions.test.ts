@@ -167,7 +167,12 @@ describe('the resource type → IAM actions table', () => {
       'read',
     );
     for (const a of actions) expect(a).toMatch(/^[\w-]+:(Describe|List|Get)/);
-    expect(actions).not.toContain('ssm:GetParameter');
+    // The one parameter read: a workload database's connection parameters (String, never a
+    // password), which service-scopes limits to their four names.
+    const parameterReaders = Object.entries(RESOURCE_ACTIONS)
+      .filter(([, row]) => row.read.includes('ssm:GetParameter'))
+      .map(([t]) => t);
+    expect(parameterReaders).toEqual(['aws_ssm_parameter']);
     // The one value a refresh reads: a secret version (the provider has no other way to find
     // one); service-scopes limits it to the control-plane tokens, and the stacks' simulation
     // tests deny every other secret.
@@ -257,6 +262,53 @@ describe('scheduled and event tasks (workload sections scheduledTasks and eventT
         'events:RemoveTargets',
         'sqs:CreateQueue',
       ]),
+    );
+  });
+
+  test('database tier (issue 14 A): RDS rows are scoped by name, SSM reads by the four connection names', () => {
+    const scope = {
+      partition: 'aws',
+      accountId: '123456789012',
+      region: 'eu-west-1',
+      prefix: 'automock',
+      env: 'dev',
+      stateBucket: 'automock-tfstate-123456789012-eu-west-1',
+      lockTable: 'automock-terraform-locks',
+      stateRegion: 'eu-west-1',
+    };
+    const { actions, serviceLinkedRoles } = actionsForTypes(
+      {
+        resources: [
+          'aws_db_subnet_group',
+          'aws_db_instance',
+          'aws_db_parameter_group',
+          'aws_ssm_parameter',
+        ],
+        dataSources: [],
+      },
+      'all',
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'rds:CreateDBSubnetGroup',
+        'rds:CreateDBInstance',
+        'rds:DeleteDBInstance',
+        'rds:CreateDBParameterGroup',
+        'ssm:PutParameter',
+        'ssm:DeleteParameter',
+      ]),
+    );
+    expect(serviceLinkedRoles).toEqual(['rds.amazonaws.com']);
+    expect(namedResources('rds', scope)).toEqual([
+      'arn:aws:rds:eu-west-1:123456789012:subgrp:automock-dev-*',
+      'arn:aws:rds:eu-west-1:123456789012:pg:automock-dev-*',
+      'arn:aws:rds:eu-west-1:123456789012:db:automock-dev-*',
+      'arn:aws:rds:eu-west-1:123456789012:snapshot:automock-dev-*',
+    ]);
+    expect(namedResources('ssm', scope)).toEqual(
+      ['host', 'port', 'database', 'username'].map(
+        (k) => `arn:aws:ssm:eu-west-1:123456789012:parameter/dev/*/postgres_${k}`,
+      ),
     );
   });
 });

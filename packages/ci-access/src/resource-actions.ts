@@ -123,6 +123,66 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     delete: ['ec2:DisassociateRouteTable'],
     tag: [],
   },
+  // ---- database tier (issue 14 A: network's database subnets): pike's rds/aws_db_subnet_group
+  // mapping; RDS creates its service-linked role with the first subnet group of an account.
+  aws_db_subnet_group: {
+    create: ['rds:CreateDBSubnetGroup', 'rds:DescribeDBSubnetGroups', 'rds:ListTagsForResource'],
+    read: ['rds:DescribeDBSubnetGroups', 'rds:ListTagsForResource'],
+    update: ['rds:ModifyDBSubnetGroup'],
+    delete: ['rds:DeleteDBSubnetGroup'],
+    tag: ['rds:AddTagsToResource', 'rds:RemoveTagsFromResource'],
+    serviceLinkedRoles: ['rds.amazonaws.com'],
+  },
+  // ---- database tier (issue 14 A: the database section): pike's rds/aws_db_instance and
+  // rds/aws_db_parameter_group, ssm/aws_ssm_parameter mappings. OPEN: with
+  // manage_master_user_password RDS creates the master secret (`rds!db-…`) with the caller's
+  // permissions; the Secrets Manager actions that needs are not confirmed against RDS's
+  // documentation here, so they are not granted yet.
+  aws_db_instance: {
+    create: [
+      'rds:CreateDBInstance',
+      'rds:DescribeDBInstances',
+      'rds:ListTagsForResource',
+      'rds:AddTagsToResource',
+      'ec2:DescribeAccountAttributes',
+    ],
+    read: ['rds:DescribeDBInstances', 'rds:ListTagsForResource'],
+    update: ['rds:ModifyDBInstance'],
+    delete: ['rds:DeleteDBInstance', 'rds:DescribeDBInstances'],
+    tag: ['rds:AddTagsToResource', 'rds:RemoveTagsFromResource'],
+    serviceLinkedRoles: ['rds.amazonaws.com'],
+  },
+  aws_db_parameter_group: {
+    create: [
+      'rds:CreateDBParameterGroup',
+      'rds:ModifyDBParameterGroup',
+      'rds:DescribeDBParameterGroups',
+      'rds:DescribeDBParameters',
+      'rds:ListTagsForResource',
+      'rds:AddTagsToResource',
+    ],
+    read: ['rds:DescribeDBParameterGroups', 'rds:DescribeDBParameters', 'rds:ListTagsForResource'],
+    update: ['rds:ModifyDBParameterGroup'],
+    delete: ['rds:DeleteDBParameterGroup'],
+    tag: ['rds:AddTagsToResource', 'rds:RemoveTagsFromResource'],
+    serviceLinkedRoles: ['rds.amazonaws.com'],
+  },
+  aws_ssm_parameter: {
+    // The connection parameters (String, never a password); service-scopes.ts limits every ssm
+    // action, the refresh's GetParameter included, to those four names.
+    create: [
+      'ssm:PutParameter',
+      'ssm:AddTagsToResource',
+      'ssm:GetParameter',
+      'ssm:GetParameters',
+      'ssm:DescribeParameters',
+      'ssm:ListTagsForResource',
+    ],
+    read: ['ssm:GetParameter', 'ssm:DescribeParameters', 'ssm:ListTagsForResource'],
+    update: ['ssm:PutParameter'],
+    delete: ['ssm:DeleteParameter'],
+    tag: ['ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource'],
+  },
   aws_security_group: {
     // Create removes the default allow-all egress rule, then adds the declared rules.
     create: [

@@ -55,6 +55,9 @@ export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   'route53:CreateHostedZone',
   'route53:ListHostedZonesByName',
   'ec2:DescribeRegions',
+  // ---- database tier (issue 14 A)
+  'ec2:DescribeAccountAttributes',
+  'ssm:DescribeParameters',
 ]);
 
 /**
@@ -155,6 +158,8 @@ export const UNTAG_ACTIONS: readonly string[] = [
   'kms:UntagResource',
   'lambda:UntagResource',
   'logs:UntagResource',
+  'rds:RemoveTagsFromResource',
+  'ssm:RemoveTagsFromResource',
   'secretsmanager:UntagResource',
   'servicediscovery:UntagResource',
   'sns:UntagResource',
@@ -244,6 +249,17 @@ export function namedResources(
     // Workload repositories: `<prefix>-<env>-<workload>-<name>` (core's ecrRepository kind).
     case 'ecr':
       return [regional('ecr', `repository/${own}-*`)];
+    // Database tier (issue 14 A): RDS resources are named `<prefix>-<env>-…`, and their ARNs
+    // carry the name after the resource type (`subgrp:`, `pg:`, `db:`, `snapshot:`).
+    case 'rds':
+      return ['subgrp', 'pg', 'db', 'snapshot'].map((t) => regional('rds', `${t}:${own}-*`));
+    // A workload database's connection parameters, seed 004's `/<env>/<workload>/postgres_*`:
+    // exactly the four names it writes, so no other parameter under `/<env>/` (the seed keeps a
+    // password there) is readable by CI.
+    case 'ssm':
+      return ['host', 'port', 'database', 'username'].map((k) =>
+        regional('ssm', `parameter/${s.env}/*/postgres_${k}`),
+      );
     case 'route53':
       return s.hostedZoneId
         ? [

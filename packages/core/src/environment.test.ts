@@ -29,6 +29,7 @@ describe('defineEnvironment', () => {
       logRetentionDays: 14,
       deletionProtection: false,
       flowLogs: false,
+      databaseSubnets: false,
       prefix: 'automock',
       production: false,
     });
@@ -138,6 +139,11 @@ describe('defineEnvironment', () => {
       /\.deletionProtection: "yes": must be true or false/,
     ],
     ['flowLogs', { flowLogs: 1 }, /\.flowLogs: 1: must be true or false/],
+    [
+      'databaseSubnets',
+      { databaseSubnets: 'on' },
+      /\.databaseSubnets: "on": must be true or false/,
+    ],
     ['prefix', { prefix: 'Auto_Mock' }, /\.prefix: "Auto_Mock": must be 1-20 lowercase/],
     [
       'tags reserved aws:',

@@ -83,6 +83,12 @@ export interface EnvironmentInput {
   readonly deletionProtection?: boolean;
   /** VPC flow logs to CloudWatch. @default false */
   readonly flowLogs?: boolean;
+  /**
+   * A third subnet tier for databases (one subnet per AZ with no route to the internet, and a DB
+   * subnet group), which a workload's `database` section needs. Adding it renumbers nothing.
+   * @default false
+   */
+  readonly databaseSubnets?: boolean;
   /** Name prefix for every resource. @default 'automock' */
   readonly prefix?: string;
   /** Extra tags on every resource. @default {} */
@@ -130,6 +136,7 @@ export interface Environment {
   readonly notificationEmail?: string;
   readonly deletionProtection: boolean;
   readonly flowLogs: boolean;
+  readonly databaseSubnets: boolean;
   readonly prefix: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly suppressions: readonly RuleSuppression[];
@@ -152,6 +159,7 @@ export const ENVIRONMENT_DEFAULTS = {
   logRetentionDays: 14,
   deletionProtection: false,
   flowLogs: false,
+  databaseSubnets: false,
   prefix: 'automock',
 } as const satisfies Partial<EnvironmentInput>;
 
@@ -359,7 +367,7 @@ export function defineEnvironment(input: EnvironmentInput): Environment {
   ) {
     issues.add(f('notificationEmail'), v.notificationEmail, 'must be an email address');
   }
-  for (const k of ['deletionProtection', 'flowLogs'] as const) {
+  for (const k of ['deletionProtection', 'flowLogs', 'databaseSubnets'] as const) {
     if (typeof v[k] !== 'boolean') issues.add(f(k), v[k], 'must be true or false');
   }
   if (v.production !== undefined && typeof v.production !== 'boolean') {

@@ -35,3 +35,6 @@ export * from './workload/repositories';
 export * from './workload/endpoints';
 export * from './workload/references';
 export * from './workload/outputs';
+// ---- database tier (issue 14 A)
+export * from './workload/rds-postgres-versions';
+export * from './workload/database';

@@ -24,6 +24,8 @@ export type ResourceKind =
   | 'schedule'
   | 'sqsQueue'
   | 'ecrRepository'
+  // ---- database tier (issue 14 A)
+  | 'rdsName'
   | 'generic';
 
 interface KindRule {
@@ -66,6 +68,9 @@ export const NAME_RULES: Readonly<Record<ResourceKind, KindRule>> = {
   sqsQueue: { max: 75, lower: false, extra: '-_', sep: '-' },
   // CreateRepository: 2-256 lowercase characters; `-` and `_` only inside (no `/` namespaces here).
   ecrRepository: { max: 256, lower: true, extra: '-_', sep: '-', startLetter: true },
+  // ---- database tier (issue 14 A). DB instance identifiers, parameter groups and snapshots:
+  // 1-63 lowercase letters, digits and hyphens, starting with a letter, no `--`, no trailing `-`.
+  rdsName: { max: 63, lower: true, extra: '-', sep: '-', startLetter: true },
   generic: { max: 64, lower: false, extra: '-_', sep: '-' },
 };
 

@@ -19,6 +19,10 @@ export const ENV_OUTPUT = {
   privateSubnetIds: 'private_subnet_ids',
   /** Route tables of the private subnets, one per AZ (a workload's gateway endpoints). */
   privateRouteTableIds: 'private_route_table_ids',
+  /** Only when the environment has `databaseSubnets`: the database tier's subnets, one per AZ. */
+  databaseSubnetIds: 'database_subnet_ids',
+  /** Only when the environment has `databaseSubnets`: its RDS DB subnet group. */
+  databaseSubnetGroupName: 'database_subnet_group_name',
   notificationTopicArn: 'notification_topic_arn',
   notificationKeyArn: 'notification_key_arn',
   clusterName: 'cluster_name',

@@ -16,6 +16,8 @@ import {
   TAG_RULES,
   TASK_RULES,
   VPC_RULES,
+  // ---- database tier (issue 14 A)
+  RDS_RULES,
 } from './rules/index';
 
 /** Every rule of the pack, in the order reports and the README list them. */
@@ -37,6 +39,8 @@ export const RULES: readonly PolicyRule[] = [
   ...STATE_RULES,
   ...TAG_RULES,
   ...TASK_RULES,
+  // ---- database tier (issue 14 A)
+  ...RDS_RULES,
 ];
 
 /** Checks about the suppressions themselves; they cannot be suppressed. */

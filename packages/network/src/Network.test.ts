@@ -234,6 +234,83 @@ describe('Network', () => {
     });
   });
 
+  describe('database subnets', () => {
+    it('are off by default: no database subnet, route table or subnet group', () => {
+      const { json, network } = synth();
+      expect(resources(json, 'aws_db_subnet_group')).toEqual([]);
+      expect(resources(json, 'aws_subnet').filter((s) => s.tags.Tier === 'database')).toEqual([]);
+      expect(network.databaseSubnetIds).toEqual([]);
+      expect(network.databaseSubnetGroupName).toBeUndefined();
+    });
+
+    it('take one sixteenth per AZ from the blocks no other tier uses, numbering nothing else anew', () => {
+      const three = synth({ databaseSubnets: true, azCount: 3 });
+      expect(three.network.databaseSubnetCidrs).toEqual([
+        '10.0.96.0/20',
+        '10.0.112.0/20',
+        '10.0.224.0/20',
+      ]);
+      expect(three.network.privateSubnetCidrs).toEqual(
+        synth({ azCount: 3 }).network.privateSubnetCidrs,
+      );
+      expect(three.network.publicSubnetCidrs).toEqual(
+        synth({ azCount: 3 }).network.publicSubnetCidrs,
+      );
+      // The smallest VPC still gets subnets AWS accepts (/28).
+      expect(
+        synth({ databaseSubnets: true, cidr: '10.1.2.0/24' }).network.databaseSubnetCidrs,
+      ).toEqual(['10.1.2.96/28', '10.1.2.112/28']);
+      const db = resources(three.json, 'aws_subnet').filter((s) => s.tags.Tier === 'database');
+      expect(db).toHaveLength(3);
+      for (const s of db) expect(s.map_public_ip_on_launch).toBe(false);
+    });
+
+    it('route through one table of their own with no route at all (nothing to the internet or NAT)', () => {
+      const { json } = synth({ databaseSubnets: true, nat: 'per-az' });
+      const table = ref(json, 'aws_route_table', 'DatabaseRouteTable');
+      const assoc = resources(json, 'aws_route_table_association').filter(
+        (a) => a.route_table_id === table,
+      );
+      expect(assoc.map((a) => a.subnet_id).sort()).toEqual(
+        [0, 1].map((i) => ref(json, 'aws_subnet', `DatabaseSubnet${i}`)).sort(),
+      );
+      expect(resources(json, 'aws_route').filter((r) => r.route_table_id === table)).toEqual([]);
+      // Not on the gateway endpoints either: nothing in the tier talks to S3 or DynamoDB.
+      for (const e of resources(json, 'aws_vpc_endpoint'))
+        expect(e.route_table_ids).not.toContain(table);
+    });
+
+    it('form a lowercase DB subnet group over exactly the database subnets', () => {
+      const { json, network } = synth({ databaseSubnets: true, prefix: 'acme' });
+      const [group] = resources(json, 'aws_db_subnet_group');
+      expect(group).toEqual(
+        expect.objectContaining({
+          name: 'acme-dev-database',
+          subnet_ids: [0, 1].map((i) => ref(json, 'aws_subnet', `DatabaseSubnet${i}`)),
+        }),
+      );
+      expect(network.databaseSubnetGroupName).toEqual(expect.any(String));
+    });
+
+    it('accept given CIDRs, checked like the other tiers', () => {
+      expect(
+        synth({ databaseSubnets: true, databaseSubnetCidrs: ['10.0.200.0/24', '10.0.201.0/24'] })
+          .network.databaseSubnetCidrs,
+      ).toEqual(['10.0.200.0/24', '10.0.201.0/24']);
+      expect(() =>
+        synth({ databaseSubnets: true, databaseSubnetCidrs: ['10.0.0.0/24', '10.0.201.0/24'] }),
+      ).toThrow(
+        /network\.databaseSubnetCidrs\[0\].*must not overlap network\.privateSubnetCidrs\[0\]/s,
+      );
+      expect(() => synth({ databaseSubnetCidrs: ['10.0.200.0/24', '10.0.201.0/24'] })).toThrow(
+        /network\.databaseSubnetCidrs.*must be left out unless databaseSubnets is true/s,
+      );
+      expect(() => synth({ databaseSubnets: 'yes' as unknown as boolean })).toThrow(
+        ConfigValidationError,
+      );
+    });
+  });
+
   describe('NAT strategies', () => {
     const privateRoutes = (json: Json) =>
       resources(json, 'aws_route').filter((r) => r.nat_gateway_id !== undefined);

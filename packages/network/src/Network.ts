@@ -17,6 +17,7 @@ import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-avail
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
@@ -78,6 +79,20 @@ export interface NetworkProps {
    * @default - the VPC split into eighths: private subnet i is eighth i
    */
   readonly privateSubnetCidrs?: readonly string[];
+  /**
+   * A third subnet tier for databases (as terraform-aws-modules/vpc's `database_subnets`): one
+   * subnet per AZ on a route table of its own with no route to the internet, and an RDS DB subnet
+   * group over them.
+   * @default false
+   */
+  readonly databaseSubnets?: boolean;
+  /**
+   * Database subnet CIDRs, one per AZ, inside the VPC and not overlapping any other subnet; only
+   * with `databaseSubnets`.
+   * @default - the VPC split into sixteenths: database subnet i is sixteenth 6, 7 or 14 (the
+   * blocks the private and public tiers leave free)
+   */
+  readonly databaseSubnetCidrs?: readonly string[];
   /** Gateway endpoints, attached to every route table. @default - S3 and DynamoDB */
   readonly gatewayEndpoints?: GatewayEndpointsProps;
   /** VPC flow logs to CloudWatch. @default - off */
@@ -111,6 +126,12 @@ export const NETWORK_DEFAULTS = {
  */
 const SUBNET_NEW_BITS = 3;
 const PUBLIC_BLOCK_OFFSET = 4;
+/**
+ * Database subnets take sixteenths of the VPC from the eighths no other tier uses (3 and 7), so
+ * turning them on renumbers nothing; a /24 VPC still gets /28 subnets, the smallest AWS allows.
+ */
+const DATABASE_NEW_BITS = 4;
+const DATABASE_BLOCKS = [6, 7, 14] as const;
 
 interface ResolvedNetworkProps {
   readonly env: string;
@@ -120,6 +141,8 @@ interface ResolvedNetworkProps {
   readonly nat: NatStrategy;
   readonly publicSubnetCidrs: readonly string[];
   readonly privateSubnetCidrs: readonly string[];
+  /** Empty when the network has no database tier. */
+  readonly databaseSubnetCidrs: readonly string[];
   readonly s3Endpoint: boolean;
   readonly dynamodbEndpoint: boolean;
   readonly flowLogs?: { readonly retentionDays: number; readonly trafficType: string };
@@ -164,12 +187,13 @@ export function resolveNetworkProps(props: NetworkProps): ResolvedNetworkProps {
   const vpcOk = vpc !== undefined && vpc.prefix >= 16 && vpc.prefix <= 24;
   const count = azCount === 3 ? 3 : 2;
 
-  const tier = (name: 'publicSubnetCidrs' | 'privateSubnetCidrs', offset: number): string[] => {
+  const tier = (
+    name: 'publicSubnetCidrs' | 'privateSubnetCidrs' | 'databaseSubnetCidrs',
+    computed: (i: number) => string,
+  ): string[] => {
     const given = props[name];
     if (given === undefined) {
-      return vpcOk
-        ? Array.from({ length: count }, (_, i) => cidrSubnet(cidr, SUBNET_NEW_BITS, offset + i))
-        : [];
+      return vpcOk ? Array.from({ length: count }, (_, i) => computed(i)) : [];
     }
     if (!Array.isArray(given)) {
       issues.add(f(name), given, 'must be a list of CIDRs, one per availability zone');
@@ -199,13 +223,33 @@ export function resolveNetworkProps(props: NetworkProps): ResolvedNetworkProps {
     });
     return [...given];
   };
-  const privateSubnetCidrs = tier('privateSubnetCidrs', 0);
-  const publicSubnetCidrs = tier('publicSubnetCidrs', PUBLIC_BLOCK_OFFSET);
+  const privateSubnetCidrs = tier('privateSubnetCidrs', (i) =>
+    cidrSubnet(cidr, SUBNET_NEW_BITS, i),
+  );
+  const publicSubnetCidrs = tier('publicSubnetCidrs', (i) =>
+    cidrSubnet(cidr, SUBNET_NEW_BITS, PUBLIC_BLOCK_OFFSET + i),
+  );
+  const databaseSubnets = props.databaseSubnets ?? false;
+  if (typeof databaseSubnets !== 'boolean') {
+    issues.add(f('databaseSubnets'), databaseSubnets, 'must be true or false');
+  }
+  if (props.databaseSubnetCidrs !== undefined && databaseSubnets !== true) {
+    issues.add(
+      f('databaseSubnetCidrs'),
+      props.databaseSubnetCidrs,
+      'must be left out unless databaseSubnets is true',
+    );
+  }
+  const databaseSubnetCidrs =
+    databaseSubnets === true
+      ? tier('databaseSubnetCidrs', (i) => cidrSubnet(cidr, DATABASE_NEW_BITS, DATABASE_BLOCKS[i]!))
+      : [];
 
-  // Overlap across both tiers: a given public CIDR can collide with a computed private one.
+  // Overlap across every tier: a given public CIDR can collide with a computed private one.
   const all = [
     ...privateSubnetCidrs.map((c, i) => ({ field: `${f('privateSubnetCidrs')}[${i}]`, c })),
     ...publicSubnetCidrs.map((c, i) => ({ field: `${f('publicSubnetCidrs')}[${i}]`, c })),
+    ...databaseSubnetCidrs.map((c, i) => ({ field: `${f('databaseSubnetCidrs')}[${i}]`, c })),
   ]
     .filter((e) => !isToken(e.c))
     .map((e) => ({ ...e, parsed: typeof e.c === 'string' ? parseCidr(e.c) : undefined }));
@@ -252,6 +296,7 @@ export function resolveNetworkProps(props: NetworkProps): ResolvedNetworkProps {
     nat,
     publicSubnetCidrs,
     privateSubnetCidrs,
+    databaseSubnetCidrs,
     s3Endpoint: ep.s3 ?? true,
     dynamodbEndpoint: ep.dynamodb ?? true,
     flowLogs,
@@ -270,6 +315,9 @@ export function resolveNetworkProps(props: NetworkProps): ResolvedNetworkProps {
  * they have no default route. Keeping a table per AZ (unlike terraform-aws-modules/vpc, which
  * shares one table under a single NAT) costs nothing and means moving from `single` to `per-az`
  * only adds NAT gateways and changes routes: no route table or association is replaced.
+ *
+ * With `databaseSubnets`, a third tier (as terraform-aws-modules/vpc's `database_subnets`): one
+ * subnet per AZ sharing a route table that has no route out of the VPC, and a DB subnet group.
  *
  * Public subnets do not assign public IPs on launch; tasks that run there ask for one explicitly
  * (`assign_public_ip`), so nothing else started in them is exposed by accident.
@@ -305,6 +353,17 @@ export class Network extends Construct {
   readonly natPublicIps: string[];
   readonly s3Endpoint?: VpcEndpoint;
   readonly dynamodbEndpoint?: VpcEndpoint;
+  /** Database subnets, one per AZ in AZ order; empty without `databaseSubnets`. */
+  readonly databaseSubnets: Subnet[];
+  readonly databaseSubnetIds: string[];
+  /** CIDRs of the database subnets; empty without `databaseSubnets`. */
+  readonly databaseSubnetCidrs: readonly string[];
+  /** The database subnets' route table: local routes only, nothing to the internet. */
+  readonly databaseRouteTable?: RouteTable;
+  /** RDS DB subnet group over the database subnets. */
+  readonly databaseSubnetGroup?: DbSubnetGroup;
+  /** Its name, what an RDS instance's `db_subnet_group_name` takes. */
+  readonly databaseSubnetGroupName?: string;
   readonly flowLogGroup?: CloudwatchLogGroup;
   readonly flowLogRole?: IamRole;
   readonly flowLog?: FlowLog;
@@ -453,6 +512,47 @@ export class Network extends Construct {
       return table;
     });
     this.privateRouteTableIds = this.privateRouteTables.map((t) => t.id);
+
+    this.databaseSubnetCidrs = p.databaseSubnetCidrs;
+    this.databaseSubnets = p.databaseSubnetCidrs.map(
+      (cidrBlock, i) =>
+        new Subnet(this, `DatabaseSubnet${i}`, {
+          provider,
+          vpcId: this.vpc.id,
+          cidrBlock,
+          availabilityZone: this.azNames[i],
+          mapPublicIpOnLaunch: false,
+          tags: tags(`database-${i + 1}`, { Tier: 'database' }),
+        }),
+    );
+    this.databaseSubnetIds = this.databaseSubnets.map((s) => s.id);
+    if (this.databaseSubnets.length > 0) {
+      // One table for every AZ, with no route besides the VPC's local one: databases neither
+      // reach nor are reached from the internet, even through NAT.
+      const table = new RouteTable(this, 'DatabaseRouteTable', {
+        provider,
+        vpcId: this.vpc.id,
+        tags: tags('database'),
+      });
+      this.databaseRouteTable = table;
+      this.databaseSubnets.forEach(
+        (s, i) =>
+          new RouteTableAssociation(this, `DatabaseRouteTableAssociation${i}`, {
+            provider,
+            subnetId: s.id,
+            routeTableId: table.id,
+          }),
+      );
+      this.databaseSubnetGroup = new DbSubnetGroup(this, 'DatabaseSubnetGroup', {
+        provider,
+        // RDS keeps subnet group names in lowercase; giving it one avoids a perpetual diff.
+        name: name('database').toLowerCase(),
+        description: `Database subnets of ${p.env}`,
+        subnetIds: this.databaseSubnetIds,
+        tags: tags('database'),
+      });
+      this.databaseSubnetGroupName = this.databaseSubnetGroup.name;
+    }
 
     if (p.s3Endpoint || p.dynamodbEndpoint) {
       const region = new DataAwsRegion(this, 'Region', { provider });

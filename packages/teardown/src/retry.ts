@@ -18,6 +18,9 @@ const RETRYABLE = new Set([
   // IAM: a policy attached or an instance profile added while the role was being emptied.
   'DeleteConflict',
   'DeleteConflictException',
+  // RDS (issue 14 A): a parameter group whose instance is still being deleted.
+  'InvalidDBParameterGroupState',
+  'InvalidDBParameterGroupStateFault',
 ]);
 
 /** Error names that mean the thing is already gone, which for a teardown is success. */

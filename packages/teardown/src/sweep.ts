@@ -90,6 +90,14 @@ import {
   ServiceDiscoveryClient,
 } from '@aws-sdk/client-servicediscovery';
 import { DeleteQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+// ---- database tier (issue 14 A)
+import {
+  DeleteDBInstanceCommand,
+  DeleteDBParameterGroupCommand,
+  DescribeDBInstancesCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import { DeleteParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ENVIRONMENT_PROJECT, TAG_ENV, TAG_PROJECT } from '@automock/core';
 import { type Clock, DeadlineReachedError, type RetryOptions, errorName, withRetry } from './retry';
 
@@ -126,6 +134,11 @@ export interface SweepClients {
   readonly kms?: KMSClient;
   /** Cloud Map services of internal workload services (issue 13, wave 2). */
   readonly servicediscovery?: ServiceDiscoveryClient;
+  // ---- database tier (issue 14 A)
+  /** A workload's database instance and its parameter group. */
+  readonly rds?: RDSClient;
+  /** A workload database's connection parameters. */
+  readonly ssm?: SSMClient;
 }
 
 /**
@@ -146,6 +159,9 @@ export const SWEEP_ORDER = [
   'cloudmap-service',
   'ecs-task-definition',
   'ecs-cluster',
+  // ---- database tier (issue 14 A): the instance before its security group, which RDS's network
+  // interfaces hold until the instance is gone (the group's deletion retries meanwhile).
+  'rds-instance',
   'listener-rule',
   'listener',
   'target-group',
@@ -174,6 +190,10 @@ export const SWEEP_ORDER = [
   'sns-topic',
   'sqs-queue',
   'dynamodb-table',
+  // ---- database tier (issue 14 A): a parameter group is refused while its instance is being
+  // deleted (retried); the connection parameters depend on nothing.
+  'rds-parameter-group',
+  'ssm-parameter',
   // IAM does not stop a role from being deleted while a task uses it: deleted once the services
   // that assume it are gone, so nothing running loses its credentials mid-teardown.
   'iam-role',
@@ -380,6 +400,21 @@ export function classify(arn: string): SweepItem | undefined {
     // ---- workload data II (issue 13 D2)
     case 'ecr':
       if ((v = after(r, 'repository/'))) return { arn, kind: 'ecr-repository', id: v };
+      return undefined;
+    // ---- database tier (issue 14 A): RDS ARNs separate type and name with `:`; subnet groups
+    // belong to the environment, never to a workload.
+    case 'rds':
+      if ((v = after(r, 'db:'))) return { arn, kind: 'rds-instance', id: v };
+      if ((v = after(r, 'pg:'))) return { arn, kind: 'rds-parameter-group', id: v };
+      return undefined;
+    case 'ssm':
+      // Only a database's connection parameters (`parameter/dev/shop/postgres_host` names
+      // `/dev/shop/postgres_host`): no other parameter is AutoMock's to delete.
+      if (
+        (v = after(r, 'parameter/')) &&
+        /^[^/]+\/[^/]+\/postgres_(host|port|database|username)$/.test(v)
+      )
+        return { arn, kind: 'ssm-parameter', id: `/${v}` };
       return undefined;
     default:
       return undefined;
@@ -699,6 +734,37 @@ async function deleteOne(
     // ---- workload data II (issue 13 D2): force deletes the images with the repository.
     case 'ecr-repository':
       await c.ecr.send(new DeleteRepositoryCommand({ repositoryName: item.id, force: true }));
+      return;
+    // ---- database tier (issue 14 A). Only ephemeral workloads are swept: no final snapshot.
+    // An instance with deletion protection is refused by RDS and reported as a failure: the
+    // sweep never turns protection off.
+    case 'rds-instance':
+      try {
+        await need(c.rds, 'RDS').send(
+          new DeleteDBInstanceCommand({
+            DBInstanceIdentifier: item.id,
+            SkipFinalSnapshot: true,
+            DeleteAutomatedBackups: true,
+          }),
+        );
+      } catch (err) {
+        // Already being deleted by an earlier run (or Terraform): nothing more to ask.
+        if (/^InvalidDBInstanceState(Fault)?$/.test(errorName(err))) {
+          const out = await need(c.rds, 'RDS').send(
+            new DescribeDBInstancesCommand({ DBInstanceIdentifier: item.id }),
+          );
+          if (out.DBInstances?.[0]?.DBInstanceStatus === 'deleting') return;
+        }
+        throw err;
+      }
+      return;
+    case 'rds-parameter-group':
+      await need(c.rds, 'RDS').send(
+        new DeleteDBParameterGroupCommand({ DBParameterGroupName: item.id }),
+      );
+      return;
+    case 'ssm-parameter':
+      await need(c.ssm, 'SSM').send(new DeleteParameterCommand({ Name: item.id }));
       return;
   }
 }

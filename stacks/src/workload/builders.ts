@@ -1,3 +1,4 @@
+import { databaseBuilder, databaseClientsBuilder } from './database';
 import { outputsBuilder } from './outputs';
 import { queuesBuilder } from './queues';
 import { secretsBuilder } from './secrets';
@@ -25,4 +26,6 @@ export const WORKLOAD_BUILDERS: readonly WorkloadSectionBuilder[] = [
   scheduledTasksBuilder as WorkloadSectionBuilder,
   eventTasksBuilder as WorkloadSectionBuilder,
   outputsBuilder as WorkloadSectionBuilder,
+  databaseBuilder, // (14A, order 10)
+  databaseClientsBuilder, // (14A, order 25: after the services it admits)
 ];

@@ -40,6 +40,16 @@ export interface WorkloadNetwork {
    * `s3` and `dynamodb`): AWS refuses a second one on the same route tables. @default []
    */
   readonly gatewayEndpointServices?: readonly string[];
+  /**
+   * The database tier's subnets (environment output `database_subnet_ids`), when the environment
+   * has `databaseSubnets`. @default - none: the network has no database tier
+   */
+  readonly databaseSubnetIds?: string[];
+  /**
+   * The database tier's RDS DB subnet group (environment output `database_subnet_group_name`).
+   * @default - none: the network has no database tier
+   */
+  readonly databaseSubnetGroupName?: string;
 }
 
 /** The environment's shared ALB as a workload sees it. */

@@ -1,4 +1,5 @@
 import { bucketsSection, type BucketInput } from './buckets';
+import { type DatabaseInput, databaseSection } from './database';
 import { endpointsSection, type EndpointInput } from './endpoints';
 import { outputsSection, type OutputsInput } from './outputs';
 import { queuesSection, type QueueInput } from './queues';
@@ -32,6 +33,7 @@ export const WORKLOAD_SECTIONS: readonly WorkloadSection[] = [
   repositoriesSection as WorkloadSection,
   endpointsSection as WorkloadSection,
   outputsSection as WorkloadSection,
+  databaseSection as WorkloadSection, // database (14A)
 ];
 
 /**
@@ -61,4 +63,5 @@ export interface WorkloadSectionInputs {
   readonly endpoints?: readonly EndpointInput[];
   /** Outputs of the workload's stack, by name. @default - none */
   readonly outputs?: OutputsInput;
+  readonly database?: DatabaseInput; // (14A)
 }

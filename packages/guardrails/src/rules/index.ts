@@ -15,3 +15,5 @@ export * from './vpc';
 export * from './tasks';
 export * from './sqs';
 export * from './secrets-manager';
+// ---- database tier (issue 14 A)
+export * from './rds';

@@ -1,0 +1,87 @@
+import { DATABASE_REF, type DatabaseResolved, POSTGRES_PORT, resourceName } from '@automock/core';
+import { PostgresDatabase } from '@automock/data-stores';
+import type { WorkloadBuildContext, WorkloadSectionBuilder } from './section-builder';
+
+/** Construct id of the workload's database (stable: renaming it replaces the instance). */
+const DATABASE_ID = 'database';
+
+function databaseOf(ctx: WorkloadBuildContext): PostgresDatabase {
+  const db = ctx.scope.node.tryFindChild(DATABASE_ID);
+  if (!(db instanceof PostgresDatabase))
+    throw new Error('database: the database builder (order 10) has not run');
+  return db;
+}
+
+/**
+ * Builds the `database` section: the RDS PostgreSQL instance in the network's database subnets,
+ * provided as the `database` ref (attributes: address, port, security group, secret and SSM
+ * names; read grant: the RDS-managed secret and the SSM parameters). Order 10, before the
+ * services, which read it.
+ */
+export const databaseBuilder: WorkloadSectionBuilder<DatabaseResolved> = {
+  key: 'database',
+  order: 10,
+  build(d, ctx) {
+    const { databaseSubnetGroupName } = ctx.network;
+    if (databaseSubnetGroupName === undefined)
+      throw new Error(
+        `database: the network of workload ${ctx.workload} has no database subnets (environment ${ctx.env.name} needs databaseSubnets: true)`,
+      );
+    const db = new PostgresDatabase(ctx.scope, DATABASE_ID, {
+      identifier: d.identifier,
+      parameterGroupName: d.parameterGroupName,
+      family: d.family,
+      engineVersion: d.engineVersion,
+      instanceClass: d.instanceClass,
+      databaseName: d.databaseName,
+      username: d.username,
+      allocatedStorageGiB: d.allocatedStorageGiB,
+      maxAllocatedStorageGiB: d.maxAllocatedStorageGiB,
+      backupRetentionDays: d.backupRetentionDays,
+      multiAz: d.multiAz,
+      deletionProtection: d.deletionProtection,
+      ...(d.finalSnapshotIdentifier && { finalSnapshotIdentifier: d.finalSnapshotIdentifier }),
+      performanceInsights: d.performanceInsights,
+      performanceInsightsRetentionDays: d.performanceInsightsRetentionDays,
+      parameters: d.parameters,
+      vpcId: ctx.network.vpcId,
+      subnetGroupName: databaseSubnetGroupName,
+      securityGroupName: resourceName('securityGroup', { ...ctx.nameParts, kind: 'postgres' }),
+      ssmParameters: d.ssmParameters,
+    });
+    ctx.provide({
+      ...DATABASE_REF,
+      arn: db.instance.arn,
+      attributes: {
+        address: db.instance.address,
+        port: String(POSTGRES_PORT),
+        databaseName: d.databaseName,
+        securityGroupId: db.securityGroup.id,
+        masterUserSecretArn: db.masterUserSecretArn,
+        hostParameter: d.ssmParameters.host,
+        portParameter: d.ssmParameters.port,
+        databaseParameter: d.ssmParameters.database,
+        usernameParameter: d.ssmParameters.username,
+      },
+      grants: db.grants(),
+    });
+  },
+};
+
+/**
+ * The database's clients: admits PostgreSQL from each client service's security group. Order
+ * 25, after the services (20) provided their groups; a second builder of the same section, so
+ * the services may read the database (order 10) and the database admit the services.
+ */
+export const databaseClientsBuilder: WorkloadSectionBuilder<DatabaseResolved> = {
+  key: 'database',
+  order: 25,
+  build(d, ctx) {
+    const db = databaseOf(ctx);
+    for (const service of d.clients) {
+      const sg = ctx.lookup('service', service).attributes?.securityGroupId;
+      if (!sg) throw new Error(`database: service ${service} provides no securityGroupId`);
+      db.allowFrom(service, sg);
+    }
+  },
+};

@@ -49,6 +49,9 @@ export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   'servicediscovery:TagResource',
   'servicediscovery:UntagResource',
   'secretsmanager:GetRandomPassword',
+  // Workload identity (issue 14): pools have generated ids; domains are looked up by name.
+  'cognito-idp:CreateUserPool',
+  'cognito-idp:DescribeUserPoolDomain',
 ]);
 
 /**
@@ -58,6 +61,8 @@ export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
 export const TAGGED_WILDCARD_CREATES: ReadonlySet<string> = new Set([
   'acm:RequestCertificate',
   'kms:CreateKey',
+  // Workload identity (issue 14): CreateUserPool carries the pool's tags.
+  'cognito-idp:CreateUserPool',
 ]);
 
 /**
@@ -120,6 +125,10 @@ export const TAG_SCOPED_SERVICES: Readonly<
   acm: { creates: ['acm:RequestCertificate', 'acm:AddTagsToCertificate'] },
   // Workload services (issue 13): Cloud Map ids are generated, so services are scoped by tag.
   servicediscovery: { creates: ['servicediscovery:CreateService'] },
+  // Workload identity (issue 14): pool ids are generated. CreateUserPool is wildcard-only (see
+  // TAGGED_WILDCARD_CREATES); groups, clients and domains are authorised against their pool, so
+  // its tag decides them.
+  'cognito-idp': { creates: [] },
 };
 
 /** A service's tagging action and the condition key naming the create call it is part of. */
@@ -150,6 +159,8 @@ export const UNTAG_ACTIONS: readonly string[] = [
   'sns:UntagResource',
   'sqs:UntagQueue',
   'scheduler:UntagResource',
+  // Workload identity (issue 14)
+  'cognito-idp:UntagResource',
 ];
 
 /** Where one environment's resources are, for scoping its CI permissions. */

@@ -33,3 +33,4 @@ export * from './workload/topics';
 export * from './workload/buckets';
 export * from './workload/repositories';
 export * from './workload/endpoints';
+export * from './workload/identity';

@@ -16,6 +16,7 @@ import {
   TAG_RULES,
   TASK_RULES,
   VPC_RULES,
+  COGNITO_RULES,
 } from './rules/index';
 
 /** Every rule of the pack, in the order reports and the README list them. */
@@ -37,6 +38,8 @@ export const RULES: readonly PolicyRule[] = [
   ...STATE_RULES,
   ...TAG_RULES,
   ...TASK_RULES,
+  // issue 14: identity (Cognito)
+  ...COGNITO_RULES,
 ];
 
 /** Checks about the suppressions themselves; they cannot be suppressed. */

@@ -1,3 +1,4 @@
+import { identitySection, type IdentityInput } from './identity';
 import type { WorkloadSection } from './section';
 
 /**
@@ -16,13 +17,13 @@ export const WORKLOAD_SECTIONS: readonly WorkloadSection[] = [
   // buckets (13D2)
   // repositories (13D2)
   // endpoints (13D2)
+  identitySection as WorkloadSection, // identity (14B)
 ];
 
 /**
  * The typed input of each registered section, by key, for `defineWorkload` in TypeScript
  * (`readonly queues?: QueuesInput;`). Every section is optional; a workload declares at least one.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- empty until wave 1's sections add their line
 export interface WorkloadSectionInputs {
   // readonly services?: ServicesInput; (13V)
   // readonly scheduledTasks?: ScheduledTasksInput; (13T)
@@ -34,4 +35,5 @@ export interface WorkloadSectionInputs {
   // readonly buckets?: BucketsInput; (13D2)
   // readonly repositories?: RepositoriesInput; (13D2)
   // readonly endpoints?: EndpointsInput; (13D2)
+  readonly identity?: IdentityInput; // (14B)
 }

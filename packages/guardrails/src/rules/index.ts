@@ -15,3 +15,4 @@ export * from './vpc';
 export * from './tasks';
 export * from './sqs';
 export * from './secrets-manager';
+export * from './cognito';

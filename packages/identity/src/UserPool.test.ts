@@ -21,8 +21,10 @@ function synth(props: Partial<UserPoolProps> = {}) {
     ...props,
   });
   const json = JSON.parse(Testing.synth(s));
+  // Synthesis orders resources by their construct ids, so tests look them up by name.
   const all = (type: string): any[] => Object.values(json.resource[type] ?? {});
-  return { pool, all, one: (type: string) => all(type)[0] };
+  const at = (type: string, name: string): any => all(type).find((r) => r.name === name);
+  return { pool, all, at, one: (type: string) => all(type)[0] };
 }
 
 describe('UserPool', () => {
@@ -75,15 +77,15 @@ describe('UserPool', () => {
     const groups = synth({
       groups: [{ name: 'test' }, { name: 'admin', description: 'Admins', precedence: 0 }],
     }).all('aws_cognito_user_group');
-    expect(groups.map((g) => [g.name, g.description, g.precedence])).toEqual([
-      ['test', undefined, undefined],
+    expect(groups.map((g) => [g.name, g.description, g.precedence]).sort()).toEqual([
       ['admin', 'Admins', 0],
+      ['test', undefined, undefined],
     ]);
     expect(groups[0].user_pool_id).toMatch(/aws_cognito_user_pool\..*\.id/);
   });
 
   test('a public client has no secret and uses the code flow; a server client has a secret and no OAuth', () => {
-    const { all } = synth({
+    const { at } = synth({
       clients: [
         {
           key: 'web',
@@ -95,7 +97,8 @@ describe('UserPool', () => {
         { key: 'api', name: 'automock-dev-shop-api', public: false },
       ],
     });
-    const [web, api] = all('aws_cognito_user_pool_client');
+    const web = at('aws_cognito_user_pool_client', 'automock-dev-shop-web');
+    const api = at('aws_cognito_user_pool_client', 'automock-dev-shop-api');
     expect(web).toMatchObject({
       generate_secret: false,
       allowed_oauth_flows_user_pool_client: true,

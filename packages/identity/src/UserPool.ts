@@ -103,6 +103,10 @@ export class UserPool extends Construct {
   readonly clients: ReadonlyMap<string, CognitoUserPoolClient>;
   readonly groups: readonly CognitoUserGroup[];
   readonly domain?: CognitoUserPoolDomain;
+  /** The pool's ARN (one token, so grants compare equal to it). */
+  readonly arn: string;
+  /** The pool's id. */
+  readonly id: string;
 
   constructor(scope: Construct, id: string, props: UserPoolProps) {
     super(scope, id);
@@ -128,6 +132,8 @@ export class UserPool extends Construct {
       ...(props.mfa !== 'off' ? { softwareTokenMfaConfiguration: { enabled: true } } : {}),
       deletionProtection: props.deletionProtection ? 'ACTIVE' : 'INACTIVE',
     });
+    this.arn = this.pool.arn;
+    this.id = this.pool.id;
     this.groups = (props.groups ?? []).map(
       (g) =>
         new CognitoUserGroup(this, `Group-${g.name}`, {
@@ -172,14 +178,6 @@ export class UserPool extends Construct {
     }
   }
 
-  get arn(): string {
-    return this.pool.arn;
-  }
-
-  get id(): string {
-    return this.pool.id;
-  }
-
   /** The pool's JWT issuer, `https://cognito-idp.<region>.amazonaws.com/<poolId>`. */
   get issuer(): string {
     return `https://${this.pool.endpoint}`;
@@ -190,14 +188,11 @@ export class UserPool extends Construct {
     const read: PolicyStatement = {
       Effect: 'Allow',
       Action: [...USER_POOL_READ_ACTIONS],
-      Resource: this.pool.arn,
+      Resource: this.arn,
     };
     return {
       read: [read],
-      write: [
-        read,
-        { Effect: 'Allow', Action: [...USER_POOL_WRITE_ACTIONS], Resource: this.pool.arn },
-      ],
+      write: [read, { Effect: 'Allow', Action: [...USER_POOL_WRITE_ACTIONS], Resource: this.arn }],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { identityBuilder } from './identity';
 import type { WorkloadSectionBuilder } from './section-builder';
 
 /**
@@ -10,4 +11,5 @@ export const WORKLOAD_BUILDERS: readonly WorkloadSectionBuilder[] = [
   // bucketsBuilder, repositoriesBuilder, endpointsBuilder (13D2, order 10)
   // servicesBuilder (13V, order 20)
   // scheduledTasksBuilder, eventTasksBuilder (13T, order 30)
+  identityBuilder as WorkloadSectionBuilder, // identity (14B, order 10)
 ];

@@ -1,7 +1,7 @@
 // `automock --help` answered from the record scripts/render-help.js wrote at build time (oclif's
 // own output), without loading oclif. Only for the exact invocation the record was made for:
 // `--help` alone, stdout not a terminal, no colour or width override, the same Node version,
-// platform, architecture and command manifest. Anything else goes to oclif.
+// platform, architecture and command manifest (by content). Anything else goes to oclif.
 // AUTOMOCK_PRERENDERED_HELP=0 turns it off (render-help.js, and the test that compares the two).
 const fs = require('node:fs');
 const path = require('node:path');
@@ -9,9 +9,19 @@ const path = require('node:path');
 const helpRecordPath = path.join(__dirname, '..', 'dist', 'root-help.json');
 const manifestPath = path.join(__dirname, '..', 'oclif.manifest.json');
 
+// The manifest's content, not its timestamps: turbo's cache replays build outputs with new
+// modification times, which would make every cached build's record look stale.
 function helpRecordKey(manifest = manifestPath) {
-  const m = fs.statSync(manifest, { throwIfNoEntry: false });
-  return [process.version, process.platform, process.arch, m?.size, m?.mtimeMs].join(' ');
+  let digest = 'none';
+  try {
+    digest = require('node:crypto')
+      .createHash('sha256')
+      .update(fs.readFileSync(manifest))
+      .digest('hex');
+  } catch {
+    // no manifest: the key matches no record written by a build
+  }
+  return [process.version, process.platform, process.arch, digest].join(' ');
 }
 
 /** Prints the recorded help and returns true, or returns false when oclif must answer. */

@@ -1,5 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  mkdtempSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -61,7 +68,7 @@ describe('automock --help from the build-time record', () => {
       expect(help.printPrerenderedHelp(['--help'], { ...env, ...extra }, sink())).toBe(false);
   });
 
-  it('falls back to oclif when the manifest changed since the record, or there is no record', () => {
+  it('falls back to oclif when the manifest content changed since the record, or there is no record', () => {
     const dir = mkdtempSync(join(tmpdir(), 'automock-help-'));
     try {
       const manifest = join(dir, 'oclif.manifest.json');
@@ -78,7 +85,12 @@ describe('automock --help from the build-time record', () => {
       );
       expect(out.text).toBe('recorded\n');
 
+      // New timestamps alone (turbo's cache replays outputs so) keep the record valid.
       utimesSync(manifest, new Date(2_000_000), new Date(2_000_000));
+      expect(help.printPrerenderedHelp(['--help'], cleanEnv(), sink(), { record, manifest })).toBe(
+        true,
+      );
+      appendFileSync(manifest, ' ');
       expect(help.printPrerenderedHelp(['--help'], cleanEnv(), sink(), { record, manifest })).toBe(
         false,
       );

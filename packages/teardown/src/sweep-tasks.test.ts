@@ -131,15 +131,16 @@ describe('sweep: scheduled and event tasks', () => {
     });
   });
 
-  it('orders what starts tasks first: schedule group, rules, their queues, then the task definitions', () => {
+  it('orders what starts tasks first: schedule group, rules, the task definitions, then the queues', () => {
     const i = (k: (typeof SWEEP_ORDER)[number]) => SWEEP_ORDER.indexOf(k);
     expect(i('scheduler-schedule-group')).toBeLessThan(i('ecs-task-definition'));
-    expect(i('event-rule')).toBeLessThan(i('sqs-queue'));
-    expect(i('sqs-queue')).toBeLessThan(i('ecs-task-definition'));
+    expect(i('event-rule')).toBeLessThan(i('ecs-task-definition'));
+    // Queues go with the workload's data, once nothing that could still use them is left.
+    expect(i('ecs-service')).toBeLessThan(i('sqs-queue'));
     expect(i('event-rule')).toBeLessThan(i('iam-role'));
   });
 
-  it('deletes the group, each rule after removing its targets, then the queue, then the task definition', async () => {
+  it('deletes the group, each rule after removing its targets, the task definition, then the queue', async () => {
     const s = setup(
       [
         { arn: DLQ, tags: both },
@@ -157,8 +158,8 @@ describe('sweep: scheduled and event tasks', () => {
         'scheduler-schedule-group',
         'event-rule',
         'event-rule',
-        'sqs-queue',
         'ecs-task-definition',
+        'sqs-queue',
       ]);
       expect(s.calls).toEqual([
         'DeleteScheduleGroup automock-dev-shop',

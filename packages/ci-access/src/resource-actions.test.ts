@@ -311,4 +311,23 @@ describe('scheduled and event tasks (workload sections scheduledTasks and eventT
       ),
     );
   });
+
+  test('issue 14 identity: Cognito pools, groups, clients and domains; pools created only tagged', () => {
+    const pool = RESOURCE_ACTIONS.aws_cognito_user_pool!;
+    expect(pool.create).toEqual(
+      expect.arrayContaining(['cognito-idp:CreateUserPool', 'cognito-idp:SetUserPoolMfaConfig']),
+    );
+    expect(pool.read).toEqual(['cognito-idp:DescribeUserPool', 'cognito-idp:GetUserPoolMfaConfig']);
+    expect(pool.delete).toEqual(['cognito-idp:DeleteUserPool']);
+    expect(RESOURCE_ACTIONS.aws_cognito_user_group!.create).toContain('cognito-idp:CreateGroup');
+    expect(RESOURCE_ACTIONS.aws_cognito_user_pool_client!.delete).toEqual([
+      'cognito-idp:DeleteUserPoolClient',
+    ]);
+    expect(RESOURCE_ACTIONS.aws_cognito_user_pool_domain!.read).toEqual([
+      'cognito-idp:DescribeUserPoolDomain',
+    ]);
+    expect(TAGGED_WILDCARD_CREATES.has('cognito-idp:CreateUserPool')).toBe(true);
+    expect(TAG_SCOPED_SERVICES['cognito-idp']).toBeDefined();
+    expect(UNTAG_ACTIONS).toContain('cognito-idp:UntagResource');
+  });
 });

@@ -850,6 +850,49 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     tag: [],
   },
 
+  // ---- workload identity (issue 14, identity section): a Cognito user pool with its groups,
+  // app clients and hosted UI domain. From pike's cognito-idp mappings, corrected: the pool's
+  // MFA setting is a separate SetUserPoolMfaConfig call after CreateUserPool, read back with
+  // GetUserPoolMfaConfig; tags go in CreateUserPool's request (no TagResource on create); groups
+  // without a role pass none (no iam:PassRole); the domain is waited on while it is deleted.
+  aws_cognito_user_pool: {
+    create: [
+      'cognito-idp:CreateUserPool',
+      'cognito-idp:SetUserPoolMfaConfig',
+      'cognito-idp:DescribeUserPool',
+      'cognito-idp:GetUserPoolMfaConfig',
+    ],
+    read: ['cognito-idp:DescribeUserPool', 'cognito-idp:GetUserPoolMfaConfig'],
+    update: ['cognito-idp:UpdateUserPool', 'cognito-idp:SetUserPoolMfaConfig'],
+    delete: ['cognito-idp:DeleteUserPool'],
+    tag: [
+      'cognito-idp:TagResource',
+      'cognito-idp:UntagResource',
+      'cognito-idp:ListTagsForResource',
+    ],
+  },
+  aws_cognito_user_group: {
+    create: ['cognito-idp:CreateGroup', 'cognito-idp:GetGroup'],
+    read: ['cognito-idp:GetGroup'],
+    update: ['cognito-idp:UpdateGroup'],
+    delete: ['cognito-idp:DeleteGroup'],
+    tag: [],
+  },
+  aws_cognito_user_pool_client: {
+    create: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DescribeUserPoolClient'],
+    read: ['cognito-idp:DescribeUserPoolClient'],
+    update: ['cognito-idp:UpdateUserPoolClient'],
+    delete: ['cognito-idp:DeleteUserPoolClient'],
+    tag: [],
+  },
+  aws_cognito_user_pool_domain: {
+    create: ['cognito-idp:CreateUserPoolDomain', 'cognito-idp:DescribeUserPoolDomain'],
+    read: ['cognito-idp:DescribeUserPoolDomain'],
+    update: ['cognito-idp:UpdateUserPoolDomain', 'cognito-idp:DescribeUserPoolDomain'],
+    delete: ['cognito-idp:DeleteUserPoolDomain', 'cognito-idp:DescribeUserPoolDomain'],
+    tag: [],
+  },
+
   // ---- no AWS calls
   terraform_data: none,
 };

@@ -58,6 +58,9 @@ export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   // ---- database tier (issue 14 A)
   'ec2:DescribeAccountAttributes',
   'ssm:DescribeParameters',
+  // Workload identity (issue 14): pools have generated ids; domains are looked up by name.
+  'cognito-idp:CreateUserPool',
+  'cognito-idp:DescribeUserPoolDomain',
 ]);
 
 /**
@@ -68,6 +71,8 @@ export const TAGGED_WILDCARD_CREATES: ReadonlySet<string> = new Set([
   'acm:RequestCertificate',
   'kms:CreateKey',
   'servicediscovery:CreatePrivateDnsNamespace',
+  // Workload identity (issue 14): CreateUserPool carries the pool's tags.
+  'cognito-idp:CreateUserPool',
 ]);
 
 /** The Cloud Map namespace type whose private hosted zone CI must be able to read (any zone id). */
@@ -133,6 +138,10 @@ export const TAG_SCOPED_SERVICES: Readonly<
   acm: { creates: ['acm:RequestCertificate', 'acm:AddTagsToCertificate'] },
   // Workload services (issue 13): Cloud Map ids are generated, so services are scoped by tag.
   servicediscovery: { creates: ['servicediscovery:CreateService'] },
+  // Workload identity (issue 14): pool ids are generated. CreateUserPool is wildcard-only (see
+  // TAGGED_WILDCARD_CREATES); groups, clients and domains are authorised against their pool, so
+  // its tag decides them.
+  'cognito-idp': { creates: [] },
 };
 
 /** A service's tagging action and the condition key naming the create call it is part of. */
@@ -165,6 +174,8 @@ export const UNTAG_ACTIONS: readonly string[] = [
   'sns:UntagResource',
   'sqs:UntagQueue',
   'scheduler:UntagResource',
+  // Workload identity (issue 14)
+  'cognito-idp:UntagResource',
 ];
 
 /** Where one environment's resources are, for scoping its CI permissions. */

@@ -38,3 +38,4 @@ export * from './workload/outputs';
 // ---- database tier (issue 14 A)
 export * from './workload/rds-postgres-versions';
 export * from './workload/database';
+export * from './workload/identity';

@@ -18,6 +18,7 @@ import {
   VPC_RULES,
   // ---- database tier (issue 14 A)
   RDS_RULES,
+  COGNITO_RULES,
 } from './rules/index';
 
 /** Every rule of the pack, in the order reports and the README list them. */
@@ -41,6 +42,8 @@ export const RULES: readonly PolicyRule[] = [
   ...TASK_RULES,
   // ---- database tier (issue 14 A)
   ...RDS_RULES,
+  // issue 14: identity (Cognito)
+  ...COGNITO_RULES,
 ];
 
 /** Checks about the suppressions themselves; they cannot be suppressed. */

@@ -2,6 +2,7 @@ import { databaseBuilder, databaseClientsBuilder } from './database';
 import { outputsBuilder } from './outputs';
 import { queuesBuilder } from './queues';
 import { secretsBuilder } from './secrets';
+import { identityBuilder } from './identity';
 import type { WorkloadSectionBuilder } from './section-builder';
 import { servicesBuilder } from './services';
 import { bucketsBuilder, endpointsBuilder, repositoriesBuilder } from './storage';
@@ -26,6 +27,8 @@ export const WORKLOAD_BUILDERS: readonly WorkloadSectionBuilder[] = [
   scheduledTasksBuilder as WorkloadSectionBuilder,
   eventTasksBuilder as WorkloadSectionBuilder,
   outputsBuilder as WorkloadSectionBuilder,
-  databaseBuilder, // (14A, order 10)
-  databaseClientsBuilder, // (14A, order 25: after the services it admits)
+  databaseBuilder as WorkloadSectionBuilder,
+  // Order 25: after the services, whose security groups the database admits.
+  databaseClientsBuilder as WorkloadSectionBuilder,
+  identityBuilder as WorkloadSectionBuilder,
 ];

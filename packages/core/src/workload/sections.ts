@@ -1,6 +1,7 @@
 import { bucketsSection, type BucketInput } from './buckets';
 import { type DatabaseInput, databaseSection } from './database';
 import { endpointsSection, type EndpointInput } from './endpoints';
+import { identitySection, type IdentityInput } from './identity';
 import { outputsSection, type OutputsInput } from './outputs';
 import { queuesSection, type QueueInput } from './queues';
 import { repositoriesSection, type RepositoryInput } from './repositories';
@@ -33,7 +34,8 @@ export const WORKLOAD_SECTIONS: readonly WorkloadSection[] = [
   repositoriesSection as WorkloadSection,
   endpointsSection as WorkloadSection,
   outputsSection as WorkloadSection,
-  databaseSection as WorkloadSection, // database (14A)
+  databaseSection as WorkloadSection,
+  identitySection as WorkloadSection,
 ];
 
 /**
@@ -63,5 +65,8 @@ export interface WorkloadSectionInputs {
   readonly endpoints?: readonly EndpointInput[];
   /** Outputs of the workload's stack, by name. @default - none */
   readonly outputs?: OutputsInput;
-  readonly database?: DatabaseInput; // (14A)
+  /** An RDS PostgreSQL database in the environment's database subnets. @default - none */
+  readonly database?: DatabaseInput;
+  /** A Cognito user pool: sign-in, groups, app clients, hosted UI domain. @default - none */
+  readonly identity?: IdentityInput;
 }

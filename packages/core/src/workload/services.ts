@@ -118,6 +118,8 @@ export interface ServiceAccessInput {
   readonly topic?: string;
   /** A bucket of the workload. @default - not a bucket */
   readonly bucket?: string;
+  /** The workload's user pool (`identity` section, issue 14). @default - not a user pool */
+  readonly userPool?: string;
   /** A secret of the workload. @default - not a secret */
   readonly secret?: string;
   /** Read, or write (which the resource's grants define, usually read and write). */
@@ -386,7 +388,15 @@ export const SERVICE_DEFAULTS = {
 } as const;
 
 /** The resource kinds `access` may name, by the key that names them. */
-export const SERVICE_ACCESS_KINDS = ['table', 'queue', 'topic', 'bucket', 'secret'] as const;
+export const SERVICE_ACCESS_KINDS = [
+  'table',
+  'queue',
+  'topic',
+  'bucket',
+  'secret',
+  // issue 14: the identity section's user pool
+  'userPool',
+] as const;
 
 const SERVICE_NAME_PATTERN = '^[a-z][a-z0-9-]{0,31}$';
 const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';

@@ -17,3 +17,4 @@ export * from './sqs';
 export * from './secrets-manager';
 // ---- database tier (issue 14 A)
 export * from './rds';
+export * from './cognito';

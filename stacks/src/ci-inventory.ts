@@ -23,6 +23,7 @@ export function inventoryOf(stacks: readonly AutomockStack[]): EnvironmentInvent
   const roleActions = new Set<string>();
   const roleServices = new Set<string>();
   const attached = new Set<string>();
+  const secretVersionNames = new Set<string>();
   const where = (c: IConstruct) => c.node.path;
 
   const addDocument = (doc: PolicyDocument, at: string) => {
@@ -52,6 +53,13 @@ export function inventoryOf(stacks: readonly AutomockStack[]): EnvironmentInvent
       // An ephemeral block (added by override: cdktf has no construct for it) is read at every
       // plan and apply like a data source.
       else if (c instanceof Secret && c.version) dataSources.add(RANDOM_PASSWORD_EPHEMERAL);
+      // A generated secret's version is refreshed with GetSecretValue: CI may read it, by name.
+      if (c instanceof Secret && c.version) {
+        const name = c.secret.nameInput;
+        if (typeof name !== 'string' || Token.isUnresolved(name))
+          throw new Error(`${where(c)}: a generated secret's name is a token (${name})`);
+        secretVersionNames.add(name);
+      }
 
       if (c instanceof IamRolePolicy || c instanceof IamPolicy) parse(c.policyInput, where(c));
       else if (c instanceof IamRole) parse(c.assumeRolePolicyInput, where(c));
@@ -86,6 +94,7 @@ export function inventoryOf(stacks: readonly AutomockStack[]): EnvironmentInvent
     roleActions: sorted(roleActions),
     roleServices: sorted(roleServices),
     attachedPolicyArns: sorted(attached),
+    ...(secretVersionNames.size > 0 ? { secretVersionNames: sorted(secretVersionNames) } : {}),
   };
 }
 

@@ -46,9 +46,12 @@ const arnOf = (s: EnvironmentScope) => ({
   buckets: `arn:${s.partition}:s3:::${s.prefix}-${s.env}-*`,
 });
 
-/** Key prefixes of the environment's stacks in the state bucket. */
+/**
+ * Key prefixes of the environment's stacks in the state bucket: its environment stack, its
+ * projects and its workloads (core's `environmentStateKey`, `projectStateKey`, `workloadStateKey`).
+ */
 export function stateKeyPrefixes(env: string): string[] {
-  return [`envs/${env}/`, `projects/${env}/`];
+  return [`envs/${env}/`, `projects/${env}/`, `workloads/${env}/`];
 }
 
 /** Where the environment stack keeps the destroyer script in the state bucket. */
@@ -64,8 +67,8 @@ export const appliedMarkerKey = (env: string): string => `ci/applied/${env}.sha`
 export const appliedJobsPrefix = (env: string): string => `ci/applied/${env}/`;
 
 /**
- * Terraform state access of one environment: its own keys only (`envs/<env>/`, `projects/<env>/`),
- * its own lock items and `.tflock` files. `plan` reads and locks; `apply` also writes.
+ * Terraform state access of one environment: its own keys only (`envs/<env>/`, `projects/<env>/`,
+ * `workloads/<env>/`), its own lock items and `.tflock` files. `plan` reads and locks; `apply` also writes.
  */
 export function stateStatements(s: EnvironmentScope, mode: 'plan' | 'apply'): PolicyStatement[] {
   const a = arnOf(s);
@@ -141,7 +144,7 @@ export function stateStatements(s: EnvironmentScope, mode: 'plan' | 'apply'): Po
       Sid: 'KeepStateHistory',
       Effect: 'Deny',
       Action: 's3:DeleteObjectVersion',
-      Resource: ['envs', 'projects', 'bootstrap', 'archive', 'stacks', 'ci'].map(
+      Resource: ['envs', 'projects', 'workloads', 'bootstrap', 'archive', 'stacks', 'ci'].map(
         (k) => `${a.bucket}/${k}/*`,
       ),
     });
@@ -229,7 +232,7 @@ function scopedStatements(
         continue;
       }
       // Actions that return secret values are limited to the few secrets CI must read.
-      const valueReads = secretValueResources(s);
+      const valueReads = secretValueResources(s, opts.types.secretVersionNames);
       const rest = list.filter((a) => !Object.hasOwn(valueReads, a));
       if (rest.length > 0) out.push(allow(sidOf(svc), rest, names));
       for (const a of list.filter((x) => Object.hasOwn(valueReads, x)))
@@ -680,7 +683,7 @@ export function policySize(doc: PolicyDocument): number {
 
 /**
  * Splits statements into as few documents as fit IAM's managed policy size, in order. A statement
- * too large for one document is split by its actions.
+ * too large for one document is split by its actions (or, with one action, by its resources).
  */
 export function packStatements(
   statements: readonly PolicyStatement[],
@@ -694,11 +697,19 @@ export function packStatements(
       return;
     }
     const actions = [st.Action].flat();
-    if (actions.length < 2)
+    if (actions.length >= 2) {
+      const half = Math.ceil(actions.length / 2);
+      split({ ...st, Action: actions.slice(0, half) }, n * 2 + 1);
+      split({ ...st, Action: actions.slice(half) }, n * 2 + 2);
+      return;
+    }
+    // One action on many resources (the secrets CI may read): split by its resources.
+    const resources = st.Resource === undefined ? [] : [st.Resource].flat();
+    if (resources.length < 2)
       throw new Error(`ci-access: statement ${st.Sid} alone exceeds ${maxChars} characters`);
-    const half = Math.ceil(actions.length / 2);
-    split({ ...st, Action: actions.slice(0, half) }, n * 2 + 1);
-    split({ ...st, Action: actions.slice(half) }, n * 2 + 2);
+    const half = Math.ceil(resources.length / 2);
+    split({ ...st, Resource: resources.slice(0, half) }, n * 2 + 1);
+    split({ ...st, Resource: resources.slice(half) }, n * 2 + 2);
   };
   for (const st of statements) split(st);
   const docs: PolicyStatement[][] = [];

@@ -834,6 +834,14 @@ export interface ResourceTypeInventory {
   readonly resources: readonly string[];
   /** Types of the `data` blocks (`aws_availability_zones`, `terraform_remote_state`, …). */
   readonly dataSources: readonly string[];
+  /**
+   * Names of the secrets whose value a resource of these stacks writes (an
+   * `aws_secretsmanager_secret_version`: a workload's generated secrets), besides the projects'
+   * control-plane tokens. The AWS provider refreshes a version only through
+   * `secretsmanager:GetSecretValue`, so the CI roles may read exactly these values.
+   * @default - none
+   */
+  readonly secretVersionNames?: readonly string[];
 }
 
 /**

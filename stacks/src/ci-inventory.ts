@@ -1,5 +1,6 @@
 import { EnvironmentInventory } from '@automock/ci-access';
 import { RANDOM_PASSWORD_EPHEMERAL, Secret } from '@automock/data-messaging';
+import { ControlPlaneToken } from '@automock/ecs-service';
 import { Environment, PolicyDocument } from '@automock/core';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
@@ -53,11 +54,12 @@ export function inventoryOf(stacks: readonly AutomockStack[]): EnvironmentInvent
       // An ephemeral block (added by override: cdktf has no construct for it) is read at every
       // plan and apply like a data source.
       else if (c instanceof Secret && c.version) dataSources.add(RANDOM_PASSWORD_EPHEMERAL);
-      // A generated secret's version is refreshed with GetSecretValue: CI may read it, by name.
-      if (c instanceof Secret && c.version) {
+      // A secret version is refreshed with GetSecretValue: CI may read the secrets the stacks
+      // write (a project's token, a workload's generated secret), by name.
+      if ((c instanceof Secret && c.version) || c instanceof ControlPlaneToken) {
         const name = c.secret.nameInput;
         if (typeof name !== 'string' || Token.isUnresolved(name))
-          throw new Error(`${where(c)}: a generated secret's name is a token (${name})`);
+          throw new Error(`${where(c)}: the name of a secret CI reads is a token (${name})`);
         secretVersionNames.add(name);
       }
 
@@ -94,7 +96,7 @@ export function inventoryOf(stacks: readonly AutomockStack[]): EnvironmentInvent
     roleActions: sorted(roleActions),
     roleServices: sorted(roleServices),
     attachedPolicyArns: sorted(attached),
-    ...(secretVersionNames.size > 0 ? { secretVersionNames: sorted(secretVersionNames) } : {}),
+    secretVersionNames: sorted(secretVersionNames),
   };
 }
 

@@ -843,7 +843,11 @@ describe('GithubOidcAccess: sizes and validation', () => {
 
 // ---- Workloads (issue 13): their state keys and lock items, and the secrets their stacks write.
 describe('GithubOidcAccess: workload stacks (state, locks and generated secrets)', () => {
-  const devSecrets = ['automock/dev/orders/api-token', 'automock/dev/orders/signing-key'];
+  const devSecrets = [
+    'automock/dev/orders/api-token',
+    'automock/dev/orders/signing-key',
+    'automock/dev/petstore/control-plane-token',
+  ];
   const prodSecrets = ['automock/prod/sandbox-broker/broker-api-token'];
   const secretTypes = ['aws_secretsmanager_secret', 'aws_secretsmanager_secret_version'];
   const withSecrets = (inv: EnvironmentInventory, names: string[]): EnvironmentInventory => ({
@@ -955,9 +959,10 @@ describe('GithubOidcAccess: workload stacks (state, locks and generated secrets)
 
   test("the CI roles read the values of the secrets their environment's stacks write, and of no other secret", async () => {
     for (const kind of ['plan', 'drift', 'apply'] as const) {
+      // the tokens of any project of the environment (a token's value is in its listener rules)
       await expectAll(
         as(kind, 'dev'),
-        [...devSecrets.map(secret), secret('automock/dev/petstore/control-plane-token')],
+        [...devSecrets.map(secret), secret('automock/dev/billing/control-plane-token')],
         true,
       );
       await expectAll(
@@ -979,7 +984,12 @@ describe('GithubOidcAccess: workload stacks (state, locks and generated secrets)
       );
     }
     await expectAll(as('plan', 'prod'), prodSecrets.map(secret), true);
-    await expectAll(as('plan', 'prod'), devSecrets.map(secret), false);
+    // prod's stacks hold no project, so no token is readable there
+    await expectAll(
+      as('plan', 'prod'),
+      [...devSecrets.map(secret), secret('automock/prod/petstore/control-plane-token')],
+      false,
+    );
   });
 
   test('the value reads are exact names, never the environment’s whole secret path', () => {
@@ -1023,7 +1033,7 @@ describe('GithubOidcAccess: workload stacks (state, locks and generated secrets)
       .flatMap((d) => d.Statement)
       .filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'))
       .flatMap((s) => [s.Resource].flat());
-    expect(read).toHaveLength(151);
+    expect(read).toHaveLength(150);
     const stack = new TerraformStack(Testing.app(), 's');
     expect(
       () =>

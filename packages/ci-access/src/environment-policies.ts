@@ -236,7 +236,7 @@ function scopedStatements(
       const rest = list.filter((a) => !Object.hasOwn(valueReads, a));
       if (rest.length > 0) out.push(allow(sidOf(svc), rest, names));
       for (const a of list.filter((x) => Object.hasOwn(valueReads, x)))
-        out.push(allow(sidOf(svc, 'values'), [a], valueReads[a]!));
+        if (valueReads[a]!.length > 0) out.push(allow(sidOf(svc, 'values'), [a], valueReads[a]!));
       continue;
     }
     const tagged = TAG_SCOPED_SERVICES[svc];

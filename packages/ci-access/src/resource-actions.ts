@@ -836,10 +836,11 @@ export interface ResourceTypeInventory {
   readonly dataSources: readonly string[];
   /**
    * Names of the secrets whose value a resource of these stacks writes (an
-   * `aws_secretsmanager_secret_version`: a workload's generated secrets), besides the projects'
-   * control-plane tokens. The AWS provider refreshes a version only through
-   * `secretsmanager:GetSecretValue`, so the CI roles may read exactly these values.
-   * @default - none
+   * `aws_secretsmanager_secret_version`: the projects' control-plane tokens, a workload's
+   * generated secrets). The AWS provider refreshes a version only through
+   * `secretsmanager:GetSecretValue`, so the CI roles may read these values: the tokens of any
+   * project of the environment when one is listed, the others by exact name.
+   * @default - not listed: the control-plane tokens only
    */
   readonly secretVersionNames?: readonly string[];
 }

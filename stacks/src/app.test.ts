@@ -25,7 +25,14 @@ describe('the app', () => {
         'environment:dev',
         'environment:staging',
         'environment:prod',
-      ].concat(names.filter((n) => n.startsWith('project:'))),
+      ]
+        .concat(names.filter((n) => n.startsWith('project:')))
+        // the declared workloads (stacks/workloads/), after the projects
+        .concat([
+          'workload:dev-orders',
+          'workload:staging-sandbox-broker',
+          'workload:prod-sandbox-broker',
+        ]),
     );
   });
 

@@ -288,6 +288,54 @@ function suite(title: string, build: () => ReturnType<typeof synth>, envs: reado
       },
     );
 
+    // Issue 13: a workload's generated secrets (a version in Terraform) are read on refresh; its
+    // other secrets (the value a person puts) are not, nor another environment's.
+    test.each(envs.map((e) => [e.name, e] as const))(
+      "workload secrets of %s: plan and apply read the values of its declared workloads' generated secrets only",
+      async (_n, env) => {
+        const r = roles.get(env.name)!;
+        const secret = (name: string) =>
+          `arn:aws:secretsmanager:${env.region}:${env.accountId}:secret:${name}-AbC123`;
+        const workloadSecrets = (e: Environment) =>
+          stacks
+            .filter((x) => x.info.kind === 'workload' && x.info.environment === e.name)
+            .flatMap((x) => {
+              const res = x.json.resource ?? {};
+              const versioned = new Set(
+                Object.values<any>(res.aws_secretsmanager_secret_version ?? {}).map(
+                  (v) => /^\$\{aws_secretsmanager_secret\.([^.]+)\.id\}$/.exec(v.secret_id)![1],
+                ),
+              );
+              return Object.entries<any>(res.aws_secretsmanager_secret ?? {}).map(([id, b]) => ({
+                name: String(b.name),
+                generated: versioned.has(id),
+              }));
+            });
+        const own = workloadSecrets(env);
+        const generated = own.filter((x) => x.generated);
+        const readable = generated.map((x) => q('secretsmanager:GetSecretValue', secret(x.name)));
+        const unreadable = [
+          ...own.filter((x) => !x.generated).map((x) => x.name),
+          ...envs.filter((o) => o !== env).flatMap((o) => workloadSecrets(o).map((x) => x.name)),
+          ...generated.map((x) => `${x.name}-old`),
+          ...generated.map((x) => x.name.replace(/\/[^/]+$/, '/undeclared')),
+        ].map((n) => q('secretsmanager:GetSecretValue', secret(n), {}, n));
+        for (const kind of ['plan', 'apply'] as const) {
+          expect(await mismatches(r, kind, readable, () => 'Allowed')).toEqual([]);
+          expect(await mismatches(r, kind, unreadable, () => 'not Allowed')).toEqual([]);
+        }
+        // The seeds: sandbox-broker in staging and prod generates two and leaves the CSP token
+        // to a person; orders in dev generates none.
+        if (env.name === 'staging' || env.name === 'prod') {
+          expect(own.map((x) => [x.name.split('/').pop(), x.generated]).sort()).toEqual([
+            ['broker-admin-token', true],
+            ['broker-api-token', true],
+            ['csp-api-token', false],
+          ]);
+        }
+      },
+    );
+
     test.each(envs.map((e) => [e.name, e] as const))(
       'KMS keys of %s: the apply role creates and manages keys tagged for its environment only',
       async (_n, env) => {

@@ -1,5 +1,6 @@
 import { EnvironmentInventory } from '@automock/ci-access';
 import { RANDOM_PASSWORD_EPHEMERAL, Secret } from '@automock/data-messaging';
+import { ControlPlaneToken } from '@automock/ecs-service';
 import { Environment, PolicyDocument } from '@automock/core';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
@@ -23,6 +24,7 @@ export function inventoryOf(stacks: readonly AutomockStack[]): EnvironmentInvent
   const roleActions = new Set<string>();
   const roleServices = new Set<string>();
   const attached = new Set<string>();
+  const secretVersionNames = new Set<string>();
   const where = (c: IConstruct) => c.node.path;
 
   const addDocument = (doc: PolicyDocument, at: string) => {
@@ -52,6 +54,14 @@ export function inventoryOf(stacks: readonly AutomockStack[]): EnvironmentInvent
       // An ephemeral block (added by override: cdktf has no construct for it) is read at every
       // plan and apply like a data source.
       else if (c instanceof Secret && c.version) dataSources.add(RANDOM_PASSWORD_EPHEMERAL);
+      // A secret version is refreshed with GetSecretValue: CI may read the secrets the stacks
+      // write (a project's token, a workload's generated secret), by name.
+      if ((c instanceof Secret && c.version) || c instanceof ControlPlaneToken) {
+        const name = c.secret.nameInput;
+        if (typeof name !== 'string' || Token.isUnresolved(name))
+          throw new Error(`${where(c)}: the name of a secret CI reads is a token (${name})`);
+        secretVersionNames.add(name);
+      }
 
       if (c instanceof IamRolePolicy || c instanceof IamPolicy) parse(c.policyInput, where(c));
       else if (c instanceof IamRole) parse(c.assumeRolePolicyInput, where(c));
@@ -86,6 +96,7 @@ export function inventoryOf(stacks: readonly AutomockStack[]): EnvironmentInvent
     roleActions: sorted(roleActions),
     roleServices: sorted(roleServices),
     attachedPolicyArns: sorted(attached),
+    secretVersionNames: sorted(secretVersionNames),
   };
 }
 

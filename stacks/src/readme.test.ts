@@ -21,14 +21,17 @@ describe('README', () => {
     expect(readme).toMatch(row('<env>', environmentStateKey('<env>')));
     expect(readme).toMatch(row('<env>-<project>', projectStateKey('<env>', '<project>')));
     expect(readme).toMatch(row('<env>-<workload>', workloadStateKey('<env>', '<workload>')));
-    // And the default app (which declares no workload yet) has exactly the other three kinds.
+    // And the default app has exactly these four kinds.
     const kinds = new Set(AutomockStack.all(buildApp()).map((s) => s.info.kind));
-    expect([...kinds].sort()).toEqual(['bootstrap', 'environment', 'project']);
+    expect([...kinds].sort()).toEqual(['bootstrap', 'environment', 'project', 'workload']);
   });
 
-  it('names every environment and long-lived project of the default app', () => {
+  it('names every environment, long-lived project and declared workload stack of the default app', () => {
     const defaultApp = readme.slice(readme.indexOf('The default app:'));
     for (const e of ENVIRONMENTS) expect(defaultApp).toContain(`\`${e.name}\``);
     for (const p of PROJECTS) expect(defaultApp).toContain(`\`${p.project.name}\``);
+    const workloads = AutomockStack.all(buildApp()).filter((s) => s.info.kind === 'workload');
+    expect(workloads.length).toBeGreaterThan(0);
+    for (const w of workloads) expect(defaultApp).toContain(`\`${w.info.name}\``);
   });
 });

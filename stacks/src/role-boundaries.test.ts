@@ -310,3 +310,57 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))(
     });
   },
 );
+
+// ---- Issue 13: the reaper's workload deletes under the boundary's action families.
+describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))(
+  "the %s reaper's workload deletes under its boundary",
+  (_n, env) => {
+    test("are allowed on its environment's project and workload resources only, and the boundary's read families add nothing its policy does not grant", async () => {
+      const boundary = boundaryOf(env);
+      const reaper = rolesOf(env).find((r) => r.name === `${env.prefix}-${env.name}-reaper`)!;
+      const own = `${env.prefix}-${env.name}`;
+      const arn = (svc: string, rest: string) =>
+        `arn:aws:${svc}:${env.region}:${env.accountId}:${rest}`;
+      const tags = (e: string, project: string) => ({
+        [`aws:ResourceTag/${ENV_TAG}`]: e,
+        [`aws:ResourceTag/${TAG_PROJECT}`]: project,
+      });
+      const calls: [string, string][] = [
+        ['events:ListTargetsByRule', arn('events', `rule/${own}-orders-order-processor`)],
+        ['events:RemoveTargets', arn('events', `rule/${own}-orders-order-processor`)],
+        ['events:DeleteRule', arn('events', `rule/${own}-orders-order-processor`)],
+        ['scheduler:ListTagsForResource', arn('scheduler', `schedule-group/${own}-orders`)],
+        ['scheduler:DeleteScheduleGroup', arn('scheduler', `schedule-group/${own}-orders`)],
+        ['servicediscovery:DeleteService', arn('servicediscovery', 'service/srv-0123456789abcdef')],
+      ];
+      const call = (action: string, resource: string, context: Record<string, string>): Call => ({
+        role: reaper,
+        action,
+        resource,
+        context,
+      });
+      for (const [action, resource] of calls) {
+        expect([
+          action,
+          await ask(call(action, resource, tags(env.name, 'orders')), boundary),
+        ]).toEqual([action, 'Allowed']);
+        for (const context of [tags('elsewhere', 'orders'), tags(env.name, '_environment'), {}])
+          expect([
+            action,
+            context,
+            await ask(call(action, resource, context), boundary),
+          ]).not.toEqual([action, context, 'Allowed']);
+      }
+      // The boundary lists s3:Get* and iam:GetRole*; the reaper's own policy grants neither of
+      // these, so it still cannot make them.
+      for (const [action, resource] of [
+        ['s3:GetObjectAcl', `arn:aws:s3:::${own}-orders-assets/index.html`],
+        ['iam:GetRolePolicy', `arn:aws:iam::${env.accountId}:role/${own}-orders-api-task`],
+      ] as const)
+        expect([
+          action,
+          await ask(call(action, resource, tags(env.name, 'orders')), boundary),
+        ]).toEqual([action, 'ImplicitlyDenied']);
+    });
+  },
+);

@@ -181,6 +181,8 @@ export function mergeInventories(parts: readonly EnvironmentInventory[]): Enviro
     roleActions: union((i) => i.roleActions),
     roleServices: union((i) => i.roleServices),
     attachedPolicyArns: union((i) => i.attachedPolicyArns),
+    // Issue 13: the secrets CI may read (a stack's inventory lists them; an empty list reads none).
+    secretVersionNames: union((i) => i.secretVersionNames ?? []),
   };
 }
 

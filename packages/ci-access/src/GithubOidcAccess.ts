@@ -319,7 +319,7 @@ export class GithubOidcAccess extends Construct {
       ] as const) {
         if (docs.length > MANAGED_POLICIES_PER_ROLE) {
           throw new Error(
-            `githubOidcAccess.environments[${env.name}]: the ${kind} role needs ${docs.length} managed policies, over the ${MANAGED_POLICIES_PER_ROLE} IAM allows a role by default`,
+            `githubOidcAccess.environments[${env.name}]: the ${kind} role needs ${docs.length} managed policies, over the ${MANAGED_POLICIES_PER_ROLE} IAM allows a role by default${secretsHint(env.inventory)}`,
           );
         }
       }
@@ -453,6 +453,14 @@ export class GithubOidcAccess extends Construct {
   }
 }
 
+/** What makes a role's policies large when it is the secrets CI reads: say so in the error. */
+function secretsHint(inventory: EnvironmentInventory): string {
+  const n = inventory.secretVersionNames?.length ?? 0;
+  return n > 0
+    ? ` (its stacks write ${n} secret values, each readable by name: fewer generated secrets, or fewer workloads in this environment)`
+    : '';
+}
+
 function trustPolicy(
   providerArn: string,
   subject: Record<string, Record<string, string>>,
@@ -566,6 +574,13 @@ function validate(props: GithubOidcAccessProps): void {
           inv,
           'must list resources, dataSources, roleActions, roleServices and attachedPolicyArns (strings)',
         );
+      }
+      const secrets = inv?.secretVersionNames;
+      if (
+        secrets !== undefined &&
+        (!Array.isArray(secrets) || !secrets.every((x) => typeof x === 'string'))
+      ) {
+        issues.add(at('inventory.secretVersionNames'), secrets, 'must be a list of secret names');
       }
       if (
         e.hostedZoneId !== undefined &&

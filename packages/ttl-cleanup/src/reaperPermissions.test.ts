@@ -724,4 +724,41 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
       'ImplicitlyDenied',
     ]);
   });
+
+  // ---- workload tasks and internal services (issue 13, wave 2)
+  it("deletes a workload's event rules, schedule groups and Cloud Map services only with this environment's project tags", async () => {
+    const tagged = (env: string, project: string) => ({
+      'aws:ResourceTag/automock:env': env,
+      'aws:ResourceTag/automock:project': project,
+    });
+    const arn = (svc: string, rest: string) => `arn:aws:${svc}:${REGION}:${ACCOUNT}:${rest}`;
+    const rule = arn('events', 'rule/automock-dev-shop-order-processor');
+    const busRule = arn('events', 'rule/orders/automock-dev-shop-refunds');
+    const group = arn('scheduler', 'schedule-group/automock-dev-shop');
+    const cloudMap = arn('servicediscovery', 'service/srv-0123456789abcdef');
+    const calls: [string, string][] = [
+      ['events:ListTargetsByRule', rule],
+      ['events:RemoveTargets', rule],
+      ['events:DeleteRule', rule],
+      ['events:DeleteRule', busRule],
+      ['scheduler:ListTagsForResource', group],
+      ['scheduler:DeleteScheduleGroup', group],
+      ['servicediscovery:DeleteService', cloudMap],
+    ];
+    const as = (env: string, project: string): SimRequest[] =>
+      calls.map(([action, resource]) => ({ action, resource, context: tagged(env, project) }));
+    const allowed = await decisions(REAPER_ROLE, policies.reaper!, [
+      ...as(ENV, 'shop'),
+      { action: 'scheduler:ListScheduleGroups', resource: '*' },
+    ]);
+    expect(denied(allowed)).toEqual([]);
+    // Another environment's, the environment's own, and untagged ones: never.
+    const never = [
+      ...as('staging', 'shop'),
+      ...as(ENV, '_environment'),
+      ...calls.map(([action, resource]) => ({ action, resource })),
+    ];
+    const d = await decisions(REAPER_ROLE, policies.reaper!, never);
+    expect(d.map((x) => x.decision)).toEqual(never.map(() => 'ImplicitlyDenied'));
+  });
 });

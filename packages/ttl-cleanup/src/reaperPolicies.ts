@@ -73,6 +73,16 @@ export const TAG_CONDITIONED_DELETES = [
   'kms:ScheduleKeyDeletion',
   // ---- workload data II (issue 13 D2): container repositories (buckets and endpoints above)
   'ecr:DeleteRepository',
+  // ---- workload tasks and internal services (issue 13, wave 2). A rule's targets are listed
+  // and removed before it; a schedule group is read for its tags (schedules carry none) before
+  // it goes; an internal service's Cloud Map service after the ECS service. All are authorised
+  // on the rule, group or service, whose tags these conditions read.
+  'events:ListTargetsByRule',
+  'events:RemoveTargets',
+  'events:DeleteRule',
+  'scheduler:ListTagsForResource',
+  'scheduler:DeleteScheduleGroup',
+  'servicediscovery:DeleteService',
 ] as const;
 
 /**
@@ -93,6 +103,8 @@ const SWEEP_READS = [
   'application-autoscaling:DescribeScalableTargets',
   // Issue 13 D1: a workload key's aliases are found by key (no resource-level permissions).
   'kms:ListAliases',
+  // Issue 13: workload schedule groups are found by name (no resource-level permissions).
+  'scheduler:ListScheduleGroups',
 ];
 
 function arns(s: PolicyScope) {

@@ -8,15 +8,15 @@ import { WorkloadStack } from '../workload-stack';
 import { resolveWorkloads, yamlWorkload } from '../workloads';
 
 /**
- * The seed-004-style workload stacks/src/seeds/workloads/orders.yaml, and its TypeScript twin: the same
+ * The seed-004-style workload stacks/workloads/orders.yaml, and its TypeScript twin: the same
  * definition through `defineWorkload` must give a byte-identical stack.
  */
 type Json = Record<string, Record<string, Record<string, Record<string, unknown>>>>;
 type Res = Record<string, unknown>;
 
 const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
-// Not (yet) in stacks/workloads: see the stacks README on what the default app still lacks for it.
-const FILE = path.join(__dirname, 'workloads', 'orders.yaml');
+// In the default app (stacks/workloads/): these tests read the file the app deploys.
+const FILE = path.join(__dirname, '..', '..', 'workloads', 'orders.yaml');
 
 /** The twin, as a team writing TypeScript would declare it. */
 export const ordersTwin: WorkloadInput = {
@@ -131,7 +131,7 @@ const yamlText = synth(fromYaml);
 const json = JSON.parse(yamlText) as Json;
 const all = (type: string): Res[] => Object.values(json.resource?.[type] ?? {});
 
-describe('the seed-004-style workload orders (stacks/src/seeds/workloads/orders.yaml)', () => {
+describe('the seed-004-style workload orders (stacks/workloads/orders.yaml)', () => {
   test('its TypeScript twin synthesises a byte-identical stack', () => {
     expect(synth(defineWorkload(ordersTwin, dev))).toBe(yamlText);
   });

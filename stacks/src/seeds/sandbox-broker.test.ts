@@ -9,14 +9,14 @@ import { resolveWorkloads, yamlWorkload } from '../workloads';
 
 /**
  * Seed 003 (the sandbox broker's Terraform, "Phase 6") as the declared workload
- * stacks/src/seeds/workloads/sandbox-broker.yaml: each bullet of the seed's resource list is an expectation
+ * stacks/workloads/sandbox-broker.yaml: each bullet of the seed's resource list is an expectation
  * on the synthesised stack of staging (no domain) and prod (a domain: HTTPS).
  */
 type Json = Record<string, Record<string, Record<string, Record<string, unknown>>>>;
 type Res = Record<string, unknown>;
 
-// Not (yet) in stacks/workloads: see the stacks README on what the default app still lacks for it.
-const FILE = path.join(__dirname, 'workloads', 'sandbox-broker.yaml');
+// In the default app (stacks/workloads/): these tests read the file the app deploys.
+const FILE = path.join(__dirname, '..', '..', 'workloads', 'sandbox-broker.yaml');
 const env = (name: string): Environment => ENVIRONMENTS.find((e) => e.name === name)!;
 const [staging, prod] = resolveWorkloads(
   [yamlWorkload(readFileSync(FILE, 'utf8'), FILE)],
@@ -42,7 +42,7 @@ const container = (json: Json) => {
   return { td, def: (JSON.parse(String(td.container_definitions)) as Res[])[0]! };
 };
 
-describe('seed 003: sandbox-broker, declared in stacks/src/seeds/workloads/sandbox-broker.yaml', () => {
+describe('seed 003: sandbox-broker, declared in stacks/workloads/sandbox-broker.yaml', () => {
   test('is deployed to staging and prod, on each environment’s network and cluster', () => {
     expect(staging.environments).toEqual(['staging', 'prod']);
     expect(s.stack.info.name).toBe('staging-sandbox-broker');

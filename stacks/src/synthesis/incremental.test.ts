@@ -54,6 +54,10 @@ const ALL_DEFAULT = [
   'prod',
   'dev-petstore',
   'staging-petstore',
+  // the declared workloads (stacks/workloads/)
+  'dev-orders',
+  'staging-sandbox-broker',
+  'prod-sandbox-broker',
   'bootstrap-us-east-1',
   'bootstrap-us-west-2',
 ];
@@ -86,6 +90,9 @@ describe('synthesizeStacks (one stack at a time)', () => {
       'prod',
       'dev-petstore',
       'staging-petstore',
+      'dev-orders',
+      'staging-sandbox-broker',
+      'prod-sandbox-broker',
     ]);
   });
 

@@ -476,13 +476,15 @@ async function callsOf(x: Ctx, r: Res, action: string, op: string): Promise<CiRe
   // The resource types the call is authorised against: every required one, else ours.
   const ownRt = own && listed.includes(own.rt) ? own.rt : undefined;
   const types =
-    required.length > 0
-      ? required
-      : [
-          ownRt ??
-            (parentRt && listed.includes(parentRt) ? parentRt : undefined) ??
-            fallback(svc, listed),
-        ];
+    ownRt && ONE_ARN_OF_ITS_TYPES.has(action)
+      ? [ownRt]
+      : required.length > 0
+        ? required
+        : [
+            ownRt ??
+              (parentRt && listed.includes(parentRt) ? parentRt : undefined) ??
+              fallback(svc, listed),
+          ];
   const calls: CiRequest[] = [];
   for (const rt of types) {
     if (!rt) throw new Error(`${why}: no resource type of ${action} to check`);
@@ -586,6 +588,17 @@ async function callsOf(x: Ctx, r: Res, action: string, op: string): Promise<CiRe
   }
   return calls;
 }
+
+/**
+ * Calls that name one ARN, of any of the resource types the Service Authorization Reference
+ * marks required for them (DynamoDB's tagging calls: `ResourceArn`, a table's or a stream's).
+ * They are authorised against the resource they name, not against every listed type.
+ */
+const ONE_ARN_OF_ITS_TYPES: ReadonlySet<string> = new Set([
+  'dynamodb:TagResource',
+  'dynamodb:UntagResource',
+  'dynamodb:ListTagsOfResource',
+]);
 
 function fallback(svc: string, listed: string[]): string | undefined {
   if (svc === 's3') return listed.includes('bucket') ? 'bucket' : 'object';

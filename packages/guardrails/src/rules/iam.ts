@@ -51,6 +51,9 @@ export const RESOURCE_WILDCARD_ACTIONS: readonly string[] = [
   // ...nor has the private hosted zone Cloud Map creates for it, as the caller (Route 53 has no
   // tag conditions; CI may not change records outside its environment's domain)
   'route53:CreateHostedZone',
+  // The sweep finds a workload's schedule group by listing them (issue 13): the Service
+  // Authorization Reference lists no resource type for ListScheduleGroups
+  'scheduler:ListScheduleGroups',
 ];
 
 /** AWS managed policies that grant everything, directly or by letting the holder write IAM. */

@@ -35,3 +35,4 @@ export * from './workload/repositories';
 export * from './workload/endpoints';
 export * from './workload/references';
 export * from './workload/outputs';
+export * from './workload/preview';

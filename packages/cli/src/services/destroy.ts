@@ -132,6 +132,7 @@ export async function destroyProject(
       {
         env,
         project,
+        kind: d.kind,
         stateBucket: ctx.names.bucket,
         lockTable: ctx.names.lockTable,
         method: 'cli',

@@ -1,9 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigValidationError, resolveWorkloadPreview, TAG_PROJECT } from '@automock/core';
+import {
+  ConfigValidationError,
+  parseWorkloadYaml,
+  resolveWorkloadPreview,
+  TAG_PROJECT,
+} from '@automock/core';
 import { Testing } from 'cdktf';
-import { parse } from 'yaml';
 import { planApp } from './app-plan';
 import { ENVIRONMENTS } from './environments';
 import { WorkloadStack } from './workload-stack';
@@ -95,7 +99,7 @@ describe('workload previews', () => {
       ephemeral: true,
       ttlHours: staging.defaultTtlHours,
     });
-    const ts = typescriptWorkload(parse(LEDGER) as never);
+    const ts = typescriptWorkload(parseWorkloadYaml(LEDGER, 'ledger.yaml').input as never);
     expect(previewWorkloadSource(ts, p).define(staging, plan().workloadSections)).toEqual(yaml);
   });
 

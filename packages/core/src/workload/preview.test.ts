@@ -1,7 +1,12 @@
 import { defineEnvironment, DNS_LABEL_RE, MAX_TTL_HOURS } from '../environment';
-import { ConfigValidationError } from '../errors';
+import { ConfigValidationError, IssueCollector } from '../errors';
 import { resourceName, NAME_RULES, ResourceKind } from '../naming';
-import { previewWorkloadInput, resolveWorkloadPreview, workloadPreviewName } from './preview';
+import {
+  checkPreviewRouting,
+  previewWorkloadInput,
+  resolveWorkloadPreview,
+  workloadPreviewName,
+} from './preview';
 import { defineWorkload, WORKLOAD_NAME_MAX } from './workload';
 
 const DEV = defineEnvironment({
@@ -138,5 +143,38 @@ describe('workload previews', () => {
     expect(kept.tables![0]!.deletionProtection).toBe(true);
     expect(kept.secrets![0]!.recoveryWindowDays).toBe(7);
     expect(kept.buckets![0]!.forceDestroy).toBe(false);
+  });
+
+  it('refuses a preview’s shared-ALB services while the workload (or another preview) answers the same paths there', () => {
+    const shop = {
+      name: 'shop',
+      environments: ['dev'],
+      services: [
+        {
+          name: 'api',
+          image: 'public.ecr.aws/nginx/nginx:1.27',
+          port: 8080,
+          routing: { kind: 'shared', paths: ['/shop/*'] },
+        },
+        { name: 'worker', image: 'public.ecr.aws/nginx/nginx:1.27', routing: { kind: 'worker' } },
+      ],
+    };
+    const p = resolveWorkloadPreview({ workload: 'shop', name: 'pr-1' }, DEV);
+    const w = defineWorkload(previewWorkloadInput(shop, p) as never, DEV);
+    const issues = new IssueCollector();
+    checkPreviewRouting(issues, w, ['shop', 'shop-pr-2']);
+    expect(issues.issues).toEqual([
+      {
+        field: 'workload[dev/shop-pr-1].services[0].routing',
+        value: { kind: 'shared', hosts: [], paths: ['/shop/*'] },
+        rule: expect.stringMatching(
+          /^must not be shared while shop, shop-pr-2 answer the same hosts and paths on dev's ALB/,
+        ),
+      },
+    ]);
+    // Alone in its environment, it may share the ALB.
+    const alone = new IssueCollector();
+    checkPreviewRouting(alone, w, []);
+    expect(alone.issues).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { checkDnsName, checkTtlHours, DNS_LABEL_RE, Environment } from '../environment';
 import { IssueCollector } from '../errors';
 import { shortHash } from '../hash';
-import { WORKLOAD_NAME_MAX } from './workload';
+import type { ResolvedService } from './services';
+import { Workload, workloadLabel, WORKLOAD_NAME_MAX } from './workload';
 
 /** Defaults of a preview (an ephemeral deployment of a workload with a TTL). */
 export const WORKLOAD_PREVIEW_DEFAULTS = {
@@ -98,4 +99,28 @@ export function previewWorkloadInput(input: unknown, preview: WorkloadPreview): 
     ephemeral: true,
     ttlHours: preview.ttlHours,
   };
+}
+
+/**
+ * A preview's services routed by the environment's shared ALB match the same hosts and paths as
+ * those of the workload it previews (and of its other previews) in that environment: ALB sends
+ * each request to the rule of lowest priority, so one of them would take the other's traffic.
+ * Reports each such service while `holders` (the live deployments of the same workload in the
+ * preview's environment) is not empty.
+ */
+export function checkPreviewRouting(
+  issues: IssueCollector,
+  preview: Pick<Workload, 'name' | 'env' | 'sections'>,
+  holders: readonly string[],
+): void {
+  if (holders.length === 0) return;
+  const services = (preview.sections.services as readonly ResolvedService[] | undefined) ?? [];
+  services.forEach((s, i) => {
+    if (s.routing.kind !== 'shared') return;
+    issues.add(
+      `${workloadLabel(preview.env.name, preview.name)}.services[${i}].routing`,
+      { kind: 'shared', hosts: s.routing.hosts, paths: s.routing.paths },
+      `must not be shared while ${holders.join(', ')} answer${holders.length === 1 ? 's' : ''} the same hosts and paths on ${preview.env.name}'s ALB (the rule of lower priority takes every request): deploy the preview to another environment, or destroy the other first`,
+    );
+  });
 }

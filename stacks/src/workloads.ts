@@ -8,8 +8,10 @@ import {
   IssueCollector,
   parseWorkloadYaml,
   ParsedWorkloadYaml,
+  previewWorkloadInput,
   Workload,
   WorkloadInput,
+  WorkloadPreview,
   WorkloadSection,
   workloadLabel,
   WORKLOAD_SECTIONS,
@@ -42,6 +44,12 @@ export interface WorkloadSource {
   readonly define: (env: Environment, sections: readonly WorkloadSection[]) => Workload;
   /** For a YAML file: the name the file gives (`<name>.yaml`), which must equal {@link name}. */
   readonly fileName?: string;
+  /**
+   * Its ephemeral preview ({@link previewWorkloadSource}): the same declaration with the
+   * preview's name, environment, `ephemeral: true` and TTL, checked by the same validator.
+   * @default - previewWorkloadSource cannot make one
+   */
+  readonly preview?: (preview: WorkloadPreview) => WorkloadSource;
 }
 
 /** A validated workload for one environment, and where it came from. */
@@ -54,13 +62,36 @@ export interface PlannedWorkload {
 /** A TypeScript workload as a source. */
 export function typescriptWorkload(input: WorkloadInput): WorkloadSource {
   const name = (input as { name?: unknown } | null)?.name;
+  const origin = `typescript:${typeof name === 'string' ? name : '?'}`;
   return {
-    origin: `typescript:${typeof name === 'string' ? name : '?'}`,
+    origin,
     content: JSON.stringify(input),
     name,
     environments: (input as { environments?: unknown } | null)?.environments,
     define: (env, sections) => defineWorkload(input, env, { sections }),
+    preview: (p) => ({
+      ...typescriptWorkload(previewWorkloadInput(input, p) as WorkloadInput),
+      origin: previewOrigin(origin, p),
+      preview: undefined,
+    }),
   };
+}
+
+function previewOrigin(origin: string, p: WorkloadPreview): string {
+  return `${origin} (preview ${p.previewName} in ${p.env.name})`;
+}
+
+/**
+ * The ephemeral preview of a declared workload (`automock deploy --workload`): stack
+ * `<env>-<previewName>`, its own state key, names and tags, `ephemeral: true` (no deletion
+ * protection, data deleted with it) and the preview's TTL. Validated like any workload when the
+ * app is planned, together with the declared ones, so a name another workload or project holds
+ * is refused there.
+ */
+export function previewWorkloadSource(source: WorkloadSource, p: WorkloadPreview): WorkloadSource {
+  if (!source.preview)
+    throw new Error(`${source.origin}: this workload source cannot make a preview`);
+  return source.preview(p);
 }
 
 /** A YAML workload's text as a source; `file` names it in messages and gives its expected name. */
@@ -74,6 +105,19 @@ export function yamlWorkload(text: string, file: string): WorkloadSource {
     environments: doc?.environments,
     fileName: path.basename(file).replace(/\.ya?ml$/, ''),
     define: (env, sections) => defineParsedWorkload(parsed, env, { sections }),
+    preview: (p) => {
+      // The file's lines still locate each problem; only its name and environments differ.
+      const input = previewWorkloadInput(parsed.input, p) as
+        { name?: unknown; environments?: unknown } | undefined;
+      const previewed: ParsedWorkloadYaml = { ...parsed, input, line: parsed.line };
+      return {
+        origin: previewOrigin(file, p),
+        content: `${text}\n# preview ${JSON.stringify(input ?? null)}`,
+        name: input?.name,
+        environments: input?.environments,
+        define: (env, sections) => defineParsedWorkload(previewed, env, { sections }),
+      };
+    },
   };
 }
 

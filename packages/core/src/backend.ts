@@ -40,6 +40,18 @@ export function workloadStateKey(env: string, workload: string): string {
   return `workloads/${env}/${workload}/terraform.tfstate`;
 }
 
+/**
+ * Backend key of what a registry item deploys: a workload preview's stack is a workload stack
+ * ({@link workloadStateKey}), a mock's a project stack ({@link projectStateKey}).
+ */
+export function deploymentStateKey(
+  env: string,
+  name: string,
+  kind: 'mock' | 'workload' = 'mock',
+): string {
+  return kind === 'workload' ? workloadStateKey(env, name) : projectStateKey(env, name);
+}
+
 /** Backend key of the bootstrap stack of a region. */
 export function bootstrapStateKey(region: string): string {
   return `bootstrap/${region}/terraform.tfstate`;

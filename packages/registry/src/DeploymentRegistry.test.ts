@@ -1,4 +1,4 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ConfigValidationError, NEVER_EXPIRES, REGISTRY_SCHEMA } from '@automock/core';
 import { DeploymentRegistry, DESTROYED_RETENTION_DAYS } from './DeploymentRegistry';
 import { RegistryConflictError } from './RegistryConflictError';
@@ -132,6 +132,72 @@ describe('register', () => {
       /ttlHours: got 721, must be a whole number of hours from 0 \(never expire\) to 720/,
     );
     expect(msg).toMatch(/createdBy/);
+    expect(await registry.listAll()).toEqual([]);
+  });
+
+  it('records a workload preview with its kind and the workload it previews', async () => {
+    await registry.register({
+      env: 'dev',
+      project: 'shop-pr-7',
+      kind: 'workload',
+      workload: 'shop',
+      createdBy: 'alice',
+      ttlHours: 2,
+      now: T0,
+    });
+    expect(await registry.get('dev', 'shop-pr-7')).toMatchObject({
+      kind: 'workload',
+      workload: 'shop',
+      status: 'deploying',
+      expiresAt: '2026-03-01T12:00:00.000Z',
+    });
+    const listed = await registry.listByEnvironment('dev');
+    expect(listed.map((d) => [d.project, d.kind])).toEqual([['shop-pr-7', 'workload']]);
+  });
+
+  it('reads an item written before kinds existed as a mock, and registers mocks as such', async () => {
+    await dynamo.client().send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          [REGISTRY_SCHEMA.partitionKey]: { S: 'dev#old' },
+          env: { S: 'dev' },
+          project: { S: 'old' },
+          status: { S: 'active' },
+          version: { N: '3' },
+          createdAt: { S: T0.toISOString() },
+          createdBy: { S: 'bob' },
+          ttlHours: { N: '4' },
+          expiresAt: { S: hours(4).toISOString() },
+          stackObjectKey: { S: 'stacks/dev/old/cdk.tf.json' },
+        },
+      }),
+    );
+    const old = await registry.get('dev', 'old');
+    expect(old).toMatchObject({ kind: 'mock', status: 'active', version: 3 });
+    expect(old?.workload).toBeUndefined();
+    const d = await registry.register({ env: 'dev', project: 'new', createdBy: 'a', ttlHours: 1 });
+    expect(d.kind).toBe('mock');
+    expect((await registry.get('dev', 'new'))?.kind).toBe('mock');
+  });
+
+  it('refuses an unknown kind, and a workload name on a mock, writing nothing', async () => {
+    const err = await registry
+      .register({
+        env: 'dev',
+        project: 'x',
+        kind: 'lambda' as never,
+        createdBy: 'a',
+        ttlHours: 1,
+      })
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/kind: got "lambda", must be one of mock, workload/);
+    const err2 = await registry
+      .register({ env: 'dev', project: 'x', workload: 'shop', createdBy: 'a', ttlHours: 1 })
+      .catch((e: unknown) => e);
+    expect((err2 as Error).message).toMatch(
+      /workload: got "shop", is only recorded for kind 'workload'/,
+    );
     expect(await registry.listAll()).toEqual([]);
   });
 });

@@ -20,8 +20,10 @@ import {
 import { fromItem, toAttribute, toItem } from './attributes';
 import {
   ALLOWED_TRANSITIONS,
+  DEPLOYMENT_KINDS,
   DEPLOYMENT_STATUSES,
   type Deployment,
+  type DeploymentKind,
   type DeploymentFields,
   type DeploymentStatus,
   EXTENDABLE_STATUSES,
@@ -50,6 +52,10 @@ export interface DeploymentRegistryProps {
 export interface RegisterInput {
   readonly env: string;
   readonly project: string;
+  /** What it deploys. @default 'mock' */
+  readonly kind?: DeploymentKind;
+  /** For a workload preview: the declared workload it previews. @default - none */
+  readonly workload?: string;
   /** Who deploys it. */
   readonly createdBy: string;
   /** Hours to live from now, 0 = never; 0 to `MAX_TTL_HOURS`. */
@@ -203,6 +209,11 @@ export class DeploymentRegistry {
     checkTtlHours(issues, 'ttlHours', input.ttlHours);
     if (typeof input.createdBy !== 'string' || input.createdBy.length === 0)
       issues.add('createdBy', input.createdBy, 'must be a non-empty string');
+    if (input.kind !== undefined && !DEPLOYMENT_KINDS.includes(input.kind))
+      issues.add('kind', input.kind, `must be one of ${DEPLOYMENT_KINDS.join(', ')}`);
+    if (input.workload !== undefined) checkName(issues, 'workload', input.workload);
+    if (input.workload !== undefined && input.kind !== 'workload')
+      issues.add('workload', input.workload, "is only recorded for kind 'workload'");
     if (input.isolation !== undefined && !['shared', 'dedicated'].includes(input.isolation))
       issues.add('isolation', input.isolation, "must be 'shared' or 'dedicated'");
     if (
@@ -229,6 +240,8 @@ export class DeploymentRegistry {
     const deployment: Deployment = {
       env,
       project,
+      kind: input.kind ?? 'mock',
+      ...(input.workload !== undefined ? { workload: input.workload } : {}),
       status: 'deploying',
       version: (existing?.version ?? 0) + 1,
       createdAt: stamp,
@@ -662,6 +675,8 @@ export function toDeployment(item: Record<string, AttributeValue>): Deployment {
   return {
     env: str('env') ?? '',
     project: str('project') ?? '',
+    kind: o.kind === 'workload' ? 'workload' : 'mock',
+    workload: str('workload'),
     status: (str('status') as DeploymentStatus) ?? 'failed',
     version: typeof o.version === 'number' ? o.version : 0,
     createdAt: str('createdAt') ?? '',

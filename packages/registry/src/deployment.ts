@@ -59,12 +59,26 @@ export interface TeardownProgress {
   readonly fallbackReason?: string;
 }
 
+/**
+ * What a registry item deploys: a MockServer project (`automock deploy --project`), or an
+ * ephemeral preview of a workload (`automock deploy --workload`). Items written before workloads
+ * existed carry no kind and are mocks.
+ */
+export type DeploymentKind = 'mock' | 'workload';
+
+/** Every kind, for validation. */
+export const DEPLOYMENT_KINDS: readonly DeploymentKind[] = ['mock', 'workload'];
+
 /** One item of the deployments registry: a project deployed to an environment. */
 export interface Deployment {
   /** Environment name, e.g. `dev`. */
   readonly env: string;
-  /** Project name, e.g. `petstore`. */
+  /** Project name, e.g. `petstore`; for a workload preview, its own workload name (`shop-pr-42`). */
   readonly project: string;
+  /** What it deploys (`mock` for items written before workloads). */
+  readonly kind: DeploymentKind;
+  /** For a workload preview: the declared workload it is a preview of. */
+  readonly workload?: string;
   readonly status: DeploymentStatus;
   /** Incremented by every write; writes are conditional on it. */
   readonly version: number;

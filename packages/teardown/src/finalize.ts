@@ -1,7 +1,12 @@
 import { DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { archivedStateKey, projectStateKey } from '@automock/core';
-import { type Deployment, type DeploymentRegistry, type TeardownMethod } from '@automock/registry';
+import { archivedStateKey, deploymentStateKey } from '@automock/core';
+import {
+  type Deployment,
+  type DeploymentKind,
+  type DeploymentRegistry,
+  type TeardownMethod,
+} from '@automock/registry';
 import { errorName } from './retry';
 
 /** Where a project's state lives. */
@@ -16,6 +21,8 @@ export interface StateLocation {
 export interface FinalizeOptions extends StateLocation {
   readonly env: string;
   readonly project: string;
+  /** What the item deploys: a workload preview's state is under `workloads/`. @default 'mock' */
+  readonly kind?: DeploymentKind;
   /** How the resources went. */
   readonly method: TeardownMethod;
   /** Who finished it (`reaper`, `destroyer-task`, a user). */
@@ -41,7 +48,7 @@ export async function finalizeTeardown(
   registry: DeploymentRegistry,
   opts: FinalizeOptions,
 ): Promise<{ archivedTo: string | undefined; deployment: Deployment }> {
-  const stateKey = projectStateKey(opts.env, opts.project);
+  const stateKey = deploymentStateKey(opts.env, opts.project, opts.kind);
   const archiveKey = archivedStateKey(opts.env, opts.project, opts.now);
   let archivedTo: string | undefined = archiveKey;
   try {

@@ -203,6 +203,7 @@ export async function sweepAndRecord(
   const { archivedTo, deployment } = await finalizeTeardown(clients, registry, {
     env: d.env,
     project: d.project,
+    kind: d.kind,
     stateBucket: opts.stateBucket,
     lockTable: opts.lockTable,
     method: 'sweep',

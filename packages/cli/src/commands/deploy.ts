@@ -6,7 +6,7 @@ import {
   MAX_TTL_HOURS,
 } from '@automock/core';
 import { AutomockCommand } from '../base-command';
-import { envFlag, projectFlag } from '../flags';
+import { envFlag } from '../flags';
 import { money, priceSource } from '../services/cost';
 import {
   DeployRequest,
@@ -16,6 +16,14 @@ import {
   PreparedDeploy,
   validateDeploy,
 } from '../services/deploy';
+import {
+  executeWorkloadDeploy,
+  prepareWorkloadDeploy,
+  previewFlags,
+  validateWorkloadDeploy,
+  WorkloadDeployRequest,
+  WorkloadDeployResult,
+} from '../services/deploy-workload';
 import { WAIT_DEFAULTS } from '../services/wait-for-mock';
 import { waitProgress } from '../presentation/progress';
 import { resolveEnvironment } from '../environment/app-module';
@@ -26,16 +34,21 @@ import { TerraformRunner } from '../terraform/terraform';
 import { showExpiry } from '../presentation/time';
 
 export default class Deploy extends AutomockCommand {
-  static override summary = 'Deploy a MockServer for a project, with a time to live.';
+  static override summary =
+    'Deploy a MockServer for a project, or a preview of a workload, with a time to live.';
 
   static override description = `Validates the options and the expectations file (before anything else, the terraform check included), refuses a project that is already active, registers the project as deploying, synthesises its stack, stores the synthesised JSON in the state bucket (the teardown destroys from it) and applies it. It then waits until the ECS service is stable, its load balancer targets are healthy and the mock answers GET /mockserver/ready through its URL with its expectations loaded (on a terminal one progress line, elsewhere one line per step; --no-wait skips this), and only then marks it active with its URLs. A failed or interrupted apply, a circuit-breaker rollback, tasks that stop or the --wait-timeout mark it failed with the reason and ECS's latest events.
 
-On a terminal, options not given (size, TTL, notification email) are asked for, and the cost estimate is shown for confirmation before anything is created.`;
+On a terminal, options not given (size, TTL, notification email) are asked for, and the cost estimate is shown for confirmation before anything is created.
+
+With --workload (a declared workload's name, or a workload YAML file) it deploys an ephemeral preview of that workload instead: the workload <workload>-<name> (--name, default "preview"; shortened with a hash to 24 characters) in stack <env>-<workload>-<name>, with its own state key, resource names and tags, synthesised with ephemeral: true (no deletion protection, buckets and repositories emptied with it, secrets deleted at once), recorded in the registry as kind workload with its TTL. list, extend-ttl and destroy then name it with --project <workload>-<name>, and the reaper tears it down when it expires. A preview whose services use the shared ALB is refused where the workload (or another preview of it) is live, as both would answer the same paths.`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --env dev --project user-api --expectations mocks/user-api.json',
     '<%= config.bin %> <%= command.id %> -e dev -p user-api --expectations mocks/user-api.json --size medium --ttl-hours 8 --notification-email admin@example.com',
     '<%= config.bin %> <%= command.id %> -e staging -p load-test --expectations mocks/api.json --isolation dedicated --min-tasks 10 --max-tasks 200 --yes',
+    '<%= config.bin %> <%= command.id %> -e dev --workload sandbox-broker --name pr-42 --ttl-hours 8 --yes',
+    '<%= config.bin %> <%= command.id %> -e dev --workload ./preview/orders.yaml --ttl-hours 2 --yes',
   ];
 
   static exitCodes = exitCodes({
@@ -43,7 +56,7 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
     [EXIT.failure]:
       'terraform or AWS failed, or the mock did not come up (rollback, stopped tasks, timeout): the registry says failed, with the reason; or the project is already deployed',
     [EXIT.usage]:
-      'bad input: flags, an unknown environment, an invalid project (field, value and rule named) or expectations file',
+      'bad input: flags, an unknown environment, an invalid project (field, value and rule named) or expectations file, an unknown or invalid workload, preview name or TTL',
     [EXIT.declined]: 'not confirmed at the prompt; nothing was created',
   });
 
@@ -51,34 +64,66 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
 
   static override flags = {
     env: envFlag,
-    project: projectFlag,
+    project: Flags.string({
+      char: 'p',
+      summary: 'Project name (a MockServer deploy).',
+      exactlyOne: ['project', 'workload'],
+      dependsOn: ['expectations'],
+    }),
     expectations: Flags.string({
       summary: 'MockServer expectations file (JSON: one expectation or an array).',
-      required: true,
       helpValue: 'FILE',
+      exclusive: ['workload'],
+    }),
+    workload: Flags.string({
+      char: 'w',
+      summary:
+        'Deploy an ephemeral preview of this workload: a declared workload’s name, or a workload YAML file.',
+      helpValue: 'NAME|FILE',
+      exactlyOne: ['project', 'workload'],
+    }),
+    name: Flags.string({
+      summary:
+        'With --workload: the preview’s suffix; it is deployed as workload <workload>-<name>. @default preview',
+      dependsOn: ['workload'],
     }),
     'ttl-hours': Flags.integer({
       summary: `Hours until automatic teardown, 0 = never (max ${MAX_TTL_HOURS}).`,
       min: 0,
       max: MAX_TTL_HOURS,
     }),
-    size: Flags.string({ summary: 'Task size.', options: [...INSTANCE_SIZE_NAMES] }),
-    'min-tasks': Flags.integer({ summary: 'Minimum running tasks.', min: 1 }),
-    'max-tasks': Flags.integer({ summary: 'Maximum tasks under autoscaling.', min: 1 }),
+    size: Flags.string({
+      summary: 'Task size.',
+      options: [...INSTANCE_SIZE_NAMES],
+      exclusive: ['workload'],
+    }),
+    'min-tasks': Flags.integer({
+      summary: 'Minimum running tasks.',
+      min: 1,
+      exclusive: ['workload'],
+    }),
+    'max-tasks': Flags.integer({
+      summary: 'Maximum tasks under autoscaling.',
+      min: 1,
+      exclusive: ['workload'],
+    }),
     isolation: Flags.string({
       summary:
         'shared: a rule on the environment’s ALB (cheap, fast); dedicated: own network and ALB (load tests).',
       options: ['shared', 'dedicated'],
+      exclusive: ['workload'],
     }),
     'notification-email': Flags.string({
       summary:
         'Email for the expiry warnings, alarms and the teardown notice (SNS asks it to confirm first).',
+      exclusive: ['workload'],
     }),
     'listener-port': Flags.integer({
       summary:
         'Port of the project’s listener on the shared ALB (environment without a domain). @default a free one, allocated through the registry',
       min: 1024,
       max: 65535,
+      exclusive: ['workload'],
     }),
     yes: Flags.boolean({
       char: 'y',
@@ -103,8 +148,17 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
     }),
   };
 
-  async run(): Promise<DeployResult> {
+  async run(): Promise<DeployResult | WorkloadDeployResult> {
     const { flags } = await this.parse(Deploy);
+    if (flags.workload)
+      return this.deployWorkload({
+        env: flags.env,
+        workload: flags.workload,
+        name: flags.name,
+        ttlHours: flags['ttl-hours'],
+        yes: flags.yes,
+        verbose: flags.verbose,
+      });
     const root = findProjectRoot();
     const env = resolveEnvironment(flags.env);
     // Bad flags and files are reported before anything else (questions, the terraform check, AWS).
@@ -168,11 +222,53 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
     return result;
   }
 
+  private async deployWorkload(
+    req: WorkloadDeployRequest & { yes: boolean; verbose: boolean },
+  ): Promise<WorkloadDeployResult> {
+    const root = findProjectRoot();
+    // Bad flags, names and workload definitions are reported before the terraform check and AWS.
+    const validated = validateWorkloadDeploy(req);
+    const ask = !req.yes && !this.jsonEnabled() && prompt.interactive();
+    const runner = new TerraformRunner({ verbose: req.verbose });
+    const p = await prepareWorkloadDeploy(root, validated);
+    const ttl = p.workload.ttlHours;
+    this.logToStderr(
+      `Deploying a preview of workload ${p.preview.workload} to ${p.ctx.env.name} as ${p.preview.previewName} (stack ${p.stack.name}, ${p.stack.resources} resources), TTL ${ttl ? `${ttl} h` : 'none'}`,
+    );
+    this.logToStderr(
+      p.cost
+        ? `Estimated cost: ~${money(p.cost.hourly)}/hour${ttl ? `, ~${money(p.cost.hourly * ttl)} for ${ttl} h` : `, ~${money(p.cost.monthly)}/month`} (${priceSource(p.cost)}; usage-based parts assumed, see automock cost)`
+        : `Estimated cost: unknown (${p.unpriced})`,
+    );
+    if (ask && !(await prompt.confirm('Proceed with deployment?', true))) {
+      throw new CliError('Deployment cancelled; nothing was created.', [], EXIT.declined);
+    }
+    const result = await executeWorkloadDeploy(p, runner);
+    if (!this.jsonEnabled()) {
+      const flags = previewFlags(result.env, result.project);
+      this.log('');
+      this.log(
+        `Deployed ${result.env}/${result.project}, a preview of workload ${result.workload}`,
+      );
+      this.log(
+        `  Expires:        ${showExpiry(result.expiresAt)}${result.ttlHours > 0 ? ` (TTL ${result.ttlHours} h)` : ''}`,
+      );
+      if (result.cost)
+        this.log(
+          `  Cost:           ~${money(result.cost.hourly)}/hour${result.cost.session !== undefined ? `, ~${money(result.cost.session)} for this TTL` : ''}`,
+        );
+      for (const [k, v] of Object.entries(result.outputs)) this.log(`  ${k}: ${v}`);
+      this.log(`  Extend:         automock extend-ttl ${flags} --hours 4`);
+      this.log(`  Destroy:        automock destroy ${flags}`);
+    }
+    return result;
+  }
+
   private request(
     flags: {
       env: string;
-      project: string;
-      expectations: string;
+      project?: string;
+      expectations?: string;
       'ttl-hours'?: number;
       'min-tasks'?: number;
       'max-tasks'?: number;
@@ -186,8 +282,9 @@ On a terminal, options not given (size, TTL, notification email) are asked for, 
   ): DeployRequest {
     return {
       env: flags.env,
-      project: flags.project,
-      expectations: flags.expectations,
+      // --project needs --expectations, and one of --project and --workload is required (oclif).
+      project: flags.project!,
+      expectations: flags.expectations!,
       ttlHours: ttl,
       size,
       minTasks: flags['min-tasks'],

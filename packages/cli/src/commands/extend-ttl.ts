@@ -8,9 +8,10 @@ import { extendTtl, ExtendResult } from '../services/extend';
 import { showExpiry } from '../presentation/time';
 
 export default class ExtendTtl extends AutomockCommand {
-  static override summary = 'Give a deployed project more time before its automatic teardown.';
+  static override summary =
+    'Give a deployed project or workload preview more time before its automatic teardown.';
 
-  static override description = `Adds hours to the project's expiry (from now, if it has already passed) with a conditional registry write, so two people extending at once both count, and mirrors the new expiry into project-metadata.json in its config bucket. --hours 0 removes the expiry. A project whose teardown has begun (expiring, destroying) or that is gone cannot be extended.`;
+  static override description = `Adds hours to the project's expiry (from now, if it has already passed) with a conditional registry write, so two people extending at once both count, and mirrors the new expiry into project-metadata.json in its config bucket (a workload preview, named by --project <workload>-<name>, has none). The environment's maxTtlHours bounds the new expiry. --hours 0 removes the expiry. A project whose teardown has begun (expiring, destroying) or that is gone cannot be extended.`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --env dev --project user-api --hours 4',
@@ -46,7 +47,7 @@ export default class ExtendTtl extends AutomockCommand {
     );
     if (!this.jsonEnabled()) {
       this.log(`${res.env}/${res.project} now expires ${showExpiry(res.expiresAt)}`);
-      if (!res.metadataUpdated)
+      if (!res.metadataUpdated && res.kind !== 'workload')
         this.warn(`project-metadata.json not refreshed: ${res.metadataNote}`);
     }
     return res;

@@ -6,7 +6,8 @@ import { table } from '../presentation/format';
 import { listDeployments, ProjectStatus } from '../services/status';
 
 export default class List extends AutomockCommand {
-  static override summary = 'List the projects of an environment: status, time left, size, URL.';
+  static override summary =
+    'List the projects and workload previews of an environment: kind, status, time left, size, URL.';
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --env dev',
@@ -34,12 +35,13 @@ export default class List extends AutomockCommand {
           table(
             items.map((d) => [
               d.project,
+              d.kind === 'workload' ? `workload ${d.workload ?? '?'}` : 'mock',
               d.status,
               d.timeLeft,
               d.size ?? '-',
               d.urls.mockserver ?? '-',
             ]),
-            ['project', 'status', 'time left', 'size', 'url'],
+            ['project', 'kind', 'status', 'time left', 'size', 'url'],
           ),
         );
     }

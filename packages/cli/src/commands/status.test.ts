@@ -178,11 +178,11 @@ describe('automock status and list', () => {
 
   it('lists an environment as a table', async () => {
     const { stdout } = await h.run(['list', '--env', 'test']);
-    expect(stdout.split('\n')[0]).toMatch(/^project\s+status\s+time left\s+size\s+url$/);
+    expect(stdout.split('\n')[0]).toMatch(/^project\s+kind\s+status\s+time left\s+size\s+url$/);
     expect(stdout).toMatch(
-      /^alpha\s+active\s+(3h 59m|4h 0m)\s+small\s+http:\/\/alb\.example\.com:10001$/m,
+      /^alpha\s+mock\s+active\s+(3h 59m|4h 0m)\s+small\s+http:\/\/alb\.example\.com:10001$/m,
     );
-    expect(stdout).toMatch(/^beta\s+failed\s+never\s+large\s+-$/m);
+    expect(stdout).toMatch(/^beta\s+mock\s+failed\s+never\s+large\s+-$/m);
   });
 
   it('lists as JSON, destroyed projects only with --all', async () => {

@@ -15,13 +15,19 @@ type StacksModule = typeof import('@automock/stacks');
  * What the CLI uses of the CDKTF app module. Apps other than the default need not declare
  * projects (`PROJECTS`), a GitHub repository (`GITHUB_CI`), the streamed, cached synthesis
  * (`synthesizeStacks`; `synthesizeApp` is used without it) or workloads (`planApp`, which
- * `status --workload` reads them through).
+ * `status --workload` reads them through; `yamlWorkload` and `previewWorkloadSource`, with which
+ * `deploy --workload` makes a preview).
  */
 export type AppModule = Pick<
   StacksModule,
   'buildApp' | 'synthesizeApp' | 'AutomockStack' | 'ENVIRONMENTS'
 > &
-  Partial<Pick<StacksModule, 'PROJECTS' | 'synthesizeStacks' | 'planApp'>> & {
+  Partial<
+    Pick<
+      StacksModule,
+      'PROJECTS' | 'synthesizeStacks' | 'planApp' | 'yamlWorkload' | 'previewWorkloadSource'
+    >
+  > & {
     readonly GITHUB_CI?: GithubCiSettings;
   };
 

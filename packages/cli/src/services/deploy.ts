@@ -8,7 +8,7 @@ import {
   ProjectIsolation,
   projectStackObjectKey,
 } from '@automock/core';
-import { Deployment, REREGISTRABLE_STATUSES } from '@automock/registry';
+import { Deployment, RegisterInput, REREGISTRABLE_STATUSES } from '@automock/registry';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ import {
 } from '../environment/environment-context';
 import { CliError, EXIT } from '../errors';
 import { loadAppModule, resolveEnvironment } from '../environment/app-module';
-import { synthesize, SynthesizedStack } from '../terraform/synth';
+import { synthesize, SynthesizedStack, SynthOptions } from '../terraform/synth';
 import { TerraformRunner } from '../terraform/terraform';
 import { prepareWorkdir } from '../terraform/workdir';
 
@@ -83,14 +83,20 @@ export interface DeployResult {
 
 const BUSY = ['deploying', 'active', 'expiring', 'destroying'];
 
-/** Refuses a project that is deployed (or being torn down), saying what to do instead. */
-export function checkNotDeployed(d: Deployment | undefined): void {
+/**
+ * Refuses a project (or workload preview) that is deployed or being torn down, saying what to do
+ * instead. `redeploy` is the flags that name it to `extend-ttl`, `destroy` and `status`.
+ */
+export function checkNotDeployed(
+  d: Deployment | undefined,
+  redeploy = d && `--env ${d.env} --project ${d.project}`,
+): void {
   if (!d || REREGISTRABLE_STATUSES.includes(d.status)) return;
   const where = `${d.env}/${d.project}`;
-  const base = `--env ${d.env} --project ${d.project}`;
+  const base = redeploy ?? `--env ${d.env} --project ${d.project}`;
   if (d.status === 'active') {
     throw new CliError(
-      `${where} is already active (expires ${d.expiresAt}); deploy refuses to replace a running mock`,
+      `${where} is already active (expires ${d.expiresAt}); deploy refuses to replace a running ${d.kind === 'workload' ? 'preview' : 'mock'}`,
       [
         `Give it more time: automock extend-ttl ${base} --hours 4`,
         `Or replace it: automock destroy ${base}, then deploy again`,
@@ -154,23 +160,17 @@ export async function prepareDeploy(
   const { project, albSlot } = await withAllocatedSlot(ctx, input, requested, req, who.name);
   const alreadyDeployed = await sharedProjectsDeployed(ctx, project.name);
 
-  const outDir = join(root, '.automock', 'synth', `${ctx.env.name}-${project.name}`);
-  const synth = synthesize({
+  const { stack, outDir } = synthesizeOne(
     root,
-    outDir,
-    environments: [ctx.env.name],
-    projects: [{ env: ctx.env.name, project: { ...input, ...slotInput(albSlot) } }],
-    alreadyDeployed: { [ctx.env.name]: alreadyDeployed },
-  });
-  const stack = synth.stacks.find(
-    (s) => s.kind === 'project' && s.project === project.name && s.environment === ctx.env.name,
+    ctx,
+    `${ctx.env.name}-${project.name}`,
+    {
+      projects: [{ env: ctx.env.name, project: { ...input, ...slotInput(albSlot) } }],
+      alreadyDeployed: { [ctx.env.name]: alreadyDeployed },
+    },
+    (s) => s.kind === 'project' && s.project === project.name,
+    'Check that buildApp in stacks/src/app.ts accepts extra projects',
   );
-  if (!stack) {
-    throw new CliError(
-      `The app did not produce a project stack for ${ctx.env.name}/${project.name} (stacks: ${synth.stacks.map((s) => s.name).join(', ')})`,
-      ['Check that buildApp in stacks/src/app.ts accepts extra projects'],
-    );
-  }
   const stackJson = readFileSync(join(outDir, stack.file), 'utf8');
   return {
     albSlot,
@@ -184,6 +184,31 @@ export async function prepareDeploy(
     ...deployEstimate(stack.name, stackJson, stack.region),
     createdBy: who.name,
   };
+}
+
+/**
+ * Synthesises the environment's stacks with `extra` (an ephemeral project or workload preview)
+ * into `.automock/synth/<name>` and returns the one stack `match` picks, or an error naming the
+ * stacks the app produced.
+ */
+export function synthesizeOne(
+  root: string,
+  ctx: EnvironmentContext,
+  name: string,
+  extra: Omit<SynthOptions, 'root' | 'outDir' | 'environments'>,
+  match: (s: SynthesizedStack) => boolean,
+  hint: string,
+): { stack: SynthesizedStack; outDir: string } {
+  const outDir = join(root, '.automock', 'synth', name);
+  const synth = synthesize({ root, outDir, environments: [ctx.env.name], ...extra });
+  const stack = synth.stacks.find((s) => s.environment === ctx.env.name && match(s));
+  if (!stack) {
+    throw new CliError(
+      `The app did not produce the stack ${name} (stacks: ${synth.stacks.map((s) => s.name).join(', ')})`,
+      [hint],
+    );
+  }
+  return { stack, outDir };
 }
 
 /** The project input fields that carry an allocated slot into synthesis. */
@@ -238,12 +263,12 @@ async function sharedProjectsDeployed(ctx: EnvironmentContext, self: string): Pr
 
 /** Keeps a registry entry from ever saying `active` for something that failed. */
 async function markFailed(
-  p: PreparedDeploy,
+  p: Pick<Deployable, 'ctx' | 'name' | 'createdBy'>,
   reason: string,
   outputs?: Record<string, string>,
 ): Promise<void> {
   try {
-    await p.ctx.registry.transition(p.ctx.env.name, p.project.name, {
+    await p.ctx.registry.transition(p.ctx.env.name, p.name, {
       from: ['deploying'],
       to: 'failed',
       // The outputs of an applied stack that never came up say where to look (status, logs).
@@ -327,18 +352,34 @@ function waitClients(region: string) {
 }
 
 /**
- * Registers the project as `deploying`, stores its synthesised stack in the state bucket (the
- * teardown task destroys from it), applies it, waits until the mock serves (unless told not to),
- * and marks it `active` with its outputs. Any failure (including Ctrl-C, a rollback, stopped
- * tasks or the wait's timeout) marks it `failed` with the reason, never `active`.
+ * A synthesised stack to deploy as a registry item: a MockServer project or a workload preview.
  */
-export async function executeDeploy(
-  p: PreparedDeploy,
+export interface Deployable {
+  readonly root: string;
+  readonly ctx: EnvironmentContext;
+  /** The registry item's name (a project's, or a preview's workload name). */
+  readonly name: string;
+  readonly stack: SynthesizedStack;
+  readonly outDir: string;
+  readonly stackJson: string;
+  readonly createdBy: string;
+  /** What the registry records besides name, creator and stack key. */
+  readonly registration: Omit<RegisterInput, 'env' | 'project' | 'createdBy' | 'stackObjectKey'>;
+}
+
+/**
+ * Registers `d` as `deploying`, stores its synthesised stack in the state bucket (the teardown
+ * task destroys from it), applies it, runs `afterApply` (the wait for a mock), and marks it
+ * `active` with its outputs. Any failure (including Ctrl-C, a rollback, stopped tasks or the
+ * wait's timeout) marks it `failed` with the reason, never `active`.
+ */
+export async function applyAndRecord<W>(
+  d: Deployable,
   runner: TerraformRunner,
-  options: ExecuteDeployOptions = {},
-): Promise<DeployResult> {
-  const { ctx, project } = p;
-  const key = projectStackObjectKey(ctx.env.name, project.name);
+  afterApply?: (outputs: Record<string, string>, signal: AbortSignal) => Promise<W | undefined>,
+): Promise<{ active: Deployment; outputs: Record<string, string>; waited?: W }> {
+  const { ctx } = d;
+  const key = projectStackObjectKey(ctx.env.name, d.name);
   // From registration on, Ctrl-C between terraform steps must not kill the process and leave the
   // registry saying `deploying`: note it, stop at the next step, record the failure. (During a
   // terraform step the runner forwards it to terraform as well.)
@@ -359,55 +400,86 @@ export async function executeDeploy(
   };
   try {
     await ctx.registry.register({
+      ...d.registration,
       env: ctx.env.name,
-      project: project.name,
-      createdBy: p.createdBy,
-      ttlHours: project.ttlHours,
-      size: project.sizeName,
-      isolation: project.isolation,
+      project: d.name,
+      createdBy: d.createdBy,
       stackObjectKey: key,
-      // For the teardown notice's session cost.
-      hourlyCost: p.cost?.hourly,
-      albSlot: p.albSlot,
     });
     let outputs: Record<string, string> | undefined;
-    let waited: WaitResult | undefined;
+    let waited: W | undefined;
     try {
       stopIfInterrupted();
       await ctx.s3Client.send(
         new PutObjectCommand({
           Bucket: ctx.names.bucket,
           Key: key,
-          Body: p.stackJson,
+          Body: d.stackJson,
           ContentType: 'application/json',
           ServerSideEncryption: 'AES256',
         }),
       );
-      const dir = prepareWorkdir(p.root, p.outDir, p.stack);
+      const dir = prepareWorkdir(d.root, d.outDir, d.stack);
       stopIfInterrupted();
-      await runner.init(dir, p.stack.name);
+      await runner.init(dir, d.stack.name);
       stopIfInterrupted();
-      await runner.plan(dir, p.stack.name, 'automock.tfplan');
+      await runner.plan(dir, d.stack.name, 'automock.tfplan');
       stopIfInterrupted();
-      await runner.apply(dir, p.stack.name, 'automock.tfplan');
-      outputs = await runner.outputs(dir, p.stack.name);
+      await runner.apply(dir, d.stack.name, 'automock.tfplan');
+      outputs = await runner.outputs(dir, d.stack.name);
       stopIfInterrupted();
-      if (options.wait !== false)
-        waited = await waitUntilServing(p, outputs, { signal: abort.signal, ...options.wait });
+      if (afterApply) waited = await afterApply(outputs, abort.signal);
     } catch (e) {
-      await markFailed(p, (e as Error).message, outputs);
+      await markFailed(d, (e as Error).message, outputs);
       throw e;
     }
-    const active = await ctx.registry.transition(ctx.env.name, project.name, {
+    const active = await ctx.registry.transition(ctx.env.name, d.name, {
       from: ['deploying'],
       to: 'active',
       fields: { outputs },
-      by: p.createdBy,
+      by: d.createdBy,
     });
-    return result(p, active, outputs, waited);
+    return { active, outputs, waited };
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/**
+ * Deploys a prepared project ({@link applyAndRecord}), waiting until the mock serves (unless told
+ * not to) before it is marked `active`.
+ */
+export async function executeDeploy(
+  p: PreparedDeploy,
+  runner: TerraformRunner,
+  options: ExecuteDeployOptions = {},
+): Promise<DeployResult> {
+  const { ctx, project } = p;
+  const { active, outputs, waited } = await applyAndRecord(
+    {
+      root: p.root,
+      ctx,
+      name: project.name,
+      stack: p.stack,
+      outDir: p.outDir,
+      stackJson: p.stackJson,
+      createdBy: p.createdBy,
+      registration: {
+        kind: 'mock',
+        ttlHours: project.ttlHours,
+        size: project.sizeName,
+        isolation: project.isolation,
+        // For the teardown notice's session cost.
+        hourlyCost: p.cost?.hourly,
+        albSlot: p.albSlot,
+      },
+    },
+    runner,
+    options.wait === false
+      ? undefined
+      : (outputs, signal) => waitUntilServing(p, outputs, { signal, ...options.wait }),
+  );
+  return result(p, active, outputs, waited);
 }
 
 function result(

@@ -15,7 +15,7 @@ export interface DestroyResult {
   readonly method: 'cli' | 'sweep';
   /** Where the state was archived (undefined when there was none). */
   readonly archivedTo?: string;
-  /** ARNs deleted, for `--sweep`. */
+  /** ARNs deleted, for `--sweep`; for a workload preview, what the sweep after terraform removed. */
   readonly deleted?: readonly string[];
 }
 
@@ -63,7 +63,8 @@ const SWEEP_BUDGET_MS = 15 * 60_000;
 
 /**
  * Tears a project down: `terraform destroy` of the synthesised stack stored at deploy time (state
- * stays true), or with `sweep` the tag-scoped API sweep, recorded as the reaper records it
+ * stays true; for a workload preview followed by the sweep of anything left with its tags), or
+ * with `sweep` the tag-scoped API sweep, recorded as the reaper records it
  * (@automock/teardown's sweepAndRecord). Then archives the state and marks the registry
  * `destroyed`. A failure marks it `failed` with the reason, so it is retried, never forgotten; an
  * incomplete sweep stays `destroying` with its progress, and the next `--sweep` resumes it.
@@ -87,6 +88,7 @@ export async function destroyProject(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const teardown = require('@automock/teardown') as typeof import('@automock/teardown');
   const method = opts.sweep ? 'sweep' : 'cli';
+  let leftovers: readonly string[] | undefined;
   const destroying = await teardown.beginTeardown(
     ctx.registry,
     d,
@@ -109,6 +111,7 @@ export async function destroyProject(
     await opts.runner.init(dir, name);
     await opts.runner.plan(dir, name, 'destroy.tfplan', { destroy: true });
     await opts.runner.apply(dir, name, 'destroy.tfplan');
+    if (d.kind === 'workload') leftovers = await sweepLeftovers(teardown, ctx, destroying, opts);
   } catch (e) {
     if (!(e instanceof CliError && opts.sweep)) {
       await ctx.registry
@@ -132,6 +135,7 @@ export async function destroyProject(
       {
         env,
         project,
+        kind: d.kind,
         stateBucket: ctx.names.bucket,
         lockTable: ctx.names.lockTable,
         method: 'cli',
@@ -139,9 +143,51 @@ export async function destroyProject(
         now: new Date(),
       },
     );
-    return { env, project, method, archivedTo };
+    return { env, project, method, archivedTo, ...(leftovers ? { deleted: leftovers } : {}) };
   } finally {
     dynamodb.destroy();
+  }
+}
+
+/**
+ * After terraform destroyed a workload preview's stack, the tag-scoped sweep removes what a
+ * workload's resources leave behind outside its state (log groups written before the stack's own
+ * existed, task definitions of one-off tasks...); finding nothing is the expected outcome. An
+ * incomplete sweep is a failure: the item is marked failed with it, and `--sweep` finishes it.
+ */
+async function sweepLeftovers(
+  teardown: typeof import('@automock/teardown'),
+  ctx: EnvironmentContext,
+  d: Deployment,
+  opts: { log: (line: string) => void },
+): Promise<readonly string[]> {
+  const clients = teardown.teardownClients({
+    region: ctx.env.region,
+    forcePathStyle: customS3Endpoint(),
+  });
+  const started = Date.now();
+  try {
+    const r = await teardown.sweepProject(clients, {
+      env: d.env,
+      project: d.project,
+      accountId: ctx.env.accountId,
+      namePrefix: ctx.env.prefix,
+      alreadyDeleted: d.teardown?.deleted ?? [],
+      protectedNames: [ctx.names.bucket, ctx.names.lockTable, ctx.registry.tableName],
+      clock: {
+        timeLeftMs: () => SWEEP_BUDGET_MS - (Date.now() - started),
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      },
+      log: opts.log,
+    });
+    if (!r.complete)
+      throw new Error(
+        `terraform destroyed the stack, but the sweep of what carries its tags is incomplete: ${r.failures.map((f) => `${f.arn}: ${f.error}`).join('; ') || 'stopped at its time budget'}`,
+      );
+    for (const arn of r.deleted) opts.log(`swept leftover ${arn}`);
+    return r.deleted;
+  } finally {
+    teardown.destroyClients(clients);
   }
 }
 

@@ -8,9 +8,11 @@ import { CliError } from '../errors';
 export interface ExtendResult {
   readonly env: string;
   readonly project: string;
+  /** `mock`, or `workload` for a workload preview. */
+  readonly kind: 'mock' | 'workload';
   readonly expiresAt: string;
   readonly ttlHours: number;
-  /** Whether `project-metadata.json` in the config bucket was updated. */
+  /** Whether `project-metadata.json` in the config bucket was updated (never for a workload preview). */
   readonly metadataUpdated: boolean;
   /** Why it was not, when not. */
   readonly metadataNote?: string;
@@ -74,7 +76,9 @@ export async function extendTtl(
           ? 'it is gone'
           : 'its last deploy failed';
     throw new CliError(`${env}/${project} is ${d.status}: cannot extend it, ${why}`, [
-      `Deploy it again: automock deploy --env ${env} --project ${project} --expectations <file>`,
+      d.kind === 'workload'
+        ? `Deploy it again: automock deploy --env ${env} --workload ${d.workload ?? '<workload>'} --name <name>`
+        : `Deploy it again: automock deploy --env ${env} --project ${project} --expectations <file>`,
       `automock status --env ${env} --project ${project}`,
     ]);
   }
@@ -82,14 +86,15 @@ export async function extendTtl(
     by,
     maxTtlHours: ctx.env.maxTtlHours,
   });
-  const note = await refreshMetadata(
-    ctx.s3Client,
-    ctx.configBucket(project, updated.outputs),
-    updated,
-  );
+  // A workload preview has no config bucket: the registry is its only record of the expiry.
+  const note =
+    d.kind === 'workload'
+      ? 'a workload preview has no project-metadata.json; the registry holds its expiry'
+      : await refreshMetadata(ctx.s3Client, ctx.configBucket(project, updated.outputs), updated);
   return {
     env,
     project,
+    kind: d.kind,
     expiresAt: updated.expiresAt,
     ttlHours: updated.ttlHours,
     metadataUpdated: note === undefined,

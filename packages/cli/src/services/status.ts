@@ -26,6 +26,10 @@ export interface ServiceState {
 export interface ProjectStatus {
   readonly env: string;
   readonly project: string;
+  /** `mock`, or `workload` for a workload preview. */
+  readonly kind: Deployment['kind'];
+  /** For a workload preview: the workload it previews. */
+  readonly workload?: string;
   readonly status: Deployment['status'];
   readonly createdAt: string;
   readonly createdBy: string;
@@ -133,6 +137,8 @@ function toStatus(d: Deployment, now: Date): ProjectStatus {
   return {
     env: d.env,
     project: d.project,
+    kind: d.kind,
+    ...(d.workload ? { workload: d.workload } : {}),
     status: d.status,
     createdAt: d.createdAt,
     createdBy: d.createdBy,
@@ -189,8 +195,9 @@ export async function projectStatuses(
     }
     for (const d of items) {
       const st = toStatus(d, now);
+      // A preview's services are the workload's (status --workload), not one MockServer service.
       const service =
-        opts.withEcs !== false && LIVE.includes(d.status)
+        opts.withEcs !== false && d.kind !== 'workload' && LIVE.includes(d.status)
           ? await describeService(ctx, d)
           : undefined;
       statuses.push(service ? { ...st, service } : st);

@@ -42,7 +42,7 @@ export interface SecretInput {
   readonly valueFromUser?: boolean;
   /** Customer managed KMS key. @default - the AWS managed key `aws/secretsmanager` */
   readonly kmsKeyArn?: string;
-  /** Days a deleted secret can be restored: 0 (delete at once) or 7-30. @default 30 in production, 7 elsewhere */
+  /** Days a deleted secret can be restored: 0 (delete at once) or 7-30. @default 0 for ephemeral workloads, else 30 in production, 7 elsewhere */
   readonly recoveryWindowDays?: number;
 }
 
@@ -146,7 +146,7 @@ const secretSchema = {
       minimum: 0,
       maximum: 30,
       description:
-        'Days a deleted secret can be restored: 0 or 7-30 (default 30 in production, 7 elsewhere).',
+        'Days a deleted secret can be restored: 0 or 7-30 (default 0 for ephemeral workloads, else 30 in production, 7 elsewhere).',
     },
   },
 };
@@ -193,7 +193,9 @@ function resolveSecret(s: SecretInput, field: string, ctx: WorkloadSectionContex
       `must be at least ${kinds} to hold one character of each of the ${kinds} included types`,
     );
   }
-  const recoveryWindowDays = s.recoveryWindowDays ?? (ctx.env.production ? 30 : 7);
+  // A preview deployed again under its name needs the name free at once, not after a window.
+  const recoveryWindowDays =
+    s.recoveryWindowDays ?? (ctx.ephemeral ? 0 : ctx.env.production ? 30 : 7);
   if (recoveryWindowDays !== 0 && recoveryWindowDays < 7) {
     ctx.issues.add(
       `${field}.recoveryWindowDays`,

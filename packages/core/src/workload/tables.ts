@@ -55,7 +55,7 @@ export interface TableInput {
   readonly kmsKeyArn?: string;
   /** Attribute holding the expiry time (epoch seconds) of each item. @default - no TTL */
   readonly ttlAttribute?: string;
-  /** Refuse DeleteTable. @default the environment's `deletionProtection` or `production` */
+  /** Refuse DeleteTable. @default false for ephemeral workloads, else the environment's `deletionProtection` or `production` */
   readonly deletionProtection?: boolean;
   /** Change stream of the table. @default - none */
   readonly stream?: TableStreamView;
@@ -209,7 +209,7 @@ const tableSchema = {
     deletionProtection: {
       type: 'boolean',
       description:
-        "Refuse DeleteTable (default: the environment's deletionProtection, or true in production).",
+        "Refuse DeleteTable (default: false for ephemeral workloads, else the environment's deletionProtection, or true in production).",
     },
     stream: {
       enum: ['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES'],
@@ -305,7 +305,10 @@ function resolveTable(t: TableInput, field: string, ctx: WorkloadSectionContext)
     pointInTimeRecovery: t.pointInTimeRecovery ?? true,
     ...(t.kmsKeyArn ? { kmsKeyArn: t.kmsKeyArn } : {}),
     ...(t.ttlAttribute ? { ttlAttribute: t.ttlAttribute } : {}),
-    deletionProtection: t.deletionProtection ?? (ctx.env.deletionProtection || ctx.env.production),
+    // A preview's table goes with it: protection would make its teardown fail.
+    deletionProtection:
+      t.deletionProtection ??
+      (!ctx.ephemeral && (ctx.env.deletionProtection || ctx.env.production)),
     ...(t.stream ? { stream: t.stream } : {}),
     attributes: [...attributes].map(([name, a]) => ({ name, type: a.type })),
   };

@@ -8,7 +8,7 @@ import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
-import { archivedStateKey, projectStateKey } from '@automock/core';
+import { archivedStateKey, projectStateKey, workloadStateKey } from '@automock/core';
 import { DeploymentRegistry } from '@automock/registry';
 import { mockClient } from 'aws-sdk-client-mock';
 import { configFromEnv } from './lambda';
@@ -16,6 +16,7 @@ import { type ReaperClients, type ReaperConfig, runReaper } from './runReaper';
 import { type BackendEmulators, startBackendEmulators } from '@automock/test-support/emulators';
 import {
   type FakeAws,
+  type FakeResource,
   dedicatedProject,
   instantClock,
   type mockedServiceClients,
@@ -54,6 +55,9 @@ beforeEach(async () => {
       ...dedicatedProject('dev', 'old'),
       ...dedicatedProject('dev', 'fresh'),
       ...dedicatedProject('staging', 'old'),
+      ...workloadPreview('dev', 'shop-pr-1'),
+      ...workloadPreview('dev', 'shop-pr-2'),
+      ...workloadPreview('staging', 'shop-pr-1'),
     ],
   }));
   const { registryTable, lockTable } = await createBackendTables(dynamodb);
@@ -76,6 +80,41 @@ afterEach(() => {
   fake.restore();
   sns.restore();
 });
+
+/**
+ * What a preview of a workload with one worker service leaves running (tagged like a project with
+ * the preview's name): its ECS service, task definition, security group and log group.
+ */
+function workloadPreview(env: string, name: string): FakeResource[] {
+  const tags = { 'automock:env': env, 'automock:project': name };
+  const id = `${env}-${name}`;
+  return [
+    `arn:aws:ecs:us-east-1:123456789012:service/automock-${env}/automock-${id}-worker`,
+    `arn:aws:ecs:us-east-1:123456789012:task-definition/automock-${id}-worker:1`,
+    `arn:aws:ec2:us-east-1:123456789012:security-group/sg-${id}-worker`,
+    `arn:aws:logs:us-east-1:123456789012:log-group:/automock/${env}/${name}/worker`,
+  ].map((arn) => ({ arn, tags }));
+}
+
+/** Registers an active workload preview of `shop` in `env`, created at T0. */
+async function activePreview(project: string, ttlHours: number, env = 'dev') {
+  const d = await registry.register({
+    env,
+    project,
+    kind: 'workload',
+    workload: 'shop',
+    createdBy: 'alice',
+    ttlHours,
+    now: T0,
+  });
+  return registry.transition(env, project, {
+    from: ['deploying'],
+    to: 'active',
+    expectedVersion: d.version,
+    fields: { outputs: { worker_service: `automock-${env}-${project}-worker` } },
+    now: T0,
+  });
+}
 
 async function active(
   project: string,
@@ -659,5 +698,57 @@ describe('configFromEnv', () => {
     expect(() => configFromEnv({ AUTOMOCK_ENV: 'dev' })).toThrow(
       /AUTOMOCK_ACCOUNT_ID, AUTOMOCK_NAME_PREFIX, REGISTRY_TABLE, STATE_BUCKET, LOCK_TABLE are required/,
     );
+  });
+});
+
+describe('workload previews', () => {
+  it('sweeps an expired preview by its tags and archives its workload state; leaves an unexpired one and another environment’s alone', async () => {
+    await activePreview('shop-pr-1', 1);
+    await activePreview('shop-pr-2', 8);
+    // Expired too, but of staging: not this reaper's environment.
+    await activePreview('shop-pr-1', 1, 'staging');
+    const state = workloadStateKey('dev', 'shop-pr-1');
+    await stateS3.send(
+      new PutObjectCommand({ Bucket: STATE_BUCKET, Key: state, Body: '{"version":4}' }),
+    );
+    now = at(61);
+    const r = await reap();
+    expect(r.outcomes.filter((o) => o.action !== 'warned')).toEqual([
+      { project: 'shop-pr-1', action: 'destroyed', detail: 'sweep deleted 4 resources' },
+    ]);
+    expect(fake.calls).toEqual(
+      expect.arrayContaining([
+        'DeleteService automock-dev/automock-dev-shop-pr-1-worker',
+        'DeregisterTaskDefinition automock-dev-shop-pr-1-worker:1',
+        'DeleteSecurityGroup sg-dev-shop-pr-1-worker',
+        'DeleteLogGroup /automock/dev/shop-pr-1/worker',
+      ]),
+    );
+    expect(fake.calls.filter((c) => c.includes('shop-pr-2'))).toEqual([]);
+    expect(fake.calls.filter((c) => c.includes('staging'))).toEqual([]);
+    expect(await registry.get('dev', 'shop-pr-1')).toMatchObject({
+      kind: 'workload',
+      workload: 'shop',
+      status: 'destroyed',
+      destroyMethod: 'sweep',
+      destroyedBy: 'reaper',
+    });
+    expect(await stateExists(state)).toBe(false);
+    expect(await stateExists(archivedStateKey('dev', 'shop-pr-1', at(61)))).toBe(true);
+    expect(await registry.get('dev', 'shop-pr-2')).toMatchObject({ status: 'active' });
+    expect(await registry.get('staging', 'shop-pr-1')).toMatchObject({ status: 'active' });
+  });
+
+  it('warns before a preview expires, naming the command that extends it', async () => {
+    await activePreview('shop-pr-1', 2);
+    now = at(60);
+    const r = await reap();
+    expect(r.outcomes).toEqual([
+      {
+        project: 'shop-pr-1',
+        action: 'warned',
+        detail: '60 min: automock extend-ttl --env dev --project shop-pr-1 --hours 2',
+      },
+    ]);
   });
 });

@@ -443,6 +443,7 @@ async function followTask(
     const { archivedTo } = await finalizeTeardown(run.clients, registry, {
       env: d.env,
       project: d.project,
+      kind: d.kind,
       stateBucket: run.config.stateBucket,
       lockTable: run.config.lockTable,
       method: 'terraform-task',

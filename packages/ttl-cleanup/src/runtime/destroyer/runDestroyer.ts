@@ -134,6 +134,7 @@ export async function runDestroyer(o: DestroyerOptions): Promise<DestroyerResult
   const { archivedTo } = await finalizeTeardown(o.clients, registry, {
     env: o.env,
     project: o.project,
+    kind: d.kind,
     stateBucket: o.stateBucket,
     lockTable: o.lockTable,
     method: 'terraform-task',

@@ -139,11 +139,20 @@ function codeCacheFile(source, env) {
   return path.join(dir, `list-${digest.slice(0, 32)}.bin`);
 }
 
+// Each build of the bundle has its own cache file; those not rewritten for a week are removed.
+const CODE_CACHE_MAX_AGE_MS = 7 * 86_400_000;
+
 function writeCodeCache(file, data) {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     fs.writeFileSync(tmp, data, { mode: 0o600 });
     fs.renameSync(tmp, file);
+    const dir = path.dirname(file);
+    for (const name of fs.readdirSync(dir)) {
+      const other = path.join(dir, name);
+      if (other !== file && /^list-[0-9a-f]{32}\.bin$/.test(name))
+        if (Date.now() - fs.statSync(other).mtimeMs > CODE_CACHE_MAX_AGE_MS) fs.rmSync(other);
+    }
   } catch {
     fs.rmSync(tmp, { force: true });
   }

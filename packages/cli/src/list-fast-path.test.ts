@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -245,8 +253,17 @@ describe('automock list without oclif (bin/fast-list.js)', () => {
     const dir = join(work, dirs[0]!);
     const [cache] = readdirSync(dir);
     expect(cache).toMatch(/^list-[0-9a-f]{32}\.bin$/);
+    // Caches of other builds are removed once a week old; recent ones stay.
+    const old = join(dir, `list-${'0'.repeat(32)}.bin`);
+    const recent = join(dir, `list-${'1'.repeat(32)}.bin`);
+    writeFileSync(old, 'old');
+    writeFileSync(recent, 'recent');
+    utimesSync(old, new Date(Date.now() - 8 * 86_400_000), new Date(Date.now() - 8 * 86_400_000));
+    rmSync(join(dir, cache!));
     const again = await run(args);
     expect(again.stdout).toBe(first.viaOclif.stdout);
+    expect(readdirSync(dir).sort()).toEqual([cache, `list-${'1'.repeat(32)}.bin`].sort());
+    rmSync(recent);
     // V8 refuses a damaged cache; the run compiles from source and writes a good one.
     writeFileSync(join(dir, cache!), Buffer.alloc(4096, 7));
     const damaged = await run(args);

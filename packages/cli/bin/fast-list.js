@@ -64,14 +64,20 @@ function tryFastList(argv, env, stdout, fallback) {
   } catch {
     return false;
   }
-  bundle.exports.listOutput(argv, opts).then(
-    (text) => {
-      // What oclif's `this.log`/`logJson` do with the text (ux.stdout).
-      console.log(require('node:util').format(text));
-      bundle.saveCodeCache();
-    },
-    () => fallback(),
-  );
+  Promise.resolve()
+    .then(() => bundle.exports.listOutput(argv, opts))
+    .then(
+      (text) => {
+        // What oclif's `this.log`/`logJson` do with the text (ux.stdout).
+        console.log(require('node:util').format(text));
+        try {
+          bundle.saveCodeCache();
+        } catch {
+          // a cache that cannot be written is only slower next time
+        }
+      },
+      () => fallback(),
+    );
   return true;
 }
 

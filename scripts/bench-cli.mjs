@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // CLI start-up: median wall time, CPU time and peak RSS of `automock --help` (target: at most 2x
 // `node -e 0`, alternated with it) and `automock list --env dev --json` against a registry in
-// dynalite on 127.0.0.1 holding 20 deployments (target: at most 3x). Bounded: BENCH_RUNS rounds
+// dynalite on 127.0.0.1 holding 20 deployments (target: at most 3x), answered by the bin's fast
+// path (bin/fast-list.js; the warm-up round writes its code cache on Node 20), and the same
+// through oclif (AUTOMOCK_FAST_LIST=0) for comparison. Bounded: BENCH_RUNS rounds
 // (default 5) after one warm-up round; the emulator stops at the end. Prints figures, asserts nothing. Run after `pnpm build`.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -74,11 +76,18 @@ try {
   const floor = 'node -e 0 (floor)';
   const help = 'automock --help';
   const list = 'automock list --env dev --json (20 items, dynalite)';
+  const listOclif = 'automock list --env dev --json via oclif';
   const { rows, ratio, cpuRatio } = alternate(
     [
       { label: floor, cmd: process.execPath, args: ['-e', '0'] },
       { label: help, cmd: process.execPath, args: [cli, '--help'] },
       { label: list, cmd: process.execPath, args: [cli, 'list', '--env', 'dev', '--json'], env },
+      {
+        label: listOclif,
+        cmd: process.execPath,
+        args: [cli, 'list', '--env', 'dev', '--json'],
+        env: { ...env, AUTOMOCK_FAST_LIST: '0' },
+      },
     ],
     { runs },
   );

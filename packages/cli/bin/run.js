@@ -5,8 +5,14 @@
 require('node:module').enableCompileCache?.();
 
 const { printPrerenderedHelp } = require('./prerendered-help.js');
+const { tryFastList } = require('./fast-list.js');
 
-if (!printPrerenderedHelp(process.argv.slice(2), process.env, process.stdout)) run();
+const argv = process.argv.slice(2);
+if (
+  !printPrerenderedHelp(argv, process.env, process.stdout) &&
+  !tryFastList(argv, process.env, process.stdout, run)
+)
+  run();
 
 function run() {
   // oclif checks Node against its own `engines` with semver when it loads (47 modules, a sixth

@@ -3,6 +3,10 @@ import { ConfigValidationError } from '@automock/core';
 // The error class alone: the registry's DynamoDB client is for the commands that use it.
 import { RegistryConflictError } from '@automock/registry/errors';
 import { CliError, EXIT } from './errors';
+import { quietAwsSdkNodeWarning } from './environment/aws';
+
+// Here since the list fast path (without oclif) needs them too; re-exported for existing importers.
+export { AWS_SDK_NODE_WARNING_SWITCH, quietAwsSdkNodeWarning } from './environment/aws';
 
 /**
  * Base of the automock commands: expected failures thrown by services (invalid configuration,
@@ -44,23 +48,6 @@ export function exitCodeOf(err: { exitCode?: unknown; oclif?: { exit?: unknown }
     if (typeof c === 'number' && Number.isInteger(c) && c > 0) return c;
   return EXIT.failure;
 }
-
-/**
- * The AWS SDK prints a multi-line NodeVersionSupportWarning on stderr the first time a client is
- * built on Node < 22 (`@aws-sdk/core`'s emitWarningIfUnsupportedVersion). It tells the operator of
- * a CLI nothing they can act on mid-command and breaks "one line per step", so it is switched off
- * through the SDK's own switch unless `--verbose` is given or the variable is already set.
- */
-export function quietAwsSdkNodeWarning(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-): void {
-  if (argv.includes('--verbose')) return;
-  env[AWS_SDK_NODE_WARNING_SWITCH] ??= 'true';
-}
-
-/** The variable `@aws-sdk/core` reads to skip its Node version warning. */
-export const AWS_SDK_NODE_WARNING_SWITCH = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 
 const CREDENTIAL_ERRORS = new Set([
   'CredentialsProviderError',

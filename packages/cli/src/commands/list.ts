@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { AutomockCommand } from '../base-command';
 import { EXIT, exitCodes } from '../errors';
 import { envFlag } from '../flags';
-import { table } from '../presentation/format';
+import { listText } from '../presentation/list-table';
 import { listDeployments, ProjectStatus } from '../services/status';
 
 export default class List extends AutomockCommand {
@@ -28,23 +28,7 @@ export default class List extends AutomockCommand {
   async run(): Promise<ProjectStatus[]> {
     const { flags } = await this.parse(List);
     const items = await listDeployments(flags.env, flags.all);
-    if (!this.jsonEnabled()) {
-      if (items.length === 0) this.log(`No projects in ${flags.env}.`);
-      else
-        this.log(
-          table(
-            items.map((d) => [
-              d.project,
-              d.kind === 'workload' ? `workload ${d.workload ?? '?'}` : 'mock',
-              d.status,
-              d.timeLeft,
-              d.size ?? '-',
-              d.urls.mockserver ?? '-',
-            ]),
-            ['project', 'kind', 'status', 'time left', 'size', 'url'],
-          ),
-        );
-    }
+    if (!this.jsonEnabled()) this.log(listText(flags.env, items));
     return items;
   }
 }

@@ -11,6 +11,23 @@ import type { STSClient } from '@aws-sdk/client-sts';
 // Each SDK package is loaded on first use: `list` should not pay for ECS, S3 and STS.
 /* eslint-disable @typescript-eslint/no-require-imports */
 
+/**
+ * The AWS SDK prints a multi-line NodeVersionSupportWarning on stderr the first time a client is
+ * built on Node < 22 (`@aws-sdk/core`'s emitWarningIfUnsupportedVersion). It tells the operator of
+ * a CLI nothing they can act on mid-command and breaks "one line per step", so it is switched off
+ * through the SDK's own switch unless `--verbose` is given or the variable is already set.
+ */
+export function quietAwsSdkNodeWarning(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  if (argv.includes('--verbose')) return;
+  env[AWS_SDK_NODE_WARNING_SWITCH] ??= 'true';
+}
+
+/** The variable `@aws-sdk/core` reads to skip its Node version warning. */
+export const AWS_SDK_NODE_WARNING_SWITCH = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+
 /** True when S3 is pointed somewhere else than AWS: such servers want path-style addressing. */
 export function customS3Endpoint(): boolean {
   return Boolean(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);

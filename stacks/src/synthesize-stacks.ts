@@ -10,7 +10,6 @@ import {
   taggableFromJson,
   TfElement,
 } from '@automock/guardrails';
-import type { App } from 'cdktf';
 import {
   AppPlan,
   BootstrapGroup,
@@ -21,8 +20,9 @@ import {
   planApp,
 } from './app-plan';
 import { STACK_KIND_ORDER } from './stack-kinds';
-import type { AutomockStack, StackInfo, StackKind, StateOptions } from './automock-stack';
-import { ManifestMemo, newManifest, StagedManifest } from './synthesis/manifest';
+import type { StackInfo, StackKind, StateOptions } from './automock-stack';
+import { currentBundle } from './synthesis/bundle';
+import { ManifestMemo, StagedManifest } from './synthesis/manifest';
 import {
   appCodeFingerprint,
   CODE_DIGESTS,
@@ -46,8 +46,8 @@ export interface StackSpec {
   readonly inputs: unknown;
   /** How the guardrails see it (level, suppressions). */
   readonly policy: Pick<StackPolicyInput, 'environment' | 'sharedBy' | 'project'>;
-  /** Adds the stack to `app`. */
-  readonly build: (app: App) => AutomockStack;
+  /** Adds the stack to `app`, with the stack classes of the module that builds it. */
+  readonly build: Builder.StackBuild;
 }
 
 /** The per-stack cache. */
@@ -82,23 +82,21 @@ export interface SynthesizedStacks {
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-let builderModule: typeof Builder | undefined;
-/** cdktf and what building any stack needs, on first need. */
-function builder(): typeof Builder {
-  builderModule ??= require('./synthesis/stack-builder') as typeof Builder;
-  return builderModule;
+const builders: { bundled?: typeof Builder; modules?: typeof Builder } = {};
+/**
+ * cdktf and what building any stack needs, on first need: the bundle `pnpm build` made of it
+ * (one file to read instead of several hundred modules) while it is current, else the modules.
+ * `AUTOMOCK_SYNTH_BUNDLE=0` always loads the modules. Workload builders given by the caller were
+ * made against the modules' cdktf, so they are built with the modules too.
+ */
+function builderFor(plan: AppPlan): () => typeof Builder {
+  const bundle =
+    plan.workloadBuilders === undefined && process.env.AUTOMOCK_SYNTH_BUNDLE !== '0'
+      ? currentBundle(join(__dirname, 'synthesis'))
+      : undefined;
+  if (bundle) return () => (builders.bundled ??= require(bundle) as typeof Builder);
+  return () => (builders.modules ??= require('./synthesis/stack-builder') as typeof Builder);
 }
-
-// Each stack class (and the provider classes it imports) is loaded when a stack of its kind is
-// built, so rebuilding one project stack does not load the environment and bootstrap stacks'.
-const stackClasses = {
-  environment: () =>
-    (require('./environment-stack') as typeof import('./environment-stack')).EnvironmentStack,
-  project: () => (require('./project-stack') as typeof import('./project-stack')).ProjectStack,
-  bootstrap: () =>
-    (require('./bootstrap-stack') as typeof import('./bootstrap-stack')).BootstrapStack,
-  workload: () => (require('./workload-stack') as typeof import('./workload-stack')).WorkloadStack,
-};
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 function environmentSpec(environment: Environment, state: StateOptions): StackSpec {
@@ -107,7 +105,7 @@ function environmentSpec(environment: Environment, state: StateOptions): StackSp
     kind: 'environment',
     inputs: { environment, state },
     policy: { environment },
-    build: (app) => new (stackClasses.environment())(app, { environment, ...state }),
+    build: (app, classes) => new (classes.environment())(app, { environment, ...state }),
   };
 }
 
@@ -120,7 +118,7 @@ function projectSpec(project: Project, state: StateOptions): StackSpec {
       environment: project.env,
       project: { name: project.name, suppressions: project.suppressions },
     },
-    build: (app) => new (stackClasses.project())(app, { project, ...state }),
+    build: (app, classes) => new (classes.project())(app, { project, ...state }),
   };
 }
 
@@ -148,7 +146,7 @@ function workloadSpec(
       environment: workload.env,
       project: { name: workload.name, suppressions: workload.suppressions },
     },
-    build: (app) => new (stackClasses.workload())(app, { workload, builders, ...state }),
+    build: (app, classes) => new (classes.workload())(app, { workload, builders, ...state }),
   };
 }
 
@@ -162,8 +160,8 @@ function bootstrapSpec(
     kind: 'bootstrap',
     inputs: { environments: group.environments, inventories, state },
     policy: { sharedBy: group.environments },
-    build: (app) =>
-      new (stackClasses.bootstrap())(app, group.name, {
+    build: (app, classes) =>
+      new (classes.bootstrap())(app, group.name, {
         environments: group.environments,
         inventories,
         ...state,
@@ -245,7 +243,8 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
         inputs: spec.inputs,
       });
     const ctx = { outdir: staging, context: options.context };
-    const manifest = new StagedManifest(staging);
+    const builder = builderFor(plan);
+    const manifest = new StagedManifest(staging, (dir) => builder().newManifest(dir));
     const built: string[] = [];
     const cached: string[] = [];
     const results: StackResult[] = [];
@@ -287,7 +286,7 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
         const meta = builder().synthesizeStack(
           spec.build,
           { ...ctx, outdir: aside },
-          newManifest(aside),
+          builder().newManifest(aside),
         );
         cache.store.put(key, meta, join(aside, meta.manifest.workingDirectory));
         return meta.inventory;

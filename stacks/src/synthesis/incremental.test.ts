@@ -159,7 +159,7 @@ describe('the per-stack cache', () => {
     );
   });
 
-  it('serves a wholly cached synthesis without loading cdktf, constructs or a provider class', () => {
+  it('serves a wholly cached synthesis without loading cdktf, constructs, a provider class or their bundle', () => {
     // In a process of its own (the compiled package), so require.cache shows what was loaded.
     const run = (outdir: string) => {
       const options = {
@@ -171,7 +171,7 @@ describe('the per-stack cache', () => {
       const script = `
         const { synthesizeStacks } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'synthesize-stacks.js'))});
         const r = synthesizeStacks(${JSON.stringify(options)});
-        const loaded = Object.keys(require.cache).filter((k) => /[\\/]node_modules[\\/](cdktf|constructs|@cdktf)[\\/]/.test(k));
+        const loaded = Object.keys(require.cache).filter((k) => /[\\/]node_modules[\\/](cdktf|constructs|@cdktf)[\\/]|stack-builder[.]bundle[.]js$/.test(k));
         console.log(JSON.stringify({ built: r.built, loaded }));`;
       const res = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
       expect(res.stderr).toBe('');

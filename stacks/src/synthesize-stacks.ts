@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { EnvironmentInventory } from '@automock/ci-access';
-import type { Environment, Project } from '@automock/core';
+import { withSchemaVerdictMemo, type Environment, type Project } from '@automock/core';
 import {
   checkStacks,
   PolicyReport,
@@ -29,6 +29,7 @@ import {
   defaultCacheDir,
   StackCache,
 } from './synthesis/stack-cache';
+import { SCHEMA_VERDICTS, SchemaVerdictFile } from './synthesis/schema-verdicts';
 import type * as Builder from './synthesis/stack-builder';
 import { withCheapTokenTraces } from './synthesis/token-traces';
 import type { PlannedWorkload } from './workloads';
@@ -188,7 +189,12 @@ function effectiveContext(context: Record<string, unknown> | undefined): unknown
   return { ...(context ?? {}), ...(fromEnv ? (JSON.parse(fromEnv) as object) : {}) };
 }
 
-function openCache(option: SynthCacheOptions | false | undefined) {
+interface SynthCache {
+  readonly store: StackCache<Builder.StackMeta>;
+  readonly fingerprint: string;
+}
+
+function openCache(option: SynthCacheOptions | false | undefined): SynthCache | undefined {
   // HCL output is written by another path of cdktf, which this one does not cache.
   if (option === false || process.env.AUTOMOCK_SYNTH_CACHE === '0') return undefined;
   if (process.env.SYNTH_HCL_OUTPUT !== undefined) return undefined;
@@ -216,7 +222,19 @@ function openCache(option: SynthCacheOptions | false | undefined) {
  *   error; in both cases `outdir` is left as it was.
  */
 export function synthesizeStacks(options: SynthesizeStacksOptions = {}): SynthesizedStacks {
-  return withCheapTokenTraces(() => synthesizePlan(planApp(options), options));
+  return withCheapTokenTraces(() => {
+    const cache = openCache(options.cache);
+    // Embedded JSON Schemas already judged with this code are not checked (nor ajv loaded) again.
+    const verdicts =
+      cache && new SchemaVerdictFile(join(cache.store.dir, SCHEMA_VERDICTS), cache.fingerprint);
+    let plan: AppPlan;
+    try {
+      plan = withSchemaVerdictMemo(verdicts, () => planApp(options));
+    } finally {
+      verdicts?.save();
+    }
+    return synthesizePlan(plan, options, cache);
+  });
 }
 
 interface StackResult {
@@ -224,12 +242,15 @@ interface StackResult {
   readonly meta: Builder.StackMeta;
 }
 
-function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): SynthesizedStacks {
+function synthesizePlan(
+  plan: AppPlan,
+  options: SynthesizeStacksOptions,
+  cache: SynthCache | undefined,
+): SynthesizedStacks {
   const outdir = resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
   mkdirSync(dirname(outdir), { recursive: true });
   const staging = mkdtempSync(join(dirname(outdir), `.${basename(outdir)}.staging-`));
   try {
-    const cache = openCache(options.cache);
     const shared = {
       context: effectiveContext(options.context),
       continueOnErrorAnnotations: process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS ?? null,

@@ -30,8 +30,8 @@ describe('ConfigValidationError', () => {
     expect(new Error('x')).not.toBeInstanceOf(ConfigValidationError);
     const lookalike = Object.assign(new Error('x'), { name: 'ConfigValidationError', issues: [] });
     expect(lookalike).not.toBeInstanceOf(ConfigValidationError);
-    expect(null instanceof ConfigValidationError).toBe(false);
-    expect('x' instanceof ConfigValidationError).toBe(false);
+    for (const value of [null, undefined, 'x', 1, {}] as unknown[])
+      expect(ConfigValidationError[Symbol.hasInstance](value)).toBe(false);
   });
 
   it('leaves subclasses to the prototype check', () => {

@@ -224,16 +224,17 @@ function openCache(option: SynthCacheOptions | false | undefined): SynthCache | 
 export function synthesizeStacks(options: SynthesizeStacksOptions = {}): SynthesizedStacks {
   return withCheapTokenTraces(() => {
     const cache = openCache(options.cache);
-    // Embedded JSON Schemas already judged with this code are not checked (nor ajv loaded) again.
+    // Embedded JSON Schemas already judged with this code are not checked (nor ajv loaded) again:
+    // while planning, and when the bootstrap stacks' inventories validate declared projects.
     const verdicts =
       cache && new SchemaVerdictFile(join(cache.store.dir, SCHEMA_VERDICTS), cache.fingerprint);
-    let plan: AppPlan;
     try {
-      plan = withSchemaVerdictMemo(verdicts, () => planApp(options));
+      return withSchemaVerdictMemo(verdicts, () =>
+        synthesizePlan(planApp(options), options, cache),
+      );
     } finally {
       verdicts?.save();
     }
-    return synthesizePlan(plan, options, cache);
   });
 }
 

@@ -21,7 +21,7 @@ import {
 } from './app-plan';
 import { STACK_KIND_ORDER } from './stack-kinds';
 import type { StackInfo, StackKind, StateOptions } from './automock-stack';
-import { currentBundle } from './synthesis/bundle';
+import { currentBundle, LoadedBundle, loadBundle } from './synthesis/bundle';
 import { ManifestMemo, StagedManifest } from './synthesis/manifest';
 import {
   appCodeFingerprint,
@@ -83,20 +83,40 @@ export interface SynthesizedStacks {
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const builders: { bundled?: typeof Builder; modules?: typeof Builder } = {};
+const builders: { bundled?: LoadedBundle<typeof Builder>; modules?: typeof Builder } = {};
+
+/** How a synthesis gets the module that builds stacks. */
+interface BuilderSource {
+  /** cdktf and what building any stack needs, loaded on first call. */
+  readonly get: () => typeof Builder;
+  /** Keeps V8's code of the bundle for the next run, if it was loaded from the bundle. */
+  readonly done: () => void;
+}
+
 /**
- * cdktf and what building any stack needs, on first need: the bundle `pnpm build` made of it
- * (one file to read instead of several hundred modules) while it is current, else the modules.
- * `AUTOMOCK_SYNTH_BUNDLE=0` always loads the modules. Workload builders given by the caller were
- * made against the modules' cdktf, so they are built with the modules too.
+ * The bundle `pnpm build` made of the stack builder (one file to read instead of several hundred
+ * modules) while it is current, with V8's code cache for it in the synthesis cache; else the
+ * modules. `AUTOMOCK_SYNTH_BUNDLE=0` always loads the modules. Workload builders given by the
+ * caller were made against the modules' cdktf, so they are built with the modules too.
  */
-function builderFor(plan: AppPlan): () => typeof Builder {
+function builderFor(plan: AppPlan, cache: SynthCache | undefined): BuilderSource {
   const bundle =
     plan.workloadBuilders === undefined && process.env.AUTOMOCK_SYNTH_BUNDLE !== '0'
       ? currentBundle(join(__dirname, 'synthesis'))
       : undefined;
-  if (bundle) return () => (builders.bundled ??= require(bundle) as typeof Builder);
-  return () => (builders.modules ??= require('./synthesis/stack-builder') as typeof Builder);
+  if (!bundle) {
+    const get = () => (builders.modules ??= require('./synthesis/stack-builder') as typeof Builder);
+    return { get, done: () => undefined };
+  }
+  let used = false;
+  const get = () => {
+    used = true;
+    builders.bundled ??= cache
+      ? loadBundle<typeof Builder>(bundle, cache.store.dir)
+      : { exports: require(bundle) as typeof Builder, fromCodeCache: false, saveCodeCache() {} };
+    return builders.bundled.exports;
+  };
+  return { get, done: () => used && builders.bundled?.saveCodeCache() };
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -265,7 +285,8 @@ function synthesizePlan(
         inputs: spec.inputs,
       });
     const ctx = { outdir: staging, context: options.context };
-    const builder = builderFor(plan);
+    const source = builderFor(plan, cache);
+    const builder = source.get;
     const manifest = new StagedManifest(staging, (dir) => builder().newManifest(dir));
     const built: string[] = [];
     const cached: string[] = [];
@@ -345,6 +366,7 @@ function synthesizePlan(
     if (report.errors > 0) throw new PolicyViolationError(report);
     manifest.write(cache && manifestMemo(cache.store.dir, cache.fingerprint));
     install(staging, outdir);
+    source.done();
     cache?.store.prune();
     const order = STACK_KIND_ORDER;
     return {

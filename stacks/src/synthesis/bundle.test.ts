@@ -12,7 +12,13 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { buildApp } from '../app';
-import { BUNDLE_FILE, BUNDLE_INPUTS_FILE, bundleInputsOf, currentBundle } from './bundle';
+import {
+  BUNDLE_FILE,
+  BUNDLE_INPUTS_FILE,
+  bundleInputsOf,
+  currentBundle,
+  loadBundle,
+} from './bundle';
 
 // The bundle is made by `pnpm build` (scripts/bundle-builder.js) from the compiled package, and
 // these tests read it there, as `automock synth` and `cdktf synth` (dist/main.js) do.
@@ -88,6 +94,26 @@ describe('the bundled stack builder', () => {
     expect(Object.keys(expected).length).toBeGreaterThan(7);
     expect(tree(bundled)).toEqual(expected);
     expect(tree(modules)).toEqual(expected);
+  });
+
+  it("writes the same bytes when the bundle's code comes from V8's code cache", () => {
+    const cacheDir = join(dir('code-cache'), 'c');
+    const run = (fingerprint: string, outdir: string) => {
+      const options = { outdir, cache: { dir: cacheDir, fingerprint } };
+      const script = `
+        const { synthesizeStacks } = require(${JSON.stringify(join(dist, 'synthesize-stacks.js'))});
+        console.log(JSON.stringify(synthesizeStacks(${JSON.stringify(options)}).built.length));`;
+      const res = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      expect(res.stderr).toBe('');
+      return Number(res.stdout);
+    };
+    expect(run('code-1', join(dir('cc1'), 'out'))).toBeGreaterThanOrEqual(7);
+    expect(readdirSync(cacheDir).filter((f) => f.startsWith('builder-code-'))).toHaveLength(1);
+    const outdir = join(dir('cc2'), 'out');
+    expect(run('code-2', outdir)).toBeGreaterThanOrEqual(7);
+    const plain = join(dir('cc-plain'), 'out');
+    buildApp({ outdir: plain }).synth();
+    expect(tree(outdir)).toEqual(tree(plain));
   });
 
   // What cdktf finds on disk relative to its own files. A new entry here (a cdktf upgrade) needs
@@ -168,5 +194,68 @@ describe('currentBundle', () => {
     rmSync(join(f.d, BUNDLE_INPUTS_FILE));
     expect(currentBundle(f.d)).toBeUndefined();
     expect(existsSync(f.bundle)).toBe(true);
+  });
+});
+
+describe('loadBundle', () => {
+  const source = [
+    "'use strict';",
+    'module.exports = {',
+    '  inc: (x) => x + 1,',
+    '  dir: __dirname,',
+    '  file: __filename,',
+    '  strict: (function () { return this === undefined; })(),',
+    "  path: require('node:path').sep,",
+    '  sameModule: module.exports === exports,',
+    '};',
+  ].join('\n');
+  const codeFiles = (d: string) => readdirSync(d).filter((f) => f.startsWith('builder-code-'));
+
+  it('loads as require would, and reuses V8 code kept from an earlier load', () => {
+    const d = dir('load');
+    const bundle = join(d, 'b.js');
+    writeFileSync(bundle, source);
+    const cacheDir = join(d, 'cache');
+    const first = loadBundle<Record<string, unknown>>(bundle, cacheDir);
+    expect(first.exports).toMatchObject({ dir: d, file: bundle, strict: true, sameModule: true });
+    expect((first.exports.inc as (x: number) => number)(1)).toBe(2);
+    expect(first.fromCodeCache).toBe(false);
+    first.saveCodeCache();
+    expect(codeFiles(cacheDir)).toHaveLength(1);
+    const second = loadBundle<Record<string, unknown>>(bundle, cacheDir);
+    expect(second.fromCodeCache).toBe(true);
+    expect((second.exports.inc as (x: number) => number)(41)).toBe(42);
+    delete require.cache[bundle];
+  });
+
+  it('never runs code compiled from another bundle of the same length, and survives a damaged cache', () => {
+    const d = dir('stale');
+    const bundle = join(d, 'b.js');
+    const cacheDir = join(d, 'cache');
+    writeFileSync(bundle, source);
+    loadBundle(bundle, cacheDir).saveCodeCache();
+    // Same length, other code: V8 alone would take the old code for it.
+    writeFileSync(bundle, source.replace('x + 1', 'x - 1'));
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(bundle, later, later);
+    const changed = loadBundle<{ inc: (x: number) => number }>(bundle, cacheDir);
+    expect(changed.fromCodeCache).toBe(false);
+    expect(changed.exports.inc(1)).toBe(0);
+    changed.saveCodeCache();
+    expect(codeFiles(cacheDir)).toHaveLength(2);
+    const current = codeFiles(cacheDir).map((f) => join(cacheDir, f));
+    for (const f of current) writeFileSync(f, Buffer.alloc(64, 7));
+    // V8 checks what it is given (and compiles the source when the data does not fit it).
+    const damaged = loadBundle<{ inc: (x: number) => number }>(bundle, cacheDir);
+    expect(damaged.exports.inc(1)).toBe(0);
+    delete require.cache[bundle];
+  });
+
+  it('forgets a bundle that threw while loading', () => {
+    const d = dir('throw');
+    const bundle = join(d, 'b.js');
+    writeFileSync(bundle, "throw new Error('broken bundle');");
+    expect(() => loadBundle(bundle, join(d, 'cache'))).toThrow('broken bundle');
+    expect(require.cache[bundle]).toBeUndefined();
   });
 });

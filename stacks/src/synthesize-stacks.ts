@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { EnvironmentInventory } from '@automock/ci-access';
-import type { Environment, Project } from '@automock/core';
+import { withSchemaVerdictMemo, type Environment, type Project } from '@automock/core';
 import {
   checkStacks,
   PolicyReport,
@@ -10,7 +10,6 @@ import {
   taggableFromJson,
   TfElement,
 } from '@automock/guardrails';
-import type { App } from 'cdktf';
 import {
   AppPlan,
   BootstrapGroup,
@@ -21,14 +20,16 @@ import {
   planApp,
 } from './app-plan';
 import { STACK_KIND_ORDER } from './stack-kinds';
-import type { AutomockStack, StackInfo, StackKind, StateOptions } from './automock-stack';
-import { ManifestMemo, newManifest, StagedManifest } from './synthesis/manifest';
+import type { StackInfo, StackKind, StateOptions } from './automock-stack';
+import { currentBundle, LoadedBundle, loadBundle } from './synthesis/bundle';
+import { ManifestMemo, StagedManifest } from './synthesis/manifest';
 import {
   appCodeFingerprint,
   CODE_DIGESTS,
   defaultCacheDir,
   StackCache,
 } from './synthesis/stack-cache';
+import { SCHEMA_VERDICTS, SchemaVerdictFile } from './synthesis/schema-verdicts';
 import type * as Builder from './synthesis/stack-builder';
 import { withCheapTokenTraces } from './synthesis/token-traces';
 import type { PlannedWorkload } from './workloads';
@@ -46,8 +47,8 @@ export interface StackSpec {
   readonly inputs: unknown;
   /** How the guardrails see it (level, suppressions). */
   readonly policy: Pick<StackPolicyInput, 'environment' | 'sharedBy' | 'project'>;
-  /** Adds the stack to `app`. */
-  readonly build: (app: App) => AutomockStack;
+  /** Adds the stack to `app`, with the stack classes of the module that builds it. */
+  readonly build: Builder.StackBuild;
 }
 
 /** The per-stack cache. */
@@ -82,23 +83,41 @@ export interface SynthesizedStacks {
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-let builderModule: typeof Builder | undefined;
-/** cdktf and what building any stack needs, on first need. */
-function builder(): typeof Builder {
-  builderModule ??= require('./synthesis/stack-builder') as typeof Builder;
-  return builderModule;
+const builders: { bundled?: LoadedBundle<typeof Builder>; modules?: typeof Builder } = {};
+
+/** How a synthesis gets the module that builds stacks. */
+interface BuilderSource {
+  /** cdktf and what building any stack needs, loaded on first call. */
+  readonly get: () => typeof Builder;
+  /** Keeps V8's code of the bundle for the next run, if it was loaded from the bundle. */
+  readonly done: () => void;
 }
 
-// Each stack class (and the provider classes it imports) is loaded when a stack of its kind is
-// built, so rebuilding one project stack does not load the environment and bootstrap stacks'.
-const stackClasses = {
-  environment: () =>
-    (require('./environment-stack') as typeof import('./environment-stack')).EnvironmentStack,
-  project: () => (require('./project-stack') as typeof import('./project-stack')).ProjectStack,
-  bootstrap: () =>
-    (require('./bootstrap-stack') as typeof import('./bootstrap-stack')).BootstrapStack,
-  workload: () => (require('./workload-stack') as typeof import('./workload-stack')).WorkloadStack,
-};
+/**
+ * The bundle `pnpm build` made of the stack builder (one file to read instead of several hundred
+ * modules) while it is current, with V8's code cache for it in the synthesis cache; else the
+ * modules. `AUTOMOCK_SYNTH_BUNDLE=0` always loads the modules. Workload builders given by the
+ * caller were made against the modules' cdktf, so they are built with the modules too.
+ */
+function builderFor(plan: AppPlan, cache: SynthCache | undefined): BuilderSource {
+  const bundle =
+    plan.workloadBuilders === undefined && process.env.AUTOMOCK_SYNTH_BUNDLE !== '0'
+      ? currentBundle(join(__dirname, 'synthesis'))
+      : undefined;
+  if (!bundle) {
+    const get = () => (builders.modules ??= require('./synthesis/stack-builder') as typeof Builder);
+    return { get, done: () => undefined };
+  }
+  let used = false;
+  const get = () => {
+    used = true;
+    builders.bundled ??= cache
+      ? loadBundle<typeof Builder>(bundle, cache.store.dir)
+      : { exports: require(bundle) as typeof Builder, fromCodeCache: false, saveCodeCache() {} };
+    return builders.bundled.exports;
+  };
+  return { get, done: () => used && builders.bundled?.saveCodeCache() };
+}
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 function environmentSpec(environment: Environment, state: StateOptions): StackSpec {
@@ -107,7 +126,7 @@ function environmentSpec(environment: Environment, state: StateOptions): StackSp
     kind: 'environment',
     inputs: { environment, state },
     policy: { environment },
-    build: (app) => new (stackClasses.environment())(app, { environment, ...state }),
+    build: (app, classes) => new (classes.environment())(app, { environment, ...state }),
   };
 }
 
@@ -120,7 +139,7 @@ function projectSpec(project: Project, state: StateOptions): StackSpec {
       environment: project.env,
       project: { name: project.name, suppressions: project.suppressions },
     },
-    build: (app) => new (stackClasses.project())(app, { project, ...state }),
+    build: (app, classes) => new (classes.project())(app, { project, ...state }),
   };
 }
 
@@ -148,7 +167,7 @@ function workloadSpec(
       environment: workload.env,
       project: { name: workload.name, suppressions: workload.suppressions },
     },
-    build: (app) => new (stackClasses.workload())(app, { workload, builders, ...state }),
+    build: (app, classes) => new (classes.workload())(app, { workload, builders, ...state }),
   };
 }
 
@@ -162,8 +181,8 @@ function bootstrapSpec(
     kind: 'bootstrap',
     inputs: { environments: group.environments, inventories, state },
     policy: { sharedBy: group.environments },
-    build: (app) =>
-      new (stackClasses.bootstrap())(app, group.name, {
+    build: (app, classes) =>
+      new (classes.bootstrap())(app, group.name, {
         environments: group.environments,
         inventories,
         ...state,
@@ -192,7 +211,12 @@ function effectiveContext(context: Record<string, unknown> | undefined): unknown
   return { ...(context ?? {}), ...(fromEnv ? (JSON.parse(fromEnv) as object) : {}) };
 }
 
-function openCache(option: SynthCacheOptions | false | undefined) {
+interface SynthCache {
+  readonly store: StackCache<Builder.StackMeta>;
+  readonly fingerprint: string;
+}
+
+function openCache(option: SynthCacheOptions | false | undefined): SynthCache | undefined {
   // HCL output is written by another path of cdktf, which this one does not cache.
   if (option === false || process.env.AUTOMOCK_SYNTH_CACHE === '0') return undefined;
   if (process.env.SYNTH_HCL_OUTPUT !== undefined) return undefined;
@@ -220,7 +244,20 @@ function openCache(option: SynthCacheOptions | false | undefined) {
  *   error; in both cases `outdir` is left as it was.
  */
 export function synthesizeStacks(options: SynthesizeStacksOptions = {}): SynthesizedStacks {
-  return withCheapTokenTraces(() => synthesizePlan(planApp(options), options));
+  return withCheapTokenTraces(() => {
+    const cache = openCache(options.cache);
+    // Embedded JSON Schemas already judged with this code are not checked (nor ajv loaded) again:
+    // while planning, and when the bootstrap stacks' inventories validate declared projects.
+    const verdicts =
+      cache && new SchemaVerdictFile(join(cache.store.dir, SCHEMA_VERDICTS), cache.fingerprint);
+    try {
+      return withSchemaVerdictMemo(verdicts, () =>
+        synthesizePlan(planApp(options), options, cache),
+      );
+    } finally {
+      verdicts?.save();
+    }
+  });
 }
 
 interface StackResult {
@@ -228,12 +265,15 @@ interface StackResult {
   readonly meta: Builder.StackMeta;
 }
 
-function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): SynthesizedStacks {
+function synthesizePlan(
+  plan: AppPlan,
+  options: SynthesizeStacksOptions,
+  cache: SynthCache | undefined,
+): SynthesizedStacks {
   const outdir = resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
   mkdirSync(dirname(outdir), { recursive: true });
   const staging = mkdtempSync(join(dirname(outdir), `.${basename(outdir)}.staging-`));
   try {
-    const cache = openCache(options.cache);
     const shared = {
       context: effectiveContext(options.context),
       continueOnErrorAnnotations: process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS ?? null,
@@ -247,7 +287,9 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
         inputs: spec.inputs,
       });
     const ctx = { outdir: staging, context: options.context };
-    const manifest = new StagedManifest(staging);
+    const source = builderFor(plan, cache);
+    const builder = source.get;
+    const manifest = new StagedManifest(staging, (dir) => builder().newManifest(dir));
     const built: string[] = [];
     const cached: string[] = [];
     const results: StackResult[] = [];
@@ -289,7 +331,7 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
         const meta = builder().synthesizeStack(
           spec.build,
           { ...ctx, outdir: aside },
-          newManifest(aside),
+          builder().newManifest(aside),
         );
         cache.store.put(key, meta, join(aside, meta.manifest.workingDirectory));
         return meta.inventory;
@@ -326,6 +368,7 @@ function synthesizePlan(plan: AppPlan, options: SynthesizeStacksOptions): Synthe
     if (report.errors > 0) throw new PolicyViolationError(report);
     manifest.write(cache && manifestMemo(cache.store.dir, cache.fingerprint));
     install(staging, outdir);
+    source.done();
     cache?.store.prune();
     const order = STACK_KIND_ORDER;
     return {

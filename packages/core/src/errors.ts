@@ -23,6 +23,9 @@ export function formatIssue(issue: ValidationIssue): string {
   return `${issue.field}: got ${render(issue.value)}, ${issue.rule}`;
 }
 
+/** Marks a ConfigValidationError made by any copy of this module (see `Symbol.hasInstance`). */
+const CONFIG_VALIDATION_ERROR = Symbol.for('@automock/core.ConfigValidationError');
+
 /**
  * Raised when configuration is invalid. Carries every problem found, so a user fixes them in one
  * pass instead of one per run.
@@ -37,6 +40,22 @@ export class ConfigValidationError extends Error {
     );
     this.name = 'ConfigValidationError';
     this.issues = issues;
+    Object.defineProperty(this, CONFIG_VALIDATION_ERROR, { value: true });
+  }
+
+  /**
+   * Also true for an error made by another copy of core: synthesis builds stacks with a bundle
+   * that carries its own (stacks' scripts/bundle-builder.js), and its callers test what it throws
+   * with `instanceof`. Subclasses keep the plain prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    return (
+      this === ConfigValidationError &&
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[CONFIG_VALIDATION_ERROR] === true
+    );
   }
 }
 

@@ -10,6 +10,11 @@ export * from './sizes';
 export * from './stack-contract';
 export * from './tags';
 export * from './expectations';
+export {
+  withSchemaVerdictMemo,
+  type SchemaVerdict,
+  type SchemaVerdictMemo,
+} from './json-schema-check';
 export * from './project';
 export * from './prices';
 export * from './cost';

@@ -166,6 +166,38 @@ function describe(errors: readonly ErrorObject[] | null | undefined): string {
 }
 
 /**
+ * What {@link findJsonSchemaProblem} found for one schema, wherever it sits: nothing (`null`), or
+ * the rule it broke and, for a meta-schema error, the JSON pointer of the offending value.
+ */
+export type SchemaVerdict = { readonly rule: string; readonly pointer?: string } | null;
+
+/**
+ * Verdicts kept between runs, by the schema's JSON text. Whoever keeps them must drop them when
+ * this code or ajv changes (synthesis keys them with its code fingerprint).
+ */
+export interface SchemaVerdictMemo {
+  get(schemaText: string): SchemaVerdict | undefined;
+  put(schemaText: string, verdict: SchemaVerdict): void;
+}
+
+let verdictMemo: SchemaVerdictMemo | undefined;
+
+/**
+ * Runs `fn` with {@link findJsonSchemaProblem}'s verdicts read from and added to `memo`: a schema
+ * seen before is neither checked against its meta-schema nor compiled (nor is ajv loaded).
+ * `fn` must be synchronous; the memo is unset when it returns.
+ */
+export function withSchemaVerdictMemo<T>(memo: SchemaVerdictMemo | undefined, fn: () => T): T {
+  const outer = verdictMemo;
+  verdictMemo = memo;
+  try {
+    return fn();
+  } finally {
+    verdictMemo = outer;
+  }
+}
+
+/**
  * Checks an embedded JSON Schema the way MockServer will use it: valid against its meta-schema
  * (draft-07 unless `$schema` names draft-06, 2019-09 or 2020-12), with compilable patterns and
  * resolvable local references. Schemas naming another `$schema` (e.g. draft-04) are left to
@@ -176,33 +208,54 @@ export function findJsonSchemaProblem(
 ): { path: string; value: unknown; rule: string } | undefined {
   const flavour = flavourOf(site.schema);
   if (!flavour) return undefined;
-  const meta = validateAgainstMeta(flavour, site.schema as object);
+  const memo = verdictMemo;
+  const text = memo && jsonText(site.schema);
+  let verdict = text === undefined ? undefined : memo!.get(text);
+  if (verdict === undefined) {
+    verdict = checkSchema(flavour, site.schema as object);
+    if (text !== undefined) memo!.put(text, verdict);
+  }
+  if (!verdict) return undefined;
+  if (verdict.pointer === undefined)
+    return { path: site.path, value: undefined, rule: verdict.rule };
+  return {
+    path: pointerToPath(site.path, verdict.pointer),
+    value: valueAt(site.schema, verdict.pointer),
+    rule: verdict.rule,
+  };
+}
+
+/** The schema's JSON text, or undefined when it has none (then it is not remembered). */
+function jsonText(schema: unknown): string | undefined {
+  try {
+    return JSON.stringify(schema);
+  } catch {
+    return undefined;
+  }
+}
+
+function checkSchema(flavour: Flavour, schema: object): SchemaVerdict {
+  const meta = validateAgainstMeta(flavour, schema);
   if (!meta.valid) {
-    const pointer = meta.errors?.[0]?.instancePath ?? '';
     return {
-      path: pointerToPath(site.path, pointer),
-      value: valueAt(site.schema, pointer),
+      pointer: meta.errors?.[0]?.instancePath ?? '',
       rule: `must be a valid JSON Schema (${flavour}): ${describe(meta.errors)}`,
     };
   }
   const ajv = engine(flavour, !meta.precompiled);
   try {
-    ajv.compile(site.schema as object);
+    ajv.compile(schema);
   } catch (err) {
     const e = err as Error & { missingRef?: string };
     // A remote reference is fetched by MockServer when it loads the schema; it cannot be
     // checked here without the network.
-    if (e.missingRef && /^https?:\/\//.test(e.missingRef)) return undefined;
-    return {
-      path: site.path,
-      value: undefined,
-      rule: `must be a usable JSON Schema (${flavour}): ${e.message}`,
-    };
+    if (e.missingRef && /^https?:\/\//.test(e.missingRef)) return null;
+    return { rule: `must be a usable JSON Schema (${flavour}): ${e.message}` };
   } finally {
     // Two matchers may share an $id; each is checked on its own.
-    ajv.removeSchema(site.schema as object);
+    ajv.removeSchema(schema);
   }
-  return undefined;
+  return null;
 }
 
 function valueAt(root: unknown, pointer: string): unknown {

@@ -11,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { App, Manifest } from 'cdktf';
+import { ConfigValidationError } from '@automock/core';
 import { PolicyViolationError } from '@automock/guardrails';
 import { buildApp } from '../app';
 import { ENVIRONMENTS } from '../environments';
@@ -18,6 +19,7 @@ import { ProjectDeclaration } from '../projects';
 import { synthesizeApp } from '../synthesize-app';
 import { synthesizeStacks, SynthesizeStacksOptions } from '../synthesize-stacks';
 import { newManifest } from './manifest';
+import { SCHEMA_VERDICTS } from './schema-verdicts';
 import {
   appCodeSources,
   canonicalJson,
@@ -114,6 +116,76 @@ describe('synthesizeStacks (one stack at a time)', () => {
   });
 });
 
+describe('JSON Schema verdicts in the cache', () => {
+  const schema = { type: 'object', required: ['name'] };
+  const withSchema = (files: string) => {
+    writeFileSync(
+      join(files, 'gamma.json'),
+      JSON.stringify([
+        {
+          httpRequest: {
+            method: 'POST',
+            path: '/g',
+            body: { type: 'JSON_SCHEMA', jsonSchema: schema },
+          },
+          httpResponse: { statusCode: 201 },
+        },
+      ]),
+    );
+    return [
+      {
+        env: 'dev',
+        project: { name: 'gamma', listenerPort: 11010, expectations: join(files, 'gamma.json') },
+      },
+    ];
+  };
+
+  it('are kept for the code fingerprint, read back instead of checking again, and dropped with it', () => {
+    const projects = withSchema(dir('schema-projects'));
+    const cacheDir = join(dir('schema-cache'), 'c');
+    const run = (fingerprint: string, outdir: string) =>
+      synthesizeStacks({
+        projects,
+        environments: ['dev'],
+        outdir,
+        cache: { dir: cacheDir, fingerprint },
+      });
+    run('code-s1', join(dir('s1'), 'out'));
+    const file = join(cacheDir, SCHEMA_VERDICTS);
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as {
+      fingerprint: string;
+      verdicts: Record<string, unknown>;
+    };
+    expect(kept.fingerprint).toBe('code-s1');
+    expect(Object.values(kept.verdicts)).toContain(null);
+    // A forged verdict is believed: the memo is what synthesis reads.
+    const forged = Object.fromEntries(
+      Object.keys(kept.verdicts).map((k) => [k, { rule: 'forged rule', pointer: '/required' }]),
+    );
+    writeFileSync(file, JSON.stringify({ ...kept, verdicts: forged }));
+    const outdir = join(dir('s2'), 'out');
+    const thrown = (() => {
+      try {
+        run('code-s1', outdir);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(thrown).toBeInstanceOf(ConfigValidationError);
+    expect((thrown as Error).message).toContain(
+      'body.jsonSchema.required: got ["name"], forged rule',
+    );
+    expect(() => readdirSync(outdir)).toThrow();
+    // Other code: judged afresh, and the file starts over.
+    run('code-s2', join(dir('s3'), 'out'));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      fingerprint: 'code-s2',
+      verdicts: kept.verdicts,
+    });
+  });
+});
+
 describe('the per-stack cache', () => {
   const expectations = (path: string) => [
     { httpRequest: { method: 'GET', path }, httpResponse: { statusCode: 200, body: path } },
@@ -166,7 +238,7 @@ describe('the per-stack cache', () => {
     );
   });
 
-  it('serves a wholly cached synthesis without loading cdktf, constructs or a provider class', () => {
+  it('serves a wholly cached synthesis without loading cdktf, constructs, a provider class or their bundle', () => {
     // In a process of its own (the compiled package), so require.cache shows what was loaded.
     const run = (outdir: string) => {
       const options = {
@@ -178,7 +250,7 @@ describe('the per-stack cache', () => {
       const script = `
         const { synthesizeStacks } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'synthesize-stacks.js'))});
         const r = synthesizeStacks(${JSON.stringify(options)});
-        const loaded = Object.keys(require.cache).filter((k) => /[\\/]node_modules[\\/](cdktf|constructs|@cdktf)[\\/]/.test(k));
+        const loaded = Object.keys(require.cache).filter((k) => /[\\/]node_modules[\\/](cdktf|constructs|@cdktf)[\\/]|stack-builder[.]bundle[.]js$/.test(k));
         console.log(JSON.stringify({ built: r.built, loaded }));`;
       const res = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
       expect(res.stderr).toBe('');

@@ -34,7 +34,14 @@ export class StagedManifest {
   private real: Manifest | undefined;
   private readonly early: Record<string, StackManifest> = {};
 
-  constructor(private readonly outdir: string) {
+  /**
+   * @param create makes cdktf's writer for a directory ({@link newManifest}, from the module
+   *   that builds the stacks, so that its stack synthesizer gets a Manifest of its own cdktf)
+   */
+  constructor(
+    private readonly outdir: string,
+    private readonly create: (outdir: string) => Manifest = newManifest,
+  ) {
     mkdirSync(join(outdir, 'stacks'), { recursive: true });
   }
 
@@ -46,7 +53,7 @@ export class StagedManifest {
   /** cdktf's Manifest holding every entry so far (for its stack synthesizer to add to). */
   cdktf(): Manifest {
     if (!this.real) {
-      this.real = newManifest(this.outdir);
+      this.real = this.create(this.outdir);
       Object.assign(this.real.stacks, this.early);
     }
     return this.real;

@@ -1,5 +1,7 @@
 // The part of streamed synthesis that needs cdktf and the provider classes: loaded only when a
-// stack has to be built (synthesize-stacks.ts requires it on first use).
+// stack has to be built (synthesize-stacks.ts requires it on first use). `pnpm build` also bundles
+// this module with everything it loads (scripts/bundle-builder.js): what crosses between it and
+// its caller is plain data, functions, and the objects this module made (apps, manifests).
 import type { EnvironmentInventory } from '@automock/ci-access';
 import type { TerraformJson } from '@automock/guardrails';
 import { App, Manifest, StackManifest } from 'cdktf';
@@ -7,6 +9,29 @@ import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { AutomockStack, StackInfo } from '../automock-stack';
 import { inventoryOf } from '../ci-inventory';
 import { ensureBackend, taggableAddresses } from './check-app';
+
+export { newManifest } from './manifest';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+// Each stack class (and the provider classes it imports) is loaded when a stack of its kind is
+// built, so rebuilding one project stack does not load the environment and bootstrap stacks'.
+// The classes come from here, beside cdktf, so that the bundle's stacks use the bundle's cdktf.
+export const stackClasses = {
+  environment: () =>
+    (require('../environment-stack') as typeof import('../environment-stack')).EnvironmentStack,
+  project: () => (require('../project-stack') as typeof import('../project-stack')).ProjectStack,
+  bootstrap: () =>
+    (require('../bootstrap-stack') as typeof import('../bootstrap-stack')).BootstrapStack,
+  workload: () =>
+    (require('../workload-stack') as typeof import('../workload-stack')).WorkloadStack,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The stack classes, each loaded on first use. */
+export type StackClasses = typeof stackClasses;
+
+/** Adds a stack to `app`, made with the classes of the module that builds it. */
+export type StackBuild = (app: App, classes: StackClasses) => AutomockStack;
 
 /** What synthesis keeps of a stack once its constructs are gone (and what the cache stores). */
 export interface StackMeta {
@@ -38,12 +63,12 @@ function appFor(ctx: BuildContext): App {
  * can be dropped afterwards.
  */
 export function synthesizeStack(
-  build: (app: App) => AutomockStack,
+  build: StackBuild,
   ctx: BuildContext,
   manifest: Manifest,
 ): StackMeta {
   const app = appFor(ctx);
-  const stack = build(app);
+  const stack = build(app, stackClasses);
   ensureBackend(stack);
   invokeAspects(stack);
   const json = stack.toTerraform() as TerraformJson;
@@ -63,9 +88,6 @@ export function synthesizeStack(
 }
 
 /** What a stack holds for the CI roles, built aside and never written. */
-export function inventoryOnly(
-  build: (app: App) => AutomockStack,
-  ctx: BuildContext,
-): EnvironmentInventory {
-  return inventoryOf([build(appFor(ctx))]);
+export function inventoryOnly(build: StackBuild, ctx: BuildContext): EnvironmentInventory {
+  return inventoryOf([build(appFor(ctx), stackClasses)]);
 }

@@ -1,0 +1,89 @@
+// Part of `pnpm build`, after tsc: bundles dist/synthesis/stack-builder.js (the part of streamed
+// synthesis that builds stacks) with everything it loads (cdktf, constructs, the provider
+// classes, the construct packages, core) into one file, so a synthesis that rebuilds a stack
+// reads and resolves one module instead of several hundred. synthesize-stacks.ts loads it in
+// place of stack-builder.js when it is present and its inputs are unchanged (bundle-builder.test
+// and synthesis-bundle.test check both give byte-identical output).
+//
+// Modules that locate files next to themselves (`__dirname`, `__filename`: cdktf's zip helper
+// runs its own file, the reaper points its Terraform asset at its Lambda bundle) get the paths
+// of their original files, relative to the bundle, so the bundle behaves like the modules did.
+const fs = require('node:fs');
+const path = require('node:path');
+const esbuild = require('esbuild');
+const { BUNDLE_FILE, BUNDLE_INPUTS_FILE, bundleInputsOf } = require('../dist/synthesis/bundle');
+
+const dist = path.join(__dirname, '..', 'dist');
+const entry = path.join(dist, 'synthesis', 'stack-builder.js');
+const outfile = path.join(dist, 'synthesis', BUNDLE_FILE);
+const outdir = path.dirname(outfile);
+const BASE = '__automockBundleDir';
+/** A "use strict" directive at the start of a module, after any comments. */
+const DIRECTIVE = /^(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*(["'])use strict\1;?/;
+/** Files whose computed requires are absolute paths under their own `__dirname`. */
+const ABSOLUTE_REQUIRES = new Set([
+  // The precompiled meta-schema validators: `join(PRECOMPILED_META_DIR, ...)`.
+  '../packages/core/dist/json-schema-check.js',
+]);
+
+/** Gives each module that uses them its own file's `__dirname` and `__filename`. */
+const ownPaths = {
+  name: 'own-paths',
+  setup(build) {
+    build.onLoad({ filter: /\.(c?js)$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      if (!/\b__(dirname|filename)\b/.test(source)) return undefined;
+      const rel = (p) => JSON.stringify(path.relative(outdir, p).split(path.sep).join('/'));
+      const prologue =
+        `var __filename = require("path").join(${BASE}, ${rel(args.path)}), ` +
+        `__dirname = require("path").join(${BASE}, ${rel(path.dirname(args.path))});`;
+      // After a leading "use strict", which is a directive only where it comes first.
+      const strict = DIRECTIVE.exec(source)?.[0].length ?? 0;
+      const contents = `${source.slice(0, strict)}\n${prologue}\n${source.slice(strict)}`;
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+async function main() {
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // Keeps class and function names: cdktf and the constructs read `constructor.name`.
+    keepNames: true,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // The entry's "use strict" is a directive only at the top, so the banner repeats it.
+    banner: { js: `'use strict';\nvar ${BASE} = __dirname;` },
+    plugins: [ownPaths],
+    metafile: true,
+    logLevel: 'error',
+    logOverride: { 'unsupported-require-call': 'warning' },
+  });
+  // A require esbuild cannot follow runs as written at run time, from the bundle's directory: only
+  // requires of absolute paths made from a module's own `__dirname` (which keeps its original
+  // directory, above) are allowed.
+  const unfollowed = result.warnings.filter(
+    (w) => w.id === 'unsupported-require-call' && !ABSOLUTE_REQUIRES.has(w.location?.file ?? ''),
+  );
+  for (const w of result.warnings.filter((w) => w.id !== 'unsupported-require-call'))
+    process.stderr.write(`bundle-builder: warning: ${w.text} (${w.location?.file})\n`);
+  if (unfollowed.length > 0) {
+    const where = unfollowed.map((w) => `${w.location?.file}:${w.location?.line}`).join(', ');
+    throw new Error(`requires that cannot be bundled: ${where}`);
+  }
+  const inputs = Object.keys(result.metafile.inputs).map((p) => path.resolve(p));
+  fs.writeFileSync(
+    path.join(outdir, BUNDLE_INPUTS_FILE),
+    `${JSON.stringify(bundleInputsOf(inputs, outdir, path.join(__dirname, '..', '..', 'pnpm-lock.yaml')))}\n`,
+  );
+}
+
+main().catch((e) => {
+  process.stderr.write(`bundle-builder: ${e.stack ?? e}\n`);
+  process.exit(1);
+});

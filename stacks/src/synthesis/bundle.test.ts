@@ -1,0 +1,261 @@
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { buildApp } from '../app';
+import {
+  BUNDLE_FILE,
+  BUNDLE_INPUTS_FILE,
+  bundleInputsOf,
+  currentBundle,
+  loadBundle,
+} from './bundle';
+
+// The bundle is made by `pnpm build` (scripts/bundle-builder.js) from the compiled package, and
+// these tests read it there, as `automock synth` and `cdktf synth` (dist/main.js) do.
+const dist = join(__dirname, '..', '..', 'dist');
+const bundleDir = join(dist, 'synthesis');
+
+const dirs: string[] = [];
+const dir = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), `bundle-${prefix}-`));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function tree(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(root, rel)).sort()) {
+      const path = join(rel, name);
+      if (statSync(join(root, path)).isDirectory()) walk(path);
+      else files[path] = readFileSync(join(root, path), 'utf8');
+    }
+  };
+  walk('');
+  return files;
+}
+
+interface MainRun {
+  /** The bundle was loaded. */
+  readonly bundle: boolean;
+  /** cdktf, constructs or provider modules loaded from node_modules. */
+  readonly modules: number;
+}
+
+/** Runs what `cdktf synth` runs (dist/main.js) in a process of its own, cache off. */
+function runMain(outdir: string, bundle: boolean): MainRun {
+  const script = `
+    require(${JSON.stringify(join(dist, 'main.js'))});
+    const loaded = Object.keys(require.cache);
+    console.log(JSON.stringify({
+      bundle: loaded.some((k) => k.endsWith(${JSON.stringify(BUNDLE_FILE)})),
+      modules: loaded.filter((k) => /[\\\\/]node_modules[\\\\/](cdktf|constructs|@cdktf)[\\\\/]/.test(k)).length,
+    }));`;
+  const res = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      CDKTF_OUTDIR: outdir,
+      AUTOMOCK_SYNTH_CACHE: '0',
+      AUTOMOCK_SYNTH_BUNDLE: bundle ? '1' : '0',
+    },
+  });
+  expect(res.stderr).toBe('');
+  expect(res.status).toBe(0);
+  return JSON.parse(res.stdout.trim().split('\n').pop()!) as MainRun;
+}
+
+describe('the bundled stack builder', () => {
+  it('is built by `pnpm build` and current', () => {
+    expect(currentBundle(bundleDir)).toBe(join(bundleDir, BUNDLE_FILE));
+  });
+
+  it("writes what the modules write, and what cdktf's own synth writes, byte for byte", () => {
+    const bundled = join(dir('bundled'), 'out');
+    const modules = join(dir('modules'), 'out');
+    const plain = join(dir('plain'), 'out');
+    expect(runMain(bundled, true)).toEqual({ bundle: true, modules: 0 });
+    const unbundled = runMain(modules, false);
+    expect(unbundled.bundle).toBe(false);
+    expect(unbundled.modules).toBeGreaterThan(100);
+    buildApp({ outdir: plain }).synth();
+    const expected = tree(plain);
+    expect(Object.keys(expected).length).toBeGreaterThan(7);
+    expect(tree(bundled)).toEqual(expected);
+    expect(tree(modules)).toEqual(expected);
+  });
+
+  it("writes the same bytes when the bundle's code comes from V8's code cache", () => {
+    const cacheDir = join(dir('code-cache'), 'c');
+    const run = (fingerprint: string, outdir: string) => {
+      const options = { outdir, cache: { dir: cacheDir, fingerprint } };
+      const script = `
+        const { synthesizeStacks } = require(${JSON.stringify(join(dist, 'synthesize-stacks.js'))});
+        console.log(JSON.stringify(synthesizeStacks(${JSON.stringify(options)}).built.length));`;
+      const res = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      expect(res.stderr).toBe('');
+      return Number(res.stdout);
+    };
+    expect(run('code-1', join(dir('cc1'), 'out'))).toBeGreaterThanOrEqual(7);
+    expect(readdirSync(cacheDir).filter((f) => f.startsWith('builder-code-'))).toHaveLength(1);
+    const outdir = join(dir('cc2'), 'out');
+    expect(run('code-2', outdir)).toBeGreaterThanOrEqual(7);
+    const plain = join(dir('cc-plain'), 'out');
+    buildApp({ outdir: plain }).synth();
+    expect(tree(outdir)).toEqual(tree(plain));
+  });
+
+  // What cdktf finds on disk relative to its own files. A new entry here (a cdktf upgrade) needs
+  // a look at scripts/bundle-builder.js: JSON it requires is inlined, `__dirname`/`__filename`
+  // are given the original file's paths, and computed requires fail the build.
+  it("covers every place cdktf locates files by its own path (cdktf's version is read here)", () => {
+    const lib = join(dirname(require.resolve('cdktf/package.json')), 'lib');
+    const found: string[] = [];
+    const walk = (rel: string) => {
+      for (const name of readdirSync(join(lib, rel)).sort()) {
+        const path = join(rel, name);
+        if (statSync(join(lib, path)).isDirectory()) walk(path);
+        else if (name.endsWith('.js') && !path.includes('__tests__')) {
+          const text = readFileSync(join(lib, path), 'utf8');
+          for (const m of text.matchAll(
+            /__dirname|__filename|require\.resolve|require\("[^"]*\.json"\)/g,
+          ))
+            found.push(`${path}: ${m[0]}`);
+        }
+      }
+    };
+    walk('');
+    expect([...new Set(found)].sort()).toEqual([
+      'app.js: require("../package.json")',
+      'private/fs.js: __filename',
+    ]);
+    // fs.js runs its own file to zip assets: in the bundle, that is still cdktf's file.
+    const bundle = readFileSync(join(bundleDir, BUNDLE_FILE), 'utf8');
+    const own = [...bundle.matchAll(/var __filename=require\("path"\)\.join\(\w+,"([^"]+)"\)/g)]
+      .map((m) => m[1]!)
+      .filter((p) => p.endsWith('cdktf/lib/private/fs.js'));
+    expect(own).toHaveLength(1);
+    expect(resolve(bundleDir, own[0]!)).toBe(join(lib, 'private', 'fs.js'));
+  });
+});
+
+describe('currentBundle', () => {
+  function made() {
+    const d = dir('stamps');
+    const input = join(d, 'input.js');
+    const lockfile = join(d, 'lock.yaml');
+    writeFileSync(input, 'module.exports = 1;\n');
+    writeFileSync(lockfile, 'lockfileVersion: 9\n');
+    writeFileSync(join(d, BUNDLE_FILE), '');
+    const stamps = bundleInputsOf([input, join(d, 'node_modules', 'x', 'index.js')], d, lockfile);
+    writeFileSync(join(d, BUNDLE_INPUTS_FILE), JSON.stringify(stamps));
+    return { d, input, lockfile, bundle: join(d, BUNDLE_FILE) };
+  }
+
+  it('stamps the workspace files and the lockfile, not what node_modules holds', () => {
+    const { d } = made();
+    const stamps = JSON.parse(readFileSync(join(d, BUNDLE_INPUTS_FILE), 'utf8')) as unknown[][];
+    expect(stamps.map((s) => s[0])).toEqual(['input.js', 'lock.yaml']);
+  });
+
+  it('takes a bundle whose inputs are untouched, or only re-dated with the same content', () => {
+    const { d, input, bundle } = made();
+    expect(currentBundle(d)).toBe(bundle);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(input, later, later);
+    expect(currentBundle(d)).toBe(bundle);
+  });
+
+  it('refuses a bundle whose input or lockfile changed, or that is missing', () => {
+    const a = made();
+    writeFileSync(a.input, 'module.exports = 2;\n');
+    expect(currentBundle(a.d)).toBeUndefined();
+    const b = made();
+    writeFileSync(b.lockfile, 'lockfileVersion: 9.0\n');
+    expect(currentBundle(b.d)).toBeUndefined();
+    const c = made();
+    rmSync(c.input);
+    expect(currentBundle(c.d)).toBeUndefined();
+    const e = made();
+    rmSync(e.bundle);
+    expect(currentBundle(e.d)).toBeUndefined();
+    const f = made();
+    rmSync(join(f.d, BUNDLE_INPUTS_FILE));
+    expect(currentBundle(f.d)).toBeUndefined();
+    expect(existsSync(f.bundle)).toBe(true);
+  });
+});
+
+describe('loadBundle', () => {
+  const source = [
+    "'use strict';",
+    'module.exports = {',
+    '  inc: (x) => x + 1,',
+    '  dir: __dirname,',
+    '  file: __filename,',
+    '  strict: (function () { return this === undefined; })(),',
+    "  path: require('node:path').sep,",
+    '  sameModule: module.exports === exports,',
+    '};',
+  ].join('\n');
+  const codeFiles = (d: string) => readdirSync(d).filter((f) => f.startsWith('builder-code-'));
+
+  it('loads as require would, and reuses V8 code kept from an earlier load', () => {
+    const d = dir('load');
+    const bundle = join(d, 'b.js');
+    writeFileSync(bundle, source);
+    const cacheDir = join(d, 'cache');
+    const first = loadBundle<Record<string, unknown>>(bundle, cacheDir);
+    expect(first.exports).toMatchObject({ dir: d, file: bundle, strict: true, sameModule: true });
+    expect((first.exports.inc as (x: number) => number)(1)).toBe(2);
+    expect(first.fromCodeCache).toBe(false);
+    first.saveCodeCache();
+    expect(codeFiles(cacheDir)).toHaveLength(1);
+    const second = loadBundle<Record<string, unknown>>(bundle, cacheDir);
+    expect(second.fromCodeCache).toBe(true);
+    expect((second.exports.inc as (x: number) => number)(41)).toBe(42);
+    delete require.cache[bundle];
+  });
+
+  it('never runs code compiled from another bundle of the same length, and survives a damaged cache', () => {
+    const d = dir('stale');
+    const bundle = join(d, 'b.js');
+    const cacheDir = join(d, 'cache');
+    writeFileSync(bundle, source);
+    loadBundle(bundle, cacheDir).saveCodeCache();
+    // Same length, other code: V8 alone would take the old code for it.
+    writeFileSync(bundle, source.replace('x + 1', 'x - 1'));
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(bundle, later, later);
+    const changed = loadBundle<{ inc: (x: number) => number }>(bundle, cacheDir);
+    expect(changed.fromCodeCache).toBe(false);
+    expect(changed.exports.inc(1)).toBe(0);
+    changed.saveCodeCache();
+    expect(codeFiles(cacheDir)).toHaveLength(2);
+    const current = codeFiles(cacheDir).map((f) => join(cacheDir, f));
+    for (const f of current) writeFileSync(f, Buffer.alloc(64, 7));
+    // V8 checks what it is given (and compiles the source when the data does not fit it).
+    const damaged = loadBundle<{ inc: (x: number) => number }>(bundle, cacheDir);
+    expect(damaged.exports.inc(1)).toBe(0);
+    delete require.cache[bundle];
+  });
+
+  it('forgets a bundle that threw while loading', () => {
+    const d = dir('throw');
+    const bundle = join(d, 'b.js');
+    writeFileSync(bundle, "throw new Error('broken bundle');");
+    expect(() => loadBundle(bundle, join(d, 'cache'))).toThrow('broken bundle');
+    expect(require.cache[bundle]).toBeUndefined();
+  });
+});

@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { Script } from 'node:vm';
+
+/** The bundle of `stack-builder.js` that `pnpm build` writes beside it (scripts/bundle-builder.js). */
+export const BUNDLE_FILE = 'stack-builder.bundle.js';
+/** What the bundle was made from, to tell whether it is still current. */
+export const BUNDLE_INPUTS_FILE = 'stack-builder.bundle.inputs.json';
+
+/** A file the bundle was made from: path relative to the bundle's directory, size, mtime, digest. */
+type InputStamp = readonly [path: string, size: number, mtimeMs: number, sha256: string];
+
+const digestOf = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/**
+ * The stamps of the bundle's inputs worth checking at load time, for a bundle in `dir`: the
+ * workspace's own files (what `tsc` rewrites while the bundle stays behind) and the lockfile
+ * (which changes with any dependency). Files under `node_modules` are fixed by the lockfile and
+ * not stamped one by one.
+ */
+export function bundleInputsOf(
+  inputs: readonly string[],
+  dir: string,
+  lockfile: string,
+): InputStamp[] {
+  const own = inputs.filter((p) => !p.split(sep).includes('node_modules'));
+  return [...own, lockfile]
+    .map((p) => relative(dir, p))
+    .sort()
+    .map((rel) => {
+      const file = resolve(dir, rel);
+      const st = statSync(file);
+      return [rel.split(sep).join('/'), st.size, st.mtimeMs, digestOf(file)] as const;
+    });
+}
+
+/**
+ * The path of the bundle in `dir` when there is one and every stamped input is as it was when it
+ * was made; otherwise undefined (the caller loads the modules themselves). A file whose size and
+ * mtime are unchanged is taken as unchanged; one with a new mtime (a build cache restoring the
+ * same files) is compared by content.
+ */
+export function currentBundle(dir: string): string | undefined {
+  let stamps: InputStamp[];
+  try {
+    stamps = JSON.parse(readFileSync(join(dir, BUNDLE_INPUTS_FILE), 'utf8')) as InputStamp[];
+  } catch {
+    return undefined;
+  }
+  for (const [rel, size, mtimeMs, sha256] of stamps) {
+    const file = resolve(dir, rel);
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (!st || st.size !== size) return undefined;
+    if (st.mtimeMs !== mtimeMs && digestOf(file) !== sha256) return undefined;
+  }
+  const bundle = join(dir, BUNDLE_FILE);
+  return statSync(bundle, { throwIfNoEntry: false })?.isFile() ? bundle : undefined;
+}
+
+/** A loaded bundle, and how to keep V8's compiled code of it for the next process. */
+export interface LoadedBundle<T> {
+  readonly exports: T;
+  /** V8 accepted a code cache from an earlier run. */
+  readonly fromCodeCache: boolean;
+  /**
+   * Writes V8's code for the bundle (every function compiled so far, so call it after the work)
+   * when there was none or V8 refused it. Best effort: a cache that cannot be written only costs
+   * time on the next run.
+   */
+  saveCodeCache(): void;
+}
+
+/**
+ * Loads `bundle` as `require` would (same wrapper, `require`, `module`, strictness, and an entry
+ * in `require.cache`), reusing V8's compiled code from an earlier run kept in `cacheDir`: reading
+ * a code cache costs less than parsing and compiling the bundle again. The cache file is named
+ * after the bundle's path, size, mtime and inode and the Node.js version and architecture, so a
+ * rebuilt bundle never meets code compiled from another (V8 itself checks only the source's
+ * length, its own version and flags).
+ */
+export function loadBundle<T>(bundle: string, cacheDir: string): LoadedBundle<T> {
+  const st = statSync(bundle);
+  const id = createHash('sha256')
+    .update(
+      [bundle, st.size, st.mtimeMs, st.ino, process.version, process.arch, process.platform].join(
+        '\0',
+      ),
+    )
+    .digest('hex')
+    .slice(0, 32);
+  const codeFile = join(cacheDir, `builder-code-${id}.bin`);
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(codeFile);
+  } catch {
+    // None yet.
+  }
+  const source = readFileSync(bundle, 'utf8');
+  const script = new Script(`${WRAPPER_HEAD}${source}\n})`, {
+    filename: bundle,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  const mod = new Module(bundle, module);
+  mod.filename = bundle;
+  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
+    dirname(bundle),
+  );
+  const run = script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: Module,
+    filename: string,
+    dirname: string,
+  ) => void;
+  require.cache[bundle] = mod;
+  try {
+    run.call(mod.exports, mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
+  } catch (e) {
+    delete require.cache[bundle];
+    throw e;
+  }
+  mod.loaded = true;
+  const fromCodeCache = cachedData !== undefined && !script.cachedDataRejected;
+  let saved = fromCodeCache;
+  return {
+    exports: mod.exports as T,
+    fromCodeCache,
+    saveCodeCache() {
+      if (saved) return;
+      saved = true;
+      const tmp = `${codeFile}.tmp-${process.pid}`;
+      try {
+        mkdirSync(cacheDir, { recursive: true });
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, codeFile);
+      } catch {
+        rmSync(tmp, { force: true });
+      }
+    },
+  };
+}
+
+/** Node's CommonJS wrapper (`require('node:module').wrap`), with the same parameters. */
+const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) { ';

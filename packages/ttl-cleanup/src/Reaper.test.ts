@@ -252,7 +252,10 @@ describe('Reaper', () => {
       );
       expect(task.find((s) => s.Sid === 'ProjectState')).toMatchObject({
         Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-        Resource: ['arn:aws:s3:::automock-tfstate-123456789012-us-east-1/projects/dev/*'],
+        Resource: [
+          'arn:aws:s3:::automock-tfstate-123456789012-us-east-1/projects/dev/*',
+          'arn:aws:s3:::automock-tfstate-123456789012-us-east-1/workloads/dev/*',
+        ],
       });
     });
   });

@@ -644,6 +644,33 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
     expect(denied(await decisions(TASK_ROLE, policies['destroy-projects']!, requests))).toEqual([]);
   });
 
+  it("archives a workload preview's state (workloads/<env>/) and clears its lock, this environment's only", async () => {
+    const key = (env: string) => `workloads/${env}/shop-preview/terraform.tfstate`;
+    const object = (env: string) => `arn:aws:s3:::${NAMES.stateBucketName}/${key(env)}`;
+    const lock = (env: string): SimRequest => ({
+      action: 'dynamodb:DeleteItem',
+      resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${NAMES.lockTableName}`,
+      context: { 'dynamodb:LeadingKeys': [`${NAMES.stateBucketName}/${key(env)}-md5`] },
+    });
+    const finalise = (env: string): SimRequest[] => [
+      { action: 's3:GetObject', resource: object(env) },
+      { action: 's3:DeleteObject', resource: object(env) },
+      lock(env),
+    ];
+    for (const [role, policy] of [
+      [REAPER_ROLE, policies.reaper!],
+      [TASK_ROLE, policies['destroy-projects']!],
+    ] as const) {
+      expect(denied(await decisions(role, policy, finalise(ENV)))).toEqual([]);
+      const other = await decisions(role, policy, finalise('staging'));
+      expect(other.map((x) => x.decision)).toEqual([
+        'ImplicitlyDenied',
+        'ImplicitlyDenied',
+        'ImplicitlyDenied',
+      ]);
+    }
+  });
+
   it('and refuse what the reaper must never do (the test can fail)', async () => {
     const other = dedicatedProject('staging', 'old');
     const subnet = other.find((r) => r.arn.includes(':subnet/'))!;

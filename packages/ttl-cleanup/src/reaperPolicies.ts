@@ -135,10 +135,15 @@ function registryStatement(s: PolicyScope, actions: readonly string[]): Statemen
   };
 }
 
-/** State-bucket and lock-table access for archiving a project's state after teardown. */
+/**
+ * State-bucket and lock-table access for archiving a project's state after teardown. A workload
+ * preview (`automock deploy --workload`) keeps its state under `workloads/<env>/` instead of
+ * `projects/<env>/`, and the reaper finalises it the same way.
+ */
 function stateStatements(s: PolicyScope, write: boolean): Statement[] {
   const a = arns(s);
   const projects = `${a.bucket}/projects/${s.env}/*`;
+  const workloads = `${a.bucket}/workloads/${s.env}/*`;
   return [
     {
       Sid: 'ProjectState',
@@ -146,7 +151,7 @@ function stateStatements(s: PolicyScope, write: boolean): Statement[] {
       Action: write
         ? ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']
         : ['s3:GetObject', 's3:DeleteObject'],
-      Resource: [projects],
+      Resource: [projects, workloads],
     },
     {
       Sid: 'ArchiveAndStacks',
@@ -163,6 +168,7 @@ function stateStatements(s: PolicyScope, write: boolean): Statement[] {
         StringLike: {
           's3:prefix': [
             `projects/${s.env}/*`,
+            `workloads/${s.env}/*`,
             `archive/${s.env}/*`,
             // Terraform's S3 backend lists workspaces under `env:/` during init.
             ...(write ? ['env:/*'] : []),
@@ -179,7 +185,10 @@ function stateStatements(s: PolicyScope, write: boolean): Statement[] {
       Resource: a.lockTable,
       Condition: {
         'ForAllValues:StringLike': {
-          'dynamodb:LeadingKeys': [`${s.stateBucketName}/projects/${s.env}/*`],
+          'dynamodb:LeadingKeys': [
+            `${s.stateBucketName}/projects/${s.env}/*`,
+            `${s.stateBucketName}/workloads/${s.env}/*`,
+          ],
         },
       },
     },

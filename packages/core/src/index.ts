@@ -39,3 +39,5 @@ export * from './workload/outputs';
 export * from './workload/rds-postgres-versions';
 export * from './workload/database';
 export * from './workload/identity';
+// ---- issue 14 M: mail and the HTTP API
+export * from './workload/mail';

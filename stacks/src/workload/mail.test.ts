@@ -4,6 +4,7 @@ import {
   type Mail,
   mailSection,
   policyDocument,
+  servicesSection,
 } from '@automock/core';
 import { applyStatements, planStatements } from '@automock/ci-access';
 import { checkStacks } from '@automock/guardrails';
@@ -11,6 +12,7 @@ import { decide } from '@automock/test-support/iam';
 import { TerraformOutput, Testing } from 'cdktf';
 import { inventoryOf } from '../ci-inventory';
 import { mailBuilder } from './mail';
+import { servicesBuilder } from './services';
 import { testWorkloadContext } from './testing';
 
 const ACCOUNT = '123456789012';
@@ -179,5 +181,45 @@ describe('mail builder', () => {
 
   it('runs with the data sections, before services', () => {
     expect(mailBuilder.order).toBe(10);
+  });
+
+  it('a service naming the identity in its access list may send from it, and only that', async () => {
+    const ctx = testWorkloadContext({ env: ENV });
+    mailBuilder.build(resolved({}), ctx);
+    const issues = new IssueCollector();
+    const services = servicesSection.resolve(
+      [{ name: 'backend', image: 'i', access: [{ mailIdentity: 'mail', mode: 'write' }] }],
+      {
+        env: ENV,
+        workload: 'shop',
+        issues,
+        field: 'services',
+        declared: (k, n) => k === 'mailIdentity' && n === 'mail',
+      },
+    );
+    issues.throwIfAny('services');
+    servicesBuilder.build(services!, ctx);
+    const json = JSON.parse(Testing.synth(ctx.stack));
+    const task = Object.values<any>(json.resource.aws_iam_role_policy).find(
+      (p) => p.name === 'task',
+    );
+    const doc = JSON.parse(
+      task.policy
+        .replace(/\$\{aws_sesv2_email_identity\.[^}]*Domain[^}]*\.arn\}/g, IDENTITY_ARN)
+        .replace(/\$\{aws_sesv2_configuration_set\.[^}]+\.arn\}/g, SET_ARN),
+    );
+    const as = (action: string, resource: string) => decide(principal, [doc], { action, resource });
+    expect(await as('ses:SendEmail', IDENTITY_ARN)).toBe('Allowed');
+    expect(await as('ses:SendRawEmail', IDENTITY_ARN)).toBe('Allowed');
+    expect(await as('ses:SendEmail', arn('identity/other.example.com'))).toBe('ImplicitlyDenied');
+    // Asking for read access is refused: a mail identity only grants sending.
+    const bad = new IssueCollector();
+    const reader = servicesSection.resolve(
+      [{ name: 'backend', image: 'i', access: [{ mailIdentity: 'mail', mode: 'read' }] }],
+      { env: ENV, workload: 'shop', issues: bad, field: 'services', declared: () => true },
+    );
+    const ctx2 = testWorkloadContext({ env: ENV });
+    mailBuilder.build(resolved({}), ctx2);
+    expect(() => servicesBuilder.build(reader!, ctx2)).toThrow(/grants no read access/);
   });
 });

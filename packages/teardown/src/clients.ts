@@ -17,8 +17,6 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
-// ---- workload mail (issue 14 M)
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { TeardownClients } from './record';
 
 /** Options of {@link teardownClients}. */
@@ -57,8 +55,6 @@ export function teardownClients(opts: TeardownClientOptions = {}): TeardownClien
     sns: new SNSClient(c),
     kms: new KMSClient(c),
     servicediscovery: new ServiceDiscoveryClient(c),
-    // Workload mail (issue 14 M): SES identities and configuration sets, listed on every sweep.
-    sesv2: new SESv2Client(c),
   };
 }
 

@@ -330,4 +330,23 @@ describe('scheduled and event tasks (workload sections scheduledTasks and eventT
     expect(TAG_SCOPED_SERVICES['cognito-idp']).toBeDefined();
     expect(UNTAG_ACTIONS).toContain('cognito-idp:UntagResource');
   });
+
+  test('issue 14 M mail: SES identities, MAIL FROM attributes and configuration sets; created only tagged', () => {
+    const identity = RESOURCE_ACTIONS.aws_sesv2_email_identity!;
+    expect(identity.create).toEqual(['ses:CreateEmailIdentity', 'ses:GetEmailIdentity']);
+    expect(identity.delete).toEqual(['ses:DeleteEmailIdentity']);
+    expect(identity.tag).toContain('ses:ListTagsForResource');
+    // The MAIL FROM resource has no delete call: the provider puts empty attributes.
+    expect(RESOURCE_ACTIONS.aws_sesv2_email_identity_mail_from_attributes!.delete).toEqual([
+      'ses:PutEmailIdentityMailFromAttributes',
+    ]);
+    const set = RESOURCE_ACTIONS.aws_sesv2_configuration_set!;
+    expect(set.update).toContain('ses:PutConfigurationSetSuppressionOptions');
+    expect(set.delete).toEqual(['ses:DeleteConfigurationSet']);
+    expect(TAG_SCOPED_SERVICES.ses!.creates).toEqual([
+      'ses:CreateEmailIdentity',
+      'ses:CreateConfigurationSet',
+    ]);
+    expect(UNTAG_ACTIONS).toContain('ses:UntagResource');
+  });
 });

@@ -893,6 +893,44 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     tag: [],
   },
 
+  // ---- workload mail (issue 14 M, mail section): SES v2 identities, their MAIL FROM
+  // attributes and a configuration set, from the provider's sesv2 code (pike has no sesv2
+  // mappings): tags go in CreateEmailIdentity's and CreateConfigurationSet's requests and are read
+  // back with ListTagsForResource; the identity's DKIM and configuration set are changed with their
+  // own Put calls; the MAIL FROM attributes are read with GetEmailIdentity and removed by putting
+  // empty ones (the resource has no delete call of its own).
+  aws_sesv2_email_identity: {
+    create: ['ses:CreateEmailIdentity', 'ses:GetEmailIdentity'],
+    read: ['ses:GetEmailIdentity'],
+    update: [
+      'ses:PutEmailIdentityConfigurationSetAttributes',
+      'ses:PutEmailIdentityDkimSigningAttributes',
+    ],
+    delete: ['ses:DeleteEmailIdentity'],
+    tag: ['ses:TagResource', 'ses:UntagResource', 'ses:ListTagsForResource'],
+  },
+  aws_sesv2_email_identity_mail_from_attributes: {
+    create: ['ses:PutEmailIdentityMailFromAttributes', 'ses:GetEmailIdentity'],
+    read: ['ses:GetEmailIdentity'],
+    update: ['ses:PutEmailIdentityMailFromAttributes'],
+    delete: ['ses:PutEmailIdentityMailFromAttributes'],
+    tag: [],
+  },
+  aws_sesv2_configuration_set: {
+    create: ['ses:CreateConfigurationSet', 'ses:GetConfigurationSet'],
+    read: ['ses:GetConfigurationSet'],
+    update: [
+      'ses:PutConfigurationSetDeliveryOptions',
+      'ses:PutConfigurationSetReputationOptions',
+      'ses:PutConfigurationSetSendingOptions',
+      'ses:PutConfigurationSetSuppressionOptions',
+      'ses:PutConfigurationSetTrackingOptions',
+      'ses:PutConfigurationSetVdmOptions',
+    ],
+    delete: ['ses:DeleteConfigurationSet'],
+    tag: ['ses:TagResource', 'ses:UntagResource', 'ses:ListTagsForResource'],
+  },
+
   // ---- no AWS calls
   terraform_data: none,
 };

@@ -142,6 +142,9 @@ export const TAG_SCOPED_SERVICES: Readonly<
   // TAGGED_WILDCARD_CREATES); groups, clients and domains are authorised against their pool, so
   // its tag decides them.
   'cognito-idp': { creates: [] },
+  // Workload mail (issue 14 M): identities are named by their domain or address, not ours, so
+  // SES is scoped by tag; both creates carry the tags in their request.
+  ses: { creates: ['ses:CreateEmailIdentity', 'ses:CreateConfigurationSet'] },
 };
 
 /** A service's tagging action and the condition key naming the create call it is part of. */
@@ -176,6 +179,8 @@ export const UNTAG_ACTIONS: readonly string[] = [
   'scheduler:UntagResource',
   // Workload identity (issue 14)
   'cognito-idp:UntagResource',
+  // Workload mail (issue 14 M)
+  'ses:UntagResource',
 ];
 
 /** Where one environment's resources are, for scoping its CI permissions. */

@@ -45,3 +45,5 @@ export * from './workload/rds-postgres-versions';
 export * from './workload/database';
 export * from './workload/identity';
 export * from './workload/preview';
+// ---- issue 14 M: mail and the HTTP API
+export * from './workload/mail';

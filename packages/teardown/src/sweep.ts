@@ -98,6 +98,15 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { DeleteParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+// ---- workload mail (issue 14 M)
+import {
+  DeleteConfigurationSetCommand,
+  DeleteEmailIdentityCommand,
+  ListConfigurationSetsCommand,
+  ListEmailIdentitiesCommand,
+  ListTagsForResourceCommand as ListSesTagsCommand,
+  SESv2Client,
+} from '@aws-sdk/client-sesv2';
 import { ENVIRONMENT_PROJECT, TAG_ENV, TAG_PROJECT } from '@automock/core';
 import { type Clock, DeadlineReachedError, type RetryOptions, errorName, withRetry } from './retry';
 
@@ -139,6 +148,9 @@ export interface SweepClients {
   readonly rds?: RDSClient;
   /** A workload database's connection parameters. */
   readonly ssm?: SSMClient;
+  // ---- workload mail (issue 14 M)
+  /** A workload's SES identities and configuration set (listed directly, tags read per item). */
+  readonly sesv2?: SESv2Client;
 }
 
 /**
@@ -194,6 +206,10 @@ export const SWEEP_ORDER = [
   // deleted (retried); the connection parameters depend on nothing.
   'rds-parameter-group',
   'ssm-parameter',
+  // ---- workload mail (issue 14 M): the services that send are gone by now; identities before
+  // the configuration set they name as their default.
+  'ses-email-identity',
+  'ses-configuration-set',
   // IAM does not stop a role from being deleted while a task uses it: deleted once the services
   // that assume it are gone, so nothing running loses its credentials mid-teardown.
   'iam-role',
@@ -416,6 +432,12 @@ export function classify(arn: string): SweepItem | undefined {
       )
         return { arn, kind: 'ssm-parameter', id: `/${v}` };
       return undefined;
+    // ---- workload mail (issue 14 M): domain and address identities, configuration sets.
+    case 'ses':
+      if ((v = after(r, 'identity/'))) return { arn, kind: 'ses-email-identity', id: v };
+      if ((v = after(r, 'configuration-set/')))
+        return { arn, kind: 'ses-configuration-set', id: v };
+      return undefined;
     default:
       return undefined;
   }
@@ -500,6 +522,13 @@ export async function sweepProject(
   } while (token);
 
   planned.push(...(await projectRoles(clients.iam, opts)));
+  // ---- workload mail (issue 14 M): SES identities and configuration sets, if the Tagging API
+  // did not list them.
+  for (const m of await projectSesResources(clients.sesv2, opts))
+    if (!seen.has(m.arn)) {
+      seen.add(m.arn);
+      planned.push(m);
+    }
   // ---- scheduled and event tasks: schedule groups, if the Tagging API did not list them.
   for (const g of await projectScheduleGroups(clients.scheduler, opts))
     if (!seen.has(g.arn)) {
@@ -766,6 +795,15 @@ async function deleteOne(
     case 'ssm-parameter':
       await need(c.ssm, 'SSM').send(new DeleteParameterCommand({ Name: item.id }));
       return;
+    // ---- workload mail (issue 14 M)
+    case 'ses-email-identity':
+      await need(c.sesv2, 'SES').send(new DeleteEmailIdentityCommand({ EmailIdentity: item.id }));
+      return;
+    case 'ses-configuration-set':
+      await need(c.sesv2, 'SES').send(
+        new DeleteConfigurationSetCommand({ ConfigurationSetName: item.id }),
+      );
+      return;
   }
 }
 
@@ -801,6 +839,59 @@ async function projectScheduleGroups(
     }
     token = page.NextToken;
   } while (token);
+  return out;
+}
+
+// ---- workload mail (issue 14 M)
+
+/** The partition of a region's ARNs. */
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/**
+ * The project's SES identities and configuration sets. SES's list calls return names without
+ * tags, so each candidate's tags are read and only those carrying both are kept (as for roles).
+ * Identities are named by their domain or address, not by us: the tags alone decide.
+ */
+async function projectSesResources(
+  ses: SESv2Client | undefined,
+  opts: SweepOptions,
+): Promise<SweepItem[]> {
+  if (!ses) return [];
+  const region = await ses.config.region();
+  const arnOf = (rest: string) =>
+    `arn:${partitionOf(region)}:ses:${region}:${opts.accountId}:${rest}`;
+  const ours = async (arn: string) => {
+    const out = await ses.send(new ListSesTagsCommand({ ResourceArn: arn }));
+    const tags = new Map((out.Tags ?? []).map((t) => [t.Key, t.Value]));
+    return tags.get(TAG_ENV) === opts.env && tags.get(TAG_PROJECT) === opts.project;
+  };
+  const out: SweepItem[] = [];
+  let token: string | undefined;
+  do {
+    const page = await ses.send(new ListEmailIdentitiesCommand({ NextToken: token }));
+    for (const i of page.EmailIdentities ?? []) {
+      if (!i.IdentityName) continue;
+      const arn = arnOf(`identity/${i.IdentityName}`);
+      if (await ours(arn)) out.push({ arn, kind: 'ses-email-identity', id: i.IdentityName });
+    }
+    token = page.NextToken;
+  } while (token);
+  // Ours are named `<namePrefix>-<env>-…` (core's resourceName); others are not even read.
+  const namePrefix = `${opts.namePrefix}-${opts.env}-`;
+  let next: string | undefined;
+  do {
+    const page = await ses.send(new ListConfigurationSetsCommand({ NextToken: next }));
+    for (const name of page.ConfigurationSets ?? []) {
+      if (!name.startsWith(namePrefix)) continue;
+      const arn = arnOf(`configuration-set/${name}`);
+      if (await ours(arn)) out.push({ arn, kind: 'ses-configuration-set', id: name });
+    }
+    next = page.NextToken;
+  } while (next);
   return out;
 }
 

@@ -3,6 +3,7 @@ import { outputsBuilder } from './outputs';
 import { queuesBuilder } from './queues';
 import { secretsBuilder } from './secrets';
 import { identityBuilder } from './identity';
+import { mailBuilder } from './mail';
 import type { WorkloadSectionBuilder } from './section-builder';
 import { servicesBuilder } from './services';
 import { bucketsBuilder, endpointsBuilder, repositoriesBuilder } from './storage';
@@ -31,4 +32,6 @@ export const WORKLOAD_BUILDERS: readonly WorkloadSectionBuilder[] = [
   // Order 25: after the services, whose security groups the database admits.
   databaseClientsBuilder as WorkloadSectionBuilder,
   identityBuilder as WorkloadSectionBuilder,
+  // issue 14 M
+  mailBuilder as WorkloadSectionBuilder,
 ];

@@ -2,6 +2,7 @@ import { bucketsSection, type BucketInput } from './buckets';
 import { type DatabaseInput, databaseSection } from './database';
 import { endpointsSection, type EndpointInput } from './endpoints';
 import { identitySection, type IdentityInput } from './identity';
+import { mailSection, type MailInput } from './mail';
 import { outputsSection, type OutputsInput } from './outputs';
 import { queuesSection, type QueueInput } from './queues';
 import { repositoriesSection, type RepositoryInput } from './repositories';
@@ -36,6 +37,8 @@ export const WORKLOAD_SECTIONS: readonly WorkloadSection[] = [
   outputsSection as WorkloadSection,
   databaseSection as WorkloadSection,
   identitySection as WorkloadSection,
+  // issue 14 M
+  mailSection as WorkloadSection,
 ];
 
 /**
@@ -69,4 +72,6 @@ export interface WorkloadSectionInputs {
   readonly database?: DatabaseInput;
   /** A Cognito user pool: sign-in, groups, app clients, hosted UI domain. @default - none */
   readonly identity?: IdentityInput;
+  /** An SES domain identity: DKIM, SPF and DMARC records, verified test addresses. @default - none */
+  readonly mail?: MailInput;
 }

@@ -122,6 +122,8 @@ export interface ServiceAccessInput {
   readonly userPool?: string;
   /** A secret of the workload. @default - not a secret */
   readonly secret?: string;
+  /** The workload's SES identity (`mail` section, issue 14 M). @default - not a mail identity */
+  readonly mailIdentity?: string;
   /** Read, or write (which the resource's grants define, usually read and write). */
   readonly mode: WorkloadAccessMode;
 }
@@ -396,6 +398,8 @@ export const SERVICE_ACCESS_KINDS = [
   'secret',
   // issue 14: the identity section's user pool
   'userPool',
+  // issue 14 M: the mail section's SES identity (write: send mail from it)
+  'mailIdentity',
 ] as const;
 
 const SERVICE_NAME_PATTERN = '^[a-z][a-z0-9-]{0,31}$';

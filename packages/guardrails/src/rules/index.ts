@@ -18,3 +18,5 @@ export * from './secrets-manager';
 // ---- database tier (issue 14 A)
 export * from './rds';
 export * from './cognito';
+// ---- issue 14 M: mail and the HTTP API
+export * from './ses';

@@ -29,6 +29,7 @@ const input: WorkloadInput = {
   endpoints: [{ service: 'dynamodb' }, { service: 'logs' }],
   database: { clients: ['web'] },
   identity: { groups: [{ name: 'admin' }] },
+  mail: { domain: 'mail.example.com', testAddresses: ['admin@example.com'] },
   services: [
     {
       name: 'web',
@@ -80,6 +81,7 @@ describe('a workload with one of every section', () => {
       'aws_cloudwatch_event_rule',
       'aws_db_instance',
       'aws_cognito_user_pool',
+      'aws_sesv2_email_identity',
     ])
       expect([type, Object.keys(json.resource![type] ?? {}).length > 0]).toEqual([type, true]);
     const text = JSON.stringify(json);

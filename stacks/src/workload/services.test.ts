@@ -482,6 +482,7 @@ describe('servicesBuilder', () => {
       image: 'img:2',
       containerName: 'api',
       taskRoleArn: expect.stringMatching(/aws_iam_role\..*TaskRole.*\.arn/),
+      taskRoleName: expect.stringMatching(/aws_iam_role\..*TaskRole.*\.name/),
       executionRoleArn: expect.stringMatching(/aws_iam_role\..*ExecutionRole.*\.arn/),
       securityGroupId: expect.stringMatching(/aws_security_group\..*\.id/),
       logGroupName: '/ecs/automock/dev/shop/api',

@@ -335,6 +335,7 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
       image: s.image,
       containerName: s.name,
       taskRoleArn: svc.taskRole.arn,
+      taskRoleName: svc.taskRole.name,
       executionRoleArn: svc.executionRole.arn,
       securityGroupId: svc.securityGroup.id,
       logGroupName: svc.logGroupNames[s.name]!,

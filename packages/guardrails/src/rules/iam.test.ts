@@ -207,5 +207,8 @@ describe('IAM rules', () => {
   test("the X-Ray daemon's sampling reads need *, and other X-Ray reads do not", () => {
     expect(needsResourceWildcard(['xray:GetSamplingRules', 'xray:GetSamplingTargets'])).toBe(true);
     expect(needsResourceWildcard(['xray:GetGroup'])).toBe(false);
+    // ...and a user pool has no ARN before it is created
+    expect(needsResourceWildcard(['cognito-idp:CreateUserPool'])).toBe(true);
+    expect(needsResourceWildcard(['cognito-idp:DeleteUserPool'])).toBe(false);
   });
 });

@@ -84,6 +84,29 @@ describe('seed 004: myapp, declared in stacks/src/seeds/workloads/myapp.yaml', (
     expect(String(task.policy)).toContain('xray:PutTraceSegments');
   });
 
+  test('backend: CPU and memory target tracking, and a floor of one task at night by schedule', () => {
+    const target = one('aws_appautoscaling_target', (t) =>
+      String(t.resource_id).includes('backend'),
+    );
+    expect([target.min_capacity, target.max_capacity]).toEqual([1, 4]);
+    expect(
+      all('aws_appautoscaling_scheduled_action')
+        .map((a) => [a.name, a.schedule, a.scalable_target_action])
+        .sort(),
+    ).toEqual([
+      [
+        'automock-dev-myapp-backend-morning',
+        'cron(0 6 ? * MON-FRI *)',
+        { min_capacity: '1', max_capacity: '4' },
+      ],
+      [
+        'automock-dev-myapp-backend-night',
+        'cron(0 20 * * ? *)',
+        { min_capacity: '1', max_capacity: '1' },
+      ],
+    ]);
+  });
+
   test('worker: 512 CPU units, 1024 MiB, port 3000, desired 2, registered in Cloud Map', () => {
     const td = taskDefinition('worker');
     expect([td.cpu, td.memory]).toEqual(['512', '1024']);

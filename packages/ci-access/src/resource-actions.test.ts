@@ -349,4 +349,20 @@ describe('scheduled and event tasks (workload sections scheduledTasks and eventT
     ]);
     expect(UNTAG_ACTIONS).toContain('ses:UntagResource');
   });
+
+  test('issue 14 scaling schedules: scheduled actions are put, listed and deleted, and listing needs *', () => {
+    expect(RESOURCE_ACTIONS.aws_appautoscaling_scheduled_action).toEqual({
+      create: [
+        'application-autoscaling:PutScheduledAction',
+        'application-autoscaling:DescribeScheduledActions',
+      ],
+      read: ['application-autoscaling:DescribeScheduledActions'],
+      update: ['application-autoscaling:PutScheduledAction'],
+      delete: ['application-autoscaling:DeleteScheduledAction'],
+      tag: [],
+    });
+    expect(WILDCARD_ONLY_ACTIONS.has('application-autoscaling:DescribeScheduledActions')).toBe(
+      true,
+    );
+  });
 });

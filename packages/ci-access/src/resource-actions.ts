@@ -546,6 +546,20 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     tag: [],
   },
 
+  // ---- issue 14, scaling schedules of workload services: the provider's
+  // internal/service/appautoscaling/scheduled_action.go puts the action (create and update),
+  // finds it again by listing the target's actions, and deletes it; actions take no tags.
+  aws_appautoscaling_scheduled_action: {
+    create: [
+      'application-autoscaling:PutScheduledAction',
+      'application-autoscaling:DescribeScheduledActions',
+    ],
+    read: ['application-autoscaling:DescribeScheduledActions'],
+    update: ['application-autoscaling:PutScheduledAction'],
+    delete: ['application-autoscaling:DeleteScheduledAction'],
+    tag: [],
+  },
+
   // ---- workload services (issue 13, services section): Cloud Map registration of internal
   // services. pike's row, corrected against internal/service/servicediscovery/service.go: the
   // update waits on the operation it starts (GetOperation); tags go with CreateService.

@@ -12,6 +12,8 @@ export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   'acm:RequestCertificate',
   'application-autoscaling:DescribeScalableTargets',
   'application-autoscaling:DescribeScalingPolicies',
+  // issue 14, scaling schedules: no resource type (Service Authorization Reference)
+  'application-autoscaling:DescribeScheduledActions',
   'ec2:DescribeAddresses',
   'ec2:DescribeAddressesAttribute',
   'ec2:DescribeAvailabilityZones',

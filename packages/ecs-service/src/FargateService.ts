@@ -23,6 +23,7 @@ import { ServiceAlarms } from './ServiceAlarms';
 import {
   checkScalingTables,
   ScalingTables,
+  ScheduledCapacity,
   ServiceAutoscaling,
   TargetTracking,
 } from './ServiceAutoscaling';
@@ -35,6 +36,20 @@ export interface ContainerSpec {
   readonly image: string;
   /** Port the container listens on. @default - none */
   readonly port?: number;
+  /**
+   * Protocol of `port`. Only TCP ports are opened to load balancers or `ingressCidrs`; a UDP
+   * port (a sidecar's, reached on the task's localhost) is mapped and never opened. @default 'tcp'
+   */
+  readonly portProtocol?: 'tcp' | 'udp';
+  /** CPU units reserved for this container out of the task's. @default - none (shares the task's) */
+  readonly cpu?: number;
+  /** MiB of the task's memory reserved for this container (a soft limit). @default - none */
+  readonly memoryReservation?: number;
+  /**
+   * Last segment of its log group (`/ecs/<prefix>/<env>/<project>/<logName>`): a sidecar named
+   * alike in several services of a project needs one of its own. @default name
+   */
+  readonly logName?: string;
   /** Overrides the image's entry point. @default - the image's */
   readonly entryPoint?: string[];
   /** Overrides the image's command. @default - the image's */
@@ -186,6 +201,8 @@ export interface FargateServiceProps extends TerraformMetaArguments {
   readonly scaling?: ScalingTables;
   /** Target tracking instead of step tables. @default - step tables */
   readonly targetTracking?: TargetTracking;
+  /** Scheduled changes of the task bounds (with autoscaling). @default [] */
+  readonly schedules?: readonly ScheduledCapacity[];
   /** Whether to autoscale at all (a fixed count needs none). @default true */
   readonly autoscaling?: boolean;
   /** Rolling deployment. @default 100/200 with a circuit breaker that rolls back */
@@ -300,6 +317,17 @@ export function checkFargateService(
   if (!isValidFargateSize(props.size.cpu, props.size.memory))
     bad('size', props.size, 'must be a Fargate cpu/memory combination');
   if (props.containers.length === 0) bad('containers', [], 'must list at least one container');
+  // Fargate: what containers reserve must fit in the task's size.
+  const reserved = (k: 'cpu' | 'memoryReservation') =>
+    props.containers.reduce((sum, c) => sum + (c[k] ?? 0), 0);
+  if (reserved('cpu') > props.size.cpu)
+    bad('containers', reserved('cpu'), `must reserve at most the task's cpu (${props.size.cpu})`);
+  if (reserved('memoryReservation') > props.size.memory)
+    bad(
+      'containers',
+      reserved('memoryReservation'),
+      `must reserve at most the task's memory (${props.size.memory} MiB)`,
+    );
   const names = new Set<string>();
   for (const c of props.containers) {
     if (!NAME_RE.test(c.name))
@@ -403,7 +431,12 @@ export class FargateService extends Construct {
     this.serviceName = ecsServiceName(props.prefix, props.env, props.project, props.serviceName);
 
     for (const c of props.containers) {
-      const name = containerLogGroupName(props.prefix, props.env, props.project, c.name);
+      const name = containerLogGroupName(
+        props.prefix,
+        props.env,
+        props.project,
+        c.logName ?? c.name,
+      );
       this.logGroupNames[c.name] = name;
       this.logGroups[c.name] = new CloudwatchLogGroup(this, `Logs-${c.name}`, {
         ...meta,
@@ -485,7 +518,9 @@ export class FargateService extends Construct {
     const ports = [
       ...new Set([
         ...(props.targets ?? []).map((t) => t.containerPort),
-        ...props.containers.filter((c) => c.port !== undefined).map((c) => c.port!),
+        ...props.containers
+          .filter((c) => c.port !== undefined && (c.portProtocol ?? 'tcp') === 'tcp')
+          .map((c) => c.port!),
       ]),
     ];
     for (const port of ports) {
@@ -579,6 +614,7 @@ export class FargateService extends Construct {
         maxTasks: props.maxTasks,
         tables: props.scaling,
         targetTracking: props.targetTracking,
+        schedules: props.schedules,
         requests:
           primary && props.loadBalancerArnSuffix
             ? {
@@ -696,6 +732,8 @@ export class FargateService extends Construct {
       ...(c.entryPoint ? { entryPoint: c.entryPoint } : {}),
       ...(c.command ? { command: c.command } : {}),
       ...(c.user ? { user: c.user } : {}),
+      ...(c.cpu !== undefined ? { cpu: c.cpu } : {}),
+      ...(c.memoryReservation !== undefined ? { memoryReservation: c.memoryReservation } : {}),
       portMappings:
         c.port === undefined
           ? []
@@ -703,7 +741,7 @@ export class FargateService extends Construct {
               {
                 containerPort: c.port,
                 hostPort: c.port,
-                protocol: 'tcp',
+                protocol: c.portProtocol ?? 'tcp',
                 name: `${c.name}-${c.port}`,
               },
             ],

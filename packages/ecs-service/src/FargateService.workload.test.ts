@@ -227,6 +227,114 @@ describe('FargateService beyond MockServer', () => {
   });
 });
 
+describe('scheduled capacity', () => {
+  it('puts one scheduled action per schedule on the scalable target, one after another', () => {
+    const { json } = worker({
+      minTasks: 1,
+      maxTasks: 10,
+      targetTracking: { cpuPercent: 70 },
+      schedules: [
+        { name: 'night', schedule: 'cron(0 20 * * ? *)', minTasks: 1, maxTasks: 1 },
+        {
+          name: 'morning',
+          schedule: 'cron(0 7 * * ? *)',
+          timezone: 'Europe/Berlin',
+          minTasks: 2,
+          maxTasks: 10,
+        },
+      ],
+    });
+    const actions = resources(json, 'aws_appautoscaling_scheduled_action');
+    const byName = (n: string) =>
+      (Object.entries(actions) as [string, any][]).find(([, a]) => a.name.endsWith(n))!;
+    const [night, morning] = [byName('-night'), byName('-morning')];
+    expect(night![1]).toMatchObject({
+      name: 'automock-dev-shop-worker-night',
+      schedule: 'cron(0 20 * * ? *)',
+      timezone: 'UTC',
+      scalable_target_action: { min_capacity: '1', max_capacity: '1' },
+    });
+    expect(night![1].resource_id).toMatch(/^\$\{aws_appautoscaling_target\..+\.resource_id\}$/);
+    expect(night![1].depends_on).toEqual([expect.stringMatching(/^aws_appautoscaling_policy\./)]);
+    expect(morning![1]).toMatchObject({
+      timezone: 'Europe/Berlin',
+      scalable_target_action: { min_capacity: '2', max_capacity: '10' },
+      depends_on: [`aws_appautoscaling_scheduled_action.${night![0]}`],
+    });
+  });
+
+  it('refuses bounds outside the service, min above max, and a name twice', () => {
+    const base = { namePrefix: 'x', clusterName: 'c', serviceName: 's', minTasks: 1, maxTasks: 4 };
+    const at = (minTasks: number, maxTasks: number, name = 'a') => ({
+      name,
+      schedule: 'rate(1 day)',
+      minTasks,
+      maxTasks,
+    });
+    const make = (schedules: any[]) => () =>
+      new ServiceAutoscaling(testStack(), 'A', { ...base, schedules });
+    expect(make([at(0, 2)])).toThrow(/within the service's bounds \(1-4\)/);
+    expect(make([at(1, 5)])).toThrow(/within the service's bounds/);
+    expect(make([at(3, 2)])).toThrow(/must be at most maxTasks \(2\)/);
+    expect(make([at(1, 2), at(1, 2)])).toThrow(/schedules\[1\]\.name/);
+  });
+});
+
+describe('sidecar containers', () => {
+  it('maps a UDP port without opening it, reserves CPU and memory, logs to its own group', () => {
+    const { json, svc } = worker({
+      minTasks: 1,
+      loadBalancerSecurityGroupId: 'sg-alb',
+      containers: [
+        { name: 'worker', image: 'img:1', port: 9000 },
+        {
+          name: 'xray-daemon',
+          image: 'public.ecr.aws/xray/aws-xray-daemon:3.6.6',
+          port: 2000,
+          portProtocol: 'udp',
+          cpu: 32,
+          memoryReservation: 256,
+          logName: 'worker/xray-daemon',
+          essential: false,
+        },
+      ],
+    });
+    const defs = JSON.parse(only(json, 'aws_ecs_task_definition').container_definitions);
+    expect(defs[1]).toMatchObject({
+      cpu: 32,
+      memoryReservation: 256,
+      essential: false,
+      portMappings: [{ containerPort: 2000, protocol: 'udp' }],
+      logConfiguration: {
+        options: { 'awslogs-group': '/ecs/automock/dev/shop/worker/xray-daemon' },
+      },
+    });
+    expect(defs[0].cpu).toBeUndefined();
+    expect(svc.logGroupNames['xray-daemon']).toBe('/ecs/automock/dev/shop/worker/xray-daemon');
+    expect(
+      Object.values(resources(json, 'aws_vpc_security_group_ingress_rule')).map((r: any) => [
+        r.ip_protocol,
+        r.from_port,
+      ]),
+    ).toEqual([['tcp', 9000]]);
+  });
+
+  it("refuses containers reserving more than the task's size", () => {
+    const c = (cpu: number, memoryReservation: number) => ({
+      name: `c${cpu}`,
+      image: 'i',
+      cpu,
+      memoryReservation,
+    });
+    expect(() => worker({ containers: [c(200, 100), c(100, 100)] })).toThrow(
+      /reserve at most the task's cpu \(256\)/,
+    );
+    expect(() => worker({ containers: [c(10, 300), c(20, 300)] })).toThrow(
+      /reserve at most the task's memory \(512 MiB\)/,
+    );
+  });
+});
+
 describe('secret references', () => {
   it('keys a JSON field as <arn>:<key>:: and leaves other sources alone', () => {
     expect(secretValueFrom({ secretsManagerArn: 'arn:s', key: 'k' })).toBe('arn:s:k::');

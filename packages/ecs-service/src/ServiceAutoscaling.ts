@@ -1,8 +1,9 @@
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
+import { AppautoscalingScheduledAction } from '@cdktf/provider-aws/lib/appautoscaling-scheduled-action';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IssueCollector } from '@automock/core';
-import { TerraformMetaArguments } from 'cdktf';
+import { ITerraformDependable, TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** One band of a step-scaling table: when the metric is in [from, to), change capacity by `change` percent. */
@@ -78,6 +79,20 @@ export interface TargetTracking {
   readonly scaleInCooldownSeconds?: number;
 }
 
+/** A scheduled change of the task bounds (an Application Auto Scaling scheduled action). */
+export interface ScheduledCapacity {
+  /** Short name, unique in the service; the action is `<namePrefix>-<name>`. */
+  readonly name: string;
+  /** `cron(<6 fields>)`, `at(yyyy-mm-ddThh:mm:ss)` or `rate(<n> <unit>)`. */
+  readonly schedule: string;
+  /** IANA time zone of the schedule. @default 'UTC' */
+  readonly timezone?: string;
+  /** Fewest tasks from then on. */
+  readonly minTasks: number;
+  /** Most tasks from then on. */
+  readonly maxTasks: number;
+}
+
 /** Props of {@link ServiceAutoscaling}. */
 export interface ServiceAutoscalingProps extends TerraformMetaArguments {
   /** Name prefix for policies and alarms, e.g. `automock-dev-petstore`. */
@@ -90,6 +105,8 @@ export interface ServiceAutoscalingProps extends TerraformMetaArguments {
   readonly tables?: ScalingTables;
   /** Target tracking policies instead of the step tables. @default - step tables */
   readonly targetTracking?: TargetTracking;
+  /** Scheduled changes of the task bounds, beside the policies. @default [] */
+  readonly schedules?: readonly ScheduledCapacity[];
   /** Request scaling needs the ALB and target group CloudWatch dimensions. @default - no request scaling */
   readonly requests?: {
     readonly loadBalancerArnSuffix: string;
@@ -133,6 +150,7 @@ export class ServiceAutoscaling extends Construct {
   readonly target: AppautoscalingTarget;
   readonly policies: Record<string, AppautoscalingPolicy> = {};
   readonly alarms: Record<string, CloudwatchMetricAlarm> = {};
+  readonly scheduledActions: Record<string, AppautoscalingScheduledAction> = {};
 
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
@@ -153,6 +171,20 @@ export class ServiceAutoscaling extends Construct {
           'needs requests (a load balancer and target group)',
         );
     }
+    const names = new Set<string>();
+    (props.schedules ?? []).forEach((x, i) => {
+      const f = `ServiceAutoscaling.schedules[${i}]`;
+      if (names.has(x.name)) issues.add(`${f}.name`, x.name, 'must be unique');
+      names.add(x.name);
+      if (x.minTasks > x.maxTasks)
+        issues.add(`${f}.minTasks`, x.minTasks, `must be at most maxTasks (${x.maxTasks})`);
+      if (x.minTasks < props.minTasks || x.maxTasks > props.maxTasks)
+        issues.add(
+          f,
+          `${x.minTasks}-${x.maxTasks}`,
+          `must be within the service's bounds (${props.minTasks}-${props.maxTasks})`,
+        );
+    });
     issues.throwIfAny('ServiceAutoscaling');
     const t = props.tables ?? DEFAULT_SCALING;
     const meta = { provider: props.provider, dependsOn: props.dependsOn };
@@ -171,11 +203,47 @@ export class ServiceAutoscaling extends Construct {
       scalableDimension: this.target.scalableDimension,
       resourceId: this.target.resourceId,
     };
-    if (props.targetTracking) {
-      this.trackTargets(props, props.targetTracking, scalable, meta);
-      return;
-    }
+    if (props.targetTracking) this.trackTargets(props, props.targetTracking, scalable, meta);
+    else this.stepTables(props, t, scalable, meta, service);
+    this.schedule(props, scalable, meta);
+  }
 
+  /**
+   * One scheduled action per schedule, each after the policies and the one before: Application
+   * Auto Scaling answers concurrent changes of one scalable target with ConcurrentUpdateException
+   * (hashicorp/terraform-provider-aws issue 17915), and Terraform would otherwise make them at once.
+   */
+  private schedule(
+    props: ServiceAutoscalingProps,
+    scalable: { serviceNamespace: string; scalableDimension: string; resourceId: string },
+    meta: TerraformMetaArguments,
+  ): void {
+    let after: ITerraformDependable[] = Object.values(this.policies);
+    for (const x of props.schedules ?? []) {
+      const action = new AppautoscalingScheduledAction(this, `Schedule-${x.name}`, {
+        ...meta,
+        dependsOn: [...(meta.dependsOn ?? []), ...after],
+        ...scalable,
+        name: `${props.namePrefix}-${x.name}`,
+        schedule: x.schedule,
+        timezone: x.timezone ?? 'UTC',
+        scalableTargetAction: {
+          minCapacity: String(x.minTasks),
+          maxCapacity: String(x.maxTasks),
+        },
+      });
+      this.scheduledActions[x.name] = action;
+      after = [action];
+    }
+  }
+
+  private stepTables(
+    props: ServiceAutoscalingProps,
+    t: ScalingTables,
+    scalable: { serviceNamespace: string; scalableDimension: string; resourceId: string },
+    meta: TerraformMetaArguments,
+    service: { ClusterName: string; ServiceName: string },
+  ): void {
     const stepOut = (
       key: string,
       steps: readonly ScalingStep[],

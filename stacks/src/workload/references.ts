@@ -58,6 +58,16 @@ function contextValue(ctx: WorkloadBuildContext, name: string): string {
       return ctx.cluster.arn;
     case 'network:vpcId':
       return ctx.network.vpcId;
+    // issue 14: the environment's Cloud Map namespace, whose ARN Cloud Map builds from its id
+    case 'cloudMap:namespaceArn':
+    case 'cloudMap:namespaceName': {
+      const ns = ctx.serviceDiscoveryNamespace;
+      if (!ns)
+        throw new Error(`workload ${ctx.workload}: \${${name}}: no Cloud Map namespace is given`);
+      return name === 'cloudMap:namespaceName'
+        ? ns.name
+        : `arn:aws:servicediscovery:${ctx.env.region}:${ctx.env.accountId}:namespace/${ns.id}`;
+    }
     default:
       throw new Error(`workload ${ctx.workload}: \${${name}} cannot stand inside a string`);
   }

@@ -8,7 +8,9 @@ import {
 } from '@automock/core';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { TerraformOutput, Testing } from 'cdktf';
-import { servicesBuilder } from './services';
+import { decide } from '@automock/test-support/iam';
+import { checkStacks, IAM_RULES } from '@automock/guardrails';
+import { servicesBuilder, XRAY_CONTAINER_NAME } from './services';
 import { testWorkloadContext, testWorkloadEnvironment } from './testing';
 
 const ACCOUNT = '123456789012';
@@ -480,6 +482,7 @@ describe('servicesBuilder', () => {
       image: 'img:2',
       containerName: 'api',
       taskRoleArn: expect.stringMatching(/aws_iam_role\..*TaskRole.*\.arn/),
+      taskRoleName: expect.stringMatching(/aws_iam_role\..*TaskRole.*\.name/),
       executionRoleArn: expect.stringMatching(/aws_iam_role\..*ExecutionRole.*\.arn/),
       securityGroupId: expect.stringMatching(/aws_security_group\..*\.id/),
       logGroupName: '/ecs/automock/dev/shop/api',
@@ -511,5 +514,187 @@ describe('servicesBuilder', () => {
     expect(roles).toHaveLength(2);
     for (const r of roles)
       expect(r.permissions_boundary).toBe('arn:aws:iam::123456789012:policy/automock-dev-boundary');
+  });
+});
+
+describe('tracing: the X-Ray daemon sidecar', () => {
+  const traced = (over: Partial<ServiceInput> = {}) =>
+    synth([
+      {
+        name: 'api',
+        image: 'img:1',
+        port: 8080,
+        environment: { NODE_ENV: 'production' },
+        routing: { kind: 'internal' },
+        tracing: { xray: true },
+        ...over,
+      },
+    ]);
+
+  it('adds the daemon: UDP 2000, 32 CPU units and 256 MiB of the task, non-essential, hardened, own log group', () => {
+    const { one } = traced();
+    const td = one('aws_ecs_task_definition');
+    expect([td.cpu, td.memory]).toEqual(['256', '512']);
+    const [app, daemon] = JSON.parse(td.container_definitions);
+    expect(daemon).toMatchObject({
+      name: XRAY_CONTAINER_NAME,
+      image: 'public.ecr.aws/xray/aws-xray-daemon:3.6.6',
+      essential: false,
+      cpu: 32,
+      memoryReservation: 256,
+      user: '10001',
+      readonlyRootFilesystem: true,
+      portMappings: [{ containerPort: 2000, hostPort: 2000, protocol: 'udp' }],
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': '/ecs/automock/dev/shop/api/xray-daemon' },
+      },
+    });
+    expect(app.dependsOn).toEqual([{ containerName: XRAY_CONTAINER_NAME, condition: 'START' }]);
+    expect(app.cpu).toBeUndefined();
+  });
+
+  it("points the application's SDK at the daemon on the task's localhost", () => {
+    const { container } = traced();
+    expect(container().environment).toEqual([
+      { name: 'AWS_XRAY_DAEMON_ADDRESS', value: '127.0.0.1:2000' },
+      { name: 'NODE_ENV', value: 'production' },
+    ]);
+  });
+
+  it('gives the daemon a log group beside the application, with its retention', () => {
+    const { all } = traced({ logs: { retentionDays: 14 } });
+    expect(all('aws_cloudwatch_log_group').map((g) => [g.name, g.retention_in_days])).toEqual([
+      ['/ecs/automock/dev/shop/api', 14],
+      ['/ecs/automock/dev/shop/api/xray-daemon', 14],
+    ]);
+  });
+
+  it('opens no port to the daemon: only the application port is admitted', () => {
+    const { all } = traced();
+    expect(
+      all('aws_vpc_security_group_ingress_rule').map((r) => [r.ip_protocol, r.from_port]),
+    ).toEqual([['tcp', 8080]]);
+  });
+
+  it('lets the task role send traces and read sampling rules, as IAM decides, and nothing more', async () => {
+    const { policy, all } = traced();
+    const doc = policy('task');
+    const role = all('aws_iam_role').find((r) => String(r.name).endsWith('api-task'))!;
+    const principal = { accountId: ACCOUNT, roleArn: `arn:aws:iam::${ACCOUNT}:role/${role.name}` };
+    for (const action of [
+      'xray:PutTraceSegments',
+      'xray:PutTelemetryRecords',
+      'xray:GetSamplingRules',
+      'xray:GetSamplingTargets',
+    ])
+      expect(await decide(principal, [doc], { action, resource: '*' })).toBe('Allowed');
+    for (const action of ['xray:GetSamplingStatisticSummaries', 'xray:DeleteSamplingRule'])
+      expect(await decide(principal, [doc], { action, resource: '*' })).toBe('ImplicitlyDenied');
+  });
+
+  it('passes the IAM guardrails: the daemon calls have no resource-level permissions', () => {
+    const { json } = traced();
+    const report = checkStacks([{ name: 'test', json, environment: testWorkloadEnvironment() }], {
+      rules: IAM_RULES,
+    });
+    expect(report.findings).toEqual([]);
+  });
+
+  it('adds nothing without tracing', () => {
+    const { one, container, all } = traced({ tracing: { xray: false } });
+    expect(JSON.parse(one('aws_ecs_task_definition').container_definitions)).toHaveLength(1);
+    expect(container().environment).toEqual([{ name: 'NODE_ENV', value: 'production' }]);
+    expect(all('aws_iam_role_policy').map((p) => p.name)).not.toContain('task');
+  });
+
+  it('uses the image and size given', () => {
+    const { one } = traced({
+      cpu: 1024,
+      memory: 2048,
+      tracing: {
+        xray: {
+          image: 'registry.example.com/xray:1@sha256:' + 'a'.repeat(64),
+          cpu: 128,
+          memory: 512,
+        },
+      },
+    });
+    const daemon = JSON.parse(one('aws_ecs_task_definition').container_definitions)[1];
+    expect(daemon).toMatchObject({
+      image: `registry.example.com/xray:1@sha256:${'a'.repeat(64)}`,
+      cpu: 128,
+      memoryReservation: 512,
+    });
+  });
+});
+
+describe('scaling schedules', () => {
+  it('puts scheduled actions on the scalable target: a floor at night, the range in the morning', () => {
+    const { all, one } = synth([
+      {
+        name: 'api',
+        image: 'img:1',
+        port: 8080,
+        minCount: 1,
+        maxCount: 6,
+        routing: { kind: 'internal' },
+        scaling: {
+          type: 'targetTracking',
+          cpuPercent: 60,
+          schedules: [
+            {
+              name: 'night',
+              schedule: 'cron(0 20 ? * * *)',
+              timezone: 'Europe/Berlin',
+              min: 1,
+              max: 1,
+            },
+            {
+              name: 'morning',
+              schedule: 'cron(0 7 ? * MON-FRI *)',
+              timezone: 'Europe/Berlin',
+              min: 2,
+              max: 6,
+            },
+          ],
+        },
+      },
+    ]);
+    const target = one('aws_appautoscaling_target');
+    expect([target.min_capacity, target.max_capacity]).toEqual([1, 6]);
+    expect(
+      all('aws_appautoscaling_scheduled_action')
+        .map((a) => [a.name, a.schedule, a.timezone, a.scalable_target_action])
+        .sort(),
+    ).toEqual([
+      [
+        'automock-dev-shop-api-morning',
+        'cron(0 7 ? * MON-FRI *)',
+        'Europe/Berlin',
+        { min_capacity: '2', max_capacity: '6' },
+      ],
+      [
+        'automock-dev-shop-api-night',
+        'cron(0 20 ? * * *)',
+        'Europe/Berlin',
+        { min_capacity: '1', max_capacity: '1' },
+      ],
+    ]);
+    for (const a of all('aws_appautoscaling_scheduled_action'))
+      expect(a.resource_id).toMatch(/^\$\{aws_appautoscaling_target\..+\.resource_id\}$/);
+  });
+
+  it('puts none without schedules', () => {
+    const { all } = synth([
+      {
+        name: 'w',
+        image: 'i',
+        minCount: 1,
+        maxCount: 3,
+        scaling: { type: 'targetTracking', cpuPercent: 50 },
+      },
+    ]);
+    expect(all('aws_appautoscaling_scheduled_action')).toEqual([]);
   });
 });

@@ -2,6 +2,8 @@ import {
   albAccessLogBucketName,
   albAccessLogPrefix,
   PolicyStatement,
+  XRAY_DAEMON_ADDRESS_VARIABLE,
+  XRAY_DAEMON_PORT,
   ResolvedService,
   ResolvedServiceSecret,
   resourceName,
@@ -9,6 +11,7 @@ import {
   WorkloadRefKind,
 } from '@automock/core';
 import {
+  ContainerSpec,
   DedicatedAlb,
   FargateService,
   SecretSource,
@@ -67,6 +70,41 @@ function accessStatements(
       );
     return grants;
   });
+}
+
+/** Name of the X-Ray daemon's container in a traced service's task. */
+export const XRAY_CONTAINER_NAME = 'xray-daemon';
+
+/**
+ * What the X-Ray daemon calls, as AWS's AWSXRayDaemonWriteAccess policy lists them, without
+ * GetSamplingStatisticSummaries (a console read the daemon never relays). None of them has a
+ * resource type (Service Authorization Reference), so `*` is the only resource IAM takes.
+ */
+export const XRAY_DAEMON_ACTIONS = [
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+] as const;
+
+/** The X-Ray daemon sidecar of a traced service, carved out of the task's CPU and memory. */
+function xrayContainer(s: ResolvedService): ContainerSpec | undefined {
+  if (!s.xray) return undefined;
+  return {
+    name: XRAY_CONTAINER_NAME,
+    image: s.xray.image,
+    port: XRAY_DAEMON_PORT,
+    portProtocol: 'udp',
+    cpu: s.xray.cpu,
+    memoryReservation: s.xray.memory,
+    // One log group per service: every traced service of the workload has this container.
+    logName: `${s.name}/${XRAY_CONTAINER_NAME}`,
+    // Losing traces must not stop the application.
+    essential: false,
+    // The image's own user (`xray`, uid 10001 in its Dockerfile); the daemon writes no files.
+    user: '10001',
+    readonlyRootFilesystem: true,
+  };
 }
 
 function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
@@ -182,6 +220,12 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
   const hc = s.healthCheck;
   const steps = s.scaling?.type === 'steps' ? s.scaling : undefined;
   const tracking = s.scaling?.type === 'targetTracking' ? s.scaling : undefined;
+  const xray = xrayContainer(s);
+  const environment = Object.fromEntries(
+    Object.entries(s.environment).map(([k, v]) => [k, resolveWorkloadText(ctx, v)]),
+  );
+  // awsvpc: the task's containers share localhost, where the daemon listens.
+  if (xray) environment[XRAY_DAEMON_ADDRESS_VARIABLE] = `127.0.0.1:${XRAY_DAEMON_PORT}`;
   const svc = new FargateService(scope, 'Fargate', {
     prefix: parts.prefix,
     env: parts.env,
@@ -200,10 +244,9 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
         image: s.image,
         ...(s.port !== undefined ? { port: s.port } : {}),
         ...(s.command ? { command: [...s.command] } : {}),
-        environment: Object.fromEntries(
-          Object.entries(s.environment).map(([k, v]) => [k, resolveWorkloadText(ctx, v)]),
-        ),
+        environment,
         secrets,
+        ...(xray ? { dependsOn: [{ containerName: xray.name, condition: 'START' as const }] } : {}),
         ...(hc.command
           ? {
               healthCheck: {
@@ -216,6 +259,7 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
             }
           : {}),
       },
+      ...(xray ? [xray] : []),
     ],
     logRetentionDays: s.logs.retentionDays,
     loadBalancerSecurityGroupId,
@@ -243,6 +287,13 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
         }
       : {}),
     ...(tracking ? { targetTracking: tracking } : {}),
+    schedules: (s.scaling?.schedules ?? []).map((x) => ({
+      name: x.name,
+      schedule: x.schedule,
+      timezone: x.timezone,
+      minTasks: x.min,
+      maxTasks: x.max,
+    })),
     healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
     // A single provider with no base is a plain launch type (FARGATE) or a one-item strategy.
     capacity:
@@ -257,7 +308,20 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
         rollback: s.deployment.circuitBreaker.rollback,
       },
     },
-    taskRoleStatements: [...s.iam, ...accessStatements(ctx, s.name, s.access)],
+    taskRoleStatements: [
+      ...s.iam,
+      ...accessStatements(ctx, s.name, s.access),
+      ...(xray
+        ? [
+            {
+              Sid: 'XrayDaemon',
+              Effect: 'Allow' as const,
+              Action: [...XRAY_DAEMON_ACTIONS],
+              Resource: '*',
+            },
+          ]
+        : []),
+    ],
     secretsKmsKeyArns: [...kmsKeys],
     permissionsBoundary: ctx.permissionsBoundary,
   });
@@ -271,6 +335,7 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
       image: s.image,
       containerName: s.name,
       taskRoleArn: svc.taskRole.arn,
+      taskRoleName: svc.taskRole.name,
       executionRoleArn: svc.executionRole.arn,
       securityGroupId: svc.securityGroup.id,
       logGroupName: svc.logGroupNames[s.name]!,

@@ -25,7 +25,7 @@ export interface ResolvedOutput {
 export const OUTPUT_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]{0,63}$';
 
 const VALUE_DESCRIPTION =
-  'Text with ${<kind>:<name>:<attribute>} references to resources of the workload (e.g. ${service:api:albDnsName}) and ${aws:region}, ${env:name}, ${cluster:name}, ${cluster:arn}, ${network:vpcId}, ${network:privateSubnetIds}, ${network:publicSubnetIds} (a list: the whole value).';
+  'Text with ${<kind>:<name>:<attribute>} references to resources of the workload (e.g. ${service:api:albDnsName}) and ${aws:region}, ${env:name}, ${cluster:name}, ${cluster:arn}, ${network:vpcId}, ${cloudMap:namespaceArn}, ${cloudMap:namespaceName}, ${network:privateSubnetIds}, ${network:publicSubnetIds} (a list: the whole value).';
 
 /** JSON Schema of the `outputs` section. */
 export const OUTPUTS_SCHEMA = {

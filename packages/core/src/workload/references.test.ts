@@ -28,6 +28,21 @@ describe('workload references', () => {
   test('accepts declared resources, their attributes and stack values', () => {
     expect(check('${table:pool:tableName}-${aws:region}')).toEqual([]);
     expect(check('${network:privateSubnetIds}', true)).toEqual([]);
+    // issue 14: seed 004's backend_cloud_map_arn and backend_task_role_name outputs
+    expect(check('${cloudMap:namespaceArn} ${cloudMap:namespaceName}')).toEqual([]);
+  });
+
+  test("a service offers its task role's name and ARN", () => {
+    const issues = new IssueCollector();
+    const svc = (kind: string, name: string) => kind === 'service' && name === 'backend';
+    checkWorkloadReferences(
+      issues,
+      'f',
+      '${service:backend:taskRoleName} ${service:backend:taskRoleArn}',
+      { declared: svc },
+      { kinds: ['service'] },
+    );
+    expect(issues.issues).toEqual([]);
   });
 
   test('refuses undeclared names, unknown attributes, kinds out of reach, unknown values and lists inside text', () => {

@@ -17,7 +17,16 @@ export const WORKLOAD_REFERENCE_ATTRIBUTES: Readonly<Record<string, readonly str
   topic: ['arn', 'topicName'],
   bucket: ['arn', 'bucketName'],
   repository: ['arn', 'repositoryUrl', 'repositoryName'],
-  service: ['arn', 'serviceName', 'logGroupName', 'albDnsName', 'url'],
+  service: [
+    'arn',
+    'serviceName',
+    'logGroupName',
+    'albDnsName',
+    'url',
+    // issue 14 (seed 004's backend_task_role_name output)
+    'taskRoleName',
+    'taskRoleArn',
+  ],
   scheduledTask: ['arn', 'logGroupName', 'taskDefinitionArn'],
   eventTask: ['arn', 'logGroupName', 'taskDefinitionArn', 'deadLetterQueueArn'],
 };
@@ -30,6 +39,9 @@ export const WORKLOAD_CONTEXT_VALUES: Readonly<Record<string, { readonly list: b
   'cluster:name': { list: false },
   'cluster:arn': { list: false },
   'network:vpcId': { list: false },
+  // issue 14 (seed 004's backend_cloud_map_arn output): the environment's Cloud Map namespace
+  'cloudMap:namespaceArn': { list: false },
+  'cloudMap:namespaceName': { list: false },
   'network:privateSubnetIds': { list: true },
   'network:publicSubnetIds': { list: true },
 };

@@ -2,7 +2,12 @@ import Ajv from 'ajv';
 import { defineEnvironment } from '../environment';
 import { IssueCollector } from '../errors';
 import type { WorkloadSectionContext } from './section';
-import { DEFAULT_SERVICE_TLS_POLICY, ServiceInput, servicesSection } from './services';
+import {
+  DEFAULT_SERVICE_TLS_POLICY,
+  ServiceInput,
+  servicesSection,
+  XRAY_DAEMON_IMAGE,
+} from './services';
 
 const env = defineEnvironment({ name: 'dev', accountId: '123456789012', region: 'us-east-1' });
 const envWithDomain = defineEnvironment({
@@ -79,7 +84,11 @@ const full: ServiceInput = {
     memoryPercent: 80,
     scaleInCooldownSeconds: 300,
     scaleOutCooldownSeconds: 300,
+    schedules: [
+      { name: 'night', schedule: 'cron(0 20 * * ? *)', timezone: 'Europe/Berlin', min: 2, max: 2 },
+    ],
   },
+  tracing: { xray: { image: 'public.ecr.aws/xray/aws-xray-daemon:3.6.6', cpu: 64, memory: 256 } },
 };
 
 describe('servicesSection schema', () => {
@@ -181,6 +190,20 @@ describe('servicesSection.resolve', () => {
       memoryPercent: 80,
       scaleInCooldownSeconds: 300,
       scaleOutCooldownSeconds: 300,
+      schedules: [
+        {
+          name: 'night',
+          schedule: 'cron(0 20 * * ? *)',
+          timezone: 'Europe/Berlin',
+          min: 2,
+          max: 2,
+        },
+      ],
+    });
+    expect(s.xray).toEqual({
+      image: 'public.ecr.aws/xray/aws-xray-daemon:3.6.6',
+      cpu: 64,
+      memory: 256,
     });
     expect(s.iam).toEqual([
       {
@@ -226,6 +249,7 @@ describe('servicesSection.resolve', () => {
       cpuPercent: 70,
       scaleOutCooldownSeconds: 60,
       scaleInCooldownSeconds: 300,
+      schedules: [],
     });
     expect(out![2]!.routing).toEqual({ kind: 'internal' });
     expect(out![3]!).toMatchObject({
@@ -255,6 +279,7 @@ describe('servicesSection.resolve', () => {
       scaleInChange: -25,
       scaleOutCooldownSeconds: 60,
       scaleInCooldownSeconds: 300,
+      schedules: [],
     });
   });
 
@@ -499,5 +524,166 @@ describe('servicesSection.resolve', () => {
       { kind: 'service', name: 'a', field: 'f[0].name' },
     ]);
     expect(servicesSection.declares!('nope', 'f')).toEqual([]);
+  });
+});
+
+describe('tracing.xray', () => {
+  const f = 'workload[dev/shop].services[0]';
+  const api = { name: 'api', image: 'i', port: 8080 } as const;
+
+  it('true gives AWS official daemon image with 32 CPU units and 256 MiB of the task', () => {
+    const { out, issues } = resolve([{ ...api, tracing: { xray: true } }]);
+    expect(issues).toEqual([]);
+    expect(out![0]!.xray).toEqual({ image: XRAY_DAEMON_IMAGE, cpu: 32, memory: 256 });
+    expect(XRAY_DAEMON_IMAGE).toMatch(/^public\.ecr\.aws\/xray\/aws-xray-daemon:\d+\.\d+\.\d+$/);
+  });
+
+  it('false or left out adds no sidecar', () => {
+    const { out } = resolve([
+      { ...api, tracing: { xray: false } },
+      { name: 'w', image: 'i' },
+    ]);
+    expect(out!.map((s) => s.xray)).toEqual([undefined, undefined]);
+  });
+
+  it.each<[string, ServiceInput, string, unknown, string]>([
+    [
+      'at most half the CPU',
+      { ...api, cpu: 256, memory: 512, tracing: { xray: { cpu: 256 } } },
+      'tracing.xray.cpu',
+      256,
+      "must be at most half of the task's cpu (128)",
+    ],
+    [
+      'at most half the memory',
+      { ...api, cpu: 256, memory: 512, tracing: { xray: { memory: 384 } } },
+      'tracing.xray.memory',
+      384,
+      "half of the task's memory (256 MiB)",
+    ],
+    [
+      'not the daemon port',
+      { ...api, port: 2000, tracing: { xray: true } },
+      'port',
+      2000,
+      'the X-Ray daemon listens on it',
+    ],
+    [
+      'no address of its own',
+      { ...api, environment: { AWS_XRAY_DAEMON_ADDRESS: 'x:1' }, tracing: { xray: true } },
+      'environment.AWS_XRAY_DAEMON_ADDRESS',
+      'x:1',
+      'tracing.xray sets it',
+    ],
+  ])('requires %s', (_, service, field, value, rule) => {
+    const { out, issues } = resolve([service]);
+    expect(out).toBeUndefined();
+    expect(issues).toEqual([
+      { field: `${f}.${field}`, value, rule: expect.stringContaining(rule) },
+    ]);
+  });
+
+  it.each([
+    [{ xray: 'yes' }, '/0/tracing/xray'],
+    [{ xray: { cpu: 0 } }, '/0/tracing/xray'],
+    [{ xray: { region: 'x' } }, '/0/tracing/xray'],
+    [{ adot: true }, '/0/tracing'],
+  ])('schema rejects tracing %j', (tracing, path) => {
+    const errors = schemaErrors([{ ...api, tracing }]);
+    expect(errors.some((e) => e.startsWith(path))).toBe(true);
+  });
+});
+
+describe('scaling.schedules', () => {
+  const f = 'workload[dev/shop].services[0]';
+  const base = {
+    name: 'api',
+    image: 'i',
+    port: 8080,
+    minCount: 1,
+    maxCount: 10,
+    routing: { kind: 'shared', paths: ['/api/*'] },
+  } as const;
+  const night = { name: 'night', schedule: 'cron(0 20 ? * MON-FRI *)', min: 1, max: 1 };
+  const withSchedules = (schedules: unknown[]): ServiceInput =>
+    ({
+      ...base,
+      scaling: { type: 'targetTracking', cpuPercent: 70, schedules },
+    }) as ServiceInput;
+
+  it('resolves a floor at night and the range in the morning, UTC unless told', () => {
+    const morning = {
+      name: 'morning',
+      schedule: 'cron(0 7 ? * MON-FRI *)',
+      timezone: 'Europe/Berlin',
+      min: 2,
+      max: 10,
+    };
+    const { out, issues } = resolve([withSchedules([night, morning])]);
+    expect(issues).toEqual([]);
+    expect(out![0]!.scaling!.schedules).toEqual([{ ...night, timezone: 'UTC' }, morning]);
+  });
+
+  it('goes with step scaling too', () => {
+    const steps = [{ from: 70, change: 50 }];
+    const { out, issues } = resolve([
+      { ...base, scaling: { type: 'steps', cpu: steps, memory: steps, schedules: [night] } },
+    ]);
+    expect(issues).toEqual([]);
+    expect(out![0]!.scaling!.schedules).toHaveLength(1);
+  });
+
+  it.each<[string, unknown, string, unknown, string]>([
+    [
+      'a known expression',
+      { ...night, schedule: 'cron(0 20 * * *)' },
+      'schedule',
+      'cron(0 20 * * *)',
+      'takes 6 fields',
+    ],
+    ['a rate unit', { ...night, schedule: 'rate(2 weeks)' }, 'schedule', 'rate(2 weeks)', 'unit'],
+    [
+      'a real date',
+      { ...night, schedule: 'at(2026-02-30T00:00:00)' },
+      'schedule',
+      'at(2026-02-30T00:00:00)',
+      '',
+    ],
+    ['an IANA zone', { ...night, timezone: 'CET+1' }, 'timezone', 'CET+1', 'IANA'],
+    ['an IANA zone, not an offset', { ...night, timezone: '+01:00' }, 'timezone', '+01:00', 'IANA'],
+    ['min <= max', { ...night, min: 3, max: 2 }, 'min', 3, 'at most max (2)'],
+    ['max within the service', { ...night, max: 11 }, 'max', 11, 'maxCount (10)'],
+  ])('requires %s', (_, schedule, field, value, rule) => {
+    const { out, issues } = resolve([withSchedules([schedule])]);
+    expect(out).toBeUndefined();
+    expect(issues).toEqual([
+      {
+        field: `${f}.scaling.schedules[0].${field}`,
+        value,
+        rule: expect.stringContaining(rule),
+      },
+    ]);
+  });
+
+  it('requires min within the service and unique names', () => {
+    const { issues } = resolve([
+      withSchedules([
+        { ...night, min: 0 },
+        { ...night, min: 1 },
+      ]),
+    ]);
+    expect(issues.map((i) => [i.field, i.value])).toEqual([
+      [`${f}.scaling.schedules[0].min`, 0],
+      [`${f}.scaling.schedules[1].name`, 'night'],
+    ]);
+  });
+
+  it.each([
+    [[{ ...night, name: 'Night' }], '/0/scaling'],
+    [[{ ...night, min: undefined }], '/0/scaling'],
+    [[], '/0/scaling'],
+  ])('schema rejects schedules %j', (schedules, path) => {
+    const errors = schemaErrors([withSchedules(schedules)]);
+    expect(errors.some((e) => e.startsWith(path))).toBe(true);
   });
 });

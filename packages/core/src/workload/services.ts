@@ -6,6 +6,8 @@ import {
 } from '../aws-limits';
 import { LOG_RETENTION_DAYS } from '../environment';
 import { checkWorkloadReferences } from './references';
+import { scheduleExpressionProblem } from './schedule-expression';
+import { isIanaTimeZone } from './tasks';
 import { PolicyStatement } from '../iam';
 import { derivedRulePriority, RULE_PRIORITY_BLOCK } from '../project';
 import { FARGATE_COMBINATIONS, isValidFargateSize } from '../sizes';
@@ -169,9 +171,28 @@ export type ServiceRoutingInput =
       readonly kind: 'worker';
     };
 
+/**
+ * A scheduled change of the service's task bounds (Application Auto Scaling scheduled action),
+ * e.g. a floor at night and the full range in the morning.
+ */
+export interface ServiceScalingScheduleInput {
+  /** Name, unique in the service: 1-64 lowercase letters, digits, hyphens. */
+  readonly name: string;
+  /** When: `cron(<6 fields>)`, `at(yyyy-mm-ddThh:mm:ss)` or `rate(<n> <unit>)`. */
+  readonly schedule: string;
+  /** IANA time zone the schedule is read in, e.g. `Europe/Berlin`. @default 'UTC' */
+  readonly timezone?: string;
+  /** Fewest tasks from then on; within the service's minCount and maxCount. */
+  readonly min: number;
+  /** Most tasks from then on; within the service's minCount and maxCount. */
+  readonly max: number;
+}
+
 /** A target tracking policy's targets (any subset). */
 export interface ServiceTargetTrackingInput {
   readonly type: 'targetTracking';
+  /** Scheduled changes of the task bounds, next to the tracking. @default [] */
+  readonly schedules?: readonly ServiceScalingScheduleInput[];
   /** Average CPU percent to hold. @default - not tracked */
   readonly cpuPercent?: number;
   /** Average memory percent to hold. @default - not tracked */
@@ -195,6 +216,8 @@ export interface ServiceScalingStepInput {
 /** Step scaling: a CloudWatch alarm and a step policy per metric. */
 export interface ServiceStepScalingInput {
   readonly type: 'steps';
+  /** Scheduled changes of the task bounds, next to the steps. @default [] */
+  readonly schedules?: readonly ServiceScalingScheduleInput[];
   /** CPU percent bands. */
   readonly cpu: readonly ServiceScalingStepInput[];
   /** Memory percent bands. */
@@ -211,6 +234,29 @@ export interface ServiceStepScalingInput {
   readonly scaleOutCooldownSeconds?: number;
   /** Seconds between scale-ins. @default 300 */
   readonly scaleInCooldownSeconds?: number;
+}
+
+/** The X-Ray daemon sidecar's settings. */
+export interface ServiceXrayInput {
+  /**
+   * The daemon's image. @default XRAY_DAEMON_IMAGE (AWS's official image, a release tag: pin a
+   * digest here where images must be pinned)
+   */
+  readonly image?: string;
+  /** CPU units the daemon takes from the task's `cpu`. @default 32 */
+  readonly cpu?: number;
+  /** MiB of the task's `memory` reserved for the daemon. @default 256 */
+  readonly memory?: number;
+}
+
+/** Tracing of a service. */
+export interface ServiceTracingInput {
+  /**
+   * An AWS X-Ray daemon sidecar in the task (UDP 2000 on the task's localhost), the
+   * application's `AWS_XRAY_DAEMON_ADDRESS` set to it, and the task role allowed to send traces
+   * and read sampling rules. `true` for the defaults. @default false
+   */
+  readonly xray?: boolean | ServiceXrayInput;
 }
 
 /** One service as written in a workload file. */
@@ -259,6 +305,8 @@ export interface ServiceInput {
   readonly routing?: ServiceRoutingInput;
   /** Autoscaling between minCount and maxCount. @default - none when minCount equals maxCount, else target tracking at 70% CPU */
   readonly scaling?: ServiceTargetTrackingInput | ServiceStepScalingInput;
+  /** Tracing (an X-Ray daemon sidecar). @default - none */
+  readonly tracing?: ServiceTracingInput;
 }
 
 /** The section's value. */
@@ -300,8 +348,17 @@ export type ResolvedServiceRouting =
   | { readonly kind: 'internal' }
   | { readonly kind: 'worker' };
 
+/** A resolved scheduled change of the task bounds. */
+export interface ResolvedServiceScalingSchedule {
+  readonly name: string;
+  readonly schedule: string;
+  readonly timezone: string;
+  readonly min: number;
+  readonly max: number;
+}
+
 /** Resolved scaling. */
-export type ResolvedServiceScaling =
+export type ResolvedServiceScaling = (
   | {
       readonly type: 'targetTracking';
       readonly cpuPercent?: number;
@@ -320,7 +377,18 @@ export type ResolvedServiceScaling =
       readonly scaleInChange: number;
       readonly scaleOutCooldownSeconds: number;
       readonly scaleInCooldownSeconds: number;
-    };
+    }
+) & {
+  /** Scheduled changes of the task bounds. */
+  readonly schedules: readonly ResolvedServiceScalingSchedule[];
+};
+
+/** The resolved X-Ray sidecar: what the task gives it. */
+export interface ResolvedServiceXray {
+  readonly image: string;
+  readonly cpu: number;
+  readonly memory: number;
+}
 
 /** A service with every default filled in. */
 export interface ResolvedService {
@@ -361,6 +429,8 @@ export interface ResolvedService {
   }[];
   readonly routing: ResolvedServiceRouting;
   readonly scaling?: ResolvedServiceScaling;
+  /** The X-Ray daemon sidecar, when tracing is on. */
+  readonly xray?: ResolvedServiceXray;
 }
 
 /** The TLS 1.3 policy dedicated ALBs use unless told otherwise (ELB's predefined policy name). */
@@ -387,7 +457,26 @@ export const SERVICE_DEFAULTS = {
   scaleInBelowPercent: 40,
   scaleInAfterMinutes: 5,
   scaleInChange: -25,
+  scheduleTimezone: 'UTC',
+  xrayCpu: 32,
+  xrayMemory: 256,
 } as const;
+
+/**
+ * AWS's official X-Ray daemon image (gallery.ecr.aws/xray/aws-xray-daemon) at release 3.6.6
+ * (aws/aws-xray-daemon pull request 293, 2026-07-14), the newest release found when this was
+ * written. The daemon's releases are published as `<version>`, `3.x` and `latest`; a version
+ * tag keeps a redeploy from changing the daemon, and no digest is written here because none
+ * could be read from the registry (set `tracing.xray.image` to `...@sha256:<digest>` where
+ * images must be pinned).
+ */
+export const XRAY_DAEMON_IMAGE = 'public.ecr.aws/xray/aws-xray-daemon:3.6.6';
+
+/** The port the X-Ray daemon listens on (UDP for segments, TCP for sampling), on the task's localhost. */
+export const XRAY_DAEMON_PORT = 2000;
+
+/** The application container's variable X-Ray SDKs read the daemon's address from. */
+export const XRAY_DAEMON_ADDRESS_VARIABLE = 'AWS_XRAY_DAEMON_ADDRESS';
 
 /** The resource kinds `access` may name, by the key that names them. */
 export const SERVICE_ACCESS_KINDS = [
@@ -403,6 +492,7 @@ export const SERVICE_ACCESS_KINDS = [
 ] as const;
 
 const SERVICE_NAME_PATTERN = '^[a-z][a-z0-9-]{0,31}$';
+const SCHEDULE_NAME_PATTERN = '^[a-z][a-z0-9-]{0,63}$';
 const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 const IAM_ACTION_PATTERN = '^[a-z0-9-]+:[A-Za-z0-9*?]+$';
 const HOST_PATTERN = '^(\\*\\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,63}$';
@@ -446,6 +536,35 @@ const stepsSchema = (description: string) =>
 const cooldowns = {
   scaleOutCooldownSeconds: int('Seconds between scale-outs.', 0, 3600, 60),
   scaleInCooldownSeconds: int('Seconds between scale-ins.', 0, 3600, 300),
+  schedules: strings(
+    'Scheduled changes of the task bounds (e.g. a floor at night, the full range in the morning).',
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'schedule', 'min', 'max'],
+      properties: {
+        name: {
+          type: 'string',
+          description: 'Name, unique in the service: 1-64 lowercase letters, digits, hyphens.',
+          pattern: SCHEDULE_NAME_PATTERN,
+        },
+        schedule: {
+          type: 'string',
+          description:
+            'When: cron(<minutes hours day-of-month month day-of-week year>), at(yyyy-mm-ddThh:mm:ss) or rate(<n> <unit>).',
+          minLength: 1,
+        },
+        timezone: {
+          type: 'string',
+          description: 'IANA time zone the schedule is read in, e.g. Europe/Berlin.',
+          default: SERVICE_DEFAULTS.scheduleTimezone,
+        },
+        min: int("Fewest tasks from then on, within the service's minCount and maxCount.", 0, 1000),
+        max: int("Most tasks from then on, within the service's minCount and maxCount.", 0, 1000),
+      },
+    },
+    { minItems: 1 },
+  ),
 };
 const ruleProperties = {
   hosts: strings(
@@ -727,6 +846,46 @@ const serviceSchema = {
           properties: { kind: { const: 'worker', description: 'No inbound traffic.' } },
         },
       ],
+    },
+    tracing: {
+      type: 'object',
+      description: 'Tracing of the service.',
+      additionalProperties: false,
+      properties: {
+        xray: {
+          description:
+            "An AWS X-Ray daemon sidecar (UDP 2000 on the task's localhost, AWS_XRAY_DAEMON_ADDRESS set, the task role may send traces): true, or its settings.",
+          default: false,
+          oneOf: [
+            { type: 'boolean' },
+            {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                image: {
+                  type: 'string',
+                  description:
+                    "The daemon's image; AWS's official image at a release tag by default.",
+                  minLength: 1,
+                  default: XRAY_DAEMON_IMAGE,
+                },
+                cpu: int(
+                  "CPU units the daemon takes from the task's cpu (at most half).",
+                  1,
+                  8192,
+                  SERVICE_DEFAULTS.xrayCpu,
+                ),
+                memory: int(
+                  "MiB of the task's memory reserved for the daemon (at most half).",
+                  6,
+                  61440,
+                  SERVICE_DEFAULTS.xrayMemory,
+                ),
+              },
+            },
+          ],
+        },
+      },
     },
     scaling: {
       description: 'Autoscaling between minCount and maxCount.',
@@ -1015,6 +1174,7 @@ function resolveOne(
       ...(sc.memoryPercent !== undefined ? { memoryPercent: sc.memoryPercent } : {}),
       ...(sc.requestsPerTarget !== undefined ? { requestsPerTarget: sc.requestsPerTarget } : {}),
       ...cool,
+      schedules: [],
     };
   } else if (sc?.type === 'steps') {
     checkSteps(ctx, `${f}.scaling.cpu`, sc.cpu);
@@ -1031,10 +1191,20 @@ function resolveOne(
       scaleInAfterMinutes: sc.scaleInAfterMinutes ?? SERVICE_DEFAULTS.scaleInAfterMinutes,
       scaleInChange: sc.scaleInChange ?? SERVICE_DEFAULTS.scaleInChange,
       ...cool,
+      schedules: [],
     };
   } else if (maxCount > minCount) {
-    scaling = { type: 'targetTracking', cpuPercent: SERVICE_DEFAULTS.targetCpuPercent, ...cool };
+    scaling = {
+      type: 'targetTracking',
+      cpuPercent: SERVICE_DEFAULTS.targetCpuPercent,
+      ...cool,
+      schedules: [],
+    };
   }
+
+  const schedules = resolveSchedules(sc?.schedules ?? [], minCount, maxCount, bad);
+  if (scaling) scaling = { ...scaling, schedules };
+  const xray = resolveXray(s, cpu, memory, bad);
 
   const d = s.deployment ?? {};
   if (ctx.issues.issues.length > before) return undefined;
@@ -1067,7 +1237,77 @@ function resolveOne(
     access,
     routing,
     ...(scaling ? { scaling } : {}),
+    ...(xray ? { xray } : {}),
   };
+}
+
+type Bad = (field: string, value: unknown, rule: string) => void;
+
+function resolveSchedules(
+  input: readonly ServiceScalingScheduleInput[],
+  minCount: number,
+  maxCount: number,
+  bad: Bad,
+): ResolvedServiceScalingSchedule[] {
+  const names = new Set<string>();
+  return input.map((x, i) => {
+    const f = `scaling.schedules[${i}]`;
+    if (names.has(x.name)) bad(`${f}.name`, x.name, 'must be unique in the service');
+    names.add(x.name);
+    const problem = scheduleExpressionProblem(x.schedule);
+    if (problem) bad(`${f}.schedule`, x.schedule, problem);
+    const timezone = x.timezone ?? SERVICE_DEFAULTS.scheduleTimezone;
+    if (!isIanaTimeZone(timezone))
+      bad(`${f}.timezone`, timezone, 'must be an IANA time zone name, e.g. Europe/Berlin or UTC');
+    if (x.min > x.max) bad(`${f}.min`, x.min, `must be at most max (${x.max})`);
+    // The service's own bounds are where its target tracking and health rules were checked.
+    for (const k of ['min', 'max'] as const)
+      if (x[k] < minCount || x[k] > maxCount)
+        bad(
+          `${f}.${k}`,
+          x[k],
+          `must be within the service's minCount (${minCount}) and maxCount (${maxCount})`,
+        );
+    return { name: x.name, schedule: x.schedule, timezone, min: x.min, max: x.max };
+  });
+}
+
+function resolveXray(
+  s: ServiceInput,
+  cpu: number,
+  memory: number,
+  bad: Bad,
+): ResolvedServiceXray | undefined {
+  const x = s.tracing?.xray;
+  if (x === undefined || x === false) return undefined;
+  const o = x === true ? {} : x;
+  const xray = {
+    image: o.image ?? XRAY_DAEMON_IMAGE,
+    cpu: o.cpu ?? SERVICE_DEFAULTS.xrayCpu,
+    memory: o.memory ?? SERVICE_DEFAULTS.xrayMemory,
+  };
+  // The daemon shares the task's Fargate size; the application must keep the larger part.
+  if (xray.cpu * 2 > cpu)
+    bad('tracing.xray.cpu', xray.cpu, `must be at most half of the task's cpu (${cpu / 2})`);
+  if (xray.memory * 2 > memory)
+    bad(
+      'tracing.xray.memory',
+      xray.memory,
+      `must be at most half of the task's memory (${memory / 2} MiB): raise memory to a larger Fargate size or give the daemon less`,
+    );
+  if (s.port === XRAY_DAEMON_PORT)
+    bad(
+      'port',
+      s.port,
+      `must not be ${XRAY_DAEMON_PORT}: the X-Ray daemon listens on it in the task`,
+    );
+  if (has(s.environment, XRAY_DAEMON_ADDRESS_VARIABLE))
+    bad(
+      `environment.${XRAY_DAEMON_ADDRESS_VARIABLE}`,
+      s.environment![XRAY_DAEMON_ADDRESS_VARIABLE],
+      'must be left out: tracing.xray sets it to the sidecar',
+    );
+  return xray;
 }
 
 /** The `services` section: schema, declarations (kind `service`) and resolution. */

@@ -203,4 +203,12 @@ describe('IAM rules', () => {
     expect(needsResourceWildcard(['ec2:DescribeSubnets', 'ecr:GetAuthorizationToken'])).toBe(true);
     expect(needsResourceWildcard(['ec2:TerminateInstances'])).toBe(false);
   });
+
+  test("the X-Ray daemon's sampling reads need *, and other X-Ray reads do not", () => {
+    expect(needsResourceWildcard(['xray:GetSamplingRules', 'xray:GetSamplingTargets'])).toBe(true);
+    expect(needsResourceWildcard(['xray:GetGroup'])).toBe(false);
+    // ...and a user pool has no ARN before it is created
+    expect(needsResourceWildcard(['cognito-idp:CreateUserPool'])).toBe(true);
+    expect(needsResourceWildcard(['cognito-idp:DeleteUserPool'])).toBe(false);
+  });
 });

@@ -43,6 +43,14 @@ export const RESOURCE_WILDCARD_ACTIONS: readonly string[] = [
   'ec2:UnassignPrivateIpAddresses',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
+  // ---- issue 14, tracing: the X-Ray daemon sidecar relays the SDK's sampling reads; neither
+  // has a resource type in the Service Authorization Reference
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  // ---- issue 14, seed 004's example: a Cognito user pool has no ARN before it is created (no
+  // resource type in the Service Authorization Reference; the CI apply role scopes it by
+  // request tag, TAGGED_WILDCARD_CREATES)
+  'cognito-idp:CreateUserPool',
   // An environment's Cloud Map namespace has no ARN before it is created (the CI apply role
   // scopes it by request tag), and Cloud Map's tagging calls name no resource type
   'servicediscovery:CreatePrivateDnsNamespace',

@@ -1,0 +1,219 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Environment, Workload } from '@automock/core';
+import { App, Testing } from 'cdktf';
+import { ENVIRONMENTS } from '../environments';
+import { checkPolicy } from '../policy';
+import { WorkloadStack } from '../workload-stack';
+import { resolveWorkloads, yamlWorkload } from '../workloads';
+
+/**
+ * Seed 004's full example, declared in stacks/src/seeds/workloads/myapp.yaml: each item of the
+ * seed's list is an expectation on dev's synthesised stack, with the database subnets its
+ * PostgreSQL needs (not yet in the default app: see the stacks README).
+ */
+type Json = Record<string, Record<string, Record<string, Record<string, unknown>>>>;
+type Res = Record<string, unknown>;
+
+const FILE = path.join(__dirname, 'workloads', 'myapp.yaml');
+const dev: Environment = {
+  ...ENVIRONMENTS.find((e) => e.name === 'dev')!,
+  databaseSubnets: true,
+};
+const [workload] = resolveWorkloads(
+  [yamlWorkload(readFileSync(FILE, 'utf8'), FILE)],
+  [dev],
+  ENVIRONMENTS.map((e) => (e.name === 'dev' ? dev : e)),
+).map((p) => p.workload) as [Workload];
+const app: App = Testing.app();
+const stack = new WorkloadStack(app, { workload });
+const json = JSON.parse(Testing.synth(stack)) as Json;
+
+const all = (type: string): Res[] => Object.values(json.resource?.[type] ?? {});
+const one = (type: string, where: (r: Res) => boolean = () => true): Res => {
+  const found = all(type).filter(where);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+const taskDefinition = (suffix: string) =>
+  one('aws_ecs_task_definition', (r) => String(r.family).endsWith(`-${suffix}`));
+const containers = (suffix: string) =>
+  JSON.parse(String(taskDefinition(suffix).container_definitions)) as Res[];
+const service = (name: string) =>
+  one('aws_ecs_service', (r) => String(r.name).endsWith(`-myapp-${name}`));
+const envOf = (c: Res) =>
+  Object.fromEntries(
+    (c.environment as { name: string; value: string }[]).map((e) => [e.name, e.value]),
+  );
+
+describe('seed 004: myapp, declared in stacks/src/seeds/workloads/myapp.yaml', () => {
+  test('is deployed to dev only, on the environment’s network and cluster', () => {
+    expect(workload.environments).toEqual(['dev']);
+    expect(stack.info.name).toBe('dev-myapp');
+    expect(json.resource.aws_vpc).toBeUndefined();
+    expect(json.resource.aws_ecs_cluster).toBeUndefined();
+  });
+
+  test('backend: port 8080, /health checked by the environment’s ALB, NODE_ENV=production', () => {
+    const [app] = containers('backend');
+    expect(app!.portMappings).toEqual([
+      expect.objectContaining({ containerPort: 8080, protocol: 'tcp' }),
+    ]);
+    expect(envOf(app!).NODE_ENV).toBe('production');
+    const tg = one('aws_lb_target_group');
+    expect(tg.port).toBe(8080);
+    expect(tg.health_check).toMatchObject({ path: '/health' });
+    const rule = one('aws_lb_listener_rule');
+    expect(String(rule.listener_arn)).toMatch(/terraform_remote_state\.environment.+listener_arn/);
+    expect(service('backend').load_balancer).toEqual([
+      expect.objectContaining({ container_name: 'backend', container_port: 8080 }),
+    ]);
+  });
+
+  test('backend: X-Ray daemon sidecar, its address in the application, the task role may send traces', () => {
+    const [app, daemon] = containers('backend');
+    expect(daemon).toMatchObject({
+      name: 'xray-daemon',
+      image: expect.stringMatching(/^public\.ecr\.aws\/xray\/aws-xray-daemon:/),
+      portMappings: [expect.objectContaining({ containerPort: 2000, protocol: 'udp' })],
+    });
+    expect(envOf(app!).AWS_XRAY_DAEMON_ADDRESS).toBe('127.0.0.1:2000');
+    const task = all('aws_iam_role_policy').find(
+      (p) => p.name === 'task' && String(p.role).includes('Service-backend'),
+    )!;
+    expect(String(task.policy)).toContain('xray:PutTraceSegments');
+  });
+
+  test('backend: CPU and memory target tracking, and a floor of one task at night by schedule', () => {
+    const target = one('aws_appautoscaling_target', (t) =>
+      String(t.resource_id).includes('backend'),
+    );
+    expect([target.min_capacity, target.max_capacity]).toEqual([1, 4]);
+    expect(
+      all('aws_appautoscaling_scheduled_action')
+        .map((a) => [a.name, a.schedule, a.scalable_target_action])
+        .sort(),
+    ).toEqual([
+      [
+        'automock-dev-myapp-backend-morning',
+        'cron(0 6 ? * MON-FRI *)',
+        { min_capacity: '1', max_capacity: '4' },
+      ],
+      [
+        'automock-dev-myapp-backend-night',
+        'cron(0 20 * * ? *)',
+        { min_capacity: '1', max_capacity: '1' },
+      ],
+    ]);
+  });
+
+  test('worker: 512 CPU units, 1024 MiB, port 3000, desired 2, registered in Cloud Map', () => {
+    const td = taskDefinition('worker');
+    expect([td.cpu, td.memory]).toEqual(['512', '1024']);
+    expect(containers('worker')[0]!.portMappings).toEqual([
+      expect.objectContaining({ containerPort: 3000 }),
+    ]);
+    expect(service('worker').desired_count).toBe(2);
+    expect(service('worker').service_registries).toBeDefined();
+    expect(one('aws_service_discovery_service').name).toBe('worker-myapp');
+  });
+
+  test('postgres: database myapp, user postgres, engine 16, in the database subnets, not public, password kept by RDS', () => {
+    const db = one('aws_db_instance');
+    expect(db).toMatchObject({
+      engine: 'postgres',
+      db_name: 'myapp',
+      username: 'postgres',
+      publicly_accessible: false,
+      storage_encrypted: true,
+      manage_master_user_password: true,
+    });
+    expect(String(db.engine_version)).toMatch(/^16/);
+    expect(db.password).toBeUndefined();
+    expect(String(db.db_subnet_group_name)).toMatch(
+      /terraform_remote_state\.environment.+database/,
+    );
+  });
+
+  test('Cognito: a web client, the hosted UI domain myapp-auth, groups test and admin, MFA optional', () => {
+    expect(one('aws_cognito_user_pool').mfa_configuration).toBe('OPTIONAL');
+    expect(one('aws_cognito_user_pool_client').name).toMatch(/web$/);
+    expect(one('aws_cognito_user_pool_domain').domain).toBe('myapp-auth');
+    expect(
+      all('aws_cognito_user_group')
+        .map((g) => g.name)
+        .sort(),
+    ).toEqual(['admin', 'test']);
+  });
+
+  test('an assets bucket, public with its reason; the queue main-queue', () => {
+    const bucket = one('aws_s3_bucket');
+    expect(String(bucket.bucket)).toContain('myapp-assets');
+    expect(one('aws_s3_bucket_public_access_block')).toMatchObject({
+      block_public_policy: false,
+    });
+    expect(String(one('aws_sqs_queue', (q) => !String(q.name).includes('dlq')).name)).toMatch(
+      /main-queue$/,
+    );
+  });
+
+  test('scheduled task daily-cleanup: rate(1 day), node cleanup.js', () => {
+    const schedule = one('aws_scheduler_schedule');
+    expect(schedule.schedule_expression).toBe('rate(1 day)');
+    const [c] = containers('daily-cleanup-scheduled');
+    expect(c!.command).toEqual(['node', 'cleanup.js']);
+  });
+
+  test('event task order-processor: "Order Created" from com.myapp.orders, with a dead-letter queue', () => {
+    const rule = one('aws_cloudwatch_event_rule');
+    expect(JSON.parse(String(rule.event_pattern))).toEqual({
+      source: ['com.myapp.orders'],
+      'detail-type': ['Order Created'],
+    });
+    const target = one('aws_cloudwatch_event_target');
+    expect(target.dead_letter_config).toBeDefined();
+  });
+
+  test('ECR repositories for backend and worker in dev', () => {
+    expect(
+      all('aws_ecr_repository')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual([expect.stringMatching(/myapp-backend$/), expect.stringMatching(/myapp-worker$/)]);
+  });
+
+  test("the seed's outputs", () => {
+    const out = json.output as unknown as Record<string, { value: string }>;
+    expect(Object.keys(out).sort()).toEqual(
+      expect.arrayContaining([
+        'account_id',
+        'backend_cloud_map_arn',
+        'backend_ecr_repo_url',
+        'backend_task_role_name',
+        'region',
+      ]),
+    );
+    expect(out.account_id!.value).toBe(dev.accountId);
+    expect(out.region!.value).toBe(dev.region);
+    expect(out.backend_ecr_repo_url!.value).toMatch(
+      /^\$\{aws_ecr_repository\..+\.repository_url\}$/,
+    );
+    expect(out.backend_task_role_name!.value).toMatch(/^\$\{aws_iam_role\..+backend.+\.name\}$/);
+    expect(out.backend_cloud_map_arn!.value).toMatch(
+      new RegExp(`^arn:aws:servicediscovery:${dev.region}:${dev.accountId}:namespace/\\$\\{`),
+    );
+  });
+
+  test('refuses the database in an environment without database subnets, naming the field', () => {
+    const plain = ENVIRONMENTS.find((e) => e.name === 'dev')!;
+    expect(plain.databaseSubnets).toBe(false);
+    expect(() =>
+      resolveWorkloads([yamlWorkload(readFileSync(FILE, 'utf8'), FILE)], [plain], ENVIRONMENTS),
+    ).toThrow(/database.*databaseSubnets/s);
+  });
+
+  test('passes the guardrails with 0 errors', () => {
+    const report = checkPolicy(app);
+    expect(report.findings.filter((f) => f.severity === 'error' && !f.suppressed)).toEqual([]);
+  });
+});

@@ -39,3 +39,4 @@ export * from './workload/outputs';
 export * from './workload/rds-postgres-versions';
 export * from './workload/database';
 export * from './workload/identity';
+export * from './workload/files';

@@ -1,6 +1,7 @@
 import { bucketsSection, type BucketInput } from './buckets';
 import { type DatabaseInput, databaseSection } from './database';
 import { endpointsSection, type EndpointInput } from './endpoints';
+import { filesSection, type FileSystemInput } from './files';
 import { identitySection, type IdentityInput } from './identity';
 import { outputsSection, type OutputsInput } from './outputs';
 import { queuesSection, type QueueInput } from './queues';
@@ -36,6 +37,7 @@ export const WORKLOAD_SECTIONS: readonly WorkloadSection[] = [
   outputsSection as WorkloadSection,
   databaseSection as WorkloadSection,
   identitySection as WorkloadSection,
+  filesSection as WorkloadSection,
 ];
 
 /**
@@ -69,4 +71,6 @@ export interface WorkloadSectionInputs {
   readonly database?: DatabaseInput;
   /** A Cognito user pool: sign-in, groups, app clients, hosted UI domain. @default - none */
   readonly identity?: IdentityInput;
+  /** EFS file systems the services mount. @default - none */
+  readonly files?: readonly FileSystemInput[];
 }

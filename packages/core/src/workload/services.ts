@@ -6,6 +6,7 @@ import {
 } from '../aws-limits';
 import { LOG_RETENTION_DAYS } from '../environment';
 import { checkWorkloadReferences } from './references';
+import { accessPointRefName, FILE_SYSTEM_ACCESS_POINT_KIND, FILE_SYSTEM_KIND } from './files';
 import { PolicyStatement } from '../iam';
 import { derivedRulePriority, RULE_PRIORITY_BLOCK } from '../project';
 import { FARGATE_COMBINATIONS, isValidFargateSize } from '../sizes';
@@ -122,6 +123,8 @@ export interface ServiceAccessInput {
   readonly userPool?: string;
   /** A secret of the workload. @default - not a secret */
   readonly secret?: string;
+  /** The workload's database (`postgres`; read: its master secret and connection). @default - not the database */
+  readonly database?: string;
   /** Read, or write (which the resource's grants define, usually read and write). */
   readonly mode: WorkloadAccessMode;
 }
@@ -257,6 +260,28 @@ export interface ServiceInput {
   readonly routing?: ServiceRoutingInput;
   /** Autoscaling between minCount and maxCount. @default - none when minCount equals maxCount, else target tracking at 70% CPU */
   readonly scaling?: ServiceTargetTrackingInput | ServiceStepScalingInput;
+  /** File systems of the workload's `files` section mounted into the container (issue 14). @default [] */
+  readonly mounts?: readonly ServiceMountInput[];
+}
+
+/** A file system of the workload mounted into a service's container (issue 14, `files`). */
+export interface ServiceMountInput {
+  /** A file system of the workload's `files` section. */
+  readonly fileSystem: string;
+  /** One of that file system's access points. @default - none: the file system's root */
+  readonly accessPoint?: string;
+  /** Absolute path in the container, e.g. `/app/uploads`. */
+  readonly path: string;
+  /** Mount read-only (and grant no `ClientWrite`). @default false */
+  readonly readOnly?: boolean;
+}
+
+/** A validated mount. */
+export interface ResolvedServiceMount {
+  readonly fileSystem: string;
+  readonly accessPoint?: string;
+  readonly path: string;
+  readonly readOnly: boolean;
 }
 
 /** The section's value. */
@@ -359,6 +384,8 @@ export interface ResolvedService {
   }[];
   readonly routing: ResolvedServiceRouting;
   readonly scaling?: ResolvedServiceScaling;
+  /** File systems mounted into the container (issue 14, `files`). */
+  readonly mounts: readonly ResolvedServiceMount[];
 }
 
 /** The TLS 1.3 policy dedicated ALBs use unless told otherwise (ELB's predefined policy name). */
@@ -396,6 +423,8 @@ export const SERVICE_ACCESS_KINDS = [
   'secret',
   // issue 14: the identity section's user pool
   'userPool',
+  // issue 14: the database section's connection (read: the RDS-managed secret, SSM parameters)
+  'database',
 ] as const;
 
 const SERVICE_NAME_PATTERN = '^[a-z][a-z0-9-]{0,31}$';
@@ -668,6 +697,29 @@ const serviceSchema = {
           ]),
         ),
         mode: { type: 'string', description: 'read or write.', enum: ['read', 'write'] },
+      },
+    }),
+    mounts: strings('File systems of the workload mounted into the container.', {
+      type: 'object',
+      additionalProperties: false,
+      required: ['fileSystem', 'path'],
+      properties: {
+        fileSystem: {
+          type: 'string',
+          minLength: 1,
+          description: "Name of a file system of the workload's files section.",
+        },
+        accessPoint: {
+          type: 'string',
+          minLength: 1,
+          description: "One of the file system's access points (default: its root).",
+        },
+        path: {
+          type: 'string',
+          pattern: '^(/[A-Za-z0-9._-]+)+$',
+          description: 'Absolute path in the container, e.g. /app/uploads.',
+        },
+        readOnly: { type: 'boolean', default: false, description: 'Mount read-only.' },
       },
     }),
     routing: {
@@ -943,6 +995,34 @@ function resolveOne(
     return { kind, name, mode: a.mode };
   });
 
+  // issue 14 (files): each mount names a declared file system and, if any, one of its access points.
+  const mountPaths = new Set<string>();
+  const mounts = (s.mounts ?? []).map((m, i): ResolvedServiceMount => {
+    if (!ctx.declared(FILE_SYSTEM_KIND, m.fileSystem))
+      bad(
+        `mounts[${i}].fileSystem`,
+        m.fileSystem,
+        "must name a file system of the workload's files section",
+      );
+    else if (
+      m.accessPoint !== undefined &&
+      !ctx.declared(FILE_SYSTEM_ACCESS_POINT_KIND, accessPointRefName(m.fileSystem, m.accessPoint))
+    )
+      bad(
+        `mounts[${i}].accessPoint`,
+        m.accessPoint,
+        `must name an access point of file system ${m.fileSystem}`,
+      );
+    if (mountPaths.has(m.path)) bad(`mounts[${i}].path`, m.path, 'must be unique in the service');
+    mountPaths.add(m.path);
+    return {
+      fileSystem: m.fileSystem,
+      ...(m.accessPoint !== undefined && { accessPoint: m.accessPoint }),
+      path: m.path,
+      readOnly: m.readOnly ?? false,
+    };
+  });
+
   let routing: ResolvedServiceRouting;
   if (routingIn.kind === 'shared') {
     routing = {
@@ -1063,6 +1143,7 @@ function resolveOne(
     access,
     routing,
     ...(scaling ? { scaling } : {}),
+    mounts,
   };
 }
 

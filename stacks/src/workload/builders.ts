@@ -8,6 +8,7 @@ import { servicesBuilder } from './services';
 import { bucketsBuilder, endpointsBuilder, repositoriesBuilder } from './storage';
 import { tablesBuilder } from './tables';
 import { eventTasksBuilder, scheduledTasksBuilder } from './tasks';
+import { filesBuilder } from './files';
 import { topicsBuilder } from './topics';
 
 /**
@@ -31,4 +32,5 @@ export const WORKLOAD_BUILDERS: readonly WorkloadSectionBuilder[] = [
   // Order 25: after the services, whose security groups the database admits.
   databaseClientsBuilder as WorkloadSectionBuilder,
   identityBuilder as WorkloadSectionBuilder,
+  filesBuilder as WorkloadSectionBuilder,
 ];

@@ -19,6 +19,7 @@ import {
   // ---- database tier (issue 14 A)
   RDS_RULES,
   COGNITO_RULES,
+  EFS_RULES,
 } from './rules/index';
 
 /** Every rule of the pack, in the order reports and the README list them. */
@@ -44,6 +45,8 @@ export const RULES: readonly PolicyRule[] = [
   ...RDS_RULES,
   // issue 14: identity (Cognito)
   ...COGNITO_RULES,
+  // issue 14: files (EFS)
+  ...EFS_RULES,
 ];
 
 /** Checks about the suppressions themselves; they cannot be suppressed. */

@@ -18,3 +18,5 @@ export * from './secrets-manager';
 // ---- database tier (issue 14 A)
 export * from './rds';
 export * from './cognito';
+// ---- files (issue 14 E)
+export * from './efs';

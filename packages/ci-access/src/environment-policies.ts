@@ -255,7 +255,7 @@ function scopedStatements(
       );
     }
     const t = tagged.tagOnCreate;
-    const creating = (t?.createActions ?? tagged.creates).filter((a) => list.includes(a));
+    const creating = (t?.createActions ?? tagged.creates).filter((a) => actions.includes(a));
     if (t && list.includes(t.action) && creating.length > 0) {
       out.push(
         allow(sidOf(svc, 'tag on create'), [t.action], regionalAll(svc), {
@@ -291,6 +291,15 @@ function scopedStatements(
       }),
     );
   }
+  // ---- database tier (issue 14 E): manage_master_user_password makes RDS create the master
+  // secret (`rds!db-<id>`) as the caller. AWS's RDS user guide ("Permissions required for
+  // Secrets Manager integration") lists, for create/modify/restore, secretsmanager:CreateSecret,
+  // secretsmanager:TagResource and kms:DescribeKey (to describe aws/secretsmanager, an AWS managed
+  // key without our tags), and secretsmanager:RotateSecret for a rotation. The `rds!` secrets
+  // are scoped by name; no customer managed key is used, so no kms:Decrypt/GenerateDataKey/
+  // CreateGrant.
+  if (mode === 'apply' && opts.types.resources.includes('aws_db_instance'))
+    out.push(...rdsManagedSecretStatements(s));
   if (mode === 'apply') {
     const untag = UNTAG_ACTIONS.filter((a) => actions.includes(a));
     if (untag.length > 0) {
@@ -304,6 +313,21 @@ function scopedStatements(
     }
   }
   return out;
+}
+
+/** What RDS needs from the caller to keep a DB instance's master password in Secrets Manager. */
+export function rdsManagedSecretStatements(s: EnvironmentScope): PolicyStatement[] {
+  const at = (svc: string, rest: string) =>
+    `arn:${s.partition}:${svc}:${s.region}:${s.accountId}:${rest}`;
+  return [
+    allow(
+      'RdsManagedMasterSecret',
+      ['secretsmanager:CreateSecret', 'secretsmanager:TagResource', 'secretsmanager:RotateSecret'],
+      at('secretsmanager', 'secret:rds!db-*'),
+    ),
+    // DescribeKey reads key metadata only; the AWS managed key's id is the account's own.
+    allow('RdsManagedMasterSecretKey', ['kms:DescribeKey'], at('kms', 'key/*')),
+  ];
 }
 
 function s3Statements(list: readonly string[], s: EnvironmentScope): PolicyStatement[] {

@@ -183,6 +183,63 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     delete: ['ssm:DeleteParameter'],
     tag: ['ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource'],
   },
+  // ---- files (issue 14 E: the workload files section, EFS). From the provider's
+  // internal/service/efs/{file_system,mount_target,access_point}.go: a file system is created
+  // with its tags (TagResource, which EFS authorises with elasticfilesystem:CreateAction), waited
+  // on with DescribeFileSystems, then given its lifecycle (PutLifecycleConfiguration); reads
+  // fetch the lifecycle too. A mount target looks its subnet up (ec2:DescribeSubnets) to
+  // serialise creates per AZ, and reads its security groups. EFS creates the mount targets'
+  // network interfaces through its service-linked role (AWSServiceRoleForAmazonElasticFileSystem),
+  // which it creates on first use.
+  aws_efs_file_system: {
+    create: [
+      'elasticfilesystem:CreateFileSystem',
+      'elasticfilesystem:TagResource',
+      'elasticfilesystem:DescribeFileSystems',
+      'elasticfilesystem:PutLifecycleConfiguration',
+      'elasticfilesystem:DescribeLifecycleConfiguration',
+    ],
+    read: [
+      'elasticfilesystem:DescribeFileSystems',
+      'elasticfilesystem:DescribeLifecycleConfiguration',
+    ],
+    update: [
+      'elasticfilesystem:UpdateFileSystem',
+      'elasticfilesystem:PutLifecycleConfiguration',
+      'elasticfilesystem:UpdateFileSystemProtection',
+    ],
+    delete: ['elasticfilesystem:DeleteFileSystem', 'elasticfilesystem:DescribeFileSystems'],
+    tag: ['elasticfilesystem:TagResource', 'elasticfilesystem:UntagResource'],
+    serviceLinkedRoles: ['elasticfilesystem.amazonaws.com'],
+  },
+  aws_efs_mount_target: {
+    create: [
+      'elasticfilesystem:CreateMountTarget',
+      'elasticfilesystem:DescribeMountTargets',
+      'elasticfilesystem:DescribeMountTargetSecurityGroups',
+      'ec2:DescribeSubnets',
+    ],
+    read: [
+      'elasticfilesystem:DescribeMountTargets',
+      'elasticfilesystem:DescribeMountTargetSecurityGroups',
+    ],
+    update: ['elasticfilesystem:ModifyMountTargetSecurityGroups'],
+    delete: ['elasticfilesystem:DeleteMountTarget', 'elasticfilesystem:DescribeMountTargets'],
+    tag: [],
+    serviceLinkedRoles: ['elasticfilesystem.amazonaws.com'],
+  },
+  aws_efs_access_point: {
+    create: [
+      'elasticfilesystem:CreateAccessPoint',
+      'elasticfilesystem:TagResource',
+      'elasticfilesystem:DescribeAccessPoints',
+    ],
+    read: ['elasticfilesystem:DescribeAccessPoints'],
+    update: [],
+    delete: ['elasticfilesystem:DeleteAccessPoint', 'elasticfilesystem:DescribeAccessPoints'],
+    tag: ['elasticfilesystem:TagResource', 'elasticfilesystem:UntagResource'],
+  },
+  // ---- end of files (issue 14 E)
   aws_security_group: {
     // Create removes the default allow-all egress rule, then adds the declared rules.
     create: [

@@ -63,6 +63,9 @@ export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   // Workload identity (issue 14): pools have generated ids; domains are looked up by name.
   'cognito-idp:CreateUserPool',
   'cognito-idp:DescribeUserPoolDomain',
+  // Workload files (issue 14 E): CreateFileSystem names no resource type (file system ids are
+  // generated); it takes aws:RequestTag, so it is allowed only tagged for the environment.
+  'elasticfilesystem:CreateFileSystem',
 ]);
 
 /**
@@ -75,6 +78,8 @@ export const TAGGED_WILDCARD_CREATES: ReadonlySet<string> = new Set([
   'servicediscovery:CreatePrivateDnsNamespace',
   // Workload identity (issue 14): CreateUserPool carries the pool's tags.
   'cognito-idp:CreateUserPool',
+  // Workload files (issue 14 E): CreateFileSystem carries the file system's tags.
+  'elasticfilesystem:CreateFileSystem',
 ]);
 
 /** The Cloud Map namespace type whose private hosted zone CI must be able to read (any zone id). */
@@ -147,6 +152,18 @@ export const TAG_SCOPED_SERVICES: Readonly<
   // Workload mail (issue 14 M): identities are named by their domain or address, not ours, so
   // SES is scoped by tag; both creates carry the tags in their request.
   ses: { creates: ['ses:CreateEmailIdentity', 'ses:CreateConfigurationSet'] },
+  // Workload files (issue 14 E): file system and access point ids are generated. CreateFileSystem
+  // is wildcard-only (TAGGED_WILDCARD_CREATES); CreateAccessPoint and CreateMountTarget are
+  // authorised against their (tagged) file system; tags sent with a create are authorised with
+  // elasticfilesystem:CreateAction.
+  elasticfilesystem: {
+    creates: [],
+    tagOnCreate: {
+      action: 'elasticfilesystem:TagResource',
+      key: 'elasticfilesystem:CreateAction',
+      createActions: ['elasticfilesystem:CreateFileSystem', 'elasticfilesystem:CreateAccessPoint'],
+    },
+  },
 };
 
 /** A service's tagging action and the condition key naming the create call it is part of. */
@@ -183,6 +200,8 @@ export const UNTAG_ACTIONS: readonly string[] = [
   'cognito-idp:UntagResource',
   // Workload mail (issue 14 M)
   'ses:UntagResource',
+  // Workload files (issue 14 E)
+  'elasticfilesystem:UntagResource',
 ];
 
 /** Where one environment's resources are, for scoping its CI permissions. */

@@ -195,6 +195,69 @@ describe('estimateStackCost', () => {
   });
 });
 
+describe('issue 14 E: database and file systems', () => {
+  const month = (resources: Record<string, Record<string, Record<string, unknown>>>) =>
+    estimateStackCost('w', { resource: resources }, { region: 'us-east-1' }).lines.map((l) => [
+      l.resource,
+      l.item,
+      l.hourly * HOURS_PER_MONTH,
+      l.assumption,
+    ]);
+
+  it('prices a database by instance class hour and provisioned gp3 GB-month', () => {
+    expect(
+      month({ aws_db_instance: { db: { instance_class: 'db.t4g.micro', allocated_storage: 20 } } }),
+    ).toEqual([
+      [
+        'aws_db_instance.db',
+        'RDS instance hours',
+        expect.closeTo(0.016 * HOURS_PER_MONTH, 9),
+        undefined,
+      ],
+      [
+        'aws_db_instance.db',
+        'RDS gp3 storage',
+        expect.closeTo(20 * 0.115, 9),
+        expect.stringMatching(/allocated/),
+      ],
+    ]);
+  });
+
+  it('doubles both for a Multi-AZ standby', () => {
+    const [hours, storage] = month({
+      aws_db_instance: {
+        db: { instance_class: 'db.t4g.small', allocated_storage: 50, multi_az: true },
+      },
+    });
+    expect(hours![2]).toBeCloseTo(
+      2 * PRICES.rdsPostgresInstanceHour['db.t4g.small']! * HOURS_PER_MONTH,
+      9,
+    );
+    expect(storage![2]).toBeCloseTo(2 * 50 * PRICES.rdsStorage.gp3GbMonth, 9);
+  });
+
+  it('says when a class has no price instead of inventing one', () => {
+    const [hours] = month({ aws_db_instance: { db: { instance_class: 'db.m7g.large' } } });
+    expect(hours).toEqual([
+      'aws_db_instance.db',
+      'RDS instance hours',
+      0,
+      'instance class db.m7g.large not counted',
+    ]);
+  });
+
+  it('prices a file system by the GB-month assumed stored in Standard', () => {
+    expect(month({ aws_efs_file_system: { fs: { encrypted: true } } })).toEqual([
+      [
+        'aws_efs_file_system.fs',
+        'EFS storage',
+        expect.closeTo(USAGE_ASSUMPTIONS.efsGbStored * PRICES.efs.standardGbMonth, 9),
+        expect.stringMatching(/GB stored, all in Standard/),
+      ],
+    ]);
+  });
+});
+
 describe('estimateCost', () => {
   it('reads plan-style values (blocks as lists) with references given by the caller', () => {
     const refs: Record<string, string[]> = {

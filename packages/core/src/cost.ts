@@ -50,6 +50,11 @@ export interface UsageAssumptions {
   readonly azsWhenUnknown: number;
   /** Fargate Spot's discount on the on-demand price (AWS: "up to 70%"; it varies by hour and AZ). */
   readonly fargateSpotDiscount: number;
+  /**
+   * GB stored per EFS file system, all priced in the Standard class (files moved to Infrequent
+   * Access cost less; reads and writes of Elastic throughput are not counted).
+   */
+  readonly efsGbStored: number;
 }
 
 /** The assumptions every estimate states (see {@link UsageAssumptions}). */
@@ -66,6 +71,7 @@ export const USAGE_ASSUMPTIONS: UsageAssumptions = {
   endpointGbPerHour: 0.1,
   azsWhenUnknown: 2,
   fargateSpotDiscount: 0.7,
+  efsGbStored: 1,
 };
 
 /** Task counts to price instead of each service's own autoscaling range. */
@@ -427,6 +433,44 @@ export function estimateCost(input: CostInput, options: EstimateOptions): CostEs
       hourly: (A.dynamoWritesPerHour * p.writeMillion + A.dynamoReadsPerHour * p.readMillion) / 1e6,
       basis: `${A.dynamoWritesPerHour} writes x ${usd(p.writeMillion)}/M + ${A.dynamoReadsPerHour} reads x ${usd(p.readMillion)}/M`,
       assumption: `${A.dynamoWritesPerHour} writes and ${A.dynamoReadsPerHour} reads per hour`,
+    });
+  }
+
+  // ---- issue 14 E: a workload's database (instance hours and provisioned gp3 storage; a
+  // Multi-AZ standby doubles both) and file systems (storage only: they have no hourly charge).
+  for (const [name, db] of Object.entries(res.aws_db_instance ?? {})) {
+    const address = `aws_db_instance.${name}`;
+    const copies = db.multi_az === true ? 2 : 1;
+    const az = copies === 2 ? ' (Multi-AZ: primary and standby)' : '';
+    const cls = typeof db.instance_class === 'string' ? db.instance_class : undefined;
+    const hour = cls === undefined ? undefined : prices.rdsPostgresInstanceHour[cls];
+    lines.push({
+      resource: address,
+      item: 'RDS instance hours',
+      hourly: copies * (hour ?? 0),
+      basis:
+        hour === undefined
+          ? `class ${String(cls)} has no price in the table`
+          : `${copies} x ${cls} x ${usd(hour)}/h${az}`,
+      assumption: hour === undefined ? `instance class ${String(cls)} not counted` : undefined,
+    });
+    const gb = num(db.allocated_storage);
+    if (gb !== undefined)
+      lines.push({
+        resource: address,
+        item: 'RDS gp3 storage',
+        hourly: (copies * gb * prices.rdsStorage.gp3GbMonth) / HOURS_PER_MONTH,
+        basis: `${copies} x ${gb} GB x ${usd(prices.rdsStorage.gp3GbMonth)}/GB-month${az}`,
+        assumption: 'allocated storage; autoscaling growth, backups beyond it and I/O not counted',
+      });
+  }
+  for (const name of Object.keys(res.aws_efs_file_system ?? {})) {
+    lines.push({
+      resource: `aws_efs_file_system.${name}`,
+      item: 'EFS storage',
+      hourly: (A.efsGbStored * prices.efs.standardGbMonth) / HOURS_PER_MONTH,
+      basis: `${A.efsGbStored} GB x ${usd(prices.efs.standardGbMonth)}/GB-month`,
+      assumption: `${A.efsGbStored} GB stored, all in Standard (Infrequent Access is cheaper); throughput charges not counted`,
     });
   }
 

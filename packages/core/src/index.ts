@@ -47,3 +47,4 @@ export * from './workload/identity';
 export * from './workload/preview';
 // ---- issue 14 M: mail and the HTTP API
 export * from './workload/mail';
+export * from './workload/files';

@@ -64,6 +64,22 @@ export interface PriceTable {
     /** Out of AWS to the internet, per GB, first 10 TB a month (the first 100 GB a month are free per account). */
     readonly internetOutGb: number;
   };
+  // ---- issue 14 E: a workload's database and file systems
+  /**
+   * RDS for PostgreSQL on-demand Single-AZ instance hour, by class. A Multi-AZ instance bills its
+   * standby too: twice the instance and its storage (RDS user guide, "On-Demand DB instances").
+   * Classes missing here are not priced.
+   */
+  readonly rdsPostgresInstanceHour: Readonly<Record<string, number>>;
+  readonly rdsStorage: {
+    /** gp3 storage, per GB-month provisioned. */
+    readonly gp3GbMonth: number;
+  };
+  /** EFS Regional (Multi-AZ) file systems. */
+  readonly efs: {
+    /** Standard storage class, per GB-month. */
+    readonly standardGbMonth: number;
+  };
 }
 
 /** The AWS pricing page of each part of a {@link PriceTable}. */
@@ -93,6 +109,9 @@ export const PRICE_SOURCES: PriceSources = {
   kms: 'https://aws.amazon.com/kms/pricing/',
   interfaceEndpoint: 'https://aws.amazon.com/privatelink/pricing/',
   dataTransfer: 'https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer',
+  rdsPostgresInstanceHour: 'https://aws.amazon.com/rds/postgresql/pricing/',
+  rdsStorage: 'https://aws.amazon.com/rds/postgresql/pricing/',
+  efs: 'https://aws.amazon.com/efs/pricing/',
 };
 
 const US_EAST_1: PriceTable = {
@@ -107,6 +126,10 @@ const US_EAST_1: PriceTable = {
   kms: { keyMonth: 1 },
   interfaceEndpoint: { azHour: 0.01, gbProcessed: 0.01 },
   dataTransfer: { internetOutGb: 0.09 },
+  // Issue 14 E, checked 2026-12-01: the Graviton burstable classes workloads start on, and gp3.
+  rdsPostgresInstanceHour: { 'db.t4g.micro': 0.016, 'db.t4g.small': 0.032, 'db.t4g.medium': 0.065 },
+  rdsStorage: { gp3GbMonth: 0.115 },
+  efs: { standardGbMonth: 0.3 },
 };
 
 /**

@@ -1,1 +1,2 @@
 export * from './PostgresDatabase';
+export * from './SharedFileSystem';

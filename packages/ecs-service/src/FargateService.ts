@@ -28,6 +28,16 @@ import {
   TargetTracking,
 } from './ServiceAutoscaling';
 
+/** An EFS file system as a task volume. */
+export interface EfsVolume {
+  /** Volume name, what containers' `mountPoints[].sourceVolume` refer to. */
+  readonly name: string;
+  /** EFS file system id. */
+  readonly fileSystemId: string;
+  /** Access point id (`fsap-...`); its root directory becomes the volume's root. @default - none: the file system's root */
+  readonly accessPointId?: string;
+}
+
 /** A container of the task. */
 export interface ContainerSpec {
   /** Container name; also the log group's last segment. Letters, digits, hyphens. */
@@ -171,6 +181,12 @@ export interface FargateServiceProps extends TerraformMetaArguments {
   readonly containers: readonly ContainerSpec[];
   /** Task-scoped (ephemeral) volumes shared between containers. @default [] */
   readonly volumes?: readonly string[];
+  /**
+   * EFS volumes (issue 14, workload `files`), mounted with encryption in transit and IAM
+   * authorization, so the task role's `elasticfilesystem:Client*` grants decide access.
+   * @default []
+   */
+  readonly efsVolumes?: readonly EfsVolume[];
   /** CloudWatch Logs retention in days. */
   readonly logRetentionDays: number;
   /**
@@ -285,6 +301,7 @@ export type FargateServiceCheck = Pick<
   | 'size'
   | 'containers'
   | 'volumes'
+  | 'efsVolumes'
   | 'minTasks'
   | 'maxTasks'
   | 'desiredCount'
@@ -328,6 +345,9 @@ export function checkFargateService(
       reserved('memoryReservation'),
       `must reserve at most the task's memory (${props.size.memory} MiB)`,
     );
+  const volumeNames = [...(props.volumes ?? []), ...(props.efsVolumes ?? []).map((v) => v.name)];
+  for (const v of volumeNames.filter((n, i) => volumeNames.indexOf(n) !== i))
+    bad('volumes', v, 'must be unique among volumes and efsVolumes');
   const names = new Set<string>();
   for (const c of props.containers) {
     if (!NAME_RE.test(c.name))
@@ -338,7 +358,10 @@ export function checkFargateService(
       if (!props.containers.some((o) => o.name === d.containerName))
         bad(`containers[${c.name}].dependsOn`, d.containerName, 'must name another container');
     for (const m of c.mountPoints ?? [])
-      if (!(props.volumes ?? []).includes(m.sourceVolume))
+      if (
+        !(props.volumes ?? []).includes(m.sourceVolume) &&
+        !(props.efsVolumes ?? []).some((v) => v.name === m.sourceVolume)
+      )
         bad(`containers[${c.name}].mountPoints`, m.sourceVolume, 'must name a declared volume');
     for (const [k, arn] of Object.entries(c.secrets ?? {}))
       if (typeof arn === 'string' && !arn.includes(':secretsmanager:') && !arn.includes(':ssm:'))
@@ -502,7 +525,21 @@ export class FargateService extends Construct {
       },
       executionRoleArn: this.executionRole.arn,
       taskRoleArn: this.taskRole.arn,
-      volume: (props.volumes ?? []).map((name) => ({ name })),
+      volume: [
+        ...(props.volumes ?? []).map((name) => ({ name })),
+        ...(props.efsVolumes ?? []).map((v) => ({
+          name: v.name,
+          efsVolumeConfiguration: {
+            fileSystemId: v.fileSystemId,
+            // IAM authorization requires encryption in transit.
+            transitEncryption: 'ENABLED',
+            authorizationConfig: {
+              iam: 'ENABLED',
+              ...(v.accessPointId !== undefined && { accessPointId: v.accessPointId }),
+            },
+          },
+        })),
+      ],
       containerDefinitions: JSON.stringify(
         props.containers.map((c) => this.containerDefinition(props, c)),
       ),

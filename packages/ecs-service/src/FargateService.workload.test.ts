@@ -375,4 +375,80 @@ describe('DedicatedAlb with a given certificate', () => {
     expect(resources(json, 'aws_acm_certificate')).toEqual({});
     expect(resources(json, 'aws_route53_record')).toEqual({});
   });
+
+  describe('EFS volumes (issue 14, workload files)', () => {
+    const efs = (over: Partial<FargateServiceProps> = {}) =>
+      worker({
+        efsVolumes: [
+          { name: 'uploads', fileSystemId: 'fs-1', accessPointId: 'fsap-1' },
+          { name: 'shared', fileSystemId: 'fs-2' },
+        ],
+        containers: [
+          {
+            name: 'worker',
+            image: 'img:1',
+            mountPoints: [
+              { sourceVolume: 'uploads', containerPath: '/app/uploads' },
+              { sourceVolume: 'shared', containerPath: '/shared', readOnly: true },
+            ],
+          },
+        ],
+        ...over,
+      });
+
+    it('declares each as a task volume with transit encryption and IAM authorization', () => {
+      const { json } = efs();
+      expect(only(json, 'aws_ecs_task_definition').volume).toEqual([
+        {
+          name: 'uploads',
+          efs_volume_configuration: {
+            file_system_id: 'fs-1',
+            transit_encryption: 'ENABLED',
+            authorization_config: { iam: 'ENABLED', access_point_id: 'fsap-1' },
+          },
+        },
+        {
+          name: 'shared',
+          efs_volume_configuration: {
+            file_system_id: 'fs-2',
+            transit_encryption: 'ENABLED',
+            authorization_config: { iam: 'ENABLED' },
+          },
+        },
+      ]);
+    });
+
+    it('mounts them into the container at their paths, read-only where asked', () => {
+      const { json } = efs();
+      const [c] = JSON.parse(only(json, 'aws_ecs_task_definition').container_definitions);
+      expect(c.mountPoints).toEqual([
+        { sourceVolume: 'uploads', containerPath: '/app/uploads', readOnly: false },
+        { sourceVolume: 'shared', containerPath: '/shared', readOnly: true },
+      ]);
+    });
+
+    it('refuses a mount point naming no volume, and two volumes of one name', () => {
+      const problems = (over: Partial<FargateServiceProps>) => {
+        try {
+          efs(over);
+        } catch (e) {
+          if (e instanceof ConfigValidationError) return e.issues.map((i) => [i.field, i.value]);
+          throw e;
+        }
+        return [];
+      };
+      expect(
+        problems({
+          containers: [
+            {
+              name: 'worker',
+              image: 'img:1',
+              mountPoints: [{ sourceVolume: 'photos', containerPath: '/p' }],
+            },
+          ],
+        }),
+      ).toEqual([['FargateService.containers[worker].mountPoints', 'photos']]);
+      expect(problems({ volumes: ['uploads'] })).toEqual([['FargateService.volumes', 'uploads']]);
+    });
+  });
 });

@@ -21,6 +21,7 @@ import {
   COGNITO_RULES,
   // ---- issue 14 M: mail and the HTTP API
   SES_RULES,
+  EFS_RULES,
 } from './rules/index';
 
 /** Every rule of the pack, in the order reports and the README list them. */
@@ -48,6 +49,8 @@ export const RULES: readonly PolicyRule[] = [
   ...COGNITO_RULES,
   // issue 14 M: mail (SES)
   ...SES_RULES,
+  // issue 14: files (EFS)
+  ...EFS_RULES,
 ];
 
 /** Checks about the suppressions themselves; they cannot be suppressed. */

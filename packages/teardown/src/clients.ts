@@ -17,6 +17,9 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { EFSClient } from '@aws-sdk/client-efs';
 import type { TeardownClients } from './record';
 
 /** Options of {@link teardownClients}. */
@@ -55,6 +58,11 @@ export function teardownClients(opts: TeardownClientOptions = {}): TeardownClien
     sns: new SNSClient(c),
     kms: new KMSClient(c),
     servicediscovery: new ServiceDiscoveryClient(c),
+    // ---- issue 14: a workload's database (instance, parameter group, connection parameters)
+    // and file systems.
+    rds: new RDSClient(c),
+    ssm: new SSMClient(c),
+    efs: new EFSClient(c),
   };
 }
 

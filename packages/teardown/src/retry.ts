@@ -21,6 +21,8 @@ const RETRYABLE = new Set([
   // RDS (issue 14 A): a parameter group whose instance is still being deleted.
   'InvalidDBParameterGroupState',
   'InvalidDBParameterGroupStateFault',
+  // EFS (issue 14 E): a file system whose mount targets are still being deleted.
+  'FileSystemInUse',
 ]);
 
 /** Error names that mean the thing is already gone, which for a teardown is success. */

@@ -107,6 +107,14 @@ import {
   ListTagsForResourceCommand as ListSesTagsCommand,
   SESv2Client,
 } from '@aws-sdk/client-sesv2';
+// ---- files (issue 14 E)
+import {
+  DeleteAccessPointCommand,
+  DeleteFileSystemCommand,
+  DeleteMountTargetCommand,
+  DescribeMountTargetsCommand,
+  type EFSClient,
+} from '@aws-sdk/client-efs';
 import { ENVIRONMENT_PROJECT, TAG_ENV, TAG_PROJECT } from '@automock/core';
 import { type Clock, DeadlineReachedError, type RetryOptions, errorName, withRetry } from './retry';
 
@@ -151,6 +159,9 @@ export interface SweepClients {
   // ---- workload mail (issue 14 M)
   /** A workload's SES identities and configuration set (listed directly, tags read per item). */
   readonly sesv2?: SESv2Client;
+  // ---- files (issue 14 E)
+  /** A workload's EFS file systems, their mount targets and access points. */
+  readonly efs?: EFSClient;
 }
 
 /**
@@ -174,6 +185,11 @@ export const SWEEP_ORDER = [
   // ---- database tier (issue 14 A): the instance before its security group, which RDS's network
   // interfaces hold until the instance is gone (the group's deletion retries meanwhile).
   'rds-instance',
+  // ---- files (issue 14 E): the services that mount them are gone. Access points first; a file
+  // system goes after its mount targets (deleted with it), whose network interfaces hold the
+  // security groups and subnets below.
+  'efs-access-point',
+  'efs-file-system',
   'listener-rule',
   'listener',
   'target-group',
@@ -422,6 +438,11 @@ export function classify(arn: string): SweepItem | undefined {
     case 'rds':
       if ((v = after(r, 'db:'))) return { arn, kind: 'rds-instance', id: v };
       if ((v = after(r, 'pg:'))) return { arn, kind: 'rds-parameter-group', id: v };
+      return undefined;
+    // ---- files (issue 14 E): mount targets are not taggable; they go with their file system.
+    case 'elasticfilesystem':
+      if ((v = after(r, 'access-point/'))) return { arn, kind: 'efs-access-point', id: v };
+      if ((v = after(r, 'file-system/'))) return { arn, kind: 'efs-file-system', id: v };
       return undefined;
     case 'ssm':
       // Only a database's connection parameters (`parameter/dev/shop/postgres_host` names
@@ -804,6 +825,27 @@ async function deleteOne(
         new DeleteConfigurationSetCommand({ ConfigurationSetName: item.id }),
       );
       return;
+    // ---- files (issue 14 E)
+    case 'efs-access-point':
+      await need(c.efs, 'EFS').send(new DeleteAccessPointCommand({ AccessPointId: item.id }));
+      return;
+    case 'efs-file-system': {
+      // EFS refuses to delete a file system with mount targets (FileSystemInUse, retried while
+      // the ones asked for here are deleted, which takes a while).
+      const efs = need(c.efs, 'EFS');
+      let marker: string | undefined;
+      do {
+        const out = await efs.send(
+          new DescribeMountTargetsCommand({ FileSystemId: item.id, Marker: marker }),
+        );
+        for (const mt of out.MountTargets ?? [])
+          if (mt.LifeCycleState !== 'deleting' && mt.LifeCycleState !== 'deleted')
+            await efs.send(new DeleteMountTargetCommand({ MountTargetId: mt.MountTargetId! }));
+        marker = out.NextMarker;
+      } while (marker);
+      await efs.send(new DeleteFileSystemCommand({ FileSystemId: item.id }));
+      return;
+    }
   }
 }
 

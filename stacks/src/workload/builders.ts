@@ -9,6 +9,7 @@ import { servicesBuilder } from './services';
 import { bucketsBuilder, endpointsBuilder, repositoriesBuilder } from './storage';
 import { tablesBuilder } from './tables';
 import { eventTasksBuilder, scheduledTasksBuilder } from './tasks';
+import { filesBuilder } from './files';
 import { topicsBuilder } from './topics';
 
 /**
@@ -34,4 +35,5 @@ export const WORKLOAD_BUILDERS: readonly WorkloadSectionBuilder[] = [
   identityBuilder as WorkloadSectionBuilder,
   // issue 14 M
   mailBuilder as WorkloadSectionBuilder,
+  filesBuilder as WorkloadSectionBuilder,
 ];

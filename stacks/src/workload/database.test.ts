@@ -3,10 +3,13 @@ import {
   type DatabaseInput,
   type DatabaseResolved,
   defineEnvironment,
+  defineWorkload,
   IssueCollector,
+  type ResolvedService,
 } from '@automock/core';
 import { Testing } from 'cdktf';
 import { databaseBuilder, databaseClientsBuilder } from './database';
+import { servicesBuilder } from './services';
 import { TEST_NETWORK, testBuild } from './testing';
 
 type Json = Record<string, any>;
@@ -131,6 +134,65 @@ describe('the database builder', () => {
     const b = testBuild({ env: ENV, network: TEST_NETWORK });
     expect(() => databaseBuilder.build(resolve({}), b.ctx)).toThrow(
       /network of workload shop has no database subnets \(environment dev needs databaseSubnets: true\)/,
+    );
+  });
+});
+
+describe("a service's database access (issue 14)", () => {
+  test('read grants the RDS-managed master secret and the connection parameters, nothing wider', () => {
+    const w = defineWorkload(
+      {
+        name: 'shop',
+        environments: ['dev'],
+        database: { clients: ['api'] },
+        services: [
+          {
+            name: 'api',
+            image: 'public.ecr.aws/nginx/nginx:1.27',
+            access: [{ database: 'postgres', mode: 'read' }],
+          },
+        ],
+      },
+      ENV,
+    );
+    const b = testBuild({ env: ENV, network: NETWORK });
+    databaseBuilder.build(w.sections.database as DatabaseResolved, b.ctx);
+    servicesBuilder.build(w.sections.services as readonly ResolvedService[], b.ctx);
+    const json: Json = JSON.parse(Testing.synth(b.stack));
+    const [, policy] = Object.entries(json.resource.aws_iam_role_policy as Json).find(([k]) =>
+      k.includes('Service-api_Fargate_TaskPolicy'),
+    )!;
+    const [instance] = Object.keys(json.resource.aws_db_instance as Json);
+    expect(JSON.parse(policy.policy).Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: `\${aws_db_instance.${instance}.master_user_secret[0].secret_arn}`,
+      },
+      {
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter', 'ssm:GetParameters'],
+        Resource: expect.arrayContaining([
+          expect.stringMatching(/^\$\{aws_ssm_parameter\..+\.arn\}$/),
+        ]),
+      },
+    ]);
+  });
+
+  test('a service asking for a database the workload lacks is a field/value/rule error', () => {
+    expect(() =>
+      defineWorkload(
+        {
+          name: 'shop',
+          environments: ['dev'],
+          services: [
+            { name: 'api', image: 'img:1', access: [{ database: 'postgres', mode: 'read' }] },
+          ],
+        },
+        ENV,
+      ),
+    ).toThrow(
+      /services\[0\]\.access\[0\]\.database.*postgres.*must name a database of this workload/s,
     );
   });
 });

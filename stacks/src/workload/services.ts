@@ -13,6 +13,7 @@ import {
 import {
   ContainerSpec,
   DedicatedAlb,
+  EfsVolume,
   FargateService,
   SecretSource,
   ServiceTarget,
@@ -22,6 +23,7 @@ import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { ServiceDiscoveryService } from '@cdktf/provider-aws/lib/service-discovery-service';
 import { Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { fileSystemOf } from './files';
 import { resolveWorkloadText } from './references';
 import type { WorkloadBuildContext, WorkloadSectionBuilder } from './section-builder';
 
@@ -213,6 +215,26 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
     ingressCidrs = [ctx.network.vpcCidr];
   }
 
+  // issue 14 (files): one EFS volume per file system and access point a mount names.
+  const volumeName = (m: ResolvedService['mounts'][number]) =>
+    m.accessPoint === undefined ? `efs-${m.fileSystem}` : `efs-${m.fileSystem}-${m.accessPoint}`;
+  const efsVolumes = new Map<string, EfsVolume>();
+  const mountStatements: PolicyStatement[] = [];
+  for (const m of s.mounts) {
+    const fs = fileSystemOf(ctx, m.fileSystem);
+    efsVolumes.set(volumeName(m), {
+      name: volumeName(m),
+      fileSystemId: fs.fileSystem.id,
+      ...(m.accessPoint !== undefined && { accessPointId: fs.accessPoints[m.accessPoint]!.id }),
+    });
+    mountStatements.push(
+      fs.mountStatement({
+        ...(m.accessPoint !== undefined && { accessPoint: m.accessPoint }),
+        readOnly: m.readOnly,
+      }),
+    );
+  }
+
   const kmsKeys = new Set<string>();
   const secrets = Object.fromEntries(
     Object.entries(s.secrets).map(([k, v]) => [k, secretSource(ctx, v, kmsKeys)]),
@@ -247,6 +269,11 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
         environment,
         secrets,
         ...(xray ? { dependsOn: [{ containerName: xray.name, condition: 'START' as const }] } : {}),
+        mountPoints: s.mounts.map((m) => ({
+          sourceVolume: volumeName(m),
+          containerPath: m.path,
+          readOnly: m.readOnly,
+        })),
         ...(hc.command
           ? {
               healthCheck: {
@@ -308,9 +335,11 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
         rollback: s.deployment.circuitBreaker.rollback,
       },
     },
+    efsVolumes: [...efsVolumes.values()],
     taskRoleStatements: [
       ...s.iam,
       ...accessStatements(ctx, s.name, s.access),
+      ...mountStatements,
       ...(xray
         ? [
             {
@@ -325,6 +354,10 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
     secretsKmsKeyArns: [...kmsKeys],
     permissionsBoundary: ctx.permissionsBoundary,
   });
+
+  // Each file system the service mounts admits NFS from its tasks, and from nothing else.
+  for (const name of new Set(s.mounts.map((m) => m.fileSystem)))
+    fileSystemOf(ctx, name).allowFrom(s.name, svc.securityGroup.id);
 
   ctx.provide({
     kind: 'service',

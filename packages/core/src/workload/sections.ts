@@ -1,6 +1,7 @@
 import { bucketsSection, type BucketInput } from './buckets';
 import { type DatabaseInput, databaseSection } from './database';
 import { endpointsSection, type EndpointInput } from './endpoints';
+import { filesSection, type FileSystemInput } from './files';
 import { identitySection, type IdentityInput } from './identity';
 import { mailSection, type MailInput } from './mail';
 import { outputsSection, type OutputsInput } from './outputs';
@@ -39,6 +40,7 @@ export const WORKLOAD_SECTIONS: readonly WorkloadSection[] = [
   identitySection as WorkloadSection,
   // issue 14 M
   mailSection as WorkloadSection,
+  filesSection as WorkloadSection,
 ];
 
 /**
@@ -74,4 +76,6 @@ export interface WorkloadSectionInputs {
   readonly identity?: IdentityInput;
   /** An SES domain identity: DKIM, SPF and DMARC records, verified test addresses. @default - none */
   readonly mail?: MailInput;
+  /** EFS file systems the services mount. @default - none */
+  readonly files?: readonly FileSystemInput[];
 }

@@ -16,7 +16,13 @@ const envWithDomain = defineEnvironment({
   region: 'us-east-1',
   domain: { name: 'example.com', hostedZoneId: 'Z123456ABCDEFG' },
 });
-const declared = new Set(['secret/api-token', 'table/pool', 'queue/jobs']);
+const declared = new Set([
+  'secret/api-token',
+  'table/pool',
+  'queue/jobs',
+  'fileSystem/uploads',
+  'fileSystemAccessPoint/uploads/app',
+]);
 
 function context(e = env): WorkloadSectionContext {
   return {
@@ -44,6 +50,7 @@ function schemaErrors(value: unknown): string[] {
 /** Every field set: the schema must accept it, and list no field the type lacks. */
 const full: ServiceInput = {
   name: 'api',
+  mounts: [{ fileSystem: 'uploads', accessPoint: 'app', path: '/app/uploads', readOnly: true }],
   image: 'public.ecr.aws/nginx/nginx:1.27',
   cpu: 1024,
   memory: 2048,
@@ -138,6 +145,7 @@ describe('servicesSection.resolve', () => {
         secrets: {},
         desiredCount: 1,
         minCount: 1,
+        mounts: [],
         maxCount: 1,
         capacity: [{ capacityProvider: 'FARGATE', weight: 1, base: 0 }],
         healthCheck: {

@@ -8,6 +8,7 @@ import { LOG_RETENTION_DAYS } from '../environment';
 import { checkWorkloadReferences } from './references';
 import { scheduleExpressionProblem } from './schedule-expression';
 import { isIanaTimeZone } from './tasks';
+import { accessPointRefName, FILE_SYSTEM_ACCESS_POINT_KIND, FILE_SYSTEM_KIND } from './files';
 import { PolicyStatement } from '../iam';
 import { derivedRulePriority, RULE_PRIORITY_BLOCK } from '../project';
 import { FARGATE_COMBINATIONS, isValidFargateSize } from '../sizes';
@@ -126,6 +127,8 @@ export interface ServiceAccessInput {
   readonly secret?: string;
   /** The workload's SES identity (`mail` section, issue 14 M). @default - not a mail identity */
   readonly mailIdentity?: string;
+  /** The workload's database (`postgres`; read: its master secret and connection). @default - not the database */
+  readonly database?: string;
   /** Read, or write (which the resource's grants define, usually read and write). */
   readonly mode: WorkloadAccessMode;
 }
@@ -307,6 +310,28 @@ export interface ServiceInput {
   readonly scaling?: ServiceTargetTrackingInput | ServiceStepScalingInput;
   /** Tracing (an X-Ray daemon sidecar). @default - none */
   readonly tracing?: ServiceTracingInput;
+  /** File systems of the workload's `files` section mounted into the container (issue 14). @default [] */
+  readonly mounts?: readonly ServiceMountInput[];
+}
+
+/** A file system of the workload mounted into a service's container (issue 14, `files`). */
+export interface ServiceMountInput {
+  /** A file system of the workload's `files` section. */
+  readonly fileSystem: string;
+  /** One of that file system's access points. @default - none: the file system's root */
+  readonly accessPoint?: string;
+  /** Absolute path in the container, e.g. `/app/uploads`. */
+  readonly path: string;
+  /** Mount read-only (and grant no `ClientWrite`). @default false */
+  readonly readOnly?: boolean;
+}
+
+/** A validated mount. */
+export interface ResolvedServiceMount {
+  readonly fileSystem: string;
+  readonly accessPoint?: string;
+  readonly path: string;
+  readonly readOnly: boolean;
 }
 
 /** The section's value. */
@@ -431,6 +456,8 @@ export interface ResolvedService {
   readonly scaling?: ResolvedServiceScaling;
   /** The X-Ray daemon sidecar, when tracing is on. */
   readonly xray?: ResolvedServiceXray;
+  /** File systems mounted into the container (issue 14, `files`). */
+  readonly mounts: readonly ResolvedServiceMount[];
 }
 
 /** The TLS 1.3 policy dedicated ALBs use unless told otherwise (ELB's predefined policy name). */
@@ -489,6 +516,8 @@ export const SERVICE_ACCESS_KINDS = [
   'userPool',
   // issue 14 M: the mail section's SES identity (write: send mail from it)
   'mailIdentity',
+  // issue 14: the database section's connection (read: the RDS-managed secret, SSM parameters)
+  'database',
 ] as const;
 
 const SERVICE_NAME_PATTERN = '^[a-z][a-z0-9-]{0,31}$';
@@ -791,6 +820,29 @@ const serviceSchema = {
           ]),
         ),
         mode: { type: 'string', description: 'read or write.', enum: ['read', 'write'] },
+      },
+    }),
+    mounts: strings('File systems of the workload mounted into the container.', {
+      type: 'object',
+      additionalProperties: false,
+      required: ['fileSystem', 'path'],
+      properties: {
+        fileSystem: {
+          type: 'string',
+          minLength: 1,
+          description: "Name of a file system of the workload's files section.",
+        },
+        accessPoint: {
+          type: 'string',
+          minLength: 1,
+          description: "One of the file system's access points (default: its root).",
+        },
+        path: {
+          type: 'string',
+          pattern: '^(/[A-Za-z0-9._-]+)+$',
+          description: 'Absolute path in the container, e.g. /app/uploads.',
+        },
+        readOnly: { type: 'boolean', default: false, description: 'Mount read-only.' },
       },
     }),
     routing: {
@@ -1106,6 +1158,34 @@ function resolveOne(
     return { kind, name, mode: a.mode };
   });
 
+  // issue 14 (files): each mount names a declared file system and, if any, one of its access points.
+  const mountPaths = new Set<string>();
+  const mounts = (s.mounts ?? []).map((m, i): ResolvedServiceMount => {
+    if (!ctx.declared(FILE_SYSTEM_KIND, m.fileSystem))
+      bad(
+        `mounts[${i}].fileSystem`,
+        m.fileSystem,
+        "must name a file system of the workload's files section",
+      );
+    else if (
+      m.accessPoint !== undefined &&
+      !ctx.declared(FILE_SYSTEM_ACCESS_POINT_KIND, accessPointRefName(m.fileSystem, m.accessPoint))
+    )
+      bad(
+        `mounts[${i}].accessPoint`,
+        m.accessPoint,
+        `must name an access point of file system ${m.fileSystem}`,
+      );
+    if (mountPaths.has(m.path)) bad(`mounts[${i}].path`, m.path, 'must be unique in the service');
+    mountPaths.add(m.path);
+    return {
+      fileSystem: m.fileSystem,
+      ...(m.accessPoint !== undefined && { accessPoint: m.accessPoint }),
+      path: m.path,
+      readOnly: m.readOnly ?? false,
+    };
+  });
+
   let routing: ResolvedServiceRouting;
   if (routingIn.kind === 'shared') {
     routing = {
@@ -1238,6 +1318,7 @@ function resolveOne(
     routing,
     ...(scaling ? { scaling } : {}),
     ...(xray ? { xray } : {}),
+    mounts,
   };
 }
 

@@ -20,3 +20,5 @@ export * from './rds';
 export * from './cognito';
 // ---- issue 14 M: mail and the HTTP API
 export * from './ses';
+// ---- files (issue 14 E)
+export * from './efs';

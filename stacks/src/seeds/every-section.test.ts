@@ -30,6 +30,7 @@ const input: WorkloadInput = {
   database: { clients: ['web'] },
   identity: { groups: [{ name: 'admin' }] },
   mail: { domain: 'mail.example.com', testAddresses: ['admin@example.com'] },
+  files: [{ name: 'uploads' }],
   services: [
     {
       name: 'web',
@@ -39,6 +40,7 @@ const input: WorkloadInput = {
       secrets: { TOKEN: { secret: 'token' } },
       access: [{ table: 'items', mode: 'write' }],
       routing: { kind: 'shared', paths: ['/smoke/*'] },
+      mounts: [{ fileSystem: 'uploads', path: '/app/uploads' }],
     },
     { name: 'api', image, port: 3000, routing: { kind: 'internal' } },
     { name: 'worker', image, minCount: 0, maxCount: 1, routing: { kind: 'worker' } },
@@ -82,6 +84,7 @@ describe('a workload with one of every section', () => {
       'aws_db_instance',
       'aws_cognito_user_pool',
       'aws_sesv2_email_identity',
+      'aws_efs_file_system',
     ])
       expect([type, Object.keys(json.resource![type] ?? {}).length > 0]).toEqual([type, true]);
     const text = JSON.stringify(json);

@@ -148,7 +148,7 @@ describe('automock list without oclif (bin/fast-list.js)', () => {
       'gone',
       'alpha',
     ]);
-    expect(text).toMatch(/^alpha\s+active\s+never\s+-\s+http:\/\/alb\.example\.com:10001$/m);
+    expect(text).toMatch(/^alpha\s+mock\s+active\s+never\s+-\s+http:\/\/alb\.example\.com:10001$/m);
     expect(text).toMatch(/^beta\s+deploying\s+expired\s+large\s+-$/m);
     expect(text).not.toMatch(/^gone/m);
   });

@@ -149,7 +149,7 @@ describe('automock list without oclif (bin/fast-list.js)', () => {
       'alpha',
     ]);
     expect(text).toMatch(/^alpha\s+mock\s+active\s+never\s+-\s+http:\/\/alb\.example\.com:10001$/m);
-    expect(text).toMatch(/^beta\s+deploying\s+expired\s+large\s+-$/m);
+    expect(text).toMatch(/^beta\s+mock\s+deploying\s+expired\s+large\s+-$/m);
     expect(text).not.toMatch(/^gone/m);
   });
 

@@ -60,7 +60,13 @@ describe('automock synth runs the guardrails', () => {
     const definitions = [env([{ id: 'AM-NOPE-1', reason: 'an explained but unknown rule' }])];
     let error: unknown;
     try {
-      synthesize({ root: repoRoot, outDir: out, definitions, declaredProjects: false });
+      synthesize({
+        root: repoRoot,
+        outDir: out,
+        definitions,
+        declaredProjects: false,
+        declaredWorkloads: false,
+      });
     } catch (e) {
       error = e;
     }
@@ -80,6 +86,7 @@ describe('automock synth runs the guardrails', () => {
       outDir: out,
       definitions,
       declaredProjects: false,
+      declaredWorkloads: false,
     });
     expect(result.policy.errors).toBe(0);
     expect(result.policy.findings.map((f) => [f.ruleId, f.severity])).toContainEqual([

@@ -9,6 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { runInNewContext } from 'node:vm';
 import { join, relative } from 'node:path';
 import { App, Manifest } from 'cdktf';
 import { ConfigValidationError } from '@automock/core';
@@ -301,6 +302,11 @@ describe('cache keys', () => {
     expect(() => canonicalJson({ a: { f: () => 1 } })).toThrow(/\$\.a\.f: got a function/);
     expect(() => canonicalJson({ a: [new Map()] })).toThrow(/\$\.a\[0\]: got a Map/);
     expect(() => canonicalJson({ n: NaN })).toThrow(/\$\.n: got NaN/);
+    // Plain data made in another realm (the bundled builder's, under jest) keys like ours.
+    const foreign = runInNewContext('({ b: 1, a: [{ c: null }] })') as object;
+    expect(Object.getPrototypeOf(foreign)).not.toBe(Object.prototype);
+    expect(canonicalJson(foreign)).toBe('{"a":[{"c":null}],"b":1}');
+    expect(() => canonicalJson({ a: runInNewContext('new Map()') })).toThrow(/\$\.a: got a Map/);
   });
 
   it("cover this package's code, every workspace package it builds with, and the lockfile", () => {

@@ -42,8 +42,11 @@ export function canonicalJson(value: unknown, at = '$'): string {
   if (Array.isArray(value))
     return `[${value.map((v, i) => (v === undefined ? 'null' : canonicalJson(v, `${at}[${i}]`))).join(',')}]`;
   if (typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto !== Object.prototype && proto !== null)
+    // A plain object's prototype is some realm's Object.prototype, whose own prototype is null.
+    // Not `=== Object.prototype`: the bundled builder's objects can come from another realm (jest
+    // runs tests in a vm context), and they are as plain as ours.
+    const proto = Object.getPrototypeOf(value) as object | null;
+    if (proto !== null && Object.getPrototypeOf(proto) !== null)
       throw new TypeError(
         `${at}: got a ${(value as object).constructor?.name ?? 'non-plain object'}, cannot key it (plain data only)`,
       );

@@ -146,6 +146,97 @@ describe('seed 004: myapp, declared in stacks/src/seeds/workloads/myapp.yaml', (
     ).toEqual(['admin', 'test']);
   });
 
+  const backendTaskPolicy = () =>
+    JSON.parse(
+      String(
+        all('aws_iam_role_policy').find(
+          (p) => p.name === 'task' && String(p.role).includes('Service-backend'),
+        )!.policy,
+      ),
+    ) as { Statement: { Action: string[]; Resource: string | string[]; Condition?: unknown }[] };
+  const grantsOn = (resourcePart: string) =>
+    backendTaskPolicy()
+      .Statement.filter((st) => [st.Resource].flat().some((r) => r.includes(resourcePart)))
+      .flatMap((st) => st.Action);
+
+  test('EFS uploads: encrypted, a mount target in every private subnet, access point /uploads as 1000:1000 with 0755', () => {
+    const fs = one('aws_efs_file_system');
+    expect(fs).toMatchObject({
+      encrypted: true,
+      creation_token: 'automock-dev-myapp-files-uploads',
+    });
+    const target = one('aws_efs_mount_target');
+    expect(String(target.count)).toMatch(
+      /^\$\{length\(data\.terraform_remote_state\..+\.outputs\.private_subnet_ids\)\}$/,
+    );
+    expect(one('aws_efs_access_point')).toMatchObject({
+      posix_user: { uid: 1000, gid: 1000 },
+      root_directory: {
+        path: '/uploads',
+        creation_info: { owner_uid: 1000, owner_gid: 1000, permissions: '0755' },
+      },
+    });
+  });
+
+  test('EFS uploads: mounted into the backend at /app/uploads through its access point, encrypted in transit, IAM-authorised', () => {
+    const volumes = taskDefinition('backend').volume as Res[];
+    expect(volumes).toEqual([
+      expect.objectContaining({
+        efs_volume_configuration: expect.objectContaining({
+          transit_encryption: 'ENABLED',
+          file_system_id: expect.stringMatching(/^\$\{aws_efs_file_system\..+\.id\}$/),
+          authorization_config: {
+            access_point_id: expect.stringMatching(/^\$\{aws_efs_access_point\..+\.id\}$/),
+            iam: 'ENABLED',
+          },
+        }),
+      }),
+    ]);
+    const [app, daemon] = containers('backend');
+    expect(app!.mountPoints).toEqual([
+      { sourceVolume: volumes[0]!.name, containerPath: '/app/uploads', readOnly: false },
+    ]);
+    expect(daemon!.mountPoints ?? []).toEqual([]);
+    const efs = backendTaskPolicy().Statement.find((st) =>
+      String(st.Resource).includes('aws_efs_file_system'),
+    )!;
+    expect(efs.Action).toEqual(['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite']);
+    expect(JSON.stringify(efs.Condition)).toContain('elasticfilesystem:AccessPointArn');
+    // The worker names no mount: it gets neither the volume nor the grant.
+    expect(taskDefinition('worker').volume ?? []).toEqual([]);
+  });
+
+  test('SES: the domain mail.example.com and the test address admin@example.com, no DNS written (dev has no zone); the backend may send', () => {
+    expect(
+      all('aws_sesv2_email_identity')
+        .map((i) => i.email_identity)
+        .sort(),
+    ).toEqual(['admin@example.com', 'mail.example.com']);
+    expect(json.resource.aws_route53_record).toBeUndefined();
+    expect(grantsOn('aws_sesv2_email_identity').sort()).toEqual([
+      'ses:SendEmail',
+      'ses:SendRawEmail',
+    ]);
+  });
+
+  test("Cognito: the backend's user management on the pool (seed 004's IAM policy)", () => {
+    const actions = grantsOn('aws_cognito_user_pool');
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'cognito-idp:AdminCreateUser',
+        'cognito-idp:AdminAddUserToGroup',
+        'cognito-idp:AdminDeleteUser',
+        'cognito-idp:ListUsers',
+      ]),
+    );
+    expect(actions.every((a) => a.startsWith('cognito-idp:'))).toBe(true);
+    // Only the backend manages users.
+    const worker = all('aws_iam_role_policy').find(
+      (p) => p.name === 'task' && String(p.role).includes('Service-worker'),
+    );
+    expect(String(worker?.policy ?? '')).not.toContain('cognito-idp:');
+  });
+
   test('an assets bucket, public with its reason; the queue main-queue', () => {
     const bucket = one('aws_s3_bucket');
     expect(String(bucket.bucket)).toContain('myapp-assets');

@@ -631,6 +631,80 @@ describe('the checks above can fail', () => {
   });
 });
 
+// Issue 14: seed 004's myapp (dev-myapp) on dev's database subnets. The simulation above covers
+// its calls; these make sure the harness asks them on the ARNs AWS authorises them against, and
+// that each family is decided by its own statement.
+describe('dev-myapp: the database tier, EFS, SES and Cognito', () => {
+  const { stacks, bootstraps } = synth({});
+  const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
+  const r = rolesOf(dev, stacks, bootstraps);
+  const at = (svc: string, rest: string) => `arn:aws:${svc}:${dev.region}:${dev.accountId}:${rest}`;
+  const requests = requestsFor(
+    dev,
+    stacks.filter((s) => s.info.name === 'dev' || s.info.name === 'dev-myapp'),
+    stacks,
+    'all',
+  );
+  const on = async (re: RegExp) => (await requests).filter((c) => re.test(c.resource));
+
+  test('the calls name the resources by their ARNs: RDS by name, the SSM parameters by path, EFS, SES and Cognito by id or identity', async () => {
+    const resources = new Set((await requests).map((c) => c.resource));
+    for (const arn of [
+      at('rds', `subgrp:${dev.prefix}-dev-database`),
+      at('rds', `pg:${dev.prefix}-dev-myapp-postgres`),
+      at('rds', `db:${dev.prefix}-dev-myapp`),
+      ...['host', 'port', 'database', 'username'].map((k) =>
+        at('ssm', `parameter/dev/myapp/postgres_${k}`),
+      ),
+      at('ses', 'identity/mail.example.com'),
+      at('ses', 'identity/admin@example.com'),
+      at('ses', `configuration-set/${dev.prefix}-dev-myapp-mail`),
+    ])
+      expect([arn, resources.has(arn)]).toEqual([arn, true]);
+    for (const re of [
+      /:elasticfilesystem:[^:]+:\d+:file-system\/fs-[0-9a-f]{15}$/,
+      /:elasticfilesystem:[^:]+:\d+:access-point\/fsap-[0-9a-f]{15}$/,
+      /:cognito-idp:[^:]+:\d+:userpool\/us-east-1_\w{9}$/,
+      /:secretsmanager:[^:]+:\d+:secret:rds!db-[0-9a-f-]+-\w{6}$/,
+    ])
+      expect([String(re), (await on(re)).length > 0]).toEqual([String(re), true]);
+  });
+
+  test("RDS's own calls for the master secret are decided by their statements, and only by them", async () => {
+    const byRds = (await requests).filter((c) => c.why.endsWith('(RDS, as the caller)'));
+    expect(byRds.map((c) => c.action).sort()).toEqual([
+      'kms:DescribeKey',
+      'secretsmanager:CreateSecret',
+      'secretsmanager:TagResource',
+    ]);
+    expect(await mismatches(r, 'apply', byRds, () => 'Allowed')).toEqual([]);
+    const without = {
+      ...r,
+      apply: r.apply.map((d) => ({
+        ...d,
+        Statement: d.Statement.filter((x) => !String(x.Sid).startsWith('RdsManagedMasterSecret')),
+      })),
+    };
+    expect(await mismatches(without, 'apply', byRds, () => 'not Allowed')).toEqual([]);
+    // The plan role creates no secret and reads no key.
+    expect(await mismatches(r, 'plan', byRds, () => 'not Allowed')).toEqual([]);
+  });
+
+  test("the seed's password parameter, another environment's parameters and databases stay out of reach", async () => {
+    const refused = [
+      q('ssm:PutParameter', at('ssm', 'parameter/dev/myapp/postgres_password')),
+      q('ssm:GetParameter', at('ssm', 'parameter/dev/myapp/backend/pg_database_password')),
+      q('ssm:GetParameter', at('ssm', 'parameter/staging/myapp/postgres_host')),
+      q('rds:DeleteDBInstance', at('rds', `db:${dev.prefix}-staging-myapp`)),
+      q('rds:ModifyDBParameterGroup', at('rds', `pg:${dev.prefix}-staging-myapp-postgres`)),
+      q('rds:DeleteDBSubnetGroup', at('rds', 'subgrp:default')),
+      q('secretsmanager:GetSecretValue', at('secretsmanager', 'secret:rds!db-0123-AbC123')),
+    ];
+    for (const kind of ['plan', 'apply'] as const)
+      expect(await mismatches(r, kind, refused, () => 'not Allowed')).toEqual([]);
+  });
+});
+
 describe('the mapping and the app', () => {
   test('every resource type the default app synthesises has a row', () => {
     const { stacks } = synth({});

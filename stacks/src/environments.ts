@@ -20,6 +20,8 @@ export const ENVIRONMENTS: readonly Environment[] = [
     defaultSize: 'small',
     defaultTtlHours: 4,
     logRetentionDays: 7,
+    // Seed 004's myapp (workloads/myapp.yaml) keeps its PostgreSQL here: no route to the internet.
+    databaseSubnets: true,
     tags: { CostCenter: 'platform-dev' },
   }),
   // Production-like topology at a fraction of the cost: private tasks behind one NAT.

@@ -325,8 +325,12 @@ export function rdsManagedSecretStatements(s: EnvironmentScope): PolicyStatement
       ['secretsmanager:CreateSecret', 'secretsmanager:TagResource', 'secretsmanager:RotateSecret'],
       at('secretsmanager', 'secret:rds!db-*'),
     ),
-    // DescribeKey reads key metadata only; the AWS managed key's id is the account's own.
-    allow('RdsManagedMasterSecretKey', ['kms:DescribeKey'], at('kms', 'key/*')),
+    // DescribeKey reads key metadata only; the AWS managed key's id is the account's own, and
+    // AWS managed keys carry no tags of ours: a key tagged for an environment (this one's are
+    // covered by the KMS statements) is another environment's, whose metadata stays unreadable.
+    allow('RdsManagedMasterSecretKey', ['kms:DescribeKey'], at('kms', 'key/*'), {
+      Null: { [`aws:ResourceTag/${ENV_TAG}`]: 'true' },
+    }),
   ];
 }
 

@@ -195,6 +195,15 @@ describe("RDS-managed master password (issue 14 E, AWS's RDS user guide)", () =>
       'kms:DescribeKey',
       await apply({ action: 'kms:DescribeKey', resource: key, resourcePolicy: keyPolicy }),
     ]).toEqual(['kms:DescribeKey', 'Allowed']);
+    // ...but not another environment's key of the same account (its tags say whose it is)
+    expect(
+      await apply({
+        action: 'kms:DescribeKey',
+        resource: key,
+        resourcePolicy: keyPolicy,
+        context: prodTags,
+      }),
+    ).not.toBe('Allowed');
   });
 
   test('no other secret, and never its value', async () => {

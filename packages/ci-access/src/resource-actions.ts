@@ -134,10 +134,11 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     serviceLinkedRoles: ['rds.amazonaws.com'],
   },
   // ---- database tier (issue 14 A: the database section): pike's rds/aws_db_instance and
-  // rds/aws_db_parameter_group, ssm/aws_ssm_parameter mappings. OPEN: with
-  // manage_master_user_password RDS creates the master secret (`rds!db-…`) with the caller's
-  // permissions; the Secrets Manager actions that needs are not confirmed against RDS's
-  // documentation here, so they are not granted yet.
+  // rds/aws_db_parameter_group, ssm/aws_ssm_parameter mappings. With manage_master_user_password
+  // RDS creates the master secret (`rds!db-…`) as the caller: AWS's RDS user guide ("Permissions
+  // required for Secrets Manager integration") lists secretsmanager:CreateSecret and
+  // secretsmanager:TagResource, and kms:DescribeKey on the AWS managed key aws/secretsmanager
+  // (environment-policies.ts, rdsManagedSecretStatements, grants them by name).
   aws_db_instance: {
     create: [
       'rds:CreateDBInstance',
@@ -145,6 +146,9 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
       'rds:ListTagsForResource',
       'rds:AddTagsToResource',
       'ec2:DescribeAccountAttributes',
+      'secretsmanager:CreateSecret',
+      'secretsmanager:TagResource',
+      'kms:DescribeKey',
     ],
     read: ['rds:DescribeDBInstances', 'rds:ListTagsForResource'],
     update: ['rds:ModifyDBInstance'],

@@ -294,6 +294,57 @@ const OWN: Record<
     // Secrets Manager appends `-` and six random characters to the name.
     arn: (r, x) => x.at('secretsmanager', `secret:${x.lit(r, r.body.name)}-AbC123`),
   },
+  // ---- issue 14 (seed 004's myapp in the default app): the database tier, EFS, SES and
+  // Cognito, with the ARN formats of the Service Authorization Reference. RDS names its
+  // resources by their names; ids EFS and Cognito give are AWS's (`fs-`/`fsap-` and 17 hex
+  // characters, `<region>_<9 characters>`).
+  aws_db_subnet_group: {
+    svc: 'rds',
+    rt: 'subgrp',
+    arn: (r, x) => x.at('rds', `subgrp:${x.lit(r, r.body.name)}`),
+  },
+  aws_db_parameter_group: {
+    svc: 'rds',
+    rt: 'pg',
+    arn: (r, x) => x.at('rds', `pg:${x.lit(r, r.body.name)}`),
+  },
+  aws_db_instance: {
+    svc: 'rds',
+    rt: 'db',
+    arn: (r, x) => x.at('rds', `db:${x.lit(r, r.body.identifier)}`),
+  },
+  aws_ssm_parameter: {
+    svc: 'ssm',
+    rt: 'parameter',
+    arn: (r, x) => x.at('ssm', `parameter/${x.lit(r, r.body.name).replace(/^\//, '')}`),
+  },
+  aws_efs_file_system: {
+    svc: 'elasticfilesystem',
+    rt: 'file-system',
+    arn: (r, x) =>
+      x.at('elasticfilesystem', `file-system/fs-${fakeId(r.id)}${fakeId(r.id).slice(0, 7)}`),
+  },
+  aws_efs_access_point: {
+    svc: 'elasticfilesystem',
+    rt: 'access-point',
+    arn: (r, x) =>
+      x.at('elasticfilesystem', `access-point/fsap-${fakeId(r.id)}${fakeId(r.id).slice(0, 7)}`),
+  },
+  aws_sesv2_email_identity: {
+    svc: 'ses',
+    rt: 'identity',
+    arn: (r, x) => x.at('ses', `identity/${x.lit(r, r.body.email_identity)}`),
+  },
+  aws_sesv2_configuration_set: {
+    svc: 'ses',
+    rt: 'configuration-set',
+    arn: (r, x) => x.at('ses', `configuration-set/${x.lit(r, r.body.configuration_set_name)}`),
+  },
+  aws_cognito_user_pool: {
+    svc: 'cognito-idp',
+    rt: 'userpool',
+    arn: (r, x) => x.at('cognito-idp', `userpool/${x.env.region}_${fakeId(r.id)}X`),
+  },
 };
 
 // Resources whose ARN is their parent's, for the calls that act on the parent.
@@ -317,6 +368,12 @@ const ON_PARENT: Record<string, string> = {
   aws_s3_bucket_policy: 'bucket',
   aws_secretsmanager_secret_version: 'Secret',
   aws_ecr_lifecycle_policy: 'repository',
+  // ---- issue 14 (seed 004's myapp in the default app)
+  aws_efs_mount_target: 'file-system',
+  aws_sesv2_email_identity_mail_from_attributes: 'identity',
+  aws_cognito_user_pool_client: 'userpool',
+  aws_cognito_user_group: 'userpool',
+  aws_cognito_user_pool_domain: 'userpool',
 };
 
 class Ctx {
@@ -486,6 +543,8 @@ async function callsOf(x: Ctx, r: Res, action: string, op: string): Promise<CiRe
               fallback(svc, listed),
           ];
   const calls: CiRequest[] = [];
+  const byRds = rdsManagedSecretCall(x, r, svc);
+  if (byRds) return [{ action, why: `${why} (RDS, as the caller)`, creating: false, ...byRds }];
   for (const rt of types) {
     if (!rt) throw new Error(`${why}: no resource type of ${action} to check`);
     const isOwn = own?.rt === rt && (own.svc === svc || svc === 'iam');
@@ -522,6 +581,15 @@ async function callsOf(x: Ctx, r: Res, action: string, op: string): Promise<CiRe
     const context: Record<string, string | string[]> = creating
       ? { ...tagContext(tags, 'RequestTag'), 'aws:TagKeys': Object.keys(tags ?? {}) }
       : { ...tagContext(tags ?? envTags(x.env), 'ResourceTag') };
+    // Tags sent with a create are authorised as the service's tagging action, and where the
+    // service has one, its condition key names the create (EFS: elasticfilesystem:CreateAction).
+    const tagging = TAG_SCOPED_SERVICES[svc]?.tagOnCreate;
+    if (creating && tagging?.action === action) {
+      const creator = RESOURCE_ACTIONS[r.type]!.create.find(
+        (a) => a.startsWith(`${svc}:`) && a !== action,
+      );
+      if (creator) context[tagging.key] = creator.split(':')[1]!;
+    }
     if (!creating && op === 'tag' && /:(Untag|RemoveTags|DeleteTags)/.test(action)) {
       // Terraform removes only tags no longer configured; the standard tags always are.
       context['aws:TagKeys'] = ['retired-tag'];
@@ -587,6 +655,46 @@ async function callsOf(x: Ctx, r: Res, action: string, op: string): Promise<CiRe
     }
   }
   return calls;
+}
+
+/**
+ * The key policy AWS gives its AWS managed keys (aws/secretsmanager among them): the account's
+ * principals may read key metadata; IAM decides who does.
+ */
+const AWS_MANAGED_KEY_POLICY = (accountId: string): PolicyDocument => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'Allow direct access to key metadata to the account',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+      Action: ['kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:RevokeGrant'],
+      Resource: '*',
+    },
+  ],
+});
+
+/**
+ * A DB instance whose master password RDS manages: RDS creates and tags the secret
+ * `rds!db-<uuid>` (tags of its own) and describes the AWS managed key aws/secretsmanager, whose
+ * id is AWS's and which carries no tags of ours, as the caller.
+ */
+function rdsManagedSecretCall(
+  x: Ctx,
+  r: Res,
+  svc: string,
+): Pick<CiRequest, 'resource' | 'context' | 'resourcePolicy'> | undefined {
+  if (r.type !== 'aws_db_instance' || r.body.manage_master_user_password !== true) return undefined;
+  const uuid = `${fakeId(r.id)}-0000-4000-8000-${fakeId(r.id)}0000`;
+  if (svc === 'secretsmanager')
+    return { resource: x.at('secretsmanager', `secret:rds!db-${uuid}-AbC123`), context: {} };
+  if (svc === 'kms')
+    return {
+      resource: x.at('kms', `key/${uuid.replace(/^./, 'a')}`),
+      context: {},
+      resourcePolicy: AWS_MANAGED_KEY_POLICY(x.env.accountId),
+    };
+  return undefined;
 }
 
 /**

@@ -210,5 +210,8 @@ describe('IAM rules', () => {
     // ...and a user pool has no ARN before it is created
     expect(needsResourceWildcard(['cognito-idp:CreateUserPool'])).toBe(true);
     expect(needsResourceWildcard(['cognito-idp:DeleteUserPool'])).toBe(false);
+    // ...nor an EFS file system; its mount targets and access points are created on its ARN
+    expect(needsResourceWildcard(['elasticfilesystem:CreateFileSystem'])).toBe(true);
+    expect(needsResourceWildcard(['elasticfilesystem:CreateAccessPoint'])).toBe(false);
   });
 });

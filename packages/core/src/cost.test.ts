@@ -236,6 +236,24 @@ describe('issue 14 E: database and file systems', () => {
     expect(storage![2]).toBeCloseTo(2 * 50 * PRICES.rdsStorage.gp3GbMonth, 9);
   });
 
+  it('prices the secret RDS keeps a managed master password in', () => {
+    const lines = month({
+      aws_db_instance: {
+        db: { instance_class: 'db.t4g.micro', manage_master_user_password: true },
+      },
+    });
+    expect(lines.find((l) => l[1] === 'Secrets Manager secret (master password)')).toEqual([
+      'aws_db_instance.db',
+      'Secrets Manager secret (master password)',
+      expect.closeTo(PRICES.secretsManager.secretMonth, 9),
+      undefined,
+    ]);
+    // A password Terraform sets is no secret of RDS's.
+    expect(
+      month({ aws_db_instance: { db: { instance_class: 'db.t4g.micro' } } }).map((l) => l[1]),
+    ).not.toContain('Secrets Manager secret (master password)');
+  });
+
   it('says when a class has no price instead of inventing one', () => {
     const [hours] = month({ aws_db_instance: { db: { instance_class: 'db.m7g.large' } } });
     expect(hours).toEqual([

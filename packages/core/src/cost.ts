@@ -463,6 +463,15 @@ export function estimateCost(input: CostInput, options: EstimateOptions): CostEs
         basis: `${copies} x ${gb} GB x ${usd(prices.rdsStorage.gp3GbMonth)}/GB-month${az}`,
         assumption: 'allocated storage; autoscaling growth, backups beyond it and I/O not counted',
       });
+    // RDS keeps a managed master password in a Secrets Manager secret of the account, billed as
+    // any other secret (RDS user guide, "Password management with Secrets Manager").
+    if (db.manage_master_user_password === true)
+      lines.push({
+        resource: address,
+        item: 'Secrets Manager secret (master password)',
+        hourly: prices.secretsManager.secretMonth / HOURS_PER_MONTH,
+        basis: `1 x ${usd(prices.secretsManager.secretMonth)}/month`,
+      });
   }
   for (const name of Object.keys(res.aws_efs_file_system ?? {})) {
     lines.push({

@@ -58,6 +58,7 @@ const ALL_DEFAULT = [
   'dev-petstore',
   'staging-petstore',
   // the declared workloads (stacks/workloads/)
+  'dev-myapp',
   'dev-orders',
   'staging-sandbox-broker',
   'prod-sandbox-broker',
@@ -93,6 +94,7 @@ describe('synthesizeStacks (one stack at a time)', () => {
       'prod',
       'dev-petstore',
       'staging-petstore',
+      'dev-myapp',
       'dev-orders',
       'staging-sandbox-broker',
       'prod-sandbox-broker',

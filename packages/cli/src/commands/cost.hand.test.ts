@@ -88,6 +88,56 @@ describe('automock cost against a hand calculation', () => {
     expect(dev.reduce((a, s) => a + s.maximum.tasks, 0)).toBe(4);
   });
 
+  // Seed 004's myapp (stacks/workloads/myapp.yaml) in dev: the backend (256/512, 1 to 4 tasks, on
+  // the shared ALB; its X-Ray sidecar is carved out of the task), the worker (512/1024, 2 tasks),
+  // PostgreSQL on db.t4g.micro with 20 GB of gp3 and its RDS-managed password secret, the EFS
+  // uploads file system and the assets bucket.
+  const RDS_T4G_MICRO_HOUR = 0.016; // aws.amazon.com/rds/postgresql/pricing, Single-AZ
+  const RDS_GP3_GB_MONTH = 0.115;
+  const EFS_STANDARD_GB_MONTH = 0.3; // aws.amazon.com/efs/pricing
+  function myappByHand(backendTasks: number, lcu: number, gbOut: number): number {
+    const backend =
+      backendTasks * (0.25 * FARGATE_VCPU_HOUR + 0.5 * FARGATE_GB_HOUR + PUBLIC_IPV4_HOUR);
+    const worker = 2 * (0.5 * FARGATE_VCPU_HOUR + 1 * FARGATE_GB_HOUR + PUBLIC_IPV4_HOUR);
+    const traffic = lcu * ALB_LCU_HOUR + gbOut * DATA_OUT_GB; // the ALB itself is dev's
+    const logs = 3 * 0.01 * LOGS_INGEST_GB; // backend, its X-Ray daemon, worker
+    const bucket = (1 * S3_GB_MONTH) / HOURS_PER_MONTH;
+    const database = RDS_T4G_MICRO_HOUR + (20 * RDS_GP3_GB_MONTH + SECRET_MONTH) / HOURS_PER_MONTH;
+    const files = (1 * EFS_STANDARD_GB_MONTH) / HOURS_PER_MONTH;
+    const nat = 0; // dev: nat 'none'; the database subnets route nowhere
+    return backend + worker + traffic + logs + bucket + database + files + nat;
+  }
+
+  it("agrees on seed 004's myapp in dev: tasks, the database, its secret and the file system", async () => {
+    const { stdout, error } = await runCommand(
+      ['cost', '--env', 'dev', '--workload', 'myapp', '--json'],
+      { root: PKG_ROOT },
+    );
+    expect(error).toBeUndefined();
+    const r = JSON.parse(stdout) as CostReport;
+    expect(r.stacks.map((s) => [s.stack, s.region])).toEqual([['dev-myapp', 'us-east-1']]);
+    const [myapp] = r.stacks;
+    const items = new Set(myapp!.minimum.lines.map((l) => l.item));
+    for (const item of [
+      'RDS instance hours',
+      'RDS gp3 storage',
+      'Secrets Manager secret (master password)',
+      'EFS storage',
+      'S3 storage',
+    ])
+      expect([item, items.has(item)]).toEqual([item, true]);
+    expect([...items].filter((i) => /NAT|Application Load Balancer/.test(i))).toEqual([]);
+
+    const min = myappByHand(1, 1, 0.05);
+    expect(min).toBeCloseTo(0.1244, 4);
+    expect(Math.abs(myapp!.minimum.hourly - min) / min).toBeLessThan(0.01);
+    expect(myapp!.minimum.tasks).toBe(3);
+    const max = myappByHand(4, 4, 4 * 0.5);
+    expect(max).toBeCloseTo(0.3759, 4);
+    expect(Math.abs(myapp!.maximum.hourly - max) / max).toBeLessThan(0.01);
+    expect(myapp!.maximum.tasks).toBe(6);
+  });
+
   it('has a price table for every region of the default environments', async () => {
     const { stdout, error } = await runCommand(['cost', '--json'], { root: PKG_ROOT });
     expect(error).toBeUndefined();

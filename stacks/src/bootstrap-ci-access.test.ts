@@ -565,8 +565,12 @@ function suite(title: string, build: () => ReturnType<typeof synth>, envs: reado
   });
 }
 
+// The default app, synthesised once for every describe below (none changes what it reads).
+let defaultApp: ReturnType<typeof synth> | undefined;
+const synthDefault = () => (defaultApp ??= synth({}));
+
 const DEFAULT = ENVIRONMENTS;
-suite('the default app', () => synth({}), DEFAULT);
+suite('the default app', synthDefault, DEFAULT);
 
 // Two environments in one account, in two regions: two state buckets, one IAM.
 const PAIR = [
@@ -591,7 +595,7 @@ suite(
 );
 
 describe('the checks above can fail', () => {
-  const { stacks, bootstraps } = synth({});
+  const { stacks, bootstraps } = synthDefault();
   const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
   const staging = ENVIRONMENTS.find((e) => e.name === 'staging')!;
   const r = rolesOf(dev, stacks, bootstraps);
@@ -635,7 +639,7 @@ describe('the checks above can fail', () => {
 // its calls; these make sure the harness asks them on the ARNs AWS authorises them against, and
 // that each family is decided by its own statement.
 describe('dev-myapp: the database tier, EFS, SES and Cognito', () => {
-  const { stacks, bootstraps } = synth({});
+  const { stacks, bootstraps } = synthDefault();
   const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
   const r = rolesOf(dev, stacks, bootstraps);
   const at = (svc: string, rest: string) => `arn:aws:${svc}:${dev.region}:${dev.accountId}:${rest}`;
@@ -707,7 +711,7 @@ describe('dev-myapp: the database tier, EFS, SES and Cognito', () => {
 
 describe('the mapping and the app', () => {
   test('every resource type the default app synthesises has a row', () => {
-    const { stacks } = synth({});
+    const { stacks } = synthDefault();
     const types = new Set(
       stacks
         .filter((s) => s.info.kind !== 'bootstrap')

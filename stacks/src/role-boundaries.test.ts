@@ -326,9 +326,9 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))(
         [`aws:ResourceTag/${TAG_PROJECT}`]: project,
       });
       const calls: [string, string][] = [
-        ['events:ListTargetsByRule', arn('events', `rule/${own}-orders-order-processor`)],
-        ['events:RemoveTargets', arn('events', `rule/${own}-orders-order-processor`)],
-        ['events:DeleteRule', arn('events', `rule/${own}-orders-order-processor`)],
+        ['events:ListTargetsByRule', arn('events', `rule/${own}-orders-order-events`)],
+        ['events:RemoveTargets', arn('events', `rule/${own}-orders-order-events`)],
+        ['events:DeleteRule', arn('events', `rule/${own}-orders-order-events`)],
         ['scheduler:ListTagsForResource', arn('scheduler', `schedule-group/${own}-orders`)],
         ['scheduler:DeleteScheduleGroup', arn('scheduler', `schedule-group/${own}-orders`)],
         ['servicediscovery:DeleteService', arn('servicediscovery', 'service/srv-0123456789abcdef')],

@@ -310,6 +310,22 @@ describe('EventEcsTask', () => {
     );
   });
 
+  it("names the rule as told (seed 004's order-events), within the environment's prefix; the rest keeps the task's name", () => {
+    const named = synth((s) => {
+      new EventEcsTask(s, 'Orders', {
+        ...BASE,
+        taskName: 'order-processor',
+        ruleName: 'order-events',
+        eventPattern: '{"source":["com.myapp.orders"]}',
+      });
+    });
+    expect(only(named, 'aws_cloudwatch_event_rule').name).toBe('automock-dev-shop-order-events');
+    expect(only(named, 'aws_sqs_queue').name).toBe('automock-dev-shop-order-processor-dlq');
+    expect(only(named, 'aws_ecs_task_definition').family).toBe(
+      'automock-dev-shop-order-processor-event',
+    );
+  });
+
   it('encrypts the dead-letter queue and lets only this rule send to it, over TLS', () => {
     expect(only(json, 'aws_sqs_queue')).toMatchObject({
       name: 'automock-dev-shop-order-processor-dlq',

@@ -431,6 +431,12 @@ export interface EventEcsTaskProps extends EcsTaskProps {
   readonly eventPattern: string;
   /** @default 'default' */
   readonly eventBusName?: string;
+  /**
+   * The rule's name after `<prefix>-<env>-<project>-` (resourceName keeps it within EventBridge's
+   * 64 characters and the environment's prefix).
+   * @default - the task's name
+   */
+  readonly ruleName?: string;
   /** @default - EventBridge's (185 attempts, 24 h) */
   readonly retry?: TaskRetryPolicy;
   /** Days the dead-letter queue keeps events that could not start the task, 1-14. @default 14 */
@@ -468,7 +474,7 @@ export class EventEcsTask extends Construct {
 
     this.rule = new CloudwatchEventRule(this, 'Rule', {
       ...meta,
-      name: resourceName('eventRule', { ...parts, kind: props.taskName }),
+      name: resourceName('eventRule', { ...parts, kind: props.ruleName ?? props.taskName }),
       description: `Starts task ${props.taskName} of ${props.prefix}-${props.env}-${props.project}`,
       eventBusName: props.eventBusName ?? 'default',
       eventPattern: props.eventPattern,

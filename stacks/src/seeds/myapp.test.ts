@@ -264,8 +264,9 @@ describe('seed 004: myapp, declared in stacks/workloads/myapp.yaml', () => {
     expect(c!.command).toEqual(['node', 'cleanup.js']);
   });
 
-  test('event task order-processor: "Order Created" from com.myapp.orders, with a dead-letter queue', () => {
+  test('event task order-processor: its rule order-events on "Order Created" from com.myapp.orders, with a dead-letter queue', () => {
     const rule = one('aws_cloudwatch_event_rule');
+    expect(rule.name).toBe('automock-dev-myapp-order-events');
     expect(JSON.parse(String(rule.event_pattern))).toEqual({
       source: ['com.myapp.orders'],
       'detail-type': ['Order Created'],

@@ -112,6 +112,7 @@ export const ordersTwin: WorkloadInput = {
       name: 'order-processor',
       service: 'backend',
       command: ['node', 'process-order.js'],
+      ruleName: 'order-events',
       eventPattern: { source: ['com.myapp.orders'], detailType: ['Order Created'] },
     },
   ],
@@ -166,6 +167,7 @@ describe('the seed-004-style workload orders (stacks/workloads/orders.yaml)', ()
     )![1];
     expect(String(td.container_definitions)).toContain('["node","cleanup.js"]');
     const rule = Object.values(json.resource.aws_cloudwatch_event_rule!)[0]!;
+    expect(rule.name).toBe('automock-dev-orders-order-events');
     expect(JSON.parse(String(rule.event_pattern))).toEqual({
       source: ['com.myapp.orders'],
       'detail-type': ['Order Created'],

@@ -100,6 +100,7 @@ export const eventTasksBuilder: WorkloadSectionBuilder<readonly ResolvedEventTas
         ...taskProps(t, ctx),
         eventPattern: eventPatternJson(t.eventPattern),
         eventBusName: t.eventBus,
+        ruleName: t.ruleName,
         retry: retryOf(t),
         deadLetterRetentionDays: t.deadLetterRetentionDays,
       });

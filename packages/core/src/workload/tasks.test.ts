@@ -287,6 +287,7 @@ describe('eventTasksSection', () => {
       logRetentionDays: env.logRetentionDays,
       eventPattern: { source: ['com.myapp.orders'], detailType: ['Order Created'] },
       eventBus: 'default',
+      ruleName: 'order-processor',
       retry: { maximumRetryAttempts: 185, maximumEventAgeSeconds: 86400 },
       deadLetterRetentionDays: 14,
     });
@@ -341,6 +342,56 @@ describe('eventTasksSection', () => {
     expect(schemaErrors(EVENT_TASK_SCHEMA, { ...orderProcessor, eventPattern })).toContain(error);
   });
 
+  it("names the rule as told (seed 004's order-events), else after the task", () => {
+    const ctx = context(field);
+    const named = { ...orderProcessor, ruleName: 'order-events' };
+    expect(schemaErrors(EVENT_TASK_SCHEMA, named)).toEqual([]);
+    const out = eventTasksSection.resolve(
+      [named, { ...orderProcessor, name: 'order-archiver' }],
+      ctx,
+    )!;
+    expect(out.map((t) => [t.name, t.ruleName])).toEqual([
+      ['order-processor', 'order-events'],
+      ['order-archiver', 'order-archiver'],
+    ]);
+  });
+
+  it.each(['Order-Events', 'order_events', '9-events', '', 'x'.repeat(33)])(
+    'the schema refuses the rule name %j',
+    (ruleName) => {
+      expect(schemaErrors(EVENT_TASK_SCHEMA, { ...orderProcessor, ruleName })).toContain(
+        '/ruleName must match pattern "^[a-z][a-z0-9-]{0,31}$"',
+      );
+    },
+  );
+
+  it("refuses a rule name another task's rule has, naming both", () => {
+    const ctx = context(field);
+    const archiver = { ...orderProcessor, name: 'order-archiver' };
+    expect(
+      eventTasksSection.resolve([{ ...orderProcessor, ruleName: 'order-archiver' }, archiver], ctx),
+    ).toBeUndefined();
+    expect(ctx.issues.issues).toEqual([
+      expect.objectContaining({
+        field: `${field}[0].ruleName`,
+        value: 'order-archiver',
+        rule: expect.stringContaining(`${field}[1]'s rule is also named order-archiver`),
+      }),
+    ]);
+    const twice = context(field);
+    eventTasksSection.resolve(
+      [
+        { ...orderProcessor, ruleName: 'orders' },
+        { ...archiver, ruleName: 'orders' },
+      ],
+      twice,
+    );
+    expect(twice.issues.issues.map((i) => i.field)).toEqual([
+      `${field}[0].ruleName`,
+      `${field}[1].ruleName`,
+    ]);
+  });
+
   it('the schema bounds the dead-letter retention to what SQS keeps', () => {
     expect(
       schemaErrors(EVENT_TASK_SCHEMA, { ...orderProcessor, deadLetterRetentionDays: 15 }),
@@ -361,6 +412,7 @@ describe('eventTasksSection', () => {
       'logRetentionDays',
       'eventPattern',
       'eventBus',
+      'ruleName',
       'retry',
       'deadLetterRetentionDays',
     ];

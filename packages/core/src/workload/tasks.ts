@@ -79,6 +79,12 @@ export interface EventPatternInput {
 /** An item of `eventTasks`: an ECS task an EventBridge rule starts. */
 export interface EventTaskInput extends TaskInputBase {
   readonly eventPattern: EventPatternInput;
+  /**
+   * Name of the EventBridge rule, after `<prefix>-<env>-<workload>-` (which keeps it within the
+   * environment's IAM scope), e.g. seed 004's `order-events`: lower-case letters, digits and
+   * hyphens, 1-32, unique among the workload's rules. @default - the task's name
+   */
+  readonly ruleName?: string;
   /** Event bus the rule listens on. @default 'default' */
   readonly eventBus?: string;
   /** Retries when starting the task fails, before the event goes to the dead-letter queue. @default - AWS's (185 attempts, 24 h) */
@@ -133,6 +139,8 @@ export interface ResolvedEventTask extends ResolvedTaskBase {
     readonly detail?: Readonly<Record<string, unknown>>;
   };
   readonly eventBus: string;
+  /** The rule's name after `<prefix>-<env>-<workload>-`. */
+  readonly ruleName: string;
   readonly retry: ResolvedTaskRetry;
   readonly deadLetterRetentionDays: number;
 }
@@ -333,6 +341,12 @@ export const EVENT_TASK_SCHEMA = {
       pattern: '^[A-Za-z0-9._/-]{1,256}$',
       default: TASK_DEFAULTS.eventBus,
       description: 'Name of the event bus the rule listens on',
+    },
+    ruleName: {
+      type: 'string',
+      pattern: '^[a-z][a-z0-9-]{0,31}$',
+      description:
+        "The rule's name after <prefix>-<env>-<workload>-, unique among the workload's rules (default: the task's name)",
     },
     retry: retrySchema,
     deadLetterRetentionDays: {
@@ -585,6 +599,18 @@ export const eventTasksSection: WorkloadSection<
   resolve(input, ctx) {
     const before = ctx.issues.issues.length;
     resolveNames(input, ctx.field, ctx.issues);
+    // Rule names share one namespace: a ruleName may not take another task's (default) rule name.
+    const ruleOf = (t: EventTaskInput) => t.ruleName ?? t.name;
+    input.forEach((t, i) => {
+      if (t.ruleName === undefined) return;
+      const j = input.findIndex((o, k) => k !== i && ruleOf(o) === t.ruleName);
+      if (j >= 0)
+        ctx.issues.add(
+          `${ctx.field}[${i}].ruleName`,
+          t.ruleName,
+          `must be unique among the workload's rules (${ctx.field}[${j}]'s rule is also named ${t.ruleName})`,
+        );
+    });
     const out: ResolvedEventTask[] = [];
     input.forEach((t, i) => {
       const field = `${ctx.field}[${i}]`;
@@ -601,6 +627,7 @@ export const eventTasksSection: WorkloadSection<
           ...(p.detail ? { detail: p.detail } : {}),
         },
         eventBus: t.eventBus ?? TASK_DEFAULTS.eventBus,
+        ruleName: t.ruleName ?? t.name,
         retry: resolveRetry(t.retry),
         deadLetterRetentionDays: t.deadLetterRetentionDays ?? TASK_DEFAULTS.deadLetterRetentionDays,
       });

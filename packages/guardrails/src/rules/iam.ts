@@ -62,9 +62,9 @@ export const RESOURCE_WILDCARD_ACTIONS: readonly string[] = [
   // The sweep finds a workload's schedule group by listing them (issue 13): the Service
   // Authorization Reference lists no resource type for ListScheduleGroups
   'scheduler:ListScheduleGroups',
-  // ---- issue 14, seed 004's example in the default app: an EFS file system has no ARN before
-  // it is created (no resource type in the Service Authorization Reference; the CI apply role
-  // scopes it by request tag, TAGGED_WILDCARD_CREATES)
+  // ---- issue 14, files (found by 14T: a declared workload with a file system failed AM-IAM-2):
+  // CreateFileSystem is wildcard-only in the Service Authorization Reference (iam-data); the CI
+  // apply role scopes it by request tag, TAGGED_WILDCARD_CREATES
   'elasticfilesystem:CreateFileSystem',
 ];
 

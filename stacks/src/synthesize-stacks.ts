@@ -30,6 +30,7 @@ import {
   StackCache,
 } from './synthesis/stack-cache';
 import { SCHEMA_VERDICTS, SchemaVerdictFile } from './synthesis/schema-verdicts';
+import { WORKLOAD_DEFINITIONS, WorkloadDefinitionFile } from './synthesis/workload-memo';
 import type * as Builder from './synthesis/stack-builder';
 import { withCheapTokenTraces } from './synthesis/token-traces';
 import type { PlannedWorkload } from './workloads';
@@ -250,10 +251,17 @@ export function synthesizeStacks(options: SynthesizeStacksOptions = {}): Synthes
     // while planning, and when the bootstrap stacks' inventories validate declared projects.
     const verdicts =
       cache && new SchemaVerdictFile(join(cache.store.dir, SCHEMA_VERDICTS), cache.fingerprint);
+    // Declared YAML workloads defined before are not parsed or checked (nor yaml or ajv loaded)
+    // again. Kept only when the synthesis succeeds: an error leaves the cache as it was.
+    const workloads =
+      cache &&
+      new WorkloadDefinitionFile(join(cache.store.dir, WORKLOAD_DEFINITIONS), cache.fingerprint);
     try {
-      return withSchemaVerdictMemo(verdicts, () =>
-        synthesizePlan(planApp(options), options, cache),
+      const result = withSchemaVerdictMemo(verdicts, () =>
+        synthesizePlan(planApp(options, workloads), options, cache),
       );
+      workloads?.save();
+      return result;
     } finally {
       verdicts?.save();
     }

@@ -31,6 +31,7 @@ import {
 } from './synthesis/stack-cache';
 import { SCHEMA_VERDICTS, SchemaVerdictFile } from './synthesis/schema-verdicts';
 import { WORKLOAD_DEFINITIONS, WorkloadDefinitionFile } from './synthesis/workload-memo';
+import { GUARDRAIL_RESULTS, GuardrailResultFile } from './synthesis/guardrail-results';
 import type * as Builder from './synthesis/stack-builder';
 import { withCheapTokenTraces } from './synthesis/token-traces';
 import type { PlannedWorkload } from './workloads';
@@ -271,6 +272,8 @@ export function synthesizeStacks(options: SynthesizeStacksOptions = {}): Synthes
 interface StackResult {
   readonly spec: StackSpec;
   readonly meta: Builder.StackMeta;
+  /** Its cache key, when the cache is on. */
+  readonly key: string | undefined;
 }
 
 function synthesizePlan(
@@ -316,7 +319,7 @@ function synthesizePlan(
         if (cache && key) cache.store.put(key, meta, join(staging, meta.manifest.workingDirectory));
         built.push(spec.name);
       }
-      const result = { spec, meta };
+      const result = { spec, meta, key };
       results.push(result);
       return result;
     };
@@ -365,15 +368,23 @@ function synthesizePlan(
       synth(bootstrapSpec(group, inventories, plan.state));
     }
 
+    // What the rules found in a stack is kept with its cache key; checkStacks adds to the key
+    // what else they read (the app's state buckets and lock tables, levels), and applies the
+    // suppressions afresh, so findings across stacks are as a full check makes them.
+    const ruleResults =
+      cache && new GuardrailResultFile(join(cache.store.dir, GUARDRAIL_RESULTS), cache.fingerprint);
     const report = checkStacks(
-      results.map(({ spec, meta }) => ({
+      results.map(({ spec, meta, key }) => ({
         name: spec.name,
         json: meta.json,
         ...spec.policy,
         isTaggable: taggableFrom(meta.taggable),
+        ...(key ? { contentKey: key } : {}),
       })),
+      ruleResults ? { results: ruleResults } : {},
     );
     if (report.errors > 0) throw new PolicyViolationError(report);
+    ruleResults?.save();
     manifest.write(cache && manifestMemo(cache.store.dir, cache.fingerprint));
     install(staging, outdir);
     source.done();

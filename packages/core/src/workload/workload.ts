@@ -8,6 +8,7 @@ import type { WorkloadDeclaration, WorkloadSection } from './section';
 import { WORKLOAD_SECTIONS, WorkloadSectionInputs } from './sections';
 import { WORKLOAD_TOP_LEVEL_KEYS } from './schema';
 import { workloadValidator } from './validator';
+import { yamlModule } from './yaml';
 
 /** `shared`: the environment's network and cluster. `dedicated`: the workload's own. */
 export type WorkloadNetworkMode = 'shared' | 'dedicated';
@@ -331,8 +332,7 @@ export interface ParsedWorkloadYaml {
  * Duplicate keys and anchors/aliases beyond plain data are syntax errors.
  */
 export function parseWorkloadYaml(text: string, source: string): ParsedWorkloadYaml {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const YAML = require('yaml') as typeof import('yaml');
+  const YAML = yamlModule();
   const lineCounter = new YAML.LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntaxIssues = [...doc.errors].map((e) => ({

@@ -1,13 +1,15 @@
 // `pnpm bench` helper: synthesises the default app plus one ephemeral project whose expectations
 // file the benchmark rewrites between runs, in-process as `automock synth` does, and prints which
-// stacks were built and which came from the cache.
-//   node scripts/bench-synth-driver.cjs <outdir> <cache dir or "off"> <expectations file>
+// stacks were built and which came from the cache. With a workloads directory (a copy of
+// stacks/workloads whose files the benchmark edits), the YAML workloads are read from there.
+//   node scripts/bench-synth-driver.cjs <outdir> <cache dir or "off"> <expectations file> [workloads dir]
 const { synthesizeStacks } = require('@automock/stacks/synthesize');
 
-const [outdir, cacheDir, expectations] = process.argv.slice(2);
+const [outdir, cacheDir, expectations, workloadsDir] = process.argv.slice(2);
 const r = synthesizeStacks({
   outdir,
   cache: cacheDir === 'off' ? false : { dir: cacheDir },
   projects: [{ env: 'dev', project: { name: 'bench', listenerPort: 10090, expectations } }],
+  ...(workloadsDir ? { workloadsDir } : {}),
 });
 process.stdout.write(JSON.stringify({ built: r.built, cached: r.cached }));

@@ -1,7 +1,15 @@
 #!/usr/bin/env node
 // `pnpm bench`: prints figures, asserts nothing (shared, noisy machines). Run after `pnpm build`.
 // `node scripts/bench.mjs --synth-only` stops after the synthesis of the default app.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +22,7 @@ const driver = join(root, 'scripts', 'bench-synth-driver.cjs');
 const keep = mkdtempSync(join(tmpdir(), 'automock-bench-synth-'));
 const warmCache = join(keep, 'warm-cache');
 const incrementalCache = join(keep, 'incremental-cache');
+const incrementalWorkloadCache = join(keep, 'incremental-workload-cache');
 const expectations = join(keep, 'bench-expectations.json');
 let version = 0;
 const rewriteExpectations = () =>
@@ -24,6 +33,20 @@ const rewriteExpectations = () =>
     ]),
   );
 rewriteExpectations();
+// A copy of the declared workloads; one file of it gets a new line before each incremental run
+// (with expectations of its own that do not change).
+const steadyExpectations = join(keep, 'steady-expectations.json');
+writeFileSync(
+  steadyExpectations,
+  JSON.stringify([{ httpRequest: { path: '/steady' }, httpResponse: { statusCode: 200 } }]),
+);
+const workloads = join(keep, 'workloads');
+cpSync(join(root, 'stacks', 'workloads'), workloads, { recursive: true });
+const edited = readdirSync(workloads)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort()[0];
+const editWorkload = () =>
+  edited && appendFileSync(join(workloads, edited), `# bench edit ${++version}\n`);
 
 const pct = (x) => `${x.toFixed(3)}x`;
 const verdict = (ok) => (ok ? 'met' : 'NOT met');
@@ -63,6 +86,13 @@ try {
       cwd: join(root, 'stacks'),
       prepare: rewriteExpectations,
     },
+    {
+      label: `in-process synth + 1 project, workload file ${edited} changed`,
+      cmd: process.execPath,
+      args: [driver, '{tmp}/out', incrementalWorkloadCache, steadyExpectations, workloads],
+      cwd: join(root, 'stacks'),
+      prepare: editWorkload,
+    },
   ];
   if (existsSync(cdktf))
     commands.push({
@@ -73,7 +103,7 @@ try {
     });
   const { rows, ratio, cpuRatio } = alternate(commands, { runs });
   printRows(rows);
-  const [floor, cold, warm, fullIn, incr] = commands.map((c) => c.label);
+  const [floor, cold, warm, fullIn, incr, incrWorkload] = commands.map((c) => c.label);
   // Wall-time ratios decide the targets; CPU-time ratios (every node process of a command) are
   // printed beside them because they hold still on a machine shared with other work.
   const both = (a, b, target) => {
@@ -81,7 +111,7 @@ try {
     return `${pct(w)} ${verdict(w <= target)} (cpu ${pct(cpuRatio(a, b))})`;
   };
   if (existsSync(cdktf)) {
-    const theirs = commands[5].label;
+    const theirs = commands[6].label;
     console.log(
       `  automock synth / cdktf synth (target <= 0.125x): cold ${both(cold, theirs, 0.125)}, warm ${both(warm, theirs, 0.125)}`,
     );
@@ -95,6 +125,9 @@ try {
   );
   console.log(
     `  incremental (one project's expectations changed) / full (target <= 0.5x): ${both(incr, fullIn, 0.5)}`,
+  );
+  console.log(
+    `  incremental (one workload file changed) / full (target <= 0.5x): ${both(incrWorkload, fullIn, 0.5)}`,
   );
 } finally {
   rmSync(keep, { recursive: true, force: true });

@@ -24,6 +24,10 @@ const DIRECTIVE = /^(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*(["'])use strict\1;?/;
 const ABSOLUTE_REQUIRES = new Set([
   // The precompiled meta-schema validators: `join(PRECOMPILED_META_DIR, ...)`.
   '../packages/core/dist/json-schema-check.js',
+  // The precompiled workload validator: `join(__dirname, ..., 'precompiled-validator.js')`.
+  '../packages/core/dist/workload/validator.js',
+  // The bundle of yaml: `join(__dirname, ..., 'vendor', 'yaml-<version>.js')`.
+  '../packages/core/dist/workload/yaml.js',
 ]);
 
 /** Gives each module that uses them its own file's `__dirname` and `__filename`. */

@@ -16,6 +16,7 @@ import {
   declaredWorkloadSources,
   PlannedWorkload,
   resolveWorkloads,
+  WorkloadMemo,
   WorkloadSource,
   WORKLOADS_DIR,
 } from './workloads';
@@ -83,11 +84,12 @@ export interface AppPlan {
 
 /**
  * Validates every environment and project and checks the stack names, reading the projects'
- * files; creates nothing.
+ * files; creates nothing. `workloadMemo` (synthesis passes its cache's) saves parsing and
+ * checking declared YAML workloads that earlier runs defined.
  *
  * @throws ConfigValidationError naming every field, value and rule.
  */
-export function planApp(options: BuildAppOptions = {}): AppPlan {
+export function planApp(options: BuildAppOptions = {}, workloadMemo?: WorkloadMemo): AppPlan {
   const all = options.definitions ?? ENVIRONMENTS;
   checkEnvironmentSet(all);
   const selected = selectEnvironments(all, options.environments);
@@ -98,7 +100,7 @@ export function planApp(options: BuildAppOptions = {}): AppPlan {
     { alreadyDeployed: options.alreadyDeployed },
   );
   const workloadSections = options.workloadSections ?? WORKLOAD_SECTIONS;
-  const declared = declaredWorkloadSources(options.workloadsDir ?? WORKLOADS_DIR);
+  const declared = declaredWorkloadSources(options.workloadsDir ?? WORKLOADS_DIR, workloadMemo);
   const workloads = resolveWorkloads(
     [...(options.declaredWorkloads === false ? [] : declared), ...(options.workloads ?? [])],
     selected,

@@ -30,6 +30,8 @@ import {
   StackCache,
 } from './synthesis/stack-cache';
 import { SCHEMA_VERDICTS, SchemaVerdictFile } from './synthesis/schema-verdicts';
+import { WORKLOAD_DEFINITIONS, WorkloadDefinitionFile } from './synthesis/workload-memo';
+import { GUARDRAIL_RESULTS, GuardrailResultFile } from './synthesis/guardrail-results';
 import type * as Builder from './synthesis/stack-builder';
 import { withCheapTokenTraces } from './synthesis/token-traces';
 import type { PlannedWorkload } from './workloads';
@@ -250,10 +252,17 @@ export function synthesizeStacks(options: SynthesizeStacksOptions = {}): Synthes
     // while planning, and when the bootstrap stacks' inventories validate declared projects.
     const verdicts =
       cache && new SchemaVerdictFile(join(cache.store.dir, SCHEMA_VERDICTS), cache.fingerprint);
+    // Declared YAML workloads defined before are not parsed or checked (nor yaml or ajv loaded)
+    // again. Kept only when the synthesis succeeds: an error leaves the cache as it was.
+    const workloads =
+      cache &&
+      new WorkloadDefinitionFile(join(cache.store.dir, WORKLOAD_DEFINITIONS), cache.fingerprint);
     try {
-      return withSchemaVerdictMemo(verdicts, () =>
-        synthesizePlan(planApp(options), options, cache),
+      const result = withSchemaVerdictMemo(verdicts, () =>
+        synthesizePlan(planApp(options, workloads), options, cache),
       );
+      workloads?.save();
+      return result;
     } finally {
       verdicts?.save();
     }
@@ -263,6 +272,8 @@ export function synthesizeStacks(options: SynthesizeStacksOptions = {}): Synthes
 interface StackResult {
   readonly spec: StackSpec;
   readonly meta: Builder.StackMeta;
+  /** Its cache key, when the cache is on. */
+  readonly key: string | undefined;
 }
 
 function synthesizePlan(
@@ -308,7 +319,7 @@ function synthesizePlan(
         if (cache && key) cache.store.put(key, meta, join(staging, meta.manifest.workingDirectory));
         built.push(spec.name);
       }
-      const result = { spec, meta };
+      const result = { spec, meta, key };
       results.push(result);
       return result;
     };
@@ -357,15 +368,23 @@ function synthesizePlan(
       synth(bootstrapSpec(group, inventories, plan.state));
     }
 
+    // What the rules found in a stack is kept with its cache key; checkStacks adds to the key
+    // what else they read (the app's state buckets and lock tables, levels), and applies the
+    // suppressions afresh, so findings across stacks are as a full check makes them.
+    const ruleResults =
+      cache && new GuardrailResultFile(join(cache.store.dir, GUARDRAIL_RESULTS), cache.fingerprint);
     const report = checkStacks(
-      results.map(({ spec, meta }) => ({
+      results.map(({ spec, meta, key }) => ({
         name: spec.name,
         json: meta.json,
         ...spec.policy,
         isTaggable: taggableFrom(meta.taggable),
+        ...(key ? { contentKey: key } : {}),
       })),
+      ruleResults ? { results: ruleResults } : {},
     );
     if (report.errors > 0) throw new PolicyViolationError(report);
+    ruleResults?.save();
     manifest.write(cache && manifestMemo(cache.store.dir, cache.fingerprint));
     install(staging, outdir);
     source.done();

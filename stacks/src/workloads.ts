@@ -52,6 +52,25 @@ export interface WorkloadSource {
   readonly preview?: (preview: WorkloadPreview) => WorkloadSource;
 }
 
+/** What a YAML workload's text declares before it is validated: its name and environments. */
+export interface WorkloadHeader {
+  readonly name: unknown;
+  readonly environments: unknown;
+}
+
+/**
+ * What earlier runs made of YAML workloads' texts, so an unchanged file is neither parsed nor
+ * checked against the schema again. Whoever keeps it must drop it when the code changes
+ * (synthesis keeps it with its code fingerprint). Only the default sections' definitions are
+ * asked for; failures are never kept, so a bad file is reported by the validator itself.
+ */
+export interface WorkloadMemo {
+  header(text: string): WorkloadHeader | undefined;
+  putHeader(text: string, header: WorkloadHeader): void;
+  definition(text: string, env: Environment): Workload | undefined;
+  putDefinition(text: string, env: Environment, workload: Workload): void;
+}
+
 /** A validated workload for one environment, and where it came from. */
 export interface PlannedWorkload {
   readonly workload: Workload;
@@ -94,22 +113,43 @@ export function previewWorkloadSource(source: WorkloadSource, p: WorkloadPreview
   return source.preview(p);
 }
 
-/** A YAML workload's text as a source; `file` names it in messages and gives its expected name. */
-export function yamlWorkload(text: string, file: string): WorkloadSource {
-  const parsed: ParsedWorkloadYaml = parseWorkloadYaml(text, file);
-  const doc = parsed.input as { name?: unknown; environments?: unknown } | null | undefined;
+/**
+ * A YAML workload's text as a source; `file` names it in messages and gives its expected name.
+ * With `memo`, the text is parsed only when the memo does not know what it declares or its
+ * definition for an environment.
+ */
+export function yamlWorkload(text: string, file: string, memo?: WorkloadMemo): WorkloadSource {
+  let parsed: ParsedWorkloadYaml | undefined;
+  const parse = () => (parsed ??= parseWorkloadYaml(text, file));
+  let header = memo?.header(text);
+  if (!header) {
+    const doc = parse().input as { name?: unknown; environments?: unknown } | null | undefined;
+    header = { name: doc?.name, environments: doc?.environments };
+    // A file that does not parse is reported on every run, never remembered.
+    if (memo && parse().syntaxIssues.length === 0) memo.putHeader(text, header);
+  }
+  const define = (env: Environment, sections: readonly WorkloadSection[]) => {
+    // Other sections are code outside the fingerprint the memo is kept with.
+    if (!memo || sections !== WORKLOAD_SECTIONS)
+      return defineParsedWorkload(parse(), env, { sections });
+    const known = memo.definition(text, env);
+    if (known) return known;
+    const workload = defineParsedWorkload(parse(), env, { sections });
+    memo.putDefinition(text, env, workload);
+    return workload;
+  };
   return {
     origin: file,
     content: text,
-    name: doc?.name,
-    environments: doc?.environments,
+    name: header.name,
+    environments: header.environments,
     fileName: path.basename(file).replace(/\.ya?ml$/, ''),
-    define: (env, sections) => defineParsedWorkload(parsed, env, { sections }),
+    define,
     preview: (p) => {
       // The file's lines still locate each problem; only its name and environments differ.
-      const input = previewWorkloadInput(parsed.input, p) as
+      const input = previewWorkloadInput(parse().input, p) as
         { name?: unknown; environments?: unknown } | undefined;
-      const previewed: ParsedWorkloadYaml = { ...parsed, input, line: parsed.line };
+      const previewed: ParsedWorkloadYaml = { ...parse(), input, line: parse().line };
       return {
         origin: previewOrigin(file, p),
         content: `${text}\n# preview ${JSON.stringify(input ?? null)}`,
@@ -125,7 +165,7 @@ export function yamlWorkload(text: string, file: string): WorkloadSource {
  * Every `*.yaml`/`*.yml` workload of `dir` (none when it does not exist), in name order.
  * `workload.schema.json` and other files are not workloads.
  */
-export function workloadFiles(dir: string = WORKLOADS_DIR): WorkloadSource[] {
+export function workloadFiles(dir: string = WORKLOADS_DIR, memo?: WorkloadMemo): WorkloadSource[] {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n));
@@ -135,13 +175,19 @@ export function workloadFiles(dir: string = WORKLOADS_DIR): WorkloadSource[] {
   }
   return names.sort().map((n) => {
     const file = path.join(dir, n);
-    return yamlWorkload(readFileSync(file, 'utf8'), file);
+    return yamlWorkload(readFileSync(file, 'utf8'), file, memo);
   });
 }
 
-/** The repository's declared workloads: the YAML files of `dir` and {@link WORKLOADS}. */
-export function declaredWorkloadSources(dir: string = WORKLOADS_DIR): WorkloadSource[] {
-  return [...workloadFiles(dir), ...WORKLOADS.map(typescriptWorkload)];
+/**
+ * The repository's declared workloads: the YAML files of `dir` (read through `memo`, see
+ * {@link yamlWorkload}) and {@link WORKLOADS}.
+ */
+export function declaredWorkloadSources(
+  dir: string = WORKLOADS_DIR,
+  memo?: WorkloadMemo,
+): WorkloadSource[] {
+  return [...workloadFiles(dir, memo), ...WORKLOADS.map(typescriptWorkload)];
 }
 
 /**

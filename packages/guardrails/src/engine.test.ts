@@ -1,7 +1,7 @@
 import { defineEnvironment, Environment } from '@automock/core';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { checkStacks } from './engine';
+import { checkStacks, RuleResultsMemo, StackPolicyInput, StackRuleResults } from './engine';
 import { formatPolicyReport, summarizePolicyReport } from './format';
 import { RULES } from './all-rules';
 import { check, DEV, findings, PROD, testStack } from './testing/fixtures';
@@ -164,5 +164,118 @@ describe('report', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^AM-[A-Z0-9]+-\d+$/);
     for (const r of RULES) expect(r.meaning).not.toMatch(/\n/);
+  });
+});
+
+describe('rule results kept between checks', () => {
+  /** A memo in memory that records what it was asked. */
+  function memo() {
+    const kept = new Map<string, StackRuleResults>();
+    const log = { hits: 0, misses: 0 };
+    const results: RuleResultsMemo = {
+      get: (key) => {
+        const r = kept.get(key);
+        if (r) log.hits++;
+        else log.misses++;
+        return r;
+      },
+      put: (key, r) => void kept.set(key, r),
+    };
+    return { kept, log, results };
+  }
+  const taggedBy = (env: string) => ({
+    Project: 'p',
+    Environment: env,
+    ManagedBy: 'm',
+    'automock:env': env,
+    'automock:project': 'p',
+  });
+  // A bucket that holds another stack's Terraform state only once that stack is checked with it.
+  const app: StackPolicyInput = {
+    name: 'app',
+    contentKey: 'app-v1',
+    environment: DEV,
+    json: {
+      resource: {
+        aws_s3_bucket: { b: { bucket: 'shared-state', tags: taggedBy('dev') } },
+        aws_cloudwatch_log_group: { g: { name: 'g', retention_in_days: 0, tags: taggedBy('dev') } },
+      },
+    },
+  };
+  const other: StackPolicyInput = {
+    name: 'other',
+    contentKey: 'other-v1',
+    environment: DEV,
+    json: { terraform: { backend: { s3: { bucket: 'shared-state', key: 'k' } } }, resource: {} },
+  };
+
+  test('give the report a full check gives, and are used for an unchanged stack', () => {
+    const m = memo();
+    const first = checkStacks([app, other], { results: m.results });
+    expect(m.log).toEqual({ hits: 0, misses: 2 });
+    const again = checkStacks([app, other], { results: m.results });
+    expect(m.log).toEqual({ hits: 2, misses: 2 });
+    expect(again).toEqual(first);
+    expect(again).toEqual(checkStacks([app, other]));
+    // A stack without a content key is always checked.
+    checkStacks([{ ...app, contentKey: undefined }], { results: m.results });
+    expect(m.log).toEqual({ hits: 2, misses: 2 });
+  });
+
+  test('are what the report is made of (a forged result is reported)', () => {
+    const m = memo();
+    checkStacks([app], { results: m.results });
+    const [key] = [...m.kept.keys()];
+    m.kept.set(key!, { 'AM-LOG-1': [{ address: 'forged.address', message: 'forged finding' }] });
+    const r = checkStacks([app], { results: m.results });
+    expect(r.findings.map((f) => [f.ruleId, f.address, f.message])).toEqual([
+      ['AM-LOG-1', 'forged.address', 'forged finding'],
+    ]);
+  });
+
+  test('do not hide a finding another stack causes: the state buckets are part of the key', () => {
+    const m = memo();
+    const alone = checkStacks([app], { results: m.results });
+    expect(findings(alone, 'AM-STATE-1')).toEqual([]);
+    const together = checkStacks([app, other], { results: m.results });
+    expect(m.log.hits).toBe(0);
+    expect(findings(together, 'AM-STATE-1').map((f) => [f.stack, f.address])).toEqual([
+      ['app', 'aws_s3_bucket.b'],
+    ]);
+    expect(together).toEqual(checkStacks([app, other]));
+  });
+
+  test('follow the environment and its level', () => {
+    const m = memo();
+    checkStacks([app], { results: m.results });
+    const prod = checkStacks([{ ...app, environment: PROD }], { results: m.results });
+    expect(m.log.hits).toBe(0);
+    expect(prod).toEqual(checkStacks([{ ...app, environment: PROD }]));
+    expect(prod.rulesChecked).toBe(RULES.length);
+  });
+
+  test('leave suppressions to each check: used by a remembered finding, stale when unused', () => {
+    const m = memo();
+    const suppressing = {
+      ...DEV,
+      suppressions: [
+        { id: 'AM-LOG-1', reason: 'Audit logs must be kept without limit here' },
+        { id: 'AM-DDB-1', reason: 'No table in any of these stacks' },
+      ],
+    };
+    const stacks = [
+      { ...app, environment: suppressing },
+      { ...other, environment: suppressing },
+    ];
+    checkStacks(stacks, { results: m.results });
+    const r = checkStacks(stacks, { results: m.results });
+    expect(m.log.hits).toBe(2);
+    expect(r).toEqual(checkStacks(stacks));
+    expect(r.findings.find((f) => f.ruleId === 'AM-LOG-1')!.suppressed!.source).toBe(
+      'environment[dev].suppressions[0]',
+    );
+    expect(findings(r, 'AM-SUP-3').map((f) => [f.stack, f.address])).toEqual([
+      ['app', 'environment[dev].suppressions[1]'],
+    ]);
   });
 });

@@ -30,6 +30,14 @@ export interface StackPolicyInput {
   readonly project?: ProjectPolicyConfig;
   /** Which resources accept tags. @default - judged from the JSON (`tags` present or a known taggable type) */
   readonly isTaggable?: (el: TfElement) => boolean;
+  /**
+   * Names what the stack is: inputs with the same key have the same `json` and `isTaggable` (a
+   * synthesis cache key). With {@link CheckOptions.results}, what the rules found in a stack of
+   * that key is reused while the rest of what they read (environment, level, the app's state
+   * buckets and lock tables, the rules and their levels) is the same.
+   * @default - the rules always run
+   */
+  readonly contentKey?: string;
 }
 
 /** Where a suppression came from, as shown in reports. */
@@ -69,10 +77,34 @@ export interface PolicyReport {
   readonly findings: readonly PolicyFinding[];
 }
 
+/** What one rule found in one stack, before suppressions. */
+export interface RuleResult {
+  readonly address: string;
+  /** Construct path of the element, when cdktf recorded one. */
+  readonly path?: string;
+  readonly message: string;
+}
+
+/** What the rules found in one stack, by rule id: rules without a finding are left out. */
+export type StackRuleResults = Readonly<Record<string, readonly RuleResult[]>>;
+
+/**
+ * Rule results kept between checks, by a key {@link checkStacks} makes from a stack's
+ * {@link StackPolicyInput.contentKey} and everything else the rules read. The key does not cover
+ * the rules' code: whoever keeps results must drop them when it changes (synthesis keeps them
+ * with its code fingerprint).
+ */
+export interface RuleResultsMemo {
+  get(key: string): StackRuleResults | undefined;
+  put(key: string, results: StackRuleResults): void;
+}
+
 /** Options of {@link checkStacks}. */
 export interface CheckOptions {
   /** The rules to run. @default RULES */
   readonly rules?: readonly PolicyRule[];
+  /** Reuse the rules' results for stacks with a {@link StackPolicyInput.contentKey}. @default - none: every rule runs */
+  readonly results?: RuleResultsMemo;
 }
 
 interface SuppressionEntry {
@@ -156,6 +188,9 @@ export function checkStacks(
     return out;
   };
 
+  // Everything the rules read besides the stack itself, for the memo's key.
+  const shared = options.results && [[...stateBuckets].sort(), [...lockTables].sort()];
+
   stacks.forEach((s, i) => {
     const model = models[i]!;
     const production = environmentsOf(s).some((e) => e.production);
@@ -166,21 +201,48 @@ export function checkStacks(
       lockTables,
       isTaggable: s.isTaggable ?? taggableFromJson,
     };
-    const suppressions = suppressionsOf(s);
-    for (const rule of rules) {
+    const running = rules.flatMap((rule) => {
       const level = levelOf(rule, production);
-      if (level === 'off') continue;
+      return level === 'off' ? [] : [{ rule, level }];
+    });
+    const run = (): StackRuleResults => {
+      const out: Record<string, RuleResult[]> = {};
+      for (const { rule } of running) {
+        const found = rule.check(model, ctx).map((v) => {
+          const el = model.resolve(parseAddress(v.address));
+          return { address: v.address, ...(el?.path ? { path: el.path } : {}), message: v.message };
+        });
+        if (found.length > 0) out[rule.id] = found;
+      }
+      return out;
+    };
+    const key =
+      shared &&
+      s.contentKey !== undefined &&
+      JSON.stringify([
+        s.contentKey,
+        s.environment ?? null,
+        production,
+        shared,
+        running.map(({ rule, level }) => `${rule.id}:${level}`),
+      ]);
+    let results = key ? options.results!.get(key) : undefined;
+    if (!results) {
+      results = run();
+      if (key) options.results!.put(key, results);
+    }
+    const suppressions = suppressionsOf(s);
+    for (const { rule, level } of running) {
       active.add(rule.id);
-      for (const v of rule.check(model, ctx)) {
+      for (const v of results[rule.id] ?? []) {
         const sup = suppressions.find((e) => e.valid && e.id === rule.id);
         if (sup) sup.used = true;
-        const el = model.resolve(parseAddress(v.address));
         findings.push({
           ruleId: rule.id,
           severity: level,
           stack: s.name,
           address: v.address,
-          ...(el?.path ? { path: el.path } : {}),
+          ...(v.path ? { path: v.path } : {}),
           message: v.message,
           ...(sup ? { suppressed: { reason: String(sup.reason), source: sup.field } } : {}),
         });

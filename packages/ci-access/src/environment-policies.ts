@@ -642,42 +642,44 @@ export function boundaryPolicy(
       Action: ['dynamodb:Scan', 'dynamodb:PartiQLSelect'],
       Resource: [a.lockTable, table(s.registryTable), `${table(s.registryTable)}/index/*`],
     },
-    {
-      Sid: 'NoIamWrites',
-      Effect: 'Deny',
-      Action: [
-        'iam:Add*',
-        'iam:Attach*',
-        'iam:Create*',
-        'iam:DeleteRolePermissionsBoundary',
-        'iam:DeleteUserPermissionsBoundary',
-        'iam:Put*',
-        'iam:Set*',
-        'iam:Update*',
-        'iam:Upload*',
-      ],
-      Resource: '*',
-    },
-    {
-      Sid: 'PassOwnRolesOnly',
-      Effect: 'Deny',
-      Action: 'iam:PassRole',
-      NotResource: `arn:${s.partition}:iam::${s.accountId}:role/${own}-*`,
-    },
-    {
-      Sid: 'NotTheCiRolesOrPolicies',
-      Effect: 'Deny',
-      Action: [
-        'iam:DeleteRole',
-        'iam:DeleteRolePolicy',
-        'iam:DetachRolePolicy',
-        'iam:PassRole',
-        ...POLICY_WRITE_ACTIONS,
-      ],
-      Resource: [...iam.ciRoleArns, ...iam.protectedPolicyArns],
-    },
+    ...boundaryIamDenies(actions, [
+      {
+        Sid: 'NoIamWrites',
+        Effect: 'Deny',
+        Action: [
+          'iam:Add*',
+          'iam:Attach*',
+          'iam:Create*',
+          'iam:DeleteRolePermissionsBoundary',
+          'iam:DeleteUserPermissionsBoundary',
+          'iam:Put*',
+          'iam:Set*',
+          'iam:Update*',
+          'iam:Upload*',
+        ],
+        Resource: '*',
+      },
+      {
+        Sid: 'PassOwnRolesOnly',
+        Effect: 'Deny',
+        Action: 'iam:PassRole',
+        NotResource: `arn:${s.partition}:iam::${s.accountId}:role/${own}-*`,
+      },
+      {
+        Sid: 'NotTheCiRoles',
+        Effect: 'Deny',
+        Action: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:PassRole'],
+        Resource: [...iam.ciRoleArns],
+      },
+      {
+        Sid: 'NotTheCiPolicies',
+        Effect: 'Deny',
+        Action: POLICY_WRITE_ACTIONS,
+        Resource: [...iam.protectedPolicyArns],
+      },
+    ]),
   );
-  if (inventory.roleServices.length > 0) {
+  if (inventory.roleServices.length > 0 && actions.some((a) => actionsOverlap(a, 'iam:PassRole'))) {
     statements.push({
       Sid: 'PassToOwnServicesOnly',
       Effect: 'Deny',
@@ -687,6 +689,56 @@ export function boundaryPolicy(
     });
   }
   return policyDocument(statements);
+}
+
+/**
+ * Whether two action patterns (`*`, `?`, compared case-insensitively as IAM does) match at least
+ * one common action name.
+ */
+export function actionsOverlap(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  const memo = new Map<number, boolean>();
+  const go = (i: number, j: number): boolean => {
+    const key = i * (y.length + 1) + j;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let r: boolean;
+    if (i === x.length && j === y.length) r = true;
+    else if (x[i] === '*') r = go(i + 1, j) || (j < y.length && go(i, j + 1));
+    else if (y[j] === '*') r = go(i, j + 1) || (i < x.length && go(i + 1, j));
+    else
+      r =
+        i < x.length &&
+        j < y.length &&
+        (x[i] === y[j] || x[i] === '?' || y[j] === '?') &&
+        go(i + 1, j + 1);
+    memo.set(key, r);
+    return r;
+  };
+  return go(0, 0);
+}
+
+/**
+ * The boundary's IAM denies, each narrowed to the actions its allow can grant at all: a deny of an
+ * action the allow never names decides nothing, as the boundary refuses it anyway. That holds
+ * exactly only where no resource-based policy can grant the action (a grant to a role session
+ * in one is limited by a boundary's explicit deny, not by its implicit one), which is the case for
+ * IAM (its only resource policies, trust policies, grant STS actions). Denies of other services
+ * are kept whole. The narrowing gives the room the roles' own actions need in IAM's 6,144
+ * characters; a statement with nothing left is dropped.
+ */
+function boundaryIamDenies(
+  allowed: readonly string[],
+  denies: PolicyStatement[],
+): PolicyStatement[] {
+  const out: PolicyStatement[] = [];
+  for (const st of denies) {
+    const kept = [st.Action].flat().filter((d) => allowed.some((a) => actionsOverlap(a, d)));
+    if (kept.length === 0) continue;
+    out.push({ ...st, Action: kept.length === 1 ? kept[0]! : kept });
+  }
+  return out;
 }
 
 /**
@@ -705,6 +757,12 @@ export const BOUNDARY_ACTION_FAMILIES: readonly string[] = [
   'iam:GetRole*',
   'iam:List*Role*',
   'iam:DeleteRole*',
+  // Issue 14: room for a workload's Cognito user management and the reaper's deletes of its
+  // databases, files, mail, user pools and HTTP APIs. Get* of these two services reads nothing
+  // their roles' listed actions do not already read (SQS: the queue's URL and attributes;
+  // Secrets Manager: a secret's value and policy, plus GetRandomPassword, which reads nothing).
+  'sqs:Get*',
+  'secretsmanager:Get*',
 ];
 
 /** A policy action pattern (`*`, `?`) as a regular expression (IAM compares actions case-insensitively). */
@@ -718,15 +776,17 @@ export const actionPattern = (p: string): RegExp =>
   );
 
 /**
- * The roles' actions as the boundary lists them: a service's Describe calls as one
- * `service:Describe*` (configuration reads) and the {@link BOUNDARY_ACTION_FAMILIES} as their
- * patterns, each when the roles use two or more of the actions it covers.
+ * The roles' actions as the boundary lists them: a service's Describe and List calls as one
+ * `service:Describe*` and `service:List*` (configuration reads and listings) and the
+ * {@link BOUNDARY_ACTION_FAMILIES} as their patterns, each when the roles use two or more of the
+ * actions it covers.
  */
 export function boundaryActions(actions: readonly string[]): string[] {
   const out = new Set(actions);
+  // The narrower families first: `iam:List*Role*` is what IAM's listings stay to.
   const families = [
-    ...[...byService(actions).keys()].map((svc) => `${svc}:Describe*`),
     ...BOUNDARY_ACTION_FAMILIES,
+    ...[...byService(actions).keys()].flatMap((svc) => [`${svc}:Describe*`, `${svc}:List*`]),
   ];
   for (const family of families) {
     const re = actionPattern(family);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Environment, Workload } from '@automock/core';
+import { USER_POOL_READ_ACTIONS, USER_POOL_WRITE_ACTIONS } from '@automock/identity';
 import { App, Testing } from 'cdktf';
 import { ENVIRONMENTS } from '../environments';
 import { checkPolicy } from '../policy';
@@ -214,35 +215,21 @@ describe('seed 004: myapp, declared in stacks/workloads/myapp.yaml', () => {
     ]);
   });
 
-  // Left out of the YAML while dev's permissions boundary cannot hold its 18 Cognito actions
-  // (see the file's comment): the commented line stays valid and gives the seed's grant.
-  test("Cognito: the backend's user management on the pool (seed 004's IAM policy) is one commented line away", () => {
-    expect(grantsOn('aws_cognito_user_pool')).toEqual([]);
-    const line = '# - { userPool: users, mode: write }';
-    expect(TEXT).toContain(line);
-    const restored = new WorkloadStack(Testing.app(), {
-      workload: workloadOf(TEXT.replace(line, line.slice(2))),
-    });
-    const policies = Object.values(
-      (JSON.parse(Testing.synth(restored)) as Json).resource!.aws_iam_role_policy!,
-    ).filter((p) => p.name === 'task');
-    const backend = policies.find((p) => String(p.role).includes('Service-backend'))!;
-    const actions = (
-      JSON.parse(String(backend.policy)) as { Statement: { Action: string[]; Resource: string }[] }
-    ).Statement.filter((st) => String(st.Resource).includes('aws_cognito_user_pool')).flatMap(
-      (st) => st.Action,
+  test("Cognito: the backend's user management on the pool (seed 004's IAM policy), action by action; the worker none", () => {
+    const statements = backendTaskPolicy().Statement.filter((st) =>
+      [st.Resource].flat().some((r) => r.includes('aws_cognito_user_pool')),
     );
-    expect(actions).toEqual(
-      expect.arrayContaining([
-        'cognito-idp:AdminCreateUser',
-        'cognito-idp:AdminAddUserToGroup',
-        'cognito-idp:AdminDeleteUser',
-        'cognito-idp:ListUsers',
-      ]),
+    // On the pool's ARN only, never on another pool or `*`.
+    for (const st of statements)
+      expect([st.Resource].flat()).toEqual([
+        expect.stringMatching(/^\$\{aws_cognito_user_pool\.[^.]+\.arn\}$/),
+      ]);
+    expect(statements.flatMap((st) => st.Action).sort()).toEqual(
+      [...USER_POOL_WRITE_ACTIONS, ...USER_POOL_READ_ACTIONS].sort(),
     );
-    expect(actions.every((a) => a.startsWith('cognito-idp:'))).toBe(true);
-    // Only the backend manages users.
-    const worker = policies.find((p) => String(p.role).includes('Service-worker'));
+    const worker = all('aws_iam_role_policy').find(
+      (p) => p.name === 'task' && String(p.role).includes('Service-worker'),
+    );
     expect(String(worker?.policy ?? '')).not.toContain('cognito-idp:');
   });
 

@@ -20,6 +20,9 @@ import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { EFSClient } from '@aws-sdk/client-efs';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import type { TeardownClients } from './record';
 
 /** Options of {@link teardownClients}. */
@@ -63,6 +66,11 @@ export function teardownClients(opts: TeardownClientOptions = {}): TeardownClien
     rds: new RDSClient(c),
     ssm: new SSMClient(c),
     efs: new EFSClient(c),
+    // Mail identities and configuration sets are listed on every sweep (SES's list calls take
+    // no tag filter); user pools and HTTP APIs only when the Tagging API lists some.
+    sesv2: new SESv2Client(c),
+    cognito: new CognitoIdentityProviderClient(c),
+    apigatewayv2: new ApiGatewayV2Client(c),
   };
 }
 

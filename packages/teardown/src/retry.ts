@@ -23,6 +23,9 @@ const RETRYABLE = new Set([
   'InvalidDBParameterGroupStateFault',
   // EFS (issue 14 E): a file system whose mount targets are still being deleted.
   'FileSystemInUse',
+  // Cognito (issue 14 C): DeleteUserPoolDomain and UpdateUserPool while another change to the
+  // pool is in progress (the SDK lists it for both).
+  'ConcurrentModificationException',
 ]);
 
 /** Error names that mean the thing is already gone, which for a teardown is success. */

@@ -115,6 +115,22 @@ import {
   DescribeMountTargetsCommand,
   type EFSClient,
 } from '@aws-sdk/client-efs';
+// ---- identity (issue 14 C) and the HTTP API (issue 14 H)
+import {
+  type CognitoIdentityProviderClient,
+  DeleteUserPoolCommand,
+  DeleteUserPoolDomainCommand,
+  DescribeUserPoolCommand,
+  UpdateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
+  type ApiGatewayV2Client,
+  DeleteApiCommand,
+  DeleteApiMappingCommand,
+  DeleteDomainNameCommand,
+  DeleteVpcLinkCommand,
+  GetApiMappingsCommand,
+} from '@aws-sdk/client-apigatewayv2';
 import { ENVIRONMENT_PROJECT, TAG_ENV, TAG_PROJECT } from '@automock/core';
 import { type Clock, DeadlineReachedError, type RetryOptions, errorName, withRetry } from './retry';
 
@@ -162,6 +178,11 @@ export interface SweepClients {
   // ---- files (issue 14 E)
   /** A workload's EFS file systems, their mount targets and access points. */
   readonly efs?: EFSClient;
+  // ---- identity (issue 14 C) and the HTTP API (issue 14 H)
+  /** A workload's Cognito user pools and their hosted UI domains. */
+  readonly cognito?: CognitoIdentityProviderClient;
+  /** A workload's HTTP APIs, their VPC links and custom domain names (with their API mappings). */
+  readonly apigatewayv2?: ApiGatewayV2Client;
 }
 
 /**
@@ -175,6 +196,13 @@ export const SWEEP_ORDER = [
   // queues (event tasks' dead-letter queues among them) go with the data, below.
   'scheduler-schedule-group',
   'event-rule',
+  // ---- the HTTP API (issue 14 H): the public entry goes before what it routes to. A custom
+  // domain's API mappings name the API, so the domain (mappings first) goes before it; a VPC link
+  // after the APIs whose integrations use it. Its network interfaces hold the security groups
+  // and subnets below until it is gone.
+  'apigw-domain-name',
+  'apigw-api',
+  'apigw-vpc-link',
   'ecs-service',
   // ---- Cloud Map (issue 13, wave 2): an internal service's DNS entry. ECS deregisters the
   // service's instances as it deletes it; Cloud Map refuses to delete a service that still has
@@ -226,6 +254,9 @@ export const SWEEP_ORDER = [
   // the configuration set they name as their default.
   'ses-email-identity',
   'ses-configuration-set',
+  // ---- identity (issue 14 C): the services that manage its users are gone by now. Its hosted UI
+  // domains are deleted with it (first: Cognito refuses to delete a pool that still has one).
+  'cognito-user-pool',
   // IAM does not stop a role from being deleted while a task uses it: deleted once the services
   // that assume it are gone, so nothing running loses its credentials mid-teardown.
   'iam-role',
@@ -459,9 +490,33 @@ export function classify(arn: string): SweepItem | undefined {
       if ((v = after(r, 'configuration-set/')))
         return { arn, kind: 'ses-configuration-set', id: v };
       return undefined;
+    // ---- identity (issue 14 C): `userpool/<region>_<id>`.
+    case 'cognito-idp':
+      if ((v = after(r, 'userpool/')) && !v.includes('/'))
+        return { arn, kind: 'cognito-user-pool', id: v };
+      return undefined;
+    // ---- the HTTP API (issue 14 H): API Gateway ARNs have no account, and the resource is a
+    // path: `/apis/<id>`, `/vpclinks/<id>`, `/domainnames/<name>`. An API's stages (tagged too)
+    // and other parts go with it.
+    case 'apigateway': {
+      const m = /^\/(apis|vpclinks|domainnames)\/([^/]+)$/.exec(r);
+      if (!m) return undefined;
+      const kinds = {
+        apis: 'apigw-api',
+        vpclinks: 'apigw-vpc-link',
+        domainnames: 'apigw-domain-name',
+      } as const;
+      return { arn, kind: kinds[m[1] as keyof typeof kinds], id: m[2]! };
+    }
     default:
       return undefined;
   }
+}
+
+/** Tagged parts of a resource the sweep deletes whole (an HTTP API's stages). */
+function partOfAnother(arn: string): boolean {
+  const p = parseArn(arn);
+  return p?.service === 'apigateway' && /^\/apis\/[^/]+\/./.test(p.resource);
 }
 
 const ORDER_INDEX = new Map<SweepKind, number>(SWEEP_ORDER.map((k, i) => [k, i]));
@@ -527,7 +582,12 @@ export async function sweepProject(
       }
       const item = classify(arn);
       if (!item) {
-        skipped.push({ arn, reason: 'resource type not handled by the sweep' });
+        skipped.push({
+          arn,
+          reason: partOfAnother(arn)
+            ? 'part of another resource, deleted with it'
+            : 'resource type not handled by the sweep',
+        });
         continue;
       }
       if (
@@ -846,7 +906,58 @@ async function deleteOne(
       await efs.send(new DeleteFileSystemCommand({ FileSystemId: item.id }));
       return;
     }
+    // ---- identity (issue 14 C)
+    case 'cognito-user-pool':
+      await deleteUserPool(need(c.cognito, 'Cognito'), item.id);
+      return;
+    // ---- the HTTP API (issue 14 H)
+    case 'apigw-domain-name':
+      await deleteDomainName(need(c.apigatewayv2, 'API Gateway'), item.id);
+      return;
+    case 'apigw-api':
+      await need(c.apigatewayv2, 'API Gateway').send(new DeleteApiCommand({ ApiId: item.id }));
+      return;
+    case 'apigw-vpc-link':
+      await need(c.apigatewayv2, 'API Gateway').send(
+        new DeleteVpcLinkCommand({ VpcLinkId: item.id }),
+      );
+      return;
   }
+}
+
+/**
+ * A user pool: its hosted UI domains first (Cognito refuses to delete a pool that has one), then
+ * deletion protection off if it is on, then the pool. UpdateUserPool sets every setting it is not
+ * given to its default; the pool is deleted next, so only the protection is sent. A retry after a
+ * failure starts over from DescribeUserPool, so a domain already gone is not asked for again.
+ */
+async function deleteUserPool(cognito: CognitoIdentityProviderClient, id: string): Promise<void> {
+  const { UserPool: pool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: id }));
+  for (const domain of [pool?.Domain, pool?.CustomDomain])
+    if (domain)
+      await cognito.send(new DeleteUserPoolDomainCommand({ UserPoolId: id, Domain: domain }));
+  if (pool?.DeletionProtection === 'ACTIVE')
+    await cognito.send(
+      new UpdateUserPoolCommand({ UserPoolId: id, DeletionProtection: 'INACTIVE' }),
+    );
+  await cognito.send(new DeleteUserPoolCommand({ UserPoolId: id }));
+}
+
+/** A custom domain name: its API mappings first, then the domain. */
+async function deleteDomainName(api: ApiGatewayV2Client, domain: string): Promise<void> {
+  let token: string | undefined;
+  do {
+    const page = await api.send(
+      new GetApiMappingsCommand({ DomainName: domain, NextToken: token }),
+    );
+    for (const m of page.Items ?? [])
+      if (m.ApiMappingId)
+        await api.send(
+          new DeleteApiMappingCommand({ DomainName: domain, ApiMappingId: m.ApiMappingId }),
+        );
+    token = page.NextToken;
+  } while (token);
+  await api.send(new DeleteDomainNameCommand({ DomainName: domain }));
 }
 
 // ---- scheduled and event tasks (workload sections scheduledTasks and eventTasks)

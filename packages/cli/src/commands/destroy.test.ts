@@ -19,6 +19,11 @@ import {
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { projectStackObjectKey, projectStateKey } from '@automock/core';
 import { ListScheduleGroupsCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import {
+  ListConfigurationSetsCommand,
+  ListEmailIdentitiesCommand,
+  SESv2Client,
+} from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +38,9 @@ const logs = mockClient(CloudWatchLogsClient);
 const cloudwatch = mockClient(CloudWatchClient);
 const sts = mockClient(STSClient);
 const iam = mockClient(IAMClient);
+// The sweep lists SES identities and configuration sets on every run (their list calls take no
+// tag filter); user pools and HTTP APIs only come from the Tagging API.
+const ses = mockClient(SESv2Client);
 const STACK = JSON.stringify({
   terraform: { backend: { s3: { key: 'projects/test/alpha/terraform.tfstate' } } },
   resource: { terraform_data: { service: {} } },
@@ -55,6 +63,9 @@ describe('automock destroy', () => {
       Account: TEST_ACCOUNT,
       Arn: `arn:aws:sts::${TEST_ACCOUNT}:assumed-role/dev/alice`,
     });
+    ses.reset();
+    ses.on(ListEmailIdentitiesCommand).resolves({ EmailIdentities: [] });
+    ses.on(ListConfigurationSetsCommand).resolves({ ConfigurationSets: [] });
     iam.reset();
     iam.on(ListRolesCommand).resolves({ Roles: [], IsTruncated: false });
     await h.registry.register({ env: 'test', project: 'alpha', createdBy: 'alice', ttlHours: 4 });

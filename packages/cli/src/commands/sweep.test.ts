@@ -6,6 +6,11 @@ import {
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ListScheduleGroupsCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import {
+  ListConfigurationSetsCommand,
+  ListEmailIdentitiesCommand,
+  SESv2Client,
+} from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Harness, startHarness, TEST_ACCOUNT } from '../testing/harness';
 
@@ -15,6 +20,9 @@ const scheduler = mockClient(SchedulerClient);
 const cloudwatch = mockClient(CloudWatchClient);
 const sts = mockClient(STSClient);
 const iam = mockClient(IAMClient);
+// The sweep lists SES identities and configuration sets on every run (their list calls take no
+// tag filter); user pools and HTTP APIs only come from the Tagging API.
+const ses = mockClient(SESv2Client);
 
 const alarm = (project: string) =>
   `arn:aws:cloudwatch:us-east-1:${TEST_ACCOUNT}:alarm:test-${project}-cpu-high`;
@@ -33,6 +41,9 @@ describe('automock sweep --orphans', () => {
     sts
       .on(GetCallerIdentityCommand)
       .resolves({ Account: TEST_ACCOUNT, Arn: `arn:aws:sts::${TEST_ACCOUNT}:assumed-role/ops/al` });
+    ses.reset();
+    ses.on(ListEmailIdentitiesCommand).resolves({ EmailIdentities: [] });
+    ses.on(ListConfigurationSetsCommand).resolves({ ConfigurationSets: [] });
     iam.on(ListRolesCommand).resolves({ Roles: [], IsTruncated: false });
     // Every project's alarm, whatever the filter asks; the sweep re-checks the tags itself.
     tagging

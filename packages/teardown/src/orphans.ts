@@ -33,9 +33,15 @@ const HOURLY: Partial<Record<SweepKind, number>> = {
  */
 const USAGE_PRICED: readonly SweepKind[] = [
   'ecs-service',
+  // Issue 14: a database bills by the hour of its instance class and its storage, neither in its
+  // ARN; a file system by the gigabyte; an HTTP API by request; a user pool by monthly user.
+  'rds-instance',
+  'efs-file-system',
   'vpc-endpoint',
   's3-bucket',
   'log-group',
+  'apigw-api',
+  'cognito-user-pool',
 ];
 
 /** Resources of a project the registry does not know, or lists as destroyed. */

@@ -836,7 +836,9 @@ async function deleteOne(
       const aliases = await need(c.kms, 'KMS').send(new ListAliasesCommand({ KeyId: item.id }));
       for (const a of aliases.Aliases ?? [])
         if (a.AliasName)
-          await need(c.kms, 'KMS').send(new DeleteAliasCommand({ AliasName: a.AliasName }));
+          await partGone(() =>
+            need(c.kms, 'KMS').send(new DeleteAliasCommand({ AliasName: a.AliasName })),
+          );
       await need(c.kms, 'KMS').send(
         new ScheduleKeyDeletionCommand({ KeyId: item.id, PendingWindowInDays: 7 }),
       );
@@ -936,7 +938,7 @@ async function deleteOne(
 
 /**
  * Deletes a part of the item being deleted (a pool's domain, a domain's API mapping, a file
- * system's mount target). That part being gone already is no reason to stop: left to withRetry,
+ * system's mount target, a key's alias). That part being gone already is no reason to stop: left to withRetry,
  * its "not found" would count the whole item as deleted while it still exists.
  */
 async function partGone(del: () => Promise<unknown>): Promise<void> {

@@ -120,6 +120,27 @@ describe('sweepProject', () => {
     expect(r.deleted).toContain(dedicatedProject(ENV, PROJECT)[3]!.arn);
   });
 
+  it("a security group's rule already revoked (InvalidPermission.NotFound) does not count the group as deleted", async () => {
+    setup();
+    fake.failNext(
+      'RevokeSecurityGroupIngress',
+      'sg-dev-loadtest-svc',
+      'InvalidPermission.NotFound',
+      1,
+    );
+    const r = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: PROJECT,
+      clock: instantClock(),
+    });
+    expect(r.complete).toBe(true);
+    expect(fake.calls.filter((c) => c.includes('sg-dev-loadtest-svc'))).toEqual([
+      'RevokeSecurityGroupIngress sg-dev-loadtest-svc -> InvalidPermission.NotFound',
+      'DeleteSecurityGroup sg-dev-loadtest-svc',
+    ]);
+  });
+
   it('records a hard failure, carries on with the rest, and is not complete', async () => {
     setup();
     fake.failNext('DeleteLogGroup', '/automock/dev/loadtest', 'AccessDeniedException', 1);

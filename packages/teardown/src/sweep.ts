@@ -938,7 +938,7 @@ async function deleteOne(
 
 /**
  * Deletes a part of the item being deleted (a pool's domain, a domain's API mapping, a file
- * system's mount target, a key's alias). That part being gone already is no reason to stop: left to withRetry,
+ * system's mount target, a key's alias, a security group's rule). That part being gone already is no reason to stop: left to withRetry,
  * its "not found" would count the whole item as deleted while it still exists.
  */
 async function partGone(del: () => Promise<unknown>): Promise<void> {
@@ -1126,12 +1126,16 @@ async function revokeGroupReferences(ec2: EC2Client, groupId: string): Promise<v
   const ingress = refs.filter((r) => !r.IsEgress).map((r) => r.SecurityGroupRuleId!);
   const egress = refs.filter((r) => r.IsEgress).map((r) => r.SecurityGroupRuleId!);
   if (ingress.length)
-    await ec2.send(
-      new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: ingress }),
+    await partGone(() =>
+      ec2.send(
+        new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: ingress }),
+      ),
     );
   if (egress.length)
-    await ec2.send(
-      new RevokeSecurityGroupEgressCommand({ GroupId: groupId, SecurityGroupRuleIds: egress }),
+    await partGone(() =>
+      ec2.send(
+        new RevokeSecurityGroupEgressCommand({ GroupId: groupId, SecurityGroupRuleIds: egress }),
+      ),
     );
 }
 

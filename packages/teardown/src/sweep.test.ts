@@ -334,6 +334,23 @@ describe('project IAM roles (not in the Tagging API)', () => {
     expect(fake.calls.length).toBe(before);
   });
 
+  it('an inline policy deleted meanwhile (NoSuchEntity) does not count its role as deleted', async () => {
+    setup([], { roles: projectRoles(ENV, PROJECT) });
+    const role = `automock-dev-${PROJECT}-mockserver-task`;
+    fake.failNext('DeleteRolePolicy', `${role}/task`, 'NoSuchEntity', 1);
+    const r = await sweepProject(clients, {
+      ...SCOPE,
+      env: ENV,
+      project: PROJECT,
+      clock: instantClock(),
+    });
+    expect(r.complete).toBe(true);
+    expect(fake.calls.filter((c) => c.includes(role))).toEqual([
+      `DeleteRolePolicy ${role}/task -> NoSuchEntity`,
+      `DeleteRole ${role}`,
+    ]);
+  });
+
   it('dry run lists the roles and changes nothing', async () => {
     setup([], { roles: [...projectRoles(ENV, PROJECT), ...bystanders] });
     const r = await sweepProject(clients, {

@@ -938,7 +938,7 @@ async function deleteOne(
 
 /**
  * Deletes a part of the item being deleted (a pool's domain, a domain's API mapping, a file
- * system's mount target, a key's alias, a security group's rule). That part being gone already is no reason to stop: left to withRetry,
+ * system's mount target, a key's alias, a security group's rule, a role's policy). That part being gone already is no reason to stop: left to withRetry,
  * its "not found" would count the whole item as deleted while it still exists.
  */
 async function partGone(del: () => Promise<unknown>): Promise<void> {
@@ -1226,7 +1226,9 @@ async function deleteRole(iam: IAMClient, roleName: string): Promise<void> {
       new ListRolePoliciesCommand({ RoleName: roleName, Marker: marker }),
     );
     for (const name of page.PolicyNames ?? [])
-      await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
+      await partGone(() =>
+        iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name })),
+      );
     marker = page.IsTruncated ? page.Marker : undefined;
   } while (marker);
   do {
@@ -1235,7 +1237,9 @@ async function deleteRole(iam: IAMClient, roleName: string): Promise<void> {
     );
     for (const p of page.AttachedPolicies ?? [])
       if (p.PolicyArn)
-        await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: p.PolicyArn }));
+        await partGone(() =>
+          iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: p.PolicyArn })),
+        );
     marker = page.IsTruncated ? page.Marker : undefined;
   } while (marker);
   do {
@@ -1244,11 +1248,13 @@ async function deleteRole(iam: IAMClient, roleName: string): Promise<void> {
     );
     for (const ip of page.InstanceProfiles ?? [])
       if (ip.InstanceProfileName)
-        await iam.send(
-          new RemoveRoleFromInstanceProfileCommand({
-            RoleName: roleName,
-            InstanceProfileName: ip.InstanceProfileName,
-          }),
+        await partGone(() =>
+          iam.send(
+            new RemoveRoleFromInstanceProfileCommand({
+              RoleName: roleName,
+              InstanceProfileName: ip.InstanceProfileName,
+            }),
+          ),
         );
     marker = page.IsTruncated ? page.Marker : undefined;
   } while (marker);

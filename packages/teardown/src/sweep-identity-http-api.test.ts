@@ -17,6 +17,12 @@ import {
   DescribeUserPoolCommand,
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  DeleteSecurityGroupCommand,
+  DescribeSecurityGroupRulesCommand,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
   EMULATOR_CREDENTIALS as CREDENTIALS,
@@ -169,7 +175,7 @@ function setup(
       project: WORKLOAD,
       clock: instantClock(),
     });
-  return { calls, run };
+  return { calls, run, fake: fake! };
 }
 
 describe('sweep: workload user pools and HTTP APIs', () => {
@@ -275,6 +281,58 @@ describe('sweep: workload user pools and HTTP APIs', () => {
       `DeleteUserPoolDomain ${POOL_ID} shop-auth`,
       `DeleteUserPool ${POOL_ID}`,
     ]);
+  });
+
+  it("the environment load balancer's rule admitting the VPC link is revoked before the link's security group goes", async () => {
+    const rule = `arn:aws:ec2:${R}:${A}:security-group-rule/sgr-0abc`;
+    const linkGroup = `arn:aws:ec2:${R}:${A}:security-group/sg-link`;
+    const order = SWEEP_ORDER as readonly string[];
+    expect(order.indexOf('apigw-vpc-link')).toBeLessThan(order.indexOf('security-group-rule'));
+    expect(order.indexOf('security-group-rule')).toBeLessThan(order.indexOf('security-group'));
+    expect(classify(rule)).toEqual({ arn: rule, kind: 'security-group-rule', id: 'sgr-0abc' });
+    const { calls, run, fake } = setup(
+      [ARNS.vpcLink, rule, linkGroup].map((arn) => ({ arn, tags: BOTH })),
+    );
+    const ec2 = fake.mocks.ec2;
+    // The rule is on the environment's ALB group (sg-env-alb), which the sweep never deletes.
+    ec2.on(DescribeSecurityGroupRulesCommand).callsFake((i) =>
+      i.SecurityGroupRuleIds
+        ? {
+            SecurityGroupRules: [
+              { SecurityGroupRuleId: 'sgr-0abc', GroupId: 'sg-env-alb', IsEgress: false },
+            ],
+          }
+        : { SecurityGroupRules: [] },
+    );
+    ec2.on(RevokeSecurityGroupIngressCommand).callsFake((i) => {
+      calls.push(`RevokeSecurityGroupIngress ${i.GroupId} ${i.SecurityGroupRuleIds?.join(',')}`);
+      return {};
+    });
+    ec2.on(RevokeSecurityGroupEgressCommand).callsFake((i) => {
+      calls.push(`RevokeSecurityGroupEgress ${i.GroupId}`);
+      return {};
+    });
+    ec2.on(DeleteSecurityGroupCommand).callsFake((i) => {
+      calls.push(`DeleteSecurityGroup ${i.GroupId}`);
+      return {};
+    });
+    const r = await run();
+    expect(r.failures).toEqual([]);
+    expect(calls).toEqual([
+      'DeleteVpcLink vl0abc1',
+      'RevokeSecurityGroupIngress sg-env-alb sgr-0abc',
+      'DeleteSecurityGroup sg-link',
+    ]);
+  });
+
+  it('a rule already gone (not listed any more) counts as revoked', async () => {
+    const rule = `arn:aws:ec2:${R}:${A}:security-group-rule/sgr-0abc`;
+    const { calls, run, fake } = setup([{ arn: rule, tags: BOTH }]);
+    fake.mocks.ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
+    const r = await run();
+    expect(r.failures).toEqual([]);
+    expect(r.deleted).toEqual([rule]);
+    expect(calls).toEqual([]);
   });
 
   it('never deletes one without both tags', async () => {

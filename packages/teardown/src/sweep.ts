@@ -236,6 +236,10 @@ export const SWEEP_ORDER = [
   'subnet',
   'route-table',
   'internet-gateway',
+  // A project's rule on another security group (the environment's load balancer admitting an
+  // HTTP API's VPC link): EC2 refuses to delete a group that another group's rule references, so
+  // those rules go before the groups.
+  'security-group-rule',
   'security-group',
   'vpc',
   's3-bucket',
@@ -419,6 +423,7 @@ export function classify(arn: string): SweepItem | undefined {
         subnet: 'subnet',
         'route-table': 'route-table',
         'internet-gateway': 'internet-gateway',
+        'security-group-rule': 'security-group-rule',
         'security-group': 'security-group',
         vpc: 'vpc',
       };
@@ -772,6 +777,9 @@ async function deleteOne(
       await c.ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: item.id }));
       return;
     }
+    case 'security-group-rule':
+      await revokeRule(c.ec2, item.id);
+      return;
     case 'security-group':
       await revokeGroupReferences(c.ec2, item.id);
       await c.ec2.send(new DeleteSecurityGroupCommand({ GroupId: item.id }));
@@ -1116,6 +1124,22 @@ async function deleteQueue(sqs: SQSClient, item: SweepItem): Promise<void> {
  * Removes this group's rules that reference other groups, so two project groups that reference
  * each other do not block each other's deletion with DependencyViolation.
  */
+/**
+ * One tagged rule, on whichever group holds it (revoking needs the group and the direction, which
+ * the rule's ARN does not carry). A rule already gone is not listed: nothing to revoke.
+ */
+async function revokeRule(ec2: EC2Client, ruleId: string): Promise<void> {
+  const out = await ec2.send(
+    new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: [ruleId] }),
+  );
+  for (const r of out.SecurityGroupRules ?? []) {
+    if (!r.GroupId) continue;
+    const revoke = { GroupId: r.GroupId, SecurityGroupRuleIds: [ruleId] };
+    if (r.IsEgress) await ec2.send(new RevokeSecurityGroupEgressCommand(revoke));
+    else await ec2.send(new RevokeSecurityGroupIngressCommand(revoke));
+  }
+}
+
 async function revokeGroupReferences(ec2: EC2Client, groupId: string): Promise<void> {
   const out = await ec2.send(
     new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }),

@@ -1110,4 +1110,38 @@ describe("the reaper's sweep of a workload's database, files, mail, user pool an
       'ImplicitlyDenied',
     ]);
   });
+
+  it("revokes a project's rule on a group of this environment (the ALB admitting a VPC link), never on another environment's or an untagged group", async () => {
+    const group = (id: string, tags: Record<string, string>) =>
+      ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'].map((action) => ({
+        action,
+        resource: arn('ec2', `security-group/${id}`),
+        context: Object.fromEntries(
+          Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v]),
+        ),
+      }));
+    const allowed = await decisions(REAPER_ROLE, policies.reaper!, [
+      ...group('sg-env-alb', { 'automock:env': ENV, 'automock:project': '_environment' }),
+      ...group('sg-link', OURS),
+    ]);
+    expect(denied(allowed)).toEqual([]);
+    const never = [
+      ...group('sg-staging-alb', { 'automock:env': 'staging', 'automock:project': '_environment' }),
+      ...group('sg-hand-made', {}),
+    ];
+    const d = await decisions(REAPER_ROLE, policies.reaper!, never);
+    expect(d.map((x) => x.decision)).toEqual(never.map(() => 'ImplicitlyDenied'));
+    // Deleting the environment's group stays refused.
+    const del = await decisions(REAPER_ROLE, policies.reaper!, [
+      {
+        action: 'ec2:DeleteSecurityGroup',
+        resource: arn('ec2', 'security-group/sg-env-alb'),
+        context: {
+          'aws:ResourceTag/automock:env': ENV,
+          'aws:ResourceTag/automock:project': '_environment',
+        },
+      },
+    ]);
+    expect(del.map((x) => x.decision)).toEqual(['ImplicitlyDenied']);
+  });
 });

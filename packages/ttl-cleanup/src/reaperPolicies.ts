@@ -269,6 +269,18 @@ function sweepStatements(s: PolicyScope): Statement[] {
       ),
       Condition: projectResourceCondition(s.env),
     },
+    // A project's rule on a group of the environment (its ALB admitting an HTTP API's VPC link)
+    // must be revoked before the project's group can go, and EC2 authorises a revoke on the group
+    // only (the Service Authorization Reference lists no rule resource for it): any group tagged
+    // for this environment, the environment's own included. The sweep revokes only rules carrying
+    // the project's tags; deleting a group stays project-scoped (SweepTaggedDeletes).
+    {
+      Sid: 'SweepRulesOnEnvironmentGroups',
+      Effect: 'Allow',
+      Action: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'],
+      Resource: `arn:${a.p}:ec2:${s.region}:${s.accountId}:security-group/*`,
+      Condition: { StringEquals: { [`aws:ResourceTag/${TAG_ENV}`]: s.env } },
+    },
     // A custom domain's API mappings are listed (names and API ids only) before they go.
     {
       Sid: 'SweepApiMappingReads',

@@ -196,3 +196,66 @@ describe("a service's database access (issue 14)", () => {
     );
   });
 });
+
+describe("the database's pgAdmin (issue 14)", () => {
+  const SHARED_ALB = {
+    arn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/automock-dev-shared/1',
+    securityGroupId: 'sg-shared-alb',
+    listenerArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/x/1/http',
+  };
+  const withPgAdmin = (env = ENV) =>
+    defineWorkload(
+      {
+        name: 'shop',
+        environments: ['dev'],
+        database: { pgAdmin: { email: 'dba@example.com' } },
+      },
+      env,
+    ).sections.database as DatabaseResolved;
+
+  test('runs pgAdmin on the shared listener, protected, and admits it to the database on 5432', () => {
+    const b = testBuild({ env: ENV, network: NETWORK, sharedAlb: SHARED_ALB });
+    const d = withPgAdmin();
+    databaseBuilder.build(d, b.ctx);
+    const json: Json = JSON.parse(Testing.synth(b.stack));
+    const all = (type: string) => Object.values(json.resource[type] ?? {}) as Json[];
+    const rules = all('aws_lb_listener_rule').sort((x, y) => x.priority - y.priority);
+    expect(rules.map((r) => [r.listener_arn, r.priority, r.action[0].type])).toEqual([
+      [SHARED_ALB.listenerArn, d.pgAdmin!.priority, 'forward'],
+      [SHARED_ALB.listenerArn, d.pgAdmin!.priority + 1, 'fixed-response'],
+    ]);
+    expect(rules[0]!.condition[1].http_header.http_header_name).toBe('x-automock-control-token');
+    const ingress = all('aws_vpc_security_group_ingress_rule');
+    const [dbSg] = Object.keys(json.resource.aws_security_group as Json).filter((k) =>
+      k.startsWith('database_'),
+    );
+    expect(
+      ingress
+        .filter((r) => r.security_group_id === `\${aws_security_group.${dbSg}.id}`)
+        .map((r) => [r.from_port, r.referenced_security_group_id]),
+    ).toEqual([[5432, expect.stringMatching(/^\$\{aws_security_group\.pgadmin_Service/)]]);
+    expect(
+      ingress
+        .filter((r) => r.referenced_security_group_id === SHARED_ALB.securityGroupId)
+        .map((r) => r.from_port),
+    ).toEqual([8080]);
+    expect(all('aws_ecs_service').map((s) => s.name)).toEqual(['automock-dev-shop-pgadmin']);
+    expect(
+      all('aws_secretsmanager_secret')
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual([
+      'automock/dev/shop/pgadmin/control-token',
+      'automock/dev/shop/pgadmin/login-password',
+    ]);
+    const ref = b.provided.get('database/postgres')!;
+    expect(ref.attributes!.pgAdminPath).toBe('/pgadmin');
+  });
+
+  test('without a shared ALB in the context it is refused with the reason', () => {
+    const b = testBuild({ env: ENV, network: NETWORK });
+    expect(() => databaseBuilder.build(withPgAdmin(), b.ctx)).toThrow(
+      /pgAdmin of workload shop needs the shared ALB/,
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type DatabaseResolved } from '@automock/core';
+import { checkStacks, type TerraformJson } from '@automock/guardrails';
 import { Testing } from 'cdktf';
 import { ENVIRONMENTS } from './environments';
 import { checkPolicy } from './policy';
@@ -46,5 +47,18 @@ describe('the workload ledger (stacks/workloads/ledger.yaml)', () => {
   test('passes the guardrails with 0 errors', () => {
     const report = checkPolicy(app);
     expect(report.findings.filter((f) => f.severity === 'error' && !f.suppressed)).toEqual([]);
+  });
+
+  test("AM-ELB-8 recognises pgAdmin's rules: the same stack without the token condition is an error", () => {
+    const elb8 = (j: unknown) =>
+      checkStacks([{ name: 'dev-ledger', json: j as TerraformJson, environment: dev }])
+        .findings.filter((f) => f.ruleId === 'AM-ELB-8')
+        .map((f) => f.address);
+    expect(elb8(json)).toEqual([]);
+    const open = structuredClone(json);
+    const rules = open.resource.aws_lb_listener_rule!;
+    const [id, token] = Object.entries(rules).find(([, r]) => r.action[0].type === 'forward')!;
+    rules[id] = { ...token, condition: [token.condition[0]] };
+    expect(elb8(open)).toEqual([`aws_lb_listener_rule.${id}`]);
   });
 });

@@ -28,13 +28,16 @@ export interface PgAdminInput {
    */
   readonly priority?: number;
   /** Who reaches pgAdmin without the control-plane token. @default - the environment's */
-  readonly access?: {
-    /**
-     * Networks (e.g. an office VPN) admitted without the token header: IPv4 CIDRs, at most 2,
-     * never the internet. @default - the environment's `controlPlaneCidrs`
-     */
-    readonly controlPlaneCidrs?: readonly string[];
-  };
+  readonly access?: PgAdminAccessInput;
+}
+
+/** Who reaches pgAdmin without the control-plane token (`database.pgAdmin.access`). */
+export interface PgAdminAccessInput {
+  /**
+   * Networks (e.g. an office VPN) admitted without the token header: IPv4 CIDRs, at most 2,
+   * never the internet. @default - the environment's `controlPlaneCidrs`
+   */
+  readonly controlPlaneCidrs?: readonly string[];
 }
 
 /** A validated pgAdmin with every default filled in. */

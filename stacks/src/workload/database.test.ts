@@ -259,3 +259,54 @@ describe("the database's pgAdmin (issue 14)", () => {
     );
   });
 });
+
+describe("pgAdmin's names at the longest legal prefix, environment and workload", () => {
+  test('every name it creates stays within its AWS limit', () => {
+    const env = defineEnvironment({
+      name: 'e'.repeat(12),
+      accountId: '123456789012',
+      region: 'ap-southeast-7',
+      prefix: 'p'.repeat(20),
+      databaseSubnets: true,
+    });
+    const workload = 'w'.repeat(24);
+    const d = defineWorkload(
+      {
+        name: workload,
+        environments: [env.name],
+        database: { pgAdmin: { email: 'dba@example.com' } },
+      },
+      env,
+    ).sections.database as DatabaseResolved;
+    const b = testBuild({
+      env,
+      workload,
+      nameParts: { prefix: env.prefix, env: env.name, project: workload },
+      network: NETWORK,
+      sharedAlb: { arn: 'arn:alb', securityGroupId: 'sg-alb', listenerArn: 'arn:listener' },
+    });
+    databaseBuilder.build(d, b.ctx);
+    const json: Json = JSON.parse(Testing.synth(b.stack));
+    const names = (type: string, attr: string) =>
+      Object.values(json.resource[type] ?? {}).map((r: any) => String(r[attr]));
+    // The task and execution roles, the password and the token, the service and its task family.
+    expect(
+      ['aws_iam_role', 'aws_secretsmanager_secret', 'aws_ecs_service', 'aws_security_group'].map(
+        (t) => Object.keys(json.resource[t] ?? {}).length,
+      ),
+    ).toEqual([2, 2, 1, 2]);
+    const [tg] = names('aws_lb_target_group', 'name');
+    expect(tg).toMatch(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/);
+    expect(tg!.length).toBeLessThanOrEqual(32);
+    for (const r of names('aws_iam_role', 'name')) expect([r, r.length <= 64]).toEqual([r, true]);
+    for (const s of names('aws_secretsmanager_secret', 'name'))
+      expect([s, /^[A-Za-z0-9/_+=.@-]{1,512}$/.test(s)]).toEqual([s, true]);
+    for (const n of [
+      ...names('aws_ecs_service', 'name'),
+      ...names('aws_ecs_task_definition', 'family'),
+    ])
+      expect([n, /^[A-Za-z0-9_-]{1,255}$/.test(n)]).toEqual([n, true]);
+    for (const g of names('aws_security_group', 'name'))
+      expect([g, g.length <= 255]).toEqual([g, true]);
+  });
+});

@@ -7,6 +7,7 @@ import {
   IssueCollector,
   type ResolvedService,
 } from '@automock/core';
+import { decide } from '@automock/test-support/iam';
 import { Testing } from 'cdktf';
 import { databaseBuilder, databaseClientsBuilder } from './database';
 import { servicesBuilder } from './services';
@@ -250,6 +251,40 @@ describe("the database's pgAdmin (issue 14)", () => {
     ]);
     const ref = b.provided.get('database/postgres')!;
     expect(ref.attributes!.pgAdminPath).toBe('/pgadmin');
+  });
+
+  test("pgAdmin's execution role reads its login password and nothing else, as IAM decides; its task role may do nothing", async () => {
+    const b = testBuild({ env: ENV, network: NETWORK, sharedAlb: SHARED_ALB });
+    databaseBuilder.build(withPgAdmin(), b.ctx);
+    const json: Json = JSON.parse(Testing.synth(b.stack));
+    const secretArn = (id: string) => {
+      const [name] = Object.keys(json.resource.aws_secretsmanager_secret as Json).filter((k) =>
+        k.startsWith(`pgadmin_${id}`),
+      );
+      return {
+        token: `\${aws_secretsmanager_secret.${name}.arn}`,
+        arn: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:automock/dev/shop/pgadmin/${id}-AbCdEf`,
+      };
+    };
+    const password = secretArn('Password');
+    const token = secretArn('Token');
+    const policies = Object.values(json.resource.aws_iam_role_policy as Json);
+    const execution = policies.find((p) =>
+      String(p.role).includes('pgadmin_Service_ExecutionRole'),
+    )!;
+    const doc = JSON.parse(String(execution.policy).split(password.token).join(password.arn));
+    const principal = {
+      accountId: '123456789012',
+      roleArn: 'arn:aws:iam::123456789012:role/automock-dev-shop-pgadmin-execution',
+    };
+    const read = (resource: string) =>
+      decide(principal, [doc], { action: 'secretsmanager:GetSecretValue', resource });
+    expect(await read(password.arn)).toBe('Allowed');
+    expect(await read(token.arn)).toBe('ImplicitlyDenied');
+    expect(
+      await read('arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0123-AbCdEf'),
+    ).toBe('ImplicitlyDenied');
+    expect(policies.some((p) => String(p.role).includes('pgadmin_Service_TaskRole'))).toBe(false);
   });
 
   test('without a shared ALB in the context it is refused with the reason', () => {

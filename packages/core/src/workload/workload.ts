@@ -288,6 +288,8 @@ function checkWorkload(
       issues,
       field: f(s.key),
       ephemeral: ephemeral === true,
+      network: (w.network as WorkloadNetworkMode | undefined) ?? WORKLOAD_DEFAULTS.network,
+      sectionInput: (key) => w[key],
       declared: (kind, n) => byName.has(`${kind}\0${n}`),
     });
     if (r === undefined && issues.issues.length === before)

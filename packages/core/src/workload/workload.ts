@@ -289,6 +289,7 @@ function checkWorkload(
       field: f(s.key),
       ephemeral: ephemeral === true,
       declared: (kind, n) => byName.has(`${kind}\0${n}`),
+      sectionInput: (key) => (failed.has(key) ? undefined : w[key]),
     });
     if (r === undefined && issues.issues.length === before)
       throw new Error(`section ${s.key} resolved to nothing without reporting a problem`);

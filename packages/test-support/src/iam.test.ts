@@ -59,3 +59,19 @@ describe("the simulator's data for API Gateway's HTTP API resources", () => {
     ).toBe('ImplicitlyDenied');
   });
 });
+
+test('types both API Gateway pages define match their HTTP API ARN once supplemented', async () => {
+  const principal2 = { accountId: '123456789012', roleArn: 'arn:aws:iam::123456789012:role/ci' };
+  const allowAll: PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 'apigateway:*', Resource: '*' }],
+  };
+  for (const path of ['/apis/a/authorizers', '/apis/a/stages/$default', '/apis/a/integrations/i'])
+    expect([
+      path,
+      await decide(principal2, [allowAll], {
+        action: path.endsWith('authorizers') ? 'apigateway:POST' : 'apigateway:GET',
+        resource: `arn:aws:apigateway:eu-west-1::${path}`,
+      }),
+    ]).toEqual([path, 'Allowed']);
+});

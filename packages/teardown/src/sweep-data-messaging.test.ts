@@ -49,7 +49,12 @@ afterEach(() => {
 
 function setup(
   resources: FakeResource[],
-  opts: { keyState?: string; goneQueue?: boolean; protectedNames?: string[] } = {},
+  opts: {
+    keyState?: string;
+    goneQueue?: boolean;
+    goneAlias?: boolean;
+    protectedNames?: string[];
+  } = {},
 ) {
   const clients = {
     ...mockedServiceClients(),
@@ -80,7 +85,15 @@ function setup(
   kms
     .on(ListAliasesCommand)
     .resolves({ Aliases: [{ AliasName: 'alias/automock-dev-shop-topics' }] });
-  kms.on(DeleteAliasCommand).callsFake((i) => (calls.push(`DeleteAlias ${i.AliasName}`), {}));
+  kms.on(DeleteAliasCommand).callsFake((i) => {
+    calls.push(`DeleteAlias ${i.AliasName}`);
+    if (opts.goneAlias) {
+      const e = new Error('Alias is not found.');
+      e.name = 'NotFoundException';
+      throw e;
+    }
+    return {};
+  });
   kms
     .on(ScheduleKeyDeletionCommand)
     .callsFake((i) => (calls.push(`ScheduleKeyDeletion ${i.KeyId} ${i.PendingWindowInDays}`), {}));
@@ -134,6 +147,16 @@ describe('sweep: workload data and messaging', () => {
       'ScheduleKeyDeletion 1234abcd-12ab-34cd-56ef-1234567890ab 7',
     ]);
     expect([...r.deleted].sort()).toEqual(Object.values(ARNS).sort());
+  });
+
+  it('an alias gone between listing and deleting does not count the key as deleted: it is still scheduled', async () => {
+    const { calls, run } = setup([{ arn: ARNS.key, tags: BOTH }], { goneAlias: true });
+    const r = await run();
+    expect(r.failures).toEqual([]);
+    expect(calls).toEqual([
+      'DeleteAlias alias/automock-dev-shop-topics',
+      'ScheduleKeyDeletion 1234abcd-12ab-34cd-56ef-1234567890ab 7',
+    ]);
   });
 
   it('never deletes one without both tags', async () => {

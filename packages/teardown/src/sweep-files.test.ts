@@ -5,6 +5,7 @@ import {
   DescribeMountTargetsCommand,
   EFSClient,
   FileSystemInUse,
+  MountTargetNotFound,
 } from '@aws-sdk/client-efs';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
@@ -40,7 +41,10 @@ afterEach(() => {
   restore = [];
 });
 
-function setup(resources: FakeResource[], opts: { inUseOnce?: boolean } = {}) {
+function setup(
+  resources: FakeResource[],
+  opts: { inUseOnce?: boolean; mountTargetGone?: string } = {},
+) {
   const clients = {
     ...mockedServiceClients(),
     s3: new S3Client({ region: REGION, credentials: CREDENTIALS }),
@@ -65,9 +69,16 @@ function setup(resources: FakeResource[], opts: { inUseOnce?: boolean } = {}) {
         }
       : { MountTargets: [{ MountTargetId: 'fsmt-c', LifeCycleState: 'available' }] },
   );
-  efs
-    .on(DeleteMountTargetCommand)
-    .callsFake((i) => (calls.push(`DeleteMountTarget ${i.MountTargetId}`), {}));
+  efs.on(DeleteMountTargetCommand).callsFake((i) => {
+    calls.push(`DeleteMountTarget ${i.MountTargetId}`);
+    if (i.MountTargetId === opts.mountTargetGone)
+      throw new MountTargetNotFound({
+        message: 'gone',
+        ErrorCode: 'MountTargetNotFound',
+        $metadata: {},
+      });
+    return {};
+  });
   let inUse = opts.inUseOnce ?? false;
   efs.on(DeleteFileSystemCommand).callsFake((i) => {
     calls.push(`DeleteFileSystem ${i.FileSystemId}`);
@@ -132,6 +143,19 @@ describe('sweep: workload files (EFS)', () => {
       'DeleteFileSystem fs-0123456789abcdef0',
     ]);
     expect([...r.deleted].sort()).toEqual(Object.values(ARNS).sort());
+  });
+
+  it('a mount target already gone does not count the file system as deleted', async () => {
+    const { calls, run } = setup([{ arn: ARNS.fileSystem, tags: BOTH }], {
+      mountTargetGone: 'fsmt-a',
+    });
+    const r = await run();
+    expect(r.failures).toEqual([]);
+    expect(calls).toEqual([
+      'DeleteMountTarget fsmt-a',
+      'DeleteMountTarget fsmt-c',
+      'DeleteFileSystem fs-0123456789abcdef0',
+    ]);
   });
 
   it('never deletes one without both tags', async () => {

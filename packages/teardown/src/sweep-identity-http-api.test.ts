@@ -12,6 +12,7 @@ import {
   CognitoIdentityProviderClient,
   ConcurrentModificationException,
   DeleteUserPoolCommand,
+  ResourceNotFoundException,
   DeleteUserPoolDomainCommand,
   DescribeUserPoolCommand,
   UpdateUserPoolCommand,
@@ -61,6 +62,8 @@ interface PoolState {
   protection?: 'ACTIVE' | 'INACTIVE';
   /** DeleteUserPoolDomain is refused once with ConcurrentModificationException. */
   domainBusyOnce?: boolean;
+  /** The domain is already gone: DeleteUserPoolDomain answers ResourceNotFoundException. */
+  domainGone?: boolean;
 }
 
 function setup(
@@ -69,6 +72,7 @@ function setup(
     pool?: PoolState;
     apiThrottledOnce?: boolean;
     vpcLinkGone?: boolean;
+    mappingGone?: boolean;
     withoutClients?: boolean;
   } = {},
 ) {
@@ -106,6 +110,10 @@ function setup(
       pool.domainBusyOnce = false;
       throw new ConcurrentModificationException({ message: 'busy', $metadata: {} });
     }
+    if (pool.domainGone) {
+      pool.domain = undefined;
+      throw new ResourceNotFoundException({ message: 'no such domain', $metadata: {} });
+    }
     if (i.Domain === pool.domain) pool.domain = undefined;
     if (i.Domain === pool.customDomain) pool.customDomain = undefined;
     return {};
@@ -131,9 +139,11 @@ function setup(
         ? { Items: [{ ApiMappingId: 'map2', ApiId: 'other' }] }
         : { Items: [{ ApiMappingId: 'map1', ApiId: 'a1b2c3d4e5' }], NextToken: 'p2' },
     );
-  api
-    .on(DeleteApiMappingCommand)
-    .callsFake((i) => (calls.push(`DeleteApiMapping ${i.DomainName} ${i.ApiMappingId}`), {}));
+  api.on(DeleteApiMappingCommand).callsFake((i) => {
+    calls.push(`DeleteApiMapping ${i.DomainName} ${i.ApiMappingId}`);
+    if (opts.mappingGone) throw new NotFoundException({ message: 'gone', $metadata: {} });
+    return {};
+  });
   api
     .on(DeleteDomainNameCommand)
     .callsFake((i) => (calls.push(`DeleteDomainName ${i.DomainName}`), {}));
@@ -248,6 +258,23 @@ describe('sweep: workload user pools and HTTP APIs', () => {
       { arn: STAGE, reason: 'part of another resource, deleted with it' },
     ]);
     expect(r.complete).toBe(true);
+  });
+
+  it('a part already gone (the pool’s domain, an API mapping) does not count the pool or the domain as deleted', async () => {
+    const { calls, run } = setup(
+      [ARNS.pool, ARNS.domain].map((arn) => ({ arn, tags: BOTH })),
+      { pool: { domain: 'shop-auth', domainGone: true }, mappingGone: true },
+    );
+    const r = await run();
+    expect(r.failures).toEqual([]);
+    expect(calls).toEqual([
+      'DeleteApiMapping api.shop.example.com map1',
+      'DeleteApiMapping api.shop.example.com map2',
+      'DeleteDomainName api.shop.example.com',
+      `DescribeUserPool ${POOL_ID}`,
+      `DeleteUserPoolDomain ${POOL_ID} shop-auth`,
+      `DeleteUserPool ${POOL_ID}`,
+    ]);
   });
 
   it('never deletes one without both tags', async () => {

@@ -132,7 +132,14 @@ import {
   GetApiMappingsCommand,
 } from '@aws-sdk/client-apigatewayv2';
 import { ENVIRONMENT_PROJECT, TAG_ENV, TAG_PROJECT } from '@automock/core';
-import { type Clock, DeadlineReachedError, type RetryOptions, errorName, withRetry } from './retry';
+import {
+  type Clock,
+  DeadlineReachedError,
+  type RetryOptions,
+  errorName,
+  isGone,
+  withRetry,
+} from './retry';
 
 /** The AWS clients a sweep uses. */
 export interface SweepClients {
@@ -829,7 +836,9 @@ async function deleteOne(
       const aliases = await need(c.kms, 'KMS').send(new ListAliasesCommand({ KeyId: item.id }));
       for (const a of aliases.Aliases ?? [])
         if (a.AliasName)
-          await need(c.kms, 'KMS').send(new DeleteAliasCommand({ AliasName: a.AliasName }));
+          await partGone(() =>
+            need(c.kms, 'KMS').send(new DeleteAliasCommand({ AliasName: a.AliasName })),
+          );
       await need(c.kms, 'KMS').send(
         new ScheduleKeyDeletionCommand({ KeyId: item.id, PendingWindowInDays: 7 }),
       );
@@ -900,7 +909,9 @@ async function deleteOne(
         );
         for (const mt of out.MountTargets ?? [])
           if (mt.LifeCycleState !== 'deleting' && mt.LifeCycleState !== 'deleted')
-            await efs.send(new DeleteMountTargetCommand({ MountTargetId: mt.MountTargetId! }));
+            await partGone(() =>
+              efs.send(new DeleteMountTargetCommand({ MountTargetId: mt.MountTargetId! })),
+            );
         marker = out.NextMarker;
       } while (marker);
       await efs.send(new DeleteFileSystemCommand({ FileSystemId: item.id }));
@@ -926,6 +937,19 @@ async function deleteOne(
 }
 
 /**
+ * Deletes a part of the item being deleted (a pool's domain, a domain's API mapping, a file
+ * system's mount target, a key's alias). That part being gone already is no reason to stop: left to withRetry,
+ * its "not found" would count the whole item as deleted while it still exists.
+ */
+async function partGone(del: () => Promise<unknown>): Promise<void> {
+  try {
+    await del();
+  } catch (err) {
+    if (!isGone(err)) throw err;
+  }
+}
+
+/**
  * A user pool: its hosted UI domains first (Cognito refuses to delete a pool that has one), then
  * deletion protection off if it is on, then the pool. UpdateUserPool sets every setting it is not
  * given to its default; the pool is deleted next, so only the protection is sent. A retry after a
@@ -935,7 +959,9 @@ async function deleteUserPool(cognito: CognitoIdentityProviderClient, id: string
   const { UserPool: pool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: id }));
   for (const domain of [pool?.Domain, pool?.CustomDomain])
     if (domain)
-      await cognito.send(new DeleteUserPoolDomainCommand({ UserPoolId: id, Domain: domain }));
+      await partGone(() =>
+        cognito.send(new DeleteUserPoolDomainCommand({ UserPoolId: id, Domain: domain })),
+      );
   if (pool?.DeletionProtection === 'ACTIVE')
     await cognito.send(
       new UpdateUserPoolCommand({ UserPoolId: id, DeletionProtection: 'INACTIVE' }),
@@ -952,8 +978,10 @@ async function deleteDomainName(api: ApiGatewayV2Client, domain: string): Promis
     );
     for (const m of page.Items ?? [])
       if (m.ApiMappingId)
-        await api.send(
-          new DeleteApiMappingCommand({ DomainName: domain, ApiMappingId: m.ApiMappingId }),
+        await partGone(() =>
+          api.send(
+            new DeleteApiMappingCommand({ DomainName: domain, ApiMappingId: m.ApiMappingId }),
+          ),
         );
     token = page.NextToken;
   } while (token);

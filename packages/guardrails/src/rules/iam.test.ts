@@ -212,4 +212,12 @@ describe('IAM rules', () => {
     expect(needsResourceWildcard(['elasticfilesystem:CreateFileSystem'])).toBe(true);
     expect(needsResourceWildcard(['cognito-idp:DeleteUserPool'])).toBe(false);
   });
+
+  test("the sweep's SES listings need * (no resource type); deleting an identity does not", () => {
+    expect(needsResourceWildcard(['ses:ListEmailIdentities', 'ses:ListConfigurationSets'])).toBe(
+      true,
+    );
+    expect(needsResourceWildcard(['ses:DeleteEmailIdentity'])).toBe(false);
+    expect(needsResourceWildcard(['ses:ListTagsForResource'])).toBe(false);
+  });
 });

@@ -62,6 +62,10 @@ export const RESOURCE_WILDCARD_ACTIONS: readonly string[] = [
   // The sweep finds a workload's schedule group by listing them (issue 13): the Service
   // Authorization Reference lists no resource type for ListScheduleGroups
   'scheduler:ListScheduleGroups',
+  // ...and, issue 14, a workload's SES identities and configuration sets (their names are not
+  // ours to scope by; the tags of each are read before anything goes)
+  'ses:ListEmailIdentities',
+  'ses:ListConfigurationSets',
   // ---- issue 14, files (found by 14T: a declared workload with a file system failed AM-IAM-2):
   // CreateFileSystem is wildcard-only in the Service Authorization Reference (iam-data); the CI
   // apply role scopes it by request tag, TAGGED_WILDCARD_CREATES

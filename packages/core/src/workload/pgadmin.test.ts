@@ -198,6 +198,16 @@ describe("the database section's pgAdmin", () => {
     ]);
   });
 
+  test('the image must name a tag or a digest (a bare repository floats to latest)', () => {
+    for (const image of ['dpage/pgadmin4', 'registry.example.com:5000/pgadmin4'])
+      expect([image, problems(() => workload({ email: 'dba@example.com', image }))]).toEqual([
+        image,
+        [expect.objectContaining({ field: `${F}.image`, value: image })],
+      ]);
+    const digest = `dpage/pgadmin4:9.11@sha256:${'ab'.repeat(32)}`;
+    expect(pgAdminOf(workload({ email: 'dba@example.com', image: digest })).image).toBe(digest);
+  });
+
   test('the Fargate size must be a valid pair', () => {
     expect(problems(() => workload({ email: 'dba@example.com', cpu: 256, memory: 4096 }))).toEqual([
       {

@@ -61,4 +61,16 @@ describe('the workload ledger (stacks/workloads/ledger.yaml)', () => {
     rules[id] = { ...token, condition: [token.condition[0]] };
     expect(elb8(open)).toEqual([`aws_lb_listener_rule.${id}`]);
   });
+
+  test("another workload of dev with pgAdmin at the ledger's path is refused before anything is built", () => {
+    const other = yamlWorkload(
+      'name: books\nenvironments: [dev]\ndatabase:\n  pgAdmin: { email: b@example.com, path: /ledger/pgadmin }\n',
+      'books.yaml',
+    );
+    expect(() =>
+      resolveWorkloads([yamlWorkload(readFileSync(FILE, 'utf8'), FILE), other], [dev]),
+    ).toThrow(
+      /workload\[dev\/books\]\.database\.pgAdmin\.path: got "\/ledger\/pgadmin", must not overlap workload ledger's pgAdmin path/,
+    );
+  });
 });

@@ -3,10 +3,12 @@ import {
   ConfigValidationError,
   HARDENING_EXCEPTION_LABELS,
 } from '@automock/core';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { Testing } from 'cdktf';
 import {
   PGADMIN_DENIED,
   PGADMIN_PORT,
+  PGADMIN_SERVERS_FILE,
   PgAdminService,
   PgAdminServiceProps,
 } from './PgAdminService';
@@ -114,6 +116,53 @@ describe('PgAdminService', () => {
       }),
     );
     expect(only(json, 'aws_ecs_service').desired_count).toBe(1);
+  });
+
+  test('lists the database at start when given one, and stays valid JSON once Terraform fills in the address', () => {
+    const stack = testStack();
+    const host = new SsmParameter(stack, 'host', {
+      name: '/dev/ledger/postgres_host',
+      type: 'String',
+      value: 'x',
+    });
+    new PgAdminService(stack, 'PgAdmin', {
+      ...PROPS,
+      database: {
+        securityGroupId: 'sg-postgres',
+        server: { name: 'ledger', host: host.value, database: 'ledger', username: 'postgres' },
+      },
+    });
+    const json = JSON.parse(Testing.synth(stack)) as any;
+    const raw = String(only(json, 'aws_ecs_task_definition').container_definitions);
+    // What ECS receives after Terraform replaces the reference with an address.
+    const [container] = JSON.parse(
+      raw.replace(
+        /\$\{aws_ssm_parameter\.host\.value\}/g,
+        'ledger.abc.us-east-1.rds.amazonaws.com',
+      ),
+    );
+    expect(container.entryPoint).toEqual(['/bin/sh', '-c']);
+    expect(container.command).toEqual([
+      `printf '%s' "$AUTOMOCK_PGADMIN_SERVERS" > ${PGADMIN_SERVERS_FILE} && exec /entrypoint.sh`,
+    ]);
+    const env = Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
+    expect(env.PGADMIN_SERVER_JSON_FILE).toBe(PGADMIN_SERVERS_FILE);
+    expect(JSON.parse(env.AUTOMOCK_PGADMIN_SERVERS)).toEqual({
+      Servers: {
+        '1': {
+          Name: 'ledger',
+          Group: 'Servers',
+          Host: 'ledger.abc.us-east-1.rds.amazonaws.com',
+          Port: 5432,
+          MaintenanceDB: 'ledger',
+          Username: 'postgres',
+          SSLMode: 'require',
+        },
+      },
+    });
+    // No server given: the image's own entry point, untouched.
+    const { container: plain } = synth();
+    expect([plain.entryPoint, plain.command]).toEqual([undefined, undefined]);
   });
 
   test('its tasks admit only the ALB security group; the database admits the tasks on 5432', () => {

@@ -70,7 +70,14 @@ export interface PgAdminServiceProps {
    * The database pgAdmin administers: its security group admits pgAdmin's on 5432.
    * @default - none: no rule is added (the caller admits pgAdmin itself)
    */
-  readonly database?: { readonly securityGroupId: string };
+  readonly database?: {
+    readonly securityGroupId: string;
+    /**
+     * The server pgAdmin lists at start (its `servers.json`): the login still asks for the
+     * password, which pgAdmin never receives from here. @default - none: added by hand in pgAdmin
+     */
+    readonly server?: PgAdminServer;
+  };
   /** The listener is HTTPS: pgAdmin's session cookie is marked Secure. @default false */
   readonly https?: boolean;
   /** CloudWatch Logs retention in days. */
@@ -78,6 +85,22 @@ export interface PgAdminServiceProps {
   /** Permissions boundary of the task and execution roles. @default - none */
   readonly permissionsBoundary?: string;
 }
+
+/** A PostgreSQL server pgAdmin lists at start. */
+export interface PgAdminServer {
+  /** Name shown in pgAdmin's tree, e.g. the workload's. */
+  readonly name: string;
+  /** Host name (a Terraform reference to the instance's address is fine). */
+  readonly host: string;
+  /** @default 5432 */
+  readonly port?: number;
+  /** Database pgAdmin connects to first. */
+  readonly database: string;
+  readonly username: string;
+}
+
+/** Where the entry point writes the server list: /tmp is writable by the image's user. */
+export const PGADMIN_SERVERS_FILE = '/tmp/servers.json';
 
 const PATH_RE = /^(\/[a-z0-9][a-z0-9_-]*)+$/;
 
@@ -203,6 +226,35 @@ export class PgAdminService extends Construct {
       ),
     );
 
+    const server = props.database?.server;
+    // The image reads its server list from a file; the address is known only at apply, so the
+    // list travels in a variable and a shell writes it before handing over to the image's own
+    // entry point (which loads it when it creates pgAdmin's database, at every start here).
+    const servers = server && {
+      entryPoint: ['/bin/sh', '-c'],
+      command: [
+        `printf '%s' "$AUTOMOCK_PGADMIN_SERVERS" > ${PGADMIN_SERVERS_FILE} && exec /entrypoint.sh`,
+      ],
+      environment: {
+        PGADMIN_SERVER_JSON_FILE: PGADMIN_SERVERS_FILE,
+        // JSON text with the address as a reference inside it: a host name needs no escaping, so
+        // the task definition stays valid JSON once Terraform fills it in.
+        AUTOMOCK_PGADMIN_SERVERS: JSON.stringify({
+          Servers: {
+            '1': {
+              Name: server.name,
+              Group: 'Servers',
+              Host: server.host,
+              Port: server.port ?? POSTGRES_PORT,
+              MaintenanceDB: server.database,
+              Username: server.username,
+              // RDS for PostgreSQL serves TLS; pgAdmin must not fall back to plain text.
+              SSLMode: 'require',
+            },
+          },
+        }),
+      },
+    };
     this.service = new FargateService(this, 'Service', {
       prefix: props.prefix,
       env: props.env,
@@ -222,7 +274,9 @@ export class PgAdminService extends Construct {
           image: props.image,
           port: PGADMIN_PORT,
           user: PGADMIN_UID,
+          ...(servers && { entryPoint: servers.entryPoint, command: servers.command }),
           environment: {
+            ...servers?.environment,
             PGADMIN_DEFAULT_EMAIL: props.email,
             // Served under the path the ALB forwards, so its links and redirects stay under it.
             SCRIPT_NAME: props.path,

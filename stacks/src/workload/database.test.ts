@@ -287,6 +287,26 @@ describe("the database's pgAdmin (issue 14)", () => {
     expect(policies.some((p) => String(p.role).includes('pgadmin_Service_TaskRole'))).toBe(false);
   });
 
+  test('with a domain (an HTTPS listener) its session cookie is Secure; without one it is not', () => {
+    const secure = (env: typeof ENV) => {
+      const b = testBuild({ env, network: NETWORK, sharedAlb: SHARED_ALB });
+      databaseBuilder.build(withPgAdmin(env), b.ctx);
+      const json: Json = JSON.parse(Testing.synth(b.stack));
+      const [td] = Object.values(json.resource.aws_ecs_task_definition as Json);
+      return JSON.parse(String(td.container_definitions))[0].environment.find(
+        (e: Json) => e.name === 'PGADMIN_CONFIG_SESSION_COOKIE_SECURE',
+      ).value;
+    };
+    const withDomain = defineEnvironment({
+      name: 'dev',
+      accountId: '123456789012',
+      region: 'eu-west-1',
+      databaseSubnets: true,
+      domain: { name: 'mocks.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+    });
+    expect([secure(withDomain), secure(ENV)]).toEqual(['True', 'False']);
+  });
+
   test('without a shared ALB in the context it is refused with the reason', () => {
     const b = testBuild({ env: ENV, network: NETWORK });
     expect(() => databaseBuilder.build(withPgAdmin(), b.ctx)).toThrow(

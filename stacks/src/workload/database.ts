@@ -21,6 +21,7 @@ function databaseOf(ctx: WorkloadBuildContext): PostgresDatabase {
  */
 function buildPgAdmin(
   ctx: WorkloadBuildContext,
+  d: DatabaseResolved,
   p: NonNullable<DatabaseResolved['pgAdmin']>,
   db: PostgresDatabase,
 ): PgAdminService {
@@ -47,7 +48,16 @@ function buildPgAdmin(
     passwordSecretName: p.passwordSecretName,
     tokenSecretName: p.tokenSecretName,
     targetGroupName: p.targetGroupName,
-    database: { securityGroupId: db.securityGroup.id },
+    database: {
+      securityGroupId: db.securityGroup.id,
+      // Listed in pgAdmin at start; the master password stays in the RDS-managed secret.
+      server: {
+        name: ctx.workload,
+        host: db.instance.address,
+        database: d.databaseName,
+        username: d.username,
+      },
+    },
     // The workload listener is HTTPS when the environment has a domain.
     https: ctx.env.domain !== undefined,
     logRetentionDays: ctx.env.logRetentionDays,
@@ -92,7 +102,7 @@ export const databaseBuilder: WorkloadSectionBuilder<DatabaseResolved> = {
       securityGroupName: resourceName('securityGroup', { ...ctx.nameParts, kind: 'postgres' }),
       ssmParameters: d.ssmParameters,
     });
-    const pgAdmin = d.pgAdmin && buildPgAdmin(ctx, d.pgAdmin, db);
+    const pgAdmin = d.pgAdmin && buildPgAdmin(ctx, d, d.pgAdmin, db);
     ctx.provide({
       ...DATABASE_REF,
       arn: db.instance.arn,

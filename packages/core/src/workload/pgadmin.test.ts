@@ -2,7 +2,9 @@ import { defineEnvironment, type EnvironmentInput } from '../environment';
 import { ConfigValidationError } from '../errors';
 import { derivedRulePriority } from '../project';
 import type { DatabaseResolved } from './database';
+import { IssueCollector } from '../errors';
 import {
+  checkPgAdminAcrossWorkloads,
   PGADMIN_DEFAULTS,
   PGADMIN_IMAGE,
   PGADMIN_SCHEMA,
@@ -198,6 +200,16 @@ describe("the database section's pgAdmin", () => {
     ]);
   });
 
+  test('the image must name a tag or a digest (a bare repository floats to latest)', () => {
+    for (const image of ['dpage/pgadmin4', 'registry.example.com:5000/pgadmin4'])
+      expect([image, problems(() => workload({ email: 'dba@example.com', image }))]).toEqual([
+        image,
+        [expect.objectContaining({ field: `${F}.image`, value: image })],
+      ]);
+    const digest = `dpage/pgadmin4:9.11@sha256:${'ab'.repeat(32)}`;
+    expect(pgAdminOf(workload({ email: 'dba@example.com', image: digest })).image).toBe(digest);
+  });
+
   test('the Fargate size must be a valid pair', () => {
     expect(problems(() => workload({ email: 'dba@example.com', cpu: 256, memory: 4096 }))).toEqual([
       {
@@ -243,5 +255,103 @@ describe("the database section's pgAdmin", () => {
         workload({ email: 'dba@example.com' }, { secrets: [{ name: 'pgadmin/login-password' }] }),
       ),
     ).toEqual([expect.objectContaining({ field: F, value: 'pgadmin/login-password' })]);
+  });
+
+  describe('against the other workloads of the environment (one shared listener)', () => {
+    const define = (name: string, extra: Partial<WorkloadInput>) =>
+      defineWorkload({ name, environments: ['dev'], ...extra } as WorkloadInput, DEV);
+    const across = (...ws: ReturnType<typeof define>[]) => {
+      const issues = new IssueCollector();
+      checkPgAdminAcrossWorkloads(issues, ws);
+      return issues.issues.map((i) => [i.field, i.value, i.rule]);
+    };
+
+    test("the same path as another workload's pgAdmin, or one under it, is refused on both sides", () => {
+      const a = define('ledger', { database: { pgAdmin: { email: 'a@example.com' } } });
+      const b = define('books', { database: { pgAdmin: { email: 'b@example.com' } } });
+      expect(across(a, b)).toEqual([
+        [
+          'workload[dev/ledger].database.pgAdmin.path',
+          '/pgadmin',
+          expect.stringMatching(
+            /must not overlap workload books's pgAdmin path \/pgadmin on dev's shared ALB/,
+          ),
+        ],
+        [
+          'workload[dev/books].database.pgAdmin.path',
+          '/pgadmin',
+          expect.stringMatching(/workload ledger's pgAdmin/),
+        ],
+      ]);
+      const nested = define('books', {
+        database: { pgAdmin: { email: 'b@example.com', path: '/pgadmin/books' } },
+      });
+      expect(across(a, nested).map(([f]) => f)).toEqual([
+        'workload[dev/ledger].database.pgAdmin.path',
+        'workload[dev/books].database.pgAdmin.path',
+      ]);
+      const apart = define('books', {
+        database: { pgAdmin: { email: 'b@example.com', path: '/books/pgadmin' } },
+      });
+      expect(across(a, apart)).toEqual([]);
+    });
+
+    test("a path another workload's shared service takes, or a rule priority in its block, is refused", () => {
+      const a = define('ledger', { database: { pgAdmin: { email: 'a@example.com' } } });
+      const shop = define('shop', {
+        services: [
+          {
+            name: 'admin',
+            image: 'img:1',
+            port: 80,
+            routing: { kind: 'shared', paths: ['/pgadmin/*'] },
+          },
+        ],
+      });
+      expect(across(a, shop)).toEqual([
+        [
+          'workload[dev/ledger].database.pgAdmin.path',
+          '/pgadmin',
+          expect.stringMatching(/workload shop's service admin path \/pgadmin\/\*/),
+        ],
+      ]);
+      const p = pgAdminOf(a).priority;
+      const close = define('shop', {
+        services: [
+          {
+            name: 'api',
+            image: 'img:1',
+            port: 80,
+            routing: { kind: 'shared', paths: ['/shop/*'], priority: p + 5 },
+          },
+        ],
+      });
+      expect(across(a, close)).toEqual([
+        [
+          'workload[dev/ledger].database.pgAdmin.priority',
+          p,
+          expect.stringMatching(
+            /must be at least 10 away from workload shop's service api rule priority/,
+          ),
+        ],
+      ]);
+      // Another environment's listener, or a workload on a network of its own, is not shared.
+      const staging = defineWorkload(
+        {
+          name: 'shop',
+          environments: ['staging'],
+          services: [
+            {
+              name: 'admin',
+              image: 'img:1',
+              port: 80,
+              routing: { kind: 'shared', paths: ['/pgadmin/*'] },
+            },
+          ],
+        },
+        defineEnvironment({ ...base, name: 'staging' }),
+      );
+      expect(across(a, staging)).toEqual([]);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { checkControlPlaneCidrs } from '../environment';
+import type { IssueCollector } from '../errors';
 import { resourceName } from '../naming';
 import { derivedRulePriority, RULE_PRIORITY_BLOCK } from '../project';
 import { FARGATE_COMBINATIONS, isValidFargateSize } from '../sizes';
@@ -295,4 +296,84 @@ export function resolvePgAdmin(
     tokenSecretName: secret(PGADMIN_SECRET_NAMES.token),
     targetGroupName: resourceName('targetGroup', { ...parts, kind: PGADMIN_SERVICE_NAME }),
   };
+}
+
+/** What a workload puts on its environment's shared listener: rule priorities and paths. */
+interface SharedListenerUse {
+  readonly workload: string;
+  /** `pgAdmin` or `service <name>`. */
+  readonly what: string;
+  readonly priority: number;
+  readonly paths: readonly string[];
+}
+
+function sharedListenerUses(w: {
+  readonly name: string;
+  readonly sections: Readonly<Record<string, unknown>>;
+}): SharedListenerUse[] {
+  const services =
+    (w.sections.services as
+      | readonly {
+          name: string;
+          routing: { kind: string; priority?: number; paths?: readonly string[] };
+        }[]
+      | undefined) ?? [];
+  const pg = (w.sections.database as { pgAdmin?: PgAdminResolved } | undefined)?.pgAdmin;
+  return [
+    ...services
+      .filter((s) => s.routing.kind === 'shared')
+      .map((s) => ({
+        workload: w.name,
+        what: `service ${s.name}`,
+        priority: s.routing.priority!,
+        paths: s.routing.paths ?? [],
+      })),
+    ...(pg ? [{ workload: w.name, what: 'pgAdmin', priority: pg.priority, paths: [pg.path] }] : []),
+  ];
+}
+
+/**
+ * pgAdmin against the other workloads of its environment on the same shared listener (one
+ * workload's `resolve` sees only its own sections): its path must not overlap another's pgAdmin
+ * or shared service, and its rule priorities must stay a block away from theirs (ELB refuses a
+ * priority taken on the listener). Reported under the pgAdmin's `path` or `priority`.
+ */
+export function checkPgAdminAcrossWorkloads(
+  issues: IssueCollector,
+  workloads: readonly {
+    readonly name: string;
+    readonly env: { readonly name: string };
+    readonly network: string;
+    readonly sections: Readonly<Record<string, unknown>>;
+  }[],
+): void {
+  const shared = workloads.filter((w) => w.network === 'shared');
+  for (const w of shared) {
+    const pg = (w.sections.database as { pgAdmin?: PgAdminResolved } | undefined)?.pgAdmin;
+    if (!pg) continue;
+    const field = `workload[${w.env.name}/${w.name}].database.pgAdmin`;
+    for (const other of shared) {
+      if (other === w || other.env.name !== w.env.name) continue;
+      for (const use of sharedListenerUses(other)) {
+        // Another pgAdmin is a prefix, not a pattern: either path may lie under the other.
+        const hit =
+          use.what === 'pgAdmin'
+            ? pathPatternOverlaps(use.paths[0]!, pg.path) ||
+              pathPatternOverlaps(pg.path, use.paths[0]!)
+            : use.paths.some((p) => pathPatternOverlaps(p, pg.path));
+        if (hit)
+          issues.add(
+            `${field}.path`,
+            pg.path,
+            `must not overlap workload ${other.name}'s ${use.what} path ${use.paths.join(', ')} on ${w.env.name}'s shared ALB: the ALB sends a request to one rule only, so one of them would never be reached`,
+          );
+        if (Math.abs(use.priority - pg.priority) < RULE_PRIORITY_BLOCK)
+          issues.add(
+            `${field}.priority`,
+            pg.priority,
+            `must be at least ${RULE_PRIORITY_BLOCK} away from workload ${other.name}'s ${use.what} rule priority (${use.priority}) on ${w.env.name}'s shared listener; set database.pgAdmin.priority explicitly`,
+          );
+      }
+    }
+  }
 }

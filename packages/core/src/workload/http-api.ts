@@ -77,7 +77,7 @@ export interface HttpApiInput {
    * default {@link HttpApiRouteInput.path}
    */
   readonly routes?: readonly HttpApiRouteInput[];
-  /** JWT authorizer from the workload's user pool. @default - none: routes are open (guardrail AM-APIGW-3 asks for a suppression) */
+  /** JWT authorizer from the workload's user pool. @default - none: routes are open (guardrail AM-APIGW-4 asks for a suppression with a reason) */
   readonly authorizer?: HttpApiAuthorizerInput;
   /** Throttling of every route. @default { burstLimit: 100, rateLimit: 50 } */
   readonly throttling?: HttpApiThrottlingInput;

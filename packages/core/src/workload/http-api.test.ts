@@ -346,6 +346,25 @@ describe('httpApi section', () => {
     ]);
   });
 
+  test("the default custom domain longer than ACM's 64 characters is refused, saying how to fix it", () => {
+    const long = defineEnvironment({
+      name: 'stage',
+      accountId: '123456789012',
+      region: 'eu-west-1',
+      domain: { name: `${'d'.repeat(50)}.example.com`, hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+    });
+    expect(problems({}, {}, long)).toEqual([
+      {
+        field: 'workload[stage/shop].httpApi.domain',
+        value: `shop-api.${'d'.repeat(50)}.example.com`,
+        rule: expect.stringMatching(
+          /at most 64 characters.*shorter domain\.prefix, or domain\.enabled: false/,
+        ),
+      },
+    ]);
+    expect(define({ domain: { prefix: 'a' } }, {}, long).domain!.name).toHaveLength(64);
+  });
+
   test("a custom domain longer than ACM's 64 characters is refused", () => {
     const p = problems({ domain: { prefix: 'a'.repeat(50) } }, {}, STAGE);
     expect(p).toEqual([

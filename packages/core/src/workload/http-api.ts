@@ -522,7 +522,7 @@ function resolveDomain(input: HttpApiInput, ctx: WorkloadSectionContext): HttpAp
     ctx.issues.add(
       d.prefix !== undefined ? `${field}.prefix` : field,
       d.prefix ?? name,
-      `must make a domain name of at most ${ACM_DOMAIN_NAME_MAX} characters (${name} has ${name.length}): ACM limits a certificate's first domain name to ${ACM_DOMAIN_NAME_MAX}`,
+      `must make a domain name of at most ${ACM_DOMAIN_NAME_MAX} characters (${name} has ${name.length}): ACM limits a certificate's first domain name to ${ACM_DOMAIN_NAME_MAX}; set a shorter domain.prefix, or domain.enabled: false`,
     );
     return undefined;
   }

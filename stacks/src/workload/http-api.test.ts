@@ -1,6 +1,13 @@
-import { defineWorkload, type Environment, type HttpApi, type WorkloadInput } from '@automock/core';
+import {
+  defineWorkload,
+  type Environment,
+  type HttpApi,
+  type ResolvedService,
+  type WorkloadInput,
+} from '@automock/core';
 import { TerraformOutput, Testing } from 'cdktf';
 import { httpApiBuilder } from './http-api';
+import { servicesBuilder } from './services';
 import { testWorkloadContext, testWorkloadEnvironment } from './testing';
 
 const DOMAIN = { name: 'dev.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' };
@@ -174,6 +181,59 @@ describe('httpApi builder', () => {
     for (const [what, value, max] of limits)
       expect([what, value.length <= max]).toEqual([what, true]);
     expect(one('aws_apigatewayv2_domain_name').domain_name).toHaveLength(64);
+  });
+
+  test('a service the API fronts admits only the VPC on the shared ALB, unless its route is direct', () => {
+    const env = testWorkloadEnvironment();
+    const rulesOf = (direct: boolean) => {
+      const w = defineWorkload(
+        {
+          name: 'shop',
+          environments: ['dev'],
+          services: [
+            {
+              name: 'backend',
+              image: 'nginx:1.27',
+              port: 8080,
+              routing: { kind: 'shared', paths: ['/shop', '/shop/*'] },
+            },
+            {
+              name: 'site',
+              image: 'nginx:1.27',
+              port: 8080,
+              routing: { kind: 'shared', paths: ['/site', '/site/*'] },
+            },
+          ],
+          httpApi: { routes: [{ service: 'backend', direct }] },
+        },
+        env,
+      );
+      const ctx = testWorkloadContext({
+        env,
+        sections: w.sections,
+        sharedAlb: {
+          arn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shared/1',
+          securityGroupId: 'sg-shared-alb',
+          listenerArn:
+            'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared/1/2',
+        },
+      });
+      servicesBuilder.build(w.sections.services as readonly ResolvedService[], ctx);
+      const json = JSON.parse(Testing.synth(ctx.stack));
+      return Object.values(json.resource.aws_lb_listener_rule) as any[];
+    };
+    const byPath = (rules: any[], path: string) =>
+      rules.find((r) => JSON.stringify(r.condition).includes(`"${path}"`)).condition;
+    const fronted = rulesOf(false);
+    expect(byPath(fronted, '/shop')).toEqual([
+      { path_pattern: { values: ['/shop', '/shop/*'] } },
+      { source_ip: { values: ['10.0.0.0/16'] } },
+    ]);
+    // a service the API does not route keeps its rule open
+    expect(byPath(fronted, '/site')).toEqual([{ path_pattern: { values: ['/site', '/site/*'] } }]);
+    expect(byPath(rulesOf(true), '/shop')).toEqual([
+      { path_pattern: { values: ['/shop', '/shop/*'] } },
+    ]);
   });
 
   test("throws without the environment's shared ALB", () => {

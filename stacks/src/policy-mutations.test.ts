@@ -137,4 +137,25 @@ describe('rules catch breakage in the real stacks', () => {
       }),
     ).toContain('AM-RDS-6');
   });
+
+  test("myapp's HTTP API without its access log, its throttling or its authorizer: AM-APIGW-1, -2, -4", () => {
+    expect(
+      after('dev-myapp', (r) => {
+        delete first(r, 'aws_apigatewayv2_stage').access_log_settings;
+      }),
+    ).toContain('AM-APIGW-1');
+    expect(
+      after('dev-myapp', (r) => {
+        delete first(r, 'aws_apigatewayv2_stage').default_route_settings;
+      }),
+    ).toContain('AM-APIGW-2');
+    expect(
+      after('dev-myapp', (r) => {
+        for (const route of Object.values(r.aws_apigatewayv2_route ?? {})) {
+          route.authorization_type = 'NONE';
+          delete route.authorizer_id;
+        }
+      }),
+    ).toContain('AM-APIGW-4');
+  });
 });

@@ -186,6 +186,7 @@ export class WorkloadStack extends AutomockStack {
       cluster,
       permissionsBoundary: boundary,
       ephemeral: w.ephemeral,
+      sections: w.sections,
       ...shared,
       provide: (ref) => resources.provide(ref),
       lookup: (kind, name) => resources.lookup(kind, name),

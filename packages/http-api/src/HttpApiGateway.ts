@@ -13,6 +13,7 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** The load balancer listener the API forwards every request to, through the VPC link. */
@@ -142,7 +143,7 @@ export class HttpApiGateway extends Construct {
   constructor(scope: Construct, id: string, props: HttpApiGatewayProps) {
     super(scope, id);
     const issues = new IssueCollector();
-    if (props.name.length < 1 || props.name.length > 128)
+    if (!Token.isUnresolved(props.name) && (props.name.length < 1 || props.name.length > 128))
       issues.add('HttpApiGateway.name', props.name, 'must be 1-128 characters');
     if (props.routePaths.length === 0)
       issues.add('HttpApiGateway.routePaths', props.routePaths, 'must list at least one path');

@@ -270,7 +270,7 @@ describe('seed 004: myapp, declared in stacks/workloads/myapp.yaml', () => {
     ).toEqual([expect.stringMatching(/myapp-backend$/), expect.stringMatching(/myapp-worker$/)]);
   });
 
-  test('HTTP API: ANY /myapp and /myapp/{proxy+} through a VPC link to the shared ALB, which routes /myapp and /myapp/* to the backend', () => {
+  test('HTTP API: ANY /myapp and /myapp/{proxy+} through a VPC link to the shared ALB, which routes /myapp and /myapp/* from the VPC only to the backend', () => {
     expect(all('aws_apigatewayv2_api')).toEqual([
       expect.objectContaining({ name: `${dev.prefix}-dev-myapp`, protocol_type: 'HTTP' }),
     ]);
@@ -288,6 +288,11 @@ describe('seed 004: myapp, declared in stacks/workloads/myapp.yaml', () => {
     const rule = one('aws_lb_listener_rule');
     expect(String(rule.listener_arn)).toBe(integration.integration_uri);
     expect(JSON.stringify(rule.condition)).toContain('"/myapp","/myapp/*"');
+    // ...from the VPC's addresses only (the VPC link): nobody skips the authorizer by calling the
+    // internet-facing ALB
+    expect(rule.condition).toEqual(
+      expect.arrayContaining([{ source_ip: { values: [dev.vpcCidr] } }]),
+    );
     expect(String(one('aws_apigatewayv2_vpc_link').subnet_ids)).toMatch(
       /outputs\.private_subnet_ids\}$/,
     );

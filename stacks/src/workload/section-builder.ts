@@ -100,6 +100,12 @@ export interface WorkloadBuildContext {
    * @default - the topics builder creates one customer managed key for the workload's topics
    */
   readonly notificationKeyArn?: string;
+  /**
+   * Every section of the workload, resolved (core's `Workload.sections`), for a builder whose
+   * resources depend on another section's settings (a service the HTTP API fronts admits only
+   * the VPC on the shared ALB). @default {} (none)
+   */
+  readonly sections?: Readonly<Record<string, unknown>>;
   /** Publishes a resource for other sections (one per kind and name). */
   provide(ref: WorkloadResourceRef): void;
   /** A resource another section provided; throws if absent (validation makes that impossible). */

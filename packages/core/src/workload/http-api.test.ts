@@ -3,6 +3,7 @@ import { defineEnvironment, type Environment } from '../environment';
 import { ConfigValidationError, IssueCollector } from '../errors';
 import {
   albPathsCover,
+  apiOnlyServices,
   corsOriginProblem,
   defaultApiPath,
   type HttpApi,
@@ -106,7 +107,7 @@ describe('httpApi section', () => {
       domain: {},
       cors: { allowOrigins: ['*'] },
     };
-    const route: Required<HttpApiRouteInput> = { service: 'a', path: '/a' };
+    const route: Required<HttpApiRouteInput> = { service: 'a', path: '/a', direct: true };
     const authorizer: Required<HttpApiAuthorizerInput> = {
       userPool: 'users',
       clients: ['web'],
@@ -145,9 +146,15 @@ describe('httpApi section', () => {
           service: 'backend',
           path: '/myapp',
           routeKeys: ['ANY /myapp', 'ANY /myapp/{proxy+}'],
+          direct: false,
         },
         // `/orders*` is no `/<prefix>/*` path: the default is /<service>, which it matches
-        { service: 'orders', path: '/orders', routeKeys: ['ANY /orders', 'ANY /orders/{proxy+}'] },
+        {
+          service: 'orders',
+          path: '/orders',
+          routeKeys: ['ANY /orders', 'ANY /orders/{proxy+}'],
+          direct: false,
+        },
       ],
       throttling: { burstLimit: 100, rateLimit: 50 },
       accessLogs: { retentionDays: DEV.logRetentionDays },
@@ -160,6 +167,7 @@ describe('httpApi section', () => {
         service: 'orders',
         path: '/orders/v1',
         routeKeys: ['ANY /orders/v1', 'ANY /orders/v1/{proxy+}'],
+        direct: false,
       },
     ]);
     const [p] = problems({ routes: [{ service: 'backend', path: '/backend' }] });
@@ -168,6 +176,53 @@ describe('httpApi section', () => {
       value: '/backend',
       rule: expect.stringMatching(/forwards the request path unchanged/),
     });
+  });
+
+  test('a route may leave its service open on the ALB (direct); routes of one service agree', () => {
+    const api = define({
+      routes: [
+        { service: 'orders', path: '/orders', direct: true },
+        { service: 'orders', path: '/orders/v2', direct: true },
+        { service: 'backend' },
+      ],
+    });
+    expect(api.routes.map((r) => [r.service, r.direct])).toEqual([
+      ['orders', true],
+      ['orders', true],
+      ['backend', false],
+    ]);
+    expect([...apiOnlyServices(api)]).toEqual(['backend']);
+    expect(
+      problems({
+        routes: [
+          { service: 'orders', path: '/orders' },
+          { service: 'orders', path: '/orders/v2', direct: true },
+        ],
+      }),
+    ).toEqual([
+      {
+        field: `${F}.routes[1].direct`,
+        value: true,
+        rule: expect.stringMatching(/must be false like the other route of service orders/),
+      },
+    ]);
+  });
+
+  test('a VPC-only service leaves room in its ALB rule for the source-ip value (5 condition values)', () => {
+    const many: ServiceInput = {
+      ...ORDERS,
+      routing: { kind: 'shared', paths: ['/orders', '/orders/*', '/o1', '/o2', '/o3'] },
+    };
+    expect(problems({ routes: [{ service: 'orders' }] }, { services: [many] })).toEqual([
+      {
+        field: `${F}.routes[0].direct`,
+        value: undefined,
+        rule: expect.stringMatching(/at most 4 routing\.paths.*it has 5 paths/),
+      },
+    ]);
+    expect(
+      define({ routes: [{ service: 'orders', direct: true }] }, { services: [many] }).routes,
+    ).toHaveLength(1);
   });
 
   test('a route to an internal service or a worker is refused, naming the rule', () => {
@@ -344,6 +399,25 @@ describe('httpApi section', () => {
     expect(problems({ domain: { prefix: 'api' } }).map((i) => [i.field, i.value])).toEqual([
       [`${F}.domain.prefix`, 'api'],
     ]);
+  });
+
+  test("the default custom domain longer than ACM's 64 characters is refused, saying how to fix it", () => {
+    const long = defineEnvironment({
+      name: 'stage',
+      accountId: '123456789012',
+      region: 'eu-west-1',
+      domain: { name: `${'d'.repeat(50)}.example.com`, hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+    });
+    expect(problems({}, {}, long)).toEqual([
+      {
+        field: 'workload[stage/shop].httpApi.domain',
+        value: `shop-api.${'d'.repeat(50)}.example.com`,
+        rule: expect.stringMatching(
+          /at most 64 characters.*shorter domain\.prefix, or domain\.enabled: false/,
+        ),
+      },
+    ]);
+    expect(define({ domain: { prefix: 'a' } }, {}, long).domain!.name).toHaveLength(64);
   });
 
   test("a custom domain longer than ACM's 64 characters is refused", () => {

@@ -14,6 +14,13 @@ export interface HttpApiRouteInput {
    * gives `/myapp`), else `/<service>`
    */
   readonly path?: string;
+  /**
+   * Also serve the service directly on the shared ALB, to any address: requests there skip the
+   * API's authorizer and throttling. By default the service's listener rule admits only the
+   * VPC's addresses (the API's VPC link, and callers inside the VPC), so the API is its one way
+   * in from the internet. Every route of a service says the same. @default false
+   */
+  readonly direct?: boolean;
 }
 
 /** A JWT authorizer on every route, from the workload's Cognito user pool. */
@@ -77,7 +84,7 @@ export interface HttpApiInput {
    * default {@link HttpApiRouteInput.path}
    */
   readonly routes?: readonly HttpApiRouteInput[];
-  /** JWT authorizer from the workload's user pool. @default - none: routes are open (guardrail AM-APIGW-3 asks for a suppression) */
+  /** JWT authorizer from the workload's user pool. @default - none: routes are open (guardrail AM-APIGW-4 asks for a suppression with a reason) */
   readonly authorizer?: HttpApiAuthorizerInput;
   /** Throttling of every route. @default { burstLimit: 100, rateLimit: 50 } */
   readonly throttling?: HttpApiThrottlingInput;
@@ -96,6 +103,8 @@ export interface HttpApiRoute {
   readonly path: string;
   /** `ANY <path>` and `ANY <path>/{proxy+}`. */
   readonly routeKeys: readonly [string, string];
+  /** The service's ALB rule admits any address, not only the VPC's. */
+  readonly direct: boolean;
 }
 
 /** The `httpApi` section with every default filled in. */
@@ -138,6 +147,8 @@ export const HTTP_API_THROTTLING_DEFAULTS = { burstLimit: 100, rateLimit: 50 } a
 /** API Gateway's default account quotas per region: route limits above them have no effect. */
 export const HTTP_API_MAX_BURST = 5000;
 export const HTTP_API_MAX_RATE = 10_000;
+/** Condition values an ALB listener rule takes (paths, hosts, source CIDRs together). */
+export const ALB_RULE_CONDITION_VALUES = 5;
 /** Kind of the declaration the section makes (outputs and environment values name `${httpApi:url}`). */
 export const HTTP_API_KIND = 'httpApi';
 const CORS_METHODS = ['*', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -181,6 +192,12 @@ const schema = {
             maxLength: 100,
             description:
               "Path prefix: routes ANY <path> and ANY <path>/{proxy+} (default: the head of the service's first /<prefix>/* ALB path, else /<service>).",
+          },
+          direct: {
+            type: 'boolean',
+            default: false,
+            description:
+              "Also serve the service directly on the shared ALB to any address, skipping the API's authorizer and throttling (default: its ALB rule admits only the VPC's addresses).",
           },
         },
       },
@@ -382,11 +399,23 @@ function resolveRoutes(input: HttpApiInput, ctx: WorkloadSectionContext): HttpAp
   );
   const field = `${ctx.field}.routes`;
   const out: HttpApiRoute[] = [];
-  const route = (service: string, path: string): HttpApiRoute => ({
+  const route = (service: string, path: string, direct = false): HttpApiRoute => ({
     service,
     path,
     routeKeys: [`ANY ${path}`, `ANY ${path}/{proxy+}`],
+    direct,
   });
+  // An ALB rule takes at most 5 condition values; a rule that admits only the VPC spends one on
+  // the VPC's CIDR.
+  const conditionRoom = (name: string, paths: readonly string[], f: string, value: unknown) => {
+    if (paths.length + 1 <= ALB_RULE_CONDITION_VALUES) return true;
+    ctx.issues.add(
+      f,
+      value,
+      `must be direct: true for service ${name}, or the service must have at most ${ALB_RULE_CONDITION_VALUES - 1} routing.paths: admitting only the VPC's addresses adds a source-ip value to its ALB rule, which takes at most ${ALB_RULE_CONDITION_VALUES} condition values (it has ${paths.length} paths)`,
+    );
+    return false;
+  };
 
   if (input.routes === undefined) {
     const routable = [...byName.values()].filter((s) => {
@@ -409,7 +438,7 @@ function resolveRoutes(input: HttpApiInput, ctx: WorkloadSectionContext): HttpAp
           undefined,
           `must be given for service ${name}: its ALB paths ${JSON.stringify(paths)} do not match ${path} and ${path}/*, the default API path the request is forwarded on unchanged`,
         );
-      else out.push(route(name, path));
+      else if (conditionRoom(name, paths, field, undefined)) out.push(route(name, path));
     }
     return out;
   }
@@ -458,7 +487,18 @@ function resolveRoutes(input: HttpApiInput, ctx: WorkloadSectionContext): HttpAp
       return;
     }
     seen.set(path, i);
-    out.push(route(r.service, path));
+    const direct = r.direct ?? false;
+    const other = out.find((o) => o.service === r.service && o.direct !== direct);
+    if (other) {
+      ctx.issues.add(
+        `${f}.direct`,
+        direct,
+        `must be ${other.direct} like the other route of service ${r.service} (${other.path}): the service has one ALB rule, open to any address or to the VPC only`,
+      );
+      return;
+    }
+    if (!direct && !conditionRoom(r.service, routing.paths, `${f}.direct`, r.direct)) return;
+    out.push(route(r.service, path, direct));
   });
   return out;
 }
@@ -522,7 +562,7 @@ function resolveDomain(input: HttpApiInput, ctx: WorkloadSectionContext): HttpAp
     ctx.issues.add(
       d.prefix !== undefined ? `${field}.prefix` : field,
       d.prefix ?? name,
-      `must make a domain name of at most ${ACM_DOMAIN_NAME_MAX} characters (${name} has ${name.length}): ACM limits a certificate's first domain name to ${ACM_DOMAIN_NAME_MAX}`,
+      `must make a domain name of at most ${ACM_DOMAIN_NAME_MAX} characters (${name} has ${name.length}): ACM limits a certificate's first domain name to ${ACM_DOMAIN_NAME_MAX}; set a shorter domain.prefix, or domain.enabled: false`,
     );
     return undefined;
   }
@@ -589,3 +629,11 @@ export const httpApiSection: WorkloadSection<HttpApiInput, HttpApi> = {
     };
   },
 };
+
+/**
+ * Services whose shared-ALB rule admits only the VPC's addresses because the HTTP API fronts
+ * them (every route of the service without `direct`).
+ */
+export function apiOnlyServices(api: HttpApi | undefined): ReadonlySet<string> {
+  return new Set((api?.routes ?? []).filter((r) => !r.direct).map((r) => r.service));
+}

@@ -29,6 +29,7 @@ describe('the app', () => {
         .concat(names.filter((n) => n.startsWith('project:')))
         // the declared workloads (stacks/workloads/), after the projects
         .concat([
+          'workload:dev-ledger',
           'workload:dev-myapp',
           'workload:dev-orders',
           'workload:staging-sandbox-broker',

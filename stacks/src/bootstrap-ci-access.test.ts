@@ -638,7 +638,7 @@ describe('the checks above can fail', () => {
 // Issue 14: seed 004's myapp (dev-myapp) on dev's database subnets. The simulation above covers
 // its calls; these make sure the harness asks them on the ARNs AWS authorises them against, and
 // that each family is decided by its own statement.
-describe('dev-myapp: the database tier, EFS, SES and Cognito', () => {
+describe('dev-myapp: the database tier, EFS, SES, Cognito and the HTTP API', () => {
   const { stacks, bootstraps } = synthDefault();
   const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
   const r = rolesOf(dev, stacks, bootstraps);
@@ -672,6 +672,47 @@ describe('dev-myapp: the database tier, EFS, SES and Cognito', () => {
       /:secretsmanager:[^:]+:\d+:secret:rds!db-[0-9a-f-]+-\w{6}$/,
     ])
       expect([String(re), (await on(re)).length > 0]).toEqual([String(re), true]);
+  });
+
+  test('the HTTP API: created on its collection tagged for dev, its routes under the API by its tags, tag changes on /tags/<arn>; each decided by its own statement', async () => {
+    const gw = (await requests).filter((c) => c.action.startsWith('apigateway:'));
+    const path = (c: CiRequest) => c.resource.replace(/^arn:aws:apigateway:[^:]+::/, '');
+    const creates = gw.filter((c) => c.why.includes('(create)') && c.action === 'apigateway:POST');
+    expect(creates.map(path).sort()).toEqual(
+      expect.arrayContaining([
+        '/apis',
+        '/vpclinks',
+        expect.stringMatching(/^\/apis\/a[0-9a-f]{8}\/routes$/),
+        expect.stringMatching(/^\/apis\/a[0-9a-f]{8}\/integrations$/),
+        expect.stringMatching(/^\/apis\/a[0-9a-f]{8}\/authorizers$/),
+        expect.stringMatching(/^\/apis\/a[0-9a-f]{8}\/stages$/),
+      ]),
+    );
+    const api = creates.find((c) => path(c) === '/apis')!;
+    expect(api.context[`aws:RequestTag/${ENV_TAG}`]).toBe('dev');
+    const route = creates.find((c) => path(c).endsWith('/routes'))!;
+    expect(route.context[`aws:ResourceTag/${ENV_TAG}`]).toBe('dev');
+    const tagging = gw.filter((c) => path(c).startsWith('/tags/'));
+    expect(tagging.length).toBeGreaterThan(0);
+    expect(await mismatches(r, 'apply', gw, () => 'Allowed')).toEqual([]);
+    const without = (sid: string) => ({
+      ...r,
+      apply: r.apply.map((d) => ({
+        ...d,
+        Statement: d.Statement.filter((x) => x.Sid !== sid),
+      })),
+    });
+    expect(
+      await mismatches(without('ApigatewayCreate'), 'apply', [api], () => 'not Allowed'),
+    ).toEqual([]);
+    expect(
+      await mismatches(without('ApigatewayOwn'), 'apply', [route], () => 'not Allowed'),
+    ).toEqual([]);
+    expect(
+      await mismatches(without('ApigatewayTags'), 'apply', tagging, () => 'not Allowed'),
+    ).toEqual([]);
+    // The plan role reads them and writes none.
+    expect(await mismatches(r, 'plan', [api, route], () => 'not Allowed')).toEqual([]);
   });
 
   test("RDS's own calls for the master secret are decided by their statements, and only by them", async () => {

@@ -116,4 +116,46 @@ describe('rules catch breakage in the real stacks', () => {
       }),
     ).toContain('AM-IAM-1');
   });
+
+  test("pgAdmin's token rule without its header condition: AM-ELB-8", () => {
+    expect(
+      after('dev-ledger', (r) => {
+        for (const rule of Object.values(r.aws_lb_listener_rule ?? {}))
+          rule.condition = (rule.condition as TfBlock[]).filter((c) => !c.http_header);
+      }),
+    ).toContain('AM-ELB-8');
+  });
+
+  test('the database admitting an address range besides its clients: AM-RDS-6', () => {
+    expect(
+      after('dev-myapp', (r) => {
+        const ingress = Object.values(r.aws_vpc_security_group_ingress_rule ?? {}).find(
+          (i) => i.from_port === 5432,
+        )!;
+        delete ingress.referenced_security_group_id;
+        ingress.cidr_ipv4 = '10.10.0.0/16';
+      }),
+    ).toContain('AM-RDS-6');
+  });
+
+  test("myapp's HTTP API without its access log, its throttling or its authorizer: AM-APIGW-1, -2, -4", () => {
+    expect(
+      after('dev-myapp', (r) => {
+        delete first(r, 'aws_apigatewayv2_stage').access_log_settings;
+      }),
+    ).toContain('AM-APIGW-1');
+    expect(
+      after('dev-myapp', (r) => {
+        delete first(r, 'aws_apigatewayv2_stage').default_route_settings;
+      }),
+    ).toContain('AM-APIGW-2');
+    expect(
+      after('dev-myapp', (r) => {
+        for (const route of Object.values(r.aws_apigatewayv2_route ?? {})) {
+          route.authorization_type = 'NONE';
+          delete route.authorizer_id;
+        }
+      }),
+    ).toContain('AM-APIGW-4');
+  });
 });

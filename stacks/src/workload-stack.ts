@@ -166,6 +166,7 @@ export class WorkloadStack extends AutomockStack {
           listenerArn: envOut.string(
             env.domain ? ENV_OUTPUT.httpsListenerArn : ENV_OUTPUT.httpListenerArn,
           ),
+          listenerProtocol: env.domain ? 'HTTPS' : 'HTTP',
         },
         serviceDiscoveryNamespace: {
           id: envOut.string(ENV_OUTPUT.serviceDiscoveryNamespaceId),
@@ -185,6 +186,7 @@ export class WorkloadStack extends AutomockStack {
       cluster,
       permissionsBoundary: boundary,
       ephemeral: w.ephemeral,
+      sections: w.sections,
       ...shared,
       provide: (ref) => resources.provide(ref),
       lookup: (kind, name) => resources.lookup(kind, name),

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
+  checkPgAdminAcrossWorkloads,
   ConfigValidationError,
   defineParsedWorkload,
   defineWorkload,
@@ -193,8 +194,9 @@ export function declaredWorkloadSources(
 /**
  * Validates workload sources for the environments in `envs` (each source in each environment it
  * names; environments outside `envs` are skipped), checking that every named environment exists
- * in `known`, that a YAML file's name is its workload's, and that no two sources declare the same
- * workload. Every problem is reported at once.
+ * in `known`, that a YAML file's name is its workload's, that no two sources declare the same
+ * workload, and that pgAdmin takes no path or rule priority another workload of its environment
+ * takes on the shared listener. Every problem is reported at once.
  *
  * @throws ConfigValidationError before anything is created.
  */
@@ -255,6 +257,11 @@ export function resolveWorkloads(
         out.push({ workload: s.define(env, sections), origin: s.origin, content: s.content }),
       );
   }
+  // Workloads of one environment share its listener: what one workload's sections cannot see.
+  checkPgAdminAcrossWorkloads(
+    issues,
+    out.map((p) => p.workload),
+  );
   issues.throwIfAny('workloads');
   return out;
 }

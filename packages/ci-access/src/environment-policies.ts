@@ -204,6 +204,10 @@ function scopedStatements(
       out.push(...kmsStatements(list, s, mode, actions.includes('kms:CreateKey')));
       continue;
     }
+    if (svc === 'apigateway') {
+      out.push(...apigatewayStatements(list, s, mode, opts.types));
+      continue;
+    }
     const names = namedResources(svc, s);
     if (names !== undefined) {
       if (names.length === 0) {
@@ -312,6 +316,58 @@ function scopedStatements(
       });
     }
   }
+  return out;
+}
+
+/**
+ * API Gateway (HTTP APIs): ARNs carry no account (`arn:aws:apigateway:<region>::/apis/<id>`) and
+ * generated ids, so everything is scoped by the environment's tag. Creating an API, a VPC link or
+ * a domain name (`POST` on the collection) must tag it for the environment; everything under
+ * them (routes, integrations, authorizers, stages, mappings: API Gateway authorises a child
+ * resource by its parent's tags) only where that tag is the environment's. The tagging calls
+ * (`/tags/<arn>`) have no resource condition in the Service Authorization Reference, so they are
+ * open to the account's API Gateway resources, and denied whenever they would set or remove an
+ * `automock:*` tag: no environment can take another's resource over, or hide one from the sweep.
+ */
+export function apigatewayStatements(
+  list: readonly string[],
+  s: EnvironmentScope,
+  mode: 'plan' | 'apply',
+  types: ResourceTypeInventory,
+): PolicyStatement[] {
+  const at = (path: string) => `arn:${s.partition}:apigateway:${s.region}::${path}`;
+  const collections = ['/apis', '/vpclinks'];
+  if (types.resources.includes('aws_apigatewayv2_domain_name')) collections.push('/domainnames');
+  const out: PolicyStatement[] = [];
+  if (mode === 'apply' && list.includes('apigateway:POST'))
+    out.push(
+      allow('ApigatewayCreate', ['apigateway:POST'], collections.map(at), {
+        StringEquals: { [`aws:RequestTag/${ENV_TAG}`]: s.env },
+      }),
+    );
+  out.push(
+    allow(
+      'ApigatewayOwn',
+      list,
+      collections.map((c) => at(`${c}/*`)),
+      {
+        StringEquals: { [`aws:ResourceTag/${ENV_TAG}`]: s.env },
+        StringEqualsIfExists: { [`aws:RequestTag/${ENV_TAG}`]: s.env },
+      },
+    ),
+  );
+  const tagging = list.filter((a) =>
+    ['apigateway:GET', 'apigateway:POST', 'apigateway:DELETE'].includes(a),
+  );
+  if (tagging.length > 0) out.push(allow('ApigatewayTags', tagging, at('/tags/*')));
+  if (mode === 'apply')
+    out.push({
+      Sid: 'ApigatewayKeepAutomockTags',
+      Effect: 'Deny',
+      Action: ['apigateway:POST', 'apigateway:DELETE'],
+      Resource: at('/tags/*'),
+      Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': ['automock:*'] } },
+    });
   return out;
 }
 

@@ -166,7 +166,8 @@ describe('the resource type → IAM actions table', () => {
       { resources: Object.keys(RESOURCE_ACTIONS), dataSources: Object.keys(DATA_SOURCE_ACTIONS) },
       'read',
     );
-    for (const a of actions) expect(a).toMatch(/^[\w-]+:(Describe|List|Get)/);
+    // API Gateway's read is its GET verb (its actions are the HTTP methods of its REST paths).
+    for (const a of actions) expect(a).toMatch(/^[\w-]+:(Describe|List|Get)|^apigateway:GET$/);
     // The one parameter read: a workload database's connection parameters (String, never a
     // password), which service-scopes limits to their four names.
     const parameterReaders = Object.entries(RESOURCE_ACTIONS)

@@ -54,6 +54,31 @@ const s3BucketSub = (put: string, get: string): ResourceTypeActions => ({
   tag: [],
 });
 
+/**
+ * The calls CloudWatch Logs authorises when a service (an API Gateway stage) is given a log group
+ * to deliver to: none has a resource type, so they are allowed on `*`.
+ */
+const LOG_DELIVERY_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+];
+
+/** An API Gateway (HTTP API) resource: its REST verbs, and the tag calls when it takes tags. */
+function apigatewayRow(updateExtra: readonly string[], tagged = true): ResourceTypeActions {
+  return {
+    create: ['apigateway:POST', 'apigateway:GET'],
+    read: ['apigateway:GET'],
+    update: ['apigateway:PATCH', ...updateExtra],
+    delete: ['apigateway:DELETE', 'apigateway:GET'],
+    tag: tagged ? ['apigateway:POST', 'apigateway:DELETE', 'apigateway:GET'] : [],
+  };
+}
+
 /** Resource types (the `resource` block of cdk.tf.json). */
 export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
   // ---- network (ec2)
@@ -1006,6 +1031,33 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
     tag: ['ses:TagResource', 'ses:UntagResource', 'ses:ListTagsForResource'],
   },
 
+  // ---- workload HTTP API (issue 14, httpApi section): API Gateway's HTTP API calls authorise
+  // as the verb of their REST path (apigateway:POST on /apis, GET on /apis/{id}, ...; the
+  // Service Authorization Reference's "Amazon API Gateway Management V2" page). From the
+  // provider's internal/service/apigatewayv2 code: the API, VPC link, stage and domain name send
+  // their tags in the create request and read them back with GetTags (GET /tags/{arn}); tag
+  // changes are TagResource (POST /tags/{arn}) and UntagResource (DELETE /tags/{arn}); a VPC link
+  // is waited on until AVAILABLE and until deleted. API Gateway creates the VPC link's network
+  // interfaces through its service-linked role (AWSServiceRoleForAPIGateway), made on first use.
+  // A stage's access log needs CloudWatch Logs' log delivery calls, which have no resource type
+  // (API Gateway's "Configuring logging for an HTTP API").
+  aws_apigatewayv2_api: apigatewayRow([]),
+  aws_apigatewayv2_vpc_link: {
+    ...apigatewayRow([]),
+    serviceLinkedRoles: ['ops.apigateway.amazonaws.com'],
+  },
+  aws_apigatewayv2_integration: apigatewayRow([], false),
+  aws_apigatewayv2_route: apigatewayRow([], false),
+  aws_apigatewayv2_authorizer: apigatewayRow([], false),
+  aws_apigatewayv2_stage: {
+    ...apigatewayRow([]),
+    create: ['apigateway:POST', 'apigateway:GET', ...LOG_DELIVERY_ACTIONS],
+    update: ['apigateway:PATCH', 'apigateway:DELETE', ...LOG_DELIVERY_ACTIONS],
+    delete: ['apigateway:DELETE', ...LOG_DELIVERY_ACTIONS],
+  },
+  aws_apigatewayv2_domain_name: apigatewayRow([]),
+  aws_apigatewayv2_api_mapping: apigatewayRow([], false),
+
   // ---- no AWS calls
   terraform_data: none,
 };
@@ -1039,6 +1091,14 @@ export class UnmappedResourceTypeError extends Error {
     );
     this.name = 'UnmappedResourceTypeError';
   }
+}
+
+/**
+ * Whether `action` only reads: `List*`, `Get*` and `Describe*`, and API Gateway's `GET` verb (its
+ * actions are the HTTP methods of its REST paths).
+ */
+export function isReadAction(action: string): boolean {
+  return /^[\w-]+:(List|Get|Describe)/.test(action) || action === 'apigateway:GET';
 }
 
 /** Which operations' actions to collect. */
@@ -1084,7 +1144,7 @@ export function actionsForTypes(
     const row = RESOURCE_ACTIONS[t]!;
     const lists =
       set === 'read'
-        ? [row.read, row.tag.filter((a) => /^[\w-]+:(List|Get|Describe)/.test(a))]
+        ? [row.read, row.tag.filter(isReadAction)]
         : [row.create, row.read, row.update, row.delete, row.tag];
     for (const a of lists.flat()) actions.add(a);
     if (set === 'all') for (const s of row.serviceLinkedRoles ?? []) slr.add(s);

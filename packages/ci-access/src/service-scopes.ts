@@ -66,6 +66,15 @@ export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   // Workload files (issue 14 E): CreateFileSystem names no resource type (file system ids are
   // generated); it takes aws:RequestTag, so it is allowed only tagged for the environment.
   'elasticfilesystem:CreateFileSystem',
+  // Workload HTTP API (issue 14): a stage's access log is delivered by CloudWatch Logs' log
+  // delivery, whose calls have no resource type.
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
 ]);
 
 /**

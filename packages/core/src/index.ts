@@ -43,8 +43,10 @@ export * from './workload/outputs';
 // ---- database tier (issue 14 A)
 export * from './workload/rds-postgres-versions';
 export * from './workload/database';
+export * from './workload/pgadmin';
 export * from './workload/identity';
 export * from './workload/preview';
 // ---- issue 14 M: mail and the HTTP API
 export * from './workload/mail';
 export * from './workload/files';
+export * from './workload/http-api';

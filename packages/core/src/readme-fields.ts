@@ -22,6 +22,9 @@ export const FIELD_TABLES = [
   { id: 'project', file: 'project.ts', name: 'ProjectInput' },
   { id: 'task-size', file: 'sizes.ts', name: 'TaskSize' },
   { id: 'workload', file: 'workload/workload.ts', name: 'WorkloadBaseInput' },
+  { id: 'database', file: 'workload/database.ts', name: 'DatabaseInput' },
+  { id: 'pgadmin', file: 'workload/pgadmin.ts', name: 'PgAdminInput' },
+  { id: 'pgadmin-access', file: 'workload/pgadmin.ts', name: 'PgAdminAccessInput' },
 ] as const;
 
 /**

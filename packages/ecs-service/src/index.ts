@@ -17,3 +17,4 @@ export * from './SharedAlb';
 export * from './SharedAlbAttachment';
 export * from './EcsTasks';
 export * from './ContainerRepository';
+export * from './PgAdminService';

@@ -138,6 +138,16 @@ export function checkRouting(
     );
   if (issues.issues.length > before) return undefined;
   const { rules } = buildRules(shape);
+  checkConditionValues(issues, owner, rules);
+  return issues.issues.length > before ? undefined : rules.length;
+}
+
+/** Reports each rule with more condition values than an ALB rule takes, under `<owner>.rules`. */
+export function checkConditionValues(
+  issues: IssueCollector,
+  owner: string,
+  rules: readonly RuleSpec[],
+): void {
   for (const r of rules) {
     const n = valueCount(r.conditions);
     if (n > MAX_CONDITION_VALUES_PER_RULE)
@@ -147,7 +157,6 @@ export function checkRouting(
         `rule ${r.id} needs ${n} condition values, an ALB rule takes at most ${MAX_CONDITION_VALUES_PER_RULE} (list fewer paths or CIDRs)`,
       );
   }
-  return issues.issues.length > before ? undefined : rules.length;
 }
 
 /**
@@ -182,6 +191,52 @@ type BuildProps = Omit<RoutingShape, 'protectedPaths' | 'pathTargets'> & {
   readonly defaultTargetGroupArn?: string;
 };
 
+/** Protected paths as {@link protectedPathRules} reads them; the target group may be left out (a check). */
+export type ProtectedPathsShape = NonNullable<RoutingShape['protectedPaths']> & {
+  /** @default - none yet: the rules forward to '' (a check before the target group exists) */
+  readonly targetGroupArn?: string;
+};
+
+/**
+ * The three rules (two without source networks) that protect paths, in priority order: forward
+ * with the header, forward from `sourceCidrs`, answer 403 with `deniedMessage` otherwise. Shared
+ * by MockServer's control plane and any admin UI behind an ALB (pgAdmin), so both are protected
+ * alike; with `host`, each rule also matches it.
+ */
+export function protectedPathRules(
+  cp: ProtectedPathsShape,
+  options: { readonly host?: string; readonly deniedMessage: string },
+): RuleSpec[] {
+  const host: LbListenerRuleCondition[] = options.host
+    ? [{ hostHeader: { values: [options.host] } }]
+    : [];
+  const paths: LbListenerRuleCondition = { pathPattern: { values: [...cp.paths] } };
+  const target = cp.targetGroupArn ?? '';
+  const rules: RuleSpec[] = [
+    {
+      id: 'ControlPlaneToken',
+      conditions: [
+        ...host,
+        paths,
+        { httpHeader: { httpHeaderName: cp.header.name, values: [cp.header.value ?? ''] } },
+      ],
+      action: forward(target),
+    },
+  ];
+  if ((cp.sourceCidrs ?? []).length > 0)
+    rules.push({
+      id: 'ControlPlaneNetwork',
+      conditions: [...host, paths, { sourceIp: { values: [...cp.sourceCidrs!] } }],
+      action: forward(target),
+    });
+  rules.push({
+    id: 'ControlPlaneDeny',
+    conditions: [...host, paths],
+    action: [denyAction(options.deniedMessage)],
+  });
+  return rules;
+}
+
 /** The rules of a routing; target groups not given yet (a check) are left empty. */
 function buildRules(props: BuildProps): {
   rules: RuleSpec[];
@@ -198,32 +253,13 @@ function buildRules(props: BuildProps): {
   const rules: RuleSpec[] = [];
   const defaultTarget = props.defaultTargetGroupArn ?? '';
 
-  const cp = props.protectedPaths;
-  if (cp) {
-    const paths: LbListenerRuleCondition = { pathPattern: { values: [...cp.paths] } };
-    const target = cp.targetGroupArn ?? '';
-    rules.push({
-      id: 'ControlPlaneToken',
-      conditions: [
-        ...host,
-        paths,
-        { httpHeader: { httpHeaderName: cp.header.name, values: [cp.header.value ?? ''] } },
-      ],
-      action: forward(target),
-    });
-    if ((cp.sourceCidrs ?? []).length > 0) {
-      rules.push({
-        id: 'ControlPlaneNetwork',
-        conditions: [...host, paths, { sourceIp: { values: [...cp.sourceCidrs!] } }],
-        action: forward(target),
-      });
-    }
-    rules.push({
-      id: 'ControlPlaneDeny',
-      conditions: [...host, paths],
-      action: [denyAction(CONTROL_PLANE_DENIED)],
-    });
-  }
+  if (props.protectedPaths)
+    rules.push(
+      ...protectedPathRules(props.protectedPaths, {
+        ...(props.host && { host: props.host }),
+        deniedMessage: CONTROL_PLANE_DENIED,
+      }),
+    );
   (props.pathTargets ?? []).forEach((pt, i) =>
     rules.push({
       id: `PathRule${i}`,

@@ -43,6 +43,19 @@ function isSecretValue(v: unknown): boolean {
 }
 
 /**
+ * Whether only an authorised caller can satisfy a rule condition: a source-ip condition that
+ * leaves the internet out, or a header condition whose every value is a secret reference.
+ */
+export function restrictsCaller(c: TfBlock): boolean {
+  const source = asList(c.source_ip)[0];
+  if (source && !asList<string>(source.values).some((v) => isInternetCidr(String(v)))) return true;
+  return asList(c.http_header).some((h) => {
+    const values = [...asList(h.values), ...asList(h.regex_values)];
+    return values.length > 0 && values.every(isSecretValue);
+  });
+}
+
+/**
  * Whether an anonymous internet request can satisfy a rule condition. Host, method, query string
  * and non-secret headers are the caller's to choose, so they match; a source-ip condition matches
  * only when it admits the internet; a header condition matches unless every value is a secret.
@@ -55,13 +68,7 @@ function conditionMatches(c: TfBlock, probe: Probe): boolean {
     if (!values.some((v) => typeof v === 'string' && albPatternMatches(v, probe.path)))
       return false;
   }
-  const source = asList(c.source_ip)[0];
-  if (source && !asList<string>(source.values).some((v) => isInternetCidr(String(v)))) return false;
-  for (const h of asList(c.http_header)) {
-    const values = [...asList(h.values), ...asList(h.regex_values)];
-    if (values.length > 0 && values.every(isSecretValue)) return false;
-  }
-  return true;
+  return !restrictsCaller(c);
 }
 
 function classify(actions: unknown): 'forward' | 'refused' {
@@ -137,4 +144,55 @@ export function runsMockServer(stack: StackModel): boolean {
       return false;
     }
   });
+}
+
+/**
+ * Web UIs that administer a database (pgAdmin, Adminer, phpMyAdmin), by image repository: each
+ * holds credentials to a database, so the internet must never reach one anonymously.
+ */
+export const ADMIN_UI_IMAGE_RE = /(^|\/)(pgadmin4?|adminer|phpmyadmin)(:|@|$)/;
+
+/**
+ * Target groups of the stack that an ECS service running an admin UI registers its tasks in, with
+ * the image that makes it one.
+ */
+export function adminTargetGroups(stack: StackModel): Map<TfElement, string> {
+  const out = new Map<TfElement, string>();
+  for (const svc of stack.resources('aws_ecs_service')) {
+    const td = stack.resolve(parseRef(svc.body.task_definition));
+    const raw = td?.body.container_definitions;
+    if (typeof raw !== 'string') continue;
+    let image: string | undefined;
+    try {
+      image = (JSON.parse(raw) as { image?: unknown }[])
+        .map((c) => (typeof c.image === 'string' ? c.image : ''))
+        .find((i) => ADMIN_UI_IMAGE_RE.test(i.split('@')[0]!));
+    } catch {
+      continue;
+    }
+    if (!image) continue;
+    for (const lb of asList(svc.body.load_balancer)) {
+      const tg = stack.resolve(parseRef(lb.target_group_arn));
+      if (tg) out.set(tg, image);
+    }
+  }
+  return out;
+}
+
+/** Target group references an action list forwards to (simple and weighted forwards). */
+export function forwardTargets(actions: unknown): unknown[] {
+  return asList(actions)
+    .filter((a) => a.type === 'forward')
+    .flatMap((a) => [
+      a.target_group_arn,
+      ...asList(a.forward).flatMap((f) => asList(f.target_group).map((t) => t.arn)),
+    ])
+    .filter((v) => v !== undefined);
+}
+
+/** Whether the actions authenticate the caller (OIDC or Cognito) before anything else. */
+export function authenticates(actions: unknown): boolean {
+  return asList(actions).some(
+    (a) => a.type === 'authenticate-oidc' || a.type === 'authenticate-cognito',
+  );
 }

@@ -22,6 +22,7 @@ import {
   // ---- issue 14 M: mail and the HTTP API
   SES_RULES,
   EFS_RULES,
+  APIGATEWAY_RULES,
 } from './rules/index';
 
 /** Every rule of the pack, in the order reports and the README list them. */
@@ -51,6 +52,8 @@ export const RULES: readonly PolicyRule[] = [
   ...SES_RULES,
   // issue 14: files (EFS)
   ...EFS_RULES,
+  // issue 14: the HTTP API (API Gateway)
+  ...APIGATEWAY_RULES,
 ];
 
 /** Checks about the suppressions themselves; they cannot be suppressed. */

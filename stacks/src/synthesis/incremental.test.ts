@@ -58,6 +58,7 @@ const ALL_DEFAULT = [
   'dev-petstore',
   'staging-petstore',
   // the declared workloads (stacks/workloads/)
+  'dev-ledger',
   'dev-myapp',
   'dev-orders',
   'staging-sandbox-broker',
@@ -94,6 +95,7 @@ describe('synthesizeStacks (one stack at a time)', () => {
       'prod',
       'dev-petstore',
       'staging-petstore',
+      'dev-ledger',
       'dev-myapp',
       'dev-orders',
       'staging-sandbox-broker',

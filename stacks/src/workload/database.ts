@@ -1,9 +1,12 @@
 import { DATABASE_REF, type DatabaseResolved, POSTGRES_PORT, resourceName } from '@automock/core';
 import { PostgresDatabase } from '@automock/data-stores';
+import { PgAdminService } from '@automock/ecs-service';
 import type { WorkloadBuildContext, WorkloadSectionBuilder } from './section-builder';
 
 /** Construct id of the workload's database (stable: renaming it replaces the instance). */
 const DATABASE_ID = 'database';
+/** Construct id of its pgAdmin. */
+const PGADMIN_ID = 'pgadmin';
 
 function databaseOf(ctx: WorkloadBuildContext): PostgresDatabase {
   const db = ctx.scope.node.tryFindChild(DATABASE_ID);
@@ -13,10 +16,60 @@ function databaseOf(ctx: WorkloadBuildContext): PostgresDatabase {
 }
 
 /**
+ * pgAdmin of the database, on the environment's shared ALB (core refuses pgAdmin on a workload
+ * without one), admitted by the database on 5432.
+ */
+function buildPgAdmin(
+  ctx: WorkloadBuildContext,
+  d: DatabaseResolved,
+  p: NonNullable<DatabaseResolved['pgAdmin']>,
+  db: PostgresDatabase,
+): PgAdminService {
+  const alb = ctx.sharedAlb;
+  if (!alb)
+    throw new Error(
+      `database: pgAdmin of workload ${ctx.workload} needs the shared ALB, and none is given`,
+    );
+  return new PgAdminService(ctx.scope, PGADMIN_ID, {
+    ...ctx.nameParts,
+    region: ctx.env.region,
+    clusterName: ctx.cluster.name,
+    clusterArn: ctx.cluster.arn,
+    vpcId: ctx.network.vpcId,
+    subnetIds: ctx.network.publicTasks ? ctx.network.publicSubnetIds : ctx.network.privateSubnetIds,
+    assignPublicIp: ctx.network.publicTasks,
+    image: p.image,
+    email: p.email,
+    size: { cpu: p.cpu, memory: p.memory },
+    path: p.path,
+    alb: { listenerArn: alb.listenerArn, securityGroupId: alb.securityGroupId },
+    priority: p.priority,
+    controlPlaneCidrs: p.controlPlaneCidrs,
+    passwordSecretName: p.passwordSecretName,
+    tokenSecretName: p.tokenSecretName,
+    targetGroupName: p.targetGroupName,
+    database: {
+      securityGroupId: db.securityGroup.id,
+      // Listed in pgAdmin at start; the master password stays in the RDS-managed secret.
+      server: {
+        name: ctx.workload,
+        host: db.instance.address,
+        database: d.databaseName,
+        username: d.username,
+      },
+    },
+    // The workload listener is HTTPS when the environment has a domain.
+    https: ctx.env.domain !== undefined,
+    logRetentionDays: ctx.env.logRetentionDays,
+    permissionsBoundary: ctx.permissionsBoundary,
+  });
+}
+
+/**
  * Builds the `database` section: the RDS PostgreSQL instance in the network's database subnets,
  * provided as the `database` ref (attributes: address, port, security group, secret and SSM
- * names; read grant: the RDS-managed secret and the SSM parameters). Order 10, before the
- * services, which read it.
+ * names, pgAdmin's path and secrets when it has one; read grant: the RDS-managed secret and the
+ * SSM parameters), and its pgAdmin. Order 10, before the services, which read it.
  */
 export const databaseBuilder: WorkloadSectionBuilder<DatabaseResolved> = {
   key: 'database',
@@ -49,6 +102,7 @@ export const databaseBuilder: WorkloadSectionBuilder<DatabaseResolved> = {
       securityGroupName: resourceName('securityGroup', { ...ctx.nameParts, kind: 'postgres' }),
       ssmParameters: d.ssmParameters,
     });
+    const pgAdmin = d.pgAdmin && buildPgAdmin(ctx, d, d.pgAdmin, db);
     ctx.provide({
       ...DATABASE_REF,
       arn: db.instance.arn,
@@ -62,6 +116,12 @@ export const databaseBuilder: WorkloadSectionBuilder<DatabaseResolved> = {
         portParameter: d.ssmParameters.port,
         databaseParameter: d.ssmParameters.database,
         usernameParameter: d.ssmParameters.username,
+        ...(pgAdmin && {
+          pgAdminPath: pgAdmin.path,
+          pgAdminSecurityGroupId: pgAdmin.securityGroupId,
+          pgAdminPasswordSecretArn: pgAdmin.password.arn,
+          pgAdminTokenSecretArn: pgAdmin.token.secretArn,
+        }),
       },
       grants: db.grants(),
     });

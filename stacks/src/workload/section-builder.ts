@@ -59,6 +59,11 @@ export interface WorkloadSharedAlb {
   readonly securityGroupId: string;
   /** The listener workload rules go on: HTTPS when the environment has a domain, else HTTP. */
   readonly listenerArn: string;
+  /**
+   * That listener's protocol (port 443 for HTTPS, 80 for HTTP), for what reaches it from inside
+   * the VPC (the HTTP API's VPC link). @default 'HTTP'
+   */
+  readonly listenerProtocol?: 'HTTP' | 'HTTPS';
 }
 
 /** Everything a section builder may use. */
@@ -95,6 +100,12 @@ export interface WorkloadBuildContext {
    * @default - the topics builder creates one customer managed key for the workload's topics
    */
   readonly notificationKeyArn?: string;
+  /**
+   * Every section of the workload, resolved (core's `Workload.sections`), for a builder whose
+   * resources depend on another section's settings (a service the HTTP API fronts admits only
+   * the VPC on the shared ALB). @default {} (none)
+   */
+  readonly sections?: Readonly<Record<string, unknown>>;
   /** Publishes a resource for other sections (one per kind and name). */
   provide(ref: WorkloadResourceRef): void;
   /** A resource another section provided; throws if absent (validation makes that impossible). */

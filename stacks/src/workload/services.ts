@@ -1,6 +1,8 @@
 import {
   albAccessLogBucketName,
   albAccessLogPrefix,
+  apiOnlyServices,
+  type HttpApi,
   PolicyStatement,
   XRAY_DAEMON_ADDRESS_VARIABLE,
   XRAY_DAEMON_PORT,
@@ -151,6 +153,11 @@ function buildService(ctx: WorkloadBuildContext, s: ResolvedService): void {
       const conditions = [
         ...(r.hosts.length > 0 ? [{ hostHeader: { values: [...r.hosts] } }] : []),
         ...(r.paths.length > 0 ? [{ pathPattern: { values: [...r.paths] } }] : []),
+        // Fronted by the workload's HTTP API: only the VPC's addresses (the API's VPC link) reach
+        // it, so nobody skips the API's authorizer by calling the internet-facing ALB.
+        ...(apiOnlyServices(ctx.sections?.httpApi as HttpApi | undefined).has(s.name)
+          ? [{ sourceIp: { values: [ctx.network.vpcCidr] } }]
+          : []),
       ];
       listenerDependencies.push(
         new LbListenerRule(scope, 'Rule', {

@@ -91,7 +91,7 @@ describe('automock cost against a hand calculation', () => {
   // Seed 004's myapp (stacks/workloads/myapp.yaml) in dev: the backend (256/512, 1 to 4 tasks, on
   // the shared ALB; its X-Ray sidecar is carved out of the task), the worker (512/1024, 2 tasks),
   // PostgreSQL on db.t4g.micro with 20 GB of gp3 and its RDS-managed password secret, the EFS
-  // uploads file system and the assets bucket.
+  // uploads file system, the assets bucket and the HTTP API's access log.
   const RDS_T4G_MICRO_HOUR = 0.016; // aws.amazon.com/rds/postgresql/pricing, Single-AZ
   const RDS_GP3_GB_MONTH = 0.115;
   const EFS_STANDARD_GB_MONTH = 0.3; // aws.amazon.com/efs/pricing
@@ -100,7 +100,9 @@ describe('automock cost against a hand calculation', () => {
       backendTasks * (0.25 * FARGATE_VCPU_HOUR + 0.5 * FARGATE_GB_HOUR + PUBLIC_IPV4_HOUR);
     const worker = 2 * (0.5 * FARGATE_VCPU_HOUR + 1 * FARGATE_GB_HOUR + PUBLIC_IPV4_HOUR);
     const traffic = lcu * ALB_LCU_HOUR + gbOut * DATA_OUT_GB; // the ALB itself is dev's
-    const logs = 3 * 0.01 * LOGS_INGEST_GB; // backend, its X-Ray daemon, worker
+    // backend, its X-Ray daemon, worker, the HTTP API's access log (its requests are priced per
+    // request: no line)
+    const logs = 4 * 0.01 * LOGS_INGEST_GB;
     const bucket = (1 * S3_GB_MONTH) / HOURS_PER_MONTH;
     const database = RDS_T4G_MICRO_HOUR + (20 * RDS_GP3_GB_MONTH + SECRET_MONTH) / HOURS_PER_MONTH;
     const files = (1 * EFS_STANDARD_GB_MONTH) / HOURS_PER_MONTH;
@@ -129,11 +131,11 @@ describe('automock cost against a hand calculation', () => {
     expect([...items].filter((i) => /NAT|Application Load Balancer/.test(i))).toEqual([]);
 
     const min = myappByHand(1, 1, 0.05);
-    expect(min).toBeCloseTo(0.1244, 4);
+    expect(min).toBeCloseTo(0.1294, 4);
     expect(Math.abs(myapp!.minimum.hourly - min) / min).toBeLessThan(0.01);
     expect(myapp!.minimum.tasks).toBe(3);
     const max = myappByHand(4, 4, 4 * 0.5);
-    expect(max).toBeCloseTo(0.3759, 4);
+    expect(max).toBeCloseTo(0.3809, 4);
     expect(Math.abs(myapp!.maximum.hourly - max) / max).toBeLessThan(0.01);
     expect(myapp!.maximum.tasks).toBe(6);
   });

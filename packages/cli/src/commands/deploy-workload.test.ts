@@ -7,6 +7,11 @@ import {
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ListScheduleGroupsCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import {
+  ListConfigurationSetsCommand,
+  ListEmailIdentitiesCommand,
+  SESv2Client,
+} from '@aws-sdk/client-sesv2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { projectStackObjectKey, TAG_ENV, TAG_PROJECT, workloadStateKey } from '@automock/core';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -21,6 +26,9 @@ const scheduler = mockClient(SchedulerClient);
 const ec2 = mockClient(EC2Client);
 const logs = mockClient(CloudWatchLogsClient);
 const iam = mockClient(IAMClient);
+// The sweep lists SES identities and configuration sets on every run (their list calls take no
+// tag filter); user pools and HTTP APIs only come from the Tagging API.
+const ses = mockClient(SESv2Client);
 
 // Declared for the test environment: a table, a queue and a bucket (no services, so no image or
 // ALB rules to think about).
@@ -74,6 +82,9 @@ describe('automock deploy --workload (an ephemeral preview)', () => {
     logs.reset();
     iam.reset();
     iam.on(ListRolesCommand).resolves({ Roles: [], IsTruncated: false });
+    ses.reset();
+    ses.on(ListEmailIdentitiesCommand).resolves({ EmailIdentities: [] });
+    ses.on(ListConfigurationSetsCommand).resolves({ ConfigurationSets: [] });
   });
   afterEach(async () => {
     delete process.env.AUTOMOCK_TEST_WORKLOADS_DIR;

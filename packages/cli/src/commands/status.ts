@@ -10,7 +10,7 @@ export default class Status extends AutomockCommand {
   static override summary =
     'Show deployed projects: registry status, time left, URLs and the ECS service.';
 
-  static override description = `Reads the deployments registry and asks ECS about each live project's service: running, desired and pending tasks, the rollout state and the last service events. With --workload, asks ECS about every service of a declared workload instead, and ELB about the target health of each routed one.`;
+  static override description = `Reads the deployments registry and asks ECS about each live project's service: running, desired and pending tasks, the rollout state and the last service events. With --workload, asks ECS about every service of a declared workload instead, and ELB about the target health of each routed one (its database's pgAdmin included, with its path and how to get in).`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --env dev --project user-api',
@@ -85,6 +85,18 @@ export default class Status extends AutomockCommand {
                 .map(([k, n]) => `${n} ${k}`)
                 .join(', ') || 'none registered',
         ]);
+      if (s.pgAdmin) {
+        const p = s.pgAdmin;
+        rows.unshift(
+          [
+            'path',
+            `${p.path} on the shared ALB: header ${p.header} (token in secret ${p.tokenSecret})${
+              p.controlPlaneCidrs.length ? ` or from ${p.controlPlaneCidrs.join(', ')}` : ''
+            }; 403 otherwise`,
+          ],
+          ['login', `${p.email}, password in secret ${p.passwordSecret}`],
+        );
+      }
       this.log(`  ${s.name} (${s.routing})`);
       this.log(table(rows.map(([k, v]) => [`    ${k}`, v!])));
     }

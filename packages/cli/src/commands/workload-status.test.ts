@@ -181,4 +181,89 @@ describe('workloads in status and cost', () => {
       exitCode: 2,
     });
   });
+
+  it("lists the database's pgAdmin with its path, header and secrets, and prices its task", async () => {
+    config({
+      environments: [
+        { name: 'dev', accountId: '123456789012', region: 'us-east-1', databaseSubnets: true },
+      ],
+      workloadSections: ['services', 'database'],
+    });
+    writeFileSync(
+      join(dir, 'workloads', 'shop.yaml'),
+      `${SHOP}database:\n  pgAdmin: { email: dba@example.com, path: /db/pgadmin }\n`,
+    );
+    const w = declaredWorkload('dev', 'shop');
+    const pgadmin = ecsServiceName(w.env.prefix, 'dev', 'shop', 'pgadmin');
+    ecs.on(DescribeServicesCommand).resolves({
+      services: [
+        {
+          serviceName: pgadmin,
+          status: 'ACTIVE',
+          runningCount: 1,
+          desiredCount: 1,
+          pendingCount: 0,
+          loadBalancers: [{ targetGroupArn: TG }],
+        },
+      ],
+    });
+    elb.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [{ TargetHealth: { State: 'healthy' } }],
+    });
+    const st = await workloadStatus(w, {
+      ecs: new ECSClient({ region: 'us-east-1' }),
+      elb: new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
+    });
+    expect(st.services.map((s) => [s.name, s.routing])).toEqual([
+      ['api', 'shared'],
+      ['worker', 'worker'],
+      ['pgadmin', 'shared'],
+    ]);
+    expect(st.services[2]).toEqual(
+      expect.objectContaining({
+        ecs: expect.objectContaining({ service: pgadmin, running: 1 }),
+        targets: [{ targetGroupArn: TG, states: { healthy: 1 } }],
+        pgAdmin: {
+          path: '/db/pgadmin',
+          header: 'x-automock-control-token',
+          tokenSecret: 'automock/dev/shop/pgadmin/control-token',
+          controlPlaneCidrs: [],
+          email: 'dba@example.com',
+          passwordSecret: 'automock/dev/shop/pgadmin/login-password',
+        },
+      }),
+    );
+    const { stdout, error } = await runCommand(['status', '--env', 'dev', '--workload', 'shop'], {
+      root: PKG_ROOT,
+    });
+    expect(error).toBeUndefined();
+    expect(stdout).toMatch(/^dev\/shop \(stack dev-shop\): 3 services$/m);
+    expect(stdout).toMatch(/^ {2}pgadmin \(shared\)$/m);
+    expect(stdout).toMatch(
+      /path\s+\/db\/pgadmin on the shared ALB: header x-automock-control-token \(token in secret automock\/dev\/shop\/pgadmin\/control-token\); 403 otherwise/,
+    );
+    expect(stdout).toMatch(
+      /login\s+dba@example.com, password in secret automock\/dev\/shop\/pgadmin\/login-password/,
+    );
+
+    // `automock cost --workload`: pgAdmin's task is priced like any Fargate service (256/512).
+    jest
+      .spyOn(appModule, 'resolveEnvironment')
+      .mockImplementation(() => ({}) as ReturnType<typeof appModule.resolveEnvironment>);
+    writeFileSync(join(dir, 'cdktf.json'), readFileSync(resolve(PKG_ROOT, '../../cdktf.json')));
+    // The database alone: the services above break AM-ECS-5, which synthesis enforces.
+    writeFileSync(
+      join(dir, 'workloads', 'shop.yaml'),
+      'name: shop\nenvironments: [dev]\ndatabase:\n  pgAdmin: { email: dba@example.com }\n',
+    );
+    const cost = await costReport(dir, { env: 'dev', workload: 'shop' });
+    const lines = cost.stacks[0]!.lines.filter((l) => /aws_ecs_service\.pgadmin_/.test(l.resource));
+    expect(lines.map((l) => [l.item, l.basis])).toEqual(
+      expect.arrayContaining([
+        ['Fargate vCPU', expect.stringMatching(/^1 task x 0\.25 vCPU x /)],
+        ['Fargate memory', expect.stringMatching(/^1 task x 0\.5 GB x /)],
+      ]),
+    );
+    expect(lines.every((l) => l.hourly > 0)).toBe(true);
+  });
 });

@@ -1,8 +1,11 @@
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
+  CONTROL_PLANE_HEADER,
+  type DatabaseResolved,
   ecsClusterName,
   ecsServiceName,
+  PGADMIN_SERVICE_NAME,
   resourceName,
   ResolvedService,
   Workload,
@@ -31,6 +34,39 @@ export interface WorkloadServiceStatus {
   readonly ecs: ServiceState | { readonly error: string };
   /** Target health of each target group the ECS service registers with (routed services only). */
   readonly targets: readonly TargetHealth[];
+  /** Where the database's pgAdmin answers and how to get in (its entry only). @default - none */
+  readonly pgAdmin?: PgAdminAccess;
+}
+
+/** How to reach a workload's pgAdmin on the environment's shared ALB. */
+export interface PgAdminAccess {
+  /** URL path on the shared ALB's listener, e.g. `/pgadmin`. */
+  readonly path: string;
+  /** Header the ALB requires (unless the caller's address is in `controlPlaneCidrs`). */
+  readonly header: string;
+  /** Secrets Manager name of the header's token. */
+  readonly tokenSecret: string;
+  /** Networks admitted without the header. */
+  readonly controlPlaneCidrs: readonly string[];
+  /** pgAdmin's login. */
+  readonly email: string;
+  /** Secrets Manager name of the login's generated password. */
+  readonly passwordSecret: string;
+}
+
+/** The database's pgAdmin, as the workload status lists it (none when the database has none). */
+export function workloadPgAdmin(w: Workload): PgAdminAccess | undefined {
+  const p = (w.sections.database as DatabaseResolved | undefined)?.pgAdmin;
+  return (
+    p && {
+      path: p.path,
+      header: CONTROL_PLANE_HEADER,
+      tokenSecret: p.tokenSecretName,
+      controlPlaneCidrs: p.controlPlaneCidrs,
+      email: p.email,
+      passwordSecret: p.passwordSecretName,
+    }
+  );
 }
 
 /** Every service of one workload in one environment. */
@@ -75,7 +111,16 @@ export async function workloadStatus(
   w: Workload,
   clients?: WorkloadStatusClients,
 ): Promise<WorkloadStatus> {
-  const services = workloadServices(w);
+  // pgAdmin is a Fargate service on the shared ALB like a routed service; listed after them.
+  const pgAdmin = workloadPgAdmin(w);
+  const services: {
+    readonly name: string;
+    readonly routing: WorkloadServiceStatus['routing'];
+    readonly pgAdmin?: PgAdminAccess;
+  }[] = [
+    ...workloadServices(w).map((s) => ({ name: s.name, routing: s.routing.kind })),
+    ...(pgAdmin ? [{ name: PGADMIN_SERVICE_NAME, routing: 'shared' as const, pgAdmin }] : []),
+  ];
   const cluster = workloadClusterName(w);
   const own = !clients;
   const c = clients ?? { ecs: ecsClient(w.env.region), elb: elbClient(w.env.region) };
@@ -109,7 +154,7 @@ export async function workloadStatus(
       if (!d) {
         result.push({
           name: s.name,
-          routing: s.routing.kind,
+          routing: s.routing,
           ecs: describeError
             ? { error: describeError }
             : {
@@ -122,6 +167,7 @@ export async function workloadStatus(
                 events: [],
               },
           targets: [],
+          ...(s.pgAdmin && { pgAdmin: s.pgAdmin }),
         });
         continue;
       }
@@ -146,9 +192,10 @@ export async function workloadStatus(
       }
       result.push({
         name: s.name,
-        routing: s.routing.kind,
+        routing: s.routing,
         ecs: serviceState(cluster, service, d),
         targets,
+        ...(s.pgAdmin && { pgAdmin: s.pgAdmin }),
       });
     }
     return {

@@ -54,6 +54,7 @@ describe('the database section', () => {
       performanceInsightsRetentionDays: 7,
       parameters: {},
       clients: [],
+      pgAdmin: { email: 'dba@example.com' },
     };
     const props = databaseSection.schema.properties as Record<string, { description?: string }>;
     expect(Object.keys(props).sort()).toEqual(Object.keys(every).sort());

@@ -4,6 +4,7 @@ import {
   RDS_POSTGRES_DEFAULT_VERSION,
   RDS_POSTGRES_MAJOR_VERSIONS,
 } from './rds-postgres-versions';
+import { PGADMIN_SCHEMA, type PgAdminInput, type PgAdminResolved, resolvePgAdmin } from './pgadmin';
 import type { WorkloadSection } from './section';
 
 /** The kind and name under which the database is provided to the other sections. */
@@ -47,6 +48,12 @@ export interface DatabaseInput {
   readonly parameters?: Readonly<Record<string, string>>;
   /** Services of this workload that may connect (port 5432). @default [] (none) */
   readonly clients?: readonly string[];
+  /**
+   * pgAdmin 4 as a Fargate service on the environment's shared ALB, reachable only with the
+   * control-plane token or from `access.controlPlaneCidrs`; the database admits it on 5432.
+   * @default - none
+   */
+  readonly pgAdmin?: PgAdminInput;
 }
 
 /** SSM parameter names of the connection (never the password), as seed 004 names them. */
@@ -83,6 +90,8 @@ export interface DatabaseResolved {
   /** Name of the final snapshot, when `deletionProtection`. */
   readonly finalSnapshotIdentifier?: string;
   readonly ssmParameters: DatabaseSsmNames;
+  /** pgAdmin, when asked for. */
+  readonly pgAdmin?: PgAdminResolved;
 }
 
 /** Named defaults of {@link DatabaseInput}. */
@@ -182,6 +191,7 @@ export const DATABASE_SCHEMA = {
       items: { type: 'string', minLength: 1 },
       description: 'Services of this workload that may connect on port 5432.',
     },
+    pgAdmin: PGADMIN_SCHEMA,
   },
 } as const;
 
@@ -250,6 +260,7 @@ export const databaseSection: WorkloadSection<DatabaseInput, DatabaseResolved> =
         ctx.issues.add(`${f('clients')}[${i}]`, c, 'must name a service of this workload');
     });
     const databaseName = v.databaseName ?? ctx.workload.replace(/-/g, '_');
+    const pgAdmin = v.pgAdmin && resolvePgAdmin(v.pgAdmin, ctx, f('pgAdmin'));
     if (ctx.issues.issues.length > before) return undefined;
 
     const parts = { prefix: ctx.env.prefix, env: ctx.env.name, project: ctx.workload };
@@ -275,6 +286,7 @@ export const databaseSection: WorkloadSection<DatabaseInput, DatabaseResolved> =
         finalSnapshotIdentifier: resourceName('rdsName', { ...parts, kind: 'final' }),
       }),
       ssmParameters: databaseSsmNames(ctx.env.name, ctx.workload),
+      ...(pgAdmin && { pgAdmin }),
     };
   },
 };

@@ -177,4 +177,34 @@ describe('workload previews', () => {
     checkPreviewRouting(alone, w, []);
     expect(alone.issues).toEqual([]);
   });
+
+  test("a preview's pgAdmin would answer the live workload's path: refused while it is live", () => {
+    const env = defineEnvironment({
+      name: 'dev',
+      accountId: '123456789012',
+      region: 'us-east-1',
+      databaseSubnets: true,
+    });
+    const ledger = {
+      name: 'ledger',
+      environments: ['dev'],
+      database: { pgAdmin: { email: 'dba@example.com', path: '/ledger/pgadmin' } },
+    };
+    const p = resolveWorkloadPreview({ workload: 'ledger', name: 'pr-1' }, env);
+    const w = defineWorkload(previewWorkloadInput(ledger, p) as never, env);
+    const issues = new IssueCollector();
+    checkPreviewRouting(issues, w, ['ledger']);
+    expect(issues.issues).toEqual([
+      {
+        field: 'workload[dev/ledger-pr-1].database.pgAdmin.path',
+        value: '/ledger/pgadmin',
+        rule: expect.stringMatching(
+          /^must not be served while ledger serves pgAdmin at the same path/,
+        ),
+      },
+    ]);
+    const alone = new IssueCollector();
+    checkPreviewRouting(alone, w, []);
+    expect(alone.issues).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 import { checkDnsName, checkTtlHours, DNS_LABEL_RE, Environment } from '../environment';
 import { IssueCollector } from '../errors';
 import { shortHash } from '../hash';
+import type { DatabaseResolved } from './database';
 import type { ResolvedService } from './services';
 import { Workload, workloadLabel, WORKLOAD_NAME_MAX } from './workload';
 
@@ -103,10 +104,10 @@ export function previewWorkloadInput(input: unknown, preview: WorkloadPreview): 
 
 /**
  * A preview's services routed by the environment's shared ALB match the same hosts and paths as
- * those of the workload it previews (and of its other previews) in that environment: ALB sends
- * each request to the rule of lowest priority, so one of them would take the other's traffic.
- * Reports each such service while `holders` (the live deployments of the same workload in the
- * preview's environment) is not empty.
+ * those of the workload it previews (and of its other previews) in that environment, and so does
+ * its database's pgAdmin: ALB sends each request to the rule of lowest priority, so one of them
+ * would take the other's traffic. Reports each such service, and pgAdmin, while `holders` (the
+ * live deployments of the same workload in the preview's environment) is not empty.
  */
 export function checkPreviewRouting(
   issues: IssueCollector,
@@ -114,6 +115,14 @@ export function checkPreviewRouting(
   holders: readonly string[],
 ): void {
   if (holders.length === 0) return;
+  // pgAdmin answers the same path on the shared ALB in every deployment of the workload.
+  const pgAdmin = (preview.sections.database as DatabaseResolved | undefined)?.pgAdmin;
+  if (pgAdmin)
+    issues.add(
+      `${workloadLabel(preview.env.name, preview.name)}.database.pgAdmin.path`,
+      pgAdmin.path,
+      `must not be served while ${holders.join(', ')} serve${holders.length === 1 ? 's' : ''} pgAdmin at the same path on ${preview.env.name}'s ALB (the rule of lower priority takes every request): deploy the preview to another environment, or destroy the other first`,
+    );
   const services = (preview.sections.services as readonly ResolvedService[] | undefined) ?? [];
   services.forEach((s, i) => {
     if (s.routing.kind !== 'shared') return;

@@ -29,6 +29,8 @@ export const WORKLOAD_REFERENCE_ATTRIBUTES: Readonly<Record<string, readonly str
   ],
   scheduledTask: ['arn', 'logGroupName', 'taskDefinitionArn'],
   eventTask: ['arn', 'logGroupName', 'taskDefinitionArn', 'deadLetterQueueArn'],
+  // issue 14: the HTTP API (`${httpApi:api:url}`: its custom domain's URL, else its endpoint)
+  httpApi: ['arn', 'url', 'apiId', 'apiEndpoint'],
 };
 
 /** Values of the stack itself, by `<scope>:<value>`; `list` ones are lists of strings. */

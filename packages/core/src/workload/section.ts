@@ -76,8 +76,20 @@ export interface WorkloadSectionContext {
    * @default false
    */
   readonly ephemeral?: boolean;
+  /**
+   * The workload's network: the environment's (`shared`, with its ALB and Cloud Map namespace)
+   * or its own (`dedicated`, neither). @default 'shared'
+   */
+  readonly network?: 'shared' | 'dedicated';
   /** True when any section of the workload declares `name` of `kind`. */
   declared(kind: WorkloadRefKind, name: string): boolean;
+  /**
+   * Another section's value as written, when it passed its schema (undefined when absent or
+   * not): for checks that need more than a declared name, such as whether a service the HTTP
+   * API routes to is on the shared ALB, whatever order the sections resolve in.
+   * @default - not given: the section checks names only
+   */
+  sectionInput?(key: string): unknown;
 }
 
 /**

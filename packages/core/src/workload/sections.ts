@@ -2,6 +2,7 @@ import { bucketsSection, type BucketInput } from './buckets';
 import { type DatabaseInput, databaseSection } from './database';
 import { endpointsSection, type EndpointInput } from './endpoints';
 import { filesSection, type FileSystemInput } from './files';
+import { httpApiSection, type HttpApiInput } from './http-api';
 import { identitySection, type IdentityInput } from './identity';
 import { mailSection, type MailInput } from './mail';
 import { outputsSection, type OutputsInput } from './outputs';
@@ -41,6 +42,7 @@ export const WORKLOAD_SECTIONS: readonly WorkloadSection[] = [
   // issue 14 M
   mailSection as WorkloadSection,
   filesSection as WorkloadSection,
+  httpApiSection as WorkloadSection,
 ];
 
 /**
@@ -78,4 +80,9 @@ export interface WorkloadSectionInputs {
   readonly mail?: MailInput;
   /** EFS file systems the services mount. @default - none */
   readonly files?: readonly FileSystemInput[];
+  /**
+   * An API Gateway HTTP API in front of the services on the shared ALB: JWT authorizer from the
+   * user pool, access log, throttling, custom domain. @default - none
+   */
+  readonly httpApi?: HttpApiInput;
 }

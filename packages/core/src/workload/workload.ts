@@ -288,7 +288,9 @@ function checkWorkload(
       issues,
       field: f(s.key),
       ephemeral: ephemeral === true,
+      network: (w.network as WorkloadNetworkMode | undefined) ?? WORKLOAD_DEFAULTS.network,
       declared: (kind, n) => byName.has(`${kind}\0${n}`),
+      sectionInput: (key) => (failed.has(key) ? undefined : w[key]),
     });
     if (r === undefined && issues.issues.length === before)
       throw new Error(`section ${s.key} resolved to nothing without reporting a problem`);

@@ -1,4 +1,13 @@
-import { CONTROL_PLANE_PROBES, DATA_PLANE_PROBE, routeProbe, runsMockServer } from '../alb-routing';
+import {
+  adminTargetGroups,
+  authenticates,
+  CONTROL_PLANE_PROBES,
+  DATA_PLANE_PROBE,
+  forwardTargets,
+  restrictsCaller,
+  routeProbe,
+  runsMockServer,
+} from '../alb-routing';
 import { asList, TfElement } from '../model';
 import { errorRule, PolicyRule, RuleViolation } from '../rule';
 
@@ -117,4 +126,35 @@ export const ELB_RULES: readonly PolicyRule[] = [
             'has no access_logs { enabled = true, bucket = ... } (environment albAccessLogs)',
         })),
   },
+  errorRule(
+    'AM-ELB-8',
+    'No listener forwards to a database admin UI (pgAdmin, Adminer, phpMyAdmin) without a condition only authorised callers meet: a secret header, non-internet source CIDRs or authentication',
+    (stack) => {
+      const admin = adminTargetGroups(stack);
+      if (admin.size === 0) return [];
+      const imageOf = (actions: unknown) =>
+        forwardTargets(actions)
+          .map((t) => [...admin].find(([tg]) => stack.refersTo(t, tg))?.[1])
+          .find((i) => i !== undefined);
+      const out: RuleViolation[] = [];
+      for (const r of stack.resources('aws_lb_listener_rule', 'aws_alb_listener_rule')) {
+        const image = imageOf(r.body.action);
+        if (!image || authenticates(r.body.action)) continue;
+        if (asList(r.body.condition).some(restrictsCaller)) continue;
+        out.push({
+          address: r.address,
+          message: `forwards to ${image} with no condition only an authorised caller meets; add a secret header (a Secrets Manager reference) or non-internet source-ip condition, then a rule that refuses the rest`,
+        });
+      }
+      for (const l of stack.resources(...LISTENER_TYPES)) {
+        const image = imageOf(l.body.default_action);
+        if (image && !authenticates(l.body.default_action))
+          out.push({
+            address: l.address,
+            message: `forwards every request its rules leave to ${image}; make the default a fixed response and reach the admin UI through a protected rule`,
+          });
+      }
+      return out;
+    },
+  ),
 ];

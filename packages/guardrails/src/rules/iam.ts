@@ -70,6 +70,16 @@ export const RESOURCE_WILDCARD_ACTIONS: readonly string[] = [
   // CreateFileSystem is wildcard-only in the Service Authorization Reference (iam-data); the CI
   // apply role scopes it by request tag, TAGGED_WILDCARD_CREATES
   'elasticfilesystem:CreateFileSystem',
+  // ---- issue 14, httpApi: an API Gateway stage's access log is set up through CloudWatch Logs'
+  // log delivery as the caller (API Gateway's "Configuring logging for an HTTP API"); none of
+  // these has a resource type in the Service Authorization Reference
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
 ];
 
 /** AWS managed policies that grant everything, directly or by letting the holder write IAM. */

@@ -22,3 +22,5 @@ export * from './cognito';
 export * from './ses';
 // ---- files (issue 14 E)
 export * from './efs';
+// ---- the HTTP API (issue 14, httpApi)
+export * from './apigateway';

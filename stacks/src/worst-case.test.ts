@@ -368,7 +368,7 @@ describe('the worst-case app (longest legal names and values)', () => {
 
   // Issue 13: the reaper's workload deletes made the boundary of the longest prefix and region
   // outgrow one managed policy; its action families keep it within, with those deletes in it
-  // (5,751 characters with issue 14's).
+  // (5,722 characters with issue 14's).
   it("fits every environment's permissions boundary, the reaper's workload deletes included, in one managed policy", () => {
     const bootstrap = stacks.find((s) => s.name.startsWith('bootstrap-'))!;
     const boundaries = Object.values(bootstrap.json.resource?.aws_iam_policy ?? {}).filter((p) =>

@@ -23,8 +23,8 @@ const RETRYABLE = new Set([
   'InvalidDBParameterGroupStateFault',
   // EFS (issue 14 E): a file system whose mount targets are still being deleted.
   'FileSystemInUse',
-  // Cognito (issue 14 C): DeleteUserPoolDomain and UpdateUserPool while another change to the
-  // pool is in progress (the SDK lists it for both).
+  // Cognito (issue 14 C): DeleteUserPoolDomain while another change to the pool is in progress
+  // (the SDK lists it for that call).
   'ConcurrentModificationException',
 ]);
 

@@ -126,7 +126,6 @@ function setup(
   });
   cognito.on(UpdateUserPoolCommand).callsFake((i) => {
     calls.push(`UpdateUserPool ${i.UserPoolId} ${JSON.stringify(i)}`);
-    pool.protection = i.DeletionProtection;
     return {};
   });
   cognito.on(DeleteUserPoolCommand).callsFake((i) => {
@@ -210,12 +209,26 @@ describe('sweep: workload user pools and HTTP APIs', () => {
     expect(at('cognito-user-pool')).toBeLessThan(at('iam-role'));
   });
 
-  it('user pool: both hosted UI domains, then deletion protection off, then the pool; retried while another change is in progress', async () => {
+  it('user pool with deletion protection on: refused before its domains are touched, reported as a failure, never unprotected', async () => {
+    const { calls, run } = setup([{ arn: ARNS.pool, tags: BOTH }], {
+      pool: { domain: 'shop-auth', protection: 'ACTIVE' },
+    });
+    const r = await run();
+    expect(r.deleted).toEqual([]);
+    expect(r.failures).toEqual([
+      expect.objectContaining({
+        arn: ARNS.pool,
+        error: expect.stringMatching(/deletion protection on: the sweep never turns it off/),
+      }),
+    ]);
+    expect(calls).toEqual([`DescribeUserPool ${POOL_ID}`]);
+  });
+
+  it('user pool: both hosted UI domains, then the pool; retried while another change is in progress', async () => {
     const { calls, run } = setup([{ arn: ARNS.pool, tags: BOTH }], {
       pool: {
         domain: 'shop-auth',
         customDomain: 'auth.shop.example.com',
-        protection: 'ACTIVE',
         domainBusyOnce: true,
       },
     });
@@ -228,7 +241,6 @@ describe('sweep: workload user pools and HTTP APIs', () => {
       `DescribeUserPool ${POOL_ID}`,
       `DeleteUserPoolDomain ${POOL_ID} shop-auth`,
       `DeleteUserPoolDomain ${POOL_ID} auth.shop.example.com`,
-      `UpdateUserPool ${POOL_ID} ${JSON.stringify({ UserPoolId: POOL_ID, DeletionProtection: 'INACTIVE' })}`,
       `DeleteUserPool ${POOL_ID}`,
     ]);
     expect(r.deleted).toEqual([ARNS.pool]);

@@ -121,7 +121,6 @@ import {
   DeleteUserPoolCommand,
   DeleteUserPoolDomainCommand,
   DescribeUserPoolCommand,
-  UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   type ApiGatewayV2Client,
@@ -959,21 +958,23 @@ async function partGone(del: () => Promise<unknown>): Promise<void> {
 
 /**
  * A user pool: its hosted UI domains first (Cognito refuses to delete a pool that has one), then
- * deletion protection off if it is on, then the pool. UpdateUserPool sets every setting it is not
- * given to its default; the pool is deleted next, so only the protection is sent. A retry after a
- * failure starts over from DescribeUserPool, so a domain already gone is not asked for again.
+ * the pool. A pool with deletion protection on is refused before anything of it is touched and
+ * reported as a failure, as RDS instances and DynamoDB tables are: its users are data, and the
+ * sweep never turns protection off (the reaper is not even allowed UpdateUserPool, which could
+ * rewrite every other setting of the pool). A retry after a failure starts over from
+ * DescribeUserPool, so a domain already gone is not asked for again.
  */
 async function deleteUserPool(cognito: CognitoIdentityProviderClient, id: string): Promise<void> {
   const { UserPool: pool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: id }));
+  if (pool?.DeletionProtection === 'ACTIVE')
+    throw new Error(
+      `user pool ${id} has deletion protection on: the sweep never turns it off (turn it off, then sweep again)`,
+    );
   for (const domain of [pool?.Domain, pool?.CustomDomain])
     if (domain)
       await partGone(() =>
         cognito.send(new DeleteUserPoolDomainCommand({ UserPoolId: id, Domain: domain })),
       );
-  if (pool?.DeletionProtection === 'ACTIVE')
-    await cognito.send(
-      new UpdateUserPoolCommand({ UserPoolId: id, DeletionProtection: 'INACTIVE' }),
-    );
   await cognito.send(new DeleteUserPoolCommand({ UserPoolId: id }));
 }
 

@@ -38,7 +38,6 @@ import {
   DeleteUserPoolCommand,
   DeleteUserPoolDomainCommand,
   DescribeUserPoolCommand,
-  UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   DeleteAccessPointCommand,
@@ -972,10 +971,9 @@ describe("the reaper's sweep of a workload's database, files, mail, user pool an
       ses.on(DeleteEmailIdentityCommand).resolves({});
       ses.on(DeleteConfigurationSetCommand).resolves({});
       cognito.on(DescribeUserPoolCommand).resolves({
-        UserPool: { Id: POOL, Domain: 'shop-auth', DeletionProtection: 'ACTIVE' },
+        UserPool: { Id: POOL, Domain: 'shop-auth', DeletionProtection: 'INACTIVE' },
       });
       cognito.on(DeleteUserPoolDomainCommand).resolves({});
-      cognito.on(UpdateUserPoolCommand).resolves({});
       cognito.on(DeleteUserPoolCommand).resolves({});
       api
         .on(GetApiMappingsCommand)
@@ -1026,7 +1024,6 @@ describe("the reaper's sweep of a workload's database, files, mail, user pool an
       'cognito-idp:DeleteUserPool',
       'cognito-idp:DeleteUserPoolDomain',
       'cognito-idp:DescribeUserPool',
-      'cognito-idp:UpdateUserPool',
       'elasticfilesystem:DeleteAccessPoint',
       'elasticfilesystem:DeleteFileSystem',
       'elasticfilesystem:DeleteMountTarget',
@@ -1109,6 +1106,20 @@ describe("the reaper's sweep of a workload's database, files, mail, user pool an
       'ImplicitlyDenied',
       'ImplicitlyDenied',
     ]);
+    // Protection is never lifted: not on this environment's own user pool nor its own database.
+    const unprotect = await decisions(REAPER_ROLE, policies.reaper!, [
+      {
+        action: 'cognito-idp:UpdateUserPool',
+        resource: TAGGED.pool,
+        context: { 'aws:ResourceTag/automock:env': ENV, 'aws:ResourceTag/automock:project': W },
+      },
+      {
+        action: 'rds:ModifyDBInstance',
+        resource: arn('rds', 'db:automock-dev-shop-db'),
+        context: { 'aws:ResourceTag/automock:env': ENV, 'aws:ResourceTag/automock:project': W },
+      },
+    ]);
+    expect(unprotect.map((x) => x.decision)).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied']);
   });
 
   it("revokes a project's rule on a group of this environment (the ALB admitting a VPC link), never on another environment's or an untagged group", async () => {

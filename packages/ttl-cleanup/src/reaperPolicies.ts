@@ -86,8 +86,8 @@ export const TAG_CONDITIONED_DELETES = [
   // ---- issue 14: a workload's database (the instance, described when RDS says it is already
   // being deleted; its parameter group), its file systems (access points; mount targets, listed
   // and deleted on the file system, then the file system), its mail identities and configuration
-  // set, and its user pools (described for their hosted UI domains and deletion protection,
-  // which UpdateUserPool turns off before the delete).
+  // set, and its user pools (described for their hosted UI domains and deletion protection; a
+  // protected pool is refused, never unprotected, so no UpdateUserPool).
   'rds:DeleteDBInstance',
   'rds:DescribeDBInstances',
   'rds:DeleteDBParameterGroup',
@@ -99,7 +99,6 @@ export const TAG_CONDITIONED_DELETES = [
   'ses:DeleteConfigurationSet',
   'cognito-idp:DescribeUserPool',
   'cognito-idp:DeleteUserPoolDomain',
-  'cognito-idp:UpdateUserPool',
   'cognito-idp:DeleteUserPool',
 ] as const;
 

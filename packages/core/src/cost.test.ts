@@ -1,5 +1,11 @@
 import { ConfigValidationError } from './errors';
-import { estimateCost, estimateStackCost, expressionReferences, USAGE_ASSUMPTIONS } from './cost';
+import {
+  CostLine,
+  estimateCost,
+  estimateStackCost,
+  expressionReferences,
+  USAGE_ASSUMPTIONS,
+} from './cost';
 import { HOURS_PER_MONTH, PRICES, pricesFor } from './prices';
 
 const STACK = {
@@ -318,5 +324,76 @@ describe('estimateCost', () => {
         b: ['${aws_ecs_task_definition.td.arn}'],
       }).sort(),
     ).toEqual(['aws_ecs_service.svc', 'aws_ecs_task_definition.td', 'data.terraform_remote_state']);
+  });
+});
+
+describe('issue 14: a workload HTTP API', () => {
+  const served = (protocol: string) => ({
+    provider: { aws: { region: 'us-west-2' } },
+    resource: {
+      aws_ecs_task_definition: { td: { cpu: 256, memory: 512 } },
+      aws_ecs_service: {
+        backend: {
+          task_definition: '${aws_ecs_task_definition.td.arn}',
+          load_balancer: [{ container_port: 8080, target_group_arn: 'arn' }],
+        },
+        worker: { desired_count: 2, task_definition: '${aws_ecs_task_definition.td.arn}' },
+      },
+      aws_appautoscaling_target: {
+        backend: {
+          min_capacity: 1,
+          max_capacity: 4,
+          resource_id: 'service/c/${aws_ecs_service.backend.name}',
+        },
+      },
+      aws_apigatewayv2_api: { api: { name: 'am-dev-myapp', protocol_type: protocol } },
+      aws_apigatewayv2_stage: { api: { name: '$default', auto_deploy: true } },
+      aws_apigatewayv2_vpc_link: { api: { name: 'am-dev-myapp', subnet_ids: ['a', 'b'] } },
+    },
+  });
+  const apiLines = (lines: readonly CostLine[]) =>
+    lines.filter((l) => l.resource.startsWith('aws_apigatewayv2_'));
+
+  it('prices the requests of an HTTP API, per million, at the assumed rate', () => {
+    const cost = estimateStackCost('dev-myapp', served('HTTP'));
+    // us-west-2 lists $1.00 per million for the first 300 million a month, as us-east-1 does.
+    expect(pricesFor('us-west-2').prices.apiGatewayHttp.requestMillion).toBe(1);
+    expect(apiLines(cost.lines)).toEqual([
+      {
+        resource: 'aws_apigatewayv2_api.api',
+        item: 'API Gateway HTTP API requests',
+        hourly: expect.closeTo((1000 * 1) / 1e6, 12),
+        basis: '1000 requests x $1/M',
+        assumption:
+          '1000 requests per hour (light test traffic), first 300 million a month tier, free tier not subtracted',
+      },
+    ]);
+    expect(USAGE_ASSUMPTIONS.httpApiRequestsPerHourAtMinimum).toBe(1000);
+  });
+
+  it('grows with the tasks behind a load balancer at the maximum (not the worker)', () => {
+    const max = estimateStackCost('dev-myapp', served('HTTP')).maximum;
+    expect(max.tasks).toBe(6);
+    expect(apiLines(max.lines)).toEqual([
+      expect.objectContaining({
+        hourly: expect.closeTo((4 * 100_000 * 1) / 1e6, 12),
+        basis: '400000 requests x $1/M',
+        assumption: expect.stringMatching(
+          /^100000 requests per hour per running task behind a load balancer \(4 in this stack\)/,
+        ),
+      }),
+    ]);
+    const load = estimateStackCost('dev-myapp', served('HTTP'), { tasks: { min: 10, max: 200 } });
+    expect(apiLines(load.maximum.lines)[0]!.hourly).toBeCloseTo((200 * 100_000) / 1e6, 10);
+  });
+
+  it('has no line without an HTTP API, for a WebSocket API, or for the stage and VPC link', () => {
+    const { aws_apigatewayv2_api: _api, ...rest } = served('HTTP').resource;
+    const without = estimateStackCost('w', { ...served('HTTP'), resource: rest });
+    expect(apiLines(without.lines)).toEqual([]);
+    expect(apiLines(without.maximum.lines)).toEqual([]);
+    expect(apiLines(estimateStackCost('w', served('WEBSOCKET')).lines)).toEqual([]);
+    const withApi = estimateStackCost('w', served('HTTP'));
+    expect(withApi.hourly - without.hourly).toBeCloseTo(1000 / 1e6, 12);
   });
 });

@@ -55,6 +55,13 @@ export interface UsageAssumptions {
    * Access cost less; reads and writes of Elastic throughput are not counted).
    */
   readonly efsGbStored: number;
+  /** Requests an hour per HTTP API at the minimum. */
+  readonly httpApiRequestsPerHourAtMinimum: number;
+  /**
+   * Requests an hour through an HTTP API per running task behind a load balancer at the maximum
+   * (100,000 is the 0.5 GB/h of responses per task assumed above at about 5 KB a response).
+   */
+  readonly httpApiRequestsPerTaskHourAtMaximum: number;
 }
 
 /** The assumptions every estimate states (see {@link UsageAssumptions}). */
@@ -72,6 +79,8 @@ export const USAGE_ASSUMPTIONS: UsageAssumptions = {
   azsWhenUnknown: 2,
   fargateSpotDiscount: 0.7,
   efsGbStored: 1,
+  httpApiRequestsPerHourAtMinimum: 1000,
+  httpApiRequestsPerTaskHourAtMaximum: 100_000,
 };
 
 /** Task counts to price instead of each service's own autoscaling range. */
@@ -232,6 +241,8 @@ export function estimateCost(input: CostInput, options: EstimateOptions): CostEs
   const own = Object.values(lbs);
   const allLoadBalancersInternal = own.length > 0 && own.every((lb) => lb.internal === true);
   let tasksTotal = 0;
+  /** Tasks of the services behind a load balancer: the ones that serve requests. */
+  let servingTasks = 0;
   for (const [name, svc] of Object.entries(res.aws_ecs_service ?? {})) {
     const address = `aws_ecs_service.${name}`;
     const tdName = refs(address, 'task_definition')
@@ -295,6 +306,7 @@ export function estimateCost(input: CostInput, options: EstimateOptions): CostEs
     // Traffic is charged where it is served: a shared ALB lives in the environment's stack, the
     // services it sends requests to in the projects' stacks.
     if (blocks(svc.load_balancer).length > 0) {
+      servingTasks += tasks;
       const lcu = atMax ? A.albLcuPerTaskHourAtMaximum * tasks : A.albLcuPerHourAtMinimum;
       lines.push({
         resource: address,
@@ -433,6 +445,30 @@ export function estimateCost(input: CostInput, options: EstimateOptions): CostEs
       hourly: (A.dynamoWritesPerHour * p.writeMillion + A.dynamoReadsPerHour * p.readMillion) / 1e6,
       basis: `${A.dynamoWritesPerHour} writes x ${usd(p.writeMillion)}/M + ${A.dynamoReadsPerHour} reads x ${usd(p.readMillion)}/M`,
       assumption: `${A.dynamoWritesPerHour} writes and ${A.dynamoReadsPerHour} reads per hour`,
+    });
+  }
+
+  // ---- issue 14: a workload's public HTTP API, priced per request (HTTP APIs have no hourly
+  // charge). Its VPC link (a VPC link for HTTP APIs has no charge, unlike a REST API's, which
+  // needs a Network Load Balancer) and its stage carry none of their own; its access log group is
+  // priced above, and its responses to the internet are the data out of the services it fronts.
+  // At the maximum its requests grow with the tasks that serve them, as the ALB's LCUs do.
+  for (const [name, api] of Object.entries(res.aws_apigatewayv2_api ?? {})) {
+    if (api.protocol_type !== 'HTTP') continue;
+    const requests = atMax
+      ? A.httpApiRequestsPerTaskHourAtMaximum * servingTasks
+      : A.httpApiRequestsPerHourAtMinimum;
+    const price = prices.apiGatewayHttp.requestMillion;
+    lines.push({
+      resource: `aws_apigatewayv2_api.${name}`,
+      item: 'API Gateway HTTP API requests',
+      hourly: (requests * price) / 1e6,
+      basis: `${qty(requests)} requests x ${usd(price)}/M`,
+      assumption: `${
+        atMax
+          ? `${qty(A.httpApiRequestsPerTaskHourAtMaximum)} requests per hour per running task behind a load balancer (${servingTasks} in this stack) under load`
+          : `${qty(A.httpApiRequestsPerHourAtMinimum)} requests per hour (light test traffic)`
+      }, first 300 million a month tier, free tier not subtracted`,
     });
   }
 

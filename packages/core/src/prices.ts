@@ -80,6 +80,12 @@ export interface PriceTable {
     /** Standard storage class, per GB-month. */
     readonly standardGbMonth: number;
   };
+  // ---- issue 14: a workload's public HTTP API
+  /** API Gateway HTTP APIs (protocol HTTP; WebSocket and REST APIs are priced otherwise). */
+  readonly apiGatewayHttp: {
+    /** Per million requests, first 300 million a month ($0.90 per million beyond them). */
+    readonly requestMillion: number;
+  };
 }
 
 /** The AWS pricing page of each part of a {@link PriceTable}. */
@@ -112,6 +118,7 @@ export const PRICE_SOURCES: PriceSources = {
   rdsPostgresInstanceHour: 'https://aws.amazon.com/rds/postgresql/pricing/',
   rdsStorage: 'https://aws.amazon.com/rds/postgresql/pricing/',
   efs: 'https://aws.amazon.com/efs/pricing/',
+  apiGatewayHttp: 'https://aws.amazon.com/api-gateway/pricing/',
 };
 
 const US_EAST_1: PriceTable = {
@@ -130,6 +137,9 @@ const US_EAST_1: PriceTable = {
   rdsPostgresInstanceHour: { 'db.t4g.micro': 0.016, 'db.t4g.small': 0.032, 'db.t4g.medium': 0.065 },
   rdsStorage: { gp3GbMonth: 0.115 },
   efs: { standardGbMonth: 0.3 },
+  // Issue 14, checked 2026-12-02: HTTP API requests, the first 300 million a month (us-east-1 and
+  // us-west-2 both list $1.00 per million; the free tier's first million is not subtracted).
+  apiGatewayHttp: { requestMillion: 1 },
 };
 
 /**

@@ -91,23 +91,30 @@ describe('automock cost against a hand calculation', () => {
   // Seed 004's myapp (stacks/workloads/myapp.yaml) in dev: the backend (256/512, 1 to 4 tasks, on
   // the shared ALB; its X-Ray sidecar is carved out of the task), the worker (512/1024, 2 tasks),
   // PostgreSQL on db.t4g.micro with 20 GB of gp3 and its RDS-managed password secret, the EFS
-  // uploads file system, the assets bucket and the HTTP API's access log.
+  // uploads file system, the assets bucket, the HTTP API's requests and its access log.
   const RDS_T4G_MICRO_HOUR = 0.016; // aws.amazon.com/rds/postgresql/pricing, Single-AZ
   const RDS_GP3_GB_MONTH = 0.115;
   const EFS_STANDARD_GB_MONTH = 0.3; // aws.amazon.com/efs/pricing
-  function myappByHand(backendTasks: number, lcu: number, gbOut: number): number {
+  const HTTP_API_MILLION_REQUESTS = 1; // aws.amazon.com/api-gateway/pricing, first 300 million
+  function myappByHand(
+    backendTasks: number,
+    lcu: number,
+    gbOut: number,
+    apiRequests: number,
+  ): number {
     const backend =
       backendTasks * (0.25 * FARGATE_VCPU_HOUR + 0.5 * FARGATE_GB_HOUR + PUBLIC_IPV4_HOUR);
     const worker = 2 * (0.5 * FARGATE_VCPU_HOUR + 1 * FARGATE_GB_HOUR + PUBLIC_IPV4_HOUR);
     const traffic = lcu * ALB_LCU_HOUR + gbOut * DATA_OUT_GB; // the ALB itself is dev's
-    // backend, its X-Ray daemon, worker, the HTTP API's access log (its requests are priced per
-    // request: no line)
+    // backend, its X-Ray daemon, worker, the HTTP API's access log
     const logs = 4 * 0.01 * LOGS_INGEST_GB;
+    // the HTTP API in front of the backend: its requests an hour (its VPC link has no charge)
+    const api = (apiRequests / 1e6) * HTTP_API_MILLION_REQUESTS;
     const bucket = (1 * S3_GB_MONTH) / HOURS_PER_MONTH;
     const database = RDS_T4G_MICRO_HOUR + (20 * RDS_GP3_GB_MONTH + SECRET_MONTH) / HOURS_PER_MONTH;
     const files = (1 * EFS_STANDARD_GB_MONTH) / HOURS_PER_MONTH;
     const nat = 0; // dev: nat 'none'; the database subnets route nowhere
-    return backend + worker + traffic + logs + bucket + database + files + nat;
+    return backend + worker + traffic + logs + api + bucket + database + files + nat;
   }
 
   it("agrees on seed 004's myapp in dev: tasks, the database, its secret and the file system", async () => {
@@ -126,16 +133,19 @@ describe('automock cost against a hand calculation', () => {
       'Secrets Manager secret (master password)',
       'EFS storage',
       'S3 storage',
+      'API Gateway HTTP API requests',
     ])
       expect([item, items.has(item)]).toEqual([item, true]);
     expect([...items].filter((i) => /NAT|Application Load Balancer/.test(i))).toEqual([]);
 
-    const min = myappByHand(1, 1, 0.05);
-    expect(min).toBeCloseTo(0.1294, 4);
+    // Minimum: 1,000 API requests an hour (light test traffic).
+    const min = myappByHand(1, 1, 0.05, 1000);
+    expect(min).toBeCloseTo(0.1304, 4);
     expect(Math.abs(myapp!.minimum.hourly - min) / min).toBeLessThan(0.01);
     expect(myapp!.minimum.tasks).toBe(3);
-    const max = myappByHand(4, 4, 4 * 0.5);
-    expect(max).toBeCloseTo(0.3809, 4);
+    // Maximum: 100,000 API requests an hour per backend task (the worker serves none).
+    const max = myappByHand(4, 4, 4 * 0.5, 4 * 100_000);
+    expect(max).toBeCloseTo(0.7809, 4);
     expect(Math.abs(myapp!.maximum.hourly - max) / max).toBeLessThan(0.01);
     expect(myapp!.maximum.tasks).toBe(6);
   });

@@ -1,3 +1,5 @@
+import { LOG_DELIVERY_ACTIONS } from '@automock/core';
+
 /**
  * The IAM actions Terraform's AWS provider calls for each resource type the app synthesises.
  *
@@ -53,20 +55,6 @@ const s3BucketSub = (put: string, get: string): ResourceTypeActions => ({
   delete: [put],
   tag: [],
 });
-
-/**
- * The calls CloudWatch Logs authorises when a service (an API Gateway stage) is given a log group
- * to deliver to: none has a resource type, so they are allowed on `*`.
- */
-const LOG_DELIVERY_ACTIONS = [
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
-];
 
 /** An API Gateway (HTTP API) resource: its REST verbs, and the tag calls when it takes tags. */
 function apigatewayRow(updateExtra: readonly string[], tagged = true): ResourceTypeActions {

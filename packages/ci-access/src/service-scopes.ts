@@ -1,4 +1,4 @@
-import { controlPlaneSecretName, PolicyStatement } from '@automock/core';
+import { controlPlaneSecretName, LOG_DELIVERY_ACTIONS, PolicyStatement } from '@automock/core';
 
 /** Tag key that names a resource's environment (core's `TAG_ENV`; every AutoMock resource has it). */
 export const ENV_TAG = 'automock:env';
@@ -68,13 +68,7 @@ export const WILDCARD_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   'elasticfilesystem:CreateFileSystem',
   // Workload HTTP API (issue 14): a stage's access log is delivered by CloudWatch Logs' log
   // delivery, whose calls have no resource type.
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
+  ...LOG_DELIVERY_ACTIONS,
 ]);
 
 /**

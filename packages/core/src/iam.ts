@@ -140,3 +140,19 @@ export function policyDocumentBlocks(
     };
   });
 }
+
+/**
+ * The calls CloudWatch Logs authorises, as the caller, when a service is given a log group to
+ * deliver to (an API Gateway stage's access log: "Configuring logging for an HTTP API"). None has
+ * a resource type in the Service Authorization Reference, so a policy can only allow them on `*`:
+ * the CI roles grant them with an HTTP API's resources, and AM-IAM-2 accepts them on `*`.
+ */
+export const LOG_DELIVERY_ACTIONS: readonly string[] = Object.freeze([
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+]);

@@ -1,3 +1,4 @@
+import { LOG_DELIVERY_ACTIONS } from '@automock/core';
 import { asList, StackModel } from '../model';
 import { iamGlob, ReadStatement, readPolicy } from '../policy-document';
 import { errorRule, PolicyRule, RuleViolation } from '../rule';
@@ -71,15 +72,8 @@ export const RESOURCE_WILDCARD_ACTIONS: readonly string[] = [
   // apply role scopes it by request tag, TAGGED_WILDCARD_CREATES
   'elasticfilesystem:CreateFileSystem',
   // ---- issue 14, httpApi: an API Gateway stage's access log is set up through CloudWatch Logs'
-  // log delivery as the caller (API Gateway's "Configuring logging for an HTTP API"); none of
-  // these has a resource type in the Service Authorization Reference
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
+  // log delivery as the caller; none of these has a resource type
+  ...LOG_DELIVERY_ACTIONS,
 ];
 
 /** AWS managed policies that grant everything, directly or by letting the holder write IAM. */

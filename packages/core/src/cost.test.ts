@@ -397,3 +397,52 @@ describe('issue 14: a workload HTTP API', () => {
     expect(withApi.hourly - without.hourly).toBeCloseTo(1000 / 1e6, 12);
   });
 });
+
+describe('issue 14: a workload mail identity and user pool, priced by use', () => {
+  const stack = (resources: Record<string, unknown>) => ({
+    provider: { aws: { region: 'us-east-1' } },
+    resource: resources,
+  });
+  const byUse = (lines: readonly CostLine[]) =>
+    lines.filter((l) => /^aws_(sesv2_email_identity|cognito_user_pool)\./.test(l.resource));
+
+  it('prices the emails the domain sends, not the verified test addresses', () => {
+    const cost = estimateStackCost(
+      'dev-myapp',
+      stack({
+        aws_sesv2_email_identity: {
+          domain: { email_identity: 'mail.example.com' },
+          admin: { email_identity: 'admin@example.com' },
+        },
+      }),
+    );
+    expect(pricesFor('us-east-1').prices.ses.emails1k).toBe(0.1);
+    expect(byUse(cost.lines)).toEqual([
+      {
+        resource: 'aws_sesv2_email_identity.domain',
+        item: 'SES emails sent',
+        hourly: expect.closeTo((10 * 0.1) / 1000, 12),
+        basis: '10 emails x $0.1/1,000',
+        assumption: '10 emails an hour sent from the domain',
+      },
+    ]);
+  });
+
+  it('prices a user pool only beyond its free monthly active users', () => {
+    const pool = stack({ aws_cognito_user_pool: { users: { name: 'am-dev-myapp-users' } } });
+    const idle = estimateStackCost('dev-myapp', pool);
+    expect(byUse(idle.lines)).toEqual([
+      expect.objectContaining({
+        resource: 'aws_cognito_user_pool.users',
+        item: 'Cognito monthly active users',
+        hourly: 0,
+        basis: '0 users beyond 10000 free x $0.015 / 730 h',
+        assumption: '100 monthly active users (Essentials tier)',
+      }),
+    ]);
+    const busy = estimateStackCost('dev-myapp', pool, {
+      assumptions: { ...USAGE_ASSUMPTIONS, cognitoMonthlyActiveUsers: 12_000 },
+    });
+    expect(byUse(busy.lines)[0]!.hourly).toBeCloseTo((2000 * 0.015) / 730, 12);
+  });
+});

@@ -62,6 +62,10 @@ export interface UsageAssumptions {
    * (100,000 is the 0.5 GB/h of responses per task assumed above at about 5 KB a response).
    */
   readonly httpApiRequestsPerTaskHourAtMaximum: number;
+  /** Emails an hour sent through each SES identity. */
+  readonly sesEmailsPerHour: number;
+  /** Monthly active users of each Cognito user pool. */
+  readonly cognitoMonthlyActiveUsers: number;
 }
 
 /** The assumptions every estimate states (see {@link UsageAssumptions}). */
@@ -81,6 +85,8 @@ export const USAGE_ASSUMPTIONS: UsageAssumptions = {
   efsGbStored: 1,
   httpApiRequestsPerHourAtMinimum: 1000,
   httpApiRequestsPerTaskHourAtMaximum: 100_000,
+  sesEmailsPerHour: 10,
+  cognitoMonthlyActiveUsers: 100,
 };
 
 /** Task counts to price instead of each service's own autoscaling range. */
@@ -469,6 +475,32 @@ export function estimateCost(input: CostInput, options: EstimateOptions): CostEs
           ? `${qty(A.httpApiRequestsPerTaskHourAtMaximum)} requests per hour per running task behind a load balancer (${servingTasks} in this stack) under load`
           : `${qty(A.httpApiRequestsPerHourAtMinimum)} requests per hour (light test traffic)`
       }, first 300 million a month tier, free tier not subtracted`,
+    });
+  }
+
+  // ---- issue 14: a workload's mail (per email sent) and user pool (per monthly active user
+  // beyond the free ones), both by use only: an idle identity or pool costs nothing.
+  for (const [name, identity] of Object.entries(res.aws_sesv2_email_identity ?? {})) {
+    // A verified test address receives mail in the sandbox; only the domain sends it.
+    if (String(identity.email_identity ?? '').includes('@')) continue;
+    const p = prices.ses.emails1k;
+    lines.push({
+      resource: `aws_sesv2_email_identity.${name}`,
+      item: 'SES emails sent',
+      hourly: (A.sesEmailsPerHour * p) / 1000,
+      basis: `${qty(A.sesEmailsPerHour)} emails x ${usd(p)}/1,000`,
+      assumption: `${qty(A.sesEmailsPerHour)} emails an hour sent from the domain`,
+    });
+  }
+  for (const name of Object.keys(res.aws_cognito_user_pool ?? {})) {
+    const { freeMau, mau } = prices.cognito;
+    const billed = Math.max(0, A.cognitoMonthlyActiveUsers - freeMau);
+    lines.push({
+      resource: `aws_cognito_user_pool.${name}`,
+      item: 'Cognito monthly active users',
+      hourly: (billed * mau) / HOURS_PER_MONTH,
+      basis: `${qty(billed)} users beyond ${qty(freeMau)} free x ${usd(mau)} / ${HOURS_PER_MONTH} h`,
+      assumption: `${qty(A.cognitoMonthlyActiveUsers)} monthly active users (Essentials tier)`,
     });
   }
 

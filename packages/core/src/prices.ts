@@ -86,6 +86,18 @@ export interface PriceTable {
     /** Per million requests, first 300 million a month ($0.90 per million beyond them). */
     readonly requestMillion: number;
   };
+  /** SES outbound email (a workload's mail identity sends it). */
+  readonly ses: {
+    /** Per 1,000 emails sent. */
+    readonly emails1k: number;
+  };
+  /** Cognito user pools, Essentials tier (AWS's default for a new pool). */
+  readonly cognito: {
+    /** Monthly active users free every month (not a 12-month free tier). */
+    readonly freeMau: number;
+    /** Per monthly active user beyond the free ones. */
+    readonly mau: number;
+  };
 }
 
 /** The AWS pricing page of each part of a {@link PriceTable}. */
@@ -119,6 +131,8 @@ export const PRICE_SOURCES: PriceSources = {
   rdsStorage: 'https://aws.amazon.com/rds/postgresql/pricing/',
   efs: 'https://aws.amazon.com/efs/pricing/',
   apiGatewayHttp: 'https://aws.amazon.com/api-gateway/pricing/',
+  ses: 'https://aws.amazon.com/ses/pricing/',
+  cognito: 'https://aws.amazon.com/cognito/pricing/',
 };
 
 const US_EAST_1: PriceTable = {
@@ -140,6 +154,10 @@ const US_EAST_1: PriceTable = {
   // Issue 14, checked 2026-12-02: HTTP API requests, the first 300 million a month (us-east-1 and
   // us-west-2 both list $1.00 per million; the free tier's first million is not subtracted).
   apiGatewayHttp: { requestMillion: 1 },
+  // Issue 14: outbound email (the same in every SES region), and a user pool of the Essentials
+  // tier, which new pools get unless they name another: 10,000 monthly active users free.
+  ses: { emails1k: 0.1 },
+  cognito: { freeMau: 10_000, mau: 0.015 },
 };
 
 /**

@@ -96,6 +96,9 @@ describe('automock cost against a hand calculation', () => {
   const RDS_GP3_GB_MONTH = 0.115;
   const EFS_STANDARD_GB_MONTH = 0.3; // aws.amazon.com/efs/pricing
   const HTTP_API_MILLION_REQUESTS = 1; // aws.amazon.com/api-gateway/pricing, first 300 million
+  const SES_1K_EMAILS = 0.1; // aws.amazon.com/ses/pricing, outbound
+  const COGNITO_FREE_MAU = 10_000; // aws.amazon.com/cognito/pricing, Essentials tier
+  const COGNITO_MAU = 0.015; // per monthly active user beyond the free ones
   function myappByHand(
     backendTasks: number,
     lcu: number,
@@ -114,7 +117,11 @@ describe('automock cost against a hand calculation', () => {
     const database = RDS_T4G_MICRO_HOUR + (20 * RDS_GP3_GB_MONTH + SECRET_MONTH) / HOURS_PER_MONTH;
     const files = (1 * EFS_STANDARD_GB_MONTH) / HOURS_PER_MONTH;
     const nat = 0; // dev: nat 'none'; the database subnets route nowhere
-    return backend + worker + traffic + logs + api + bucket + database + files + nat;
+    // 10 emails an hour from mail.example.com (admin@example.com only receives them); the users
+    // pool's 100 monthly active users are within Cognito's free 10,000
+    const mail = (10 / 1000) * SES_1K_EMAILS;
+    const users = (Math.max(0, 100 - COGNITO_FREE_MAU) * COGNITO_MAU) / HOURS_PER_MONTH;
+    return backend + worker + traffic + logs + api + bucket + database + files + nat + mail + users;
   }
 
   it("agrees on seed 004's myapp in dev: tasks, the database, its secret and the file system", async () => {
@@ -134,18 +141,20 @@ describe('automock cost against a hand calculation', () => {
       'EFS storage',
       'S3 storage',
       'API Gateway HTTP API requests',
+      'SES emails sent',
+      'Cognito monthly active users',
     ])
       expect([item, items.has(item)]).toEqual([item, true]);
     expect([...items].filter((i) => /NAT|Application Load Balancer/.test(i))).toEqual([]);
 
     // Minimum: 1,000 API requests an hour (light test traffic).
     const min = myappByHand(1, 1, 0.05, 1000);
-    expect(min).toBeCloseTo(0.1304, 4);
+    expect(min).toBeCloseTo(0.1314, 4);
     expect(Math.abs(myapp!.minimum.hourly - min) / min).toBeLessThan(0.01);
     expect(myapp!.minimum.tasks).toBe(3);
     // Maximum: 100,000 API requests an hour per backend task (the worker serves none).
     const max = myappByHand(4, 4, 4 * 0.5, 4 * 100_000);
-    expect(max).toBeCloseTo(0.7809, 4);
+    expect(max).toBeCloseTo(0.7819, 4);
     expect(Math.abs(myapp!.maximum.hourly - max) / max).toBeLessThan(0.01);
     expect(myapp!.maximum.tasks).toBe(6);
   });

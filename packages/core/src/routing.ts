@@ -60,3 +60,15 @@ export interface ProjectAccess {
 export function sharedRoutingKind(env: { readonly domain?: unknown }): SharedAlbRouting['kind'] {
   return env.domain ? 'shared-host' : 'shared-port';
 }
+
+/**
+ * An ALB path pattern (`*` any characters, `?` exactly one, the rest literal) as a whole-string
+ * regular expression: what a listener rule's path condition matches.
+ */
+export function albPathPatternRegex(pattern: string): RegExp {
+  const body = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}$`);
+}

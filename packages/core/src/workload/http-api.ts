@@ -1,5 +1,6 @@
 import { ACM_DOMAIN_NAME_MAX } from '../aws-limits';
 import { LOG_RETENTION_DAYS } from '../environment';
+import { albPathPatternRegex } from '../routing';
 import type { WorkloadSection, WorkloadSectionContext } from './section';
 
 /** A route of the HTTP API to one of the workload's services. */
@@ -319,27 +320,18 @@ const schema = {
   },
 };
 
-/** An ALB path pattern (`*` any characters, `?` one) as a whole-string regular expression. */
-function albPatternRegex(pattern: string): RegExp {
-  const body = pattern
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${body}$`);
-}
-
 /**
  * Whether ALB path patterns `paths` match both `prefix` itself and every path under it
  * (`<prefix>/...`): the two routes the API forwards unchanged.
  */
 export function albPathsCover(paths: readonly string[], prefix: string): boolean {
-  const exact = paths.some((p) => albPatternRegex(p).test(prefix));
+  const exact = paths.some((p) => albPathPatternRegex(p).test(prefix));
   const under = `${prefix}/`;
   // A pattern ending in `*` matches everything under `prefix` when its head matches a prefix
   // of `<prefix>/`: the trailing `*` takes the rest, whatever it is.
   const tree = paths.some((p) => {
     if (!p.endsWith('*')) return false;
-    const head = albPatternRegex(p.slice(0, -1));
+    const head = albPathPatternRegex(p.slice(0, -1));
     for (let k = 0; k <= under.length; k++) if (head.test(under.slice(0, k))) return true;
     return false;
   });

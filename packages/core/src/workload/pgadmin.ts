@@ -2,6 +2,7 @@ import { checkControlPlaneCidrs } from '../environment';
 import type { IssueCollector } from '../errors';
 import { resourceName } from '../naming';
 import { derivedRulePriority, RULE_PRIORITY_BLOCK } from '../project';
+import { albPathPatternRegex } from '../routing';
 import { FARGATE_COMBINATIONS, isValidFargateSize } from '../sizes';
 import { emailAddressProblem } from './mail';
 import type { WorkloadSectionContext } from './section';
@@ -168,15 +169,6 @@ export const PGADMIN_SCHEMA = {
   },
 } as const;
 
-/** An ALB path pattern (`*` any characters, `?` one) as a regular expression. */
-function albPattern(pattern: string): RegExp {
-  const body = pattern
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.+()[\]{}|]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${body}$`);
-}
-
 /**
  * True when an ALB path pattern of another rule takes requests meant for pgAdmin at `path`: it
  * matches the path, a page under it, or lies under it itself. A catch-all (`/*`) does not count:
@@ -184,7 +176,7 @@ function albPattern(pattern: string): RegExp {
  */
 export function pathPatternOverlaps(pattern: string, path: string): boolean {
   if (/^\/[*?]*$/.test(pattern)) return false;
-  const re = albPattern(pattern);
+  const re = albPathPatternRegex(pattern);
   if ([path, `${path}/`, `${path}/browser/`].some((p) => re.test(p))) return true;
   const literal = pattern.split(/[*?]/)[0]!;
   return literal === path || literal.startsWith(`${path}/`);

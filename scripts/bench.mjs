@@ -93,6 +93,12 @@ try {
       cwd: join(root, 'stacks'),
       prepare: editWorkload,
     },
+    {
+      label: 'automock synth through oclif, nothing changed',
+      cmd: process.execPath,
+      args: [cli, 'synth', '--out', '{tmp}/out'],
+      env: { AUTOMOCK_SYNTH_CACHE_DIR: warmCache, AUTOMOCK_FAST_SYNTH: '0' },
+    },
   ];
   if (existsSync(cdktf))
     commands.push({
@@ -103,7 +109,7 @@ try {
     });
   const { rows, ratio, cpuRatio } = alternate(commands, { runs });
   printRows(rows);
-  const [floor, cold, warm, fullIn, incr, incrWorkload] = commands.map((c) => c.label);
+  const [floor, cold, warm, fullIn, incr, incrWorkload, warmOclif] = commands.map((c) => c.label);
   // Wall-time ratios decide the targets; CPU-time ratios (every node process of a command) are
   // printed beside them because they hold still on a machine shared with other work.
   const both = (a, b, target) => {
@@ -111,7 +117,7 @@ try {
     return `${pct(w)} ${verdict(w <= target)} (cpu ${pct(cpuRatio(a, b))})`;
   };
   if (existsSync(cdktf)) {
-    const theirs = commands[6].label;
+    const theirs = commands[7].label;
     console.log(
       `  automock synth / cdktf synth (target <= 0.125x): cold ${both(cold, theirs, 0.125)}, warm ${both(warm, theirs, 0.125)}`,
     );
@@ -122,6 +128,9 @@ try {
   const peak = rows[1].medianRssMb;
   console.log(
     `  automock synth peak RSS (target <= 150 MiB): cold ${peak.toFixed(0)} MiB ${verdict(peak <= 150)}, warm ${rows[2].medianRssMb.toFixed(0)} MiB`,
+  );
+  console.log(
+    `  synth without oclif (bin/fast-synth.js) / through oclif, nothing changed: ${pct(ratio(warm, warmOclif))} (cpu ${pct(cpuRatio(warm, warmOclif))})`,
   );
   console.log(
     `  incremental (one project's expectations changed) / full (target <= 0.5x): ${both(incr, fullIn, 0.5)}`,

@@ -57,8 +57,9 @@ async function main() {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // Keeps class and function names: cdktf and the constructs read `constructor.name`.
-    keepNames: true,
+    // No `keepNames`: its ~4,000 `__name` calls cost ~8% of a cold synthesis, and nothing that
+    // shapes the output reads a function's name (constructs names the class only in the message
+    // of a duplicate-id error, where esbuild's renamed `Foo2` is as clear).
     minifyWhitespace: true,
     minifySyntax: true,
     // The entry's "use strict" is a directive only at the top, so the banner repeats it.

@@ -6,11 +6,13 @@ require('node:module').enableCompileCache?.();
 
 const { printPrerenderedHelp } = require('./prerendered-help.js');
 const { tryFastList } = require('./fast-list.js');
+const { tryFastSynth } = require('./fast-synth.js');
 
 const argv = process.argv.slice(2);
 if (
   !printPrerenderedHelp(argv, process.env, process.stdout) &&
-  !tryFastList(argv, process.env, process.stdout, run)
+  !tryFastList(argv, process.env, process.stdout, run) &&
+  !tryFastSynth(argv, process.env, process.stdout, run)
 )
   run();
 

@@ -1,10 +1,8 @@
 import { Flags } from '@oclif/core';
-import { relative } from 'node:path';
 import { ConfigValidationError } from '@automock/core';
-import { formatPolicyReport } from '@automock/guardrails';
 import { AutomockCommand } from '../base-command';
 import { EXIT, exitCodes } from '../errors';
-import { formatMs, table } from '../presentation/format';
+import { synthReport } from '../presentation/synth-report';
 import { findProjectRoot } from '../environment/project-root';
 import { synthesize, SynthResult } from '../terraform/synth';
 
@@ -54,18 +52,7 @@ Invalid configuration (a value AWS or MockServer would refuse) exits with code 2
         exit: e instanceof ConfigValidationError ? EXIT.usage : EXIT.failure,
       });
     }
-    if (!this.jsonEnabled()) {
-      this.log(
-        table(
-          result.stacks.map((s) => [s.name, s.kind, `${s.resources} resources`]),
-          ['stack', 'kind', 'resources'],
-        ),
-      );
-      this.log(`\n${formatPolicyReport(result.policy).trimEnd()}`);
-      this.log(
-        `\nSynthesised ${result.stacks.length} stacks in ${formatMs(result.durationMs)} to ${relative(process.cwd(), result.outDir) || '.'}`,
-      );
-    }
+    if (!this.jsonEnabled()) this.log(synthReport(result));
     return result;
   }
 }

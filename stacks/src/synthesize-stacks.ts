@@ -33,6 +33,8 @@ import { SCHEMA_VERDICTS, SchemaVerdictFile } from './synthesis/schema-verdicts'
 import { WORKLOAD_DEFINITIONS, WorkloadDefinitionFile } from './synthesis/workload-memo';
 import { GUARDRAIL_RESULTS, GuardrailResultFile } from './synthesis/guardrail-results';
 import type * as Builder from './synthesis/stack-builder';
+import { buildInParallel, workerCount } from './synthesis/parallel';
+import { buildOf, StackRecipe } from './synthesis/recipe';
 import { withCheapTokenTraces } from './synthesis/token-traces';
 import type { PlannedWorkload } from './workloads';
 
@@ -51,6 +53,16 @@ export interface StackSpec {
   readonly policy: Pick<StackPolicyInput, 'environment' | 'sharedBy' | 'project'>;
   /** Adds the stack to `app`, with the stack classes of the module that builds it. */
   readonly build: Builder.StackBuild;
+  /**
+   * The same construction as plain data, for a worker thread; undefined when it holds code (a
+   * workload's builders given by a test), which only this thread can run.
+   */
+  readonly recipe?: StackRecipe;
+}
+
+/** A spec whose construction is its recipe, so this thread and a worker build the same stack. */
+function fromRecipe(recipe: StackRecipe, rest: Pick<StackSpec, 'inputs' | 'policy'>): StackSpec {
+  return { name: recipe.name, kind: recipe.kind, ...rest, build: buildOf(recipe), recipe };
 }
 
 /** The per-stack cache. */
@@ -82,6 +94,8 @@ export interface SynthesizedStacks {
   readonly built: readonly string[];
   /** Stacks restored from the cache. */
   readonly cached: readonly string[];
+  /** Worker threads that built stacks beside this one (0: all in this thread). */
+  readonly workers: number;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -93,6 +107,8 @@ interface BuilderSource {
   readonly get: () => typeof Builder;
   /** Keeps V8's code of the bundle for the next run, if it was loaded from the bundle. */
   readonly done: () => void;
+  /** The bundle it loads, or undefined when it loads the modules. */
+  readonly bundle?: string;
 }
 
 /**
@@ -118,31 +134,28 @@ function builderFor(plan: AppPlan, cache: SynthCache | undefined): BuilderSource
       : { exports: require(bundle) as typeof Builder, fromCodeCache: false, saveCodeCache() {} };
     return builders.bundled.exports;
   };
-  return { get, done: () => used && builders.bundled?.saveCodeCache() };
+  return { get, done: () => used && builders.bundled?.saveCodeCache(), bundle };
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 function environmentSpec(environment: Environment, state: StateOptions): StackSpec {
-  return {
-    name: environment.name,
-    kind: 'environment',
-    inputs: { environment, state },
-    policy: { environment },
-    build: (app, classes) => new (classes.environment())(app, { environment, ...state }),
-  };
+  return fromRecipe(
+    { kind: 'environment', name: environment.name, props: { environment, ...state } },
+    { inputs: { environment, state }, policy: { environment } },
+  );
 }
 
 function projectSpec(project: Project, state: StateOptions): StackSpec {
-  return {
-    name: `${project.env.name}-${project.name}`,
-    kind: 'project',
-    inputs: { project, state },
-    policy: {
-      environment: project.env,
-      project: { name: project.name, suppressions: project.suppressions },
+  return fromRecipe(
+    { kind: 'project', name: `${project.env.name}-${project.name}`, props: { project, ...state } },
+    {
+      inputs: { project, state },
+      policy: {
+        environment: project.env,
+        project: { name: project.name, suppressions: project.suppressions },
+      },
     },
-    build: (app, classes) => new (classes.project())(app, { project, ...state }),
-  };
+  );
 }
 
 /**
@@ -155,9 +168,8 @@ function workloadSpec(
   builders: AppPlan['workloadBuilders'],
 ): StackSpec {
   const { workload, content } = planned;
-  return {
-    name: `${workload.env.name}-${workload.name}`,
-    kind: 'workload',
+  const name = `${workload.env.name}-${workload.name}`;
+  const rest = {
     // Builders given in place of the registry (tests) are code outside the app's fingerprint.
     inputs: {
       workload,
@@ -169,6 +181,12 @@ function workloadSpec(
       environment: workload.env,
       project: { name: workload.name, suppressions: workload.suppressions },
     },
+  };
+  if (!builders) return fromRecipe({ kind: 'workload', name, props: { workload, ...state } }, rest);
+  return {
+    name,
+    kind: 'workload',
+    ...rest,
     build: (app, classes) => new (classes.workload())(app, { workload, builders, ...state }),
   };
 }
@@ -178,18 +196,17 @@ function bootstrapSpec(
   inventories: Record<string, EnvironmentInventory>,
   state: StateOptions,
 ): StackSpec {
-  return {
-    name: group.name,
-    kind: 'bootstrap',
-    inputs: { environments: group.environments, inventories, state },
-    policy: { sharedBy: group.environments },
-    build: (app, classes) =>
-      new (classes.bootstrap())(app, group.name, {
-        environments: group.environments,
-        inventories,
-        ...state,
-      }),
-  };
+  return fromRecipe(
+    {
+      kind: 'bootstrap',
+      name: group.name,
+      props: { environments: group.environments, inventories, ...state },
+    },
+    {
+      inputs: { environments: group.environments, inventories, state },
+      policy: { sharedBy: group.environments },
+    },
+  );
 }
 
 /** The union of stacks' inventories: what `inventoryOf` gives for the stacks together. */
@@ -305,11 +322,17 @@ function synthesizePlan(
     const cached: string[] = [];
     const results: StackResult[] = [];
 
-    const synth = (spec: StackSpec): StackResult => {
+    /** Restores `spec` from the cache, takes it as built ahead (`pre`), or builds it now. */
+    const synth = (spec: StackSpec, pre?: Builder.StackMeta): StackResult => {
       const key = keyOf(spec);
       const hit = cache && key ? cache.store.get(key) : undefined;
       let meta: Builder.StackMeta;
-      if (cache && key && hit) {
+      if (pre) {
+        manifest.stacks[spec.name] = pre.manifest;
+        meta = pre;
+        if (cache && key) cache.store.put(key, meta, join(staging, meta.manifest.workingDirectory));
+        built.push(spec.name);
+      } else if (cache && key && hit) {
         cache.store.restore(key, join(staging, hit.manifest.workingDirectory));
         manifest.stacks[spec.name] = hit.manifest;
         meta = hit;
@@ -324,9 +347,40 @@ function synthesizePlan(
       return result;
     };
 
-    for (const env of plan.selected) synth(environmentSpec(env, plan.state));
-    for (const project of plan.projects) synth(projectSpec(project, plan.state));
-    for (const w of plan.workloads) synth(workloadSpec(w, plan.state, plan.workloadBuilders));
+    const specs = [
+      ...plan.selected.map((env) => environmentSpec(env, plan.state)),
+      ...plan.projects.map((project) => projectSpec(project, plan.state)),
+      ...plan.workloads.map((w) => workloadSpec(w, plan.state, plan.workloadBuilders)),
+    ];
+    // A large fleet's stacks are built ahead in worker threads (and this one), each with a
+    // manifest of its own; their entries join the manifest below in the specs' order, as a
+    // sequential synthesis adds them.
+    const ahead: (Builder.StackMeta | undefined)[] = [];
+    const toBuild = specs
+      .map((spec, i) => ({ spec, i }))
+      .filter(({ spec }) => {
+        const key = keyOf(spec);
+        return spec.recipe && !(cache && key && cache.store.get(key));
+      });
+    const workers = workerCount(toBuild.length);
+    if (workers > 0) {
+      const metas = buildInParallel(
+        toBuild.map(({ spec }) => ({ recipe: spec.recipe!, ctx })),
+        (job) =>
+          builder().synthesizeStack(
+            buildOf(job.recipe),
+            job.ctx,
+            builder().newManifest(job.ctx.outdir),
+          ),
+        {
+          workers,
+          ...(source.bundle ? { bundle: source.bundle } : {}),
+          ...(cache ? { codeCacheDir: cache.store.dir } : {}),
+        },
+      );
+      toBuild.forEach(({ i }, k) => (ahead[i] = metas[k]));
+    }
+    specs.forEach((spec, i) => synth(spec, ahead[i]));
 
     // A stack of this run stands for the canonical stack of its name (as in buildApp).
     const inventoryOf = (spec: StackSpec): EnvironmentInventory => {
@@ -398,6 +452,7 @@ function synthesizePlan(
       policy: report,
       built,
       cached,
+      workers,
     };
   } finally {
     rmSync(staging, { recursive: true, force: true });

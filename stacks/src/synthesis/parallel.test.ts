@@ -1,0 +1,108 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { synthesizeStacks } from '../synthesize-stacks';
+import { buildInParallel, STACKS_PER_WORKER, workerCount } from './parallel';
+import type { StackRecipe } from './recipe';
+
+const tmp: string[] = [];
+afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
+function dir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  tmp.push(d);
+  return d;
+}
+
+/** Every file under `root`, relative path to content. */
+function tree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const full = join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else out[relative(root, full)] = readFileSync(full).toString('base64');
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** Runs `fn` with AUTOMOCK_SYNTH_WORKERS set to `value`. */
+function withWorkers<T>(value: string, fn: () => T): T {
+  const before = process.env.AUTOMOCK_SYNTH_WORKERS;
+  process.env.AUTOMOCK_SYNTH_WORKERS = value;
+  try {
+    return fn();
+  } finally {
+    if (before === undefined) delete process.env.AUTOMOCK_SYNTH_WORKERS;
+    else process.env.AUTOMOCK_SYNTH_WORKERS = before;
+  }
+}
+
+jest.setTimeout(180_000);
+
+describe('workerCount', () => {
+  it('starts one worker per STACKS_PER_WORKER stacks, leaving a core to this thread', () => {
+    expect(workerCount(12, {}, 2)).toBe(0);
+    expect(workerCount(STACKS_PER_WORKER - 1, {}, 8)).toBe(0);
+    expect(workerCount(STACKS_PER_WORKER, {}, 2)).toBe(1);
+    expect(workerCount(1000, {}, 2)).toBe(1);
+    expect(workerCount(1000, {}, 8)).toBe(7);
+    expect(workerCount(3 * STACKS_PER_WORKER, {}, 8)).toBe(3);
+    expect(workerCount(1000, {}, 1)).toBe(0);
+  });
+
+  it('takes AUTOMOCK_SYNTH_WORKERS, never more than there are stacks to share', () => {
+    expect(workerCount(1000, { AUTOMOCK_SYNTH_WORKERS: '0' }, 8)).toBe(0);
+    expect(workerCount(12, { AUTOMOCK_SYNTH_WORKERS: '3' }, 1)).toBe(3);
+    expect(workerCount(2, { AUTOMOCK_SYNTH_WORKERS: '3' }, 8)).toBe(1);
+    expect(workerCount(12, { AUTOMOCK_SYNTH_WORKERS: '' }, 2)).toBe(0);
+    for (const bad of ['-1', '1.5', 'two', ' 2'])
+      expect(() => workerCount(12, { AUTOMOCK_SYNTH_WORKERS: bad }, 2)).toThrow(
+        `AUTOMOCK_SYNTH_WORKERS: got ${JSON.stringify(bad)}, must be a whole number of worker threads (0 or more)`,
+      );
+  });
+});
+
+describe('parallel synthesis', () => {
+  it('writes the default app byte for byte as one thread does, with and without the cache', () => {
+    const one = dir('automock-par-one');
+    withWorkers('0', () => synthesizeStacks({ outdir: one, cache: false }));
+    const expected = tree(one);
+    expect(Object.keys(expected).length).toBeGreaterThan(12);
+
+    const two = dir('automock-par-two');
+    const r = withWorkers('2', () => synthesizeStacks({ outdir: two, cache: false }));
+    expect(tree(two)).toEqual(expected);
+    expect(r.built.length).toBe(r.stacks.length);
+    expect(r.workers).toBe(2);
+
+    // Stacks built by workers go into the cache as this thread's do: a second run restores them.
+    const cacheDir = dir('automock-par-cache');
+    const three = dir('automock-par-three');
+    const cold = withWorkers('1', () =>
+      synthesizeStacks({ outdir: three, cache: { dir: cacheDir } }),
+    );
+    expect(cold.workers).toBe(1);
+    expect(tree(three)).toEqual(expected);
+    const four = dir('automock-par-four');
+    const again = withWorkers('0', () =>
+      synthesizeStacks({ outdir: four, cache: { dir: cacheDir } }),
+    );
+    expect(again.built).toEqual([]);
+    expect(tree(four)).toEqual(expected);
+  });
+
+  it("builds a job a worker failed in this thread, which throws a sequential synthesis's error", () => {
+    const outdir = dir('automock-par-fail');
+    const bad: StackRecipe = { kind: 'nonsense' as never, name: 'x', props: {} };
+    const here = jest.fn((job: { recipe: StackRecipe }) => {
+      throw new Error(`built here: ${job.recipe.kind}`);
+    });
+    // The worker takes the first job; this thread gets none while the worker has it.
+    expect(() => buildInParallel([{ recipe: bad, ctx: { outdir } }], here, { workers: 1 })).toThrow(
+      'built here: nonsense',
+    );
+    expect(here).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,141 @@
+// Parallel synthesis for large fleets: stacks built in worker threads while the main thread
+// builds too, all synchronously (synthesizeStacks is synchronous): the main thread blocks on
+// `Atomics.wait` when it has nothing left to build, and reads answers with
+// `receiveMessageOnPort`, so no event loop turn is needed.
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type * as Builder from './stack-builder';
+import type { StackRecipe } from './recipe';
+import type { WorkerAnswer, WorkerJob, WorkerSetup } from './stack-worker';
+
+/** Stacks to build per worker thread before another is worth its start-up and memory. */
+export const STACKS_PER_WORKER = 16;
+
+/**
+ * The compiled worker (`pnpm build`), from dist/ or, under ts-jest, from src/: a worker thread
+ * runs JavaScript, and the stacks it builds come from the compiled builder beside it.
+ */
+const WORKER_FILE = join(__dirname, '..', '..', 'dist', 'synthesis', 'stack-worker.js');
+
+/** How long the main thread waits for any answer before giving up on the workers. */
+const ANSWER_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * How many worker threads to start for `toBuild` stacks: `AUTOMOCK_SYNTH_WORKERS` when set (0
+ * builds everything in this thread), else one per {@link STACKS_PER_WORKER} stacks, at most one
+ * fewer than the machine's cores (the main thread builds too). The default app's dozen stacks
+ * stay in one thread: a worker's start-up and second heap cost more than it saves there.
+ *
+ * @throws Error naming the variable, its value and the rule when it is not a whole number >= 0
+ */
+export function workerCount(
+  toBuild: number,
+  env: NodeJS.ProcessEnv = process.env,
+  cores: number = availableParallelism(),
+): number {
+  const set = env.AUTOMOCK_SYNTH_WORKERS;
+  if (set !== undefined && set !== '') {
+    if (!/^\d+$/.test(set))
+      throw new Error(
+        `AUTOMOCK_SYNTH_WORKERS: got ${JSON.stringify(set)}, must be a whole number of worker threads (0 or more)`,
+      );
+    return Math.min(Number(set), Math.max(0, toBuild - 1));
+  }
+  return Math.max(0, Math.min(cores - 1, Math.floor(toBuild / STACKS_PER_WORKER)));
+}
+
+/** A stack to build: its recipe, and where. */
+export interface ParallelJob {
+  readonly recipe: StackRecipe;
+  readonly ctx: Builder.BuildContext;
+}
+
+export interface ParallelOptions {
+  /** Worker threads to start (the main thread builds as well). */
+  readonly workers: number;
+  /** The builder bundle the workers load, or undefined for the modules. */
+  readonly bundle?: string;
+  /** Where V8's code cache for the bundle is kept. */
+  readonly codeCacheDir?: string;
+}
+
+/**
+ * Builds every job, in worker threads and in this thread (`here`), and returns their StackMeta in
+ * the jobs' order. A job a worker failed is built again by `here`, which throws the error a
+ * sequential synthesis would.
+ */
+export function buildInParallel(
+  jobs: readonly ParallelJob[],
+  here: (job: ParallelJob) => Builder.StackMeta,
+  options: ParallelOptions,
+): Builder.StackMeta[] {
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const metas: (Builder.StackMeta | undefined)[] = new Array(jobs.length);
+  const failed: number[] = [];
+  let next = 0;
+  let done = 0;
+  const pool = Array.from({ length: Math.min(options.workers, jobs.length) }, () => {
+    const { port1, port2 } = new MessageChannel();
+    const setup: WorkerSetup = {
+      port: port2,
+      signal,
+      ...(options.bundle ? { bundle: options.bundle } : {}),
+      ...(options.codeCacheDir ? { codeCacheDir: options.codeCacheDir } : {}),
+    };
+    const worker = new Worker(WORKER_FILE, {
+      workerData: setup,
+      transferList: [port2],
+    });
+    // Never keeps the process alive; terminated below once every job is answered.
+    worker.unref();
+    return { worker, port: port1, busy: false };
+  });
+  const give = (w: (typeof pool)[number]) => {
+    if (next >= jobs.length) return;
+    const i = next++;
+    const job: WorkerJob = { i, recipe: jobs[i]!.recipe, ctx: jobs[i]!.ctx };
+    w.port.postMessage(job);
+    w.busy = true;
+  };
+  /** Reads every answer that has arrived; true when there was one. */
+  const collect = () => {
+    let any = false;
+    for (const w of pool) {
+      for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
+        const answer = m.message as WorkerAnswer;
+        if ('meta' in answer) metas[answer.i] = answer.meta;
+        else failed.push(answer.i);
+        done++;
+        w.busy = false;
+        any = true;
+        give(w);
+      }
+    }
+    return any;
+  };
+  try {
+    for (const w of pool) give(w);
+    while (done < jobs.length) {
+      const seen = Atomics.load(signal, 0);
+      if (collect()) continue;
+      if (next < jobs.length) {
+        const i = next++;
+        metas[i] = here(jobs[i]!);
+        done++;
+        continue;
+      }
+      if (Atomics.wait(signal, 0, seen, ANSWER_TIMEOUT_MS) === 'timed-out' && !collect())
+        throw new Error(
+          `parallel synthesis: no worker thread answered in ${ANSWER_TIMEOUT_MS / 60_000} minutes (set AUTOMOCK_SYNTH_WORKERS=0 to build in one thread)`,
+        );
+    }
+  } finally {
+    for (const w of pool) {
+      w.port.close();
+      void w.worker.terminate();
+    }
+  }
+  for (const i of failed.sort((a, b) => a - b)) metas[i] = here(jobs[i]!);
+  return metas as Builder.StackMeta[];
+}

@@ -1,0 +1,61 @@
+// A worker thread of a parallel synthesis (parallel.ts): builds the stacks it is sent with a
+// stack builder of its own (the bundle when the main thread uses it) and answers with what the
+// main thread keeps of each (StackMeta), having written the stack's files into the staging
+// directory. It never throws: a failure is answered as a message, and the main thread builds that
+// stack itself to throw the error a sequential synthesis throws.
+import { workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { loadBundle } from './bundle';
+import { buildOf, StackRecipe } from './recipe';
+import type * as Builder from './stack-builder';
+import { withCheapTokenTraces } from './token-traces';
+
+/** What the main thread gives a worker when it starts it. */
+export interface WorkerSetup {
+  readonly port: MessagePort;
+  /** Incremented (and notified) after every answer, for the main thread's `Atomics.wait`. */
+  readonly signal: Int32Array;
+  /** The builder bundle to load, or undefined for the modules. */
+  readonly bundle?: string;
+  /** Where V8's code cache for the bundle is kept (read only here). */
+  readonly codeCacheDir?: string;
+}
+
+/** A stack to build. */
+export interface WorkerJob {
+  readonly i: number;
+  readonly recipe: StackRecipe;
+  readonly ctx: Builder.BuildContext;
+}
+
+/** The answer for job `i`. */
+export type WorkerAnswer =
+  | { readonly i: number; readonly meta: Builder.StackMeta }
+  | { readonly i: number; readonly error: string };
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+function loadBuilder(setup: WorkerSetup): typeof Builder {
+  if (!setup.bundle) return require('./stack-builder') as typeof Builder;
+  if (!setup.codeCacheDir) return require(setup.bundle) as typeof Builder;
+  return loadBundle<typeof Builder>(setup.bundle, setup.codeCacheDir).exports;
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const setup = workerData as WorkerSetup;
+let builder: typeof Builder | undefined;
+setup.port.on('message', (job: WorkerJob) => {
+  let answer: WorkerAnswer;
+  try {
+    builder ??= loadBuilder(setup);
+    const b = builder;
+    const meta = withCheapTokenTraces(() =>
+      b.synthesizeStack(buildOf(job.recipe), job.ctx, b.newManifest(job.ctx.outdir)),
+    );
+    answer = { i: job.i, meta };
+  } catch (e) {
+    answer = { i: job.i, error: String((e as Error)?.stack ?? e) };
+  }
+  setup.port.postMessage(answer);
+  Atomics.add(setup.signal, 0, 1);
+  Atomics.notify(setup.signal, 0);
+});

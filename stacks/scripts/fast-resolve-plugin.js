@@ -27,8 +27,7 @@ function changedFiles(dir = cdktfDir()) {
 }
 
 /** The plugin, and the files the bundle then depends on beyond what esbuild reports. */
-function fastResolvePlugin(warn) {
-  const dir = cdktfDir();
+function fastResolvePlugin(warn, dir = cdktfDir()) {
   const original = path.join(dir, REPLACED);
   const inputs = [FAST_FILE, DIGESTS_FILE];
   if (process.env.AUTOMOCK_BUNDLE_FAST_RESOLVE === '0') return { plugin: undefined, inputs };

@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const esbuild = require('esbuild');
 const { BUNDLE_FILE, BUNDLE_INPUTS_FILE, bundleInputsOf } = require('../dist/synthesis/bundle');
+const { fastResolvePlugin } = require('./fast-resolve-plugin');
 
 const dist = path.join(__dirname, '..', 'dist');
 const entry = path.join(dist, 'synthesis', 'stack-builder.js');
@@ -50,6 +51,9 @@ const ownPaths = {
 };
 
 async function main() {
+  const fastResolve = fastResolvePlugin((text) =>
+    process.stderr.write(`bundle-builder: warning: ${text}\n`),
+  );
   const result = await esbuild.build({
     entryPoints: [entry],
     outfile,
@@ -64,7 +68,8 @@ async function main() {
     minifySyntax: true,
     // The entry's "use strict" is a directive only at the top, so the banner repeats it.
     banner: { js: `'use strict';\nvar ${BASE} = __dirname;` },
-    plugins: [ownPaths],
+    // fast-resolve first: the first plugin that loads a file wins.
+    plugins: [...(fastResolve.plugin ? [fastResolve.plugin] : []), ownPaths],
     metafile: true,
     logLevel: 'error',
     logOverride: { 'unsupported-require-call': 'warning' },
@@ -81,7 +86,10 @@ async function main() {
     const where = unfollowed.map((w) => `${w.location?.file}:${w.location?.line}`).join(', ');
     throw new Error(`requires that cannot be bundled: ${where}`);
   }
-  const inputs = Object.keys(result.metafile.inputs).map((p) => path.resolve(p));
+  const inputs = [
+    ...Object.keys(result.metafile.inputs).map((p) => path.resolve(p)),
+    ...fastResolve.inputs,
+  ];
   fs.writeFileSync(
     path.join(outdir, BUNDLE_INPUTS_FILE),
     `${JSON.stringify(bundleInputsOf(inputs, outdir, path.join(__dirname, '..', '..', 'pnpm-lock.yaml')))}\n`,

@@ -57,7 +57,7 @@ console.log(
 // from the package so the fake and the sweep share the same SDK modules.
 {
   const req = createRequire(join(pkg, 'package.json'));
-  const { dedicatedProject, fakeAws, mockedServiceClients } = req(
+  const { dedicatedProject, FAKE_ACCOUNT, fakeAws, mockedServiceClients } = req(
     '@automock/test-support/fake-aws',
   );
   const { EMULATOR_CREDENTIALS, EMULATOR_REGION } = req('@automock/test-support/emulators');
@@ -81,6 +81,9 @@ console.log(
     const r = await sweepProject(clients, {
       env: 'dev',
       project: 'loadtest',
+      // The account the fake STS answers for, and the prefix core names resources with.
+      accountId: FAKE_ACCOUNT,
+      namePrefix: 'automock',
       clock: { timeLeftMs: () => 600_000, sleep: async () => undefined },
     });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;

@@ -62,7 +62,7 @@ try {
       cwd: join(root, 'stacks'),
     },
     {
-      label: 'automock synth, empty cache (cold)',
+      label: 'automock synth, empty cache (cold; code compiled by pnpm build)',
       cmd: process.execPath,
       args: [cli, 'synth', '--out', '{tmp}/out'],
       env: { AUTOMOCK_SYNTH_CACHE_DIR: '{tmp}/cache' },

@@ -18,6 +18,8 @@ import {
   bundleInputsOf,
   currentBundle,
   loadBundle,
+  SHIPPED_CODE_FILE,
+  shippedCodeStamp,
 } from './bundle';
 
 // The bundle is made by `pnpm build` (scripts/bundle-builder.js) from the compiled package, and
@@ -79,6 +81,14 @@ function runMain(outdir: string, bundle: boolean): MainRun {
 describe('the bundled stack builder', () => {
   it('is built by `pnpm build` and current', () => {
     expect(currentBundle(bundleDir)).toBe(join(bundleDir, BUNDLE_FILE));
+  });
+
+  it('comes with the code `pnpm build` compiled for it, stamped for this bundle and Node.js', () => {
+    const stamp = JSON.parse(
+      readFileSync(join(bundleDir, `${SHIPPED_CODE_FILE}.json`), 'utf8'),
+    ) as unknown;
+    expect(stamp).toEqual(shippedCodeStamp(readFileSync(join(bundleDir, BUNDLE_FILE), 'utf8')));
+    expect(statSync(join(bundleDir, SHIPPED_CODE_FILE)).size).toBeGreaterThan(1_000_000);
   });
 
   it("writes what the modules write, and what cdktf's own synth writes, byte for byte", () => {
@@ -248,6 +258,52 @@ describe('loadBundle', () => {
     // V8 checks what it is given (and compiles the source when the data does not fit it).
     const damaged = loadBundle<{ inc: (x: number) => number }>(bundle, cacheDir);
     expect(damaged.exports.inc(1)).toBe(0);
+    delete require.cache[bundle];
+  });
+
+  it('takes the code shipped beside a bundle only for its text and this Node.js, and keeps a copy', () => {
+    const d = dir('shipped');
+    const bundle = join(d, 'b.js');
+    writeFileSync(bundle, source);
+    const built = join(d, 'built');
+    loadBundle(bundle, built).saveCodeCache();
+    delete require.cache[bundle];
+    const shipped = join(d, SHIPPED_CODE_FILE);
+    const code = readFileSync(join(built, codeFiles(built)[0]!));
+    const ship = (stamp: object, bytes: Buffer = code) => {
+      writeFileSync(shipped, bytes);
+      writeFileSync(`${shipped}.json`, JSON.stringify(stamp));
+    };
+    const stamp = shippedCodeStamp(source);
+
+    ship(stamp);
+    const fresh = join(d, 'fresh');
+    const first = loadBundle<{ inc: (x: number) => number }>(bundle, fresh);
+    expect(first.fromCodeCache).toBe(true);
+    expect(first.exports.inc(1)).toBe(2);
+    first.saveCodeCache();
+    // The shipped bytes, under this bundle's own name, for the next run.
+    expect(codeFiles(fresh)).toHaveLength(1);
+    expect(readFileSync(join(fresh, codeFiles(fresh)[0]!))).toEqual(code);
+    delete require.cache[bundle];
+
+    for (const other of [
+      { ...stamp, sha256: '0'.repeat(64) },
+      { ...stamp, node: 'v0.0.1' },
+      { ...stamp, arch: 'other' },
+      { ...stamp, platform: 'other' },
+    ]) {
+      ship(other);
+      const refused = loadBundle<{ inc: (x: number) => number }>(bundle, join(d, 'none'));
+      expect(refused.fromCodeCache).toBe(false);
+      expect(refused.exports.inc(1)).toBe(2);
+      delete require.cache[bundle];
+    }
+    // Damaged bytes under a good stamp: V8 checks them and compiles the source instead (in this
+    // process V8 may also answer from its own in-memory cache of the same source).
+    ship(stamp, Buffer.alloc(64, 7));
+    const damaged = loadBundle<{ inc: (x: number) => number }>(bundle, join(d, 'damaged'));
+    expect(damaged.exports.inc(1)).toBe(2);
     delete require.cache[bundle];
   });
 

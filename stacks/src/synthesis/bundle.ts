@@ -9,6 +9,54 @@ export const BUNDLE_FILE = 'stack-builder.bundle.js';
 /** What the bundle was made from, to tell whether it is still current. */
 export const BUNDLE_INPUTS_FILE = 'stack-builder.bundle.inputs.json';
 
+/**
+ * V8's code for the bundle, made by `pnpm build` (scripts/warm-builder.js) after a synthesis of
+ * the default app, beside the bundle; its stamp ({@link ShippedCodeStamp}) is `<this>.json`.
+ */
+export const SHIPPED_CODE_FILE = 'stack-builder.bundle.v8-code.bin';
+
+/** What the shipped code was compiled from and by: used only when all of it matches. */
+export interface ShippedCodeStamp {
+  /** SHA-256 of the bundle's text. */
+  readonly sha256: string;
+  readonly node: string;
+  readonly arch: string;
+  readonly platform: string;
+}
+
+/** The stamp of code compiled now, by this process, for a bundle with this text. */
+export function shippedCodeStamp(source: string): ShippedCodeStamp {
+  return {
+    sha256: createHash('sha256').update(source).digest('hex'),
+    node: process.version,
+    arch: process.arch,
+    platform: process.platform,
+  };
+}
+
+/**
+ * The code `pnpm build` shipped beside `bundle`, when its stamp matches the bundle's text and
+ * this Node.js; else undefined. By content, not path or mtime: a build cache restores the same
+ * files with new times.
+ */
+function shippedCode(bundle: string, source: string): Buffer | undefined {
+  const file = join(dirname(bundle), SHIPPED_CODE_FILE);
+  try {
+    const stamp = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as ShippedCodeStamp;
+    const now = shippedCodeStamp(source);
+    if (
+      stamp.sha256 !== now.sha256 ||
+      stamp.node !== now.node ||
+      stamp.arch !== now.arch ||
+      stamp.platform !== now.platform
+    )
+      return undefined;
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A file the bundle was made from: path relative to the bundle's directory, size, mtime, digest. */
 type InputStamp = readonly [path: string, size: number, mtimeMs: number, sha256: string];
 
@@ -62,7 +110,7 @@ export function currentBundle(dir: string): string | undefined {
 /** A loaded bundle, and how to keep V8's compiled code of it for the next process. */
 export interface LoadedBundle<T> {
   readonly exports: T;
-  /** V8 accepted a code cache from an earlier run. */
+  /** V8 accepted a code cache from an earlier run, or the one `pnpm build` shipped. */
   readonly fromCodeCache: boolean;
   /**
    * Writes V8's code for the bundle (every function compiled so far, so call it after the work)
@@ -74,8 +122,9 @@ export interface LoadedBundle<T> {
 
 /**
  * Loads `bundle` as `require` would (same wrapper, `require`, `module`, strictness, and an entry
- * in `require.cache`), reusing V8's compiled code from an earlier run kept in `cacheDir`: reading
- * a code cache costs less than parsing and compiling the bundle again. The cache file is named
+ * in `require.cache`), reusing V8's compiled code from an earlier run kept in `cacheDir`, or else
+ * the code `pnpm build` compiled for this very bundle ({@link SHIPPED_CODE_FILE}): reading a code
+ * cache costs less than parsing and compiling the bundle again. The cache file is named
  * after the bundle's path, size, mtime and inode and the Node.js version and architecture, so a
  * rebuilt bundle never meets code compiled from another (V8 itself checks only the source's
  * length, its own version and flags).
@@ -98,6 +147,9 @@ export function loadBundle<T>(bundle: string, cacheDir: string): LoadedBundle<T>
     // None yet.
   }
   const source = readFileSync(bundle, 'utf8');
+  // First run for this bundle: the code compiled at build time, when it is for this bundle.
+  const shipped = cachedData ? undefined : shippedCode(bundle, source);
+  cachedData ??= shipped;
   const script = new Script(`${WRAPPER_HEAD}${source}\n})`, {
     filename: bundle,
     ...(cachedData ? { cachedData } : {}),
@@ -123,7 +175,10 @@ export function loadBundle<T>(bundle: string, cacheDir: string): LoadedBundle<T>
   }
   mod.loaded = true;
   const fromCodeCache = cachedData !== undefined && !script.cachedDataRejected;
-  let saved = fromCodeCache;
+  // Code the build shipped and V8 took is kept under this bundle's name as it is (a copy, not a
+  // new serialisation), so the next run finds it by stat without hashing the bundle.
+  const keep = fromCodeCache ? shipped : undefined;
+  let saved = fromCodeCache && !keep;
   return {
     exports: mod.exports as T,
     fromCodeCache,
@@ -133,7 +188,7 @@ export function loadBundle<T>(bundle: string, cacheDir: string): LoadedBundle<T>
       const tmp = `${codeFile}.tmp-${process.pid}`;
       try {
         mkdirSync(cacheDir, { recursive: true });
-        writeFileSync(tmp, script.createCachedData());
+        writeFileSync(tmp, keep ?? script.createCachedData());
         renameSync(tmp, codeFile);
       } catch {
         rmSync(tmp, { force: true });

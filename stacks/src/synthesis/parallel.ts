@@ -89,14 +89,13 @@ export function buildInParallel(
     });
     // Never keeps the process alive; terminated below once every job is answered.
     worker.unref();
-    return { worker, port: port1, busy: false };
+    return { worker, port: port1 };
   });
   const give = (w: (typeof pool)[number]) => {
     if (next >= jobs.length) return;
     const i = next++;
     const job: WorkerJob = { i, recipe: jobs[i]!.recipe, ctx: jobs[i]!.ctx };
     w.port.postMessage(job);
-    w.busy = true;
   };
   /** Reads every answer that has arrived; true when there was one. */
   const collect = () => {
@@ -107,7 +106,6 @@ export function buildInParallel(
         if ('meta' in answer) metas[answer.i] = answer.meta;
         else failed.push(answer.i);
         done++;
-        w.busy = false;
         any = true;
         give(w);
       }

@@ -129,9 +129,8 @@ function builderFor(plan: AppPlan, cache: SynthCache | undefined): BuilderSource
   let used = false;
   const get = () => {
     used = true;
-    builders.bundled ??= cache
-      ? loadBundle<typeof Builder>(bundle, cache.store.dir)
-      : { exports: require(bundle) as typeof Builder, fromCodeCache: false, saveCodeCache() {} };
+    // Without the cache, only the code `pnpm build` shipped with the bundle is reused.
+    builders.bundled ??= loadBundle<typeof Builder>(bundle, cache?.store.dir);
     return builders.bundled.exports;
   };
   return { get, done: () => used && builders.bundled?.saveCodeCache(), bundle };

@@ -286,6 +286,14 @@ describe('loadBundle', () => {
     expect(codeFiles(fresh)).toHaveLength(1);
     expect(readFileSync(join(fresh, codeFiles(fresh)[0]!))).toEqual(code);
     delete require.cache[bundle];
+    // The synthesis cache off: the shipped code alone, and nothing written anywhere.
+    const before = readdirSync(d).sort();
+    const uncached = loadBundle<{ inc: (x: number) => number }>(bundle);
+    expect(uncached.fromCodeCache).toBe(true);
+    expect(uncached.exports.inc(2)).toBe(3);
+    uncached.saveCodeCache();
+    expect(readdirSync(d).sort()).toEqual(before);
+    delete require.cache[bundle];
 
     for (const other of [
       { ...stamp, sha256: '0'.repeat(64) },

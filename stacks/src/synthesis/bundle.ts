@@ -127,9 +127,10 @@ export interface LoadedBundle<T> {
  * cache costs less than parsing and compiling the bundle again. The cache file is named
  * after the bundle's path, size, mtime and inode and the Node.js version and architecture, so a
  * rebuilt bundle never meets code compiled from another (V8 itself checks only the source's
- * length, its own version and flags).
+ * length, its own version and flags). Without `cacheDir` (the synthesis cache off) only the
+ * shipped code is used, and nothing is written.
  */
-export function loadBundle<T>(bundle: string, cacheDir: string): LoadedBundle<T> {
+export function loadBundle<T>(bundle: string, cacheDir?: string): LoadedBundle<T> {
   const st = statSync(bundle);
   const id = createHash('sha256')
     .update(
@@ -139,10 +140,10 @@ export function loadBundle<T>(bundle: string, cacheDir: string): LoadedBundle<T>
     )
     .digest('hex')
     .slice(0, 32);
-  const codeFile = join(cacheDir, `builder-code-${id}.bin`);
+  const codeFile = cacheDir && join(cacheDir, `builder-code-${id}.bin`);
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(codeFile);
+    if (codeFile) cachedData = readFileSync(codeFile);
   } catch {
     // None yet.
   }
@@ -178,13 +179,14 @@ export function loadBundle<T>(bundle: string, cacheDir: string): LoadedBundle<T>
   // Code the build shipped and V8 took is kept under this bundle's name as it is (a copy, not a
   // new serialisation), so the next run finds it by stat without hashing the bundle.
   const keep = fromCodeCache ? shipped : undefined;
-  let saved = fromCodeCache && !keep;
+  let saved = !codeFile || (fromCodeCache && !keep);
   return {
     exports: mod.exports as T,
     fromCodeCache,
     saveCodeCache() {
       if (saved) return;
       saved = true;
+      if (!codeFile || !cacheDir) return;
       const tmp = `${codeFile}.tmp-${process.pid}`;
       try {
         mkdirSync(cacheDir, { recursive: true });

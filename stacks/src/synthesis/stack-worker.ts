@@ -36,7 +36,6 @@ export type WorkerAnswer =
 /* eslint-disable @typescript-eslint/no-require-imports */
 function loadBuilder(setup: WorkerSetup): typeof Builder {
   if (!setup.bundle) return require('./stack-builder') as typeof Builder;
-  if (!setup.codeCacheDir) return require(setup.bundle) as typeof Builder;
   return loadBundle<typeof Builder>(setup.bundle, setup.codeCacheDir).exports;
 }
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ConfigValidationError,
@@ -19,14 +18,9 @@ import { synthesizeStacks } from './synthesize-stacks';
 import { TEST_BUILDERS, TEST_SECTIONS } from './testing/workload-fixture';
 import { WorkloadResources, WorkloadStack } from './workload-stack';
 import { typescriptWorkload } from './workloads';
+import { tempDirs } from './testing/files';
 
-const tmp: string[] = [];
-afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function dir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), `${prefix}-`));
-  tmp.push(d);
-  return d;
-}
+const dir = tempDirs();
 
 const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
 const shopInput = {

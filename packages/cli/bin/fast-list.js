@@ -6,6 +6,7 @@
 // AUTOMOCK_FAST_LIST=0 turns it off (the tests compare both paths).
 const fs = require('node:fs');
 const path = require('node:path');
+const { fastPathAllowed } = require('./fast-path-allowed.js');
 
 const listBundlePath = path.join(__dirname, '..', 'dist', 'list-fast-path.bundle.js');
 
@@ -35,20 +36,9 @@ function matchListArgs(argv) {
   return opts.env === undefined ? undefined : opts;
 }
 
-/**
- * Whether oclif would print the same thing. It reads AUTOMOCK_CONTENT_TYPE (JSON without
- * `--json`), DEBUG/AUTOMOCK_DEBUG (debug output) and a colour theme for JSON on a terminal; the
- * app module switch swaps the environments for a module this bundle does not hold; and oclif
- * warns about an old Node.
- */
+/** Whether oclif would print the same thing (bin/fast-path-allowed.js). */
 function fastListAllowed(opts, env, stdout) {
-  if (env.AUTOMOCK_FAST_LIST === '0' || env.AUTOMOCK_APP_MODULE) return false;
-  for (const name of ['AUTOMOCK_CONTENT_TYPE', 'AUTOMOCK_DEBUG', 'DEBUG'])
-    if (env[name] !== undefined) return false;
-  if (opts.json && (stdout.isTTY || env.FORCE_COLOR !== undefined)) return false;
-  const { engines } = require('../package.json');
-  const minimum = Number(/^>=\s*(\d+)$/.exec(engines.node)?.[1]);
-  return Number(process.versions.node.split('.')[0]) >= minimum;
+  return fastPathAllowed('AUTOMOCK_FAST_LIST', opts, env, stdout);
 }
 
 /**

@@ -7,6 +7,7 @@
 // nothing, so the second attempt starts from what the first found.
 // AUTOMOCK_FAST_SYNTH=0 turns it off (the tests compare both paths).
 const path = require('node:path');
+const { fastPathAllowed } = require('./fast-path-allowed.js');
 
 const synthEntryPath = path.join(__dirname, '..', 'dist', 'synth-fast-path.js');
 
@@ -41,20 +42,9 @@ function matchSynthArgs(argv) {
   return { ...opts, out: opts.out ?? 'cdktf.out' };
 }
 
-/**
- * Whether oclif would print the same thing. It reads AUTOMOCK_CONTENT_TYPE (JSON without
- * `--json`), DEBUG/AUTOMOCK_DEBUG (debug output) and a colour theme for JSON on a terminal; the
- * app module switch can name a module without the streamed synthesis; and oclif warns about an
- * old Node.
- */
+/** Whether oclif would print the same thing (bin/fast-path-allowed.js). */
 function fastSynthAllowed(opts, env, stdout) {
-  if (env.AUTOMOCK_FAST_SYNTH === '0' || env.AUTOMOCK_APP_MODULE) return false;
-  for (const name of ['AUTOMOCK_CONTENT_TYPE', 'AUTOMOCK_DEBUG', 'DEBUG'])
-    if (env[name] !== undefined) return false;
-  if (opts.json && (stdout.isTTY || env.FORCE_COLOR !== undefined)) return false;
-  const { engines } = require('../package.json');
-  const minimum = Number(/^>=\s*(\d+)$/.exec(engines.node)?.[1]);
-  return Number(process.versions.node.split('.')[0]) >= minimum;
+  return fastPathAllowed('AUTOMOCK_FAST_SYNTH', opts, env, stdout);
 }
 
 /**

@@ -1,18 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PolicyViolationError } from '@automock/guardrails';
 import { ENVIRONMENTS } from '../environments';
 import { synthesizeStacks, SynthesizeStacksOptions } from '../synthesize-stacks';
 import { GUARDRAIL_RESULTS } from './guardrail-results';
+import { tempDirs } from '../testing/files';
 
-const tmp: string[] = [];
-afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function dir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), `${prefix}-`));
-  tmp.push(d);
-  return d;
-}
+const dir = tempDirs();
 
 interface StoredFile {
   fingerprint: string;

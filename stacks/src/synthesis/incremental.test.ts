@@ -1,16 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { App, Manifest } from 'cdktf';
 import { ConfigValidationError } from '@automock/core';
 import { PolicyViolationError } from '@automock/guardrails';
@@ -28,28 +19,11 @@ import {
   fingerprintOf,
   StackCache,
 } from './stack-cache';
+import { tempDirs, fileTree } from '../testing/files';
 
-const tmp: string[] = [];
-afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function dir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), `${prefix}-`));
-  tmp.push(d);
-  return d;
-}
+const dir = tempDirs();
 
-/** Every file under `root`, relative path to content. */
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const full = join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else out[relative(root, full)] = readFileSync(full).toString('base64');
-    }
-  };
-  walk(root);
-  return out;
-}
+const tree = fileTree;
 
 const ALL_DEFAULT = [
   'dev',

@@ -1,31 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
 import { synthesizeStacks } from '../synthesize-stacks';
 import { buildInParallel, STACKS_PER_WORKER, workerCount } from './parallel';
 import type { StackRecipe } from './recipe';
+import { tempDirs, fileTree } from '../testing/files';
 
-const tmp: string[] = [];
-afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function dir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), `${prefix}-`));
-  tmp.push(d);
-  return d;
-}
+const dir = tempDirs();
 
-/** Every file under `root`, relative path to content. */
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const full = join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else out[relative(root, full)] = readFileSync(full).toString('base64');
-    }
-  };
-  walk(root);
-  return out;
-}
+const tree = fileTree;
 
 /** Runs `fn` with AUTOMOCK_SYNTH_WORKERS set to `value`. */
 function withWorkers<T>(value: string, fn: () => T): T {

@@ -1,43 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigValidationError, defineWorkload, Workload, WorkloadInput } from '@automock/core';
 import { ENVIRONMENTS } from '../environments';
 import { synthesizeStacks, SynthesizeStacksOptions } from '../synthesize-stacks';
 import { WORKLOADS_DIR } from '../workloads';
 import { WORKLOAD_DEFINITIONS, WorkloadDefinitionFile } from './workload-memo';
+import { tempDirs, fileTree } from '../testing/files';
 
-const tmp: string[] = [];
-afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function dir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), `${prefix}-`));
-  tmp.push(d);
-  return d;
-}
+const dir = tempDirs();
 
-/** Every file under `root`, relative path to content. */
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const full = join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else out[relative(root, full)] = readFileSync(full).toString('base64');
-    }
-  };
-  walk(root);
-  return out;
-}
+const tree = fileTree;
 
 const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
 const staging = ENVIRONMENTS.find((e) => e.name === 'staging')!;

@@ -321,10 +321,17 @@ function synthesizePlan(
     const cached: string[] = [];
     const results: StackResult[] = [];
 
-    /** Restores `spec` from the cache, takes it as built ahead (`pre`), or builds it now. */
-    const synth = (spec: StackSpec, pre?: Builder.StackMeta): StackResult => {
+    /** A spec's cache key and cache entry, read once per spec. */
+    const lookup = (spec: StackSpec) => {
       const key = keyOf(spec);
-      const hit = cache && key ? cache.store.get(key) : undefined;
+      return { key, hit: cache && key ? cache.store.get(key) : undefined };
+    };
+    /** Restores `spec` from the cache, takes it as built ahead (`pre`), or builds it now. */
+    const synth = (
+      spec: StackSpec,
+      { key, hit } = lookup(spec),
+      pre?: Builder.StackMeta,
+    ): StackResult => {
       let meta: Builder.StackMeta;
       if (pre) {
         manifest.stacks[spec.name] = pre.manifest;
@@ -354,13 +361,11 @@ function synthesizePlan(
     // A large fleet's stacks are built ahead in worker threads (and this one), each with a
     // manifest of its own; their entries join the manifest below in the specs' order, as a
     // sequential synthesis adds them.
+    const found = specs.map(lookup);
     const ahead: (Builder.StackMeta | undefined)[] = [];
     const toBuild = specs
       .map((spec, i) => ({ spec, i }))
-      .filter(({ spec }) => {
-        const key = keyOf(spec);
-        return spec.recipe && !(cache && key && cache.store.get(key));
-      });
+      .filter(({ spec, i }) => spec.recipe && !found[i]!.hit);
     const workers = workerCount(toBuild.length);
     if (workers > 0) {
       const metas = buildInParallel(
@@ -379,7 +384,7 @@ function synthesizePlan(
       );
       toBuild.forEach(({ i }, k) => (ahead[i] = metas[k]));
     }
-    specs.forEach((spec, i) => synth(spec, ahead[i]));
+    specs.forEach((spec, i) => synth(spec, found[i], ahead[i]));
 
     // A stack of this run stands for the canonical stack of its name (as in buildApp).
     const inventoryOf = (spec: StackSpec): EnvironmentInventory => {

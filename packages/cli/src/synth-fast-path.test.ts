@@ -122,6 +122,12 @@ describe('automock synth without oclif (bin/fast-synth.js)', () => {
     expect(() => readdirSync(out)).toThrow();
     const json = await both(['synth', '--json', '--env=nowhere', '--out', out]);
     expect(JSON.parse(json.viaFast.stdout).error.message).toMatch(/env: got "nowhere"/);
+    const workers = await both(['synth', '--out', out], { AUTOMOCK_SYNTH_WORKERS: 'two' });
+    expect(workers.viaFast.status).toBe(2);
+    expect(workers.viaFast.stderr).toMatch(
+      /AUTOMOCK_SYNTH_WORKERS: got "two", must be a whole number/,
+    );
+    expect(() => readdirSync(out)).toThrow();
   });
 
   it('leaves arguments it does not understand, and settings oclif reads, to oclif', async () => {

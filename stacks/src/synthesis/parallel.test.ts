@@ -39,7 +39,12 @@ describe('workerCount', () => {
     expect(workerCount(12, { AUTOMOCK_SYNTH_WORKERS: '' }, 2)).toBe(0);
     for (const bad of ['-1', '1.5', 'two', ' 2'])
       expect(() => workerCount(12, { AUTOMOCK_SYNTH_WORKERS: bad }, 2)).toThrow(
-        `AUTOMOCK_SYNTH_WORKERS: got ${JSON.stringify(bad)}, must be a whole number of worker threads (0 or more)`,
+        expect.objectContaining({
+          name: 'ConfigValidationError',
+          message: expect.stringContaining(
+            `AUTOMOCK_SYNTH_WORKERS: got ${JSON.stringify(bad)}, must be a whole number of worker threads (0 or more)`,
+          ),
+        }),
       );
   });
 });

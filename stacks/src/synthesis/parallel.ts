@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { ConfigValidationError } from '@automock/core';
 import type * as Builder from './stack-builder';
 import type { StackRecipe } from './recipe';
 import type { WorkerAnswer, WorkerJob, WorkerSetup } from './stack-worker';
@@ -27,7 +28,8 @@ const ANSWER_TIMEOUT_MS = 10 * 60_000;
  * fewer than the machine's cores (the main thread builds too). The default app's dozen stacks
  * stay in one thread: a worker's start-up and second heap cost more than it saves there.
  *
- * @throws Error naming the variable, its value and the rule when it is not a whole number >= 0
+ * @throws ConfigValidationError naming the variable, its value and the rule when it is not a
+ *   whole number >= 0 (the CLI's usage error, exit code 2)
  */
 export function workerCount(
   toBuild: number,
@@ -37,9 +39,13 @@ export function workerCount(
   const set = env.AUTOMOCK_SYNTH_WORKERS;
   if (set !== undefined && set !== '') {
     if (!/^\d+$/.test(set))
-      throw new Error(
-        `AUTOMOCK_SYNTH_WORKERS: got ${JSON.stringify(set)}, must be a whole number of worker threads (0 or more)`,
-      );
+      throw new ConfigValidationError('environment variable', [
+        {
+          field: 'AUTOMOCK_SYNTH_WORKERS',
+          value: set,
+          rule: 'must be a whole number of worker threads (0 or more)',
+        },
+      ]);
     return Math.min(Number(set), Math.max(0, toBuild - 1));
   }
   return Math.max(0, Math.min(cores - 1, Math.floor(toBuild / STACKS_PER_WORKER)));

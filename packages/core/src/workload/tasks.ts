@@ -485,7 +485,9 @@ function resolveRetry(r: TaskRetryInput | undefined): ResolvedTaskRetry {
 /** Whether Scheduler would take `tz`: an IANA zone name the runtime's time-zone data knows. */
 export function isIanaTimeZone(tz: string): boolean {
   // Offsets (+01:00) and abbreviations (CET) pass Intl on some runtimes; Scheduler wants names.
-  if (tz !== 'UTC' && !/^[A-Za-z][A-Za-z_+-]*(\/[A-Za-z0-9_+-]+){1,2}$/.test(tz)) return false;
+  // Every runtime knows UTC, and asking Intl first loads ICU's zone data (~30 ms of a synthesis).
+  if (tz === 'UTC') return true;
+  if (!/^[A-Za-z][A-Za-z_+-]*(\/[A-Za-z0-9_+-]+){1,2}$/.test(tz)) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;

@@ -7,6 +7,10 @@
 //
 // Best effort: when the default app does not synthesise (a declaration being edited), the build
 // goes on without shipped code and says so; synthesis compiles the bundle as before.
+//
+// It also ships the digests of the code files that synthesis read for its fingerprint
+// (dist/synthesis/shipped-code-digests.json): a fresh cache starts from them, each trusted only
+// while its file's size, inode and times are unchanged, instead of reading 10 MB of code again.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -17,10 +21,14 @@ const { BUNDLE_FILE, SHIPPED_CODE_FILE, shippedCodeStamp } = require(
 );
 const bundle = path.join(dist, 'synthesis', BUNDLE_FILE);
 const shipped = path.join(dist, 'synthesis', SHIPPED_CODE_FILE);
+const { CODE_DIGESTS, SHIPPED_DIGESTS_PATH: shippedDigests } = require(
+  path.join(dist, 'synthesis', 'stack-cache.js'),
+);
 
 // The last build's code must not serve this synthesis (it would be taken and nothing compiled).
 fs.rmSync(shipped, { force: true });
 fs.rmSync(`${shipped}.json`, { force: true });
+fs.rmSync(shippedDigests, { force: true });
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'automock-warm-builder-'));
 try {
@@ -36,6 +44,8 @@ try {
   fs.copyFileSync(path.join(cacheDir, code), shipped);
   const stamp = shippedCodeStamp(fs.readFileSync(bundle, 'utf8'));
   fs.writeFileSync(`${shipped}.json`, `${JSON.stringify(stamp)}\n`);
+  // The digests of the code this synthesis read, for the first synthesis with a fresh cache.
+  fs.copyFileSync(path.join(cacheDir, CODE_DIGESTS), shippedDigests);
 } catch (e) {
   const first = String(e?.message ?? e).split('\n')[0];
   process.stderr.write(`warm-builder: no compiled code shipped with the bundle (${first})\n`);

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdtempSync,
@@ -21,6 +22,7 @@ import {
   SHIPPED_CODE_FILE,
   shippedCodeStamp,
 } from './bundle';
+import { SHIPPED_DIGESTS_PATH } from './stack-cache';
 
 // The bundle is made by `pnpm build` (scripts/bundle-builder.js) from the compiled package, and
 // these tests read it there, as `automock synth` and `cdktf synth` (dist/main.js) do.
@@ -89,6 +91,24 @@ describe('the bundled stack builder', () => {
     ) as unknown;
     expect(stamp).toEqual(shippedCodeStamp(readFileSync(join(bundleDir, BUNDLE_FILE), 'utf8')));
     expect(statSync(join(bundleDir, SHIPPED_CODE_FILE)).size).toBeGreaterThan(1_000_000);
+  });
+
+  it('comes with the digests of the code the build read, each the digest of its file', () => {
+    const { entries } = JSON.parse(readFileSync(SHIPPED_DIGESTS_PATH, 'utf8')) as {
+      entries: Record<string, [number, number, number, number, string]>;
+    };
+    const bundle = join(bundleDir, BUNDLE_FILE);
+    expect(Object.keys(entries)).toContain(bundle);
+    expect(Object.keys(entries).length).toBeGreaterThan(100);
+    // Only files as the build left them (a build cache restores them with new times).
+    for (const [file, [size, , mtimeMs, , digest]] of Object.entries(entries)) {
+      const st = statSync(file, { throwIfNoEntry: false });
+      if (st?.size !== size || st.mtimeMs !== mtimeMs) continue;
+      expect([file, createHash('sha256').update(readFileSync(file)).digest('hex')]).toEqual([
+        file,
+        digest,
+      ]);
+    }
   });
 
   it("writes what the modules write, and what cdktf's own synth writes, byte for byte", () => {

@@ -17,6 +17,7 @@ import {
   canonicalJson,
   CODE_DIGESTS,
   fingerprintOf,
+  SHIPPED_CODE_DIGESTS,
   StackCache,
 } from './stack-cache';
 import { tempDirs, fileTree } from '../testing/files';
@@ -361,6 +362,52 @@ describe('the code digests kept between runs', () => {
     expect(fingerprintOf(sources, memo)).not.toBe(truth);
     utimesSync(a, new Date(), new Date(Date.now() + 5000));
     expect(fingerprintOf(sources, memo)).toBe(truth);
+  });
+
+  it("start from the build's when the cache has none, checked the same way, and are kept in the cache", () => {
+    const code = dir('memo-shipped');
+    const a = join(code, 'a.js');
+    const b = join(code, 'b.js');
+    writeFileSync(a, 'exports.a = 1;');
+    writeFileSync(b, 'exports.b = 1;');
+    const sources = { dirs: [], files: [a, b] };
+    const shipped = join(code, 'shipped.json');
+    const truth = fingerprintOf(sources, shipped);
+    const forged = JSON.parse(readFileSync(shipped, 'utf8')) as {
+      entries: Record<string, unknown[]>;
+    };
+    forged.entries[a]![4] = '0'.repeat(64);
+    forged.entries[b]![4] = '0'.repeat(64);
+    writeFileSync(shipped, JSON.stringify(forged));
+    utimesSync(b, new Date(), new Date(Date.now() + 5000));
+
+    // A fresh cache: the shipped digest of untouched a.js is taken (the forged one shows it),
+    // touched b.js is read again; the cache keeps its own copy, which is read from then on.
+    const memo = join(code, 'cache', CODE_DIGESTS);
+    const first = fingerprintOf(sources, memo, shipped);
+    expect(first).not.toBe(truth);
+    const kept = JSON.parse(readFileSync(memo, 'utf8')) as { entries: Record<string, unknown[]> };
+    expect(kept.entries[a]![4]).toBe('0'.repeat(64));
+    expect(kept.entries[b]![4]).not.toBe('0'.repeat(64));
+    writeFileSync(shipped, 'not json');
+    expect(fingerprintOf(sources, memo, shipped)).toBe(first);
+    // Without a cache of its own the shipped digests are not used; unreadable ones are ignored.
+    expect(fingerprintOf(sources, undefined, memo)).toBe(fingerprintOf(sources));
+    const other = join(code, 'other', CODE_DIGESTS);
+    expect(fingerprintOf(sources, other, shipped)).toBe(fingerprintOf(sources));
+  });
+
+  it('leave out the V8 code and digests the build ships, which never change a stack', () => {
+    const code = dir('memo-ignored');
+    writeFileSync(join(code, 'a.js'), 'exports.a = 1;');
+    const sources = { dirs: [code], files: [] };
+    const before = fingerprintOf(sources);
+    writeFileSync(join(code, 'stack-builder.bundle.v8-code.bin'), 'code');
+    writeFileSync(join(code, 'stack-builder.bundle.v8-code.bin.json'), '{}');
+    writeFileSync(join(code, SHIPPED_CODE_DIGESTS), '{}');
+    expect(fingerprintOf(sources)).toBe(before);
+    writeFileSync(join(code, 'b.js'), '');
+    expect(fingerprintOf(sources)).not.toBe(before);
   });
 });
 

@@ -62,34 +62,57 @@ export function canonicalJson(value: unknown, at = '$'): string {
   throw new TypeError(`${at}: got a ${typeof value}, cannot key it`);
 }
 
-/** Files that never change what a stack synthesises to. */
-const IGNORED = /(\.d\.ts|\.map|\.tsbuildinfo|\.test\.[jt]s)$/;
+/**
+ * The digests `pnpm build` ships beside the builder bundle (scripts/warm-builder.js): what a
+ * synthesis with a cache of its own has in {@link CODE_DIGESTS}, for its first run.
+ */
+export const SHIPPED_CODE_DIGESTS = 'shipped-code-digests.json';
+
+/**
+ * Files that never change what a stack synthesises to: typings, source maps, tests, and what the
+ * build ships to make synthesis faster (V8's code for the bundle and its stamp, the digests).
+ */
+const IGNORED =
+  /(\.d\.ts|\.map|\.tsbuildinfo|\.test\.[jt]s|\.v8-code\.bin|\.v8-code\.bin\.json|^shipped-code-digests\.json)$/;
 
 /**
  * Digests of code files from an earlier run, by path, each valid while the file's size, inode,
  * modification and change times are the ones recorded: reading and hashing the code (some 4 MB)
  * on every synthesis costs more than the rest of a synthesis served from the cache.
  */
+type Digests = Record<string, readonly [number, number, number, number, string]>;
+
 class DigestMemo {
-  private readonly entries: Record<string, readonly [number, number, number, number, string]>;
-  private readonly used: Record<string, readonly [number, number, number, number, string]> = {};
+  private readonly entries: Digests;
+  private readonly used: Digests = {};
   private changed = false;
 
-  constructor(private readonly file: string | undefined) {
-    let entries = {};
-    if (file) {
-      try {
-        const stored = JSON.parse(readFileSync(file, 'utf8')) as {
-          format?: unknown;
-          entries?: unknown;
-        };
-        if (stored.format === CACHE_FORMAT && typeof stored.entries === 'object' && stored.entries)
-          entries = stored.entries;
-      } catch {
-        // none yet, or unreadable: every file is hashed
-      }
+  /**
+   * @param file the memo of this cache, read and then rewritten
+   * @param shipped read when `file` has no memo (its entries are checked the same way)
+   */
+  constructor(
+    private readonly file: string | undefined,
+    shipped?: string,
+  ) {
+    const own = file ? DigestMemo.read(file) : undefined;
+    // A memo taken from elsewhere is written to this cache's own file whatever happens.
+    if (file && !own) this.changed = true;
+    this.entries = own ?? (file && shipped ? DigestMemo.read(shipped) : undefined) ?? {};
+  }
+
+  private static read(file: string): Digests | undefined {
+    try {
+      const stored = JSON.parse(readFileSync(file, 'utf8')) as {
+        format?: unknown;
+        entries?: Digests;
+      };
+      if (stored.format === CACHE_FORMAT && typeof stored.entries === 'object' && stored.entries)
+        return stored.entries;
+    } catch {
+      // none yet, or unreadable: every file is hashed
     }
-    this.entries = entries;
+    return undefined;
   }
 
   /** sha256 of the file's content, from the memo when the file is unchanged since. */
@@ -157,9 +180,15 @@ export interface CodeSources {
  *
  * @param memoFile where to keep each file's digest between runs, reused while the file's size,
  *   inode and times are unchanged; without it every file is read and hashed.
+ * @param shippedMemoFile digests to start from when `memoFile` has none yet (the build's, so a
+ *   fresh cache does not read 10 MB of code again); only with `memoFile`.
  */
-export function fingerprintOf(sources: CodeSources, memoFile?: string): string {
-  const memo = new DigestMemo(memoFile);
+export function fingerprintOf(
+  sources: CodeSources,
+  memoFile?: string,
+  shippedMemoFile?: string,
+): string {
+  const memo = new DigestMemo(memoFile, shippedMemoFile);
   const hash = createHash('sha256');
   hash.update(`format ${CACHE_FORMAT}\0node ${process.version}\0zlib ${process.versions.zlib}\0`);
   for (const d of sources.dirs) hashTree(hash, d, `${d}\0`, memo);
@@ -211,9 +240,15 @@ export function appCodeSources(): CodeSources {
 
 let appFingerprint: string | undefined;
 
-/** {@link fingerprintOf} of {@link appCodeSources}, computed once per process. */
+/** Where `pnpm build` ships the app's code digests: beside the builder bundle. */
+export const SHIPPED_DIGESTS_PATH = join(PACKAGE_ROOT, 'dist', 'synthesis', SHIPPED_CODE_DIGESTS);
+
+/**
+ * {@link fingerprintOf} of {@link appCodeSources}, computed once per process. A cache with no
+ * digests of its own starts from those `pnpm build` shipped ({@link SHIPPED_DIGESTS_PATH}).
+ */
 export function appCodeFingerprint(memoFile?: string): string {
-  appFingerprint ??= fingerprintOf(appCodeSources(), memoFile);
+  appFingerprint ??= fingerprintOf(appCodeSources(), memoFile, SHIPPED_DIGESTS_PATH);
   return appFingerprint;
 }
 

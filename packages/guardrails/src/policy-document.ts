@@ -76,6 +76,22 @@ function fromDocStatement(s: TfBlock): ReadStatement {
  * Anything else, such as `${jsonencode(...)}`, cannot be checked and is reported as unreadable.
  */
 export function readPolicy(model: StackModel, value: unknown, depth = 0): PolicyReadResult {
+  if (depth > 0) return readPolicyNow(model, value, depth);
+  // Several rules read every policy of a stack; each is parsed once per stack model.
+  let read = readPolicies.get(model);
+  if (!read) readPolicies.set(model, (read = new Map()));
+  let result = read.get(value);
+  if (!result) {
+    result = readPolicyNow(model, value, 0);
+    if (result.ok) Object.freeze(result.statements);
+    read.set(value, Object.freeze(result));
+  }
+  return result;
+}
+
+const readPolicies = new WeakMap<StackModel, Map<unknown, PolicyReadResult>>();
+
+function readPolicyNow(model: StackModel, value: unknown, depth: number): PolicyReadResult {
   if (depth > 8) return { ok: false, reason: 'policy documents nest more than 8 levels deep' };
   const ref = parseRef(value);
   if (ref) {
@@ -122,12 +138,34 @@ export function readPolicy(model: StackModel, value: unknown, depth = 0): Policy
 
 /** Whether a glob pattern with `*` and `?` (IAM's wildcards) matches `s`, case-insensitively. */
 export function iamGlob(pattern: string, s: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  );
+  let re = globs.get(pattern);
+  if (!re) {
+    // The rules test each action against the same few hundred patterns.
+    if (globs.size >= MAX_GLOBS) globs.clear();
+    globs.set(pattern, (re = globRegExp(pattern)));
+  }
   return re.test(s);
+}
+
+/**
+ * A test of whether any of `patterns` (IAM globs) matches a string, case-insensitively: what
+ * `patterns.some((p) => iamGlob(p, s))` answers, with one regular expression.
+ */
+export function anyIamGlob(patterns: readonly string[]): (s: string) => boolean {
+  const re = new RegExp(`^(?:${patterns.map((p) => globBody(p)).join('|')})$`, 'i');
+  return (s) => re.test(s);
+}
+
+const MAX_GLOBS = 10_000;
+const globs = new Map<string, RegExp>();
+
+function globRegExp(pattern: string): RegExp {
+  return new RegExp(`^${globBody(pattern)}$`, 'i');
+}
+
+function globBody(pattern: string): string {
+  return pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
 }

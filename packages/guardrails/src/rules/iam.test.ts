@@ -5,7 +5,9 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { TerraformStack } from 'cdktf';
 import { check, findings, testStack } from '../testing/fixtures';
-import { needsResourceWildcard } from './iam';
+import { StackModel } from '../model';
+import { anyIamGlob, iamGlob, readPolicy } from '../policy-document';
+import { DATA_READ_ACTIONS, needsResourceWildcard, RESOURCE_WILDCARD_ACTIONS } from './iam';
 
 const ASSUME = JSON.stringify({
   Version: '2012-10-17',
@@ -219,5 +221,45 @@ describe('IAM rules', () => {
     );
     expect(needsResourceWildcard(['ses:DeleteEmailIdentity'])).toBe(false);
     expect(needsResourceWildcard(['ses:ListTagsForResource'])).toBe(false);
+  });
+
+  test('one expression for a list of globs answers what testing each glob answers', () => {
+    const odd = ['a.b+c', '(x)$?', 'ses:*Identit?es', 'S3:Get*', '[z]\\*'];
+    for (const patterns of [RESOURCE_WILDCARD_ACTIONS, DATA_READ_ACTIONS, odd]) {
+      const any = anyIamGlob(patterns);
+      const probes = patterns.flatMap((p) => [
+        p,
+        p.toUpperCase(),
+        p.replace(/\*/g, ''),
+        p.replace(/\*/g, 'Xy:z'),
+        p.replace(/\?/g, 'q'),
+        `${p}x`,
+        `x${p}`,
+        p.slice(0, -1),
+      ]);
+      for (const a of [...probes, 'ec2:TerminateInstances', 'aXb+c', '(x)$', '']) {
+        expect([a, any(a)]).toEqual([a, patterns.some((p) => iamGlob(p, a))]);
+      }
+    }
+  });
+
+  test("a stack's policies are read once, and what is read cannot be changed by a rule", () => {
+    const json = {
+      resource: {
+        aws_iam_policy: {
+          p: { policy: jsonPolicy({ Effect: 'Allow', Action: 's3:*', Resource: '*' }) },
+        },
+      },
+    };
+    const model = new StackModel('s', json);
+    const policy = json.resource.aws_iam_policy.p.policy;
+    const first = readPolicy(model, policy);
+    expect(readPolicy(model, policy)).toBe(first);
+    expect(first.ok && first.statements.map((s) => s.actions)).toEqual([['s3:*']]);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(first.ok && Object.isFrozen(first.statements)).toBe(true);
+    // Another model of the same JSON reads it again.
+    expect(readPolicy(new StackModel('s', json), policy)).not.toBe(first);
+    expect(readPolicy(new StackModel('s', json), policy)).toEqual(first);
   });
 });

@@ -1,6 +1,6 @@
 import { LOG_DELIVERY_ACTIONS } from '@automock/core';
 import { asList, StackModel } from '../model';
-import { iamGlob, ReadStatement, readPolicy } from '../policy-document';
+import { anyIamGlob, ReadStatement, readPolicy } from '../policy-document';
 import { errorRule, PolicyRule, RuleViolation } from '../rule';
 
 /**
@@ -164,8 +164,10 @@ const isServiceWildcard = (a: string) => a === '*' || /^[a-z0-9-]+:\*$/i.test(a)
 
 /** Whether every action may be used with `"Resource": "*"`. */
 export function needsResourceWildcard(actions: readonly string[]): boolean {
-  return actions.every((a) => RESOURCE_WILDCARD_ACTIONS.some((allowed) => iamGlob(allowed, a)));
+  return actions.every(isResourceWildcardAction);
 }
+
+const isResourceWildcardAction = anyIamGlob(RESOURCE_WILDCARD_ACTIONS);
 
 /**
  * Read actions that return data rather than metadata: on `*` they are as serious as writes
@@ -189,8 +191,10 @@ export const DATA_READ_ACTIONS: readonly string[] = [
 /** Whether an action only reads configuration (Describe*, List*, Get* other than data reads). */
 export function isMetadataRead(action: string): boolean {
   const verb = action.split(':')[1] ?? '';
-  return /^(Describe|List|Get)/.test(verb) && !DATA_READ_ACTIONS.some((d) => iamGlob(d, action));
+  return /^(Describe|List|Get)/.test(verb) && !isDataRead(action);
 }
+
+const isDataRead = anyIamGlob(DATA_READ_ACTIONS);
 
 /**
  * Whether the statement is scoped by the resources' tags (attribute-based access control): a
@@ -204,10 +208,19 @@ export function isTagScoped(s: ReadStatement): boolean {
 
 /** The actions of an Allow statement on `*` that nothing excuses, split by kind. */
 function unscopedOnStar(s: ReadStatement): { writes: string[]; reads: string[] } {
-  if (!(s.resources ?? []).includes('*') || isTagScoped(s)) return { writes: [], reads: [] };
-  const open = (s.actions ?? []).filter((a) => !needsResourceWildcard([a]));
-  return { writes: open.filter((a) => !isMetadataRead(a)), reads: open.filter(isMetadataRead) };
+  // AM-IAM-2 and AM-IAM-5 both ask, of the same statements (readPolicy keeps them per stack).
+  let found = unscoped.get(s);
+  if (!found) {
+    found = { writes: [], reads: [] };
+    if ((s.resources ?? []).includes('*') && !isTagScoped(s))
+      for (const a of s.actions ?? [])
+        if (!isResourceWildcardAction(a)) (isMetadataRead(a) ? found.reads : found.writes).push(a);
+    unscoped.set(s, found);
+  }
+  return found;
 }
+
+const unscoped = new WeakMap<ReadStatement, { writes: string[]; reads: string[] }>();
 
 export const IAM_RULES: readonly PolicyRule[] = [
   errorRule(

@@ -99,4 +99,11 @@ describe('Lambda deployment package', () => {
     expect(zip.readUInt32LE(zip.length - 22)).toBe(0x06054b50);
     expect(zip.readUInt16LE(zip.length - 22 + 10)).toBe(1);
   });
+
+  it('holds the SDK schemas rewritten for tree-shaking, each the same as published', async () => {
+    // A child process: the check is an ES module that runs esbuild and the SDK's ES builds.
+    const check = join(__dirname, '..', '..', 'scripts', 'check-schema-keys.mjs');
+    const { stdout } = await run(process.execPath, [check], { timeout: 60_000 });
+    expect(stdout).toMatch(/check-schema-keys: \d+ schema modules unchanged/);
+  });
 });

@@ -7,6 +7,7 @@
 // nothing, so the second attempt starts from what the first found.
 // AUTOMOCK_FAST_SYNTH=0 turns it off (the tests compare both paths).
 const path = require('node:path');
+const { withCompileCache } = require('./compile-cache.js');
 const { fastPathAllowed } = require('./fast-path-allowed.js');
 
 const synthEntryPath = path.join(__dirname, '..', 'dist', 'synth-fast-path.js');
@@ -57,7 +58,9 @@ function tryFastSynth(argv, env, stdout, fallback) {
   if (!opts || !fastSynthAllowed(opts, env, stdout)) return false;
   let text;
   try {
-    text = require(synthEntryPath).synthOutput(opts);
+    // Node 20 compiles the synthesis's modules afresh each run; bin/compile-cache.js keeps V8's
+    // code for them. Only here: oclif, if it must answer, loads as Node loads it.
+    text = withCompileCache(() => require(synthEntryPath).synthOutput(opts), { env });
   } catch {
     fallback();
     return true;

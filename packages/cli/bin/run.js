@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the compiled commands; oclif.manifest.json lets `--help` list them without loading them.
 // Node 22.1+: reuse V8's compiled code between runs (compiling cdktf and the provider classes is
-// a large share of a synth). Older Node compiles every time.
+// a large share of a synth). On older Node bin/compile-cache.js does it for the synthesis of the
+// `synth` fast path (bin/fast-synth.js).
 require('node:module').enableCompileCache?.();
 
 const { printPrerenderedHelp } = require('./prerendered-help.js');

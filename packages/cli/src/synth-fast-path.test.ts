@@ -45,7 +45,11 @@ describe('automock synth without oclif (bin/fast-synth.js)', () => {
       probe,
       `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(Object.keys(require.cache))));`,
     );
-    const env: NodeJS.ProcessEnv = { ...process.env, AUTOMOCK_SYNTH_CACHE_DIR: cache };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      AUTOMOCK_SYNTH_CACHE_DIR: cache,
+      NODE_COMPILE_CACHE: join(work, 'compile-cache'),
+    };
     for (const k of [
       'AUTOMOCK_APP_MODULE',
       'AUTOMOCK_FAST_SYNTH',
@@ -53,6 +57,7 @@ describe('automock synth without oclif (bin/fast-synth.js)', () => {
       'AUTOMOCK_DEBUG',
       'DEBUG',
       'FORCE_COLOR',
+      'NODE_DISABLE_COMPILE_CACHE',
       'NODE_OPTIONS',
     ])
       delete env[k];

@@ -13,6 +13,7 @@ import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { withoutCliSettings } from './testing/child-env';
 
 const PKG_ROOT = resolve(__dirname, '..');
 const REPO_ROOT = resolve(PKG_ROOT, '..', '..');
@@ -191,21 +192,7 @@ const HEADER_BYTES = 36;
 
 /** Environment for a child Node: nothing of this process's Node options or compile cache. */
 function childEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const k of [
-    'NODE_OPTIONS',
-    'NODE_COMPILE_CACHE',
-    'NODE_DISABLE_COMPILE_CACHE',
-    'NODE_V8_COVERAGE',
-    'AUTOMOCK_APP_MODULE',
-    'AUTOMOCK_FAST_SYNTH',
-    'AUTOMOCK_CONTENT_TYPE',
-    'AUTOMOCK_DEBUG',
-    'DEBUG',
-    'FORCE_COLOR',
-  ])
-    delete env[k];
-  return { ...env, ...extra };
+  return withoutCliSettings(process.env, extra);
 }
 
 describe('bin/compile-cache.js: V8 code cache for CommonJS modules on Node 20', () => {

@@ -16,6 +16,7 @@ import { DeploymentRegistry } from '@automock/registry';
 import { ENVIRONMENTS } from '@automock/stacks/environments';
 import { emulatorEnv, LocalDynamo, startLocalDynamo } from '@automock/test-support/emulators';
 import { createRegistryTable } from '@automock/test-support/tables';
+import { withoutCliSettings } from './testing/child-env';
 
 const PKG_ROOT = resolve(__dirname, '..');
 const bin = join(PKG_ROOT, 'bin', 'run.js');
@@ -84,19 +85,10 @@ describe('automock list without oclif (bin/fast-list.js)', () => {
       probe,
       `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(Object.keys(require.cache))));`,
     );
-    const env = emulatorEnv({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, TMPDIR: work });
-    for (const k of [
-      'AUTOMOCK_APP_MODULE',
-      'AUTOMOCK_FAST_LIST',
-      'AUTOMOCK_CONTENT_TYPE',
-      'AUTOMOCK_DEBUG',
-      'DEBUG',
-      'FORCE_COLOR',
-      'NODE_DISABLE_COMPILE_CACHE',
-      'NODE_OPTIONS',
-    ])
-      delete env[k];
-    Object.assign(env, { NODE_OPTIONS: `--require ${probe}` }, extra);
+    const env = withoutCliSettings(
+      emulatorEnv({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, TMPDIR: work }),
+      { NODE_OPTIONS: `--require ${probe}`, ...extra },
+    );
     return new Promise((done) => {
       execFile(
         process.execPath,

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { withoutCliSettings } from './testing/child-env';
 
 const PKG_ROOT = resolve(__dirname, '..');
 const REPO_ROOT = resolve(PKG_ROOT, '..', '..');
@@ -45,23 +46,12 @@ describe('automock synth without oclif (bin/fast-synth.js)', () => {
       probe,
       `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(Object.keys(require.cache))));`,
     );
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
+    const env = withoutCliSettings(process.env, {
       AUTOMOCK_SYNTH_CACHE_DIR: cache,
       NODE_COMPILE_CACHE: join(work, 'compile-cache'),
-    };
-    for (const k of [
-      'AUTOMOCK_APP_MODULE',
-      'AUTOMOCK_FAST_SYNTH',
-      'AUTOMOCK_CONTENT_TYPE',
-      'AUTOMOCK_DEBUG',
-      'DEBUG',
-      'FORCE_COLOR',
-      'NODE_DISABLE_COMPILE_CACHE',
-      'NODE_OPTIONS',
-    ])
-      delete env[k];
-    Object.assign(env, { NODE_OPTIONS: `--require ${probe}` }, extra);
+      NODE_OPTIONS: `--require ${probe}`,
+      ...extra,
+    });
     return new Promise((done) => {
       execFile(
         process.execPath,

@@ -1,10 +1,11 @@
 // Entry of the `automock synth` fast path: bin/fast-synth.js loads it without oclif (whose own
 // start-up is most of a synthesis served from the cache) and falls back to oclif when it throws,
-// so every error is reported, with its exit code, by the command itself. It prints nothing: it
+// so every error is reported, with its exit code, by the command itself (which, for invalid
+// configuration or a guardrails error, rethrows this attempt's error rather than synthesise again). It prints nothing: it
 // returns what the oclif command would print, computed by the same functions.
 import { findProjectRoot } from './environment/project-root';
 import { synthReport } from './presentation/synth-report';
-import { synthesize } from './terraform/synth';
+import { synthesizeOnce } from './terraform/synth';
 
 /** The flags of an `automock synth` the bin's matcher understood. */
 export interface FastSynthOptions {
@@ -22,7 +23,8 @@ export interface FastSynthOptions {
  * uncoloured off a terminal), else the report. Throws whatever the command would catch.
  */
 export function synthOutput(opts: FastSynthOptions): string {
-  const result = synthesize({
+  // The command, reporting a failure, is not made to synthesise again the options that failed.
+  const result = synthesizeOnce({
     root: findProjectRoot(),
     outDir: opts.out === 'cdktf.out' ? undefined : opts.out,
     environments: opts.env.length > 0 ? [...opts.env] : undefined,

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { ConfigValidationError } from '@automock/core';
 import type { PolicyReport } from '@automock/guardrails';
 import type { BuildAppOptions, StackInfo } from '@automock/stacks';
 import { loadAppModule, loadSynthesizer } from '../environment/app-module';
@@ -41,11 +42,48 @@ function countResources(file: string): number {
   return n;
 }
 
+/** A synthesis that failed on what the user gave, kept for the next call with the same options. */
+let failedOnInput: { readonly key: string; readonly error: Error } | undefined;
+
+function attemptKey(options: SynthOptions): string {
+  return JSON.stringify(options, (_k, v: unknown) => (typeof v === 'function' ? String(v) : v));
+}
+
+/**
+ * Whether `error` is a verdict on the configuration (invalid input, a guardrails error), which
+ * synthesising the same options again would reach again. Anything else (a file system error, a
+ * module that failed to load) is not.
+ */
+function isVerdict(error: unknown): error is Error {
+  return (
+    error instanceof ConfigValidationError ||
+    (error instanceof Error && error.name === 'PolicyViolationError')
+  );
+}
+
+/**
+ * Like {@link synthesize}, and when it fails on the configuration, the next {@link synthesize}
+ * with the same options (the oclif command reporting the failure, after the `synth` fast path)
+ * throws the same error again instead of synthesising a second time. Nothing was written either
+ * time.
+ */
+export function synthesizeOnce(options: SynthOptions): SynthResult {
+  try {
+    return synthesize(options);
+  } catch (e) {
+    if (isVerdict(e)) failedOnInput = { key: attemptKey(options), error: e };
+    throw e;
+  }
+}
+
 /**
  * Synthesises the app in this process into a temporary directory beside `outDir`, then swaps it
  * into place, so a failure (invalid configuration, policy error) leaves the previous output intact.
  */
 export function synthesize(options: SynthOptions): SynthResult {
+  const earlier = failedOnInput;
+  failedOnInput = undefined;
+  if (earlier && earlier.key === attemptKey(options)) throw earlier.error;
   const started = process.hrtime.bigint();
   const outDir = resolve(options.outDir ?? join(options.root, 'cdktf.out'));
   const parent = dirname(outDir);

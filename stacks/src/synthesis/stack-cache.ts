@@ -75,13 +75,14 @@ export const SHIPPED_CODE_DIGESTS = 'shipped-code-digests.json';
 const IGNORED =
   /(\.d\.ts|\.map|\.tsbuildinfo|\.test\.[jt]s|\.v8-code\.bin|\.v8-code\.bin\.json|^shipped-code-digests\.json)$/;
 
+/** A file's size, inode, modification and change times, and SHA-256, by path. */
+type Digests = Record<string, readonly [number, number, number, number, string]>;
+
 /**
  * Digests of code files from an earlier run, by path, each valid while the file's size, inode,
  * modification and change times are the ones recorded: reading and hashing the code (some 4 MB)
  * on every synthesis costs more than the rest of a synthesis served from the cache.
  */
-type Digests = Record<string, readonly [number, number, number, number, string]>;
-
 class DigestMemo {
   private readonly entries: Digests;
   private readonly used: Digests = {};

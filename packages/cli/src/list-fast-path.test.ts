@@ -1,13 +1,6 @@
 import { execFile } from 'node:child_process';
-import {
-  chmodSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -87,7 +80,11 @@ describe('automock list without oclif (bin/fast-list.js)', () => {
     );
     const env = withoutCliSettings(
       emulatorEnv({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, TMPDIR: work }),
-      { NODE_OPTIONS: `--require ${probe}`, ...extra },
+      {
+        NODE_COMPILE_CACHE: join(work, 'compile-cache'),
+        NODE_OPTIONS: `--require ${probe}`,
+        ...extra,
+      },
     );
     return new Promise((done) => {
       execFile(
@@ -230,45 +227,32 @@ describe('automock list without oclif (bin/fast-list.js)', () => {
       expect(fast.fastListAllowed(plain, env, {})).toBe(false);
   });
 
-  it('keeps V8 code for the bundle in a directory of its own user, and survives a bad cache', async () => {
+  it("keeps V8 code for the bundle in the CLI's compile cache, and survives a bad entry", async () => {
     const modern =
       typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
     const args = ['list', '--env', 'dev', '--json'];
     const first = await both(args);
-    const dirs = readdirSync(work).filter((f) => f.startsWith('automock-compile-cache-'));
+    const root = join(work, 'compile-cache');
     if (modern) {
       // Node 22.1+ caches compiled code itself (bin/run.js turns it on).
-      expect(dirs).toEqual([]);
+      expect(existsSync(root)).toBe(false);
       return;
     }
-    expect(dirs).toHaveLength(1);
-    const dir = join(work, dirs[0]!);
-    const [cache] = readdirSync(dir);
-    expect(cache).toMatch(/^list-[0-9a-f]{32}\.bin$/);
-    // Caches of other builds are removed once a week old; recent ones stay.
-    const old = join(dir, `list-${'0'.repeat(32)}.bin`);
-    const recent = join(dir, `list-${'1'.repeat(32)}.bin`);
-    writeFileSync(old, 'old');
-    writeFileSync(recent, 'recent');
-    utimesSync(old, new Date(Date.now() - 8 * 86_400_000), new Date(Date.now() - 8 * 86_400_000));
-    rmSync(join(dir, cache!));
+    const [sub] = readdirSync(root);
+    const dir = join(root, sub!);
+    // bin/compile-cache.js names an entry by the SHA-1 of the module's path.
+    const entry = createHash('sha1').update(fast.listBundlePath).digest('hex');
+    expect(readdirSync(dir)).toContain(entry);
     const again = await run(args);
     expect(again.stdout).toBe(first.viaOclif.stdout);
-    expect(readdirSync(dir).sort()).toEqual([cache, `list-${'1'.repeat(32)}.bin`].sort());
-    rmSync(recent);
-    // V8 refuses a damaged cache; the run compiles from source and writes a good one.
-    writeFileSync(join(dir, cache!), Buffer.alloc(4096, 7));
+    // A damaged entry is a miss: the run compiles from source and writes a good one.
+    writeFileSync(join(dir, entry), Buffer.alloc(4096, 7));
     const damaged = await run(args);
     expect(damaged.stdout).toBe(first.viaOclif.stdout);
-    expect(readFileSync(join(dir, cache!)).length).toBeGreaterThan(4096);
-    // A directory others can write to is not trusted: nothing is read or written there.
-    rmSync(join(dir, cache!));
-    chmodSync(dir, 0o777);
-    const open = await run(args);
-    expect(open.stdout).toBe(first.viaOclif.stdout);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readFileSync(join(dir, entry)).length).toBeGreaterThan(4096);
+    rmSync(join(dir, entry));
     const off = await run(args, { NODE_DISABLE_COMPILE_CACHE: '1' });
     expect(off.stdout).toBe(first.viaOclif.stdout);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(dir)).not.toContain(entry);
   });
 });

@@ -1,8 +1,9 @@
 // Entry of the `automock synth` fast path: bin/fast-synth.js loads it without oclif (whose own
 // start-up is most of a synthesis served from the cache) and falls back to oclif when it throws,
 // so every error is reported, with its exit code, by the command itself (which, for invalid
-// configuration or a guardrails error, rethrows this attempt's error rather than synthesise again). It prints nothing: it
-// returns what the oclif command would print, computed by the same functions.
+// configuration or a guardrails error, rethrows this attempt's error rather than synthesise
+// again). It prints nothing: it returns what the oclif command would print, computed by the same
+// functions.
 import { findProjectRoot } from './environment/project-root';
 import { synthReport } from './presentation/synth-report';
 import { synthesizeOnce } from './terraform/synth';

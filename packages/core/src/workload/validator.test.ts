@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
-import Ajv from 'ajv';
+import { dirname, join } from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv';
 import { workloadJsonSchema } from './schema';
 import { WORKLOAD_SECTIONS } from './sections';
 import {
   PRECOMPILED_WORKLOAD_VALIDATOR,
+  type PrecompiledWorkloadValidator,
+  splitWorkloadValidator,
+  type SplitWorkloadValidator,
   WORKLOAD_AJV_OPTIONS,
   workloadSchemaDigest,
   workloadValidator,
@@ -80,12 +84,54 @@ describe('the workload validator compiled at build time', () => {
   it("is the build's, made from today's schema of the default sections", () => {
     expect(existsSync(PRECOMPILED_WORKLOAD_VALIDATOR)).toBe(true);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const built = require(PRECOMPILED_WORKLOAD_VALIDATOR) as { schemaDigest: string };
+    const built = require(PRECOMPILED_WORKLOAD_VALIDATOR) as PrecompiledWorkloadValidator;
     expect(built.schemaDigest).toBe(workloadSchemaDigest(schema));
-    expect(workloadValidator(WORKLOAD_SECTIONS)).toBe(built);
+    // A file for every section, and only those.
+    expect(Object.keys(built.sectionFiles!)).toEqual(WORKLOAD_SECTIONS.map((s) => s.key));
+    for (const file of Object.values(built.sectionFiles!))
+      expect(existsSync(join(dirname(PRECOMPILED_WORKLOAD_VALIDATOR), file))).toBe(true);
+    const v = workloadValidator(WORKLOAD_SECTIONS) as SplitWorkloadValidator;
+    expect(v.schemaDigest).toBe(built.schemaDigest);
     // Any registry making the same schema gets it; another schema is compiled by ajv.
-    expect(workloadValidator([...WORKLOAD_SECTIONS])).toBe(built);
-    expect(workloadValidator(WORKLOAD_SECTIONS.slice(1))).not.toBe(built);
+    expect(workloadValidator([...WORKLOAD_SECTIONS])).toBe(v);
+    const other = workloadValidator(WORKLOAD_SECTIONS.slice(1)) as Partial<SplitWorkloadValidator>;
+    expect(other).not.toBe(v);
+    expect(other.schemaDigest).toBeUndefined();
+  });
+
+  it("loads a section's validator the first time a workload has that section, and no other", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const built = require(PRECOMPILED_WORKLOAD_VALIDATOR) as PrecompiledWorkloadValidator;
+    const loaded: string[] = [];
+    const v = splitWorkloadValidator(
+      built,
+      built.sectionFiles!,
+      schema,
+      workloadSchemaDigest(schema),
+      (file) => {
+        loaded.push(file);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return require(join(dirname(PRECOMPILED_WORKLOAD_VALIDATOR), file)) as ValidateFunction;
+      },
+    );
+    const ledger = {
+      name: 'ledger',
+      environments: ['dev'],
+      database: { engine: 'postgres', nope: 1 },
+    };
+    expect(v(ledger)).toBe(false);
+    expect(v.errors?.map((e) => `${e.instancePath} ${e.keyword}`)).toContain(
+      '/database additionalProperties',
+    );
+    expect(loaded).toEqual(['precompiled-sections/database.js']);
+    // Own keys alone, and a second workload with the same section, load nothing more.
+    expect(v({ name: 'a', environments: ['dev'] })).toBe(true);
+    expect(v.errors).toBeNull();
+    v({ ...ledger, name: 'other' });
+    expect(v({ name: 7, environments: [] })).toBe(false);
+    expect(loaded).toEqual(['precompiled-sections/database.js']);
+    v({ name: 'q', environments: ['dev'], queues: [{ name: 'jobs' }] });
+    expect(loaded).toEqual(['precompiled-sections/database.js', 'precompiled-sections/queues.js']);
   });
 
   it('agrees with ajv on what passes and on every error, field by field', () => {

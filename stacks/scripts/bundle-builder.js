@@ -66,6 +66,9 @@ async function main() {
     // of a duplicate-id error, where esbuild's renamed `Foo2` is as clear).
     minifyWhitespace: true,
     minifySyntax: true,
+    // Non-ASCII characters escaped (esbuild's default, relied on): loadBundle decodes an ASCII
+    // bundle as Latin-1, about twice as fast as UTF-8.
+    charset: 'ascii',
     // The entry's "use strict" is a directive only at the top, so the banner repeats it.
     banner: { js: `'use strict';\nvar ${BASE} = __dirname;` },
     // fast-resolve first: the first plugin that loads a file wins.

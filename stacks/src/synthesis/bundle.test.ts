@@ -19,6 +19,7 @@ import {
   bundleInputsOf,
   currentBundle,
   loadBundle,
+  readSource,
   SHIPPED_CODE_FILE,
   shippedCodeStamp,
 } from './bundle';
@@ -240,6 +241,23 @@ describe('loadBundle', () => {
     '};',
   ].join('\n');
   const codeFiles = (d: string) => readdirSync(d).filter((f) => f.startsWith('builder-code-'));
+
+  it('reads text as UTF-8 does, whether or not it is ASCII; the built bundle is ASCII', () => {
+    const d = dir('read-source');
+    const texts = {
+      'ascii.js': "module.exports = 'plain \\u00e9';\n",
+      'latin.js': "module.exports = 'caf\u00e9 \u00ff';\n",
+      'wide.js': "module.exports = '\u2713 \u{1F600}';\n",
+    };
+    for (const [name, text] of Object.entries(texts)) {
+      writeFileSync(join(d, name), text, 'utf8');
+      expect(readSource(join(d, name))).toBe(text);
+      expect(readSource(join(d, name))).toBe(readFileSync(join(d, name), 'utf8'));
+    }
+    // Where the fast decoding pays: esbuild escaped every non-ASCII character.
+    const built = readFileSync(join(bundleDir, BUNDLE_FILE));
+    expect(built.every((b) => b < 0x80)).toBe(true);
+  });
 
   it('loads as require would, and reuses V8 code kept from an earlier load', () => {
     const d = dir('load');

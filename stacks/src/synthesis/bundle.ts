@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
@@ -147,7 +148,7 @@ export function loadBundle<T>(bundle: string, cacheDir?: string): LoadedBundle<T
   } catch {
     // None yet.
   }
-  const source = readFileSync(bundle, 'utf8');
+  const source = readSource(bundle);
   // First run for this bundle: the code compiled at build time, when it is for this bundle.
   const shipped = cachedData ? undefined : shippedCode(bundle, source);
   cachedData ??= shipped;
@@ -200,4 +201,14 @@ export function loadBundle<T>(bundle: string, cacheDir?: string): LoadedBundle<T
 }
 
 /** Node's CommonJS wrapper (`require('node:module').wrap`), with the same parameters. */
+/**
+ * The bundle's text. esbuild writes ASCII (non-ASCII characters escaped, scripts/bundle-builder.js),
+ * which decodes as Latin-1 to the same string in about half the time UTF-8 decoding takes (~20 ms
+ * of the 4 MB bundle here); anything else is decoded as UTF-8, as `require` would.
+ */
+export function readSource(file: string): string {
+  const bytes = readFileSync(file);
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+}
+
 const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) { ';

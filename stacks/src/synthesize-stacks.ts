@@ -8,6 +8,7 @@ import {
   PolicyViolationError,
   StackPolicyInput,
   taggableFromJson,
+  TerraformJson,
   TfElement,
 } from '@automock/guardrails';
 import {
@@ -96,6 +97,11 @@ export interface SynthesizedStacks {
   readonly cached: readonly string[];
   /** Worker threads that built stacks beside this one (0: all in this thread). */
   readonly workers: number;
+  /**
+   * Each stack's number of Terraform resources, by name: what its file's `resource` holds,
+   * counted from the JSON synthesis kept (so a caller reporting them need not read every file).
+   */
+  readonly resources: Readonly<Record<string, number>>;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -457,10 +463,20 @@ function synthesizePlan(
       built,
       cached,
       workers,
+      resources: Object.fromEntries(
+        results.map(({ spec, meta }) => [spec.name, resourceCount(meta.json)]),
+      ),
     };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** Terraform resources in a stack's JSON: every name under every type of `resource`. */
+function resourceCount(json: TerraformJson): number {
+  let n = 0;
+  for (const byName of Object.values(json.resource ?? {})) n += Object.keys(byName).length;
+  return n;
 }
 
 /** `manifest.json` texts kept in the stack cache, keyed by the entries they were written for. */

@@ -58,6 +58,27 @@ describe('synthesizeStacks (one stack at a time)', () => {
     expect(tree(streamed)).toEqual(tree(plain));
   });
 
+  it("counts each stack's resources as its written file holds them, built or restored", () => {
+    const inFile = (out: string, name: string) => {
+      const json = JSON.parse(readFileSync(join(out, 'stacks', name, 'cdk.tf.json'), 'utf8')) as {
+        resource?: Record<string, object>;
+      };
+      return Object.values(json.resource ?? {}).reduce((n, t) => n + Object.keys(t).length, 0);
+    };
+    const expected = Object.fromEntries(ALL_DEFAULT.map((n) => [n, inFile(streamed, n)]));
+    expect(streamedReport.resources).toEqual(expected);
+    expect(Object.values(expected).every((n) => n > 0)).toBe(true);
+    const cacheDir = join(dir('count-cache'), 'c');
+    const out = join(dir('counted'), 'out');
+    synthesizeStacks({ outdir: out, cache: { dir: cacheDir, fingerprint: 'count' } });
+    const restored = synthesizeStacks({
+      outdir: out,
+      cache: { dir: cacheDir, fingerprint: 'count' },
+    });
+    expect(restored.built).toEqual([]);
+    expect(restored.resources).toEqual(expected);
+  });
+
   it('reports what the whole-app check reports, in the same order', () => {
     const whole = synthesizeApp({ outdir: dir('whole') }).policy;
     expect(streamedReport.policy).toEqual(whole);

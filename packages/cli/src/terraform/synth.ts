@@ -96,8 +96,10 @@ export function synthesize(options: SynthOptions): SynthResult {
     // Same path as main.ts (`cdktf synth`); throws before anything is written.
     let infos: readonly StackInfo[];
     let policy: PolicyReport;
+    // Counted by the streamed synthesis from the JSON it kept; otherwise read from the files.
+    let counted: Readonly<Record<string, number>> | undefined;
     if (synthesizeStacks) {
-      ({ stacks: infos, policy } = synthesizeStacks(buildOptions));
+      ({ stacks: infos, policy, resources: counted } = synthesizeStacks(buildOptions));
     } else {
       const app = loadAppModule();
       const whole = app.synthesizeApp(buildOptions);
@@ -108,7 +110,11 @@ export function synthesize(options: SynthOptions): SynthResult {
     const stacks = infos.map((info) => {
       const file =
         manifest.stacks[info.name]?.synthesizedStackPath ?? `stacks/${info.name}/cdk.tf.json`;
-      return { ...info, file, resources: countResources(join(tmp, file)) };
+      return {
+        ...info,
+        file,
+        resources: counted?.[info.name] ?? countResources(join(tmp, file)),
+      };
     });
     replaceDir(tmp, outDir);
     return {

@@ -21,6 +21,7 @@ import {
   StackCache,
 } from './stack-cache';
 import { tempDirs, fileTree } from '../testing/files';
+import { withWorkers } from '../testing/workers';
 
 const dir = tempDirs();
 
@@ -77,6 +78,12 @@ describe('synthesizeStacks (one stack at a time)', () => {
     });
     expect(restored.built).toEqual([]);
     expect(restored.resources).toEqual(expected);
+    // Built in a worker thread too.
+    const parallel = withWorkers('1', () =>
+      synthesizeStacks({ outdir: join(dir('counted-parallel'), 'out'), cache: false }),
+    );
+    expect(parallel.workers).toBe(1);
+    expect(parallel.resources).toEqual(expected);
   });
 
   it('reports what the whole-app check reports, in the same order', () => {

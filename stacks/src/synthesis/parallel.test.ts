@@ -2,22 +2,11 @@ import { synthesizeStacks } from '../synthesize-stacks';
 import { buildInParallel, STACKS_PER_WORKER, workerCount } from './parallel';
 import type { StackRecipe } from './recipe';
 import { tempDirs, fileTree } from '../testing/files';
+import { withWorkers } from '../testing/workers';
 
 const dir = tempDirs();
 
 const tree = fileTree;
-
-/** Runs `fn` with AUTOMOCK_SYNTH_WORKERS set to `value`. */
-function withWorkers<T>(value: string, fn: () => T): T {
-  const before = process.env.AUTOMOCK_SYNTH_WORKERS;
-  process.env.AUTOMOCK_SYNTH_WORKERS = value;
-  try {
-    return fn();
-  } finally {
-    if (before === undefined) delete process.env.AUTOMOCK_SYNTH_WORKERS;
-    else process.env.AUTOMOCK_SYNTH_WORKERS = before;
-  }
-}
 
 jest.setTimeout(180_000);
 

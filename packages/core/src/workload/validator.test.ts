@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { workloadJsonSchema } from './schema';
@@ -85,11 +85,21 @@ describe('the workload validator compiled at build time', () => {
     expect(existsSync(PRECOMPILED_WORKLOAD_VALIDATOR)).toBe(true);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const built = require(PRECOMPILED_WORKLOAD_VALIDATOR) as PrecompiledWorkloadValidator;
-    expect(built.schemaDigest).toBe(workloadSchemaDigest(schema));
-    // A file for every section, and only those.
+    const digest = workloadSchemaDigest(schema);
+    expect(built.schemaDigest).toBe(digest);
+    // A file for every section, and only those, in a directory of this schema's, each stamped.
     expect(Object.keys(built.sectionFiles!)).toEqual(WORKLOAD_SECTIONS.map((s) => s.key));
-    for (const file of Object.values(built.sectionFiles!))
-      expect(existsSync(join(dirname(PRECOMPILED_WORKLOAD_VALIDATOR), file))).toBe(true);
+    for (const [key, file] of Object.entries(built.sectionFiles!)) {
+      expect(file).toBe(`precompiled-sections/${digest.slice(0, 16)}/${key}.js`);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const part = require(join(dirname(PRECOMPILED_WORKLOAD_VALIDATOR), file)) as {
+        schemaDigest: string;
+      };
+      expect(part.schemaDigest).toBe(digest);
+    }
+    expect(
+      readdirSync(join(dirname(PRECOMPILED_WORKLOAD_VALIDATOR), 'precompiled-sections')),
+    ).toEqual([digest.slice(0, 16)]);
     const v = workloadValidator(WORKLOAD_SECTIONS) as SplitWorkloadValidator;
     expect(v.schemaDigest).toBe(built.schemaDigest);
     // Any registry making the same schema gets it; another schema is compiled by ajv.
@@ -100,20 +110,14 @@ describe('the workload validator compiled at build time', () => {
   });
 
   it("loads a section's validator the first time a workload has that section, and no other", () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const built = require(PRECOMPILED_WORKLOAD_VALIDATOR) as PrecompiledWorkloadValidator;
-    const loaded: string[] = [];
-    const v = splitWorkloadValidator(
-      built,
-      built.sectionFiles!,
-      schema,
-      workloadSchemaDigest(schema),
-      (file) => {
-        loaded.push(file);
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        return require(join(dirname(PRECOMPILED_WORKLOAD_VALIDATOR), file)) as ValidateFunction;
-      },
-    );
+    // A fresh core, so that no other test has loaded a section yet.
+    let fresh!: typeof import('./validator');
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      fresh = require('./validator') as typeof import('./validator');
+    });
+    const v = fresh.workloadValidator(WORKLOAD_SECTIONS) as SplitWorkloadValidator;
+    expect(v.loadedSections()).toEqual([]);
     const ledger = {
       name: 'ledger',
       environments: ['dev'],
@@ -123,15 +127,57 @@ describe('the workload validator compiled at build time', () => {
     expect(v.errors?.map((e) => `${e.instancePath} ${e.keyword}`)).toContain(
       '/database additionalProperties',
     );
-    expect(loaded).toEqual(['precompiled-sections/database.js']);
+    expect(v.loadedSections()).toEqual(['database']);
     // Own keys alone, and a second workload with the same section, load nothing more.
     expect(v({ name: 'a', environments: ['dev'] })).toBe(true);
     expect(v.errors).toBeNull();
     v({ ...ledger, name: 'other' });
     expect(v({ name: 7, environments: [] })).toBe(false);
-    expect(loaded).toEqual(['precompiled-sections/database.js']);
+    expect(v.loadedSections()).toEqual(['database']);
     v({ name: 'q', environments: ['dev'], queues: [{ name: 'jobs' }] });
-    expect(loaded).toEqual(['precompiled-sections/database.js', 'precompiled-sections/queues.js']);
+    expect(v.loadedSections()).toEqual(['database', 'queues']);
+    expect(v.usesWholeSchema()).toBe(false);
+  });
+
+  it('compiles the whole schema once a section file is missing or from another build', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const built = require(PRECOMPILED_WORKLOAD_VALIDATOR) as PrecompiledWorkloadValidator;
+    const digest = workloadSchemaDigest(schema);
+    const live = new Ajv(WORKLOAD_AJV_OPTIONS).compile(schema);
+    const load = (file: string) =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(join(dirname(PRECOMPILED_WORKLOAD_VALIDATOR), file)) as PrecompiledWorkloadValidator;
+    const broken: Record<string, (file: string) => PrecompiledWorkloadValidator> = {
+      missing: (file) => {
+        if (file.endsWith('/queues.js')) throw new Error(`Cannot find module '${file}'`);
+        return load(file);
+      },
+      'another build': (file) =>
+        file.endsWith('/queues.js')
+          ? Object.assign((() => true) as unknown as ValidateFunction, { schemaDigest: 'other' })
+          : load(file),
+    };
+    for (const [why, loader] of Object.entries(broken)) {
+      let compiled = 0;
+      const v = splitWorkloadValidator({
+        ownKeys: built,
+        sectionFiles: built.sectionFiles!,
+        schema,
+        digest,
+        load: loader,
+        whole: () => (compiled++, live),
+      });
+      const bad = { name: 'q', environments: ['dev'], queues: [{ name: 'jobs', nope: 1 }] };
+      expect(v({ name: 'a', environments: ['dev'], database: { engine: 'postgres' } })).toBe(
+        live({ name: 'a', environments: ['dev'], database: { engine: 'postgres' } }),
+      );
+      expect(v.usesWholeSchema()).toBe(false);
+      expect([why, v(bad)]).toEqual([why, false]);
+      expect(JSON.stringify(v.errors)).toBe(JSON.stringify(live(bad) ? null : live.errors));
+      expect(v.usesWholeSchema()).toBe(true);
+      v({ name: 'b', environments: ['dev'] });
+      expect(compiled).toBe(1);
+    }
   });
 
   it('agrees with ajv on what passes and on every error, field by field', () => {
@@ -143,6 +189,16 @@ describe('the workload validator compiled at build time', () => {
     let errors = 0;
     const inputs: unknown[] = [
       { name: 'shop', environments: ['dev'], queues: [{ name: 'jobs' }] },
+      // A section that is present but undefined, inherited, or on an object without a prototype.
+      { name: 'shop', environments: ['dev'], database: undefined },
+      Object.assign(Object.create({ database: { engine: 1 } }) as object, {
+        name: 'shop',
+        environments: ['dev'],
+      }),
+      Object.assign(Object.create(null) as object, { name: 'x', queues: [{ nope: 1 }] }),
+      null,
+      [],
+      'shop',
       { name: 'shop', environments: ['dev'], topics: [{ name: 't' }], buckets: [{ name: 'b' }] },
       ...Array.from({ length: 600 }, () => sample(schema, rnd)),
     ];

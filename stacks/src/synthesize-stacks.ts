@@ -7,8 +7,8 @@ import {
   PolicyReport,
   PolicyViolationError,
   StackPolicyInput,
+  resourceCount,
   taggableFromJson,
-  TerraformJson,
   TfElement,
 } from '@automock/guardrails';
 import {
@@ -470,13 +470,6 @@ function synthesizePlan(
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-}
-
-/** Terraform resources in a stack's JSON: every name under every type of `resource`. */
-function resourceCount(json: TerraformJson): number {
-  let n = 0;
-  for (const byName of Object.values(json.resource ?? {})) n += Object.keys(byName).length;
-  return n;
 }
 
 /** `manifest.json` texts kept in the stack cache, keyed by the entries they were written for. */

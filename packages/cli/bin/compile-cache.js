@@ -88,7 +88,6 @@ function withCompileCache(fn, options = {}) {
   const crypto = require('node:crypto');
   const Module = nodeModule;
   const original = Module.prototype._compile;
-  const checksum = require('node:zlib').crc32 ?? crc32Fallback;
   let existing;
   try {
     existing = new Set(fs.readdirSync(dir));
@@ -212,7 +211,6 @@ function makeRequireFunction(mod, Module) {
 
 /** Writes the entries, each aside and then renamed, so a reader never sees half of one. */
 function save(dir, pending) {
-  const checksum = require('node:zlib').crc32 ?? crc32Fallback;
   let written = 0;
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -236,8 +234,10 @@ function save(dir, pending) {
   return written;
 }
 
-/** zlib.crc32 came in Node 20.15; before it, the first four bytes of a SHA-1 do the same job. */
-function crc32Fallback(data) {
+/** CRC-32 of V8's data. zlib.crc32 came in Node 20.15; before it, the first four bytes of a SHA-1. */
+function checksum(data) {
+  const { crc32 } = require('node:zlib');
+  if (crc32) return crc32(data);
   return require('node:crypto').createHash('sha1').update(data).digest().readUInt32LE(0);
 }
 

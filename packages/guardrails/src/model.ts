@@ -10,6 +10,13 @@ export interface TerraformJson {
   readonly [key: string]: unknown;
 }
 
+/** Terraform resources in a stack: every name under every type of `resource` (data sources not). */
+export function resourceCount(json: TerraformJson): number {
+  let n = 0;
+  for (const byName of Object.values(json.resource ?? {})) n += Object.keys(byName).length;
+  return n;
+}
+
 /** One resource or data source of a stack. */
 export interface TfElement {
   readonly kind: 'resource' | 'data';

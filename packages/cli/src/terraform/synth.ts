@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigValidationError } from '@automock/core';
-import type { PolicyReport } from '@automock/guardrails';
+import { type PolicyReport, resourceCount, type TerraformJson } from '@automock/guardrails';
 import type { BuildAppOptions, StackInfo } from '@automock/stacks';
 import { loadAppModule, loadSynthesizer } from '../environment/app-module';
 import { cdktfContext } from '../environment/project-root';
@@ -34,12 +34,7 @@ interface Manifest {
 }
 
 function countResources(file: string): number {
-  const json = JSON.parse(readFileSync(file, 'utf8')) as {
-    resource?: Record<string, Record<string, unknown>>;
-  };
-  let n = 0;
-  for (const byName of Object.values(json.resource ?? {})) n += Object.keys(byName).length;
-  return n;
+  return resourceCount(JSON.parse(readFileSync(file, 'utf8')) as TerraformJson);
 }
 
 /** A synthesis that failed on what the user gave, kept for the next call with the same options. */

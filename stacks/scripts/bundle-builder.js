@@ -1,9 +1,10 @@
 // Part of `pnpm build`, after tsc: bundles dist/synthesis/stack-builder.js (the part of streamed
-// synthesis that builds stacks) with everything it loads (cdktf, constructs, the provider
-// classes, the construct packages, core) into one file, so a synthesis that rebuilds a stack
-// reads and resolves one module instead of several hundred. synthesize-stacks.ts loads it in
-// place of stack-builder.js when it is present and its inputs are unchanged (bundle-builder.test
-// and synthesis-bundle.test check both give byte-identical output).
+// synthesis that builds stacks) with everything it loads (cdktf, constructs, the construct
+// packages, core) into one file, so a synthesis that rebuilds a stack reads and resolves one
+// module instead of several hundred. The provider classes are written beside it, loaded when used
+// (lazy-providers.js). synthesize-stacks.ts loads it in place of stack-builder.js when it is
+// present and its inputs are unchanged (src/synthesis/bundle.test.ts checks both give
+// byte-identical output).
 //
 // Modules that locate files next to themselves (`__dirname`, `__filename`: cdktf's zip helper
 // runs its own file, the reaper points its Terraform asset at its Lambda bundle) get the paths
@@ -11,8 +12,16 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const esbuild = require('esbuild');
-const { BUNDLE_FILE, BUNDLE_INPUTS_FILE, bundleInputsOf } = require('../dist/synthesis/bundle');
 const { fastResolvePlugin } = require('./fast-resolve-plugin');
+const { lazyProvidersPlugin, writeProviders } = require('./lazy-providers');
+const {
+  BUNDLE_FILE,
+  BUNDLE_INPUTS_FILE,
+  PROVIDERS_DIR,
+  PROVIDERS_FILE,
+  bundleInputsOf,
+  shippedCodeFile,
+} = require('../dist/synthesis/bundle');
 
 const dist = path.join(__dirname, '..', 'dist');
 const entry = path.join(dist, 'synthesis', 'stack-builder.js');
@@ -50,29 +59,43 @@ const ownPaths = {
   },
 };
 
+/** The options of every minified output: the bundle, and the provider modules left out of it. */
+const MINIFY = {
+  platform: 'node',
+  target: 'node20',
+  // No `keepNames`: its ~4,000 `__name` calls cost ~8% of a cold synthesis, and nothing that
+  // shapes the output reads a function's name (constructs names the class only in the message
+  // of a duplicate-id error, where esbuild's renamed `Foo2` is as clear).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // Non-ASCII characters escaped (esbuild's default, relied on): loadBundle decodes an ASCII
+  // bundle as Latin-1, faster than as UTF-8; so does the provider loader.
+  charset: 'ascii',
+};
+
 async function main() {
   const fastResolve = fastResolvePlugin((text) =>
     process.stderr.write(`bundle-builder: warning: ${text}\n`),
   );
+  const lazy = lazyProvidersPlugin({
+    runtime: path.join(dist, 'synthesis', 'providers.js'),
+    minify: async (source) =>
+      (await esbuild.transform(source, { ...MINIFY, loader: 'js', format: 'cjs' })).code,
+  });
   const result = await esbuild.build({
     entryPoints: [entry],
     outfile,
     bundle: true,
-    platform: 'node',
     format: 'cjs',
-    target: 'node20',
-    // No `keepNames`: its ~4,000 `__name` calls cost ~8% of a cold synthesis, and nothing that
-    // shapes the output reads a function's name (constructs names the class only in the message
-    // of a duplicate-id error, where esbuild's renamed `Foo2` is as clear).
-    minifyWhitespace: true,
-    minifySyntax: true,
-    // Non-ASCII characters escaped (esbuild's default, relied on): loadBundle decodes an ASCII
-    // bundle as Latin-1, faster than as UTF-8.
-    charset: 'ascii',
+    ...MINIFY,
     // The entry's "use strict" is a directive only at the top, so the banner repeats it.
     banner: { js: `'use strict';\nvar ${BASE} = __dirname;` },
-    // fast-resolve first: the first plugin that loads a file wins.
-    plugins: [...(fastResolve.plugin ? [fastResolve.plugin] : []), ownPaths],
+    // lazy-providers and fast-resolve first: the first plugin that resolves or loads a file wins.
+    plugins: [
+      ...(lazy.plugin ? [lazy.plugin] : []),
+      ...(fastResolve.plugin ? [fastResolve.plugin] : []),
+      ownPaths,
+    ],
     metafile: true,
     logLevel: 'error',
     logOverride: { 'unsupported-require-call': 'warning' },
@@ -89,8 +112,15 @@ async function main() {
     const where = unfollowed.map((w) => `${w.location?.file}:${w.location?.line}`).join(', ');
     throw new Error(`requires that cannot be bundled: ${where}`);
   }
+  // The last build's code for the module of the provider modules goes with it (warm-builder.js
+  // ships it again when there is one).
+  const providersCode = shippedCodeFile(path.join(outdir, PROVIDERS_FILE));
+  for (const f of [providersCode, `${providersCode}.json`]) fs.rmSync(f, { force: true });
+  writeProviders(lazy.modules, outdir, { providersDir: PROVIDERS_DIR, file: PROVIDERS_FILE });
   const inputs = [
-    ...Object.keys(result.metafile.inputs).map((p) => path.resolve(p)),
+    ...Object.keys(result.metafile.inputs)
+      .filter((p) => !p.startsWith('lazy-provider:'))
+      .map((p) => path.resolve(p)),
     ...fastResolve.inputs,
   ];
   fs.writeFileSync(

@@ -22,7 +22,13 @@ import {
 } from './app-plan';
 import { STACK_KIND_ORDER } from './stack-kinds';
 import type { StackInfo, StackKind, StateOptions } from './automock-stack';
-import { currentBundle, LoadedBundle, loadBundle } from './synthesis/bundle';
+import {
+  currentBundle,
+  LoadedBundle,
+  loadBundle,
+  PROVIDERS_FILE,
+  providersAllAtOnce,
+} from './synthesis/bundle';
 import { ManifestMemo, StagedManifest } from './synthesis/manifest';
 import {
   appCodeFingerprint,
@@ -34,6 +40,7 @@ import { SCHEMA_VERDICTS, SchemaVerdictFile } from './synthesis/schema-verdicts'
 import { WORKLOAD_DEFINITIONS, WorkloadDefinitionFile } from './synthesis/workload-memo';
 import { GUARDRAIL_RESULTS, GuardrailResultFile } from './synthesis/guardrail-results';
 import type * as Builder from './synthesis/stack-builder';
+import type { ProviderModules } from './synthesis/providers';
 import { buildInParallel, workerCount } from './synthesis/parallel';
 import { buildOf, StackRecipe } from './synthesis/recipe';
 import { withCheapTokenTraces } from './synthesis/token-traces';
@@ -105,16 +112,27 @@ export interface SynthesizedStacks {
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const builders: { bundled?: LoadedBundle<typeof Builder>; modules?: typeof Builder } = {};
+const builders: {
+  bundled?: LoadedBundle<typeof Builder>;
+  providers?: LoadedBundle<ProviderModules>;
+  modules?: typeof Builder;
+} = {};
 
 /** How a synthesis gets the module that builds stacks. */
 interface BuilderSource {
   /** cdktf and what building any stack needs, loaded on first call. */
   readonly get: () => typeof Builder;
+  /**
+   * Says how many stacks this synthesis builds, before it builds them: past a few, the bundle's
+   * provider modules are loaded all at once ({@link providersAllAtOnce}).
+   */
+  readonly expect: (toBuild: number) => void;
   /** Keeps V8's code of the bundle for the next run, if it was loaded from the bundle. */
   readonly done: () => void;
   /** The bundle it loads, or undefined when it loads the modules. */
   readonly bundle?: string;
+  /** The module of all the bundle's provider modules, when it is loaded (and worker threads load it). */
+  readonly providers: () => string | undefined;
 }
 
 /**
@@ -130,16 +148,39 @@ function builderFor(plan: AppPlan, cache: SynthCache | undefined): BuilderSource
       : undefined;
   if (!bundle) {
     const get = () => (builders.modules ??= require('./synthesis/stack-builder') as typeof Builder);
-    return { get, done: () => undefined };
+    return { get, expect: () => undefined, done: () => undefined, providers: () => undefined };
   }
+  // Without the cache, only the code `pnpm build` shipped with the bundle is reused.
+  const codeDir = cache?.store.dir;
+  // Absent when the bundle holds the provider modules itself (AUTOMOCK_BUNDLE_LAZY_PROVIDERS=0).
+  const providersFile = join(dirname(bundle), PROVIDERS_FILE);
+  let all = false;
   let used = false;
+  const loadAll = (exports: typeof Builder) => {
+    if (builders.providers || !existsSync(providersFile)) return;
+    builders.providers = loadBundle<ProviderModules>(providersFile, codeDir);
+    exports.useProviderModules(builders.providers.exports);
+  };
   const get = () => {
     used = true;
-    // Without the cache, only the code `pnpm build` shipped with the bundle is reused.
-    builders.bundled ??= loadBundle<typeof Builder>(bundle, cache?.store.dir);
+    builders.bundled ??= loadBundle<typeof Builder>(bundle, codeDir);
+    if (all) loadAll(builders.bundled.exports);
     return builders.bundled.exports;
   };
-  return { get, done: () => used && builders.bundled?.saveCodeCache(), bundle };
+  return {
+    get,
+    expect(toBuild) {
+      all = providersAllAtOnce(toBuild);
+      if (all && builders.bundled) loadAll(builders.bundled.exports);
+    },
+    done() {
+      if (!used) return;
+      builders.bundled?.saveCodeCache();
+      builders.providers?.saveCodeCache();
+    },
+    bundle,
+    providers: () => (all && existsSync(providersFile) ? providersFile : undefined),
+  };
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -372,6 +413,7 @@ function synthesizePlan(
     const toBuild = specs
       .map((spec, i) => ({ spec, i }))
       .filter(({ spec, i }) => spec.recipe && !found[i]!.hit);
+    source.expect(toBuild.length);
     const workers = workerCount(toBuild.length);
     if (workers > 0) {
       const metas = buildInParallel(
@@ -385,6 +427,7 @@ function synthesizePlan(
         {
           workers,
           ...(source.bundle ? { bundle: source.bundle } : {}),
+          ...(source.providers() ? { providers: source.providers() } : {}),
           ...(cache ? { codeCacheDir: cache.store.dir } : {}),
         },
       );

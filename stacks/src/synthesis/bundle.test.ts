@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  cpSync,
   existsSync,
   mkdtempSync,
   readdirSync,
@@ -19,8 +20,11 @@ import {
   bundleInputsOf,
   currentBundle,
   loadBundle,
+  PROVIDERS_DIR,
+  PROVIDERS_FILE,
   readSource,
   SHIPPED_CODE_FILE,
+  shippedCodeFile,
   shippedCodeStamp,
 } from './bundle';
 import { SHIPPED_DIGESTS_PATH } from './stack-cache';
@@ -59,7 +63,7 @@ interface MainRun {
 }
 
 /** Runs what `cdktf synth` runs (dist/main.js) in a process of its own, cache off. */
-function runMain(outdir: string, bundle: boolean): MainRun {
+function runMain(outdir: string, bundle: boolean, env: NodeJS.ProcessEnv = {}): MainRun {
   const script = `
     require(${JSON.stringify(join(dist, 'main.js'))});
     const loaded = Object.keys(require.cache);
@@ -74,6 +78,7 @@ function runMain(outdir: string, bundle: boolean): MainRun {
       CDKTF_OUTDIR: outdir,
       AUTOMOCK_SYNTH_CACHE: '0',
       AUTOMOCK_SYNTH_BUNDLE: bundle ? '1' : '0',
+      ...env,
     },
   });
   expect(res.stderr).toBe('');
@@ -86,12 +91,42 @@ describe('the bundled stack builder', () => {
     expect(currentBundle(bundleDir)).toBe(join(bundleDir, BUNDLE_FILE));
   });
 
-  it('comes with the code `pnpm build` compiled for it, stamped for this bundle and Node.js', () => {
-    const stamp = JSON.parse(
-      readFileSync(join(bundleDir, `${SHIPPED_CODE_FILE}.json`), 'utf8'),
-    ) as unknown;
-    expect(stamp).toEqual(shippedCodeStamp(readFileSync(join(bundleDir, BUNDLE_FILE), 'utf8')));
-    expect(statSync(join(bundleDir, SHIPPED_CODE_FILE)).size).toBeGreaterThan(1_000_000);
+  it('comes with the code `pnpm build` compiled for it and its provider modules, stamped for each and Node.js', () => {
+    expect(shippedCodeFile(join(bundleDir, BUNDLE_FILE))).toBe(join(bundleDir, SHIPPED_CODE_FILE));
+    for (const file of [BUNDLE_FILE, PROVIDERS_FILE]) {
+      const shipped = shippedCodeFile(join(bundleDir, file));
+      const stamp = JSON.parse(readFileSync(`${shipped}.json`, 'utf8')) as unknown;
+      expect(stamp).toEqual(shippedCodeStamp(readFileSync(join(bundleDir, file), 'utf8')));
+      expect(statSync(shipped).size).toBeGreaterThan(1_000_000);
+    }
+  });
+
+  it("leaves the provider modules out, each stub naming exactly its module's exports", () => {
+    const bundle = readFileSync(join(bundleDir, BUNDLE_FILE), 'latin1');
+    const stubs = new Map(
+      [...bundle.matchAll(/\.stub\("([a-z0-9-]+)",(\[[^\]]*\])\)/g)].map(
+        (m) => [m[1]!, JSON.parse(m[2]!) as string[]] as const,
+      ),
+    );
+    expect(stubs.size).toBeGreaterThan(50);
+    for (const [name, names] of stubs) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const real = require(`@cdktf/provider-aws/lib/${name}`) as object;
+      expect([name, names]).toEqual([
+        name,
+        Object.getOwnPropertyNames(real).filter((n) => n !== '__esModule'),
+      ]);
+    }
+    const files = readdirSync(join(bundleDir, PROVIDERS_DIR)).map((f) => f.replace(/\.js$/, ''));
+    expect(files.sort()).toEqual([...stubs.keys()].sort());
+    const all = readFileSync(join(bundleDir, PROVIDERS_FILE), 'latin1');
+    expect([...all.matchAll(/^exports\["([a-z0-9-]+)"\] = function/gm)].map((m) => m[1])).toEqual(
+      [...stubs.keys()].sort(),
+    );
+    // The classes' code is in the provider modules, not in the bundle.
+    const resourceTypes = (text: string) => text.match(/\.tfResourceType="aws_/g)?.length ?? 0;
+    expect(resourceTypes(bundle)).toBe(0);
+    expect(resourceTypes(all)).toBeGreaterThan(50);
   });
 
   it('comes with the digests of the code the build read, each the digest of its file', () => {
@@ -117,6 +152,17 @@ describe('the bundled stack builder', () => {
     const modules = join(dir('modules'), 'out');
     const plain = join(dir('plain'), 'out');
     expect(runMain(bundled, true)).toEqual({ bundle: true, modules: 0 });
+    // The provider modules one file each, and all stacks built in a worker thread as well.
+    const each = join(dir('each'), 'out');
+    expect(runMain(each, true, { AUTOMOCK_SYNTH_PROVIDERS: 'each' })).toEqual({
+      bundle: true,
+      modules: 0,
+    });
+    const worker = join(dir('worker'), 'out');
+    expect(runMain(worker, true, { AUTOMOCK_SYNTH_WORKERS: '1' })).toEqual({
+      bundle: true,
+      modules: 0,
+    });
     const unbundled = runMain(modules, false);
     expect(unbundled.bundle).toBe(false);
     expect(unbundled.modules).toBeGreaterThan(100);
@@ -124,7 +170,51 @@ describe('the bundled stack builder', () => {
     const expected = tree(plain);
     expect(Object.keys(expected).length).toBeGreaterThan(7);
     expect(tree(bundled)).toEqual(expected);
+    expect(tree(each)).toEqual(expected);
+    expect(tree(worker)).toEqual(expected);
     expect(tree(modules)).toEqual(expected);
+  });
+
+  it('rebuilds one workload stack with only the provider modules it uses, and writes the same bytes', () => {
+    const workloadsDir = dir('workloads');
+    cpSync(join(__dirname, '..', '..', 'workloads'), workloadsDir, { recursive: true });
+    const cacheDir = join(dir('lazy-cache'), 'c');
+    const run = (outdir: string) => {
+      const options = { outdir, cache: { dir: cacheDir }, workloadsDir };
+      const script = `
+        const { synthesizeStacks } = require(${JSON.stringify(join(dist, 'synthesize-stacks.js'))});
+        const { built } = synthesizeStacks(${JSON.stringify(options)});
+        const bundle = require.cache[${JSON.stringify(join(bundleDir, BUNDLE_FILE))}];
+        console.log(JSON.stringify({
+          built,
+          providers: bundle.exports.loadedProviders(),
+          all: ${JSON.stringify(join(bundleDir, PROVIDERS_FILE))} in require.cache,
+        }));`;
+      const res = spawnSync(process.execPath, ['-e', script], {
+        encoding: 'utf8',
+        env: { ...process.env, AUTOMOCK_SYNTH_PROVIDERS: '', AUTOMOCK_SYNTH_WORKERS: '0' },
+      });
+      expect(res.stderr).toBe('');
+      return JSON.parse(res.stdout) as { built: string[]; providers: string[]; all: boolean };
+    };
+    const full = run(join(dir('lazy-full'), 'out'));
+    expect(full.all).toBe(true);
+    expect(full.providers.length).toBeGreaterThan(80);
+
+    const ledger = join(workloadsDir, 'ledger.yaml');
+    writeFileSync(ledger, `${readFileSync(ledger, 'utf8')}# edited\n`);
+    const outdir = join(dir('lazy-one'), 'out');
+    const one = run(outdir);
+    expect(one.built).toEqual(['dev-ledger']);
+    expect(one.all).toBe(false);
+    // Its database and what reaches it, not the environment's network or other workloads' kinds.
+    expect(one.providers).toEqual(expect.arrayContaining(['db-instance', 'db-parameter-group']));
+    for (const unused of ['vpc', 'nat-gateway', 'cognito-user-pool', 'lb', 'ecs-cluster'])
+      expect(one.providers).not.toContain(unused);
+    expect(one.providers.length).toBeLessThan(full.providers.length / 2);
+    const plain = join(dir('lazy-plain'), 'out');
+    buildApp({ outdir: plain }).synth();
+    expect(tree(outdir)).toEqual(tree(plain));
   });
 
   it("writes the same bytes when the bundle's code comes from V8's code cache", () => {
@@ -139,7 +229,8 @@ describe('the bundled stack builder', () => {
       return Number(res.stdout);
     };
     expect(run('code-1', join(dir('cc1'), 'out'))).toBeGreaterThanOrEqual(7);
-    expect(readdirSync(cacheDir).filter((f) => f.startsWith('builder-code-'))).toHaveLength(1);
+    // The bundle's and its provider modules'.
+    expect(readdirSync(cacheDir).filter((f) => f.startsWith('builder-code-'))).toHaveLength(2);
     const outdir = join(dir('cc2'), 'out');
     expect(run('code-2', outdir)).toBeGreaterThanOrEqual(7);
     const plain = join(dir('cc-plain'), 'out');
@@ -306,7 +397,8 @@ describe('loadBundle', () => {
     const built = join(d, 'built');
     loadBundle(bundle, built).saveCodeCache();
     delete require.cache[bundle];
-    const shipped = join(d, SHIPPED_CODE_FILE);
+    const shipped = shippedCodeFile(bundle);
+    expect(shipped).toBe(join(d, 'b.v8-code.bin'));
     const code = readFileSync(join(built, codeFiles(built)[0]!));
     const ship = (stamp: object, bytes: Buffer = code) => {
       writeFileSync(shipped, bytes);

@@ -62,6 +62,8 @@ export interface ParallelOptions {
   readonly workers: number;
   /** The builder bundle the workers load, or undefined for the modules. */
   readonly bundle?: string;
+  /** The module of the bundle's provider modules that the workers load with it, if any. */
+  readonly providers?: string;
   /** Where V8's code cache for the bundle is kept. */
   readonly codeCacheDir?: string;
 }
@@ -87,6 +89,7 @@ export function buildInParallel(
       port: port2,
       signal,
       ...(options.bundle ? { bundle: options.bundle } : {}),
+      ...(options.providers ? { providers: options.providers } : {}),
       ...(options.codeCacheDir ? { codeCacheDir: options.codeCacheDir } : {}),
     };
     const worker = new Worker(WORKER_FILE, {

@@ -9,8 +9,22 @@ import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { AutomockStack, StackInfo } from '../automock-stack';
 import { inventoryOf } from '../ci-inventory';
 import { ensureBackend, taggableAddresses } from './check-app';
+import { bundleProviders, ProviderModules } from './providers';
 
 export { newManifest } from './manifest';
+
+/**
+ * In the builder bundle, the provider modules not yet loaded come from `modules` (what
+ * `PROVIDERS_FILE` exports) instead of one file each. Without the bundle, it changes nothing.
+ */
+export function useProviderModules(modules: ProviderModules): void {
+  bundleProviders.useModules(modules);
+}
+
+/** In the builder bundle, the provider modules loaded so far; without it, none. */
+export function loadedProviders(): string[] {
+  return bundleProviders.names();
+}
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // Each stack class (and the provider classes it imports) is loaded when a stack of its kind is

@@ -7,6 +7,7 @@ import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { loadBundle } from './bundle';
 import { buildOf, StackRecipe } from './recipe';
+import type { ProviderModules } from './providers';
 import type * as Builder from './stack-builder';
 import { withCheapTokenTraces } from './token-traces';
 
@@ -17,6 +18,8 @@ export interface WorkerSetup {
   readonly signal: Int32Array;
   /** The builder bundle to load, or undefined for the modules. */
   readonly bundle?: string;
+  /** The module of the bundle's provider modules to load with it, if any. */
+  readonly providers?: string;
   /** Where V8's code cache for the bundle is kept (read only here). */
   readonly codeCacheDir?: string;
 }
@@ -36,7 +39,12 @@ export type WorkerAnswer =
 /* eslint-disable @typescript-eslint/no-require-imports */
 function loadBuilder(setup: WorkerSetup): typeof Builder {
   if (!setup.bundle) return require('./stack-builder') as typeof Builder;
-  return loadBundle<typeof Builder>(setup.bundle, setup.codeCacheDir).exports;
+  const builder = loadBundle<typeof Builder>(setup.bundle, setup.codeCacheDir).exports;
+  if (setup.providers)
+    builder.useProviderModules(
+      loadBundle<ProviderModules>(setup.providers, setup.codeCacheDir).exports,
+    );
+  return builder;
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
 

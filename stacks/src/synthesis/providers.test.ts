@@ -1,0 +1,160 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigValidationError } from '@automock/core';
+import {
+  PROVIDERS_DIR,
+  PROVIDERS_EACH_MAX_STACKS,
+  PROVIDERS_FILE,
+  providersAllAtOnce,
+} from './bundle';
+import { ProviderLoader, ProviderModules } from './providers';
+import { tempDirs } from '../testing/files';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { unloadable } = require('../../scripts/lazy-providers') as {
+  unloadable(code: string): string | undefined;
+};
+
+const dir = tempDirs();
+
+/** A directory of provider files, `<name>.js` each. */
+function providerDir(files: Record<string, string>): string {
+  const d = dir('providers');
+  for (const [name, code] of Object.entries(files)) writeFileSync(join(d, `${name}.js`), code);
+  return d;
+}
+
+const CDKTF = { marker: 'the bundle cdktf' };
+
+describe('ProviderLoader', () => {
+  it('loads a module when a property of its stub is first read, once, with the given cdktf', () => {
+    const d = providerDir({
+      thing: [
+        '"use strict";',
+        'Object.defineProperty(exports, "__esModule", { value: true });',
+        'const cdktf = require("cdktf");',
+        'cdktf.runs = (cdktf.runs ?? 0) + 1;',
+        'class Thing { static cdktf = cdktf; }',
+        'exports.Thing = Thing;',
+        'exports.thingToTerraform = (x) => ({ x });',
+      ].join('\n'),
+    });
+    // The module runs in Node's own context (as the bundle does), not in this test's: it counts
+    // its runs on the cdktf it is given.
+    const cdktf: { runs?: number } = {};
+    const loader = new ProviderLoader(d, cdktf);
+    const stub = loader.stub('thing', ['Thing', 'thingToTerraform']);
+    expect(loader.names()).toEqual([]);
+    expect(cdktf.runs).toBeUndefined();
+    expect(Object.keys(stub)).toEqual(['Thing', 'thingToTerraform']);
+    expect((stub as { __esModule?: boolean }).__esModule).toBe(true);
+
+    const Thing = stub.Thing as { cdktf: unknown };
+    expect(Thing.cdktf).toBe(cdktf);
+    expect((stub.thingToTerraform as (x: number) => unknown)(1)).toEqual({ x: 1 });
+    expect(stub.Thing).toBe(Thing);
+    // Another stub of the same module (another importer) gets the same classes.
+    expect(loader.stub('thing', ['Thing']).Thing).toBe(Thing);
+    expect(loader.load('thing').Thing).toBe(Thing);
+    expect(cdktf.runs).toBe(1);
+    expect(loader.names()).toEqual(['thing']);
+  });
+
+  it('refuses any require but cdktf, naming the module and the request, and keeps no half module', () => {
+    const d = providerDir({
+      greedy: '"use strict";\nexports.A = 1;\nrequire("./index-structs");\n',
+    });
+    const loader = new ProviderLoader(d, CDKTF);
+    const stub = loader.stub('greedy', ['A']);
+    const expected =
+      'provider module greedy requires "./index-structs"; the builder bundle gives provider ' +
+      'modules only "cdktf" (scripts/lazy-providers.js): rebuild, or load the modules ' +
+      '(AUTOMOCK_SYNTH_BUNDLE=0)';
+    expect(() => stub.A).toThrow(expected);
+    expect(() => stub.A).toThrow(expected);
+    expect(loader.names()).toEqual([]);
+  });
+
+  it("reports errors at the module file's own lines", () => {
+    const d = providerDir({ broken: '"use strict";\n\nthrow new Error("line three");\n' });
+    const loader = new ProviderLoader(d, CDKTF);
+    let stack = '';
+    try {
+      loader.load('broken');
+    } catch (e) {
+      stack = String((e as Error).stack);
+    }
+    expect(stack).toContain(`${join(d, 'broken.js')}:3:`);
+  });
+
+  it('takes modules not yet loaded from the module of them all once given, not from their files', () => {
+    const d = providerDir({
+      early: 'exports.from = "file";',
+      late: 'exports.from = "file";',
+    });
+    const loader = new ProviderLoader(d, CDKTF);
+    expect(loader.load('early').from).toBe('file');
+    const all: ProviderModules = {
+      early: (exports) => void (exports.from = 'all'),
+      late: (exports, require) => {
+        exports.from = 'all';
+        exports.cdktf = require('cdktf');
+      },
+    };
+    loader.useModules(all);
+    expect(loader.load('early').from).toBe('file');
+    expect(loader.load('late')).toEqual({ from: 'all', cdktf: CDKTF });
+    expect(loader.names()).toEqual(['early', 'late']);
+  });
+});
+
+describe('providersAllAtOnce', () => {
+  it(`loads them one by one for up to ${PROVIDERS_EACH_MAX_STACKS} stacks, unless AUTOMOCK_SYNTH_PROVIDERS says`, () => {
+    expect(providersAllAtOnce(0, {})).toBe(false);
+    expect(providersAllAtOnce(PROVIDERS_EACH_MAX_STACKS, {})).toBe(false);
+    expect(providersAllAtOnce(PROVIDERS_EACH_MAX_STACKS + 1, {})).toBe(true);
+    expect(providersAllAtOnce(1, { AUTOMOCK_SYNTH_PROVIDERS: 'all' })).toBe(true);
+    expect(providersAllAtOnce(1000, { AUTOMOCK_SYNTH_PROVIDERS: 'each' })).toBe(false);
+    expect(providersAllAtOnce(1000, { AUTOMOCK_SYNTH_PROVIDERS: '' })).toBe(true);
+  });
+
+  it('refuses any other value, naming the variable, the value and the rule', () => {
+    for (const bad of ['ALL', 'some', ' each']) {
+      const call = () => providersAllAtOnce(1, { AUTOMOCK_SYNTH_PROVIDERS: bad });
+      expect(call).toThrow(ConfigValidationError);
+      expect(call).toThrow(
+        `AUTOMOCK_SYNTH_PROVIDERS: got ${JSON.stringify(bad)}, must be "all" (load the provider modules at once) or "each" (one by one, as used)`,
+      );
+    }
+  });
+});
+
+describe("the build's check of a provider module (scripts/lazy-providers.js)", () => {
+  it('takes code that requires only cdktf, and names what else a module requires or locates', () => {
+    expect(unloadable('"use strict";var t=require("cdktf");exports.A=1;')).toBeUndefined();
+    expect(unloadable('var t=require("cdktf"),s=require("./index-structs");')).toBe(
+      'it requires "./index-structs", not only "cdktf"',
+    );
+    expect(unloadable('var t=require(name);')).toBe('it requires name, not only "cdktf"');
+    expect(unloadable('var f=require("path").join(__dirname,"x");')).toBe(
+      'it requires "path", not only "cdktf"',
+    );
+    expect(unloadable('var f=__filename;')).toBe('it locates files by its own path');
+  });
+
+  it("passes every provider module the build left out of the bundle, in both of the build's forms", () => {
+    const synthesis = join(__dirname, '..', '..', 'dist', 'synthesis');
+    const files = readdirSync(join(synthesis, PROVIDERS_DIR)).sort();
+    expect(files.length).toBeGreaterThan(50);
+    const all = readFileSync(join(synthesis, PROVIDERS_FILE), 'latin1');
+    for (const file of files) {
+      const code = readFileSync(join(synthesis, PROVIDERS_DIR, file), 'latin1');
+      expect([file, unloadable(code)]).toEqual([file, undefined]);
+      // The module of them all holds the same text, wrapped as CommonJS wraps a module.
+      const name = file.replace(/\.js$/, '');
+      expect(all).toContain(
+        `exports[${JSON.stringify(name)}] = function (exports, require, module, __filename, __dirname) {\n${code}\n};\n`,
+      );
+    }
+  });
+});

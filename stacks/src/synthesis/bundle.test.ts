@@ -104,12 +104,12 @@ describe('the bundled stack builder', () => {
   it("leaves the provider modules out, each stub naming exactly its module's exports", () => {
     const bundle = readFileSync(join(bundleDir, BUNDLE_FILE), 'latin1');
     const stubs = new Map(
-      [...bundle.matchAll(/\.stub\("([a-z0-9-]+)",(\[[^\]]*\])\)/g)].map(
-        (m) => [m[1]!, JSON.parse(m[2]!) as string[]] as const,
+      [...bundle.matchAll(/\.stub\("([a-z0-9-]+)","([^"]+)",(\[[^\]]*\])\)/g)].map(
+        (m) => [m[1]!, { file: m[2]!, names: JSON.parse(m[3]!) as string[] }] as const,
       ),
     );
     expect(stubs.size).toBeGreaterThan(50);
-    for (const [name, names] of stubs) {
+    for (const [name, { names }] of stubs) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const real = require(`@cdktf/provider-aws/lib/${name}`) as object;
       expect([name, names]).toEqual([
@@ -117,8 +117,10 @@ describe('the bundled stack builder', () => {
         Object.getOwnPropertyNames(real).filter((n) => n !== '__esModule'),
       ]);
     }
-    const files = readdirSync(join(bundleDir, PROVIDERS_DIR)).map((f) => f.replace(/\.js$/, ''));
-    expect(files.sort()).toEqual([...stubs.keys()].sort());
+    // Each stub names its module's file, which is there: those files and no others.
+    expect(readdirSync(join(bundleDir, PROVIDERS_DIR)).sort()).toEqual(
+      [...stubs.values()].map((s) => s.file).sort(),
+    );
     const all = readFileSync(join(bundleDir, PROVIDERS_FILE), 'latin1');
     expect([...all.matchAll(/^exports\["([a-z0-9-]+)"\] = function/gm)].map((m) => m[1])).toEqual(
       [...stubs.keys()].sort(),

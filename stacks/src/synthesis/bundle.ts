@@ -12,8 +12,8 @@ export const BUNDLE_FILE = 'stack-builder.bundle.js';
 export const BUNDLE_INPUTS_FILE = 'stack-builder.bundle.inputs.json';
 /**
  * The provider modules the bundle leaves out (scripts/lazy-providers.js), minified, one file each
- * (`<name>.js`) in this directory beside it: what a synthesis of a few stacks loads
- * (src/synthesis/providers.ts).
+ * (`<name>.<digest>.js`, named after its content) in this directory beside it: what a synthesis
+ * of a few stacks loads (src/synthesis/providers.ts).
  */
 export const PROVIDERS_DIR = 'providers';
 /** The same modules in one, beside the bundle: what a synthesis of many stacks loads. */

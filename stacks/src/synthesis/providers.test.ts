@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigValidationError } from '@automock/core';
 import {
@@ -11,8 +12,13 @@ import { ProviderLoader, ProviderModules } from './providers';
 import { tempDirs } from '../testing/files';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { unloadable } = require('../../scripts/lazy-providers') as {
+const { unloadable, writeProviders } = require('../../scripts/lazy-providers') as {
   unloadable(code: string): string | undefined;
+  writeProviders(
+    modules: Map<string, { code: string; out: string }>,
+    outdir: string,
+    names: { providersDir: string; file: string },
+  ): string[];
 };
 
 const dir = tempDirs();
@@ -43,7 +49,7 @@ describe('ProviderLoader', () => {
     // its runs on the cdktf it is given.
     const cdktf: { runs?: number } = {};
     const loader = new ProviderLoader(d, cdktf);
-    const stub = loader.stub('thing', ['Thing', 'thingToTerraform']);
+    const stub = loader.stub('thing', 'thing.js', ['Thing', 'thingToTerraform']);
     expect(loader.names()).toEqual([]);
     expect(cdktf.runs).toBeUndefined();
     expect(Object.keys(stub)).toEqual(['Thing', 'thingToTerraform']);
@@ -54,8 +60,8 @@ describe('ProviderLoader', () => {
     expect((stub.thingToTerraform as (x: number) => unknown)(1)).toEqual({ x: 1 });
     expect(stub.Thing).toBe(Thing);
     // Another stub of the same module (another importer) gets the same classes.
-    expect(loader.stub('thing', ['Thing']).Thing).toBe(Thing);
-    expect(loader.load('thing').Thing).toBe(Thing);
+    expect(loader.stub('thing', 'thing.js', ['Thing']).Thing).toBe(Thing);
+    expect(loader.load('thing', 'thing.js').Thing).toBe(Thing);
     expect(cdktf.runs).toBe(1);
     expect(loader.names()).toEqual(['thing']);
   });
@@ -65,7 +71,7 @@ describe('ProviderLoader', () => {
       greedy: '"use strict";\nexports.A = 1;\nrequire("./index-structs");\n',
     });
     const loader = new ProviderLoader(d, CDKTF);
-    const stub = loader.stub('greedy', ['A']);
+    const stub = loader.stub('greedy', 'greedy.js', ['A']);
     const expected =
       'provider module greedy requires "./index-structs"; the builder bundle gives provider ' +
       'modules only "cdktf" (scripts/lazy-providers.js): rebuild, or load the modules ' +
@@ -80,7 +86,7 @@ describe('ProviderLoader', () => {
     const loader = new ProviderLoader(d, CDKTF);
     let stack = '';
     try {
-      loader.load('broken');
+      loader.load('broken', 'broken.js');
     } catch (e) {
       stack = String((e as Error).stack);
     }
@@ -93,7 +99,7 @@ describe('ProviderLoader', () => {
       late: 'exports.from = "file";',
     });
     const loader = new ProviderLoader(d, CDKTF);
-    expect(loader.load('early').from).toBe('file');
+    expect(loader.load('early', 'early.js').from).toBe('file');
     const all: ProviderModules = {
       early: (exports) => void (exports.from = 'all'),
       late: (exports, require) => {
@@ -102,8 +108,8 @@ describe('ProviderLoader', () => {
       },
     };
     loader.useModules(all);
-    expect(loader.load('early').from).toBe('file');
-    expect(loader.load('late')).toEqual({ from: 'all', cdktf: CDKTF });
+    expect(loader.load('early', 'early.js').from).toBe('file');
+    expect(loader.load('late', 'late.js')).toEqual({ from: 'all', cdktf: CDKTF });
     expect(loader.names()).toEqual(['early', 'late']);
   });
 });
@@ -150,11 +156,50 @@ describe("the build's check of a provider module (scripts/lazy-providers.js)", (
     for (const file of files) {
       const code = readFileSync(join(synthesis, PROVIDERS_DIR, file), 'latin1');
       expect([file, unloadable(code)]).toEqual([file, undefined]);
+      // Named after its content.
+      const [, name, digest] = /^([a-z0-9-]+)\.([0-9a-f]{16})\.js$/.exec(file)!;
+      expect(createHash('sha256').update(code).digest('hex').slice(0, 16)).toBe(digest);
       // The module of them all holds the same text, wrapped as CommonJS wraps a module.
-      const name = file.replace(/\.js$/, '');
       expect(all).toContain(
         `exports[${JSON.stringify(name)}] = function (exports, require, module, __filename, __dirname) {\n${code}\n};\n`,
       );
     }
+  });
+
+  it('leaves unchanged module files alone on a rebuild, writes a changed one anew, removes the rest', () => {
+    const out = dir('write-providers');
+    const names = { providersDir: PROVIDERS_DIR, file: PROVIDERS_FILE };
+    const modules = new Map([
+      ['a', { code: 'exports.a = 1;', out: 'a.1111.js' }],
+      ['b', { code: 'exports.b = 1;', out: 'b.2222.js' }],
+    ]);
+    expect(writeProviders(modules, out, names)).toEqual(['a', 'b']);
+    const at = (f: string) => join(out, PROVIDERS_DIR, f);
+    const before = statSync(at('a.1111.js'));
+    const allBefore = statSync(join(out, PROVIDERS_FILE));
+
+    // The same modules again: no file is touched (a synthesis reading them meanwhile is safe).
+    writeProviders(modules, out, names);
+    expect(statSync(at('a.1111.js'))).toMatchObject({ ino: before.ino, mtimeMs: before.mtimeMs });
+    expect(statSync(join(out, PROVIDERS_FILE))).toMatchObject({
+      ino: allBefore.ino,
+      mtimeMs: allBefore.mtimeMs,
+    });
+
+    // b changed, a gone, c new: the old b file goes once no stub names it.
+    const next = new Map([
+      ['b', { code: 'exports.b = 2;', out: 'b.3333.js' }],
+      ['c', { code: 'exports.c = 1;', out: 'c.4444.js' }],
+    ]);
+    expect(writeProviders(next, out, names)).toEqual(['b', 'c']);
+    expect(readdirSync(join(out, PROVIDERS_DIR)).sort()).toEqual(['b.3333.js', 'c.4444.js']);
+    expect(readFileSync(at('b.3333.js'), 'utf8')).toBe('exports.b = 2;');
+    const all = readFileSync(join(out, PROVIDERS_FILE), 'utf8');
+    expect(all).toContain('exports["b"] = function');
+    expect(all).not.toContain('exports["a"]');
+
+    // The providers kept in the bundle: nothing of them is left beside it.
+    expect(writeProviders(new Map(), out, names)).toEqual([]);
+    expect(readdirSync(out)).toEqual([]);
   });
 });

@@ -36,7 +36,7 @@ export class ProviderLoader {
   private all: ProviderModules | undefined;
 
   /**
-   * @param dir where each module's minified file is (`<dir>/<name>.js`)
+   * @param dir where each module's minified file is
    * @param cdktf what the modules get for `require("cdktf")`
    */
   constructor(
@@ -54,11 +54,11 @@ export class ProviderLoader {
     return [...this.loaded.keys()];
   }
 
-  /** The exports of provider module `name`, loaded once. */
-  load(name: string): Record<string, unknown> {
+  /** The exports of provider module `name` (whose own file is `file` in the directory), loaded once. */
+  load(name: string, file: string): Record<string, unknown> {
     const done = this.loaded.get(name);
     if (done) return done;
-    const filename = join(this.dir, `${name}.js`);
+    const filename = join(this.dir, file);
     const run = this.all?.[name] ?? this.compile(filename);
     const module = { exports: {} as Record<string, unknown> };
     this.loaded.set(name, module.exports);
@@ -73,18 +73,18 @@ export class ProviderLoader {
   }
 
   /**
-   * An object with the exports `names` of provider module `name` as properties that load it on
-   * first use, marked `__esModule` as the module is (TypeScript's output). What the bundle has in
-   * place of `require("@cdktf/provider-aws/lib/<name>")`.
+   * An object with the exports `names` of provider module `name` (its own file: `file`) as
+   * properties that load it on first use, marked `__esModule` as the module is (TypeScript's
+   * output). What the bundle has in place of `require("@cdktf/provider-aws/lib/<name>")`.
    */
-  stub(name: string, names: readonly string[]): Record<string, unknown> {
+  stub(name: string, file: string, names: readonly string[]): Record<string, unknown> {
     const stub: Record<string, unknown> = {};
     Object.defineProperty(stub, '__esModule', { value: true });
     let real: Record<string, unknown> | undefined;
     for (const key of names)
       Object.defineProperty(stub, key, {
         enumerable: true,
-        get: () => (real ??= this.load(name))[key],
+        get: () => (real ??= this.load(name, file))[key],
       });
     return stub;
   }

@@ -124,7 +124,9 @@ interface BuilderSource {
   readonly get: () => typeof Builder;
   /**
    * Says how many stacks this synthesis builds, before it builds them: past a few, the bundle's
-   * provider modules are loaded all at once ({@link providersAllAtOnce}).
+   * provider modules are loaded all at once ({@link providersAllAtOnce}). The count is of the
+   * environment, project and workload stacks; a bootstrap stack rebuilt after them (its
+   * inventories changed) loads what it needs one by one.
    */
   readonly expect: (toBuild: number) => void;
   /** Keeps V8's code of the bundle for the next run, if it was loaded from the bundle. */
@@ -148,7 +150,13 @@ function builderFor(plan: AppPlan, cache: SynthCache | undefined): BuilderSource
       : undefined;
   if (!bundle) {
     const get = () => (builders.modules ??= require('./synthesis/stack-builder') as typeof Builder);
-    return { get, expect: () => undefined, done: () => undefined, providers: () => undefined };
+    return {
+      get,
+      // Checked here too, so a wrong value is refused whether or not the bundle is used.
+      expect: (toBuild) => void providersAllAtOnce(toBuild),
+      done: () => undefined,
+      providers: () => undefined,
+    };
   }
   // Without the cache, only the code `pnpm build` shipped with the bundle is reused.
   const codeDir = cache?.store.dir;
@@ -416,6 +424,7 @@ function synthesizePlan(
     source.expect(toBuild.length);
     const workers = workerCount(toBuild.length);
     if (workers > 0) {
+      const providers = source.providers();
       const metas = buildInParallel(
         toBuild.map(({ spec }) => ({ recipe: spec.recipe!, ctx })),
         (job) =>
@@ -427,7 +436,7 @@ function synthesizePlan(
         {
           workers,
           ...(source.bundle ? { bundle: source.bundle } : {}),
-          ...(source.providers() ? { providers: source.providers() } : {}),
+          ...(providers ? { providers } : {}),
           ...(cache ? { codeCacheDir: cache.store.dir } : {}),
         },
       );

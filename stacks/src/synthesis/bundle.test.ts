@@ -23,7 +23,6 @@ import {
   PROVIDERS_DIR,
   PROVIDERS_FILE,
   readSource,
-  SHIPPED_CODE_FILE,
   shippedCodeFile,
   shippedCodeStamp,
 } from './bundle';
@@ -92,7 +91,9 @@ describe('the bundled stack builder', () => {
   });
 
   it('comes with the code `pnpm build` compiled for it and its provider modules, stamped for each and Node.js', () => {
-    expect(shippedCodeFile(join(bundleDir, BUNDLE_FILE))).toBe(join(bundleDir, SHIPPED_CODE_FILE));
+    expect(shippedCodeFile(join(bundleDir, BUNDLE_FILE))).toBe(
+      join(bundleDir, 'stack-builder.bundle.v8-code.bin'),
+    );
     for (const file of [BUNDLE_FILE, PROVIDERS_FILE]) {
       const shipped = shippedCodeFile(join(bundleDir, file));
       const stamp = JSON.parse(readFileSync(`${shipped}.json`, 'utf8')) as unknown;
@@ -122,8 +123,9 @@ describe('the bundled stack builder', () => {
       [...stubs.values()].map((s) => s.file).sort(),
     );
     const all = readFileSync(join(bundleDir, PROVIDERS_FILE), 'latin1');
-    expect([...all.matchAll(/^exports\["([a-z0-9-]+)"\] = function/gm)].map((m) => m[1])).toEqual(
-      [...stubs.keys()].sort(),
+    // Keyed by the same file names.
+    expect([...all.matchAll(/^exports\["([^"]+)"\] = function/gm)].map((m) => m[1]).sort()).toEqual(
+      [...stubs.values()].map((s) => s.file).sort(),
     );
     // The classes' code is in the provider modules, not in the bundle.
     const resourceTypes = (text: string) => text.match(/\.tfResourceType="aws_/g)?.length ?? 0;

@@ -54,9 +54,6 @@ export function shippedCodeFile(bundle: string): string {
   return `${bundle.replace(/\.js$/, '')}.v8-code.bin`;
 }
 
-/** {@link shippedCodeFile} of the builder bundle, by name. */
-export const SHIPPED_CODE_FILE = shippedCodeFile(BUNDLE_FILE);
-
 /** What the shipped code was compiled from and by: used only when all of it matches. */
 export interface ShippedCodeStamp {
   /** SHA-256 of the bundle's text. */
@@ -251,8 +248,8 @@ export function loadBundle<T>(bundle: string, cacheDir?: string): LoadedBundle<T
 
 /**
  * The bundle's text. esbuild writes ASCII (non-ASCII characters escaped, scripts/bundle-builder.js),
- * which decodes as Latin-1 to the same string faster than as UTF-8 (reading and decoding the 4 MB
- * bundle in a fresh process: ~37 against ~47 ms here); anything else is decoded as UTF-8, as
+ * which decodes as Latin-1 to the same string faster than as UTF-8 (reading and decoding the
+ * bundle, then 4 MB, in a fresh process: ~37 against ~47 ms here); anything else is decoded as UTF-8, as
  * `require` would.
  */
 export function readSource(file: string): string {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { build, Plugin } from 'esbuild';
 import { join } from 'node:path';
 import { ConfigValidationError } from '@automock/core';
 import {
@@ -9,17 +10,26 @@ import {
   providersAllAtOnce,
 } from './bundle';
 import { ProviderLoader, ProviderModules } from './providers';
+import { synthesizeStacks } from '../synthesize-stacks';
 import { tempDirs } from '../testing/files';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { unloadable, writeProviders } = require('../../scripts/lazy-providers') as {
-  unloadable(code: string): string | undefined;
-  writeProviders(
-    modules: Map<string, { code: string; out: string }>,
-    outdir: string,
-    names: { providersDir: string; file: string },
-  ): string[];
-};
+const { lazyProvidersPlugin, unloadable, writeProviders } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('../../scripts/lazy-providers') as {
+    lazyProvidersPlugin(options: {
+      runtime: string;
+      minify: (source: string) => Promise<string>;
+    }): {
+      plugin: Plugin;
+      modules: Map<string, { code: string; out: string }>;
+    };
+    unloadable(code: string): string | undefined;
+    writeProviders(
+      modules: Map<string, { code: string; out: string }>,
+      outdir: string,
+      names: { providersDir: string; file: string },
+    ): string[];
+  };
 
 const dir = tempDirs();
 
@@ -81,6 +91,15 @@ describe('ProviderLoader', () => {
     expect(loader.names()).toEqual([]);
   });
 
+  it('says a module file that is gone went with a rebuild, and to run again', () => {
+    const d = providerDir({});
+    const loader = new ProviderLoader(d, CDKTF);
+    expect(() => loader.load('vpc', 'vpc.0123456789abcdef.js')).toThrow(
+      `provider module vpc: ${join(d, 'vpc.0123456789abcdef.js')} is gone; \`pnpm build\` ran while ` +
+        'this synthesis was loading provider modules (a changed module gets a new file): run it again',
+    );
+  });
+
   it("reports errors at the module file's own lines", () => {
     const d = providerDir({ broken: '"use strict";\n\nthrow new Error("line three");\n' });
     const loader = new ProviderLoader(d, CDKTF);
@@ -97,20 +116,29 @@ describe('ProviderLoader', () => {
     const d = providerDir({
       early: 'exports.from = "file";',
       late: 'exports.from = "file";',
+      'other.new': 'exports.from = "file";',
     });
     const loader = new ProviderLoader(d, CDKTF);
     expect(loader.load('early', 'early.js').from).toBe('file');
     const all: ProviderModules = {
-      early: (exports) => void (exports.from = 'all'),
-      late: (exports, require) => {
+      'early.js': (exports) => void (exports.from = 'all'),
+      'late.js': function (this: unknown, exports, require) {
         exports.from = 'all';
         exports.cdktf = require('cdktf');
+        exports.thisIsExports = this === exports;
       },
+      // Another build's file of the same module: not what a stub of this bundle names.
+      'other.old.js': (exports) => void (exports.from = 'another build'),
     };
     loader.useModules(all);
     expect(loader.load('early', 'early.js').from).toBe('file');
-    expect(loader.load('late', 'late.js')).toEqual({ from: 'all', cdktf: CDKTF });
-    expect(loader.names()).toEqual(['early', 'late']);
+    expect(loader.load('late', 'late.js')).toEqual({
+      from: 'all',
+      cdktf: CDKTF,
+      thisIsExports: true,
+    });
+    expect(loader.load('other', 'other.new.js').from).toBe('file');
+    expect(loader.names()).toEqual(['early', 'late', 'other']);
   });
 });
 
@@ -122,6 +150,21 @@ describe('providersAllAtOnce', () => {
     expect(providersAllAtOnce(1, { AUTOMOCK_SYNTH_PROVIDERS: 'all' })).toBe(true);
     expect(providersAllAtOnce(1000, { AUTOMOCK_SYNTH_PROVIDERS: 'each' })).toBe(false);
     expect(providersAllAtOnce(1000, { AUTOMOCK_SYNTH_PROVIDERS: '' })).toBe(true);
+  });
+
+  it('is checked by a synthesis, with or without the bundle, before it writes anything', () => {
+    const parent = dir('bad-providers');
+    const before = process.env.AUTOMOCK_SYNTH_PROVIDERS;
+    process.env.AUTOMOCK_SYNTH_PROVIDERS = 'some';
+    try {
+      expect(() => synthesizeStacks({ outdir: join(parent, 'out'), cache: false })).toThrow(
+        'AUTOMOCK_SYNTH_PROVIDERS: got "some"',
+      );
+    } finally {
+      if (before === undefined) delete process.env.AUTOMOCK_SYNTH_PROVIDERS;
+      else process.env.AUTOMOCK_SYNTH_PROVIDERS = before;
+    }
+    expect(readdirSync(parent)).toEqual([]);
   });
 
   it('refuses any other value, naming the variable, the value and the rule', () => {
@@ -146,6 +189,10 @@ describe("the build's check of a provider module (scripts/lazy-providers.js)", (
       'it requires "path", not only "cdktf"',
     );
     expect(unloadable('var f=__filename;')).toBe('it locates files by its own path');
+    for (const loads of ['require.resolve("x")', 'import("x")'])
+      expect(unloadable(`var t=require("cdktf");${loads};`)).toBe(
+        'it resolves or imports modules itself',
+      );
   });
 
   it("passes every provider module the build left out of the bundle, in both of the build's forms", () => {
@@ -159,11 +206,55 @@ describe("the build's check of a provider module (scripts/lazy-providers.js)", (
       // Named after its content.
       const [, name, digest] = /^([a-z0-9-]+)\.([0-9a-f]{16})\.js$/.exec(file)!;
       expect(createHash('sha256').update(code).digest('hex').slice(0, 16)).toBe(digest);
-      // The module of them all holds the same text, wrapped as CommonJS wraps a module.
+      expect(name).toBeTruthy();
+      // The module of them all holds the same text by the same name, wrapped as CommonJS wraps a
+      // module.
       expect(all).toContain(
-        `exports[${JSON.stringify(name)}] = function (exports, require, module, __filename, __dirname) {\n${code}\n};\n`,
+        `exports[${JSON.stringify(file)}] = function (exports, require, module, __filename, __dirname) {\n${code}\n};\n`,
       );
     }
+  });
+
+  it('fails the build for the package root, two copies of a module, or a module with its own cdktf', async () => {
+    const root = dir('plugin');
+    const write = (rel: string, text: string) => {
+      mkdirSync(join(root, rel, '..'), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    };
+    const provider = 'exports.__esModule = true; exports.Foo = class Foo {};';
+    for (const copy of ['a', 'b', 'c']) {
+      write(`${copy}/node_modules/@cdktf/provider-aws/lib/foo/index.js`, provider);
+      write(`${copy}/index.js`, 'module.exports = require("@cdktf/provider-aws/lib/foo");');
+    }
+    // c's provider resolves a cdktf of its own, not the bundle's.
+    write('c/node_modules/cdktf/package.json', '{"name":"cdktf","main":"index.js"}');
+    write('c/node_modules/cdktf/index.js', '');
+    write('root.js', 'require("@cdktf/provider-aws");');
+    write('two.js', 'require("./a/index.js"); require("./b/index.js");');
+    write('own.js', 'require("./c/index.js");');
+    const bundle = async (entry: string) => {
+      const lazy = lazyProvidersPlugin({
+        runtime: join(__dirname, '..', '..', 'dist', 'synthesis', 'providers.js'),
+        minify: async (source) => source,
+      });
+      await build({
+        entryPoints: [join(root, entry)],
+        bundle: true,
+        platform: 'node',
+        write: false,
+        logLevel: 'silent',
+        plugins: [lazy.plugin],
+      });
+    };
+    await expect(bundle('root.js')).rejects.toThrow(
+      'import provider classes by path (lib/<name>), not @cdktf/provider-aws',
+    );
+    await expect(bundle('two.js')).rejects.toThrow(
+      /two provider modules named foo: \S+\/[ab]\/node_modules\/\S+, \S+\/[ab]\/node_modules\//,
+    );
+    await expect(bundle('own.js')).rejects.toThrow(
+      /provider module \S+\/c\/node_modules\/\S+ resolves cdktf \S+\/c\/node_modules\/cdktf\/index.js, not the bundle's/,
+    );
   });
 
   it('leaves unchanged module files alone on a rebuild, writes a changed one anew, removes the rest', () => {
@@ -195,8 +286,9 @@ describe("the build's check of a provider module (scripts/lazy-providers.js)", (
     expect(readdirSync(join(out, PROVIDERS_DIR)).sort()).toEqual(['b.3333.js', 'c.4444.js']);
     expect(readFileSync(at('b.3333.js'), 'utf8')).toBe('exports.b = 2;');
     const all = readFileSync(join(out, PROVIDERS_FILE), 'utf8');
-    expect(all).toContain('exports["b"] = function');
-    expect(all).not.toContain('exports["a"]');
+    expect(all).toContain('exports["b.3333.js"] = function');
+    expect(all).not.toContain('b.2222.js');
+    expect(all).not.toContain('exports["a');
 
     // The providers kept in the bundle: nothing of them is left beside it.
     expect(writeProviders(new Map(), out, names)).toEqual([]);

@@ -1,6 +1,6 @@
-// The provider classes of the builder bundle, loaded when first used. A provider module is half of
-// the bundle's code (2.2 of 4.2 MB minified) and a rebuild of one workload or project stack uses
-// only a fifth of them, so `pnpm build` leaves them out of the bundle (scripts/lazy-providers.js):
+// The provider classes of the builder bundle, loaded when first used. The provider modules were
+// more than half of the bundle's code (2.2 of 4.2 MB minified) and a rebuild of one workload or
+// project stack uses only a fifth of them, so `pnpm build` leaves them out of the bundle (scripts/lazy-providers.js):
 // each import of `@cdktf/provider-aws/lib/<name>` in it is a stub whose properties load the module
 // on first use, either from its own minified file (a few stacks to build: only what they use is
 // read and compiled) or from one module holding them all, whose compiled code V8 keeps between
@@ -19,7 +19,10 @@ export type ProviderModule = (
   dirname: string,
 ) => void;
 
-/** What `PROVIDERS_FILE` (./bundle) exports: every provider module of the bundle, by name. */
+/**
+ * What `PROVIDERS_FILE` (./bundle) exports: every provider module of the bundle, by the name of
+ * its own file (`<name>.<digest of its content>.js`), so that a bundle of another build finds none.
+ */
 export type ProviderModules = Readonly<Record<string, ProviderModule>>;
 
 // The same head and tail as Node's CommonJS wrapper, the head on a line of its own so that line
@@ -59,11 +62,20 @@ export class ProviderLoader {
     const done = this.loaded.get(name);
     if (done) return done;
     const filename = join(this.dir, file);
-    const run = this.all?.[name] ?? this.compile(filename);
+    const run =
+      this.all && Object.hasOwn(this.all, file) ? this.all[file]! : this.compile(name, filename);
     const module = { exports: {} as Record<string, unknown> };
     this.loaded.set(name, module.exports);
     try {
-      run(module.exports, (id) => this.require(name, id), module, filename, this.dir);
+      // `this` at the top of a module is its exports, as under Node's loader.
+      run.call(
+        module.exports,
+        module.exports,
+        (id) => this.require(name, id),
+        module,
+        filename,
+        this.dir,
+      );
     } catch (e) {
       this.loaded.delete(name);
       throw e;
@@ -89,9 +101,18 @@ export class ProviderLoader {
     return stub;
   }
 
-  private compile(filename: string): ProviderModule {
-    // Minified by esbuild with non-ASCII characters escaped: Latin-1 reads it faster than UTF-8.
-    const source = readFileSync(filename, 'latin1');
+  private compile(name: string, filename: string): ProviderModule {
+    let source: string;
+    try {
+      // Minified by esbuild with non-ASCII characters escaped: Latin-1 reads it faster than UTF-8.
+      source = readFileSync(filename, 'latin1');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      throw new Error(
+        `provider module ${name}: ${filename} is gone; \`pnpm build\` ran while this synthesis ` +
+          `was loading provider modules (a changed module gets a new file): run it again`,
+      );
+    }
     return new Script(`${WRAPPER_HEAD}${source}\n})`, {
       filename,
       lineOffset: -1,

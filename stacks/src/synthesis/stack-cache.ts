@@ -80,7 +80,7 @@ type Digests = Record<string, readonly [number, number, number, number, string]>
 
 /**
  * Digests of code files from an earlier run, by path, each valid while the file's size, inode,
- * modification and change times are the ones recorded: reading and hashing the code (some 4 MB)
+ * modification and change times are the ones recorded: reading and hashing the code (some 11 MB)
  * on every synthesis costs more than the rest of a synthesis served from the cache.
  */
 class DigestMemo {

@@ -17,9 +17,14 @@ const os = require('node:os');
 const path = require('node:path');
 
 const dist = path.join(__dirname, '..', 'dist');
-const { BUNDLE_FILE, PROVIDERS_FILE, codeCacheFile, shippedCodeFile, shippedCodeStamp } = require(
-  path.join(dist, 'synthesis', 'bundle.js'),
-);
+const {
+  BUNDLE_FILE,
+  PROVIDERS_FILE,
+  codeCacheFile,
+  fileIdentity,
+  shippedCodeFile,
+  shippedCodeStamp,
+} = require(path.join(dist, 'synthesis', 'bundle.js'));
 // The bundle, and the module of its provider modules when it left them out
 // (scripts/lazy-providers.js): a synthesis of the default app loads both.
 const bundles = [BUNDLE_FILE, PROVIDERS_FILE]
@@ -52,7 +57,11 @@ try {
     if (!fs.existsSync(code))
       throw new Error(`the synthesis kept no code for ${path.basename(bundle)}`);
     fs.copyFileSync(code, shippedCodeFile(bundle));
-    const stamp = shippedCodeStamp(fs.readFileSync(bundle, 'utf8'));
+    // With the file as it is now: while it stays so, its text is not hashed again to be trusted.
+    const stamp = {
+      ...shippedCodeStamp(fs.readFileSync(bundle, 'utf8')),
+      file: fileIdentity(bundle),
+    };
     fs.writeFileSync(`${shippedCodeFile(bundle)}.json`, `${JSON.stringify(stamp)}\n`);
   }
   // The digests of the code this synthesis read, for the first synthesis with a fresh cache.

@@ -19,10 +19,12 @@ import {
   BUNDLE_INPUTS_FILE,
   bundleInputsOf,
   currentBundle,
+  fileIdentity,
   loadBundle,
   PROVIDERS_DIR,
   PROVIDERS_FILE,
   readSource,
+  ShippedCodeStamp,
   shippedCodeFile,
   shippedCodeStamp,
 } from './bundle';
@@ -96,8 +98,16 @@ describe('the bundled stack builder', () => {
     );
     for (const file of [BUNDLE_FILE, PROVIDERS_FILE]) {
       const shipped = shippedCodeFile(join(bundleDir, file));
-      const stamp = JSON.parse(readFileSync(`${shipped}.json`, 'utf8')) as unknown;
+      const { file: built, ...stamp } = JSON.parse(
+        readFileSync(`${shipped}.json`, 'utf8'),
+      ) as ShippedCodeStamp;
       expect(stamp).toEqual(shippedCodeStamp(readFileSync(join(bundleDir, file), 'utf8')));
+      // The file as the build left it (a build cache may have restored it with new times since).
+      expect(built).toEqual({
+        size: statSync(join(bundleDir, file)).size,
+        mtimeMs: expect.any(Number),
+        ino: expect.any(Number),
+      });
       expect(statSync(shipped).size).toBeGreaterThan(1_000_000);
     }
   });
@@ -428,6 +438,24 @@ describe('loadBundle', () => {
     uncached.saveCodeCache();
     expect(readdirSync(d).sort()).toEqual(before);
     delete require.cache[bundle];
+
+    // The file as the build left it: trusted without hashing its text (the stamp's digest here is
+    // deliberately wrong, to show it is not read); once the file is touched, the digest decides.
+    const asBuilt = fileIdentity(bundle);
+    for (const [other, taken] of [
+      [{ ...stamp, sha256: '0'.repeat(64), file: asBuilt }, true],
+      [{ ...stamp, file: { ...asBuilt, ino: asBuilt.ino + 1 } }, true],
+      [{ ...stamp, file: { ...asBuilt, mtimeMs: asBuilt.mtimeMs + 1 } }, true],
+      [{ ...stamp, sha256: '0'.repeat(64), file: { ...asBuilt, ino: asBuilt.ino + 1 } }, false],
+      [{ ...stamp, sha256: '0'.repeat(64), file: { ...asBuilt, size: asBuilt.size + 1 } }, false],
+      [{ ...stamp, node: 'v0.0.1', file: asBuilt }, false],
+    ] as const) {
+      ship(other);
+      const loaded = loadBundle<{ inc: (x: number) => number }>(bundle, join(d, 'none'));
+      expect([other, loaded.fromCodeCache]).toEqual([other, taken]);
+      expect(loaded.exports.inc(1)).toBe(2);
+      delete require.cache[bundle];
+    }
 
     for (const other of [
       { ...stamp, sha256: '0'.repeat(64) },

@@ -120,9 +120,9 @@ function writeAtomically(file, text) {
 /**
  * Writes what the plugin collected into `outdir`: each module as `<providersDir>/<its out name>`
  * (left alone when it is there: the name is its content's), and `file` exporting them all, by
- * the same names, as functions of CommonJS's wrapper arguments. Removes the files no module is named by any more,
- * and everything when nothing was collected (the providers stayed in the bundle). Returns the
- * module names.
+ * the same names, as functions of CommonJS's wrapper arguments. Removes the files no module is
+ * named by any more, and everything when nothing was collected (the providers stayed in the
+ * bundle). Returns the module names.
  */
 function writeProviders(modules, outdir, { providersDir, file }) {
   const dir = path.join(outdir, providersDir);
@@ -135,6 +135,7 @@ function writeProviders(modules, outdir, { providersDir, file }) {
   const names = [...modules.keys()].sort();
   for (const name of names) {
     const { out, code } = modules.get(name);
+    // Named after its content: one that is there already holds it.
     if (!fs.existsSync(path.join(dir, out))) writeAtomically(path.join(dir, out), code);
   }
   const kept = new Set(names.map((name) => modules.get(name).out));

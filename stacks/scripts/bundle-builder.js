@@ -23,7 +23,9 @@ const {
   shippedCodeFile,
 } = require('../dist/synthesis/bundle');
 
-const dist = path.join(__dirname, '..', 'dist');
+// The package's build output, or another copy of it given as the argument (a test builds the
+// bundle the other way, AUTOMOCK_BUNDLE_LAZY_PROVIDERS=0, in a copy beside this one).
+const dist = process.argv[2] ? path.resolve(process.argv[2]) : path.join(__dirname, '..', 'dist');
 const entry = path.join(dist, 'synthesis', 'stack-builder.js');
 const outfile = path.join(dist, 'synthesis', BUNDLE_FILE);
 const outdir = path.dirname(outfile);

@@ -105,6 +105,11 @@ export interface SynthesizedStacks {
   /** Worker threads that built stacks beside this one (0: all in this thread). */
   readonly workers: number;
   /**
+   * The stacks of `built` that worker threads built. A stack a worker failed is built again in
+   * this thread, with the same files, and is not here.
+   */
+  readonly builtInWorkers: readonly string[];
+  /**
    * Each stack's number of Terraform resources, by name: what its file's `resource` holds,
    * counted from the JSON synthesis kept (so a caller reporting them need not read every file).
    */
@@ -423,9 +428,10 @@ function synthesizePlan(
       .filter(({ spec, i }) => spec.recipe && !found[i]!.hit);
     source.expect(toBuild.length);
     const workers = workerCount(toBuild.length);
+    const builtInWorkers: string[] = [];
     if (workers > 0) {
       const providers = source.providers();
-      const metas = buildInParallel(
+      const { metas, inWorkers } = buildInParallel(
         toBuild.map(({ spec }) => ({ recipe: spec.recipe!, ctx })),
         (job) =>
           builder().synthesizeStack(
@@ -441,6 +447,7 @@ function synthesizePlan(
         },
       );
       toBuild.forEach(({ i }, k) => (ahead[i] = metas[k]));
+      builtInWorkers.push(...inWorkers.map((k) => toBuild[k]!.spec.name));
     }
     specs.forEach((spec, i) => synth(spec, found[i], ahead[i]));
 
@@ -515,6 +522,7 @@ function synthesizePlan(
       built,
       cached,
       workers,
+      builtInWorkers,
       resources: Object.fromEntries(
         results.map(({ spec, meta }) => [spec.name, resourceCount(meta.json)]),
       ),

@@ -3,11 +3,13 @@ import { createHash } from 'node:crypto';
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -85,6 +87,29 @@ function runMain(outdir: string, bundle: boolean, env: NodeJS.ProcessEnv = {}): 
   expect(res.stderr).toBe('');
   expect(res.status).toBe(0);
   return JSON.parse(res.stdout.trim().split('\n').pop()!) as MainRun;
+}
+
+/**
+ * Synthesises the default app with one worker thread beside the main thread, cache off, the
+ * provider modules loaded `providers` ('all' or 'each'); says whether the worker built stacks.
+ */
+function runInWorkers(outdir: string, providers: string): MainRun & { inWorkers: boolean } {
+  const script = `
+    const { synthesizeStacks } = require(${JSON.stringify(join(dist, 'synthesize-stacks.js'))});
+    const { built, builtInWorkers } = synthesizeStacks({ outdir: ${JSON.stringify(outdir)}, cache: false });
+    const loaded = Object.keys(require.cache);
+    console.log(JSON.stringify({
+      bundle: loaded.some((k) => k.endsWith(${JSON.stringify(BUNDLE_FILE)})),
+      modules: loaded.filter((k) => /[\\\\/]node_modules[\\\\/](cdktf|constructs|@cdktf)[\\\\/]/.test(k)).length,
+      inWorkers: builtInWorkers.length > 0 && builtInWorkers.every((s) => built.includes(s)),
+    }));`;
+  const res = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, AUTOMOCK_SYNTH_WORKERS: '1', AUTOMOCK_SYNTH_PROVIDERS: providers },
+  });
+  expect(res.stderr).toBe('');
+  expect(res.status).toBe(0);
+  return JSON.parse(res.stdout.trim().split('\n').pop()!) as MainRun & { inWorkers: boolean };
 }
 
 describe('the bundled stack builder', () => {
@@ -172,11 +197,12 @@ describe('the bundled stack builder', () => {
       bundle: true,
       modules: 0,
     });
+    // A worker thread loads the module of them all, or given none, one file each; either way it
+    // builds its stacks itself (a stack a worker fails is built again in the main thread).
     const worker = join(dir('worker'), 'out');
-    expect(runMain(worker, true, { AUTOMOCK_SYNTH_WORKERS: '1' })).toEqual({
-      bundle: true,
-      modules: 0,
-    });
+    expect(runInWorkers(worker, 'all')).toEqual({ bundle: true, modules: 0, inWorkers: true });
+    const workerEach = join(dir('worker-each'), 'out');
+    expect(runInWorkers(workerEach, 'each')).toEqual({ bundle: true, modules: 0, inWorkers: true });
     const unbundled = runMain(modules, false);
     expect(unbundled.bundle).toBe(false);
     expect(unbundled.modules).toBeGreaterThan(100);
@@ -186,8 +212,59 @@ describe('the bundled stack builder', () => {
     expect(tree(bundled)).toEqual(expected);
     expect(tree(each)).toEqual(expected);
     expect(tree(worker)).toEqual(expected);
+    expect(tree(workerEach)).toEqual(expected);
     expect(tree(modules)).toEqual(expected);
   });
+
+  it('keeps the provider modules in the bundle when built with AUTOMOCK_BUNDLE_LAZY_PROVIDERS=0, and writes the same bytes', () => {
+    // A copy of the build output beside the package (so it resolves the same node_modules), with
+    // the declarations the default app reads from beside dist/.
+    const stacksDir = join(__dirname, '..', '..');
+    const cacheRoot = join(stacksDir, 'node_modules', '.cache');
+    mkdirSync(cacheRoot, { recursive: true });
+    const copy = mkdtempSync(join(cacheRoot, 'bundle-lazy-off-'));
+    dirs.push(copy);
+    cpSync(dist, join(copy, 'dist'), { recursive: true });
+    for (const data of ['projects', 'workloads'])
+      symlinkSync(join(stacksDir, data), join(copy, data));
+    const copyDir = join(copy, 'dist', 'synthesis');
+    // The lazy build's provider files are in the copy to begin with: this build must remove them.
+    expect(existsSync(join(copyDir, PROVIDERS_FILE))).toBe(true);
+    const build = spawnSync(
+      process.execPath,
+      [join(stacksDir, 'scripts', 'bundle-builder.js'), join(copy, 'dist')],
+      {
+        cwd: stacksDir,
+        encoding: 'utf8',
+        env: { ...process.env, AUTOMOCK_BUNDLE_LAZY_PROVIDERS: '0' },
+      },
+    );
+    expect(build.stderr).toBe('');
+    expect(build.status).toBe(0);
+    expect(existsSync(join(copyDir, PROVIDERS_FILE))).toBe(false);
+    expect(existsSync(join(copyDir, PROVIDERS_DIR))).toBe(false);
+    const text = readFileSync(join(copyDir, BUNDLE_FILE), 'latin1');
+    // The provider classes' own code (a resource type), and none of the module files' names.
+    expect(text).toContain('"aws_ecs_service"');
+    expect(text).not.toMatch(/ecs-service\.[0-9a-f]{16}\.js/);
+    expect(currentBundle(copyDir)).toBe(join(copyDir, BUNDLE_FILE));
+
+    const outdir = join(dir('lazy-off'), 'out');
+    const script = `
+      process.env.CDKTF_OUTDIR = ${JSON.stringify(outdir)};
+      require(${JSON.stringify(join(copy, 'dist', 'main.js'))});
+      const bundle = require.cache[${JSON.stringify(join(copyDir, BUNDLE_FILE))}];
+      console.log(JSON.stringify({ bundle: !!bundle, stubs: bundle.exports.loadedProviders() }));`;
+    const res = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, AUTOMOCK_SYNTH_CACHE: '0', AUTOMOCK_SYNTH_PROVIDERS: '' },
+    });
+    expect(res.stderr).toBe('');
+    expect(JSON.parse(res.stdout.trim().split('\n').pop()!)).toEqual({ bundle: true, stubs: [] });
+    const plain = join(dir('lazy-off-plain'), 'out');
+    buildApp({ outdir: plain }).synth();
+    expect(tree(outdir)).toEqual(tree(plain));
+  }, 180_000);
 
   it('rebuilds one workload stack with only the provider modules it uses, and writes the same bytes', () => {
     const workloadsDir = dir('workloads');

@@ -50,6 +50,9 @@ describe('parallel synthesis', () => {
     expect(tree(two)).toEqual(expected);
     expect(r.built.length).toBe(r.stacks.length);
     expect(r.workers).toBe(2);
+    // The workers built stacks themselves, not failed them back to this thread.
+    expect(r.builtInWorkers.length).toBeGreaterThan(0);
+    expect(r.built).toEqual(expect.arrayContaining([...r.builtInWorkers]));
 
     // Stacks built by workers go into the cache as this thread's do: a second run restores them.
     const cacheDir = dir('automock-par-cache');
@@ -58,12 +61,14 @@ describe('parallel synthesis', () => {
       synthesizeStacks({ outdir: three, cache: { dir: cacheDir } }),
     );
     expect(cold.workers).toBe(1);
+    expect(cold.builtInWorkers.length).toBeGreaterThan(0);
     expect(tree(three)).toEqual(expected);
     const four = dir('automock-par-four');
     const again = withWorkers('0', () =>
       synthesizeStacks({ outdir: four, cache: { dir: cacheDir } }),
     );
     expect(again.built).toEqual([]);
+    expect(again.builtInWorkers).toEqual([]);
     expect(tree(four)).toEqual(expected);
   });
 
@@ -77,6 +82,19 @@ describe('parallel synthesis', () => {
     expect(() => buildInParallel([{ recipe: bad, ctx: { outdir } }], here, { workers: 1 })).toThrow(
       'built here: nonsense',
     );
+    expect(here).toHaveBeenCalledTimes(1);
+  });
+
+  it('says which jobs the workers built, leaving out one a worker failed and this thread built', () => {
+    const outdir = dir('automock-par-which');
+    const bad: StackRecipe = { kind: 'nonsense' as never, name: 'x', props: {} };
+    const built = { info: { name: 'x' } } as never;
+    const here = jest.fn(() => built);
+    const { metas, inWorkers } = buildInParallel([{ recipe: bad, ctx: { outdir } }], here, {
+      workers: 1,
+    });
+    expect(metas).toEqual([built]);
+    expect(inWorkers).toEqual([]);
     expect(here).toHaveBeenCalledTimes(1);
   });
 });

@@ -68,19 +68,31 @@ export interface ParallelOptions {
   readonly codeCacheDir?: string;
 }
 
+/** What {@link buildInParallel} built. */
+export interface ParallelBuild {
+  /** Each job's StackMeta, in the jobs' order. */
+  readonly metas: readonly Builder.StackMeta[];
+  /**
+   * The jobs a worker thread built, by index, ascending. A job a worker failed is built again in
+   * this thread and is not among them: a worker that cannot build anything still gives the right
+   * files, only slower, and this is how that shows.
+   */
+  readonly inWorkers: readonly number[];
+}
+
 /**
- * Builds every job, in worker threads and in this thread (`here`), and returns their StackMeta in
- * the jobs' order. A job a worker failed is built again by `here`, which throws the error a
- * sequential synthesis would.
+ * Builds every job, in worker threads and in this thread (`here`). A job a worker failed is built
+ * again by `here`, which throws the error a sequential synthesis would.
  */
 export function buildInParallel(
   jobs: readonly ParallelJob[],
   here: (job: ParallelJob) => Builder.StackMeta,
   options: ParallelOptions,
-): Builder.StackMeta[] {
+): ParallelBuild {
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const metas: (Builder.StackMeta | undefined)[] = new Array(jobs.length);
   const failed: number[] = [];
+  const inWorkers: number[] = [];
   let next = 0;
   let done = 0;
   const pool = Array.from({ length: Math.min(options.workers, jobs.length) }, () => {
@@ -112,8 +124,10 @@ export function buildInParallel(
     for (const w of pool) {
       for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
         const answer = m.message as WorkerAnswer;
-        if ('meta' in answer) metas[answer.i] = answer.meta;
-        else failed.push(answer.i);
+        if ('meta' in answer) {
+          metas[answer.i] = answer.meta;
+          inWorkers.push(answer.i);
+        } else failed.push(answer.i);
         done++;
         any = true;
         give(w);
@@ -144,5 +158,5 @@ export function buildInParallel(
     }
   }
   for (const i of failed.sort((a, b) => a - b)) metas[i] = here(jobs[i]!);
-  return metas as Builder.StackMeta[];
+  return { metas: metas as Builder.StackMeta[], inWorkers: inWorkers.sort((a, b) => a - b) };
 }

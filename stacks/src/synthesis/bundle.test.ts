@@ -65,15 +65,17 @@ interface MainRun {
   readonly modules: number;
 }
 
+/** An expression, in a script run with `node -e`, for what that process loaded (MainRun). */
+const LOADED = `{
+  bundle: Object.keys(require.cache).some((k) => k.endsWith(${JSON.stringify(BUNDLE_FILE)})),
+  modules: Object.keys(require.cache).filter((k) => /[\\\\/]node_modules[\\\\/](cdktf|constructs|@cdktf)[\\\\/]/.test(k)).length,
+}`;
+
 /** Runs what `cdktf synth` runs (dist/main.js) in a process of its own, cache off. */
 function runMain(outdir: string, bundle: boolean, env: NodeJS.ProcessEnv = {}): MainRun {
   const script = `
     require(${JSON.stringify(join(dist, 'main.js'))});
-    const loaded = Object.keys(require.cache);
-    console.log(JSON.stringify({
-      bundle: loaded.some((k) => k.endsWith(${JSON.stringify(BUNDLE_FILE)})),
-      modules: loaded.filter((k) => /[\\\\/]node_modules[\\\\/](cdktf|constructs|@cdktf)[\\\\/]/.test(k)).length,
-    }));`;
+    console.log(JSON.stringify(${LOADED}));`;
   const res = spawnSync(process.execPath, ['-e', script], {
     encoding: 'utf8',
     env: {
@@ -97,10 +99,8 @@ function runInWorkers(outdir: string, providers: string): MainRun & { inWorkers:
   const script = `
     const { synthesizeStacks } = require(${JSON.stringify(join(dist, 'synthesize-stacks.js'))});
     const { built, builtInWorkers } = synthesizeStacks({ outdir: ${JSON.stringify(outdir)}, cache: false });
-    const loaded = Object.keys(require.cache);
     console.log(JSON.stringify({
-      bundle: loaded.some((k) => k.endsWith(${JSON.stringify(BUNDLE_FILE)})),
-      modules: loaded.filter((k) => /[\\\\/]node_modules[\\\\/](cdktf|constructs|@cdktf)[\\\\/]/.test(k)).length,
+      ...${LOADED},
       inWorkers: builtInWorkers.length > 0 && builtInWorkers.every((s) => built.includes(s)),
     }));`;
   const res = spawnSync(process.execPath, ['-e', script], {

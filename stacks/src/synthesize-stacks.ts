@@ -110,6 +110,12 @@ export interface SynthesizedStacks {
    */
   readonly builtInWorkers: readonly string[];
   /**
+   * Stacks a worker thread failed to build, with the worker's error, that this thread then built
+   * (they are in `built`, not in `builtInWorkers`). Their files are right; the workers are not, and
+   * a large synthesis is slower for it.
+   */
+  readonly workerFailures: readonly { readonly stack: string; readonly error: string }[];
+  /**
    * Each stack's number of Terraform resources, by name: what its file's `resource` holds,
    * counted from the JSON synthesis kept (so a caller reporting them need not read every file).
    */
@@ -429,9 +435,10 @@ function synthesizePlan(
     source.expect(toBuild.length);
     const workers = workerCount(toBuild.length);
     const builtInWorkers: string[] = [];
+    const workerFailures: { stack: string; error: string }[] = [];
     if (workers > 0) {
       const providers = source.providers();
-      const { metas, inWorkers } = buildInParallel(
+      const { metas, inWorkers, workerErrors } = buildInParallel(
         toBuild.map(({ spec }) => ({ recipe: spec.recipe!, ctx })),
         (job) =>
           builder().synthesizeStack(
@@ -448,6 +455,8 @@ function synthesizePlan(
       );
       toBuild.forEach(({ i }, k) => (ahead[i] = metas[k]));
       builtInWorkers.push(...inWorkers.map((k) => toBuild[k]!.spec.name));
+      for (const { index, error } of workerErrors)
+        workerFailures.push({ stack: toBuild[index]!.spec.name, error });
     }
     specs.forEach((spec, i) => synth(spec, found[i], ahead[i]));
 
@@ -523,6 +532,7 @@ function synthesizePlan(
       cached,
       workers,
       builtInWorkers,
+      workerFailures,
       resources: Object.fromEntries(
         results.map(({ spec, meta }) => [spec.name, resourceCount(meta.json)]),
       ),

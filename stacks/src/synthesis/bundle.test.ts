@@ -3,13 +3,11 @@ import { createHash } from 'node:crypto';
 import {
   cpSync,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
-  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -31,6 +29,7 @@ import {
   shippedCodeStamp,
 } from './bundle';
 import { SHIPPED_DIGESTS_PATH } from './stack-cache';
+import { buildCopies } from '../testing/files';
 
 // The bundle is made by `pnpm build` (scripts/bundle-builder.js) from the compiled package, and
 // these tests read it there, as `automock synth` and `cdktf synth` (dist/main.js) do.
@@ -44,6 +43,7 @@ const dir = (prefix: string) => {
   return d;
 };
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const copyOfBuild = buildCopies();
 
 function tree(root: string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -217,16 +217,8 @@ describe('the bundled stack builder', () => {
   });
 
   it('keeps the provider modules in the bundle when built with AUTOMOCK_BUNDLE_LAZY_PROVIDERS=0, and writes the same bytes', () => {
-    // A copy of the build output beside the package (so it resolves the same node_modules), with
-    // the declarations the default app reads from beside dist/.
     const stacksDir = join(__dirname, '..', '..');
-    const cacheRoot = join(stacksDir, 'node_modules', '.cache');
-    mkdirSync(cacheRoot, { recursive: true });
-    const copy = mkdtempSync(join(cacheRoot, 'bundle-lazy-off-'));
-    dirs.push(copy);
-    cpSync(dist, join(copy, 'dist'), { recursive: true });
-    for (const data of ['projects', 'workloads'])
-      symlinkSync(join(stacksDir, data), join(copy, data));
+    const copy = copyOfBuild('bundle-lazy-off');
     const copyDir = join(copy, 'dist', 'synthesis');
     // The lazy build's provider files are in the copy to begin with: this build must remove them.
     expect(existsSync(join(copyDir, PROVIDERS_FILE))).toBe(true);

@@ -1,12 +1,16 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { synthesizeStacks } from '../synthesize-stacks';
 import { buildInParallel, STACKS_PER_WORKER, workerCount } from './parallel';
 import type { StackRecipe } from './recipe';
-import { tempDirs, fileTree } from '../testing/files';
+import { buildCopies, tempDirs, fileTree } from '../testing/files';
 import { withWorkers } from '../testing/workers';
 
 const dir = tempDirs();
 
 const tree = fileTree;
+const copyOfBuild = buildCopies();
 
 jest.setTimeout(180_000);
 
@@ -53,6 +57,7 @@ describe('parallel synthesis', () => {
     // The workers built stacks themselves, not failed them back to this thread.
     expect(r.builtInWorkers.length).toBeGreaterThan(0);
     expect(r.built).toEqual(expect.arrayContaining([...r.builtInWorkers]));
+    expect(r.workerFailures).toEqual([]);
 
     // Stacks built by workers go into the cache as this thread's do: a second run restores them.
     const cacheDir = dir('automock-par-cache');
@@ -90,11 +95,96 @@ describe('parallel synthesis', () => {
     const bad: StackRecipe = { kind: 'nonsense' as never, name: 'x', props: {} };
     const built = { info: { name: 'x' } } as never;
     const here = jest.fn(() => built);
-    const { metas, inWorkers } = buildInParallel([{ recipe: bad, ctx: { outdir } }], here, {
-      workers: 1,
-    });
+    const { metas, inWorkers, workerErrors } = buildInParallel(
+      [{ recipe: bad, ctx: { outdir } }],
+      here,
+      { workers: 1 },
+    );
     expect(metas).toEqual([built]);
     expect(inWorkers).toEqual([]);
     expect(here).toHaveBeenCalledTimes(1);
+    // The worker's own error comes back, for the caller to report.
+    expect(workerErrors).toEqual([
+      { index: 0, error: expect.stringMatching(/^TypeError: .*is not a (function|constructor)/) },
+    ]);
+  });
+
+  it('builds every job here, promptly, when the workers cannot load their file, and says why', () => {
+    const outdir = dir('automock-par-noload');
+    const workerFile = join(dir('automock-par-broken'), 'stack-worker.js');
+    writeFileSync(workerFile, 'throw new Error("broken on purpose");\n');
+    const recipes: StackRecipe[] = ['a', 'b', 'c', 'd', 'e'].map((name) => ({
+      kind: 'environment',
+      name,
+      props: {},
+    }));
+    const here = jest.fn(
+      (job: { recipe: StackRecipe }) => ({ info: { name: job.recipe.name } }) as never,
+    );
+    // A worker that died loading its file would leave this thread in Atomics.wait, which jest's
+    // timeout cannot interrupt: the wait is bounded here instead, and throws when it runs out.
+    const r = buildInParallel(
+      recipes.map((recipe) => ({ recipe, ctx: { outdir } })),
+      here,
+      { workers: 2, workerFile, answerTimeoutMs: 20_000 },
+    );
+    expect(r.metas.map((m) => (m as { info: { name: string } }).info.name)).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+    ]);
+    expect(r.inWorkers).toEqual([]);
+    expect(here).toHaveBeenCalledTimes(5);
+    // Each worker failed the job it was given first and was sent no more.
+    expect(r.workerErrors.map((e) => e.index)).toEqual([0, 1]);
+    for (const { error } of r.workerErrors) {
+      expect(error).toContain(`the worker thread could not load ${workerFile}`);
+      expect(error).toContain('Error: broken on purpose');
+    }
+  });
+
+  it('writes the same files when the built worker file cannot be loaded, and names the stacks workers failed', () => {
+    const expected = tree(
+      withWorkers('0', () => {
+        const out = dir('automock-par-expected');
+        synthesizeStacks({ outdir: out, cache: false });
+        return out;
+      }),
+    );
+    const copy = copyOfBuild('broken-worker');
+    const workerFile = join(copy, 'dist', 'synthesis', 'stack-worker.js');
+    writeFileSync(workerFile, 'throw new Error("broken on purpose");\n');
+    const outdir = join(dir('automock-par-broken-out'), 'out');
+    const script = `
+      const { synthesizeStacks } = require(${JSON.stringify(join(copy, 'dist', 'synthesize-stacks.js'))});
+      const r = synthesizeStacks({ outdir: ${JSON.stringify(outdir)}, cache: false });
+      console.log(JSON.stringify({ built: r.built, builtInWorkers: r.builtInWorkers, workerFailures: r.workerFailures }));`;
+    // Bounded: before the bootstrap, this waited ten minutes for a worker that had died.
+    const res = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, AUTOMOCK_SYNTH_WORKERS: '1' },
+    });
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    const r = JSON.parse(res.stdout) as {
+      built: string[];
+      builtInWorkers: string[];
+      workerFailures: { stack: string; error: string }[];
+    };
+    expect(tree(outdir)).toEqual(expected);
+    expect(r.builtInWorkers).toEqual([]);
+    // The one worker failed the first stack it was sent and was sent no more.
+    expect(r.workerFailures).toEqual([
+      {
+        stack: expect.any(String),
+        error: expect.stringContaining(
+          `the worker thread could not load ${workerFile}: Error: broken on purpose`,
+        ),
+      },
+    ]);
+    expect(r.built).toContain(r.workerFailures[0]!.stack);
   });
 });

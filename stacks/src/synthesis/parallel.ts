@@ -19,6 +19,27 @@ export const STACKS_PER_WORKER = 16;
  */
 const WORKER_FILE = join(__dirname, '..', '..', 'dist', 'synthesis', 'stack-worker.js');
 
+/**
+ * What a worker thread runs: the worker file, or, when that cannot be loaded (a missing or broken
+ * build), an answer to every job it is sent with that error, marked `retire` so it is sent no
+ * more. A thread that died instead would leave this one in `Atomics.wait` until the timeout: its
+ * exit is an event, and this thread turns no event loop while it waits.
+ */
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+const file = process.argv[2];
+try {
+  require(file);
+} catch (e) {
+  const error = 'the worker thread could not load ' + file + ': ' + String((e && e.stack) || e);
+  const { port, signal } = workerData;
+  port.on('message', (job) => {
+    port.postMessage({ i: job.i, error, retire: true });
+    Atomics.add(signal, 0, 1);
+    Atomics.notify(signal, 0);
+  });
+}`;
+
 /** How long the main thread waits for any answer before giving up on the workers. */
 const ANSWER_TIMEOUT_MS = 10 * 60_000;
 
@@ -66,6 +87,10 @@ export interface ParallelOptions {
   readonly providers?: string;
   /** Where V8's code cache for the bundle is kept. */
   readonly codeCacheDir?: string;
+  /** The file the workers run. @default the compiled stack-worker.js */
+  readonly workerFile?: string;
+  /** How long to wait for any answer before giving up on the workers. @default ten minutes */
+  readonly answerTimeoutMs?: number;
 }
 
 /** What {@link buildInParallel} built. */
@@ -78,6 +103,12 @@ export interface ParallelBuild {
    * files, only slower, and this is how that shows.
    */
   readonly inWorkers: readonly number[];
+  /**
+   * The jobs a worker thread failed and this thread then built, by index, ascending, with the
+   * worker's error. The files are right either way; a failure only here (a worker that cannot load
+   * the builder, or runs out of memory) makes a large synthesis slower, so the caller reports it.
+   */
+  readonly workerErrors: readonly { readonly index: number; readonly error: string }[];
 }
 
 /**
@@ -89,9 +120,10 @@ export function buildInParallel(
   here: (job: ParallelJob) => Builder.StackMeta,
   options: ParallelOptions,
 ): ParallelBuild {
+  const timeout = options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const metas: (Builder.StackMeta | undefined)[] = new Array(jobs.length);
-  const failed: number[] = [];
+  const failed: { index: number; error: string }[] = [];
   const inWorkers: number[] = [];
   let next = 0;
   let done = 0;
@@ -104,12 +136,18 @@ export function buildInParallel(
       ...(options.providers ? { providers: options.providers } : {}),
       ...(options.codeCacheDir ? { codeCacheDir: options.codeCacheDir } : {}),
     };
-    const worker = new Worker(WORKER_FILE, {
+    const worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      argv: [options.workerFile ?? WORKER_FILE],
       workerData: setup,
       transferList: [port2],
     });
     // Never keeps the process alive; terminated below once every job is answered.
     worker.unref();
+    // A failure reaches this thread as an answer (the bootstrap's, or the worker file's), or as
+    // the timeout below: this event comes on a turn of the event loop, after the synthesis, where
+    // unheard it would crash the process that has just written good output.
+    worker.on('error', () => undefined);
     return { worker, port: port1 };
   });
   const give = (w: (typeof pool)[number]) => {
@@ -127,10 +165,10 @@ export function buildInParallel(
         if ('meta' in answer) {
           metas[answer.i] = answer.meta;
           inWorkers.push(answer.i);
-        } else failed.push(answer.i);
+        } else failed.push({ index: answer.i, error: answer.error });
         done++;
         any = true;
-        give(w);
+        if (!('retire' in answer && answer.retire)) give(w);
       }
     }
     return any;
@@ -146,9 +184,9 @@ export function buildInParallel(
         done++;
         continue;
       }
-      if (Atomics.wait(signal, 0, seen, ANSWER_TIMEOUT_MS) === 'timed-out' && !collect())
+      if (Atomics.wait(signal, 0, seen, timeout) === 'timed-out' && !collect())
         throw new Error(
-          `parallel synthesis: no worker thread answered in ${ANSWER_TIMEOUT_MS / 60_000} minutes (set AUTOMOCK_SYNTH_WORKERS=0 to build in one thread)`,
+          `parallel synthesis: no worker thread answered in ${timeout / 1000} s (set AUTOMOCK_SYNTH_WORKERS=0 to build in one thread)`,
         );
     }
   } finally {
@@ -157,6 +195,11 @@ export function buildInParallel(
       void w.worker.terminate();
     }
   }
-  for (const i of failed.sort((a, b) => a - b)) metas[i] = here(jobs[i]!);
-  return { metas: metas as Builder.StackMeta[], inWorkers: inWorkers.sort((a, b) => a - b) };
+  failed.sort((a, b) => a.index - b.index);
+  for (const { index } of failed) metas[index] = here(jobs[index]!);
+  return {
+    metas: metas as Builder.StackMeta[],
+    inWorkers: inWorkers.sort((a, b) => a - b),
+    workerErrors: failed,
+  };
 }

@@ -1,8 +1,8 @@
-// A worker thread of a parallel synthesis (parallel.ts): builds the stacks it is sent with a
-// stack builder of its own (the bundle when the main thread uses it) and answers with what the
-// main thread keeps of each (StackMeta), having written the stack's files into the staging
-// directory. It never throws: a failure is answered as a message, and the main thread builds that
-// stack itself to throw the error a sequential synthesis throws.
+// A worker thread of a parallel synthesis (parallel.ts, whose bootstrap loads this file): builds
+// the stacks it is sent with a stack builder of its own (the bundle when the main thread uses it)
+// and answers with what the main thread keeps of each (StackMeta), having written the stack's
+// files into the staging directory. It never throws: a failure is answered as a message, and the
+// main thread builds that stack itself to throw the error a sequential synthesis throws.
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { loadBundle } from './bundle';
@@ -31,10 +31,13 @@ export interface WorkerJob {
   readonly ctx: Builder.BuildContext;
 }
 
-/** The answer for job `i`. */
+/**
+ * The answer for job `i`. `retire`: this worker can build nothing (parallel.ts's bootstrap could
+ * not load this file), so it is sent no more jobs.
+ */
 export type WorkerAnswer =
   | { readonly i: number; readonly meta: Builder.StackMeta }
-  | { readonly i: number; readonly error: string };
+  | { readonly i: number; readonly error: string; readonly retire?: boolean };
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 function loadBuilder(setup: WorkerSetup): typeof Builder {
@@ -62,7 +65,12 @@ setup.port.on('message', (job: WorkerJob) => {
   } catch (e) {
     answer = { i: job.i, error: String((e as Error)?.stack ?? e) };
   }
-  setup.port.postMessage(answer);
+  try {
+    setup.port.postMessage(answer);
+  } catch (e) {
+    // A meta that cannot be cloned: answered as a failure, or the main thread would wait for it.
+    setup.port.postMessage({ i: job.i, error: String((e as Error)?.stack ?? e) });
+  }
   Atomics.add(setup.signal, 0, 1);
   Atomics.notify(setup.signal, 0);
 });

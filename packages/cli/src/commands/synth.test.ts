@@ -63,6 +63,7 @@ describe('automock synth', () => {
     expect(result.stacks.find((s: { name: string }) => s.name === 'dev').resources).toBeGreaterThan(
       10,
     );
+    expect(result.workerFailures).toEqual([]);
   });
 
   it('rejects an unknown environment, names it, and leaves the previous output untouched', async () => {

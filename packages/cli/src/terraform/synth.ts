@@ -20,6 +20,11 @@ export interface SynthResult {
   readonly durationMs: number;
   /** The guardrails' report; synthesis stops (writing nothing) when it has errors. */
   readonly policy: PolicyReport;
+  /**
+   * Stacks a worker thread failed to build and this process built instead, with the worker's
+   * error: the output is right, but a large synthesis lost its parallelism.
+   */
+  readonly workerFailures: readonly { readonly stack: string; readonly error: string }[];
 }
 
 export interface SynthOptions extends Omit<BuildAppOptions, 'outdir' | 'context'> {
@@ -93,8 +98,14 @@ export function synthesize(options: SynthOptions): SynthResult {
     let policy: PolicyReport;
     // Counted by the streamed synthesis from the JSON it kept; otherwise read from the files.
     let counted: Readonly<Record<string, number>> | undefined;
+    let workerFailures: SynthResult['workerFailures'] = [];
     if (synthesizeStacks) {
-      ({ stacks: infos, policy, resources: counted } = synthesizeStacks(buildOptions));
+      ({
+        stacks: infos,
+        policy,
+        resources: counted,
+        workerFailures,
+      } = synthesizeStacks(buildOptions));
     } else {
       const app = loadAppModule();
       const whole = app.synthesizeApp(buildOptions);
@@ -117,6 +128,7 @@ export function synthesize(options: SynthOptions): SynthResult {
       stacks,
       durationMs: Number(process.hrtime.bigint() - started) / 1e6,
       policy,
+      workerFailures,
     };
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });

@@ -4,6 +4,7 @@
 // a large share of a synth). On older Node bin/compile-cache.js does it for the synthesis of the
 // `synth` fast path (bin/fast-synth.js).
 require('node:module').enableCompileCache?.();
+require('./quiet-warnings.js').quietDependencyWarnings(process.argv.slice(2));
 
 const { printPrerenderedHelp } = require('./prerendered-help.js');
 const { tryFastList } = require('./fast-list.js');

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -548,6 +549,9 @@ describe('automock synth with the compile cache (bin/fast-synth.js)', () => {
     return files;
   }
   const oclif = (f: string) => f.includes('/@oclif/core/');
+  /** The hook's directories (compileCacheDir's `automock-<node>-...`) under a cache root. */
+  const hookDirs = (root: string) =>
+    existsSync(root) ? readdirSync(root).filter((n) => n.startsWith('automock-')) : [];
 
   it('prints and writes the same with the hook off, missing and hitting', () => {
     const cache = join(work, 'compile-cache');
@@ -612,6 +616,8 @@ describe('automock synth with the compile cache (bin/fast-synth.js)', () => {
     });
     expect(r.status).toBe(0);
     expect(r.loaded.some(oclif)).toBe(true);
-    expect(() => readdirSync(viaOclif)).toThrow();
+    // Node 22.1+ writes its own cache there (NODE_COMPILE_CACHE is its variable); the hook, none.
+    if (nodeCachesItself) expect(hookDirs(viaOclif)).toEqual([]);
+    else expect(() => readdirSync(viaOclif)).toThrow();
   });
 });

@@ -30,6 +30,7 @@ import {
 } from './bundle';
 import { SHIPPED_DIGESTS_PATH } from './stack-cache';
 import { buildCopies } from '../testing/files';
+import { ownStderr } from '../testing/stderr';
 
 // The bundle is made by `pnpm build` (scripts/bundle-builder.js) from the compiled package, and
 // these tests read it there, as `automock synth` and `cdktf synth` (dist/main.js) do.
@@ -86,7 +87,7 @@ function runMain(outdir: string, bundle: boolean, env: NodeJS.ProcessEnv = {}): 
       ...env,
     },
   });
-  expect(res.stderr).toBe('');
+  expect(ownStderr(res.stderr)).toBe('');
   expect(res.status).toBe(0);
   return JSON.parse(res.stdout.trim().split('\n').pop()!) as MainRun;
 }
@@ -107,7 +108,7 @@ function runInWorkers(outdir: string, providers: string): MainRun & { inWorkers:
     encoding: 'utf8',
     env: { ...process.env, AUTOMOCK_SYNTH_WORKERS: '1', AUTOMOCK_SYNTH_PROVIDERS: providers },
   });
-  expect(res.stderr).toBe('');
+  expect(ownStderr(res.stderr)).toBe('');
   expect(res.status).toBe(0);
   return JSON.parse(res.stdout.trim().split('\n').pop()!) as MainRun & { inWorkers: boolean };
 }
@@ -251,7 +252,7 @@ describe('the bundled stack builder', () => {
       encoding: 'utf8',
       env: { ...process.env, AUTOMOCK_SYNTH_CACHE: '0', AUTOMOCK_SYNTH_PROVIDERS: '' },
     });
-    expect(res.stderr).toBe('');
+    expect(ownStderr(res.stderr)).toBe('');
     expect(JSON.parse(res.stdout.trim().split('\n').pop()!)).toEqual({ bundle: true, stubs: [] });
     const plain = join(dir('lazy-off-plain'), 'out');
     buildApp({ outdir: plain }).synth();
@@ -277,7 +278,7 @@ describe('the bundled stack builder', () => {
         encoding: 'utf8',
         env: { ...process.env, AUTOMOCK_SYNTH_PROVIDERS: '', AUTOMOCK_SYNTH_WORKERS: '0' },
       });
-      expect(res.stderr).toBe('');
+      expect(ownStderr(res.stderr)).toBe('');
       return JSON.parse(res.stdout) as { built: string[]; providers: string[]; all: boolean };
     };
     const full = run(join(dir('lazy-full'), 'out'));
@@ -308,7 +309,7 @@ describe('the bundled stack builder', () => {
         const { synthesizeStacks } = require(${JSON.stringify(join(dist, 'synthesize-stacks.js'))});
         console.log(JSON.stringify(synthesizeStacks(${JSON.stringify(options)}).built.length));`;
       const res = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-      expect(res.stderr).toBe('');
+      expect(ownStderr(res.stderr)).toBe('');
       return Number(res.stdout);
     };
     expect(run('code-1', join(dir('cc1'), 'out'))).toBeGreaterThanOrEqual(7);

@@ -22,6 +22,7 @@ import {
 } from './stack-cache';
 import { tempDirs, fileTree } from '../testing/files';
 import { withWorkers } from '../testing/workers';
+import { ownStderr } from '../testing/stderr';
 
 const dir = tempDirs();
 
@@ -261,7 +262,7 @@ describe('the per-stack cache', () => {
         const loaded = Object.keys(require.cache).filter((k) => /[\\/]node_modules[\\/](cdktf|constructs|@cdktf)[\\/]|stack-builder[.]bundle[.]js$/.test(k));
         console.log(JSON.stringify({ built: r.built, loaded }));`;
       const res = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-      expect(res.stderr).toBe('');
+      expect(ownStderr(res.stderr)).toBe('');
       return JSON.parse(res.stdout) as { built: string[]; loaded: string[] };
     };
     const cold = run(join(dir('n'), 'out'));

@@ -7,6 +7,7 @@ import { synthesizeStacks, SynthesizeStacksOptions } from '../synthesize-stacks'
 import { WORKLOADS_DIR } from '../workloads';
 import { WORKLOAD_DEFINITIONS, WorkloadDefinitionFile } from './workload-memo';
 import { tempDirs, fileTree } from '../testing/files';
+import { ownStderr } from '../testing/stderr';
 
 const dir = tempDirs();
 
@@ -189,7 +190,7 @@ describe('YAML workload definitions in the synthesis cache', () => {
         const loaded = Object.keys(require.cache).filter((k) => /[\\/]node_modules[\\/](yaml|ajv)[\\/]/.test(k));
         console.log(JSON.stringify({ built: r.built, loaded: loaded.length }));`;
       const res = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-      expect(res.stderr).toBe('');
+      expect(ownStderr(res.stderr)).toBe('');
       return JSON.parse(res.stdout) as { built: string[]; loaded: number };
     };
     const cold = go(join(dir('w1'), 'out'));

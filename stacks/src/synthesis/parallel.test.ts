@@ -1,11 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { synthesizeStacks } from '../synthesize-stacks';
-import { buildInParallel, STACKS_PER_WORKER, workerCount } from './parallel';
+import {
+  buildInParallel,
+  STACKS_PER_WORKER,
+  STOPPED_ERROR,
+  workerCount,
+  workerStopped,
+} from './parallel';
 import type { StackRecipe } from './recipe';
 import { buildCopies, tempDirs, fileTree } from '../testing/files';
 import { withWorkers } from '../testing/workers';
+import { ownStderr } from '../testing/stderr';
 
 const dir = tempDirs();
 
@@ -39,6 +47,41 @@ describe('workerCount', () => {
           ),
         }),
       );
+  });
+});
+
+describe('workerStopped', () => {
+  // parallel.ts reads Node.js's native worker handle for this; a Node.js that moves it fails here.
+  it('tells a worker thread that ran out of memory from one at work, with no turn of the event loop', async () => {
+    // [0]: the worker may go on; [1]: it has started.
+    const signal = new Int32Array(new SharedArrayBuffer(8));
+    const worker = new Worker(
+      `const { workerData: s } = require('node:worker_threads');
+      Atomics.store(s, 1, 1);
+      Atomics.notify(s, 1);
+      while (Atomics.load(s, 0) === 0);
+      const kept = [];
+      for (;;) kept.push(new Array(100_000).fill(1));`,
+      { eval: true, workerData: signal, resourceLimits: { maxOldGenerationSizeMb: 32 } },
+    );
+    const exited = new Promise<Error | undefined>((resolve) => {
+      let error: Error | undefined;
+      worker.on('error', (e) => (error = e));
+      worker.on('exit', () => resolve(error));
+    });
+    expect(Atomics.wait(signal, 1, 0, 60_000)).not.toBe('timed-out');
+    // Running JavaScript, its event loop never turning.
+    expect(workerStopped(worker)).toBe(false);
+    Atomics.store(signal, 0, 1);
+    let stopped = workerStopped(worker);
+    for (let waits = 0; stopped === false && waits < 1200; waits++) {
+      Atomics.wait(signal, 0, 1, 50);
+      stopped = workerStopped(worker);
+    }
+    expect(stopped).toBe(true);
+    // What the event loop says once it turns: the same thread, stopped for the reason above.
+    expect(await exited).toEqual(expect.objectContaining({ code: 'ERR_WORKER_OUT_OF_MEMORY' }));
+    expect(workerStopped(worker)).toBe(true);
   });
 });
 
@@ -145,46 +188,141 @@ describe('parallel synthesis', () => {
     }
   });
 
-  it('writes the same files when the built worker file cannot be loaded, and names the stacks workers failed', () => {
-    const expected = tree(
-      withWorkers('0', () => {
-        const out = dir('automock-par-expected');
-        synthesizeStacks({ outdir: out, cache: false });
-        return out;
-      }),
+  it('builds here, promptly, the jobs of workers that stop without answering, and says so', () => {
+    const outdir = dir('automock-par-exit');
+    const workerFile = join(dir('automock-par-exiting'), 'stack-worker.js');
+    writeFileSync(
+      workerFile,
+      "require('node:worker_threads').workerData.port.on('message', () => process.exit(3));\n",
     );
-    const copy = copyOfBuild('broken-worker');
-    const workerFile = join(copy, 'dist', 'synthesis', 'stack-worker.js');
-    writeFileSync(workerFile, 'throw new Error("broken on purpose");\n');
-    const outdir = join(dir('automock-par-broken-out'), 'out');
-    const script = `
+    const recipes: StackRecipe[] = ['a', 'b', 'c', 'd', 'e'].map((name) => ({
+      kind: 'environment',
+      name,
+      props: {},
+    }));
+    const here = jest.fn(
+      (job: { recipe: StackRecipe }) => ({ info: { name: job.recipe.name } }) as never,
+    );
+    // Without the liveness check this would throw "no worker thread answered in 20 s".
+    const r = buildInParallel(
+      recipes.map((recipe) => ({ recipe, ctx: { outdir } })),
+      here,
+      { workers: 2, workerFile, answerTimeoutMs: 20_000 },
+    );
+    expect(r.metas.map((m) => (m as { info: { name: string } }).info.name)).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+    ]);
+    expect(r.inWorkers).toEqual([]);
+    expect(here).toHaveBeenCalledTimes(5);
+    expect(r.workerErrors).toEqual([
+      { index: 0, error: STOPPED_ERROR },
+      { index: 1, error: STOPPED_ERROR },
+    ]);
+  });
+
+  it('keeps what a worker answered before it stopped, and builds the rest here', () => {
+    const outdir = dir('automock-par-answer-exit');
+    const workerFile = join(dir('automock-par-answers-once'), 'stack-worker.js');
+    // Answers its first job, then stops: on the next job, or by itself soon after.
+    writeFileSync(
+      workerFile,
+      `const { workerData: s } = require('node:worker_threads');
+      let answered = false;
+      s.port.on('message', (job) => {
+        if (answered) process.exit(3);
+        answered = true;
+        s.port.postMessage({ i: job.i, meta: { info: { name: job.recipe.name + ' (worker)' } } });
+        Atomics.add(s.signal, 0, 1);
+        Atomics.notify(s.signal, 0);
+        setTimeout(() => process.exit(3), 50);
+      });\n`,
+    );
+    const recipes: StackRecipe[] = ['a', 'b', 'c', 'd'].map((name) => ({
+      kind: 'environment',
+      name,
+      props: {},
+    }));
+    const here = jest.fn(
+      (job: { recipe: StackRecipe }) => ({ info: { name: job.recipe.name } }) as never,
+    );
+    const r = buildInParallel(
+      recipes.map((recipe) => ({ recipe, ctx: { outdir } })),
+      here,
+      { workers: 1, workerFile, answerTimeoutMs: 20_000 },
+    );
+    expect(r.inWorkers).toEqual([0]);
+    expect(r.metas.map((m) => (m as { info: { name: string } }).info.name)).toEqual([
+      'a (worker)',
+      'b',
+      'c',
+      'd',
+    ]);
+    expect(here).toHaveBeenCalledTimes(3);
+    // Whether it was sent a second job before it stopped depends on timing; if so, that one
+    // failed, with the stopped error, and was built here too.
+    expect(r.workerErrors.length).toBeLessThanOrEqual(1);
+    for (const e of r.workerErrors)
+      expect(e).toEqual({ index: expect.any(Number), error: STOPPED_ERROR });
+  });
+
+  it.each([
+    {
+      what: 'cannot be loaded',
+      source: 'throw new Error("broken on purpose");\n',
+      error: (file: string) => `the worker thread could not load ${file}: Error: broken on purpose`,
+    },
+    {
+      what: 'stops on its first stack',
+      source:
+        "require('node:worker_threads').workerData.port.on('message', () => process.exit(3));\n",
+      error: () => STOPPED_ERROR,
+    },
+  ])(
+    'writes the same files when the built worker file $what, and names the stacks workers failed',
+    ({ what, source, error }) => {
+      const expected = tree(
+        withWorkers('0', () => {
+          const out = dir('automock-par-expected');
+          synthesizeStacks({ outdir: out, cache: false });
+          return out;
+        }),
+      );
+      const copy = copyOfBuild(what.replace(/ /g, '-'));
+      const workerFile = join(copy, 'dist', 'synthesis', 'stack-worker.js');
+      writeFileSync(workerFile, source);
+      const outdir = join(dir('automock-par-broken-out'), 'out');
+      const script = `
       const { synthesizeStacks } = require(${JSON.stringify(join(copy, 'dist', 'synthesize-stacks.js'))});
       const r = synthesizeStacks({ outdir: ${JSON.stringify(outdir)}, cache: false });
       console.log(JSON.stringify({ built: r.built, builtInWorkers: r.builtInWorkers, workerFailures: r.workerFailures }));`;
-    // Bounded: before the bootstrap, this waited ten minutes for a worker that had died.
-    const res = spawnSync(process.execPath, ['-e', script], {
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: { ...process.env, AUTOMOCK_SYNTH_WORKERS: '1' },
-    });
-    expect(res.stderr).toBe('');
-    expect(res.status).toBe(0);
-    const r = JSON.parse(res.stdout) as {
-      built: string[];
-      builtInWorkers: string[];
-      workerFailures: { stack: string; error: string }[];
-    };
-    expect(tree(outdir)).toEqual(expected);
-    expect(r.builtInWorkers).toEqual([]);
-    // The one worker failed the first stack it was sent and was sent no more.
-    expect(r.workerFailures).toEqual([
-      {
-        stack: expect.any(String),
-        error: expect.stringContaining(
-          `the worker thread could not load ${workerFile}: Error: broken on purpose`,
-        ),
-      },
-    ]);
-    expect(r.built).toContain(r.workerFailures[0]!.stack);
-  });
+      // Bounded: before the bootstrap and the liveness check, this waited ten minutes for a worker
+      // that had died.
+      const res = spawnSync(process.execPath, ['-e', script], {
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, AUTOMOCK_SYNTH_WORKERS: '1' },
+      });
+      expect(ownStderr(res.stderr)).toBe('');
+      expect(res.status).toBe(0);
+      const r = JSON.parse(res.stdout) as {
+        built: string[];
+        builtInWorkers: string[];
+        workerFailures: { stack: string; error: string }[];
+      };
+      expect(tree(outdir)).toEqual(expected);
+      expect(r.builtInWorkers).toEqual([]);
+      // The one worker failed the first stack it was sent and was sent no more.
+      expect(r.workerFailures).toEqual([
+        {
+          stack: expect.any(String),
+          error: expect.stringContaining(error(workerFile)),
+        },
+      ]);
+      expect(r.built).toContain(r.workerFailures[0]!.stack);
+    },
+  );
 });

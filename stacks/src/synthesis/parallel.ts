@@ -1,7 +1,8 @@
 // Parallel synthesis for large fleets: stacks built in worker threads while the main thread
 // builds too, all synchronously (synthesizeStacks is synchronous): the main thread blocks on
 // `Atomics.wait` when it has nothing left to build, and reads answers with
-// `receiveMessageOnPort`, so no event loop turn is needed.
+// `receiveMessageOnPort`, so no event loop turn is needed. A worker's death is an event too, so
+// the main thread asks each worker's native handle instead (workerStopped).
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
@@ -20,13 +21,14 @@ export const STACKS_PER_WORKER = 16;
 const WORKER_FILE = join(__dirname, '..', '..', 'dist', 'synthesis', 'stack-worker.js');
 
 /**
- * What a worker thread runs: the worker file, or, when that cannot be loaded (a missing or broken
- * build), an answer to every job it is sent with that error, marked `retire` so it is sent no
- * more. A thread that died instead would leave this one in `Atomics.wait` until the timeout: its
- * exit is an event, and this thread turns no event loop while it waits.
+ * What a worker thread runs: it first marks its slot of the signal (it has started: from now on a
+ * stopped thread is a dead one, not one still starting), then runs the worker file, or, when that
+ * cannot be loaded (a missing or broken build), answers every job it is sent with that error,
+ * marked `retire` so it is sent no more.
  */
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
+Atomics.store(workerData.signal, workerData.slot, 1);
 const file = process.argv[2];
 try {
   require(file);
@@ -42,6 +44,30 @@ try {
 
 /** How long the main thread waits for any answer before giving up on the workers. */
 const ANSWER_TIMEOUT_MS = 10 * 60_000;
+
+/** How often the main thread, waiting, looks for workers that stopped without answering. */
+const LIVENESS_EVERY_MS = 100;
+
+/**
+ * Whether `worker`'s thread has stopped (out of memory, `process.exit`, a crash), asked without a
+ * turn of the event loop, where its `exit` event would come: the native handle's
+ * `loopIdleTime()` is -1 once the thread's environment is torn down (and before it is made, so
+ * ask only about a thread known to have started). Node.js's `worker.performance` reads the same
+ * value, but only after the `online` event. Undefined when this Node.js has no such handle (the
+ * main thread then relies on the timeout alone); parallel.test.ts fails if that happens.
+ */
+export function workerStopped(worker: Worker): boolean | undefined {
+  const key = Object.getOwnPropertySymbols(worker).find((s) => s.description === 'kHandle');
+  if (key === undefined) return undefined;
+  const handle = (worker as unknown as Record<symbol, { loopIdleTime?: () => unknown } | null>)[
+    key
+  ];
+  // The event loop (never turned here while waiting) drops the handle once the exit is handled.
+  if (handle === null) return true;
+  if (typeof handle?.loopIdleTime !== 'function') return undefined;
+  const idle = handle.loopIdleTime();
+  return typeof idle !== 'number' || idle < 0;
+}
 
 /**
  * How many worker threads to start for `toBuild` stacks: `AUTOMOCK_SYNTH_WORKERS` when set (0
@@ -111,6 +137,10 @@ export interface ParallelBuild {
   readonly workerErrors: readonly { readonly index: number; readonly error: string }[];
 }
 
+/** What a worker that stopped without answering is said to have failed with. */
+export const STOPPED_ERROR =
+  'the worker thread stopped without answering (it ran out of memory, crashed or called process.exit)';
+
 /**
  * Builds every job, in worker threads and in this thread (`here`). A job a worker failed is built
  * again by `here`, which throws the error a sequential synthesis would.
@@ -121,17 +151,20 @@ export function buildInParallel(
   options: ParallelOptions,
 ): ParallelBuild {
   const timeout = options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
-  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const size = Math.min(options.workers, jobs.length);
+  // [0]: answers so far; [1 + k]: worker k has started.
+  const signal = new Int32Array(new SharedArrayBuffer(4 * (1 + size)));
   const metas: (Builder.StackMeta | undefined)[] = new Array(jobs.length);
   const failed: { index: number; error: string }[] = [];
   const inWorkers: number[] = [];
   let next = 0;
   let done = 0;
-  const pool = Array.from({ length: Math.min(options.workers, jobs.length) }, () => {
+  const pool = Array.from({ length: size }, (_, k) => {
     const { port1, port2 } = new MessageChannel();
     const setup: WorkerSetup = {
       port: port2,
       signal,
+      slot: 1 + k,
       ...(options.bundle ? { bundle: options.bundle } : {}),
       ...(options.providers ? { providers: options.providers } : {}),
       ...(options.codeCacheDir ? { codeCacheDir: options.codeCacheDir } : {}),
@@ -148,13 +181,14 @@ export function buildInParallel(
     // the timeout below: this event comes on a turn of the event loop, after the synthesis, where
     // unheard it would crash the process that has just written good output.
     worker.on('error', () => undefined);
-    return { worker, port: port1 };
+    return { worker, port: port1, slot: 1 + k, job: undefined as number | undefined };
   });
   const give = (w: (typeof pool)[number]) => {
     if (next >= jobs.length) return;
     const i = next++;
     const job: WorkerJob = { i, recipe: jobs[i]!.recipe, ctx: jobs[i]!.ctx };
     w.port.postMessage(job);
+    w.job = i;
   };
   /** Reads every answer that has arrived; true when there was one. */
   const collect = () => {
@@ -162,6 +196,7 @@ export function buildInParallel(
     for (const w of pool) {
       for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
         const answer = m.message as WorkerAnswer;
+        w.job = undefined;
         if ('meta' in answer) {
           metas[answer.i] = answer.meta;
           inWorkers.push(answer.i);
@@ -173,18 +208,51 @@ export function buildInParallel(
     }
     return any;
   };
+  /**
+   * Fails the job of every worker that stopped without answering it (its files, if half written,
+   * are written again by `here`); true when there was one. Such a worker is sent nothing more:
+   * jobs go to a worker only when it answers.
+   */
+  const reapStopped = () => {
+    let any = false;
+    for (const w of pool) {
+      if (w.job === undefined || Atomics.load(signal, w.slot) !== 1) continue;
+      if (workerStopped(w.worker) !== true) continue;
+      // Whatever it answered before it stopped is queued by now.
+      if (collect()) any = true;
+      if (w.job === undefined) continue;
+      failed.push({ index: w.job, error: STOPPED_ERROR });
+      w.job = undefined;
+      done++;
+      any = true;
+    }
+    return any;
+  };
   try {
     for (const w of pool) give(w);
+    // When this thread began waiting for answers, for the timeout.
+    let waitingSince = Date.now();
     while (done < jobs.length) {
       const seen = Atomics.load(signal, 0);
-      if (collect()) continue;
+      if (collect()) {
+        waitingSince = Date.now();
+        continue;
+      }
       if (next < jobs.length) {
         const i = next++;
         metas[i] = here(jobs[i]!);
         done++;
+        waitingSince = Date.now();
         continue;
       }
-      if (Atomics.wait(signal, 0, seen, timeout) === 'timed-out' && !collect())
+      const left = timeout - (Date.now() - waitingSince);
+      const slice = Math.max(0, Math.min(LIVENESS_EVERY_MS, left));
+      if (Atomics.wait(signal, 0, seen, slice) !== 'timed-out') continue;
+      if (reapStopped()) {
+        waitingSince = Date.now();
+        continue;
+      }
+      if (left <= LIVENESS_EVERY_MS && !collect())
         throw new Error(
           `parallel synthesis: no worker thread answered in ${timeout / 1000} s (set AUTOMOCK_SYNTH_WORKERS=0 to build in one thread)`,
         );

@@ -14,8 +14,13 @@ import { withCheapTokenTraces } from './token-traces';
 /** What the main thread gives a worker when it starts it. */
 export interface WorkerSetup {
   readonly port: MessagePort;
-  /** Incremented (and notified) after every answer, for the main thread's `Atomics.wait`. */
+  /**
+   * `[0]` is incremented (and notified) after every answer, for the main thread's `Atomics.wait`;
+   * `[slot]` is set to 1 by parallel.ts's bootstrap when this thread has started.
+   */
   readonly signal: Int32Array;
+  /** This worker's cell of `signal`. */
+  readonly slot: number;
   /** The builder bundle to load, or undefined for the modules. */
   readonly bundle?: string;
   /** The module of the bundle's provider modules to load with it, if any. */

@@ -152,72 +152,51 @@ describe('parallel synthesis', () => {
     ]);
   });
 
-  it('builds every job here, promptly, when the workers cannot load their file, and says why', () => {
-    const outdir = dir('automock-par-noload');
-    const workerFile = join(dir('automock-par-broken'), 'stack-worker.js');
-    writeFileSync(workerFile, 'throw new Error("broken on purpose");\n');
-    const recipes: StackRecipe[] = ['a', 'b', 'c', 'd', 'e'].map((name) => ({
-      kind: 'environment',
-      name,
-      props: {},
-    }));
+  /**
+   * Builds environment stacks `names` with `workers` threads running `source` as their worker file
+   * and a `here` that records the names. The wait is bounded at 20 s: a worker that dies leaves
+   * this thread in Atomics.wait, which jest's timeout cannot interrupt, so it throws instead.
+   */
+  function buildWith(source: string, names: string[], workers: number) {
+    const outdir = dir('automock-par-out');
+    const workerFile = join(dir('automock-par-worker'), 'stack-worker.js');
+    writeFileSync(workerFile, source);
     const here = jest.fn(
       (job: { recipe: StackRecipe }) => ({ info: { name: job.recipe.name } }) as never,
     );
-    // A worker that died loading its file would leave this thread in Atomics.wait, which jest's
-    // timeout cannot interrupt: the wait is bounded here instead, and throws when it runs out.
+    const recipes: StackRecipe[] = names.map((name) => ({ kind: 'environment', name, props: {} }));
     const r = buildInParallel(
       recipes.map((recipe) => ({ recipe, ctx: { outdir } })),
       here,
-      { workers: 2, workerFile, answerTimeoutMs: 20_000 },
+      { workers, workerFile, answerTimeoutMs: 20_000 },
     );
-    expect(r.metas.map((m) => (m as { info: { name: string } }).info.name)).toEqual([
-      'a',
-      'b',
-      'c',
-      'd',
-      'e',
-    ]);
+    const built = r.metas.map((m) => (m as { info: { name: string } }).info.name);
+    return { ...r, built, here, workerFile };
+  }
+
+  it('builds every job here, promptly, when the workers cannot load their file, and says why', () => {
+    const r = buildWith('throw new Error("broken on purpose");\n', ['a', 'b', 'c', 'd', 'e'], 2);
+    expect(r.built).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(r.inWorkers).toEqual([]);
-    expect(here).toHaveBeenCalledTimes(5);
+    expect(r.here).toHaveBeenCalledTimes(5);
     // Each worker failed the job it was given first and was sent no more.
     expect(r.workerErrors.map((e) => e.index)).toEqual([0, 1]);
     for (const { error } of r.workerErrors) {
-      expect(error).toContain(`the worker thread could not load ${workerFile}`);
+      expect(error).toContain(`the worker thread could not load ${r.workerFile}`);
       expect(error).toContain('Error: broken on purpose');
     }
   });
 
   it('builds here, promptly, the jobs of workers that stop without answering, and says so', () => {
-    const outdir = dir('automock-par-exit');
-    const workerFile = join(dir('automock-par-exiting'), 'stack-worker.js');
-    writeFileSync(
-      workerFile,
-      "require('node:worker_threads').workerData.port.on('message', () => process.exit(3));\n",
-    );
-    const recipes: StackRecipe[] = ['a', 'b', 'c', 'd', 'e'].map((name) => ({
-      kind: 'environment',
-      name,
-      props: {},
-    }));
-    const here = jest.fn(
-      (job: { recipe: StackRecipe }) => ({ info: { name: job.recipe.name } }) as never,
-    );
     // Without the liveness check this would throw "no worker thread answered in 20 s".
-    const r = buildInParallel(
-      recipes.map((recipe) => ({ recipe, ctx: { outdir } })),
-      here,
-      { workers: 2, workerFile, answerTimeoutMs: 20_000 },
+    const r = buildWith(
+      "require('node:worker_threads').workerData.port.on('message', () => process.exit(3));\n",
+      ['a', 'b', 'c', 'd', 'e'],
+      2,
     );
-    expect(r.metas.map((m) => (m as { info: { name: string } }).info.name)).toEqual([
-      'a',
-      'b',
-      'c',
-      'd',
-      'e',
-    ]);
+    expect(r.built).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(r.inWorkers).toEqual([]);
-    expect(here).toHaveBeenCalledTimes(5);
+    expect(r.here).toHaveBeenCalledTimes(5);
     expect(r.workerErrors).toEqual([
       { index: 0, error: STOPPED_ERROR },
       { index: 1, error: STOPPED_ERROR },
@@ -225,11 +204,8 @@ describe('parallel synthesis', () => {
   });
 
   it('keeps what a worker answered before it stopped, and builds the rest here', () => {
-    const outdir = dir('automock-par-answer-exit');
-    const workerFile = join(dir('automock-par-answers-once'), 'stack-worker.js');
     // Answers its first job, then stops: on the next job, or by itself soon after.
-    writeFileSync(
-      workerFile,
+    const r = buildWith(
       `const { workerData: s } = require('node:worker_threads');
       let answered = false;
       s.port.on('message', (job) => {
@@ -240,28 +216,12 @@ describe('parallel synthesis', () => {
         Atomics.notify(s.signal, 0);
         setTimeout(() => process.exit(3), 50);
       });\n`,
-    );
-    const recipes: StackRecipe[] = ['a', 'b', 'c', 'd'].map((name) => ({
-      kind: 'environment',
-      name,
-      props: {},
-    }));
-    const here = jest.fn(
-      (job: { recipe: StackRecipe }) => ({ info: { name: job.recipe.name } }) as never,
-    );
-    const r = buildInParallel(
-      recipes.map((recipe) => ({ recipe, ctx: { outdir } })),
-      here,
-      { workers: 1, workerFile, answerTimeoutMs: 20_000 },
+      ['a', 'b', 'c', 'd'],
+      1,
     );
     expect(r.inWorkers).toEqual([0]);
-    expect(r.metas.map((m) => (m as { info: { name: string } }).info.name)).toEqual([
-      'a (worker)',
-      'b',
-      'c',
-      'd',
-    ]);
-    expect(here).toHaveBeenCalledTimes(3);
+    expect(r.built).toEqual(['a (worker)', 'b', 'c', 'd']);
+    expect(r.here).toHaveBeenCalledTimes(3);
     // Whether it was sent a second job before it stopped depends on timing; if so, that one
     // failed, with the stopped error, and was built here too.
     expect(r.workerErrors.length).toBeLessThanOrEqual(1);

@@ -29,4 +29,4 @@ function quietDependencyWarnings(argv, proc = process) {
   return true;
 }
 
-module.exports = { quietDependencyWarnings, QUIETED };
+module.exports = { quietDependencyWarnings };

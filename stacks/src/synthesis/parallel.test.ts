@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, WorkerOptions } from 'node:worker_threads';
 import { synthesizeStacks } from '../synthesize-stacks';
 import {
   buildInParallel,
+  notStartedError,
+  ParallelOptions,
   STACKS_PER_WORKER,
   STOPPED_ERROR,
   workerCount,
@@ -152,27 +154,59 @@ describe('parallel synthesis', () => {
     ]);
   });
 
+  /** The meta `here` returns for a job: its stack's name. */
+  const namedHere = (job: { recipe: StackRecipe }) =>
+    ({ info: { name: job.recipe.name } }) as never;
+
   /**
    * Builds environment stacks `names` with `workers` threads running `source` as their worker file
    * and a `here` that records the names. The wait is bounded at 20 s: a worker that dies leaves
    * this thread in Atomics.wait, which jest's timeout cannot interrupt, so it throws instead.
    */
-  function buildWith(source: string, names: string[], workers: number) {
+  function buildWith(
+    source: string,
+    names: string[],
+    workers: number,
+    options: Partial<ParallelOptions> = {},
+    build: (job: { recipe: StackRecipe }) => never = namedHere,
+  ) {
     const outdir = dir('automock-par-out');
     const workerFile = join(dir('automock-par-worker'), 'stack-worker.js');
     writeFileSync(workerFile, source);
-    const here = jest.fn(
-      (job: { recipe: StackRecipe }) => ({ info: { name: job.recipe.name } }) as never,
-    );
+    const here = jest.fn(build);
     const recipes: StackRecipe[] = names.map((name) => ({ kind: 'environment', name, props: {} }));
     const r = buildInParallel(
       recipes.map((recipe) => ({ recipe, ctx: { outdir } })),
       here,
-      { workers, workerFile, answerTimeoutMs: 20_000 },
+      { workers, workerFile, answerTimeoutMs: 20_000, ...options },
     );
     const built = r.metas.map((m) => (m as { info: { name: string } }).info.name);
     return { ...r, built, here, workerFile };
   }
+
+  /** Runs `fn` with parallel.ts's worker threads running `rewrite(their code)` instead. */
+  function withRewrittenWorkers<T>(rewrite: (code: string) => string, fn: () => T): T {
+    const Real = Worker;
+    const spy = jest
+      // The module object parallel.ts reads Worker from (a named import compiles to a property
+      // read), not a copy of it.
+      .spyOn(
+        jest.requireActual<typeof import('node:worker_threads')>('node:worker_threads'),
+        'Worker',
+      )
+      .mockImplementation(
+        (code: string | URL, options?: WorkerOptions) =>
+          new Real(rewrite(String(code)), options) as never,
+      );
+    try {
+      return fn();
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  /** Blocks this thread for `ms`. */
+  const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
   it('builds every job here, promptly, when the workers cannot load their file, and says why', () => {
     const r = buildWith('throw new Error("broken on purpose");\n', ['a', 'b', 'c', 'd', 'e'], 2);
@@ -241,9 +275,26 @@ describe('parallel synthesis', () => {
         "require('node:worker_threads').workerData.port.on('message', () => process.exit(3));\n",
       error: () => STOPPED_ERROR,
     },
+    {
+      // A module Node.js preloads (NODE_OPTIONS) into every thread ends the worker's first.
+      what: 'never runs (its thread dies starting)',
+      source: undefined,
+      preload: "if (!require('node:worker_threads').isMainThread) process.exit(3);\n",
+      error: () => notStartedError(5),
+    },
   ])(
     'writes the same files when the built worker file $what, and names the stacks workers failed',
-    ({ what, source, error }) => {
+    ({
+      what,
+      source,
+      preload,
+      error,
+    }: {
+      what: string;
+      source?: string;
+      preload?: string;
+      error: (file: string) => string;
+    }) => {
       const expected = tree(
         withWorkers('0', () => {
           const out = dir('automock-par-expected');
@@ -253,7 +304,9 @@ describe('parallel synthesis', () => {
       );
       const copy = copyOfBuild(what.replace(/ /g, '-'));
       const workerFile = join(copy, 'dist', 'synthesis', 'stack-worker.js');
-      writeFileSync(workerFile, source);
+      if (source !== undefined) writeFileSync(workerFile, source);
+      const preloadFile = join(copy, 'preload.js');
+      if (preload !== undefined) writeFileSync(preloadFile, preload);
       const outdir = join(dir('automock-par-broken-out'), 'out');
       const script = `
       const { synthesizeStacks } = require(${JSON.stringify(join(copy, 'dist', 'synthesize-stacks.js'))});
@@ -264,7 +317,13 @@ describe('parallel synthesis', () => {
       const res = spawnSync(process.execPath, ['-e', script], {
         encoding: 'utf8',
         timeout: 120_000,
-        env: { ...process.env, AUTOMOCK_SYNTH_WORKERS: '1' },
+        env: {
+          ...process.env,
+          AUTOMOCK_SYNTH_WORKERS: '1',
+          ...(preload !== undefined
+            ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require "${preloadFile}"` }
+            : {}),
+        },
       });
       expect(ownStderr(res.stderr)).toBe('');
       expect(res.status).toBe(0);
@@ -285,4 +344,92 @@ describe('parallel synthesis', () => {
       expect(r.built).toContain(r.workerFailures[0]!.stack);
     },
   );
+
+  it('builds here the job of a worker that dies before it starts, once it has had time to start', () => {
+    // Dies before the bootstrap's first statement: to this thread, a worker still starting.
+    // Without the start timeout this would throw "no worker thread answered in 20 s".
+    const r = withRewrittenWorkers(
+      () => 'process.exit(3)',
+      () => buildWith('', ['a', 'b', 'c'], 1, { startTimeoutMs: 500 }),
+    );
+    expect(r.built).toEqual(['a', 'b', 'c']);
+    expect(r.inWorkers).toEqual([]);
+    expect(r.here).toHaveBeenCalledTimes(3);
+    expect(r.workerErrors).toEqual([{ index: 0, error: notStartedError(0.5) }]);
+    expect(notStartedError(0.5)).toBe(
+      'the worker thread had not started 0.5 s after it was created (it may have died starting)',
+    );
+  });
+
+  it.each([
+    {
+      what: 'builds its job within the default start timeout',
+      startTimeoutMs: undefined,
+      loaded: true,
+      built: ['a (worker)'],
+      errors: [],
+    },
+    {
+      what: 'is given up on after 0.5 s, and then loads nothing',
+      startTimeoutMs: 500,
+      loaded: false,
+      built: ['a'],
+      errors: [notStartedError(0.5)],
+    },
+  ])('a worker that starts 1.5 s late $what', ({ startTimeoutMs, loaded, built, errors }) => {
+    const marker = join(dir('automock-par-marker'), 'loaded');
+    const source = `require('node:fs').writeFileSync(${JSON.stringify(marker)}, '');
+      const { workerData: s } = require('node:worker_threads');
+      s.port.on('message', (job) => {
+        s.port.postMessage({ i: job.i, meta: { info: { name: job.recipe.name + ' (worker)' } } });
+        Atomics.add(s.signal, 0, 1);
+        Atomics.notify(s.signal, 0);
+      });\n`;
+    // Given up on at 0.5 s, it wakes while this thread is still building its job: it must find
+    // its slot taken and load nothing, or both threads would write the same stack.
+    const r = withRewrittenWorkers(
+      (code) => `Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);\n${code}`,
+      () =>
+        buildWith(source, ['a'], 1, startTimeoutMs ? { startTimeoutMs } : {}, (job) => {
+          sleep(3000);
+          return namedHere(job);
+        }),
+    );
+    expect(r.built).toEqual(built);
+    expect(r.workerErrors.map((e) => e.error)).toEqual(errors);
+    expect(existsSync(marker)).toBe(loaded);
+  });
+
+  it("answers a stack whose meta cannot cross threads as the worker's failure, and builds it here", () => {
+    // The compiled stack-worker.js with a builder whose meta for `b` holds a function.
+    const bundle = join(dir('automock-par-bundle'), 'builder.js');
+    writeFileSync(
+      bundle,
+      `exports.newManifest = () => ({});
+      exports.synthesizeStack = (build, ctx) => {
+        const name = ctx.outdir.endsWith('b') ? 'b' : 'a';
+        return name === 'b' ? { info: { name }, later: () => 1 } : { info: { name: name + ' (worker)' } };
+      };\n`,
+    );
+    const root = dir('automock-par-clone');
+    const here = jest.fn(namedHere);
+    const r = buildInParallel(
+      ['a', 'b'].map((name) => ({
+        recipe: { kind: 'environment', name, props: {} } as StackRecipe,
+        ctx: { outdir: join(root, name) },
+      })),
+      here,
+      { workers: 2, bundle, answerTimeoutMs: 20_000 },
+    );
+    // Each worker took one job at the start, so this thread built only the one that failed.
+    expect(r.metas.map((m) => (m as { info: { name: string } }).info.name)).toEqual([
+      'a (worker)',
+      'b',
+    ]);
+    expect(r.inWorkers).toEqual([0]);
+    expect(here).toHaveBeenCalledTimes(1);
+    expect(r.workerErrors).toEqual([
+      { index: 1, error: expect.stringMatching(/^DataCloneError: .*could not be cloned/) },
+    ]);
+  });
 });

@@ -21,29 +21,40 @@ export const STACKS_PER_WORKER = 16;
 const WORKER_FILE = join(__dirname, '..', '..', 'dist', 'synthesis', 'stack-worker.js');
 
 /**
- * What a worker thread runs: it first marks its slot of the signal (it has started: from now on a
- * stopped thread is a dead one, not one still starting), then runs the worker file, or, when that
- * cannot be loaded (a missing or broken build), answers every job it is sent with that error,
- * marked `retire` so it is sent no more.
+ * What a worker thread runs: it first claims its slot of the signal (0 to 1: it has started, and
+ * from now on a stopped thread is a dead one, not one still starting), then runs the worker file,
+ * or, when that cannot be loaded (a missing or broken build), answers every job it is sent with
+ * that error, marked `retire` so it is sent no more. A slot the main thread has already set to 2
+ * (it gave up waiting for this thread to start and built its job itself) leaves the thread with
+ * nothing to do, so a late starter never writes a stack the main thread is writing.
  */
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
-Atomics.store(workerData.signal, workerData.slot, 1);
-const file = process.argv[2];
-try {
-  require(file);
-} catch (e) {
-  const error = 'the worker thread could not load ' + file + ': ' + String((e && e.stack) || e);
-  const { port, signal } = workerData;
-  port.on('message', (job) => {
-    port.postMessage({ i: job.i, error, retire: true });
-    Atomics.add(signal, 0, 1);
-    Atomics.notify(signal, 0);
-  });
+if (Atomics.compareExchange(workerData.signal, workerData.slot, 0, 1) === 0) {
+  const file = process.argv[2];
+  try {
+    require(file);
+  } catch (e) {
+    const error = 'the worker thread could not load ' + file + ': ' + String((e && e.stack) || e);
+    const { port, signal } = workerData;
+    port.on('message', (job) => {
+      port.postMessage({ i: job.i, error, retire: true });
+      Atomics.add(signal, 0, 1);
+      Atomics.notify(signal, 0);
+    });
+  }
 }`;
 
 /** How long the main thread waits for any answer before giving up on the workers. */
 const ANSWER_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * How long after its creation a worker thread may take to start before the main thread, with
+ * nothing else to build, builds the worker's job itself. A thread that dies before its first
+ * statement is indistinguishable from a slow one (both read as stopped); past this, either way,
+ * building here is faster than waiting.
+ */
+const START_TIMEOUT_MS = 5_000;
 
 /** How often the main thread, waiting, looks for workers that stopped without answering. */
 const LIVENESS_EVERY_MS = 100;
@@ -117,6 +128,11 @@ export interface ParallelOptions {
   readonly workerFile?: string;
   /** How long to wait for any answer before giving up on the workers. @default ten minutes */
   readonly answerTimeoutMs?: number;
+  /**
+   * How long a worker may take to start, once this thread has nothing else to build, before this
+   * thread builds the worker's job itself. @default five seconds
+   */
+  readonly startTimeoutMs?: number;
 }
 
 /** What {@link buildInParallel} built. */
@@ -141,6 +157,10 @@ export interface ParallelBuild {
 export const STOPPED_ERROR =
   'the worker thread stopped without answering (it ran out of memory, crashed or called process.exit)';
 
+/** What a worker that had not started in time is said to have failed with (`seconds` waited). */
+export const notStartedError = (seconds: number) =>
+  `the worker thread had not started ${seconds} s after it was created (it may have died starting)`;
+
 /**
  * Builds every job, in worker threads and in this thread (`here`). A job a worker failed is built
  * again by `here`, which throws the error a sequential synthesis would.
@@ -151,14 +171,16 @@ export function buildInParallel(
   options: ParallelOptions,
 ): ParallelBuild {
   const timeout = options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
+  const startTimeout = options.startTimeoutMs ?? START_TIMEOUT_MS;
   const size = Math.min(options.workers, jobs.length);
-  // [0]: answers so far; [1 + k]: worker k has started.
+  // [0]: answers so far; [1 + k]: worker k has started (1), or was given up on before it did (2).
   const signal = new Int32Array(new SharedArrayBuffer(4 * (1 + size)));
   const metas: (Builder.StackMeta | undefined)[] = new Array(jobs.length);
   const failed: { index: number; error: string }[] = [];
   const inWorkers: number[] = [];
   let next = 0;
   let done = 0;
+  const createdAt = Date.now();
   const pool = Array.from({ length: size }, (_, k) => {
     const { port1, port2 } = new MessageChannel();
     const setup: WorkerSetup = {
@@ -228,6 +250,25 @@ export function buildInParallel(
     }
     return any;
   };
+  /**
+   * Builds here the job of every worker that has not started `startTimeout` after the pool was
+   * made, claiming its slot first so that it does nothing if it starts later; true when there was
+   * one. Called only when this thread has nothing else to build.
+   */
+  const buildUnstarted = () => {
+    if (Date.now() - createdAt < startTimeout) return false;
+    let any = false;
+    for (const w of pool) {
+      if (w.job === undefined || Atomics.compareExchange(signal, w.slot, 0, 2) !== 0) continue;
+      const i = w.job;
+      w.job = undefined;
+      failed.push({ index: i, error: notStartedError(startTimeout / 1000) });
+      metas[i] = here(jobs[i]!);
+      done++;
+      any = true;
+    }
+    return any;
+  };
   try {
     for (const w of pool) give(w);
     // When this thread began waiting for answers, for the timeout.
@@ -248,7 +289,7 @@ export function buildInParallel(
       const left = timeout - (Date.now() - waitingSince);
       const slice = Math.max(0, Math.min(LIVENESS_EVERY_MS, left));
       if (Atomics.wait(signal, 0, seen, slice) !== 'timed-out') continue;
-      if (reapStopped()) {
+      if (reapStopped() || buildUnstarted()) {
         waitingSince = Date.now();
         continue;
       }
@@ -264,7 +305,7 @@ export function buildInParallel(
     }
   }
   failed.sort((a, b) => a.index - b.index);
-  for (const { index } of failed) metas[index] = here(jobs[index]!);
+  for (const { index } of failed) if (metas[index] === undefined) metas[index] = here(jobs[index]!);
   return {
     metas: metas as Builder.StackMeta[],
     inWorkers: inWorkers.sort((a, b) => a - b),

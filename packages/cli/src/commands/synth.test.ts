@@ -1,43 +1,14 @@
 import { runCommand } from '@oclif/test';
-import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-  mkdirSync,
-} from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defineEnvironment } from '@automock/core';
+import { cdktfCliUnusable } from '@automock/test-support/cdktf-cli';
 import { synthesize } from '../terraform/synth';
 
 const pkgRoot = resolve(__dirname, '../..');
 const repoRoot = resolve(pkgRoot, '../..');
-
-/**
- * Why `cdktf synth` cannot run on this Node.js, or undefined when it can. cdktf-cli 0.21 (its last
- * release) loads node-pty for `synth`, whose package carries binaries up to Node.js 22 (ABI 127):
- * on Node.js 24 it fails before synthesising anything.
- */
-function cdktfCliUnusable(bin: string): string | undefined {
-  if (!existsSync(bin)) return 'cdktf-cli is not installed';
-  let pty: string;
-  try {
-    const cli = dirname(require.resolve('cdktf-cli/package.json', { paths: [repoRoot] }));
-    pty = require.resolve('@cdktf/node-pty-prebuilt-multiarch', { paths: [cli] });
-  } catch (e) {
-    return `cdktf-cli or its node-pty cannot be found: ${(e as Error).message.split('\n')[0]}`;
-  }
-  // In a process of its own: a native module once loaded stays in this one.
-  const res = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(pty)})`], {
-    encoding: 'utf8',
-  });
-  if (res.status === 0) return undefined;
-  return `cdktf-cli's node-pty has no binary for Node.js ${process.version} (ABI ${process.versions.modules})`;
-}
 
 function listFiles(dir: string, base = dir): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -121,7 +92,7 @@ describe('automock synth', () => {
   });
 
   const cdktfBin = join(repoRoot, 'node_modules', '.bin', 'cdktf');
-  const cdktfUnusable = cdktfCliUnusable(cdktfBin);
+  const cdktfUnusable = cdktfCliUnusable(repoRoot);
   (cdktfUnusable ? it.skip : it)(
     `produces the same bytes as cdktf synth (${cdktfUnusable ? `skipped: ${cdktfUnusable}` : 'cdktf-cli present'})`,
     async () => {

@@ -432,4 +432,46 @@ describe('parallel synthesis', () => {
       { index: 1, error: expect.stringMatching(/^DataCloneError: .*could not be cloned/) },
     ]);
   });
+
+  it("prints what a worker's stacks printed, and emits their warnings here, as one thread would", () => {
+    // The compiled stack-worker.js with a builder that prints; `b`'s meta cannot be cloned.
+    const bundle = join(dir('automock-par-bundle'), 'builder.js');
+    writeFileSync(
+      bundle,
+      `exports.newManifest = () => ({});
+      exports.synthesizeStack = (build, ctx) => {
+        const name = ctx.outdir.slice(-1);
+        console.warn('printed by ' + name);
+        process.stderr.write(Buffer.from('bytes from ' + name + '\\n'));
+        process.emitWarning('careful with ' + name, { code: 'AUTOMOCK_TEST', detail: 'why' });
+        require('node:util').deprecate(() => undefined, 'old', 'AUTOMOCK_DEP')();
+        return name === 'b' ? { later: () => 1 } : { info: { name } };
+      };\n`,
+    );
+    const root = dir('automock-par-print');
+    // In a process of its own: Node.js prints warnings through the real process, not jest's.
+    const script = `
+      const { buildInParallel } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'synthesis', 'parallel.js'))});
+      // This thread's own, before the workers': theirs are not printed again.
+      require('node:util').deprecate(() => undefined, 'old', 'AUTOMOCK_DEP')();
+      const r = buildInParallel(
+        ['a', 'b'].map((name) => ({
+          recipe: { kind: 'environment', name, props: {} },
+          ctx: { outdir: require('node:path').join(${JSON.stringify(root)}, name) },
+        })),
+        (job) => ({ info: { name: job.recipe.name } }),
+        { workers: 2, bundle: ${JSON.stringify(bundle)}, answerTimeoutMs: 20000 },
+      );
+      console.log(JSON.stringify(r.inWorkers));`;
+    const res = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(res.status).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual([0]);
+    const stderr = ownStderr(res.stderr).replace(/\(node:\d+\) /g, '');
+    // Each job's output in one piece, the failed job's too.
+    for (const name of ['a', 'b']) {
+      expect(stderr).toContain(`printed by ${name}\nbytes from ${name}\n`);
+      expect(stderr).toContain(`[AUTOMOCK_TEST] Warning: careful with ${name}\nwhy\n`);
+    }
+    expect(stderr.match(/\[AUTOMOCK_DEP\] DeprecationWarning: old/g)).toHaveLength(1);
+  });
 });

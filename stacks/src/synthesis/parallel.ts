@@ -5,11 +5,12 @@
 // the main thread asks each worker's native handle instead (workerStopped).
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { deprecate } from 'node:util';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { ConfigValidationError } from '@automock/core';
 import type * as Builder from './stack-builder';
 import type { StackRecipe } from './recipe';
-import type { WorkerAnswer, WorkerJob, WorkerSetup } from './stack-worker';
+import type { WorkerAnswer, WorkerJob, WorkerOutput, WorkerSetup } from './stack-worker';
 
 /** Stacks to build per worker thread before another is worth its start-up and memory. */
 export const STACKS_PER_WORKER = 16;
@@ -107,6 +108,27 @@ export function workerCount(
     return Math.min(Number(set), Math.max(0, toBuild - 1));
   }
   return Math.max(0, Math.min(cores - 1, Math.floor(toBuild / STACKS_PER_WORKER)));
+}
+
+/**
+ * Prints what a worker's job printed, as the job would have printed it in this thread: its stderr
+ * text, and its warnings emitted here (so the CLI's filter of warnings applies to them too).
+ */
+function relayOutput(output: WorkerOutput): void {
+  if (output.stderr) process.stderr.write(output.stderr);
+  for (const w of output.warnings ?? []) {
+    // Once per code in this thread, counting the ones this thread emitted itself, as cdktf's
+    // util.isArray (DEP0044 on Node.js 22+) is, built here or in every worker.
+    if (w.type === 'DeprecationWarning' && w.code !== undefined) {
+      deprecate(() => undefined, w.message, w.code)();
+      continue;
+    }
+    process.emitWarning(w.message, {
+      type: w.type,
+      ...(w.code !== undefined ? { code: w.code } : {}),
+      ...(w.detail !== undefined ? { detail: w.detail } : {}),
+    });
+  }
 }
 
 /** A stack to build: its recipe, and where. */
@@ -218,6 +240,7 @@ export function buildInParallel(
     for (const w of pool) {
       for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
         const answer = m.message as WorkerAnswer;
+        relayOutput(answer);
         w.job = undefined;
         if ('meta' in answer) {
           metas[answer.i] = answer.meta;

@@ -36,13 +36,33 @@ export interface WorkerJob {
   readonly ctx: Builder.BuildContext;
 }
 
+/** A warning a job emitted, for the main thread to emit as its own. */
+export interface ForwardedWarning {
+  readonly message: string;
+  readonly type: string;
+  readonly code?: string;
+  readonly detail?: string;
+}
+
+/**
+ * What a job printed. A worker's stderr reaches the main thread on a turn of its event loop, which
+ * a synthesis never gives it before the workers are terminated, so it is sent with the answer: the
+ * text as the main thread prints it, the warnings for it to emit, past the CLI's filter of them.
+ */
+export interface WorkerOutput {
+  readonly stderr?: string;
+  readonly warnings?: readonly ForwardedWarning[];
+}
+
 /**
  * The answer for job `i`. `retire`: this worker can build nothing (parallel.ts's bootstrap could
  * not load this file), so it is sent no more jobs.
  */
-export type WorkerAnswer =
-  | { readonly i: number; readonly meta: Builder.StackMeta }
-  | { readonly i: number; readonly error: string; readonly retire?: boolean };
+export type WorkerAnswer = WorkerOutput &
+  (
+    | { readonly i: number; readonly meta: Builder.StackMeta }
+    | { readonly i: number; readonly error: string; readonly retire?: boolean }
+  );
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 function loadBuilder(setup: WorkerSetup): typeof Builder {
@@ -57,6 +77,50 @@ function loadBuilder(setup: WorkerSetup): typeof Builder {
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const setup = workerData as WorkerSetup;
+
+/** What this thread has printed since the last answer took it. */
+let stderr = '';
+let warnings: ForwardedWarning[] = [];
+process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  stderr += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+  done?.();
+  return true;
+}) as typeof process.stderr.write;
+// In place of Node.js's own listener, which would print them here.
+process.removeAllListeners('warning');
+process.on('warning', (w: Error & { code?: string; detail?: string }) =>
+  warnings.push({
+    message: w.message,
+    type: w.name,
+    ...(w.code !== undefined ? { code: w.code } : {}),
+    ...(w.detail !== undefined ? { detail: w.detail } : {}),
+  }),
+);
+
+/** What was printed since the last answer, which it takes. */
+function takeOutput(): WorkerOutput {
+  const output: WorkerOutput = {
+    ...(stderr ? { stderr } : {}),
+    ...(warnings.length ? { warnings } : {}),
+  };
+  stderr = '';
+  warnings = [];
+  return output;
+}
+
+function answerWith(answer: WorkerAnswer) {
+  const output = takeOutput();
+  try {
+    setup.port.postMessage({ ...answer, ...output });
+  } catch (e) {
+    // A meta that cannot be cloned: answered as a failure, or the main thread would wait for it.
+    setup.port.postMessage({ i: answer.i, error: String((e as Error)?.stack ?? e), ...output });
+  }
+  Atomics.add(setup.signal, 0, 1);
+  Atomics.notify(setup.signal, 0);
+}
+
 let builder: typeof Builder | undefined;
 setup.port.on('message', (job: WorkerJob) => {
   let answer: WorkerAnswer;
@@ -70,12 +134,6 @@ setup.port.on('message', (job: WorkerJob) => {
   } catch (e) {
     answer = { i: job.i, error: String((e as Error)?.stack ?? e) };
   }
-  try {
-    setup.port.postMessage(answer);
-  } catch (e) {
-    // A meta that cannot be cloned: answered as a failure, or the main thread would wait for it.
-    setup.port.postMessage({ i: job.i, error: String((e as Error)?.stack ?? e) });
-  }
-  Atomics.add(setup.signal, 0, 1);
-  Atomics.notify(setup.signal, 0);
+  // process.emitWarning emits on the next tick: answered after the job's warnings.
+  process.nextTick(answerWith, answer);
 });

@@ -205,6 +205,22 @@ describe('parallel synthesis', () => {
     }
   }
 
+  /**
+   * A builder bundle for the compiled stack-worker.js whose synthesizeStack runs `body`, with
+   * `name` the last letter of the stack's directory.
+   */
+  function builderWith(body: string): string {
+    const bundle = join(dir('automock-par-bundle'), 'builder.js');
+    writeFileSync(
+      bundle,
+      `exports.newManifest = () => ({});
+      exports.synthesizeStack = (build, ctx) => {
+        const name = ctx.outdir.slice(-1);${body}
+      };\n`,
+    );
+    return bundle;
+  }
+
   /** Blocks this thread for `ms`. */
   const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
@@ -402,15 +418,8 @@ describe('parallel synthesis', () => {
 
   it("answers a stack whose meta cannot cross threads as the worker's failure, and builds it here", () => {
     // The compiled stack-worker.js with a builder whose meta for `b` holds a function.
-    const bundle = join(dir('automock-par-bundle'), 'builder.js');
-    writeFileSync(
-      bundle,
-      `exports.newManifest = () => ({});
-      exports.synthesizeStack = (build, ctx) => {
-        const name = ctx.outdir.endsWith('b') ? 'b' : 'a';
-        return name === 'b' ? { info: { name }, later: () => 1 } : { info: { name: name + ' (worker)' } };
-      };\n`,
-    );
+    const bundle = builderWith(`
+      return name === 'b' ? { info: { name }, later: () => 1 } : { info: { name: name + ' (worker)' } };`);
     const root = dir('automock-par-clone');
     const here = jest.fn(namedHere);
     const r = buildInParallel(
@@ -435,19 +444,12 @@ describe('parallel synthesis', () => {
 
   it("prints what a worker's stacks printed, and emits their warnings here, as one thread would", () => {
     // The compiled stack-worker.js with a builder that prints; `b`'s meta cannot be cloned.
-    const bundle = join(dir('automock-par-bundle'), 'builder.js');
-    writeFileSync(
-      bundle,
-      `exports.newManifest = () => ({});
-      exports.synthesizeStack = (build, ctx) => {
-        const name = ctx.outdir.slice(-1);
+    const bundle = builderWith(`
         console.warn('printed by ' + name);
         process.stderr.write(Buffer.from('bytes from ' + name + '\\n'));
         process.emitWarning('careful with ' + name, { code: 'AUTOMOCK_TEST', detail: 'why' });
         require('node:util').deprecate(() => undefined, 'old', 'AUTOMOCK_DEP')();
-        return name === 'b' ? { later: () => 1 } : { info: { name } };
-      };\n`,
-    );
+        return name === 'b' ? { later: () => 1 } : { info: { name } };`);
     const root = dir('automock-par-print');
     // In a process of its own: Node.js prints warnings through the real process, not jest's.
     const script = `
